@@ -1,0 +1,382 @@
+//! Assessments, their answers and evidence. Every query is scoped to an organisation.
+
+use serde_json::json;
+use sqlx::Row;
+
+use crate::{new_id, Actor, Result, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentRow {
+    pub id: String,
+    pub organization_id: String,
+    pub target_level: i64,
+    /// `in_progress`, `declared` or `superseded`.
+    pub status: String,
+    pub catalog_edition: String,
+    pub based_on: Option<String>,
+    pub superseded_by: Option<String>,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub declared_at: Option<String>,
+    pub signer_name: Option<String>,
+    pub signer_title: Option<String>,
+    pub declaration_date: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRow {
+    pub criterion_id: String,
+    pub status: String,
+    pub comment: String,
+    pub not_applicable_reason: String,
+    pub updated_by: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceRow {
+    pub id: String,
+    pub assessment_id: String,
+    pub criterion_id: String,
+    /// `file` or `link`.
+    pub kind: String,
+    pub url: Option<String>,
+    pub blob_sha256: Option<String>,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub size: Option<i64>,
+    pub evidence_date: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// What a new piece of evidence is.
+#[derive(Debug, Clone)]
+pub enum NewEvidence<'a> {
+    File { sha256: &'a str, file_name: &'a str, content_type: &'a str, size: i64 },
+    Link { url: &'a str },
+}
+
+/// A validated answer to write.
+#[derive(Debug, Clone)]
+pub struct AnswerWrite<'a> {
+    pub criterion_id: &'a str,
+    pub status: &'a str,
+    pub comment: &'a str,
+    pub not_applicable_reason: &'a str,
+}
+
+/// The management's self-conformity declaration.
+#[derive(Debug, Clone)]
+pub struct Declaration<'a> {
+    pub signer_name: &'a str,
+    pub signer_title: &'a str,
+    pub date: &'a str,
+}
+
+const ASSESSMENT_COLUMNS: &str = "id, organization_id, target_level, status, catalog_edition, based_on, superseded_by, \
+    created_by, created_at, updated_at, declared_at, signer_name, signer_title, declaration_date";
+
+fn assessment_from_row(r: &sqlx::any::AnyRow) -> Result<AssessmentRow> {
+    Ok(AssessmentRow {
+        id: r.try_get("id")?,
+        organization_id: r.try_get("organization_id")?,
+        target_level: r.try_get("target_level")?,
+        status: r.try_get("status")?,
+        catalog_edition: r.try_get("catalog_edition")?,
+        based_on: r.try_get("based_on")?,
+        superseded_by: r.try_get("superseded_by")?,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        declared_at: r.try_get("declared_at")?,
+        signer_name: r.try_get("signer_name")?,
+        signer_title: r.try_get("signer_title")?,
+        declaration_date: r.try_get("declaration_date")?,
+    })
+}
+
+fn evidence_from_row(r: &sqlx::any::AnyRow) -> Result<EvidenceRow> {
+    Ok(EvidenceRow {
+        id: r.try_get("id")?,
+        assessment_id: r.try_get("assessment_id")?,
+        criterion_id: r.try_get("criterion_id")?,
+        kind: r.try_get("kind")?,
+        url: r.try_get("url")?,
+        blob_sha256: r.try_get("blob_sha256")?,
+        file_name: r.try_get("file_name")?,
+        content_type: r.try_get("content_type")?,
+        size: r.try_get("size")?,
+        evidence_date: r.try_get("evidence_date")?,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// Why a change to an assessment was refused.
+pub const STATUS_IN_PROGRESS: &str = "in_progress";
+pub const STATUS_DECLARED: &str = "declared";
+pub const STATUS_SUPERSEDED: &str = "superseded";
+
+impl Store {
+    /// Starts an assessment; with `copy_from`, copies that assessment's answers (same
+    /// organisation only) and marks an in-progress source as superseded.
+    pub async fn create_assessment(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        target_level: i64,
+        catalog_edition: &str,
+        copy_from: Option<&str>,
+    ) -> Result<String> {
+        let id = new_id();
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        if let Some(src) = copy_from {
+            let found = sqlx::query("SELECT id FROM assessments WHERE id = $1 AND organization_id = $2")
+                .bind(src)
+                .bind(organization_id)
+                .fetch_optional(tx.conn())
+                .await?;
+            if found.is_none() {
+                return Err(StoreError::NotFound);
+            }
+        }
+        sqlx::query(
+            "INSERT INTO assessments (id, organization_id, target_level, status, catalog_edition, based_on, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(&id)
+        .bind(organization_id)
+        .bind(target_level)
+        .bind(STATUS_IN_PROGRESS)
+        .bind(catalog_edition)
+        .bind(copy_from)
+        .bind(actor.user_id.unwrap_or(""))
+        .bind(&at)
+        .execute(tx.conn())
+        .await?;
+        if let Some(src) = copy_from {
+            sqlx::query(
+                "INSERT INTO answers (assessment_id, criterion_id, status, comment, not_applicable_reason, updated_by, updated_at) \
+                 SELECT $1, criterion_id, status, comment, not_applicable_reason, updated_by, updated_at FROM answers WHERE assessment_id = $2",
+            )
+            .bind(&id)
+            .bind(src)
+            .execute(tx.conn())
+            .await?;
+            sqlx::query(
+                "UPDATE assessments SET superseded_by = $1, status = CASE WHEN status = 'in_progress' THEN 'superseded' ELSE status END \
+                 WHERE id = $2 AND organization_id = $3",
+            )
+            .bind(&id)
+            .bind(src)
+            .bind(organization_id)
+            .execute(tx.conn())
+            .await?;
+        }
+        tx.audit("assessment.create", &id, json!({ "target_level": target_level, "copied_from": copy_from })).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// One assessment of an organisation; another organisation's id is not found.
+    pub async fn assessment(&self, organization_id: &str, id: &str) -> Result<AssessmentRow> {
+        let row = sqlx::query(&format!(
+            "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE id = $1 AND organization_id = $2"
+        ))
+        .bind(id)
+        .bind(organization_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        assessment_from_row(&row)
+    }
+
+    /// An organisation's assessments, newest first.
+    pub async fn assessments(&self, organization_id: &str) -> Result<Vec<AssessmentRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE organization_id = $1 ORDER BY created_at DESC, id DESC"
+        ))
+        .bind(organization_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(assessment_from_row).collect()
+    }
+
+    pub async fn answers(&self, assessment_id: &str) -> Result<Vec<AnswerRow>> {
+        let rows = sqlx::query(
+            "SELECT criterion_id, status, comment, not_applicable_reason, updated_by, updated_at FROM answers WHERE assessment_id = $1",
+        )
+        .bind(assessment_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AnswerRow {
+                    criterion_id: r.try_get("criterion_id")?,
+                    status: r.try_get("status")?,
+                    comment: r.try_get("comment")?,
+                    not_applicable_reason: r.try_get("not_applicable_reason")?,
+                    updated_by: r.try_get("updated_by")?,
+                    updated_at: r.try_get("updated_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Writes an answer if the assessment belongs to the organisation and is still open.
+    /// Returns `Ok(false)` when the assessment is frozen (declared or superseded).
+    pub async fn put_answer(&self, actor: Actor<'_>, organization_id: &str, assessment_id: &str, answer: &AnswerWrite<'_>) -> Result<bool> {
+        let mut tx = self.begin_write(actor).await?;
+        if !open_assessment(&mut tx, organization_id, assessment_id).await? {
+            return Ok(false);
+        }
+        let at = tx.at().to_string();
+        let user = actor.user_id.unwrap_or("");
+        sqlx::query(
+            "INSERT INTO answers (assessment_id, criterion_id, status, comment, not_applicable_reason, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (assessment_id, criterion_id) DO UPDATE SET status = excluded.status, comment = excluded.comment, \
+             not_applicable_reason = excluded.not_applicable_reason, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(assessment_id)
+        .bind(answer.criterion_id)
+        .bind(answer.status)
+        .bind(answer.comment)
+        .bind(answer.not_applicable_reason)
+        .bind(user)
+        .bind(&at)
+        .execute(tx.conn())
+        .await?;
+        touch(&mut tx, assessment_id, &at).await?;
+        tx.audit(
+            "answer.put",
+            assessment_id,
+            json!({ "criterion_id": answer.criterion_id, "status": answer.status }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Freezes an open assessment with the management's declaration. `Ok(false)` when it was
+    /// not open.
+    pub async fn declare(&self, actor: Actor<'_>, organization_id: &str, assessment_id: &str, d: &Declaration<'_>) -> Result<bool> {
+        let mut tx = self.begin_write(actor).await?;
+        if !open_assessment(&mut tx, organization_id, assessment_id).await? {
+            return Ok(false);
+        }
+        let at = tx.at().to_string();
+        sqlx::query(
+            "UPDATE assessments SET status = 'declared', declared_at = $1, updated_at = $1, signer_name = $2, signer_title = $3, declaration_date = $4 \
+             WHERE id = $5 AND organization_id = $6",
+        )
+        .bind(&at)
+        .bind(d.signer_name)
+        .bind(d.signer_title)
+        .bind(d.date)
+        .bind(assessment_id)
+        .bind(organization_id)
+        .execute(tx.conn())
+        .await?;
+        tx.audit("assessment.declare", assessment_id, json!({ "signer_name": d.signer_name, "signer_title": d.signer_title, "date": d.date })).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Adds evidence to an open assessment. `Ok(None)` when the assessment is frozen.
+    pub async fn add_evidence(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        assessment_id: &str,
+        criterion_id: &str,
+        evidence: &NewEvidence<'_>,
+        evidence_date: &str,
+    ) -> Result<Option<String>> {
+        let mut tx = self.begin_write(actor).await?;
+        if !open_assessment(&mut tx, organization_id, assessment_id).await? {
+            return Ok(None);
+        }
+        let id = new_id();
+        let at = tx.at().to_string();
+        let (kind, url, sha, name, ctype, size) = match evidence {
+            NewEvidence::File { sha256, file_name, content_type, size } => {
+                ("file", None, Some(*sha256), Some(*file_name), Some(*content_type), Some(*size))
+            }
+            NewEvidence::Link { url } => ("link", Some(*url), None, None, None, None),
+        };
+        sqlx::query(
+            "INSERT INTO evidence (id, assessment_id, organization_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, evidence_date, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(&id)
+        .bind(assessment_id)
+        .bind(organization_id)
+        .bind(criterion_id)
+        .bind(kind)
+        .bind(url)
+        .bind(sha)
+        .bind(name)
+        .bind(ctype)
+        .bind(size)
+        .bind(evidence_date)
+        .bind(actor.user_id.unwrap_or(""))
+        .bind(&at)
+        .execute(tx.conn())
+        .await?;
+        touch(&mut tx, assessment_id, &at).await?;
+        tx.audit("evidence.add", assessment_id, json!({ "evidence_id": id, "criterion_id": criterion_id, "kind": kind, "sha256": sha })).await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    /// Evidence of an assessment (the caller has already checked the assessment's owner).
+    pub async fn evidence(&self, assessment_id: &str) -> Result<Vec<EvidenceRow>> {
+        let rows = sqlx::query(
+            "SELECT id, assessment_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, evidence_date, created_by, created_at \
+             FROM evidence WHERE assessment_id = $1 ORDER BY created_at",
+        )
+        .bind(assessment_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(evidence_from_row).collect()
+    }
+
+    /// One evidence item, only if it belongs to the organisation.
+    pub async fn evidence_item(&self, organization_id: &str, id: &str) -> Result<EvidenceRow> {
+        let row = sqlx::query(
+            "SELECT id, assessment_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, evidence_date, created_by, created_at \
+             FROM evidence WHERE id = $1 AND organization_id = $2",
+        )
+        .bind(id)
+        .bind(organization_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        evidence_from_row(&row)
+    }
+}
+
+async fn open_assessment(tx: &mut crate::WriteTx, organization_id: &str, assessment_id: &str) -> Result<bool> {
+    let row = sqlx::query("SELECT status FROM assessments WHERE id = $1 AND organization_id = $2")
+        .bind(assessment_id)
+        .bind(organization_id)
+        .fetch_optional(tx.conn())
+        .await?;
+    match row {
+        None => Err(StoreError::NotFound),
+        Some(r) => Ok(r.try_get::<String, _>("status")? == STATUS_IN_PROGRESS),
+    }
+}
+
+async fn touch(tx: &mut crate::WriteTx, assessment_id: &str, at: &str) -> Result<()> {
+    sqlx::query("UPDATE assessments SET updated_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(assessment_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
