@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::did::{ResolveError, ResolvedKey, Resolver};
-use crate::jcs::{canonicalize, CanonError, ObjectView};
+use crate::jcs::{canonicalize_view, CanonError};
 use crate::keys::Keypair;
 
 /// The proof type of every Data Integrity proof.
@@ -69,8 +69,8 @@ fn hash_data(
     proof_config: &Map<String, Value>,
     context: Option<&Value>,
 ) -> Result<[u8; 64], CanonError> {
-    let doc = canonicalize(&ObjectView { base: document, without: "proof", context })?;
-    let cfg = canonicalize(&ObjectView { base: proof_config, without: "proofValue", context })?;
+    let doc = canonicalize_view(document, "proof", context)?;
+    let cfg = canonicalize_view(proof_config, "proofValue", context)?;
     let mut out = [0u8; 64];
     out[..32].copy_from_slice(&Sha256::digest(&cfg));
     out[32..].copy_from_slice(&Sha256::digest(&doc));

@@ -64,7 +64,7 @@ impl StatusList {
     /// A list of `size` unrevoked entries; `size` must be a multiple of 8 and at least
     /// [`MIN_STATUS_LIST_SIZE`].
     pub fn new(size: u32) -> Result<Self, StatusListError> {
-        if !(MIN_STATUS_LIST_SIZE..=MAX_STATUS_LIST_SIZE).contains(&size) || size % 8 != 0 {
+        if !(MIN_STATUS_LIST_SIZE..=MAX_STATUS_LIST_SIZE).contains(&size) || !size.is_multiple_of(8) {
             return Err(StatusListError::Size { size: u64::from(size) });
         }
         Ok(StatusList { bits: vec![0; (size / 8) as usize] })

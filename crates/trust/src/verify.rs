@@ -298,7 +298,7 @@ fn parse_credential(value: &Value) -> Result<Parsed, Malformed> {
 
 /// The first stage, shared by single and bulk verification: form, key, issuer binding.
 enum Stage1 {
-    Ready(Parsed, PreparedProof),
+    Ready(Box<(Parsed, PreparedProof)>),
     Done(Verification),
 }
 
@@ -351,7 +351,7 @@ fn stage1(value: &Value, resolver: &Resolver) -> Stage1 {
             reason: Some(Reason::UnknownIssuer { message }),
         });
     }
-    Stage1::Ready(parsed, prepared)
+    Stage1::Ready(Box::new((parsed, prepared)))
 }
 
 enum StatusOutcome {
@@ -489,7 +489,8 @@ fn finish(
 pub fn verify(credential: &Value, resolver: &Resolver, status: StatusInput<'_>, now: DateTime<Utc>) -> Verification {
     match stage1(credential, resolver) {
         Stage1::Done(v) => v,
-        Stage1::Ready(parsed, prepared) => {
+        Stage1::Ready(ready) => {
+            let (parsed, prepared) = *ready;
             let ok = prepared.check_signature().is_ok();
             finish(&parsed, &prepared, ok, resolver, status, now)
         }
@@ -510,7 +511,7 @@ pub fn verify_many(
 ) -> Vec<Verification> {
     let stages: Vec<Stage1> = credentials.iter().map(|c| stage1(c, resolver)).collect();
     let ready: Vec<&PreparedProof> =
-        stages.iter().filter_map(|s| if let Stage1::Ready(_, p) = s { Some(p) } else { None }).collect();
+        stages.iter().filter_map(|s| if let Stage1::Ready(r) = s { Some(&r.1) } else { None }).collect();
     let batch_ok = {
         let messages: Vec<&[u8]> = ready.iter().map(|p| &p.data[..]).collect();
         let sigs: Vec<ed25519_dalek::Signature> =
@@ -522,7 +523,8 @@ pub fn verify_many(
         .into_iter()
         .map(|s| match s {
             Stage1::Done(v) => v,
-            Stage1::Ready(parsed, prepared) => {
+            Stage1::Ready(ready) => {
+                let (parsed, prepared) = *ready;
                 let ok = batch_ok || prepared.check_signature().is_ok();
                 finish(&parsed, &prepared, ok, resolver, status, now)
             }

@@ -75,3 +75,20 @@ proptest! {
         let _ = StatusList::decode(&s);
     }
 }
+
+proptest! {
+    #[test]
+    fn our_canonical_form_equals_serde_json_canonicalizers(v in arb_json()) {
+        let ours = shirube_trust::canonicalize(&v).expect("ours");
+        let reference = serde_json_canonicalizer::to_vec(&v).expect("reference");
+        prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&reference));
+    }
+
+    #[test]
+    fn any_string_and_number_canonicalise_like_the_reference(s in "\\PC*", c in proptest::char::range('\u{0}', '\u{1f}'), f in any::<f64>(), i in any::<i64>(), u in any::<u64>()) {
+        let v = json!({ s.clone(): [format!("{s}{c}"), if f.is_finite() { json!(f) } else { json!(0) }, i, u], format!("{c}"): 1 });
+        let ours = shirube_trust::canonicalize(&v).expect("ours");
+        let reference = serde_json_canonicalizer::to_vec(&v).expect("reference");
+        prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&reference));
+    }
+}
