@@ -82,7 +82,11 @@ pub fn detect_and_parse(name_hint: Option<&str>, bytes: &[u8]) -> Result<Invento
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace()).ok_or(ParseError::Empty)?;
     match first {
-        b'{' | b'[' => return json::parse(name_hint, bytes),
+        b'{' => return json::parse(name_hint, bytes),
+        // `[` opens a JSON array or a TOML table header (an old Cargo.lock starts with
+        // `[[package]]`); none of the JSON formats is an array, so only TOML-looking
+        // headers leave the JSON path.
+        b'[' if !starts_with_toml_header(bytes) => return json::parse(name_hint, bytes),
         b'<' => {
             return Err(ParseError::Unsupported {
                 reason: "XML documents (CycloneDX XML, SPDX RDF) are not read; \
@@ -104,6 +108,18 @@ pub fn detect_and_parse(name_hint: Option<&str>, bytes: &[u8]) -> Result<Invento
         });
     }
     requirements::parse(name_hint, text)
+}
+
+fn starts_with_toml_header(bytes: &[u8]) -> bool {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    let line = bytes[start..].split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let line = line.trim_ascii();
+    let inner = line.strip_prefix(b"[[").and_then(|l| l.strip_suffix(b"]]"));
+    let inner = inner.or_else(|| line.strip_prefix(b"[").and_then(|l| l.strip_suffix(b"]")));
+    inner.is_some_and(|name| {
+        !name.is_empty()
+            && name.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+    })
 }
 
 /// The file-name part of a hint, for tie-breaking.
