@@ -160,6 +160,8 @@ pub enum StatusInput<'a> {
     Unavailable,
     /// The caller knows the status by other means (or accepts not knowing it).
     Skip,
+    /// A status list was given but could not be used, for this reason.
+    Unusable(&'a str),
 }
 
 /// A status list credential whose proof, issuer and validity were checked.
@@ -376,6 +378,7 @@ fn status_outcome(parsed: &Parsed, status: StatusInput<'_>, resolver: &Resolver,
                 relevant.first().map(|s| s.url.as_str()).unwrap_or_default()
             ))
         }
+        StatusInput::Unusable(why) => return StatusOutcome::NotChecked(why.to_string()),
         StatusInput::Verified(l) => l,
         StatusInput::Credential(c) => match verify_status_list(c, resolver, now) {
             Ok(l) => {
@@ -509,6 +512,23 @@ pub fn verify_many(
     status: StatusInput<'_>,
     now: DateTime<Utc>,
 ) -> Vec<Verification> {
+    // A published status list is verified and decoded once for the whole batch, not once
+    // per credential; if it is unusable, every credential that needs it says why.
+    let pre_verified;
+    let unusable_list;
+    let status = match status {
+        StatusInput::Credential(c) => match verify_status_list(c, resolver, now) {
+            Ok(l) => {
+                pre_verified = [l];
+                StatusInput::Verified(&pre_verified)
+            }
+            Err(e) => {
+                unusable_list = e.to_string();
+                StatusInput::Unusable(&unusable_list)
+            }
+        },
+        other => other,
+    };
     let stages: Vec<Stage1> = credentials.iter().map(|c| stage1(c, resolver)).collect();
     let ready: Vec<&PreparedProof> =
         stages.iter().filter_map(|s| if let Stage1::Ready(r) = s { Some(&r.1) } else { None }).collect();

@@ -202,6 +202,9 @@ fn bulk_verification_agrees_with_single_verification() {
     let single: Vec<_> =
         creds.iter().map(|c| verify(c, &resolver(), StatusInput::Verified(&lists), at(2026, 6, 1))).collect();
     assert_eq!(bulk, single);
+    let raw = status_list(&[2]);
+    let from_raw = verify_many(&creds, &resolver(), StatusInput::Credential(&raw), at(2026, 6, 1));
+    assert_eq!(from_raw, single);
     assert_eq!(code(&bulk[2]), Some("revoked"));
     assert_eq!(code(&bulk[4]), Some("invalid_signature"));
     assert_eq!(code(&bulk[6]), Some("malformed"));
