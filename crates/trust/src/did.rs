@@ -313,7 +313,12 @@ fn parse_method(
         .ok_or_else(|| err("publicKeyMultibase", "must be a string"))?;
     let key = PublicKey::from_multikey(mk)
         .map_err(|source| DidDocumentError::Key { field: format!("{field}.publicKeyMultibase"), source })?;
-    Ok(Method { id: absolute(id), controller: controller.to_string(), key })
+    let id = absolute(id);
+    if !id.strip_prefix(did).is_some_and(|rest| rest.starts_with('#')) {
+        // A document may only speak for its own DID's keys.
+        return Err(err("id", "must be a DID URL of the document's DID (<did>#…)"));
+    }
+    Ok(Method { id, controller: controller.to_string(), key })
 }
 
 #[cfg(test)]

@@ -108,13 +108,22 @@ fn write_text(out: &mut impl Write, credential: &Value, result: &Verification) -
             CheckResult::Passed => "ok  ",
             CheckResult::Failed => "FAIL",
             CheckResult::Skipped => "skip",
-            CheckResult::NotChecked => "??  ",
+            CheckResult::NotChecked => "----",
         };
         let name = serde_json::to_value(c.check).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        writeln!(out, "  {mark} {name:<12} {}", c.detail.as_deref().unwrap_or(""))?;
+        match &c.detail {
+            Some(d) => writeln!(out, "  {mark} {name:<12} {d}")?,
+            None => writeln!(out, "  {mark} {name}")?,
+        }
     }
     match &result.reason {
-        None => writeln!(out, "VALID")?,
+        None => {
+            writeln!(out, "VALID")?;
+            if let Some(url) = issuer.as_deref().and_then(did_web_document_url) {
+                // Offline, the issuer's key is whatever DID document the user supplied.
+                writeln!(out, "  note: the issuer key came from the DID document you gave; trust it only if it is {url}")?;
+            }
+        }
         Some(r) => {
             writeln!(out, "NOT VALID: {} — {}", r.code(), r.message())?;
             if let Reason::Malformed { field, .. } = r {

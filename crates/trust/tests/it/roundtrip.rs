@@ -236,3 +236,11 @@ fn malformed_input_names_the_field() {
     let v = verify(&json!([1, 2]), &resolver(), StatusInput::Skip, at(2026, 6, 1));
     assert_eq!(code(&v), Some("malformed"));
 }
+
+#[test]
+fn a_did_document_cannot_declare_keys_of_another_did() {
+    let mut doc = did_document(&issuer());
+    doc["verificationMethod"][0]["id"] = json!("did:web:other.example#key-1");
+    doc["assertionMethod"][0] = json!("did:web:other.example#key-1");
+    assert!(Resolver::from_did_document(&doc).is_err());
+}
