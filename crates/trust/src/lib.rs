@@ -36,3 +36,5 @@ pub use verify::{
 
 /// Re-exported so callers name the same `StarLevel` the catalog uses.
 pub use shirube_catalog::StarLevel;
+/// Re-exported: credential ids are UUIDs ([`issue_credential`]).
+pub use uuid::Uuid;
