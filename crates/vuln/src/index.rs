@@ -1,9 +1,12 @@
 //! The compact advisory index: built from advisories, stored as bytes, loaded fast.
 //!
 //! Layout of the stored form: an 8-byte magic `SHRBADVX`, a little-endian `u32` format
-//! version, a little-endian `u64` payload length, then the payload in postcard encoding.
-//! Versions and ranges stay as text in the index and are parsed lazily, only for the
-//! packages a scan actually meets, so loading costs one decode and no version parsing.
+//! version, little-endian `u64` lengths of the directory and of the blob area, the
+//! directory (postcard: statistics, sorted package names with blob spans, advisory blob
+//! spans), then the blobs (postcard: each package's affected entries, each advisory's
+//! metadata). Loading decodes only the directory; blobs are decoded when a scan meets
+//! them, and versions and ranges stay text until then, so load time hardly grows with
+//! the size of the databases.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -13,9 +16,9 @@ use crate::advisory::{Advisory, AdvisoryError, AffectedRange};
 use crate::ecosystem::Ecosystem;
 
 const MAGIC: &[u8; 8] = b"SHRBADVX";
-/// Format version of the stored index; bump when the payload layout changes.
-pub const INDEX_FORMAT_VERSION: u32 = 1;
-const HEADER_LEN: usize = 8 + 4 + 8;
+/// Format version of the stored index; bump when the layout changes.
+pub const INDEX_FORMAT_VERSION: u32 = 2;
+const HEADER_LEN: usize = 8 + 4 + 8 + 8;
 
 /// What one advisory contributes to reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,28 +71,43 @@ pub struct IndexStats {
     pub informational: usize,
 }
 
-/// A searchable set of advisories.
+/// A searchable set of advisories, kept in its stored form.
+///
+/// Only the package directory is decoded on load; a package's affected ranges and an
+/// advisory's metadata are decoded when a scan meets them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AdvisoryIndex {
-    pub(crate) advisories: Vec<AdvisoryMeta>,
-    /// Sorted by (ecosystem, name) for binary search.
-    pub(crate) packages: Vec<PackageEntry>,
-    pub(crate) stats: IndexStats,
+    /// The stored form, header included.
+    bytes: Vec<u8>,
+    /// The decoded directory.
+    dir: Directory,
+    /// Where the blob area starts in `bytes`.
+    blobs_start: usize,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Payload {
-    advisories: Vec<AdvisoryMeta>,
-    packages: Vec<PackageEntry>,
+/// A byte range inside the blob area.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Span {
+    offset: u32,
+    len: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct PackageSlot {
+    ecosystem: Ecosystem,
+    /// Normalised name (see [`Ecosystem::normalize_name`]).
+    name: String,
+    /// Postcard-encoded `Vec<AffectedEntry>`.
+    span: Span,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Directory {
     stats: IndexStats,
-}
-
-/// Borrowing twin of [`Payload`]: same encoding, no copy of the index when saving.
-#[derive(Serialize)]
-struct PayloadRef<'a> {
-    advisories: &'a [AdvisoryMeta],
-    packages: &'a [PackageEntry],
-    stats: &'a IndexStats,
+    /// Sorted by (ecosystem, name) for binary search.
+    packages: Vec<PackageSlot>,
+    /// Postcard-encoded [`AdvisoryMeta`] per advisory, in index order.
+    advisories: Vec<Span>,
 }
 
 /// Why stored index bytes could not be loaded.
@@ -109,8 +127,8 @@ pub enum IndexError {
         /// Version this build reads.
         expected: u32,
     },
-    /// The payload length in the header does not match the bytes.
-    #[error("advisory index is truncated or padded: header says {declared} payload bytes, file has {actual}")]
+    /// The section lengths in the header do not match the bytes.
+    #[error("advisory index is truncated or padded: header says {declared} bytes follow it, file has {actual}")]
     Length {
         /// Length declared by the header.
         declared: u64,
@@ -244,7 +262,7 @@ impl IndexBuilder {
             })
             .filter(|&(_, a, p)| a > 0 || p > 0)
             .collect();
-        AdvisoryIndex { advisories, packages, stats }
+        AdvisoryIndex::assemble(stats, &packages, &advisories)
     }
 }
 
@@ -259,6 +277,16 @@ fn join_versions(versions: &[String]) -> String {
         out.push_str(v.trim().lines().next().unwrap_or(""));
     }
     out
+}
+
+/// Appends one postcard blob and returns its span.
+fn push_blob<T: Serialize + ?Sized>(blobs: &mut Vec<u8>, value: &T) -> Span {
+    let offset = u32::try_from(blobs.len()).unwrap_or(u32::MAX);
+    // Serialising these derived types into a vector cannot fail; an empty blob would be
+    // reported as a decode problem by the scan rather than pass unnoticed.
+    let encoded = postcard::to_allocvec(value).unwrap_or_default();
+    blobs.extend_from_slice(&encoded);
+    Span { offset, len: u32::try_from(encoded.len()).unwrap_or(u32::MAX) }
 }
 
 impl AdvisoryIndex {
@@ -286,33 +314,64 @@ impl AdvisoryIndex {
         Ok(AdvisoryIndex::build([Advisory::from_rustsec_md(bytes)?]))
     }
 
+    /// Lays out the stored form: header, directory, blobs.
+    fn assemble(
+        stats: IndexStats,
+        packages: &[PackageEntry],
+        advisories: &[AdvisoryMeta],
+    ) -> AdvisoryIndex {
+        let mut blobs = Vec::new();
+        let slots = packages
+            .iter()
+            .map(|p| PackageSlot {
+                ecosystem: p.ecosystem,
+                name: p.name.clone(),
+                span: push_blob(&mut blobs, &p.affected),
+            })
+            .collect();
+        let spans = advisories.iter().map(|a| push_blob(&mut blobs, a)).collect();
+        let dir = Directory { stats, packages: slots, advisories: spans };
+        let dir_bytes = postcard::to_allocvec(&dir).unwrap_or_default();
+        let mut bytes = Vec::with_capacity(HEADER_LEN + dir_bytes.len() + blobs.len());
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&INDEX_FORMAT_VERSION.to_le_bytes());
+        bytes.extend_from_slice(&(dir_bytes.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&(blobs.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&dir_bytes);
+        let blobs_start = bytes.len();
+        bytes.extend_from_slice(&blobs);
+        AdvisoryIndex { bytes, dir, blobs_start }
+    }
+
     /// Counts describing the index.
     pub fn stats(&self) -> &IndexStats {
-        &self.stats
+        &self.dir.stats
     }
 
-    /// All advisories, in index order.
-    pub fn advisories(&self) -> &[AdvisoryMeta] {
-        &self.advisories
+    /// Number of advisories.
+    pub fn len(&self) -> usize {
+        self.dir.advisories.len()
     }
 
-    /// Serialises the index with its header.
+    /// Whether the index holds no advisory.
+    pub fn is_empty(&self) -> bool {
+        self.dir.advisories.is_empty()
+    }
+
+    /// All advisories, in index order, decoded one by one.
+    pub fn advisories(&self) -> impl Iterator<Item = AdvisoryMeta> + '_ {
+        (0..self.dir.advisories.len()).filter_map(|i| self.advisory(i))
+    }
+
+    /// One advisory's metadata; `None` if out of range or undecodable.
+    pub fn advisory(&self, i: usize) -> Option<AdvisoryMeta> {
+        let span = self.dir.advisories.get(i)?;
+        postcard::from_bytes(self.blob(*span)?).ok()
+    }
+
+    /// The stored form: magic, format version, section lengths, directory, blobs.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let payload = PayloadRef {
-            advisories: &self.advisories,
-            packages: &self.packages,
-            stats: &self.stats,
-        };
-        // postcard only fails on writer errors or unsupported types, neither possible with
-        // an in-memory vector and these derived types; an empty payload would then fail
-        // the length check on load instead of going unnoticed.
-        let body = postcard::to_allocvec(&payload).unwrap_or_default();
-        let mut out = Vec::with_capacity(HEADER_LEN + body.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&INDEX_FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-        out.extend_from_slice(&body);
-        out
+        self.bytes.clone()
     }
 
     /// Whether `bytes` start like a stored index (used to tell an index from other inputs).
@@ -320,49 +379,76 @@ impl AdvisoryIndex {
         bytes.starts_with(MAGIC)
     }
 
-    /// Loads an index written by [`AdvisoryIndex::to_bytes`].
+    /// Loads an index written by [`AdvisoryIndex::to_bytes`]. Only the directory is
+    /// decoded here; every span it holds is bounds-checked.
     pub fn from_bytes(bytes: &[u8]) -> Result<AdvisoryIndex, IndexError> {
+        AdvisoryIndex::from_vec(bytes.to_vec())
+    }
+
+    /// Like [`AdvisoryIndex::from_bytes`], taking ownership to avoid copying the file.
+    pub fn from_vec(bytes: Vec<u8>) -> Result<AdvisoryIndex, IndexError> {
         if bytes.len() < HEADER_LEN || !bytes.starts_with(MAGIC) {
             return Err(IndexError::NotAnIndex);
         }
+        let word = |at: usize| -> u64 {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_le_bytes(b)
+        };
         let mut version = [0u8; 4];
         version.copy_from_slice(&bytes[8..12]);
         let found = u32::from_le_bytes(version);
         if found != INDEX_FORMAT_VERSION {
             return Err(IndexError::Version { found, expected: INDEX_FORMAT_VERSION });
         }
-        let mut len = [0u8; 8];
-        len.copy_from_slice(&bytes[12..20]);
-        let declared = u64::from_le_bytes(len);
-        let body = &bytes[HEADER_LEN..];
-        if declared != body.len() as u64 {
-            return Err(IndexError::Length { declared, actual: body.len() });
+        let (dir_len, blobs_len) = (word(12), word(20));
+        let actual = bytes.len() - HEADER_LEN;
+        let declared = dir_len.saturating_add(blobs_len);
+        if declared != actual as u64 {
+            return Err(IndexError::Length { declared, actual });
         }
-        let payload: Payload =
-            postcard::from_bytes(body).map_err(|e| IndexError::Corrupt { reason: e.to_string() })?;
-        let sorted = payload
+        let blobs_start = HEADER_LEN + dir_len as usize;
+        let dir: Directory = postcard::from_bytes(&bytes[HEADER_LEN..blobs_start])
+            .map_err(|e| IndexError::Corrupt { reason: e.to_string() })?;
+        let in_bounds = |s: &Span| u64::from(s.offset) + u64::from(s.len) <= blobs_len;
+        let sorted = dir
             .packages
             .windows(2)
             .all(|w| (w[0].ecosystem, &w[0].name) < (w[1].ecosystem, &w[1].name));
-        let in_bounds = payload.packages.iter().all(|p| {
-            p.affected.iter().all(|a| (a.advisory as usize) < payload.advisories.len())
-        });
-        if !sorted || !in_bounds {
+        if !sorted
+            || !dir.packages.iter().all(|p| in_bounds(&p.span))
+            || !dir.advisories.iter().all(in_bounds)
+        {
             return Err(IndexError::Corrupt {
-                reason: "package table is unsorted or points at missing advisories".into(),
+                reason: "directory is unsorted or points outside the file".into(),
             });
         }
-        Ok(AdvisoryIndex {
-            advisories: payload.advisories,
-            packages: payload.packages,
-            stats: payload.stats,
-        })
+        Ok(AdvisoryIndex { bytes, dir, blobs_start })
     }
 
-    /// The index entry for a package, by normalised name.
+    fn blob(&self, span: Span) -> Option<&[u8]> {
+        let start = self.blobs_start.checked_add(span.offset as usize)?;
+        self.bytes.get(start..start.checked_add(span.len as usize)?)
+    }
+
+    /// The directory position of a package, by normalised name.
     pub(crate) fn package(&self, ecosystem: Ecosystem, normalized: &str) -> Option<usize> {
-        self.packages
+        self.dir
+            .packages
             .binary_search_by(|p| (p.ecosystem, p.name.as_str()).cmp(&(ecosystem, normalized)))
             .ok()
+    }
+
+    /// A package's ecosystem, normalised name and decoded affected entries.
+    pub(crate) fn package_entries(
+        &self,
+        pos: usize,
+    ) -> Option<(Ecosystem, &str, Result<Vec<AffectedEntry>, String>)> {
+        let slot = self.dir.packages.get(pos)?;
+        let decoded = match self.blob(slot.span) {
+            Some(bytes) => postcard::from_bytes(bytes).map_err(|e| e.to_string()),
+            None => Err("entry points outside the index".to_owned()),
+        };
+        Some((slot.ecosystem, slot.name.as_str(), decoded))
     }
 }

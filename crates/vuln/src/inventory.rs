@@ -48,7 +48,7 @@ pub struct Component {
     pub name: String,
     /// The version, when the input gives one.
     pub version: Option<String>,
-    /// The package URL, when the input gives one or the format implies it.
+    /// The package URL, when the input gives one (SBOMs; lockfiles have none).
     pub purl: Option<String>,
 }
 
@@ -75,21 +75,15 @@ impl Inventory {
         }
     }
 
-    /// Adds a component of a known ecosystem with a purl built from its parts.
+    /// Adds a lockfile component: the ecosystem comes from the format, which has no purl.
     pub(crate) fn push_known(&mut self, ecosystem: Ecosystem, name: &str, version: &str) {
-        let purl = format!("pkg:{}/{}@{}", ecosystem.purl_type(), purl_name(name), version);
         self.components.push(Component {
             ecosystem: Some(ecosystem),
             name: name.to_owned(),
             version: Some(version.to_owned()),
-            purl: Some(purl),
+            purl: None,
         });
     }
-}
-
-/// Percent-encodes the characters a purl name may not carry literally (`@` of npm scopes).
-fn purl_name(name: &str) -> String {
-    name.replace('@', "%40")
 }
 
 /// Builds a component from a package URL, or explains why the purl is unusable.

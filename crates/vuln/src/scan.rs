@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::advisory::AffectedRange;
 use crate::ecosystem::Ecosystem;
-use crate::index::{AdvisoryIndex, PackageEntry};
+use crate::index::{AdvisoryIndex, AdvisoryMeta, AffectedEntry};
 use crate::inventory::Inventory;
 use crate::rustsec_req::UnaffectedInterval;
 use crate::version::{OsvRange, ParsedVersion, Scheme, VersionError};
@@ -110,18 +110,36 @@ struct CompiledAffected {
     fixed: Vec<String>,
 }
 
-fn compile(entry: &PackageEntry, index: &AdvisoryIndex, problems: &mut Vec<Problem>, source: Option<&str>) -> Vec<CompiledAffected> {
-    let eco_scheme = Scheme::for_ecosystem(entry.ecosystem);
-    let mut out = Vec::with_capacity(entry.affected.len());
-    for affected in &entry.affected {
-        let advisory_id = index
-            .advisories
-            .get(affected.advisory as usize)
-            .map(|a| a.id.clone());
-        let mut report = |reason: String| {
+/// Parses a package's ranges and listed versions once per scan.
+fn compile(
+    index: &AdvisoryIndex,
+    pos: usize,
+    problems: &mut Vec<Problem>,
+    source: Option<&str>,
+) -> Vec<CompiledAffected> {
+    let Some((ecosystem, name, decoded)) = index.package_entries(pos) else { return Vec::new() };
+    let entries: Vec<AffectedEntry> = match decoded {
+        Ok(entries) => entries,
+        Err(reason) => {
             problems.push(Problem {
-                ecosystem: entry.ecosystem,
-                package: entry.name.clone(),
+                ecosystem,
+                package: name.to_owned(),
+                version: None,
+                advisory_id: None,
+                reason: format!("advisory index entry is corrupt ({reason}); re-run `shirube advisories import`"),
+                source: source.map(str::to_owned),
+            });
+            return Vec::new();
+        }
+    };
+    let eco_scheme = Scheme::for_ecosystem(ecosystem);
+    let mut out = Vec::with_capacity(entries.len());
+    for affected in &entries {
+        let mut report = |reason: String| {
+            let advisory_id = index.advisory(affected.advisory as usize).map(|a| a.id);
+            problems.push(Problem {
+                ecosystem,
+                package: name.to_owned(),
                 version: None,
                 advisory_id: advisory_id.clone(),
                 reason,
@@ -181,9 +199,10 @@ impl AdvisoryIndex {
     pub fn scan_all(&self, inventories: &[Inventory]) -> ScanReport {
         let mut report = ScanReport::default();
         let mut compiled: HashMap<usize, Vec<CompiledAffected>> = HashMap::new();
+        let mut metas: HashMap<u32, Option<AdvisoryMeta>> = HashMap::new();
         let mut seen: HashSet<(Option<&str>, usize, &str, u32)> = HashSet::new();
         report.summary.inputs = inventories.len();
-        report.summary.index_advisories = self.advisories.len();
+        report.summary.index_advisories = self.len();
         for inv in inventories {
             let source = inv.source.as_deref();
             let prefix = source.map(|s| format!("{s}: ")).unwrap_or_default();
@@ -216,7 +235,7 @@ impl AdvisoryIndex {
                 let Some(pkg) = self.package(eco, &normalized) else { continue };
                 let entries = compiled
                     .entry(pkg)
-                    .or_insert_with(|| compile(&self.packages[pkg], self, &mut report.problems, source));
+                    .or_insert_with(|| compile(self, pkg, &mut report.problems, source));
                 let mut semver_parsed: Option<Result<ParsedVersion, VersionError>> = None;
                 let mut hits: BTreeMap<u32, Vec<String>> = BTreeMap::new();
                 for entry in entries.iter() {
@@ -257,7 +276,8 @@ impl AdvisoryIndex {
                     if !seen.insert((source, pkg, raw, adv)) {
                         continue;
                     }
-                    let Some(meta) = self.advisories.get(adv as usize) else { continue };
+                    let meta = metas.entry(adv).or_insert_with(|| self.advisory(adv as usize));
+                    let Some(meta) = meta.as_ref() else { continue };
                     let finding = Finding {
                         ecosystem: eco,
                         package: c.name.clone(),

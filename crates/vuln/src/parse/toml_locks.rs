@@ -137,7 +137,11 @@ fn cargo_lock_fast(name_hint: Option<&str>, text: &str) -> Option<Inventory> {
             }
             continue;
         }
-        let (key, value) = line.split_once(" = ")?;
+        // A `char` pattern searches with memchr; a `" = "` pattern would build a two-way
+        // searcher per line, which showed up as a tenth of the parse time.
+        let eq = line.find('=')?;
+        let (key, value) = (&line[..eq], &line[eq + 1..]);
+        let (key, value) = (key.strip_suffix(' ')?, value.strip_prefix(' ')?);
         if in_other_table || (current.is_none() && key == "version") {
             continue;
         }

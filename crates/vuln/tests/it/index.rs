@@ -21,7 +21,7 @@ fn advisories_without_a_supported_ecosystem_are_counted_not_kept() {
     let index = AdvisoryIndex::from_osv_json(TWO.as_bytes()).unwrap();
     assert_eq!(index.stats().advisories, 1);
     assert_eq!(index.stats().unsupported_skipped, 1);
-    assert_eq!(index.advisories()[0].aliases, ["CVE-1"]);
+    assert_eq!(index.advisories().next().unwrap().aliases, ["CVE-1"]);
 }
 
 #[test]
@@ -46,7 +46,7 @@ fn truncated_and_foreign_files_are_refused() {
 #[test]
 fn a_corrupt_payload_is_an_error_not_a_panic() {
     let mut bytes = AdvisoryIndex::from_osv_json(TWO.as_bytes()).unwrap().to_bytes();
-    for b in bytes.iter_mut().skip(20) {
+    for b in bytes.iter_mut().skip(28) {
         *b = 0xff;
     }
     assert!(matches!(AdvisoryIndex::from_bytes(&bytes), Err(IndexError::Corrupt { .. })));
