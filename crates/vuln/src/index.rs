@@ -279,6 +279,9 @@ fn join_versions(versions: &[String]) -> String {
     out
 }
 
+/// A package's ecosystem, normalised name, and its affected entries or a decode error.
+pub(crate) type DecodedPackage<'a> = (Ecosystem, &'a str, Result<Vec<AffectedEntry>, String>);
+
 /// Appends one postcard blob and returns its span.
 fn push_blob<T: Serialize + ?Sized>(blobs: &mut Vec<u8>, value: &T) -> Span {
     let offset = u32::try_from(blobs.len()).unwrap_or(u32::MAX);
@@ -443,7 +446,7 @@ impl AdvisoryIndex {
     pub(crate) fn package_entries(
         &self,
         pos: usize,
-    ) -> Option<(Ecosystem, &str, Result<Vec<AffectedEntry>, String>)> {
+    ) -> Option<DecodedPackage<'_>> {
         let slot = self.dir.packages.get(pos)?;
         let decoded = match self.blob(slot.span) {
             Some(bytes) => postcard::from_bytes(bytes).map_err(|e| e.to_string()),

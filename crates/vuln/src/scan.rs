@@ -219,7 +219,9 @@ impl AdvisoryIndex {
                 let normalized = eco.normalize_name(&c.name);
                 let eco_scheme = Scheme::for_ecosystem(eco);
                 let raw = version.trim();
+                let Some(pkg) = self.package(eco, &normalized) else { continue };
                 let parsed = ParsedVersion::parse(eco_scheme, raw);
+                // Only where advisories exist does an unreadable version hide an answer.
                 if let Err(e) = &parsed {
                     report.problems.push(Problem {
                         ecosystem: eco,
@@ -232,7 +234,6 @@ impl AdvisoryIndex {
                         source: source.map(str::to_owned),
                     });
                 }
-                let Some(pkg) = self.package(eco, &normalized) else { continue };
                 let entries = compiled
                     .entry(pkg)
                     .or_insert_with(|| compile(self, pkg, &mut report.problems, source));
@@ -393,7 +394,6 @@ impl ScanReport {
             "runs": [{
                 "tool": { "driver": {
                     "name": "shirube",
-                    "informationUri": "https://github.com/shirube",
                     "version": env!("CARGO_PKG_VERSION"),
                     "rules": rules.into_values().collect::<Vec<_>>(),
                 }},
