@@ -1,1 +1,67 @@
-fn main() {}
+//! The `shirube` binary: a thin command-line shell over the library crates.
+
+mod cmd;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Shirube (道しるべ): supply-chain security levels (SCS ★3/★4) for suppliers, buyers,
+/// assessors and the public.
+#[derive(Parser)]
+#[command(name = "shirube", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application and JSON API.
+    Serve(cmd::serve::ServeArgs),
+    /// Show or export the SCS requirement catalog.
+    #[command(subcommand)]
+    Catalog(cmd::catalog::CatalogCommand),
+    /// Administration: audit-log verification and platform settings.
+    #[command(subcommand)]
+    Admin(cmd::admin::AdminCommand),
+    /// Verify a credential offline (exit 0 valid, 1 not valid, 2 bad input).
+    Verify(cmd::verify::VerifyArgs),
+    /// Scan SBOMs and lockfiles for known vulnerabilities (exit 0 none, 1 found, 2 bad input).
+    Scan(cmd::scan::ScanArgs),
+    /// Import advisory databases into the local index, or show its statistics.
+    Advisories(cmd::advisories::AdvisoriesArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Catalog(c) => cmd::catalog::run(c),
+        Command::Admin(c) => cmd::admin::run(c),
+        Command::Verify(args) => cmd::verify::run(args),
+        Command::Scan(args) => cmd::scan::run(args),
+        Command::Advisories(args) => cmd::advisories::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`shirube catalog list | head`) is not a failure.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Translations: one Fluent bundle per language (`locales/{ja,en}/main.ftl`), and the
+//! translator handle every page and error carries.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
+use shirube_catalog::Lang;
+use unic_langid::{langid, LanguageIdentifier};
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "ja",
+        // Bidi isolation marks would show up as stray characters in plain-text contexts.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static JA: LanguageIdentifier = langid!("ja");
+static EN: LanguageIdentifier = langid!("en");
+
+fn id(lang: Lang) -> &'static LanguageIdentifier {
+    match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+/// Looks a message up; a missing key shows as the key itself (a test keeps that from
+/// happening in either language).
+pub fn text(lang: Lang, key: &str) -> String {
+    LOCALES.try_lookup(id(lang), key).unwrap_or_else(|| key.to_string())
+}
+
+/// Looks a message up with named arguments.
+pub fn text_with(lang: Lang, key: &str, args: &[(&'static str, String)]) -> String {
+    let map: HashMap<Cow<'static, str>, FluentValue<'_>> =
+        args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
+    LOCALES.try_lookup_with_args(id(lang), key, &map).unwrap_or_else(|| key.to_string())
+}
+
+/// The translator handle on every page struct.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Self {
+        Tr { lang }
+    }
+
+    /// A message in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        text(self.lang, key)
+    }
+
+    /// A message with one argument `{ $n }`.
+    pub fn tn(&self, key: &str, n: impl ToString) -> String {
+        text_with(self.lang, key, &[("n", n.to_string())])
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// The other language, for the switch link.
+    pub fn other(&self) -> &'static str {
+        match self.lang {
+            Lang::Ja => "en",
+            Lang::En => "ja",
+        }
+    }
+
+    pub fn other_name(&self) -> &'static str {
+        match self.lang {
+            Lang::Ja => "English",
+            Lang::En => "日本語",
+        }
+    }
+
+    pub fn is_ja(&self) -> bool {
+        self.lang == Lang::Ja
+    }
+}
+
+/// Picks the language: an explicit `lang` cookie wins, then the browser's Accept-Language,
+/// then Japanese.
+pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
+    if let Some(l) = cookie.and_then(Lang::from_code) {
+        return l;
+    }
+    if let Some(header) = accept_language {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut it = part.split(';');
+            let tag = it.next().unwrap_or("").trim();
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            if let Some(l) = Lang::from_code(tag) {
+                if best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, l));
+                }
+            }
+        }
+        if let Some((_, l)) = best {
+            return l;
+        }
+    }
+    Lang::Ja
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(lang: &str) -> BTreeSet<String> {
+        let text = std::fs::read_to_string(format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        text.lines()
+            .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && l.contains(" ="))
+            .map(|l| l.split(" =").next().unwrap_or("").trim().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_message_exists_in_japanese_and_english() {
+        let ja = keys("ja");
+        let en = keys("en");
+        let only_ja: Vec<_> = ja.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&ja).collect();
+        assert!(only_ja.is_empty() && only_en.is_empty(), "only in ja: {only_ja:?}; only in en: {only_en:?}");
+        assert!(ja.len() > 50);
+        for k in &ja {
+            assert_ne!(text(Lang::Ja, k), *k, "ja {k} does not resolve");
+            assert_ne!(text(Lang::En, k), *k, "en {k} does not resolve");
+        }
+    }
+
+    #[test]
+    fn every_key_used_in_code_and_templates_exists() {
+        let ja = keys("ja");
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut missing = BTreeSet::new();
+        let mut files = Vec::new();
+        for dir in ["src", "src/api", "src/pages", "templates"] {
+            for e in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_file() {
+                    files.push(p);
+                }
+            }
+        }
+        for p in files {
+            let text = std::fs::read_to_string(&p).unwrap();
+            for (i, _) in text.match_indices("\"") {
+                let rest = &text[i + 1..];
+                let Some(end) = rest.find('"') else { continue };
+                let candidate = &rest[..end];
+                let prefixed = ["err-", "nav-", "page-", "label-", "btn-", "msg-", "status-", "help-"]
+                    .iter()
+                    .any(|p| candidate.starts_with(p));
+                if prefixed && candidate.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') && !ja.contains(candidate) {
+                    missing.insert(format!("{}: {candidate}", p.file_name().unwrap().to_string_lossy()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
+    }
+
+    #[test]
+    fn language_follows_cookie_then_browser_then_japanese() {
+        assert_eq!(negotiate(Some("en"), Some("ja")), Lang::En);
+        assert_eq!(negotiate(None, Some("en-US,en;q=0.9,ja;q=0.8")), Lang::En);
+        assert_eq!(negotiate(None, Some("fr, ja;q=0.5")), Lang::Ja);
+        assert_eq!(negotiate(None, None), Lang::Ja);
+    }
+}

@@ -1,0 +1,35 @@
+//! The OpenAPI 3.1 document served at `/api/v1/openapi.json`.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Shirube API", description = "Supply-chain security (SCS ★3/★4) self-assessment, evidence and declarations. Errors are RFC 9457 application/problem+json with an `errors` array naming each field."),
+    paths(
+        api::auth::signup, api::auth::token,
+        api::catalog::list,
+        api::assessments::create, api::assessments::list, api::assessments::get, api::assessments::put_answer,
+        api::assessments::add_evidence, api::assessments::download, api::assessments::declare,
+        api::tokens::list, api::tokens::create, api::tokens::revoke, api::tokens::me,
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "accounts"), (name = "catalog"), (name = "assessments")),
+)]
+pub struct ApiDoc;
+
+/// The document as JSON text.
+pub fn document() -> String {
+    ApiDoc::openapi().to_json().unwrap_or_else(|_| "{}".to_string())
+}

@@ -1,0 +1,217 @@
+//! Server-rendered pages (askama templates under `templates/`, mirroring these modules).
+//! Usable without JavaScript; every form carries the session's CSRF token.
+
+pub mod assessments;
+pub mod auth;
+pub mod catalog;
+pub mod dashboard;
+pub mod members;
+pub mod security;
+pub mod tokens;
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use shirube_catalog::Lang;
+
+use crate::auth::{Principal, ReqLang, LANG_COOKIE};
+use crate::error::{AppError, PageError};
+use crate::i18n::Tr;
+use crate::AppState;
+
+/// What the layout shows about the signed-in user.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub user_name: String,
+    pub org_name: String,
+    pub role: String,
+    pub csrf: String,
+}
+
+impl Nav {
+    pub async fn for_principal(state: &AppState, p: &Principal) -> Result<Option<Nav>, AppError> {
+        let org = state.store.organization(p.org_id()).await?;
+        Ok(Some(Nav { user_name: p.user.name.clone(), org_name: org.name, role: p.role.as_str().into(), csrf: p.csrf().into() }))
+    }
+}
+
+/// A signed-in page visitor. Not signed in → the sign-in page; an owner of an organisation
+/// that requires two-factor sign-in and has not set it up → the security page.
+pub struct Signed(pub Principal);
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = crate::auth::request_lang(&parts.headers);
+        let p = match crate::auth::resolve(&parts.headers, state).await {
+            Ok(Some(p)) => p,
+            Ok(None) => return Err(Redirect::to("/login").into_response()),
+            Err(e) => return Err(PageError(e, lang).into_response()),
+        };
+        let path = parts.uri.path();
+        if !path.starts_with("/security") {
+            match crate::app::must_enrol_totp(state, &p.user).await {
+                Ok(true) => return Err(Redirect::to("/security").into_response()),
+                Ok(false) => {}
+                Err(e) => return Err(PageError(e, lang).into_response()),
+            }
+        }
+        Ok(Signed(p))
+    }
+}
+
+/// Renders a template into an HTML response.
+pub fn render(t: &impl Template, lang: Lang) -> Result<Response, PageError> {
+    t.render().map(|html| Html(html).into_response()).map_err(|e| PageError(AppError::from(e), lang))
+}
+
+/// Maps an application error into a page error in the visitor's language.
+pub trait PageResult<T> {
+    fn page(self, lang: Lang) -> Result<T, PageError>;
+}
+
+impl<T> PageResult<T> for Result<T, AppError> {
+    fn page(self, lang: Lang) -> Result<T, PageError> {
+        self.map_err(|e| PageError(e, lang))
+    }
+}
+
+impl<T> PageResult<T> for Result<T, shirube_store::StoreError> {
+    fn page(self, lang: Lang) -> Result<T, PageError> {
+        self.map_err(|e| PageError(e.into(), lang))
+    }
+}
+
+/// Per-field messages to show next to form inputs.
+#[derive(Debug, Clone, Default)]
+pub struct FieldMessages(pub Vec<(String, String)>);
+
+impl FieldMessages {
+    pub fn from_error(e: &AppError, lang: Lang) -> Self {
+        let mut v = e.field_messages(lang);
+        if v.is_empty() {
+            v.push((String::new(), e.message(lang)));
+        }
+        FieldMessages(v)
+    }
+    /// The message for a field (several API names may map to one input).
+    pub fn get(&self, field: &str) -> String {
+        self.0.iter().filter(|(f, _)| f == field).map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ")
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| f == field)
+    }
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+    /// Messages not tied to a form field.
+    pub fn general(&self) -> String {
+        self.get("")
+    }
+    pub fn all(&self) -> Vec<String> {
+        self.0.iter().map(|(_, m)| m.clone()).collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub title: String,
+    pub message: String,
+    pub status: u16,
+}
+
+impl ErrorPage {
+    pub fn new(lang: Lang, err: &AppError) -> Self {
+        let t = Tr::new(lang);
+        let title = match err {
+            AppError::NotFound => t.t("err-title-not-found"),
+            AppError::Forbidden => t.t("err-title-forbidden"),
+            _ => t.t("err-title-generic"),
+        };
+        let mut message = err.message(lang);
+        for (_, m) in err.field_messages(lang) {
+            message.push(' ');
+            message.push_str(&m);
+        }
+        ErrorPage { t, nav: None, title, message, status: err.status().as_u16() }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+}
+
+/// The landing page; signed-in visitors go to their dashboard.
+pub async fn home(state: axum::extract::State<AppState>, ReqLang(lang): ReqLang, headers: HeaderMap) -> Result<Response, PageError> {
+    if crate::auth::resolve(&headers, &state).await.ok().flatten().is_some() {
+        return Ok(Redirect::to("/dashboard").into_response());
+    }
+    render(&HomePage { t: Tr::new(lang), nav: None }, lang)
+}
+
+#[derive(Deserialize)]
+pub struct Back {
+    back: Option<String>,
+}
+
+/// Switches the language (cookie for a year) and returns to the page the visitor was on.
+pub async fn set_lang(Path(code): Path<String>, Query(q): Query<Back>, headers: HeaderMap) -> Response {
+    let lang = Lang::from_code(&code).unwrap_or_default();
+    // Only local paths, so the switch cannot be used as an open redirect.
+    let back = q
+        .back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .or_else(|| {
+            headers
+                .get(header::REFERER)
+                .and_then(|r| r.to_str().ok())
+                .and_then(|r| url::Url::parse(r).ok())
+                .map(|u| u.path().to_string())
+        })
+        .unwrap_or_else(|| "/".to_string());
+    let mut resp = Redirect::to(&back).into_response();
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+pub async fn static_css() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../static/app.css"))
+}
+
+/// Label of an answer status in a language.
+pub fn status_label(t: &Tr, status: Option<&str>) -> String {
+    match status {
+        Some("implemented") => t.t("status-implemented"),
+        Some("partial") => t.t("status-partial"),
+        Some("not_implemented") => t.t("status-not-implemented"),
+        Some("not_applicable") => t.t("status-not-applicable"),
+        _ => t.t("status-unanswered"),
+    }
+}
+
+/// Label of an assessment's state.
+pub fn assessment_state_label(t: &Tr, status: &str) -> String {
+    match status {
+        "declared" => t.t("status-declared"),
+        "superseded" => t.t("status-superseded"),
+        _ => t.t("status-in-progress"),
+    }
+}
+
+/// A session cookie header value.
+pub fn session_cookie(state: &AppState, value: &str, max_age: i64) -> String {
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    format!("{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", crate::auth::SESSION_COOKIE)
+}

@@ -1,0 +1,126 @@
+//! Every route, grouped by guard. Handlers live in `api/` and `pages/`.
+
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::error::AppError;
+use crate::{api, metrics, openapi, pages, AppState, MAX_EVIDENCE_BYTES};
+
+pub fn router(state: AppState) -> Router {
+    // Public: no sign-in needed.
+    let public = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .route("/api/v1/signup", post(api::auth::signup))
+        .route("/api/v1/auth/token", post(api::auth::token))
+        .route("/api/v1/catalog", get(api::catalog::list))
+        .route("/static/app.css", get(pages::static_css))
+        .route("/", get(pages::home))
+        .route("/signup", get(pages::auth::signup_form).post(pages::auth::signup_submit))
+        .route("/login", get(pages::auth::login_form).post(pages::auth::login_submit))
+        .route("/login/totp", get(pages::auth::totp_form).post(pages::auth::totp_submit))
+        .route("/logout", post(pages::auth::logout))
+        .route("/lang/{code}", get(pages::set_lang))
+        .route("/invite/{token}", get(pages::members::invite_form).post(pages::members::invite_accept))
+        .route("/catalog", get(pages::catalog::index));
+
+    // Signed in (session or token); each handler checks role and organisation.
+    let api = Router::new()
+        .route("/api/v1/me", get(api::tokens::me))
+        .route("/api/v1/assessments", post(api::assessments::create).get(api::assessments::list))
+        .route("/api/v1/assessments/{id}", get(api::assessments::get))
+        .route("/api/v1/assessments/{id}/answers/{criterion_id}", put(api::assessments::put_answer))
+        .route("/api/v1/assessments/{id}/evidence", post(api::assessments::add_evidence))
+        .route("/api/v1/assessments/{id}/declaration", post(api::assessments::declare))
+        .route("/api/v1/evidence/{id}", get(api::assessments::download))
+        .route("/api/v1/tokens", get(api::tokens::list).post(api::tokens::create))
+        .route("/api/v1/tokens/{id}", delete(api::tokens::revoke));
+
+    let signed_in_pages = Router::new()
+        .route("/dashboard", get(pages::dashboard::show))
+        .route("/assessments", get(pages::assessments::index).post(pages::assessments::create))
+        .route("/assessments/{id}", get(pages::assessments::show))
+        .route("/assessments/{id}/criteria/{criterion_id}", get(pages::assessments::criterion).post(pages::assessments::answer))
+        .route("/assessments/{id}/criteria/{criterion_id}/evidence", post(pages::assessments::evidence))
+        .route("/assessments/{id}/result", get(pages::assessments::result))
+        .route("/assessments/{id}/report", get(pages::assessments::report))
+        .route("/assessments/{id}/declaration", get(pages::assessments::declare_form).post(pages::assessments::declare_submit))
+        .route("/evidence/{id}", get(pages::assessments::download))
+        .route("/members", get(pages::members::index).post(pages::members::invite))
+        .route("/members/{user_id}/role", post(pages::members::set_role))
+        .route("/tokens", get(pages::tokens::index).post(pages::tokens::create))
+        .route("/tokens/{id}/revoke", post(pages::tokens::revoke))
+        .route("/security", get(pages::security::show))
+        .route("/security/totp", post(pages::security::totp_setup))
+        .route("/security/totp/confirm", post(pages::security::totp_confirm))
+        .route("/security/require-totp", post(pages::security::require_totp));
+
+    Router::new()
+        .merge(public)
+        .merge(api)
+        .merge(signed_in_pages)
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_EVIDENCE_BYTES + 1024 * 1024))
+        .layer(middleware::from_fn_with_state(state.clone(), origin_check))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+        ))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ok" }))).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "unavailable" }))).into_response()
+        }
+    }
+}
+
+async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], openapi::document())
+}
+
+async fn not_found(req: Request) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        return AppError::NotFound.problem();
+    }
+    let lang = crate::auth::request_lang(req.headers());
+    crate::error::PageError(AppError::NotFound, lang).into_response()
+}
+
+/// Refuses state-changing requests that a browser says come from another site. Bearer-token
+/// calls carry no ambient credentials and are exempt.
+async fn origin_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let bearer = req.headers().get(header::AUTHORIZATION).is_some();
+    if unsafe_method && !bearer {
+        let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+        let cross_site = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+        let bad_origin = origin.is_some_and(|o| o != "null" && o != state.config.origin());
+        if bad_origin || cross_site {
+            if req.uri().path().starts_with("/api/") {
+                return AppError::Forbidden.problem();
+            }
+            let lang = crate::auth::request_lang(req.headers());
+            return crate::error::PageError(AppError::Forbidden, lang).into_response();
+        }
+    }
+    next.run(req).await
+}

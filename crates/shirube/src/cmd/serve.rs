@@ -1,0 +1,51 @@
+//! `shirube serve`: run the web application and JSON API.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+use shirube_server::{AppState, Config};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "SHIRUBE_BIND")]
+    pub bind: SocketAddr,
+    /// Directory for the SQLite database (by default) and evidence files.
+    #[arg(long, default_value = "./shirube-data", env = "SHIRUBE_DATA_DIR")]
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://USER@HOST/DB`; default: the SQLite file in --data-dir.
+    #[arg(long, env = "SHIRUBE_DATABASE")]
+    pub database: Option<String>,
+    /// The URL people use to reach Shirube (decides Secure cookies and allowed origins).
+    #[arg(long, env = "SHIRUBE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Seed a small demo world and print its logins.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    super::init_tracing();
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let public_url = args.public_url.clone().unwrap_or_else(|| {
+            let host = if args.bind.ip().is_unspecified() { "localhost".to_string() } else { args.bind.ip().to_string() };
+            format!("http://{host}:{}", args.bind.port())
+        });
+        let config = Config { data_dir: args.data_dir.clone(), database_url: args.database.clone(), public_url: public_url.clone() };
+        let state = AppState::open(config).await.context("opening Shirube's data")?;
+        if args.demo {
+            let logins = shirube_server::demo::seed(&state).await.map_err(|e| anyhow::anyhow!("seeding the demo: {e:?}"))?;
+            println!("Demo accounts (password: {}):", shirube_server::demo::DEMO_PASSWORD);
+            for l in logins {
+                println!("  {:<32} {}  — {}", l.email, l.organization, l.what);
+            }
+        }
+        println!("Shirube is listening on {public_url}  (Ctrl-C to stop)");
+        shirube_server::serve(state, args.bind).await.context("serving")?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
