@@ -99,14 +99,14 @@ fn main() {
             black_box(public.verify_strict(black_box(&msg), black_box(&sig)));
         });
         full += rate(slice, || {
-            let v: Value = serde_json::from_str(black_box(&texts[i % texts.len()])).unwrap();
+            let v: Value = shirube_trust::parse_json(black_box(&texts[i % texts.len()])).unwrap();
             let out = verify(&v, &resolver, StatusInput::Skip, now);
             assert!(out.valid);
             i += 1;
         });
         bulk += texts.len() as f64
             * rate(slice, || {
-                let parsed: Vec<Value> = texts.iter().map(|s| serde_json::from_str(s).unwrap()).collect();
+                let parsed: Vec<Value> = texts.iter().map(|s| shirube_trust::parse_json(s).unwrap()).collect();
                 let out = verify_many(&parsed, &resolver, StatusInput::Skip, now);
                 assert!(out.iter().all(|v| v.valid));
             });

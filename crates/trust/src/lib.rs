@@ -5,6 +5,7 @@ mod credential;
 mod did;
 mod issuer;
 mod jcs;
+mod json;
 mod keys;
 mod proof;
 mod status;
@@ -21,6 +22,7 @@ pub use did::{
 };
 pub use issuer::{Issuer, IssuerError};
 pub use jcs::{canonicalize, CanonError};
+pub use json::{parse_json, parse_json_slice, JsonError};
 pub use keys::{KeyError, Keypair, PublicKey};
 pub use proof::{
     add_proof, format_datetime, parse_datetime, prepare_proof, verify_proof, PreparedProof, ProofError, SignError,

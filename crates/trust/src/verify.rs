@@ -485,7 +485,8 @@ fn finish(
     Verification { valid: reason.is_none(), checks, reason }
 }
 
-/// Verifies a credential offline at time `now`: its form (VC Data Model 2.0), that the
+/// Verifies a credential offline at time `now` (parse it with [`crate::parse_json`], which
+/// refuses duplicate member names): its form (VC Data Model 2.0), that the
 /// proof key resolves through `resolver` and belongs to the issuer, the `eddsa-jcs-2022`
 /// signature, `validFrom`/`validUntil`, and its revocation status from `status`.
 /// Never panics, whatever the input.

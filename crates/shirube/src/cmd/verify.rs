@@ -46,7 +46,9 @@ fn read_json(path: &Path, what: &str) -> anyhow::Result<Value> {
     } else {
         text = std::fs::read_to_string(path).with_context(|| format!("{what} {}: cannot read", path.display()))?;
     }
-    serde_json::from_str(&text).with_context(|| format!("{what} {}: not JSON", path.display()))
+    // Strict parsing: a repeated member name could make the signed value differ from the
+    // one another tool displays.
+    shirube_trust::parse_json(&text).with_context(|| format!("{what} {}: not acceptable JSON", path.display()))
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {

@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use shirube_trust::{verify, verify_status_list, Resolver, StatusInput, StatusList};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else { return };
+    let Ok(value) = shirube_trust::parse_json_slice(data) else { return };
     let now = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).single().unwrap_or_default();
     let resolver = Resolver::from_did_document(&value).unwrap_or_default();
     let _ = verify(&value, &resolver, StatusInput::Credential(&value), now);

@@ -92,3 +92,11 @@ proptest! {
         prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&reference));
     }
 }
+
+proptest! {
+    #[test]
+    fn strict_parsing_accepts_whatever_serde_json_writes(v in arb_json()) {
+        let text = serde_json::to_string(&v).expect("serialise");
+        prop_assert_eq!(shirube_trust::parse_json(&text).ok(), Some(v));
+    }
+}
