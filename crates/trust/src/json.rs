@@ -10,7 +10,7 @@ use serde_json::{Map, Number, Value};
 
 /// Why input is not acceptable JSON.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
+#[error(transparent)]
 pub struct JsonError(#[from] serde_json::Error);
 
 /// Parses JSON text, refusing repeated member names (and everything `serde_json` refuses).
