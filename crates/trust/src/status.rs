@@ -171,7 +171,11 @@ pub fn allocate_index<R: RngCore + ?Sized>(
         }
     }
     let start = rng.next_u32() % size;
-    (0..size).map(|k| (start + k) % size).find(|&i| !used(i)).ok_or(StatusListError::Full { size })
+    // u64 so that start + k cannot overflow for lists near u32::MAX entries.
+    (0..u64::from(size))
+        .map(|k| ((u64::from(start) + k) % u64::from(size)) as u32)
+        .find(|&i| !used(i))
+        .ok_or(StatusListError::Full { size })
 }
 
 /// A credential's `credentialStatus`: a revocation entry in a Bitstring Status List.
