@@ -64,7 +64,7 @@ pub fn format_datetime(t: DateTime<Utc>) -> String {
 }
 
 /// The 64 bytes that eddsa-jcs-2022 signs: SHA-256(JCS(proof config)) ‖ SHA-256(JCS(doc)).
-fn hash_data(
+pub(crate) fn hash_data(
     document: &Map<String, Value>,
     proof_config: &Map<String, Value>,
     context: Option<&Value>,
@@ -120,6 +120,8 @@ pub struct PreparedProof {
     pub signature: [u8; 64],
     /// `proof.created`, if given.
     pub created: Option<DateTime<Utc>>,
+    /// `proof.expires`, if given, with its text: the proof is not valid after it.
+    pub expires: Option<(DateTime<Utc>, String)>,
 }
 
 impl PreparedProof {
@@ -161,6 +163,14 @@ pub fn prepare_proof(document: &Value, resolver: &Resolver) -> Result<PreparedPr
         Some(Value::String(s)) => Some(parse_datetime(s).ok_or_else(|| malformed("proof.created", "must be an RFC 3339 date-time with a time zone"))?),
         Some(_) => return Err(malformed("proof.created", "must be a string")),
     };
+    let expires = match proof.get("expires") {
+        None => None,
+        Some(Value::String(s)) => Some((
+            parse_datetime(s).ok_or_else(|| malformed("proof.expires", "must be an RFC 3339 date-time with a time zone"))?,
+            s.clone(),
+        )),
+        Some(_) => return Err(malformed("proof.expires", "must be a string")),
+    };
     let value = text("proofValue")?;
     let sig_bytes = value
         .strip_prefix('z')
@@ -181,7 +191,7 @@ pub fn prepare_proof(document: &Value, resolver: &Resolver) -> Result<PreparedPr
     };
     let resolved = resolver.resolve(method)?;
     let data = hash_data(doc, proof, context)?;
-    Ok(PreparedProof { verification_method: method.to_string(), resolved, data, signature, created })
+    Ok(PreparedProof { verification_method: method.to_string(), resolved, data, signature, created, expires })
 }
 
 /// Verifies the `eddsa-jcs-2022` proof of a secured document (vc-di-eddsa §3.3.2) and

@@ -468,6 +468,16 @@ fn finish(
         Some((_, s)) => checks.push(check(CheckKind::ValidUntil, CheckResult::Passed, Some(s.clone()))),
         None => checks.push(check(CheckKind::ValidUntil, CheckResult::Skipped, Some("no validUntil".into()))),
     }
+    // A proof with `expires` (VC Data Integrity) stops vouching for the credential then.
+    if let Some((t, s)) = &prepared.expires {
+        if *t < now && until_reason.is_none() {
+            let message = format!("the proof expired at {s} (now {})", format_datetime(now));
+            if let Some(c) = checks.iter_mut().find(|c| c.check == CheckKind::ValidUntil) {
+                *c = check(CheckKind::ValidUntil, CheckResult::Failed, Some(message.clone()));
+            }
+            until_reason = Some(Reason::Expired { valid_until: s.clone(), message });
+        }
+    }
     let (mut revoked_reason, mut unchecked_reason) = (None, None);
     match status_outcome(parsed, status, resolver, now) {
         StatusOutcome::Skipped(d) => checks.push(check(CheckKind::Status, CheckResult::Skipped, Some(d))),
@@ -594,4 +604,36 @@ pub fn verify_status_list(
         _ => String::new(),
     };
     Ok(VerifiedStatusList { url: url.to_string(), issuer, purpose, list })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{did_document, Issuer, Keypair};
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    #[test]
+    fn a_proof_past_its_expires_time_makes_the_credential_expired() {
+        let key = Keypair::from_seed(&[3; 32]);
+        let Ok(issuer) = Issuer::new("did:web:x.example", "k", key.clone()) else { unreachable!() };
+        let doc = json!({
+            "@context": [VC_V2_CONTEXT], "type": ["VerifiableCredential"], "issuer": "did:web:x.example",
+            "credentialSubject": {"id": "urn:x"},
+        });
+        let mut proof = json!({
+            "type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022", "proofPurpose": "assertionMethod",
+            "verificationMethod": "did:web:x.example#k", "expires": "2026-03-01T00:00:00Z", "@context": [VC_V2_CONTEXT],
+        });
+        let (Some(d), Some(p)) = (doc.as_object(), proof.as_object()) else { unreachable!() };
+        let Ok(data) = crate::proof::hash_data(d, p, d.get("@context")) else { unreachable!() };
+        proof["proofValue"] = json!(format!("z{}", bs58::encode(key.sign(&data).to_bytes()).into_string()));
+        let mut signed = doc.clone();
+        signed["proof"] = proof;
+        let Ok(resolver) = Resolver::from_did_document(&did_document(&issuer)) else { unreachable!() };
+        let at = |m| Utc.with_ymd_and_hms(2026, m, 1, 0, 0, 0).single().unwrap_or_default();
+        assert!(verify(&signed, &resolver, StatusInput::Skip, at(2)).valid);
+        let v = verify(&signed, &resolver, StatusInput::Skip, at(6));
+        assert!(matches!(&v.reason, Some(Reason::Expired { valid_until, .. }) if valid_until == "2026-03-01T00:00:00Z"), "{v:#?}");
+    }
 }

@@ -244,3 +244,17 @@ fn a_did_document_cannot_declare_keys_of_another_did() {
     doc["assertionMethod"][0] = json!("did:web:other.example#key-1");
     assert!(Resolver::from_did_document(&doc).is_err());
 }
+
+#[test]
+fn adding_expires_to_a_signed_proof_breaks_the_signature() {
+    let mut unsigned = credential(7);
+    unsigned.as_object_mut().map(|o| o.remove("proof"));
+    let signed = shirube_trust::add_proof(&unsigned, &key(), "did:web:shirube.example#key-1", at(2026, 1, 1)).expect("sign");
+    let mut proof = signed["proof"].clone();
+    proof["expires"] = json!("2026-03-01T00:00:00Z");
+    let mut with_expiry = unsigned.clone();
+    with_expiry["proof"] = proof;
+    let v = verify(&with_expiry, &resolver(), StatusInput::Skip, at(2026, 6, 1));
+    // Adding `expires` after signing breaks the signature: it is covered by the proof hash.
+    assert_eq!(code(&v), Some("invalid_signature"), "{v:#?}");
+}
