@@ -31,13 +31,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(de).map(ApiJson).map_err(|e| {
             let path = e.path().to_string();
-            let field = if path == "." || path.is_empty() { None } else { Some(path) };
+            let path = if path == "." || path.is_empty() { None } else { Some(path) };
             let inner = e.into_inner();
-            // serde reports a missing field with its name in the message, not in the path.
-            let field = field.or_else(|| {
-                let msg = inner.to_string();
-                msg.strip_prefix("missing field `").and_then(|r| r.split('`').next()).map(str::to_string)
-            });
+            // serde reports a missing field by name in its message, not in the path.
+            let msg = inner.to_string();
+            let missing = msg.strip_prefix("missing field `").and_then(|r| r.split('`').next()).map(str::to_string);
+            let field = match (path, missing) {
+                (Some(p), Some(m)) => Some(format!("{p}.{m}")),
+                (None, Some(m)) => Some(m),
+                (p, None) => p,
+            };
             ApiError(AppError::Malformed { field, detail: inner.to_string() })
         })
     }

@@ -1,0 +1,8 @@
+//! Integration tests: the real router over HTTP, on SQLite always and on PostgreSQL when
+//! `SHIRUBE_TEST_POSTGRES` holds a URL.
+
+mod accounts;
+mod assessments;
+mod authz;
+mod pages;
+mod support;
