@@ -1,0 +1,63 @@
+//! `shirube catalog` and `shirube admin` as a user runs them.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn shirube(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_shirube")).args(args).output().expect("run shirube")
+}
+
+#[test]
+fn catalog_list_json_gives_the_81_level_3_criteria_with_the_documented_fields() {
+    let out = shirube(&["catalog", "list", "--level", "3", "--format", "json"]);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = v.as_array().unwrap();
+    assert_eq!(items.len(), 81);
+    let first = &items[0];
+    for field in ["id", "requirement_id", "category", "csf_function"] {
+        assert!(first[field].is_string(), "{field}");
+    }
+    assert_eq!(first["level"], 3);
+    assert!(first["title"]["ja"].is_string() && first["title"]["en"].is_string());
+}
+
+#[test]
+fn catalog_list_defaults_to_a_table_of_all_153_criteria() {
+    let out = shirube(&["catalog", "list"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("ID"));
+    assert!(text.contains("153 criteria"));
+}
+
+#[test]
+fn bad_usage_exits_2_with_a_message() {
+    let out = shirube(&["catalog", "list", "--level", "5"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--level"));
+}
+
+#[test]
+fn catalog_export_oscal_writes_a_catalog_and_one_profile_per_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = shirube(&["catalog", "export", "--format", "oscal", "--out-dir", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let catalog: Value = serde_json::from_slice(&std::fs::read(dir.path().join("scs-2026-03-27-catalog.json")).unwrap()).unwrap();
+    assert_eq!(catalog["catalog"]["groups"].as_array().unwrap().len(), 7);
+    for level in [3, 4] {
+        let p: Value = serde_json::from_slice(&std::fs::read(dir.path().join(format!("scs-2026-03-27-profile-level{level}.json"))).unwrap()).unwrap();
+        assert_eq!(p["profile"]["imports"][0]["href"], "scs-2026-03-27-catalog.json");
+    }
+    let out = shirube(&["catalog", "export", "--format", "oscal", "--lang", "en"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["catalog"]["metadata"]["title"].as_str().unwrap().starts_with("Supply-chain"));
+}
+
+#[test]
+fn verify_audit_on_a_missing_data_dir_is_bad_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = shirube(&["admin", "verify-audit", "--data-dir", dir.path().join("none").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+}
