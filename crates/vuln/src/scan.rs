@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::advisory::AffectedRange;
@@ -13,7 +13,7 @@ use crate::rustsec_req::UnaffectedInterval;
 use crate::version::{OsvRange, ParsedVersion, Scheme, VersionError};
 
 /// One vulnerable component: a package version inside an advisory's affected versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The package's ecosystem.
     pub ecosystem: Ecosystem,
@@ -32,7 +32,7 @@ pub struct Finding {
     /// Versions (or, for RustSec, version requirements) that fix it.
     pub fixed: Vec<String>,
     /// RustSec informational kind; only set on warnings.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub informational: Option<String>,
     /// The input the component came from.
     #[serde(skip)]
@@ -40,7 +40,7 @@ pub struct Finding {
 }
 
 /// Something the scan could not decide, reported instead of silently skipped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// The package's ecosystem.
     pub ecosystem: Ecosystem,
@@ -58,7 +58,7 @@ pub struct Problem {
 }
 
 /// Totals of a scan.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanSummary {
     /// Inputs scanned.
     pub inputs: usize,
@@ -82,8 +82,10 @@ pub struct ScanSummary {
     pub index_advisories: usize,
 }
 
-/// The result of a scan.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// The result of a scan. It serialises to the documented JSON shape and reads back from
+/// it, so a stored report can be shown again without rescanning (input sources are not
+/// part of the JSON and come back empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanReport {
     /// Vulnerabilities found.
     pub findings: Vec<Finding>,

@@ -283,3 +283,15 @@ fn sarif_output_has_one_rule_per_advisory_and_one_result_per_finding() {
     assert_eq!(results[0]["level"], "error");
     assert_eq!(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "bom.cdx.json");
 }
+
+#[test]
+fn a_json_report_reads_back_into_the_same_findings() {
+    let report = scan("bom.cdx.json");
+    let text = serde_json::to_string(&report).unwrap();
+    let back: ScanReport = serde_json::from_str(&text).unwrap();
+    let strip = |r: &ScanReport| {
+        r.findings.iter().map(|f| (f.advisory_id.clone(), f.package.clone(), f.fixed.clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&back), strip(&report));
+    assert_eq!(back.summary, report.summary);
+}
