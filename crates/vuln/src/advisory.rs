@@ -114,21 +114,27 @@ pub enum AdvisoryError {
 
 fn check_size(bytes: &[u8]) -> Result<(), AdvisoryError> {
     if bytes.len() > MAX_ADVISORY_BYTES {
-        return Err(AdvisoryError::TooLarge { size: bytes.len(), limit: MAX_ADVISORY_BYTES });
+        return Err(AdvisoryError::TooLarge {
+            size: bytes.len(),
+            limit: MAX_ADVISORY_BYTES,
+        });
     }
     Ok(())
 }
 
 fn utf8(bytes: &[u8]) -> Result<&str, AdvisoryError> {
-    std::str::from_utf8(bytes)
-        .map_err(|e| AdvisoryError::InvalidUtf8 { offset: e.valid_up_to() })
+    std::str::from_utf8(bytes).map_err(|e| AdvisoryError::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    })
 }
 
 impl Advisory {
     /// Reads OSV JSON: one advisory object, or an array of them.
     pub fn from_osv_json(bytes: &[u8]) -> Result<Vec<Advisory>, AdvisoryError> {
         check_size(bytes)?;
-        let json_err = |e: serde_json::Error| AdvisoryError::Json { reason: e.to_string() };
+        let json_err = |e: serde_json::Error| AdvisoryError::Json {
+            reason: e.to_string(),
+        };
         // Peeking at the first byte instead of an untagged enum keeps serde's precise
         // "line N column M" messages for malformed advisories.
         let is_array = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
@@ -144,8 +150,9 @@ impl Advisory {
     pub fn from_osv_yaml(bytes: &[u8]) -> Result<Advisory, AdvisoryError> {
         check_size(bytes)?;
         let text = utf8(bytes)?;
-        let doc: OsvDoc = serde_yaml_ng::from_str(text)
-            .map_err(|e| AdvisoryError::Yaml { reason: e.to_string() })?;
+        let doc: OsvDoc = serde_yaml_ng::from_str(text).map_err(|e| AdvisoryError::Yaml {
+            reason: e.to_string(),
+        })?;
         doc.into_advisory()
     }
 
@@ -155,14 +162,19 @@ impl Advisory {
         check_size(bytes)?;
         let text = utf8(bytes)?.trim_start_matches('\u{feff}');
         let rest = text.trim_start().strip_prefix("```toml").ok_or_else(|| {
-            AdvisoryError::FrontMatter { reason: "file does not start with a ```toml block".into() }
+            AdvisoryError::FrontMatter {
+                reason: "file does not start with a ```toml block".into(),
+            }
         })?;
-        let end = rest.find("\n```").ok_or_else(|| AdvisoryError::FrontMatter {
-            reason: "the ```toml block is not closed".into(),
-        })?;
+        let end = rest
+            .find("\n```")
+            .ok_or_else(|| AdvisoryError::FrontMatter {
+                reason: "the ```toml block is not closed".into(),
+            })?;
         let (front, body) = (&rest[..end], &rest[end + 4..]);
-        let doc: RustsecDoc =
-            toml::from_str(front).map_err(|e| AdvisoryError::Toml { reason: e.to_string() })?;
+        let doc: RustsecDoc = toml::from_str(front).map_err(|e| AdvisoryError::Toml {
+            reason: e.to_string(),
+        })?;
         let title = body
             .lines()
             .map(str::trim)
@@ -170,10 +182,14 @@ impl Advisory {
             .map(|t| t.trim().to_owned());
         let a = doc.advisory;
         if a.id.trim().is_empty() {
-            return Err(AdvisoryError::MissingField { field: "advisory.id" });
+            return Err(AdvisoryError::MissingField {
+                field: "advisory.id",
+            });
         }
         if a.package.trim().is_empty() {
-            return Err(AdvisoryError::MissingField { field: "advisory.package" });
+            return Err(AdvisoryError::MissingField {
+                field: "advisory.package",
+            });
         }
         let versions = doc.versions.unwrap_or_default();
         Ok(Advisory {
@@ -274,8 +290,10 @@ impl OsvDoc {
             return Err(AdvisoryError::MissingField { field: "id" });
         }
         let mut severity = first_score(&self.severity);
-        let mut informational =
-            self.database_specific.as_ref().and_then(|d| d.informational.clone());
+        let mut informational = self
+            .database_specific
+            .as_ref()
+            .and_then(|d| d.informational.clone());
         let mut affected = Vec::with_capacity(self.affected.len());
         let mut unsupported_affected = 0;
         for entry in self.affected {
@@ -283,8 +301,10 @@ impl OsvDoc {
                 severity = first_score(&entry.severity);
             }
             if informational.is_none() {
-                informational =
-                    entry.database_specific.as_ref().and_then(|d| d.informational.clone());
+                informational = entry
+                    .database_specific
+                    .as_ref()
+                    .and_then(|d| d.informational.clone());
             }
             let Some(package) = entry.package else {
                 unsupported_affected += 1;
@@ -295,7 +315,9 @@ impl OsvDoc {
                 continue;
             };
             if package.name.trim().is_empty() {
-                return Err(AdvisoryError::MissingField { field: "affected[].package.name" });
+                return Err(AdvisoryError::MissingField {
+                    field: "affected[].package.name",
+                });
             }
             let mut ranges = Vec::new();
             for range in entry.ranges {
@@ -309,10 +331,18 @@ impl OsvDoc {
                 }
             }
             let versions: Vec<String> = entry.versions.into_iter().map(|v| v.0).collect();
-            affected.push(Affected { ecosystem, package: package.name, ranges, versions });
+            affected.push(Affected {
+                ecosystem,
+                package: package.name,
+                ranges,
+                versions,
+            });
         }
         if severity.is_none() {
-            severity = self.database_specific.as_ref().and_then(|d| d.severity.clone());
+            severity = self
+                .database_specific
+                .as_ref()
+                .and_then(|d| d.severity.clone());
         }
         let summary = self
             .summary
@@ -503,8 +533,12 @@ mod tests {
                 Event::new(EventKind::Fixed, "2")
             ])
         );
-        let float = b"id: PYSEC-1\naffected:\n- package: {name: x, ecosystem: PyPI}\n  versions: [1.10]\n";
-        assert!(matches!(Advisory::from_osv_yaml(float), Err(AdvisoryError::Yaml { .. })));
+        let float =
+            b"id: PYSEC-1\naffected:\n- package: {name: x, ecosystem: PyPI}\n  versions: [1.10]\n";
+        assert!(matches!(
+            Advisory::from_osv_yaml(float),
+            Err(AdvisoryError::Yaml { .. })
+        ));
     }
 
     #[test]
@@ -515,7 +549,10 @@ mod tests {
         assert!(adv.withdrawn);
         assert_eq!(
             adv.affected[0].ranges[0],
-            AffectedRange::RustSec { patched: vec![">= 1.2.3".into()], unaffected: vec![] }
+            AffectedRange::RustSec {
+                patched: vec![">= 1.2.3".into()],
+                unaffected: vec![]
+            }
         );
     }
 

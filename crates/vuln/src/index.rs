@@ -192,7 +192,10 @@ impl IndexBuilder {
     /// Adds the advisories of one OSV JSON document; returns how many were kept.
     pub fn add_osv_json(&mut self, bytes: &[u8]) -> Result<usize, AdvisoryError> {
         let advisories = Advisory::from_osv_json(bytes)?;
-        Ok(advisories.into_iter().filter(|a| self.add(a.clone()) == Added::Kept).count())
+        Ok(advisories
+            .into_iter()
+            .filter(|a| self.add(a.clone()) == Added::Kept)
+            .count())
     }
 
     /// Adds one OSV YAML advisory; returns whether it was kept.
@@ -230,12 +233,18 @@ impl IndexBuilder {
                 *eco_advisories.entry(eco).or_default() += 1;
             }
             for affected in adv.affected {
-                let name = affected.ecosystem.normalize_name(&affected.package).into_owned();
-                by_package.entry((affected.ecosystem, name)).or_default().push(AffectedEntry {
-                    advisory: idx,
-                    ranges: affected.ranges,
-                    versions: join_versions(&affected.versions),
-                });
+                let name = affected
+                    .ecosystem
+                    .normalize_name(&affected.package)
+                    .into_owned();
+                by_package
+                    .entry((affected.ecosystem, name))
+                    .or_default()
+                    .push(AffectedEntry {
+                        advisory: idx,
+                        ranges: affected.ranges,
+                        versions: join_versions(&affected.versions),
+                    });
             }
             if adv.informational.is_some() {
                 stats.informational += 1;
@@ -250,7 +259,11 @@ impl IndexBuilder {
         }
         let packages: Vec<PackageEntry> = by_package
             .into_iter()
-            .map(|((ecosystem, name), affected)| PackageEntry { ecosystem, name, affected })
+            .map(|((ecosystem, name), affected)| PackageEntry {
+                ecosystem,
+                name,
+                affected,
+            })
             .collect();
         stats.advisories = advisories.len();
         stats.packages = packages.len();
@@ -289,7 +302,10 @@ fn push_blob<T: Serialize + ?Sized>(blobs: &mut Vec<u8>, value: &T) -> Span {
     // reported as a decode problem by the scan rather than pass unnoticed.
     let encoded = postcard::to_allocvec(value).unwrap_or_default();
     blobs.extend_from_slice(&encoded);
-    Span { offset, len: u32::try_from(encoded.len()).unwrap_or(u32::MAX) }
+    Span {
+        offset,
+        len: u32::try_from(encoded.len()).unwrap_or(u32::MAX),
+    }
 }
 
 impl AdvisoryIndex {
@@ -332,8 +348,15 @@ impl AdvisoryIndex {
                 span: push_blob(&mut blobs, &p.affected),
             })
             .collect();
-        let spans = advisories.iter().map(|a| push_blob(&mut blobs, a)).collect();
-        let dir = Directory { stats, packages: slots, advisories: spans };
+        let spans = advisories
+            .iter()
+            .map(|a| push_blob(&mut blobs, a))
+            .collect();
+        let dir = Directory {
+            stats,
+            packages: slots,
+            advisories: spans,
+        };
         let dir_bytes = postcard::to_allocvec(&dir).unwrap_or_default();
         let mut bytes = Vec::with_capacity(HEADER_LEN + dir_bytes.len() + blobs.len());
         bytes.extend_from_slice(MAGIC);
@@ -343,7 +366,11 @@ impl AdvisoryIndex {
         bytes.extend_from_slice(&dir_bytes);
         let blobs_start = bytes.len();
         bytes.extend_from_slice(&blobs);
-        AdvisoryIndex { bytes, dir, blobs_start }
+        AdvisoryIndex {
+            bytes,
+            dir,
+            blobs_start,
+        }
     }
 
     /// Counts describing the index.
@@ -402,7 +429,10 @@ impl AdvisoryIndex {
         version.copy_from_slice(&bytes[8..12]);
         let found = u32::from_le_bytes(version);
         if found != INDEX_FORMAT_VERSION {
-            return Err(IndexError::Version { found, expected: INDEX_FORMAT_VERSION });
+            return Err(IndexError::Version {
+                found,
+                expected: INDEX_FORMAT_VERSION,
+            });
         }
         let (dir_len, blobs_len) = (word(12), word(20));
         let actual = bytes.len() - HEADER_LEN;
@@ -411,8 +441,12 @@ impl AdvisoryIndex {
             return Err(IndexError::Length { declared, actual });
         }
         let blobs_start = HEADER_LEN + dir_len as usize;
-        let dir: Directory = postcard::from_bytes(&bytes[HEADER_LEN..blobs_start])
-            .map_err(|e| IndexError::Corrupt { reason: e.to_string() })?;
+        let dir: Directory =
+            postcard::from_bytes(&bytes[HEADER_LEN..blobs_start]).map_err(|e| {
+                IndexError::Corrupt {
+                    reason: e.to_string(),
+                }
+            })?;
         let in_bounds = |s: &Span| u64::from(s.offset) + u64::from(s.len) <= blobs_len;
         let sorted = dir
             .packages
@@ -426,7 +460,11 @@ impl AdvisoryIndex {
                 reason: "directory is unsorted or points outside the file".into(),
             });
         }
-        Ok(AdvisoryIndex { bytes, dir, blobs_start })
+        Ok(AdvisoryIndex {
+            bytes,
+            dir,
+            blobs_start,
+        })
     }
 
     fn blob(&self, span: Span) -> Option<&[u8]> {
@@ -443,10 +481,7 @@ impl AdvisoryIndex {
     }
 
     /// A package's ecosystem, normalised name and decoded affected entries.
-    pub(crate) fn package_entries(
-        &self,
-        pos: usize,
-    ) -> Option<DecodedPackage<'_>> {
+    pub(crate) fn package_entries(&self, pos: usize) -> Option<DecodedPackage<'_>> {
         let slot = self.dir.packages.get(pos)?;
         let decoded = match self.blob(slot.span) {
             Some(bytes) => postcard::from_bytes(bytes).map_err(|e| e.to_string()),

@@ -91,13 +91,19 @@ pub(crate) fn component_from_purl(
     purl: &str,
     fallback_version: Option<&str>,
 ) -> Result<Component, String> {
-    let parsed: packageurl::PackageUrl<'_> =
-        purl.parse().map_err(|e| format!("purl {purl:?} is invalid: {e}"))?;
+    let parsed: packageurl::PackageUrl<'_> = purl
+        .parse()
+        .map_err(|e| format!("purl {purl:?} is invalid: {e}"))?;
     let ecosystem = Ecosystem::from_purl_type(parsed.ty());
     let name = match parsed.namespace() {
         Some(ns) if !ns.is_empty() => format!("{ns}/{}", parsed.name()),
         _ => parsed.name().to_owned(),
     };
     let version = parsed.version().or(fallback_version).map(str::to_owned);
-    Ok(Component { ecosystem, name, version, purl: Some(purl.to_owned()) })
+    Ok(Component {
+        ecosystem,
+        name,
+        version,
+        purl: Some(purl.to_owned()),
+    })
 }

@@ -119,7 +119,9 @@ fn compile(
     problems: &mut Vec<Problem>,
     source: Option<&str>,
 ) -> Vec<CompiledAffected> {
-    let Some((ecosystem, name, decoded)) = index.package_entries(pos) else { return Vec::new() };
+    let Some((ecosystem, name, decoded)) = index.package_entries(pos) else {
+        return Vec::new();
+    };
     let entries: Vec<AffectedEntry> = match decoded {
         Ok(entries) => entries,
         Err(reason) => {
@@ -160,7 +162,10 @@ fn compile(
             let (scheme, events) = match range {
                 AffectedRange::Ecosystem(events) => (eco_scheme, events),
                 AffectedRange::SemVer(events) => (Scheme::SemVer, events),
-                AffectedRange::RustSec { patched, unaffected } => {
+                AffectedRange::RustSec {
+                    patched,
+                    unaffected,
+                } => {
                     fixed.extend(patched.iter().cloned());
                     let intervals: Result<Vec<_>, String> = unaffected
                         .iter()
@@ -186,7 +191,12 @@ fn compile(
             }
         }
         fixed.dedup();
-        out.push(CompiledAffected { advisory: affected.advisory, listed, ranges, fixed });
+        out.push(CompiledAffected {
+            advisory: affected.advisory,
+            listed,
+            ranges,
+            fixed,
+        });
     }
     out
 }
@@ -208,7 +218,9 @@ impl AdvisoryIndex {
         for inv in inventories {
             let source = inv.source.as_deref();
             let prefix = source.map(|s| format!("{s}: ")).unwrap_or_default();
-            report.notes.extend(inv.notes.iter().map(|n| format!("{prefix}{n}")));
+            report
+                .notes
+                .extend(inv.notes.iter().map(|n| format!("{prefix}{n}")));
             let mut unsupported = 0usize;
             for c in &inv.components {
                 report.summary.components += 1;
@@ -221,7 +233,9 @@ impl AdvisoryIndex {
                 let normalized = eco.normalize_name(&c.name);
                 let eco_scheme = Scheme::for_ecosystem(eco);
                 let raw = version.trim();
-                let Some(pkg) = self.package(eco, &normalized) else { continue };
+                let Some(pkg) = self.package(eco, &normalized) else {
+                    continue;
+                };
                 let parsed = ParsedVersion::parse(eco_scheme, raw);
                 // Only where advisories exist does an unreadable version hide an answer.
                 if let Err(e) = &parsed {
@@ -279,7 +293,9 @@ impl AdvisoryIndex {
                     if !seen.insert((source, pkg, raw, adv)) {
                         continue;
                     }
-                    let meta = metas.entry(adv).or_insert_with(|| self.advisory(adv as usize));
+                    let meta = metas
+                        .entry(adv)
+                        .or_insert_with(|| self.advisory(adv as usize));
                     let Some(meta) = meta.as_ref() else { continue };
                     let finding = Finding {
                         ecosystem: eco,
@@ -308,13 +324,20 @@ impl AdvisoryIndex {
             }
         }
         let order = |a: &Finding, b: &Finding| {
-            (&a.source, a.ecosystem, &a.package, &a.version, &a.advisory_id).cmp(&(
-                &b.source,
-                b.ecosystem,
-                &b.package,
-                &b.version,
-                &b.advisory_id,
-            ))
+            (
+                &a.source,
+                a.ecosystem,
+                &a.package,
+                &a.version,
+                &a.advisory_id,
+            )
+                .cmp(&(
+                    &b.source,
+                    b.ecosystem,
+                    &b.package,
+                    &b.version,
+                    &b.advisory_id,
+                ))
         };
         report.findings.sort_by(order);
         report.warnings.sort_by(order);
@@ -322,7 +345,12 @@ impl AdvisoryIndex {
         s.findings = report.findings.len();
         s.warnings = report.warnings.len();
         s.problems = report.problems.len();
-        s.advisories = report.findings.iter().map(|f| &f.advisory_id).collect::<HashSet<_>>().len();
+        s.advisories = report
+            .findings
+            .iter()
+            .map(|f| &f.advisory_id)
+            .collect::<HashSet<_>>()
+            .len();
         s.vulnerable_packages = report
             .findings
             .iter()
@@ -377,7 +405,12 @@ impl ScanReport {
                 f.summary.as_deref().unwrap_or("no summary"),
                 fixed
             );
-            let purl = format!("pkg:{}/{}@{}", f.ecosystem.purl_type(), f.package.replace('@', "%40"), f.version);
+            let purl = format!(
+                "pkg:{}/{}@{}",
+                f.ecosystem.purl_type(),
+                f.package.replace('@', "%40"),
+                f.version
+            );
             results.push(json!({
                 "ruleId": f.advisory_id,
                 "level": level,

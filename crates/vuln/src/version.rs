@@ -69,7 +69,11 @@ impl ParsedVersion {
     /// relaxed, so that a malformed version is reported rather than guessed at.
     pub fn parse(scheme: Scheme, text: &str) -> Result<ParsedVersion, VersionError> {
         let trimmed = text.trim();
-        let fail = |reason: String| VersionError { value: text.to_owned(), scheme, reason };
+        let fail = |reason: String| VersionError {
+            value: text.to_owned(),
+            scheme,
+            reason,
+        };
         match scheme {
             Scheme::Pep440 => pep440_rs::Version::from_str(trimmed)
                 .map(ParsedVersion::Pep440)
@@ -138,7 +142,10 @@ pub struct Event {
 impl Event {
     /// Builds an event.
     pub fn new(kind: EventKind, version: impl Into<String>) -> Event {
-        Event { kind, version: version.into() }
+        Event {
+            kind,
+            version: version.into(),
+        }
     }
 }
 
@@ -257,8 +264,16 @@ mod tests {
     #[test]
     fn pep440_orders_pre_post_dev_local_and_epochs() {
         let ordered = [
-            "1.0.dev1", "1.0a1", "1.0b2", "1.0rc1", "1.0", "1.0+local", "1.0.post1", "1.1",
-            "2.0", "1!0.1",
+            "1.0.dev1",
+            "1.0a1",
+            "1.0b2",
+            "1.0rc1",
+            "1.0",
+            "1.0+local",
+            "1.0.post1",
+            "1.1",
+            "2.0",
+            "1!0.1",
         ];
         for pair in ordered.windows(2) {
             assert!(pep(pair[0]) < pep(pair[1]), "{} < {}", pair[0], pair[1]);
@@ -275,8 +290,11 @@ mod tests {
 
     #[test]
     fn an_unparseable_event_fails_compilation_with_the_value() {
-        let err = OsvRange::compile(Scheme::Pep440, &[Event::new(EventKind::Fixed, "2019-09-12x")])
-            .unwrap_err();
+        let err = OsvRange::compile(
+            Scheme::Pep440,
+            &[Event::new(EventKind::Fixed, "2019-09-12x")],
+        )
+        .unwrap_err();
         assert_eq!(err.value, "2019-09-12x");
     }
 }

@@ -141,7 +141,9 @@ fn stats(args: &StatsArgs) -> Result<ExitCode> {
             let by_ecosystem: Vec<_> = s
                 .by_ecosystem
                 .iter()
-                .map(|(e, a, p)| serde_json::json!({"ecosystem": e, "advisories": a, "packages": p}))
+                .map(
+                    |(e, a, p)| serde_json::json!({"ecosystem": e, "advisories": a, "packages": p}),
+                )
                 .collect();
             let value = serde_json::json!({
                 "index": path.display().to_string(),
@@ -158,11 +160,25 @@ fn stats(args: &StatsArgs) -> Result<ExitCode> {
             writeln!(out, "{value:#}")?;
         }
         StatsFormat::Table => {
-            writeln!(out, "index          {} ({} bytes, format {})", path.display(), size, shirube_vuln::INDEX_FORMAT_VERSION)?;
-            writeln!(out, "advisories     {} ({} informational)", s.advisories, s.informational)?;
+            writeln!(
+                out,
+                "index          {} ({} bytes, format {})",
+                path.display(),
+                size,
+                shirube_vuln::INDEX_FORMAT_VERSION
+            )?;
+            writeln!(
+                out,
+                "advisories     {} ({} informational)",
+                s.advisories, s.informational
+            )?;
             writeln!(out, "packages       {}", s.packages)?;
             for (eco, advisories, packages) in &s.by_ecosystem {
-                writeln!(out, "  {:<12} {advisories} advisories, {packages} packages", eco.as_osv_str())?;
+                writeln!(
+                    out,
+                    "  {:<12} {advisories} advisories, {packages} packages",
+                    eco.as_osv_str()
+                )?;
             }
             writeln!(
                 out,
@@ -175,7 +191,11 @@ fn stats(args: &StatsArgs) -> Result<ExitCode> {
 }
 
 fn display_paths(paths: &[PathBuf]) -> String {
-    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn read_index_file(path: &Path) -> Result<Vec<u8>> {
@@ -205,7 +225,8 @@ pub(crate) fn load_for_scan(sources: &[PathBuf], data_dir: &Path) -> Result<Advi
                 .and_then(|mut f| f.read(&mut head))
                 .with_context(|| format!("reading {}", single.display()))?;
             if AdvisoryIndex::looks_like_index(&head[..n]) {
-                let bytes = fs::read(single).with_context(|| format!("reading {}", single.display()))?;
+                let bytes =
+                    fs::read(single).with_context(|| format!("reading {}", single.display()))?;
                 return AdvisoryIndex::from_vec(bytes)
                     .with_context(|| format!("loading advisory index {}", single.display()));
             }
@@ -257,8 +278,8 @@ impl Loader {
         // (std, cargo, rustdoc — not crates.io packages) in `rust/`, and, on its `osv`
         // branch, an OSV export of `crates/`. Read only `crates/`, as cargo-audit does for
         // a lockfile; the export would duplicate it.
-        let rustsec_root = dir.join("crates").is_dir()
-            && (dir.join("rust").is_dir() || dir.join("osv").is_dir());
+        let rustsec_root =
+            dir.join("crates").is_dir() && (dir.join("rust").is_dir() || dir.join("osv").is_dir());
         for path in entries {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if name.starts_with('.') {
@@ -290,15 +311,26 @@ impl Loader {
             self.add_zip(path)?;
             return Ok(true);
         }
-        let len = fs::metadata(path).with_context(|| format!("reading {}", path.display()))?.len();
+        let len = fs::metadata(path)
+            .with_context(|| format!("reading {}", path.display()))?
+            .len();
         if len > MAX_ADVISORY_BYTES as u64 {
-            return self.fail(path, strict, format!("{len} bytes, more than the {MAX_ADVISORY_BYTES}-byte limit")).map(|()| true);
+            return self
+                .fail(
+                    path,
+                    strict,
+                    format!("{len} bytes, more than the {MAX_ADVISORY_BYTES}-byte limit"),
+                )
+                .map(|()| true);
         }
         let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         if ext == "md" && !bytes.trim_ascii_start().starts_with(b"```toml") {
             // READMEs and other prose in a database checkout.
             if strict == Strict::Yes {
-                bail!("{}: not a RustSec advisory (no leading ```toml block)", path.display());
+                bail!(
+                    "{}: not a RustSec advisory (no leading ```toml block)",
+                    path.display()
+                );
             }
             return Ok(true);
         }
@@ -334,10 +366,17 @@ impl Loader {
                 .with_context(|| format!("{name}: decompressing"))?;
             total += bytes.len() as u64;
             if total > MAX_ZIP_BYTES {
-                bail!("{}: more than {MAX_ZIP_BYTES} bytes once decompressed", path.display());
+                bail!(
+                    "{}: more than {MAX_ZIP_BYTES} bytes once decompressed",
+                    path.display()
+                );
             }
             if bytes.len() > MAX_ADVISORY_BYTES {
-                self.fail(Path::new(&name), Strict::No, "entry larger than the advisory size limit".into())?;
+                self.fail(
+                    Path::new(&name),
+                    Strict::No,
+                    "entry larger than the advisory size limit".into(),
+                )?;
                 continue;
             }
             if let Err(e) = self.builder.add_osv_json(&bytes) {
@@ -362,7 +401,10 @@ impl Loader {
             eprintln!("warning: skipped {w}");
         }
         if self.warnings.len() > SHOWN {
-            eprintln!("warning: … and {} more unreadable file(s)", self.warnings.len() - SHOWN);
+            eprintln!(
+                "warning: … and {} more unreadable file(s)",
+                self.warnings.len() - SHOWN
+            );
         }
     }
 }

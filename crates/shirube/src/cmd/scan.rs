@@ -59,7 +59,10 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
     for path in &args.files {
         let meta = fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
         if meta.is_dir() {
-            bail!("{} is a directory; give the SBOM or lockfile inside it", path.display());
+            bail!(
+                "{} is a directory; give the SBOM or lockfile inside it",
+                path.display()
+            );
         }
         if meta.len() > MAX_INPUT_BYTES as u64 {
             bail!(
@@ -102,13 +105,19 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(if report.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn write_table(out: &mut impl Write, report: &ScanReport) -> Result<()> {
     let many_inputs = report.summary.inputs > 1;
     let mut rows: Vec<[String; 7]> = Vec::new();
-    let header = ["PACKAGE", "VERSION", "ADVISORY", "ALIASES", "SEVERITY", "FIXED", "SUMMARY"];
+    let header = [
+        "PACKAGE", "VERSION", "ADVISORY", "ALIASES", "SEVERITY", "FIXED", "SUMMARY",
+    ];
     let all = report.findings.iter().chain(report.warnings.iter());
     // Many findings share an advisory; score each CVSS vector once.
     let mut severities: HashMap<&str, String> = HashMap::new();
@@ -162,20 +171,37 @@ fn row<'a>(
     };
     let severity = match (&f.informational, &f.severity) {
         (Some(kind), _) => kind.clone(),
-        (None, Some(sev)) => {
-            severities.entry(sev.as_str()).or_insert_with(|| readable_severity(sev)).clone()
-        }
+        (None, Some(sev)) => severities
+            .entry(sev.as_str())
+            .or_insert_with(|| readable_severity(sev))
+            .clone(),
         (None, None) => "-".into(),
     };
-    let aliases = if f.aliases.is_empty() { "-".into() } else { f.aliases.join(",") };
-    let fixed = if f.fixed.is_empty() { "-".into() } else { f.fixed.join(", ") };
+    let aliases = if f.aliases.is_empty() {
+        "-".into()
+    } else {
+        f.aliases.join(",")
+    };
+    let fixed = if f.fixed.is_empty() {
+        "-".into()
+    } else {
+        f.fixed.join(", ")
+    };
     let summary = f.summary.as_deref().unwrap_or("-");
     let summary = if summary.chars().count() > 70 {
         format!("{}…", summary.chars().take(69).collect::<String>())
     } else {
         summary.to_owned()
     };
-    [package, f.version.clone(), f.advisory_id.clone(), aliases, severity, fixed, summary]
+    [
+        package,
+        f.version.clone(),
+        f.advisory_id.clone(),
+        aliases,
+        severity,
+        fixed,
+        summary,
+    ]
 }
 
 /// A CVSS vector becomes "9.8 critical"; anything else is shown as given.

@@ -3,11 +3,18 @@
 
 use libfuzzer_sys::fuzz_target;
 
-const HINTS: [Option<&str>; 5] =
-    [None, Some("Cargo.lock"), Some("poetry.lock"), Some("uv.lock"), Some("requirements.txt")];
+const HINTS: [Option<&str>; 5] = [
+    None,
+    Some("Cargo.lock"),
+    Some("poetry.lock"),
+    Some("uv.lock"),
+    Some("requirements.txt"),
+];
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&pick, rest)) = data.split_first() else { return };
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
     let hint = HINTS[usize::from(pick) % HINTS.len()];
     if let Ok(inventory) = shirube_vuln::detect_and_parse(hint, rest) {
         let index = shirube_vuln::AdvisoryIndex::from_osv_json(

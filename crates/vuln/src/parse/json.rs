@@ -139,7 +139,9 @@ fn cyclonedx(name_hint: Option<&str>, doc: JsonDoc) -> Result<Inventory, ParseEr
         Some(other) => inv.notes.push(format!(
             "CycloneDX specVersion {other} is outside 1.4–1.6; components were read anyway"
         )),
-        None => inv.notes.push("CycloneDX document has no specVersion".into()),
+        None => inv
+            .notes
+            .push("CycloneDX document has no specVersion".into()),
     }
     // Nested components (assemblies) are flattened with an explicit stack; serde's
     // recursion limit already bounds their depth.
@@ -167,7 +169,12 @@ fn unscanned(group: Option<String>, name: String, version: Option<String>) -> Co
         Some(g) if !g.is_empty() => format!("{g}/{name}"),
         _ => name,
     };
-    Component { ecosystem: None, name, version, purl: None }
+    Component {
+        ecosystem: None,
+        name,
+        version,
+        purl: None,
+    }
 }
 
 fn spdx(name_hint: Option<&str>, doc: JsonDoc) -> Result<Inventory, ParseError> {
@@ -234,7 +241,9 @@ fn package_lock(
     for (path, p) in packages {
         // Only installed dependencies live under node_modules; the root ("") and
         // workspace folders are the project itself, and links point at those folders.
-        let Some(idx) = path.rfind("node_modules/") else { continue };
+        let Some(idx) = path.rfind("node_modules/") else {
+            continue;
+        };
         if p.link {
             continue;
         }
@@ -242,7 +251,9 @@ fn package_lock(
         let name = p.name.as_deref().unwrap_or(installed_as);
         match p.version.as_deref() {
             Some(version) => inv.push_known(Ecosystem::Npm, name, version),
-            None => inv.notes.push(format!("package {path:?} has no version; not scanned")),
+            None => inv
+                .notes
+                .push(format!("package {path:?} has no version; not scanned")),
         }
     }
     Ok(inv)

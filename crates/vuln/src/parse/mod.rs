@@ -77,10 +77,17 @@ pub enum ParseError {
 /// source for reports.
 pub fn detect_and_parse(name_hint: Option<&str>, bytes: &[u8]) -> Result<Inventory, ParseError> {
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(ParseError::TooLarge { size: bytes.len(), limit: MAX_INPUT_BYTES });
+        return Err(ParseError::TooLarge {
+            size: bytes.len(),
+            limit: MAX_INPUT_BYTES,
+        });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace()).ok_or(ParseError::Empty)?;
+    let first = bytes
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace())
+        .ok_or(ParseError::Empty)?;
     match first {
         b'{' => return json::parse(name_hint, bytes),
         // `[` opens a JSON array or a TOML table header (an old Cargo.lock starts with
@@ -96,8 +103,9 @@ pub fn detect_and_parse(name_hint: Option<&str>, bytes: &[u8]) -> Result<Invento
         }
         _ => {}
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| ParseError::InvalidUtf8 { offset: e.valid_up_to() })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| ParseError::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    })?;
     if text.lines().any(|l| l.trim() == "[[package]]") {
         let format = toml_locks::detect(name_hint, text);
         return toml_locks::parse(format, name_hint, text);
@@ -111,14 +119,19 @@ pub fn detect_and_parse(name_hint: Option<&str>, bytes: &[u8]) -> Result<Invento
 }
 
 fn starts_with_toml_header(bytes: &[u8]) -> bool {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
     let line = bytes[start..].split(|&b| b == b'\n').next().unwrap_or(&[]);
     let line = line.trim_ascii();
     let inner = line.strip_prefix(b"[[").and_then(|l| l.strip_suffix(b"]]"));
     let inner = inner.or_else(|| line.strip_prefix(b"[").and_then(|l| l.strip_suffix(b"]")));
     inner.is_some_and(|name| {
         !name.is_empty()
-            && name.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+            && name
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
     })
 }
 

@@ -43,7 +43,10 @@ pub(super) fn parse(name_hint: Option<&str>, text: &str) -> Result<Inventory, Pa
                         ),
                     });
                 }
-                return Err(ParseError::Requirements { line: start_line, reason });
+                return Err(ParseError::Requirements {
+                    line: start_line,
+                    reason,
+                });
             }
         }
     }
@@ -96,8 +99,12 @@ fn read_line(line: &str) -> Line<'_> {
         .or_else(|| rest.strip_prefix("=="))
         .map(str::trim);
     match version {
-        Some(v) if !v.is_empty() && !v.contains(['*', ',', ' ']) => Line::Pinned { name, version: v },
+        Some(v) if !v.is_empty() && !v.contains(['*', ',', ' ']) => {
+            Line::Pinned { name, version: v }
+        }
         _ if rest.starts_with(['<', '>', '=', '~', '!']) => Line::Unpinned { name },
-        _ => Line::Bad(format!("{line:?} is not NAME==VERSION or another PEP 508 requirement")),
+        _ => Line::Bad(format!(
+            "{line:?} is not NAME==VERSION or another PEP 508 requirement"
+        )),
     }
 }

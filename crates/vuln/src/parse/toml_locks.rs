@@ -22,7 +22,9 @@ pub(super) fn detect(name_hint: Option<&str>, text: &str) -> InputFormat {
     {
         return InputFormat::CargoLock;
     }
-    if text.lines().any(|l| l.starts_with("requires-python")) || text.contains("source = { registry") {
+    if text.lines().any(|l| l.starts_with("requires-python"))
+        || text.contains("source = { registry")
+    {
         return InputFormat::UvLock;
     }
     match base_name(name_hint) {
@@ -44,8 +46,10 @@ pub(super) fn parse(
 }
 
 /// Registry sources that mean crates.io (git index and sparse index).
-const CRATES_IO_SOURCES: [&str; 2] =
-    ["registry+https://github.com/rust-lang/crates.io-index", "sparse+https://index.crates.io/"];
+const CRATES_IO_SOURCES: [&str; 2] = [
+    "registry+https://github.com/rust-lang/crates.io-index",
+    "sparse+https://index.crates.io/",
+];
 
 fn cargo_lock(name_hint: Option<&str>, text: &str) -> Result<Inventory, ParseError> {
     if let Some(inv) = cargo_lock_fast(name_hint, text) {
@@ -128,7 +132,11 @@ fn cargo_lock_fast(name_hint: Option<&str>, text: &str) -> Option<Inventory> {
                 finish(p, &mut inv, &mut other)?;
             }
             if line == "[[package]]" {
-                current = Some(Pkg { name: None, version: None, source: None });
+                current = Some(Pkg {
+                    name: None,
+                    version: None,
+                    source: None,
+                });
                 in_other_table = false;
             } else if line == "[metadata]" || line.starts_with("[[patch.unused]]") {
                 in_other_table = true;
@@ -172,7 +180,9 @@ fn cargo_lock_fast(name_hint: Option<&str>, text: &str) -> Option<Inventory> {
         finish(p, &mut inv, &mut other)?;
     }
     if other > 0 {
-        inv.notes.push(format!("{other} package(s) from git or other registries were not scanned"));
+        inv.notes.push(format!(
+            "{other} package(s) from git or other registries were not scanned"
+        ));
     }
     Some(inv)
 }
@@ -196,8 +206,10 @@ fn python_lock(
     name_hint: Option<&str>,
     text: &str,
 ) -> Result<Inventory, ParseError> {
-    let lock: PythonLock =
-        toml::from_str(text).map_err(|e| ParseError::Toml { format, reason: e.to_string() })?;
+    let lock: PythonLock = toml::from_str(text).map_err(|e| ParseError::Toml {
+        format,
+        reason: e.to_string(),
+    })?;
     let mut inv = Inventory::new(format, name_hint);
     for (i, p) in lock.package.into_iter().enumerate() {
         if p.name.trim().is_empty() {
@@ -210,13 +222,18 @@ fn python_lock(
             // The project itself (uv's editable/virtual root) is not a dependency; other
             // local or git sources are not PyPI releases and are named in a note.
             if !matches!(kind.as_str(), "editable" | "virtual") {
-                inv.notes.push(format!("package {:?} comes from {kind}; not scanned", p.name));
+                inv.notes.push(format!(
+                    "package {:?} comes from {kind}; not scanned",
+                    p.name
+                ));
             }
             continue;
         }
         match p.version.as_deref() {
             Some(version) => inv.push_known(Ecosystem::PyPI, &p.name, version),
-            None => inv.notes.push(format!("package {:?} has no version; not scanned", p.name)),
+            None => inv
+                .notes
+                .push(format!("package {:?} has no version; not scanned", p.name)),
         }
     }
     Ok(inv)

@@ -1,6 +1,8 @@
 //! The stored index: round trip, header checks, and what the builder keeps.
 
-use shirube_vuln::{Added, Advisory, AdvisoryIndex, IndexBuilder, IndexError, INDEX_FORMAT_VERSION};
+use shirube_vuln::{
+    Added, Advisory, AdvisoryIndex, IndexBuilder, IndexError, INDEX_FORMAT_VERSION,
+};
 
 const TWO: &str = r#"[
   {"id":"GHSA-1","aliases":["CVE-1"],"summary":"one",
@@ -26,40 +28,64 @@ fn advisories_without_a_supported_ecosystem_are_counted_not_kept() {
 
 #[test]
 fn another_format_version_is_refused_with_advice() {
-    let mut bytes = AdvisoryIndex::from_osv_json(TWO.as_bytes()).unwrap().to_bytes();
+    let mut bytes = AdvisoryIndex::from_osv_json(TWO.as_bytes())
+        .unwrap()
+        .to_bytes();
     bytes[8..12].copy_from_slice(&(INDEX_FORMAT_VERSION + 1).to_le_bytes());
     let err = AdvisoryIndex::from_bytes(&bytes).unwrap_err();
-    assert_eq!(err, IndexError::Version { found: INDEX_FORMAT_VERSION + 1, expected: INDEX_FORMAT_VERSION });
+    assert_eq!(
+        err,
+        IndexError::Version {
+            found: INDEX_FORMAT_VERSION + 1,
+            expected: INDEX_FORMAT_VERSION
+        }
+    );
     assert!(err.to_string().contains("advisories import"));
 }
 
 #[test]
 fn truncated_and_foreign_files_are_refused() {
-    let bytes = AdvisoryIndex::from_osv_json(TWO.as_bytes()).unwrap().to_bytes();
+    let bytes = AdvisoryIndex::from_osv_json(TWO.as_bytes())
+        .unwrap()
+        .to_bytes();
     assert!(matches!(
         AdvisoryIndex::from_bytes(&bytes[..bytes.len() - 1]),
         Err(IndexError::Length { .. })
     ));
-    assert_eq!(AdvisoryIndex::from_bytes(b"{\"id\":1}"), Err(IndexError::NotAnIndex));
+    assert_eq!(
+        AdvisoryIndex::from_bytes(b"{\"id\":1}"),
+        Err(IndexError::NotAnIndex)
+    );
 }
 
 #[test]
 fn a_corrupt_payload_is_an_error_not_a_panic() {
-    let mut bytes = AdvisoryIndex::from_osv_json(TWO.as_bytes()).unwrap().to_bytes();
+    let mut bytes = AdvisoryIndex::from_osv_json(TWO.as_bytes())
+        .unwrap()
+        .to_bytes();
     for b in bytes.iter_mut().skip(28) {
         *b = 0xff;
     }
-    assert!(matches!(AdvisoryIndex::from_bytes(&bytes), Err(IndexError::Corrupt { .. })));
+    assert!(matches!(
+        AdvisoryIndex::from_bytes(&bytes),
+        Err(IndexError::Corrupt { .. })
+    ));
 }
 
 #[test]
 fn the_first_advisory_with_an_id_wins_and_withdrawn_ones_are_dropped() {
     let mut builder = IndexBuilder::new();
     let adv = |id: &str, withdrawn: bool| {
-        let w = if withdrawn { r#","withdrawn":"2024-01-01T00:00:00Z""# } else { "" };
+        let w = if withdrawn {
+            r#","withdrawn":"2024-01-01T00:00:00Z""#
+        } else {
+            ""
+        };
         Advisory::from_osv_json(
-            format!(r#"{{"id":"{id}"{w},"affected":[{{"package":{{"ecosystem":"PyPI","name":"x"}}}}]}}"#)
-                .as_bytes(),
+            format!(
+                r#"{{"id":"{id}"{w},"affected":[{{"package":{{"ecosystem":"PyPI","name":"x"}}}}]}}"#
+            )
+            .as_bytes(),
         )
         .unwrap()
         .remove(0)

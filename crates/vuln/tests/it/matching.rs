@@ -47,9 +47,20 @@ fn check(eco: Ecosystem, ranges: &str, versions: &str, cases: &[(&str, bool)]) {
 fn several_ranges_each_open_and_close_a_window() {
     check(
         Ecosystem::PyPI,
-        &ecosystem_range(r#"[{"introduced":"1.0"},{"fixed":"1.5"},{"introduced":"2.0"},{"fixed":"2.3"}]"#),
+        &ecosystem_range(
+            r#"[{"introduced":"1.0"},{"fixed":"1.5"},{"introduced":"2.0"},{"fixed":"2.3"}]"#,
+        ),
         "[]",
-        &[("0.9", false), ("1.0", true), ("1.4.9", true), ("1.5", false), ("1.9", false), ("2.0", true), ("2.3", false), ("3.0", false)],
+        &[
+            ("0.9", false),
+            ("1.0", true),
+            ("1.4.9", true),
+            ("1.5", false),
+            ("1.9", false),
+            ("2.0", true),
+            ("2.3", false),
+            ("3.0", false),
+        ],
     );
 }
 
@@ -57,7 +68,9 @@ fn several_ranges_each_open_and_close_a_window() {
 fn event_pairs_listed_out_of_order_are_sorted_first() {
     check(
         Ecosystem::PyPI,
-        &ecosystem_range(r#"[{"introduced":"2.0"},{"fixed":"2.5"},{"introduced":"1.0"},{"fixed":"1.5"}]"#),
+        &ecosystem_range(
+            r#"[{"introduced":"2.0"},{"fixed":"2.5"},{"introduced":"1.0"},{"fixed":"1.5"}]"#,
+        ),
         "[]",
         &[("1.2", true), ("1.7", false), ("2.2", true), ("2.5", false)],
     );
@@ -69,7 +82,13 @@ fn last_affected_includes_that_version_and_nothing_after() {
         Ecosystem::PyPI,
         &ecosystem_range(r#"[{"introduced":"0"},{"last_affected":"1.2"}]"#),
         "[]",
-        &[("0.1", true), ("1.2", true), ("1.2.0", true), ("1.2.post1", false), ("1.2.1", false)],
+        &[
+            ("0.1", true),
+            ("1.2", true),
+            ("1.2.0", true),
+            ("1.2.post1", false),
+            ("1.2.1", false),
+        ],
     );
 }
 
@@ -92,9 +111,24 @@ fn limit_caps_the_range_and_star_means_no_cap() {
 #[test]
 fn pep440_pre_releases_sort_before_their_release() {
     let fixed = ecosystem_range(r#"[{"introduced":"0"},{"fixed":"2.0"}]"#);
-    check(Ecosystem::PyPI, &fixed, "[]", &[("2.0rc1", true), ("2.0.dev1", true), ("2.0a1", true), ("2.0", false)]);
+    check(
+        Ecosystem::PyPI,
+        &fixed,
+        "[]",
+        &[
+            ("2.0rc1", true),
+            ("2.0.dev1", true),
+            ("2.0a1", true),
+            ("2.0", false),
+        ],
+    );
     let introduced = ecosystem_range(r#"[{"introduced":"2.0"},{"fixed":"3.0"}]"#);
-    check(Ecosystem::PyPI, &introduced, "[]", &[("2.0rc1", false), ("2.0", true), ("3.0rc1", true)]);
+    check(
+        Ecosystem::PyPI,
+        &introduced,
+        "[]",
+        &[("2.0rc1", false), ("2.0", true), ("3.0rc1", true)],
+    );
 }
 
 #[test]
@@ -123,7 +157,13 @@ fn semver_pre_releases_and_build_metadata_follow_precedence_rules() {
         Ecosystem::Npm,
         r#"[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.2.3"}]}]"#,
         "[]",
-        &[("1.2.2", true), ("v1.2.2", true), ("1.2.3-beta.1", true), ("1.2.3", false), ("1.2.3+build.5", false)],
+        &[
+            ("1.2.2", true),
+            ("v1.2.2", true),
+            ("1.2.3-beta.1", true),
+            ("1.2.3", false),
+            ("1.2.3+build.5", false),
+        ],
     );
     check(
         Ecosystem::CratesIo,
@@ -140,14 +180,24 @@ fn listed_versions_match_even_outside_the_ranges() {
         Ecosystem::PyPI,
         &ecosystem_range(r#"[{"introduced":"0"},{"fixed":"23.9.0"}]"#),
         r#"["23.9.0", "23.9.0.post1"]"#,
-        &[("23.9.0", true), ("23.9", true), ("23.9.0.post1", true), ("23.9.1", false)],
+        &[
+            ("23.9.0", true),
+            ("23.9", true),
+            ("23.9.0.post1", true),
+            ("23.9.1", false),
+        ],
     );
 }
 
 #[test]
 fn a_yanked_release_is_matched_like_any_other() {
     // OSV has no notion of yanking: a yanked release that is installed is still vulnerable.
-    check(Ecosystem::CratesIo, r#"[]"#, r#"["0.3.1"]"#, &[("0.3.1", true), ("0.3.2", false)]);
+    check(
+        Ecosystem::CratesIo,
+        r#"[]"#,
+        r#"["0.3.1"]"#,
+        &[("0.3.1", true), ("0.3.2", false)],
+    );
 }
 
 #[test]
@@ -157,7 +207,11 @@ fn an_unparseable_component_version_is_reported_and_still_matched_exactly() {
     assert_eq!(report.findings.len(), 1);
     assert_eq!(report.problems.len(), 1);
     assert_eq!(report.problems[0].version.as_deref(), Some("0.1-bulbasaur"));
-    assert!(report.problems[0].reason.contains("PEP 440"), "{}", report.problems[0].reason);
+    assert!(
+        report.problems[0].reason.contains("PEP 440"),
+        "{}",
+        report.problems[0].reason
+    );
 }
 
 #[test]
@@ -179,9 +233,18 @@ fn an_unparseable_range_event_is_reported_with_its_advisory() {
 fn pypi_names_match_after_pep503_normalisation_but_npm_names_do_not_fold() {
     let ranges = ecosystem_range(r#"[{"introduced":"0"}]"#);
     let index = osv_index(&advisory("PyPI", "Zope.Interface", &ranges, "[]"));
-    assert_eq!(index.scan(&one(Ecosystem::PyPI, "zope_interface", "1.0")).findings.len(), 1);
+    assert_eq!(
+        index
+            .scan(&one(Ecosystem::PyPI, "zope_interface", "1.0"))
+            .findings
+            .len(),
+        1
+    );
     let index = osv_index(&advisory("npm", "Left-Pad", &ranges, "[]"));
-    assert!(index.scan(&one(Ecosystem::Npm, "left-pad", "1.0.0")).findings.is_empty());
+    assert!(index
+        .scan(&one(Ecosystem::Npm, "left-pad", "1.0.0"))
+        .findings
+        .is_empty());
 }
 
 #[test]
@@ -226,12 +289,26 @@ fn scan(file: &str) -> ScanReport {
 fn json_report_has_exactly_the_documented_finding_fields() {
     let report = scan("bom.cdx.json");
     let text = serde_json::to_string(&report.findings[0]).unwrap();
-    let expected = ["ecosystem", "package", "version", "advisory_id", "aliases", "summary", "severity", "fixed"];
-    let positions: Vec<usize> =
-        expected.iter().map(|k| text.find(&format!("\"{k}\":")).unwrap()).collect();
+    let expected = [
+        "ecosystem",
+        "package",
+        "version",
+        "advisory_id",
+        "aliases",
+        "summary",
+        "severity",
+        "fixed",
+    ];
+    let positions: Vec<usize> = expected
+        .iter()
+        .map(|k| text.find(&format!("\"{k}\":")).unwrap())
+        .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
     let value = serde_json::to_value(&report).unwrap();
-    assert_eq!(value["findings"][0].as_object().unwrap().len(), expected.len());
+    assert_eq!(
+        value["findings"][0].as_object().unwrap().len(),
+        expected.len()
+    );
     assert_eq!(value["findings"][0]["ecosystem"], "PyPI");
     assert!(value["summary"].is_object());
 }
@@ -239,7 +316,11 @@ fn json_report_has_exactly_the_documented_finding_fields() {
 #[test]
 fn one_advisory_with_two_entries_for_a_package_gives_one_finding_with_all_fixes() {
     let report = scan("requirements.txt");
-    let django: Vec<_> = report.findings.iter().filter(|f| f.package == "Django").collect();
+    let django: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.package == "Django")
+        .collect();
     assert_eq!(django.len(), 1);
     assert_eq!(django[0].fixed, ["3.2.19", "4.1.9"]);
     assert_eq!(django[0].aliases, ["CVE-2023-31047", "GHSA-r3xc-prgr-mg9p"]);
@@ -248,10 +329,17 @@ fn one_advisory_with_two_entries_for_a_package_gives_one_finding_with_all_fixes(
 #[test]
 fn informational_advisories_are_warnings_not_findings() {
     let report = scan("Cargo.lock");
-    let ids: Vec<_> = report.findings.iter().map(|f| f.advisory_id.as_str()).collect();
+    let ids: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| f.advisory_id.as_str())
+        .collect();
     assert_eq!(ids, ["RUSTSEC-2021-0003"]);
     assert_eq!(report.warnings.len(), 1);
-    assert_eq!(report.warnings[0].informational.as_deref(), Some("unmaintained"));
+    assert_eq!(
+        report.warnings[0].informational.as_deref(),
+        Some("unmaintained")
+    );
 }
 
 #[test]
@@ -268,7 +356,11 @@ fn the_summary_counts_scanned_and_unscanned_components() {
     assert_eq!(report.summary.scanned, 4);
     assert_eq!(report.summary.not_scanned, 2);
     assert_eq!(report.summary.findings, 2);
-    assert!(report.notes.iter().any(|n| n.contains("2 component(s)")), "{:?}", report.notes);
+    assert!(
+        report.notes.iter().any(|n| n.contains("2 component(s)")),
+        "{:?}",
+        report.notes
+    );
 }
 
 #[test]
@@ -281,7 +373,10 @@ fn sarif_output_has_one_rule_per_advisory_and_one_result_per_finding() {
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
     assert_eq!(results[0]["level"], "error");
-    assert_eq!(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "bom.cdx.json");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "bom.cdx.json"
+    );
 }
 
 #[test]
@@ -290,7 +385,10 @@ fn a_json_report_reads_back_into_the_same_findings() {
     let text = serde_json::to_string(&report).unwrap();
     let back: ScanReport = serde_json::from_str(&text).unwrap();
     let strip = |r: &ScanReport| {
-        r.findings.iter().map(|f| (f.advisory_id.clone(), f.package.clone(), f.fixed.clone())).collect::<Vec<_>>()
+        r.findings
+            .iter()
+            .map(|f| (f.advisory_id.clone(), f.package.clone(), f.fixed.clone()))
+            .collect::<Vec<_>>()
     };
     assert_eq!(strip(&back), strip(&report));
     assert_eq!(back.summary, report.summary);

@@ -51,7 +51,12 @@ fn package_lock_lists_installed_packages_and_skips_the_project_and_links() {
     assert_eq!(format, InputFormat::PackageLock);
     assert_eq!(
         comps,
-        ["npm lodash 4.17.15", "npm @babel/core 7.20.0", "npm minimist 0.0.8", "npm left-pad 1.3.0"]
+        [
+            "npm lodash 4.17.15",
+            "npm @babel/core 7.20.0",
+            "npm minimist 0.0.8",
+            "npm left-pad 1.3.0"
+        ]
     );
 }
 
@@ -83,10 +88,22 @@ fn cargo_lock_fast_reader_and_cargo_lock_crate_agree() {
 fn requirements_scan_pinned_lines_and_note_the_rest() {
     let inv = inventory("requirements.txt");
     assert_eq!(inv.format, InputFormat::Requirements);
-    let comps: Vec<_> =
-        inv.components.iter().map(|c| format!("{}=={}", c.name, c.version.as_deref().unwrap_or(""))).collect();
-    assert_eq!(comps, ["Django==3.2.18", "requests==2.19.0", "Jinja2==2.10"]);
-    assert!(inv.notes.iter().any(|n| n.contains("\"flask\" is not pinned")), "{:?}", inv.notes);
+    let comps: Vec<_> = inv
+        .components
+        .iter()
+        .map(|c| format!("{}=={}", c.name, c.version.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        comps,
+        ["Django==3.2.18", "requests==2.19.0", "Jinja2==2.10"]
+    );
+    assert!(
+        inv.notes
+            .iter()
+            .any(|n| n.contains("\"flask\" is not pinned")),
+        "{:?}",
+        inv.notes
+    );
 }
 
 #[test]
@@ -146,12 +163,19 @@ fn xml_sboms_are_refused_with_advice() {
 
 #[test]
 fn prose_is_not_mistaken_for_requirements() {
-    let err = detect_and_parse(Some("notes.txt"), b"Dear supplier, please find attached.\n").unwrap_err();
+    let err =
+        detect_and_parse(Some("notes.txt"), b"Dear supplier, please find attached.\n").unwrap_err();
     assert!(matches!(err, ParseError::Unrecognized { .. }), "{err}");
 }
 
 #[test]
 fn a_bad_requirement_line_after_good_ones_is_named_by_number() {
     let err = detect_and_parse(None, b"django==3.2\n%%%\n").unwrap_err();
-    assert_eq!(err, ParseError::Requirements { line: 2, reason: "\"%%%\" does not start with a package name".into() });
+    assert_eq!(
+        err,
+        ParseError::Requirements {
+            line: 2,
+            reason: "\"%%%\" does not start with a package name".into()
+        }
+    );
 }

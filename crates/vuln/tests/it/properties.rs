@@ -16,14 +16,21 @@ fn release() -> impl Strategy<Value = Vec<u64>> {
 }
 
 fn dotted(parts: &[u64]) -> String {
-    parts.iter().map(u64::to_string).collect::<Vec<_>>().join(".")
+    parts
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// PEP 440 compares release segments as numbers, padding the shorter with zeros.
 fn padded_cmp(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
     let n = a.len().max(b.len());
     let get = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
-    (0..n).map(|i| get(a, i).cmp(&get(b, i))).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
+    (0..n)
+        .map(|i| get(a, i).cmp(&get(b, i)))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
 }
 
 /// A PEP 440 version with optional pre, post and dev parts.
@@ -36,7 +43,11 @@ fn pep_version() -> impl Strategy<Value = String> {
         prop::option::of(0u64..5),
     )
         .prop_map(|(epoch, rel, pre, post, dev)| {
-            let mut s = if epoch > 0 { format!("{epoch}!") } else { String::new() };
+            let mut s = if epoch > 0 {
+                format!("{epoch}!")
+            } else {
+                String::new()
+            };
             s.push_str(&dotted(&rel));
             if let Some((kind, n)) = pre {
                 s.push_str(&format!("{kind}{n}"));
@@ -52,7 +63,14 @@ fn pep_version() -> impl Strategy<Value = String> {
 }
 
 fn semver_version() -> impl Strategy<Value = String> {
-    (0u64..5, 0u64..5, 0u64..5, prop::option::of(prop::sample::select(vec!["alpha", "alpha.1", "beta", "rc.2", "0"])))
+    (
+        0u64..5,
+        0u64..5,
+        0u64..5,
+        prop::option::of(prop::sample::select(vec![
+            "alpha", "alpha.1", "beta", "rc.2", "0",
+        ])),
+    )
         .prop_map(|(a, b, c, pre)| match pre {
             Some(p) => format!("{a}.{b}.{c}-{p}"),
             None => format!("{a}.{b}.{c}"),

@@ -9,7 +9,9 @@ use shirube_vuln::{
 };
 
 fn data(sub: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/advisories").join(sub);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/advisories")
+        .join(sub);
     if path.is_dir() {
         Some(path)
     } else {
@@ -19,7 +21,10 @@ fn data(sub: &str) -> Option<PathBuf> {
 }
 
 fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -35,7 +40,9 @@ fn pypa_index(root: &Path) -> AdvisoryIndex {
     files(&root.join("vulns"), "yaml", &mut paths);
     let mut builder = IndexBuilder::new();
     for p in &paths {
-        builder.add_osv_yaml(&std::fs::read(p).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        builder
+            .add_osv_yaml(&std::fs::read(p).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     }
     builder.build()
 }
@@ -82,7 +89,12 @@ fn pypa_quirks_follow_the_osv_rule_in_range_or_listed() {
     let index = pypa_index(&root);
     let report = index.scan(&inventory(
         Ecosystem::PyPI,
-        &[("Django", "3.2a1"), ("gevent", "23.9.0"), ("wagtail", "2.11.6"), ("django", "4.2.1")],
+        &[
+            ("Django", "3.2a1"),
+            ("gevent", "23.9.0"),
+            ("wagtail", "2.11.6"),
+            ("django", "4.2.1"),
+        ],
     ));
     assert!(ids(&report, "Django", "3.2a1").contains("PYSEC-2023-61"));
     assert!(ids(&report, "gevent", "23.9.0").contains("PYSEC-2023-177"));
@@ -95,8 +107,15 @@ fn pypa_range_events_that_are_not_pep440_are_reported() {
     let Some(root) = data("pypa") else { return };
     let index = pypa_index(&root);
     let report = index.scan(&inventory(Ecosystem::PyPI, &[("steam", "1.0")]));
-    let problem = report.problems.iter().find(|p| p.advisory_id.as_deref() == Some("PYSEC-2019-125"));
-    assert!(problem.is_some_and(|p| p.reason.contains("2019-09-12")), "{:?}", report.problems);
+    let problem = report
+        .problems
+        .iter()
+        .find(|p| p.advisory_id.as_deref() == Some("PYSEC-2019-125"));
+    assert!(
+        problem.is_some_and(|p| p.reason.contains("2019-09-12")),
+        "{:?}",
+        report.problems
+    );
 }
 
 #[test]
@@ -106,15 +125,20 @@ fn rustsec_markdown_and_its_osv_export_give_the_same_findings() {
     files(&root.join("crates"), "md", &mut md_paths);
     let mut md = IndexBuilder::new();
     for p in &md_paths {
-        md.add_rustsec_md(&std::fs::read(p).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        md.add_rustsec_md(&std::fs::read(p).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     }
     let mut json_paths = Vec::new();
     files(&root.join("osv/crates"), "json", &mut json_paths);
     let mut osv = IndexBuilder::new();
     // The export keeps a stale placeholder id for an advisory it also exports under its
     // real id (see the data README).
-    for p in json_paths.iter().filter(|p| !p.ends_with("RUSTSEC-2025-0000.json")) {
-        osv.add_osv_json(&std::fs::read(p).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    for p in json_paths
+        .iter()
+        .filter(|p| !p.ends_with("RUSTSEC-2025-0000.json"))
+    {
+        osv.add_osv_json(&std::fs::read(p).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     }
     let (md, osv) = (md.build(), osv.build());
     assert_eq!(md.stats().advisories, 1192);
@@ -129,10 +153,14 @@ fn rustsec_markdown_and_its_osv_export_give_the_same_findings() {
             for r in a["ranges"].as_array().into_iter().flatten() {
                 for e in r["events"].as_array().into_iter().flatten() {
                     for (_, ver) in e.as_object().into_iter().flatten() {
-                        if let Some(ver) = ver.as_str().and_then(|s| semver::Version::parse(s).ok()) {
+                        if let Some(ver) = ver.as_str().and_then(|s| semver::Version::parse(s).ok())
+                        {
                             items.insert((name.clone(), ver.to_string()));
                             if ver.patch > 0 {
-                                items.insert((name.clone(), format!("{}.{}.{}", ver.major, ver.minor, ver.patch - 1)));
+                                items.insert((
+                                    name.clone(),
+                                    format!("{}.{}.{}", ver.major, ver.minor, ver.patch - 1),
+                                ));
                             }
                         }
                     }
@@ -140,7 +168,10 @@ fn rustsec_markdown_and_its_osv_export_give_the_same_findings() {
             }
         }
     }
-    let list: Vec<(&str, &str)> = items.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let list: Vec<(&str, &str)> = items
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
     let inv = inventory(Ecosystem::CratesIo, &list);
     let key = |r: &ScanReport| -> BTreeSet<(String, String, String)> {
         r.findings
@@ -153,5 +184,8 @@ fn rustsec_markdown_and_its_osv_export_give_the_same_findings() {
     assert!(from_md.len() > 1000, "only {} findings", from_md.len());
     let only_md: Vec<_> = from_md.difference(&from_osv).take(10).collect();
     let only_osv: Vec<_> = from_osv.difference(&from_md).take(10).collect();
-    assert!(only_md.is_empty() && only_osv.is_empty(), "md only {only_md:?}, osv only {only_osv:?}");
+    assert!(
+        only_md.is_empty() && only_osv.is_empty(),
+        "md only {only_md:?}, osv only {only_osv:?}"
+    );
 }
