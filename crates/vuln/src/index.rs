@@ -472,6 +472,11 @@ impl AdvisoryIndex {
         self.bytes.get(start..start.checked_add(span.len as usize)?)
     }
 
+    /// Number of packages in the directory.
+    pub(crate) fn package_count(&self) -> usize {
+        self.dir.packages.len()
+    }
+
     /// The directory position of a package, by normalised name.
     pub(crate) fn package(&self, ecosystem: Ecosystem, normalized: &str) -> Option<usize> {
         self.dir

@@ -1,6 +1,6 @@
 //! Matching an inventory against the index, and the report it produces.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -210,8 +210,10 @@ impl AdvisoryIndex {
     /// Matches several inventories (one per input file) in one report.
     pub fn scan_all(&self, inventories: &[Inventory]) -> ScanReport {
         let mut report = ScanReport::default();
-        let mut compiled: HashMap<usize, Vec<CompiledAffected>> = HashMap::new();
-        let mut metas: HashMap<u32, Option<AdvisoryMeta>> = HashMap::new();
+        // Indexed by directory position and advisory number: plain vectors, no hashing.
+        let mut compiled: Vec<Option<Vec<CompiledAffected>>> = Vec::new();
+        compiled.resize_with(self.package_count(), || None);
+        let mut metas: Vec<Option<Option<AdvisoryMeta>>> = vec![None; self.len()];
         let mut seen: HashSet<(Option<&str>, usize, &str, u32)> = HashSet::new();
         report.summary.inputs = inventories.len();
         report.summary.index_advisories = self.len();
@@ -250,9 +252,11 @@ impl AdvisoryIndex {
                         source: source.map(str::to_owned),
                     });
                 }
-                let entries = compiled
-                    .entry(pkg)
-                    .or_insert_with(|| compile(self, pkg, &mut report.problems, source));
+                let Some(slot) = compiled.get_mut(pkg) else {
+                    continue;
+                };
+                let entries =
+                    slot.get_or_insert_with(|| compile(self, pkg, &mut report.problems, source));
                 let mut semver_parsed: Option<Result<ParsedVersion, VersionError>> = None;
                 let mut hits: BTreeMap<u32, Vec<String>> = BTreeMap::new();
                 for entry in entries.iter() {
@@ -293,9 +297,10 @@ impl AdvisoryIndex {
                     if !seen.insert((source, pkg, raw, adv)) {
                         continue;
                     }
-                    let meta = metas
-                        .entry(adv)
-                        .or_insert_with(|| self.advisory(adv as usize));
+                    let Some(slot) = metas.get_mut(adv as usize) else {
+                        continue;
+                    };
+                    let meta = slot.get_or_insert_with(|| self.advisory(adv as usize));
                     let Some(meta) = meta.as_ref() else { continue };
                     let finding = Finding {
                         ecosystem: eco,
