@@ -1,6 +1,8 @@
 //! The application layer: every rule lives here once, and both the JSON API and the pages
 //! call it. Functions take the authenticated [`Principal`] and act only on its organisation.
 
+pub mod scans;
+
 use std::collections::HashMap;
 
 use shirube_assess::{evaluate, Answer, AnswerStatus, Change, Evaluation};

@@ -15,6 +15,9 @@ use crate::i18n::text;
 pub enum AppError {
     /// Fix these fields and retry (422).
     Invalid(Vec<FieldError>),
+    /// An uploaded input that its parser could not read (422): a message key for the field
+    /// and the parser's own reason, shown after it.
+    Unreadable { field: String, key: &'static str, reason: String },
     /// The request body could not be read at all (400); `field` if one is known.
     Malformed { field: Option<String>, detail: String },
     /// Sign in first (401).
@@ -48,6 +51,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unreadable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Malformed { .. } => StatusCode::BAD_REQUEST,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
@@ -62,6 +66,7 @@ impl AppError {
     fn title_key(&self) -> &'static str {
         match self {
             AppError::Invalid(_) => "err-title-invalid",
+            AppError::Unreadable { .. } => "err-title-invalid",
             AppError::Malformed { .. } => "err-title-malformed",
             AppError::Unauthenticated => "err-title-unauthenticated",
             AppError::Forbidden => "err-title-forbidden",
@@ -78,6 +83,7 @@ impl AppError {
         match self {
             AppError::Invalid(errs) => errs.iter().map(|e| (e.field.clone(), text(lang, e.key))).collect(),
             AppError::Malformed { field: Some(f), detail } => vec![(f.clone(), detail.clone())],
+            AppError::Unreadable { field, key, reason } => vec![(field.clone(), format!("{} {reason}", text(lang, key)))],
             AppError::Conflict { key, field: Some(f) } => vec![(f.clone(), text(lang, key))],
             AppError::TooLarge { field } => vec![(field.clone(), text(lang, "err-too-large"))],
             _ => Vec::new(),
@@ -100,6 +106,7 @@ impl AppError {
             let ja = self.field_messages(Lang::Ja);
             let codes: Vec<Option<&'static str>> = match self {
                 AppError::Invalid(errs) => errs.iter().map(|e| Some(e.key)).collect(),
+                AppError::Unreadable { key, .. } => vec![Some(*key)],
                 AppError::Conflict { key, .. } => vec![Some(*key)],
                 AppError::TooLarge { .. } => vec![Some("err-too-large")],
                 _ => vec![None; en.len()],

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod app;
+pub mod assurance;
 pub mod auth;
 pub mod demo;
 pub mod domain;
@@ -13,6 +14,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod router;
+pub mod trust;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -60,6 +62,12 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub limiter: Arc<auth::LoginLimiter>,
     pub metrics: metrics::Metrics,
+    /// The advisory index vulnerability checks use, swapped when the file changes.
+    pub advisories: Arc<app::scans::Advisories>,
+    /// Signing keys, DID document and status list of the platform's credentials.
+    pub trust: Arc<trust::TrustService>,
+    /// How long issued credentials stay valid.
+    pub validity: trust::ValidityPolicy,
 }
 
 /// Why the server could not start.
@@ -69,6 +77,8 @@ pub enum StartError {
     DataDir { path: PathBuf, source: std::io::Error },
     #[error("cannot open the database: {0}")]
     Store(#[from] shirube_store::StoreError),
+    #[error("signing keys: {0}")]
+    Keys(#[from] trust::KeyStoreError),
     #[error("the embedded catalog is broken: {0}")]
     Catalog(#[from] shirube_catalog::CatalogError),
     #[error("cannot listen on {addr}: {source}")]
@@ -84,12 +94,17 @@ impl AppState {
             .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
         let store = Store::open(&config.database_url(), &shirube_store::blob_dir_for(&config.data_dir)).await?;
         let catalog = Arc::new(shirube_catalog::scs_2026_03_27()?);
+        let trust = Arc::new(trust::TrustService::open(&config.data_dir, &config.public_url)?);
+        let advisories = Arc::new(app::scans::Advisories::load(&config.data_dir));
         Ok(AppState {
             store,
             catalog,
             config: Arc::new(config),
             limiter: Arc::new(auth::LoginLimiter::default()),
             metrics: metrics::Metrics::install(),
+            advisories,
+            trust,
+            validity: trust::ValidityPolicy::default(),
         })
     }
 }
@@ -97,6 +112,7 @@ impl AppState {
 /// Serves until Ctrl-C / SIGTERM, then drains in-flight requests.
 pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), StartError> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
+    app::scans::spawn_watcher(&state);
     let app = router::router(state);
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)
 }

@@ -23,9 +23,13 @@ impl Modify for BearerAuth {
         api::assessments::create, api::assessments::list, api::assessments::get, api::assessments::put_answer,
         api::assessments::add_evidence, api::assessments::download, api::assessments::declare,
         api::tokens::list, api::tokens::create, api::tokens::revoke, api::tokens::me,
+        api::credentials::for_assessment, api::credentials::revoke, api::credentials::verify, api::credentials::register,
+        api::evaluations::submit, api::evaluations::bodies, api::evaluations::queue, api::evaluations::get,
+        api::evaluations::finding, api::evaluations::comment, api::evaluations::decide,
+        api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
     ),
     modifiers(&BearerAuth),
-    tags((name = "accounts"), (name = "catalog"), (name = "assessments")),
+    tags((name = "accounts"), (name = "catalog"), (name = "assessments"), (name = "checks")),
 )]
 pub struct ApiDoc;
 

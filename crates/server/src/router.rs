@@ -28,7 +28,17 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(pages::auth::logout))
         .route("/lang/{code}", get(pages::set_lang))
         .route("/invite/{token}", get(pages::members::invite_form).post(pages::members::invite_accept))
-        .route("/catalog", get(pages::catalog::index));
+        .route("/catalog", get(pages::catalog::index))
+        .route("/.well-known/did.json", get(api::credentials::did_document))
+        .route("/contexts/v1.jsonld", get(api::credentials::context))
+        .route("/status/1", get(api::credentials::status_list))
+        .route("/credentials/{id}", get(api::credentials::public_credential))
+        .route("/credentials/{id}/certificate", get(pages::credentials::certificate))
+        .route("/verify", get(pages::credentials::verify_form).post(pages::credentials::verify_submit))
+        .route("/register", get(pages::credentials::register))
+        .route("/api/v1/verify", post(api::credentials::verify))
+        .route("/api/v1/register", get(api::credentials::register))
+        .route("/api/v1/evaluation-bodies", get(api::evaluations::bodies));
 
     // Signed in (session or token); each handler checks role and organisation.
     let api = Router::new()
@@ -39,8 +49,20 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/assessments/{id}/evidence", post(api::assessments::add_evidence))
         .route("/api/v1/assessments/{id}/declaration", post(api::assessments::declare))
         .route("/api/v1/evidence/{id}", get(api::assessments::download))
+        .route("/api/v1/scans", post(api::scans::create).get(api::scans::list))
+        .route("/api/v1/scans/{id}", get(api::scans::get))
+        .route("/api/v1/notifications", get(api::scans::notifications))
+        .route("/api/v1/notifications/{id}/read", post(api::scans::mark_read))
         .route("/api/v1/tokens", get(api::tokens::list).post(api::tokens::create))
-        .route("/api/v1/tokens/{id}", delete(api::tokens::revoke));
+        .route("/api/v1/tokens/{id}", delete(api::tokens::revoke))
+        .route("/api/v1/assessments/{id}/credential", get(api::credentials::for_assessment))
+        .route("/api/v1/credentials/{id}/revoke", post(api::credentials::revoke))
+        .route("/api/v1/assessments/{id}/submission", post(api::evaluations::submit))
+        .route("/api/v1/evaluations", get(api::evaluations::queue))
+        .route("/api/v1/evaluations/{id}", get(api::evaluations::get))
+        .route("/api/v1/evaluations/{id}/findings/{criterion_id}", put(api::evaluations::finding))
+        .route("/api/v1/evaluations/{id}/comments", post(api::evaluations::comment))
+        .route("/api/v1/evaluations/{id}/decision", post(api::evaluations::decide));
 
     let signed_in_pages = Router::new()
         .route("/dashboard", get(pages::dashboard::show))
@@ -52,6 +74,10 @@ pub fn router(state: AppState) -> Router {
         .route("/assessments/{id}/report", get(pages::assessments::report))
         .route("/assessments/{id}/declaration", get(pages::assessments::declare_form).post(pages::assessments::declare_submit))
         .route("/evidence/{id}", get(pages::assessments::download))
+        .route("/checks", get(pages::checks::index).post(pages::checks::upload))
+        .route("/checks/{id}", get(pages::checks::show))
+        .route("/inbox", get(pages::inbox::index))
+        .route("/inbox/{id}/read", post(pages::inbox::mark_read))
         .route("/members", get(pages::members::index).post(pages::members::invite))
         .route("/members/{user_id}/role", post(pages::members::set_role))
         .route("/tokens", get(pages::tokens::index).post(pages::tokens::create))
@@ -59,7 +85,15 @@ pub fn router(state: AppState) -> Router {
         .route("/security", get(pages::security::show))
         .route("/security/totp", post(pages::security::totp_setup))
         .route("/security/totp/confirm", post(pages::security::totp_confirm))
-        .route("/security/require-totp", post(pages::security::require_totp));
+        .route("/security/require-totp", post(pages::security::require_totp))
+        .route("/assessments/{id}/credential", get(pages::credentials::for_assessment))
+        .route("/credentials/{id}/revoke", post(pages::credentials::revoke))
+        .route("/assessments/{id}/submission", post(pages::evaluations::submit))
+        .route("/evaluations", get(pages::evaluations::queue))
+        .route("/evaluations/{id}", get(pages::evaluations::show))
+        .route("/evaluations/{id}/findings", post(pages::evaluations::finding))
+        .route("/evaluations/{id}/comments", post(pages::evaluations::comment))
+        .route("/evaluations/{id}/decision", post(pages::evaluations::decide));
 
     Router::new()
         .merge(public)

@@ -4,8 +4,12 @@
 mod assessments;
 mod audit;
 mod blobs;
+mod credentials;
+mod evaluations;
 mod orgs;
 mod sessions;
+mod seed; pub use seed::*;
+mod scans; pub use scans::*;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -17,6 +21,8 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 pub use assessments::*;
 pub use audit::{AuditEntry, AuditVerification};
 pub use blobs::BlobStore;
+pub use credentials::*;
+pub use evaluations::*;
 pub use orgs::*;
 pub use sessions::*;
 

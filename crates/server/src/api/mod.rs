@@ -4,6 +4,9 @@
 pub mod assessments;
 pub mod auth;
 pub mod catalog;
+pub mod credentials;
+pub mod evaluations;
+pub mod scans;
 pub mod tokens;
 
 use axum::extract::{FromRequest, Request};

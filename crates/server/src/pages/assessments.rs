@@ -470,6 +470,12 @@ pub struct ResultPage {
     pub generated: String,
     pub answers: Vec<(String, String, String, String)>,
     pub evidence_count: usize,
+    /// The level credential of a declared/certified assessment: (id, revoked, self-declared).
+    pub credential: Option<(String, bool, bool)>,
+    /// Evaluation bodies to submit a ready ★4 assessment to: (id, name).
+    pub bodies: Vec<(String, String)>,
+    pub can_submit: bool,
+    pub evaluation_href: String,
 }
 
 async fn result_page(state: &AppState, p: &Principal, id: &str) -> Result<ResultPage, AppError> {
@@ -501,7 +507,25 @@ async fn result_page(state: &AppState, p: &Principal, id: &str) -> Result<Result
             (c.id.to_string(), c.title.get(lang).to_string(), status_label(&t, a.map(|a| a.status.as_str())), note)
         })
         .collect();
+    let credential = match v.row.status.as_str() {
+        "declared" | "certified" => {
+            let c = crate::trust::ensure_credential(state, &v.row).await?;
+            Some((c.id, c.revoked_at.is_some(), c.assurance == "self"))
+        }
+        _ => None,
+    };
+    let can_submit = v.is_open() && v.level() == StarLevel::Four && e.achieved == Some(StarLevel::Four) && p.role.is_owner();
+    let bodies = if can_submit {
+        state.store.evaluation_bodies().await?.into_iter().filter(|(id, _, _)| id != p.org_id()).map(|(id, name, _)| (id, name)).collect()
+    } else {
+        Vec::new()
+    };
+    let evaluation_href = state.store.evaluation_for_assessment(p.org_id(), &v.row.id).await?.map(|ev| format!("/evaluations/{}", ev.id)).unwrap_or_default();
     Ok(ResultPage {
+        credential,
+        bodies,
+        can_submit,
+        evaluation_href,
         nav: Nav::for_principal(state, p).await?,
         id: v.row.id.clone(),
         level: v.row.target_level,

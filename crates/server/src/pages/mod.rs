@@ -4,7 +4,11 @@
 pub mod assessments;
 pub mod auth;
 pub mod catalog;
+pub mod credentials;
+pub mod evaluations;
+pub mod checks;
 pub mod dashboard;
+pub mod inbox;
 pub mod members;
 pub mod security;
 pub mod tokens;
@@ -29,12 +33,15 @@ pub struct Nav {
     pub org_name: String,
     pub role: String,
     pub csrf: String,
+    /// The organisation is a designated evaluation body (shows the evaluation queue).
+    pub is_body: bool,
 }
 
 impl Nav {
     pub async fn for_principal(state: &AppState, p: &Principal) -> Result<Option<Nav>, AppError> {
         let org = state.store.organization(p.org_id()).await?;
-        Ok(Some(Nav { user_name: p.user.name.clone(), org_name: org.name, role: p.role.as_str().into(), csrf: p.csrf().into() }))
+        let is_body = state.store.is_evaluation_body(p.org_id()).await?;
+        Ok(Some(Nav { user_name: p.user.name.clone(), org_name: org.name, role: p.role.as_str().into(), csrf: p.csrf().into(), is_body }))
     }
 }
 

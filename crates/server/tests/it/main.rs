@@ -5,4 +5,6 @@ mod accounts;
 mod assessments;
 mod authz;
 mod pages;
+mod scans;
 mod support;
+mod trust;

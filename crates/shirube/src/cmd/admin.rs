@@ -11,6 +11,36 @@ use shirube_store::{AuditVerification, Store};
 pub enum AdminCommand {
     /// Check the audit log's hash chain from the first entry to the head.
     VerifyAudit(StoreArgs),
+    /// Designate an organisation as an SCS evaluation body; its users become assessors.
+    GrantAssessor {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The organisation's 13-digit corporate number (it must have signed up).
+        #[arg(long)]
+        corporate_number: String,
+        /// Withdraw the designation instead.
+        #[arg(long)]
+        revoke: bool,
+    },
+    /// Add a new credential signing key; older keys stay in the DID document so that
+    /// credentials signed with them still verify. Restart the server to sign with it.
+    RotateKey {
+        #[arg(long, default_value = "./shirube-data", env = "SHIRUBE_DATA_DIR")]
+        data_dir: PathBuf,
+    },
+    /// Revoke any credential (platform administrator), with a reason.
+    RevokeCredential {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The credential id (a UUID, as on the certificate).
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Fill a database with many organisations for benchmarks (bench/web.sh).
+    #[command(hide = true)]
+    BenchSeed(super::bench_seed::BenchSeedArgs),
 }
 
 #[derive(Args)]
@@ -35,6 +65,40 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         match command {
+            AdminCommand::BenchSeed(args) => super::bench_seed::run(args).await,
+            AdminCommand::GrantAssessor { store, corporate_number, revoke } => {
+                let store = store.open().await?;
+                let number: String = corporate_number.chars().filter(|c| c.is_ascii_digit()).collect();
+                let org = store
+                    .organization_by_corporate_number(&number)
+                    .await?
+                    .with_context(|| format!("no organisation with corporate number {corporate_number} has signed up"))?;
+                store.set_evaluation_body(&org.id, !revoke).await?;
+                if revoke {
+                    println!("{} ({}) is no longer an evaluation body", org.name, org.corporate_number);
+                } else {
+                    println!("{} ({}) is now an evaluation body; its members can work the evaluation queue", org.name, org.corporate_number);
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            AdminCommand::RotateKey { data_dir } => {
+                let id = shirube_server::trust::rotate_key(&data_dir).context("adding a signing key")?;
+                println!("new signing key {id} written to {}; restart `shirube serve` to sign with it", data_dir.join("keys").display());
+                Ok(ExitCode::SUCCESS)
+            }
+            AdminCommand::RevokeCredential { store, id, reason } => {
+                if reason.trim().is_empty() {
+                    anyhow::bail!("--reason must not be empty");
+                }
+                let store = store.open().await?;
+                store.credential(&id).await.with_context(|| format!("no credential {id}"))?;
+                if store.revoke_credential(shirube_store::Actor::system(), &id, reason.trim()).await? {
+                    println!("credential {id} revoked; the status list changes at once");
+                } else {
+                    println!("credential {id} was already revoked");
+                }
+                Ok(ExitCode::SUCCESS)
+            }
             AdminCommand::VerifyAudit(args) => {
                 let store = args.open().await?;
                 match store.verify_audit().await? {

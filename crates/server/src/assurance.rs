@@ -1,0 +1,228 @@
+//! Application rules for trust services: level credentials (issue, revoke, verify), the
+//! public register, and ★4 third-party evaluations (submit, findings, thread, decision).
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use serde_json::Value;
+use shirube_assess::AnswerStatus;
+use shirube_catalog::StarLevel;
+use shirube_store::{CommentRow, CredentialRow, Decision, EvaluationRow, FindingRow, RegisterRow};
+
+use crate::app::{self, AssessmentView};
+use crate::auth::Principal;
+use crate::domain::{self, FieldError};
+use crate::error::AppError;
+use crate::trust::{current_status_list, ensure_credential};
+use crate::AppState;
+
+/// The credential of one of the caller's declared or certified assessments.
+pub async fn credential_for(state: &AppState, p: &Principal, assessment_id: &str) -> Result<CredentialRow, AppError> {
+    let a = state.store.assessment(p.org_id(), assessment_id).await?;
+    ensure_credential(state, &a).await
+}
+
+/// The parsed JSON of a stored credential.
+pub fn credential_json(c: &CredentialRow) -> Value {
+    serde_json::from_str(&c.credential).unwrap_or(Value::Null)
+}
+
+/// Who may revoke: the holder its own self-declared credential (owners), the evaluation body
+/// what it issued (members who can edit). Everyone else gets 404, as if it did not exist.
+pub async fn revoke(state: &AppState, p: &Principal, credential_id: &str, reason: &str) -> Result<CredentialRow, AppError> {
+    let reason = domain::required_text(reason, "reason", 2000).map_err(|e| AppError::Invalid(vec![e]))?;
+    let c = state.store.credential(credential_id).await?;
+    let holder = c.organization_id == p.org_id();
+    let body = c.evaluation_body_id.as_deref() == Some(p.org_id());
+    if !holder && !body {
+        return Err(AppError::NotFound);
+    }
+    if holder && !body {
+        p.require_owner()?;
+        if c.assurance != "self" {
+            return Err(AppError::Conflict { key: "err-revoke-third-party", field: None });
+        }
+    } else {
+        p.require_edit()?;
+    }
+    if !state.store.revoke_credential(p.actor(), credential_id, &reason).await? {
+        return Err(AppError::Conflict { key: "err-already-revoked", field: None });
+    }
+    Ok(state.store.credential(credential_id).await?)
+}
+
+/// Verifies a credential given as JSON text against this platform's DID document and
+/// current status list (or a `did:key`).
+pub async fn verify_text(state: &AppState, text: &str) -> Result<Value, AppError> {
+    if text.trim().is_empty() {
+        return Err(AppError::field("credential", "err-required"));
+    }
+    let credential = shirube_trust::parse_json(text)
+        .map_err(|e| AppError::Malformed { field: Some("credential".into()), detail: e.to_string() })?;
+    verify_value(state, &credential).await
+}
+
+pub async fn verify_value(state: &AppState, credential: &Value) -> Result<Value, AppError> {
+    let list = current_status_list(state).await?;
+    let result = state.trust.verify(credential, Some(&list), Utc::now());
+    serde_json::to_value(&result).map_err(AppError::internal)
+}
+
+/// Organisations holding a currently valid credential.
+pub async fn register(state: &AppState, corporate_number: Option<&str>) -> Result<Vec<RegisterRow>, AppError> {
+    let number = match corporate_number.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(n) => Some(domain::CorporateNumber::parse(n, "corporate_number").map_err(|e| AppError::Invalid(vec![e]))?.as_str().to_string()),
+        None => None,
+    };
+    Ok(state.store.register(&shirube_store::now_string(), number.as_deref(), 500).await?)
+}
+
+/// Submits a ★4 assessment that meets all 153 criteria to an evaluation body.
+pub async fn submit(state: &AppState, p: &Principal, assessment_id: &str, body_id: &str) -> Result<String, AppError> {
+    p.require_owner()?;
+    let view = app::assessment_view(state, p, assessment_id).await?;
+    if view.level() != StarLevel::Four {
+        return Err(AppError::Conflict { key: "err-submit-level3", field: None });
+    }
+    if !view.is_open() {
+        return Err(AppError::Conflict { key: "err-frozen", field: None });
+    }
+    if view.evaluation.achieved != Some(StarLevel::Four) {
+        return Err(AppError::Conflict { key: "err-submit-not-ready", field: None });
+    }
+    if body_id == p.org_id() || !state.store.is_evaluation_body(body_id).await? {
+        return Err(AppError::field("body_id", "err-body"));
+    }
+    state
+        .store
+        .submit_evaluation(p.actor(), p.org_id(), assessment_id, body_id)
+        .await?
+        .ok_or(AppError::Conflict { key: "err-frozen", field: None })
+}
+
+/// The caller's organisation must be a designated evaluation body.
+pub async fn require_body(state: &AppState, p: &Principal) -> Result<(), AppError> {
+    if state.store.is_evaluation_body(p.org_id()).await? { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+pub async fn queue(state: &AppState, p: &Principal) -> Result<Vec<(EvaluationRow, String)>, AppError> {
+    require_body(state, p).await?;
+    let mut out = Vec::new();
+    for ev in state.store.evaluation_queue(p.org_id()).await? {
+        let name = state.store.organization(&ev.organization_id).await?.name;
+        out.push((ev, name));
+    }
+    Ok(out)
+}
+
+/// Everything either side of an evaluation sees.
+pub struct EvaluationView {
+    pub evaluation: EvaluationRow,
+    pub supplier_name: String,
+    pub body_name: String,
+    pub assessment: AssessmentView,
+    pub findings: HashMap<String, FindingRow>,
+    pub comments: Vec<CommentRow>,
+    /// The caller is the evaluation body.
+    pub as_body: bool,
+}
+
+pub async fn evaluation_view(state: &AppState, p: &Principal, evaluation_id: &str) -> Result<EvaluationView, AppError> {
+    let evaluation = state.store.evaluation(p.org_id(), evaluation_id).await?;
+    let as_body = evaluation.body_id == p.org_id();
+    // The body reads the submitted assessment through the evaluation that links them.
+    let row = state.store.assessment_for_body(&evaluation.body_id, &evaluation.assessment_id).await?;
+    let answers_rows = state.store.answers(&row.id).await?;
+    let statuses: HashMap<String, AnswerStatus> = answers_rows.iter().filter_map(|r| r.status.parse().ok().map(|s| (r.criterion_id.clone(), s))).collect();
+    let evaluation_result = shirube_assess::evaluate(&state.catalog, StarLevel::Four, &statuses);
+    let assessment = AssessmentView {
+        evidence: state.store.evidence(&row.id).await?,
+        answers: answers_rows.into_iter().map(|r| (r.criterion_id.clone(), r)).collect(),
+        evaluation: evaluation_result,
+        changes: None,
+        row,
+    };
+    let findings = state.store.findings(evaluation_id).await?.into_iter().map(|f| (f.criterion_id.clone(), f)).collect();
+    let comments = state.store.evaluation_comments(evaluation_id).await?;
+    Ok(EvaluationView {
+        supplier_name: state.store.organization(&evaluation.organization_id).await?.name,
+        body_name: state.store.organization(&evaluation.body_id).await?.name,
+        evaluation,
+        assessment,
+        findings,
+        comments,
+        as_body,
+    })
+}
+
+pub const VERDICTS: [&str; 3] = ["conform", "nonconform", "more_evidence"];
+
+/// The body's verdict on one criterion.
+pub async fn put_finding(state: &AppState, p: &Principal, evaluation_id: &str, criterion_id: &str, verdict: &str, comment: &str) -> Result<(), AppError> {
+    require_body(state, p).await?;
+    p.require_edit()?;
+    let mut errs = Vec::new();
+    if state.catalog.criterion(criterion_id).is_none() && criterion_id != "technical_verification" {
+        errs.push(FieldError::new("criterion_id", "err-criterion"));
+    }
+    if !VERDICTS.contains(&verdict) {
+        errs.push(FieldError::new("verdict", "err-verdict"));
+    }
+    if (verdict != "conform") && comment.trim().is_empty() {
+        errs.push(FieldError::new("comment", "err-verdict-comment"));
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    if !state.store.put_finding(p.actor(), p.org_id(), evaluation_id, criterion_id, verdict, comment.trim()).await? {
+        return Err(AppError::Conflict { key: "err-evaluation-closed", field: None });
+    }
+    Ok(())
+}
+
+/// A message in the evaluation's thread, from either side.
+pub async fn comment(state: &AppState, p: &Principal, evaluation_id: &str, criterion_id: &str, body: &str) -> Result<(), AppError> {
+    p.require_edit()?;
+    let _ = state.store.evaluation(p.org_id(), evaluation_id).await?;
+    let body = domain::required_text(body, "body", 5000).map_err(|e| AppError::Invalid(vec![e]))?;
+    if state.catalog.criterion(criterion_id).is_none() && criterion_id != "general" && criterion_id != "technical_verification" {
+        return Err(AppError::field("criterion_id", "err-criterion"));
+    }
+    state.store.add_evaluation_comment(p.actor(), evaluation_id, criterion_id, &body).await?;
+    Ok(())
+}
+
+/// Certifies (every criterion found conform, technical verification recorded) or refuses
+/// (with reasons). Certification issues the ★4 credential at once.
+pub async fn decide(state: &AppState, p: &Principal, evaluation_id: &str, decision: &str, reason: &str) -> Result<EvaluationRow, AppError> {
+    require_body(state, p).await?;
+    p.require_edit()?;
+    let view = evaluation_view(state, p, evaluation_id).await?;
+    let decision = match decision {
+        "certify" => Decision::Certify,
+        "refuse" => Decision::Refuse,
+        _ => return Err(AppError::field("decision", "err-decision")),
+    };
+    if decision == Decision::Refuse && reason.trim().is_empty() {
+        return Err(AppError::field("reason", "err-refuse-reason"));
+    }
+    if decision == Decision::Certify {
+        let all_conform = state.catalog.criteria.iter().all(|c| view.findings.get(c.id.as_str()).is_some_and(|f| f.verdict == "conform"));
+        if !all_conform {
+            return Err(AppError::Conflict { key: "err-certify-findings", field: Some("decision".into()) });
+        }
+        if !view.findings.contains_key("technical_verification") {
+            return Err(AppError::Conflict { key: "err-certify-technical", field: Some("decision".into()) });
+        }
+    }
+    let ev = state
+        .store
+        .decide_evaluation(p.actor(), p.org_id(), evaluation_id, decision, reason.trim())
+        .await?
+        .ok_or(AppError::Conflict { key: "err-evaluation-closed", field: None })?;
+    if decision == Decision::Certify {
+        let a = state.store.assessment_for_body(p.org_id(), &ev.assessment_id).await?;
+        ensure_credential(state, &a).await?;
+    }
+    Ok(ev)
+}

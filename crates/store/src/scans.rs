@@ -1,0 +1,360 @@
+//! Vulnerability scans of uploaded SBOMs and lockfiles, their evidence on assessments, and
+//! the organisation's inbox. Every query is scoped to an organisation, except the
+//! re-scan sweep, which the server runs for all organisations.
+
+use serde_json::json;
+use sqlx::Row;
+
+use crate::{new_id, Actor, Result, Store, StoreError};
+
+/// A stored scan: the uploaded file (as a blob) and its latest result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanRow {
+    pub id: String,
+    pub organization_id: String,
+    pub assessment_id: Option<String>,
+    pub file_name: String,
+    /// The detected input format, as `shirube_vuln::InputFormat` displays it.
+    pub input_format: String,
+    pub blob_sha256: String,
+    pub size: i64,
+    pub created_by: String,
+    pub created_at: String,
+    /// When the result was last computed (upload or re-scan).
+    pub scanned_at: String,
+    /// SHA-256 of the advisory index the result was computed with.
+    pub index_fingerprint: String,
+    pub components: i64,
+    pub findings: i64,
+    pub advisories: i64,
+    /// The scan report as JSON (the CLI's `--format json` shape).
+    pub report: String,
+}
+
+/// A scan result to store.
+#[derive(Debug, Clone)]
+pub struct NewScan<'a> {
+    pub file_name: &'a str,
+    pub input_format: &'a str,
+    pub blob_sha256: &'a str,
+    pub size: i64,
+    pub index_fingerprint: &'a str,
+    pub components: i64,
+    pub findings: i64,
+    pub advisories: i64,
+    pub report: &'a str,
+}
+
+/// Where a scan is attached as evidence: an open assessment and the criteria in its level.
+#[derive(Debug, Clone)]
+pub struct ScanEvidence<'a> {
+    pub assessment_id: &'a str,
+    pub criteria: &'a [&'a str],
+    /// `YYYY-MM-DD`.
+    pub evidence_date: &'a str,
+}
+
+/// A new result of re-scanning a stored file.
+#[derive(Debug, Clone)]
+pub struct ScanUpdate<'a> {
+    pub index_fingerprint: &'a str,
+    pub components: i64,
+    pub findings: i64,
+    pub advisories: i64,
+    pub report: &'a str,
+}
+
+/// A message in an organisation's inbox, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRow {
+    pub id: String,
+    pub organization_id: String,
+    pub kind: String,
+    pub title_ja: String,
+    pub title_en: String,
+    pub body_ja: String,
+    pub body_en: String,
+    /// A local path, e.g. `/checks/{scan_id}`.
+    pub link: String,
+    pub created_at: String,
+    pub read_at: Option<String>,
+}
+
+/// A notification to add.
+#[derive(Debug, Clone)]
+pub struct NewNotification<'a> {
+    pub kind: &'a str,
+    pub title_ja: &'a str,
+    pub title_en: &'a str,
+    pub body_ja: &'a str,
+    pub body_en: &'a str,
+    pub link: &'a str,
+}
+
+/// Evidence kind of a scan result attached to a criterion; its `url` is the scan page.
+pub const EVIDENCE_KIND_SCAN: &str = "scan";
+
+const SCAN_COLUMNS: &str = "id, organization_id, assessment_id, file_name, input_format, blob_sha256, size, created_by, created_at, \
+    scanned_at, index_fingerprint, components, findings, advisories, report";
+
+const NOTIFICATION_COLUMNS: &str = "id, organization_id, kind, title_ja, title_en, body_ja, body_en, link, created_at, read_at";
+
+fn scan_from_row(r: &sqlx::any::AnyRow) -> Result<ScanRow> {
+    Ok(ScanRow {
+        id: r.try_get("id")?,
+        organization_id: r.try_get("organization_id")?,
+        assessment_id: r.try_get("assessment_id")?,
+        file_name: r.try_get("file_name")?,
+        input_format: r.try_get("input_format")?,
+        blob_sha256: r.try_get("blob_sha256")?,
+        size: r.try_get("size")?,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+        scanned_at: r.try_get("scanned_at")?,
+        index_fingerprint: r.try_get("index_fingerprint")?,
+        components: r.try_get("components")?,
+        findings: r.try_get("findings")?,
+        advisories: r.try_get("advisories")?,
+        report: r.try_get("report")?,
+    })
+}
+
+fn notification_from_row(r: &sqlx::any::AnyRow) -> Result<NotificationRow> {
+    Ok(NotificationRow {
+        id: r.try_get("id")?,
+        organization_id: r.try_get("organization_id")?,
+        kind: r.try_get("kind")?,
+        title_ja: r.try_get("title_ja")?,
+        title_en: r.try_get("title_en")?,
+        body_ja: r.try_get("body_ja")?,
+        body_en: r.try_get("body_en")?,
+        link: r.try_get("link")?,
+        created_at: r.try_get("created_at")?,
+        read_at: r.try_get("read_at")?,
+    })
+}
+
+impl Store {
+    /// Stores a scan and, with `evidence`, attaches it to the given criteria of an open
+    /// assessment of the same organisation, in one transaction. Returns the scan id and the
+    /// evidence ids. A foreign assessment is `NotFound`; `Ok(None)` when it is frozen.
+    pub async fn create_scan(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        scan: &NewScan<'_>,
+        evidence: Option<&ScanEvidence<'_>>,
+    ) -> Result<Option<(String, Vec<String>)>> {
+        let mut tx = self.begin_write(actor).await?;
+        if let Some(ev) = evidence {
+            let row = sqlx::query("SELECT status FROM assessments WHERE id = $1 AND organization_id = $2")
+                .bind(ev.assessment_id)
+                .bind(organization_id)
+                .fetch_optional(tx.conn())
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            if row.try_get::<String, _>("status")? != crate::STATUS_IN_PROGRESS {
+                return Ok(None);
+            }
+        }
+        let id = new_id();
+        let at = tx.at().to_string();
+        let user = actor.user_id.unwrap_or("");
+        sqlx::query(&format!(
+            "INSERT INTO scans ({SCAN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $14)"
+        ))
+        .bind(&id)
+        .bind(organization_id)
+        .bind(evidence.map(|e| e.assessment_id))
+        .bind(scan.file_name)
+        .bind(scan.input_format)
+        .bind(scan.blob_sha256)
+        .bind(scan.size)
+        .bind(user)
+        .bind(&at)
+        .bind(scan.index_fingerprint)
+        .bind(scan.components)
+        .bind(scan.findings)
+        .bind(scan.advisories)
+        .bind(scan.report)
+        .execute(tx.conn())
+        .await?;
+        tx.audit(
+            "scan.create",
+            &id,
+            json!({ "sha256": scan.blob_sha256, "format": scan.input_format, "findings": scan.findings, "index": scan.index_fingerprint }),
+        )
+        .await?;
+        let mut evidence_ids = Vec::new();
+        if let Some(ev) = evidence {
+            let link = format!("/checks/{id}");
+            for criterion in ev.criteria {
+                let eid = new_id();
+                sqlx::query(
+                    "INSERT INTO evidence (id, assessment_id, organization_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, evidence_date, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                )
+                .bind(&eid)
+                .bind(ev.assessment_id)
+                .bind(organization_id)
+                .bind(*criterion)
+                .bind(EVIDENCE_KIND_SCAN)
+                .bind(&link)
+                .bind(scan.blob_sha256)
+                .bind(scan.file_name)
+                .bind("application/octet-stream")
+                .bind(scan.size)
+                .bind(ev.evidence_date)
+                .bind(user)
+                .bind(&at)
+                .execute(tx.conn())
+                .await?;
+                tx.audit(
+                    "evidence.add",
+                    ev.assessment_id,
+                    json!({ "evidence_id": eid, "criterion_id": criterion, "kind": EVIDENCE_KIND_SCAN, "scan_id": id, "sha256": scan.blob_sha256 }),
+                )
+                .await?;
+                evidence_ids.push(eid);
+            }
+            sqlx::query("UPDATE assessments SET updated_at = $1 WHERE id = $2")
+                .bind(&at)
+                .bind(ev.assessment_id)
+                .execute(tx.conn())
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Some((id, evidence_ids)))
+    }
+
+    /// One scan of an organisation; another organisation's id is not found.
+    pub async fn scan(&self, organization_id: &str, id: &str) -> Result<ScanRow> {
+        let row = sqlx::query(&format!("SELECT {SCAN_COLUMNS} FROM scans WHERE id = $1 AND organization_id = $2"))
+            .bind(id)
+            .bind(organization_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        scan_from_row(&row)
+    }
+
+    /// An organisation's scans, newest first.
+    pub async fn scans(&self, organization_id: &str) -> Result<Vec<ScanRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SCAN_COLUMNS} FROM scans WHERE organization_id = $1 ORDER BY created_at DESC, id DESC"
+        ))
+        .bind(organization_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(scan_from_row).collect()
+    }
+
+    /// Ids and organisations of every scan computed with another advisory index than
+    /// `fingerprint`, oldest first: the work list of a re-scan sweep.
+    pub async fn scans_needing_rescan(&self, fingerprint: &str) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query("SELECT id, organization_id FROM scans WHERE index_fingerprint <> $1 ORDER BY created_at, id")
+            .bind(fingerprint)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("organization_id")?))).collect()
+    }
+
+    /// Replaces a scan's result with a re-scan's and, when given, adds a notification to the
+    /// organisation's inbox, in one transaction.
+    pub async fn update_scan(
+        &self,
+        organization_id: &str,
+        id: &str,
+        update: &ScanUpdate<'_>,
+        notification: Option<&NewNotification<'_>>,
+    ) -> Result<()> {
+        let actor = Actor { organization_id: Some(organization_id), user_id: None };
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        let done = sqlx::query(
+            "UPDATE scans SET scanned_at = $1, index_fingerprint = $2, components = $3, findings = $4, advisories = $5, report = $6 \
+             WHERE id = $7 AND organization_id = $8",
+        )
+        .bind(&at)
+        .bind(update.index_fingerprint)
+        .bind(update.components)
+        .bind(update.findings)
+        .bind(update.advisories)
+        .bind(update.report)
+        .bind(id)
+        .bind(organization_id)
+        .execute(tx.conn())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.audit("scan.rescan", id, json!({ "findings": update.findings, "index": update.index_fingerprint })).await?;
+        if let Some(n) = notification {
+            insert_notification(&mut tx, organization_id, n, &at).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a notification to an organisation's inbox.
+    pub async fn add_notification(&self, organization_id: &str, n: &NewNotification<'_>) -> Result<String> {
+        let actor = Actor { organization_id: Some(organization_id), user_id: None };
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        let id = insert_notification(&mut tx, organization_id, n, &at).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// An organisation's notifications, newest first.
+    pub async fn notifications(&self, organization_id: &str) -> Result<Vec<NotificationRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE organization_id = $1 ORDER BY created_at DESC, id DESC"
+        ))
+        .bind(organization_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(notification_from_row).collect()
+    }
+
+    /// Marks a notification read (once; later calls keep the first time).
+    pub async fn mark_notification_read(&self, actor: Actor<'_>, organization_id: &str, id: &str) -> Result<()> {
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        let found = sqlx::query("SELECT read_at FROM notifications WHERE id = $1 AND organization_id = $2")
+            .bind(id)
+            .bind(organization_id)
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if found.try_get::<Option<String>, _>("read_at")?.is_none() {
+            sqlx::query("UPDATE notifications SET read_at = $1 WHERE id = $2 AND organization_id = $3")
+                .bind(&at)
+                .bind(id)
+                .bind(organization_id)
+                .execute(tx.conn())
+                .await?;
+            tx.audit("notification.read", id, json!({})).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn insert_notification(tx: &mut crate::WriteTx, organization_id: &str, n: &NewNotification<'_>, at: &str) -> Result<String> {
+    let id = new_id();
+    sqlx::query(&format!("INSERT INTO notifications ({NOTIFICATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)"))
+        .bind(&id)
+        .bind(organization_id)
+        .bind(n.kind)
+        .bind(n.title_ja)
+        .bind(n.title_en)
+        .bind(n.body_ja)
+        .bind(n.body_en)
+        .bind(n.link)
+        .bind(at)
+        .execute(tx.conn())
+        .await?;
+    tx.audit("notification.add", &id, json!({ "kind": n.kind, "link": n.link })).await?;
+    Ok(id)
+}
