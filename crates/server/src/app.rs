@@ -295,6 +295,12 @@ pub async fn declare(state: &AppState, p: &Principal, assessment_id: &str, signe
     if !state.store.declare(p.actor(), p.org_id(), assessment_id, &d).await? {
         return Err(AppError::Conflict { key: "err-frozen", field: None });
     }
+    // The declaration stands on its own; the credential is issued now so that the register
+    // shows it at once, and lazily on first request should this fail.
+    let row = state.store.assessment(p.org_id(), assessment_id).await?;
+    if let Err(e) = crate::trust::ensure_credential(state, &row).await {
+        tracing::warn!(error = ?e, "credential issuance after declaration failed; it will be retried on request");
+    }
     Ok(())
 }
 

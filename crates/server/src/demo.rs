@@ -37,11 +37,12 @@ struct Org {
     what: &'static str,
 }
 
-const ORGS: [Org; 4] = [
+const ORGS: [Org; 5] = [
     Org { name: "株式会社みなと精工", base: "180001000001", industry: "E", employees: 32, prefecture: "23", email: "owner@minato-seiko.example", user: "港 太郎", what: "supplier, half-way through ★3 / ★3に取り組み中のサプライヤー" },
     Org { name: "さくら電子工業株式会社", base: "180001000002", industry: "E", employees: 85, prefecture: "13", email: "owner@sakura-denshi.example", user: "桜井 花子", what: "supplier, ★3 declared / ★3を自己宣言済みのサプライヤー" },
     Org { name: "株式会社ひかりシステム", base: "180001000003", industry: "G", employees: 140, prefecture: "27", email: "owner@hikari-system.example", user: "光田 健", what: "supplier working toward ★4 / ★4を目指すサプライヤー" },
     Org { name: "大和自動車部品株式会社", base: "180001000004", industry: "E", employees: 2400, prefecture: "23", email: "buyer@yamato-parts.example", user: "大和 一郎", what: "buyer / 発注者" },
+    Org { name: "一般社団法人サプライチェーン評価センター", base: "180001000005", industry: "L", employees: 45, prefecture: "13", email: "assessor@scs-hyoka.example", user: "評価 次郎", what: "★4 evaluation body / ★4評価機関" },
 ];
 
 /// Seeds the demo world once; returns the logins. Running it again changes nothing.
@@ -57,6 +58,9 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
         let user = NewUser { email: o.email, name: o.user, role: "owner", password_hash: &hash };
         let (org_id, user_id) = state.store.create_organization(&org, &user).await?;
         let actor = Actor::user(&org_id, &user_id);
+        if i == 4 {
+            state.store.set_evaluation_body(&org_id, true).await?;
+        }
         let (level, share) = match i {
             0 => (StarLevel::Three, 0.5),
             1 => (StarLevel::Three, 1.0),
@@ -83,6 +87,8 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
             let date = chrono::Utc::now().format("%Y-%m-%d").to_string();
             let d = Declaration { signer_name: o.user, signer_title: "代表取締役", date: &date };
             state.store.declare(actor, &org_id, &id, &d).await?;
+            let row = state.store.assessment(&org_id, &id).await?;
+            crate::trust::ensure_credential(state, &row).await?;
         }
     }
     Ok(logins)

@@ -235,3 +235,38 @@ pub async fn current_status_list(state: &AppState) -> Result<Value, AppError> {
     let revoked = state.store.revoked_status_indexes().await?;
     state.trust.status_list(&revoked, Utc::now())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_start_creates_an_owner_only_key_and_rotation_keeps_old_credentials_verifiable() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = TrustService::open(dir.path(), "https://shirube.example").unwrap();
+        assert_eq!(first.did(), "did:web:shirube.example");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("keys/key-1.secret")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "the signing key is readable by its owner only");
+        }
+        let now = Utc::now();
+        let claims = LevelClaims::new(CorporateNumber::parse("7000012050002").unwrap(), "国税庁", StarLevel::Three, "2026-03-27", Assurance::SelfDeclared).unwrap();
+        let entry = StatusEntry { list_url: first.status_list_url().to_string(), index: 5 };
+        let validity = Validity::new(now, now + chrono::Duration::days(365)).unwrap();
+        let old = issue_credential(&first.issuer, Uuid::nil(), &first.context_url, &claims, &entry, validity, now).unwrap();
+
+        assert_eq!(rotate_key(dir.path()).unwrap(), "key-2");
+        let second = TrustService::open(dir.path(), "https://shirube.example").unwrap();
+        let doc = second.did_document();
+        assert_eq!(doc["verificationMethod"].as_array().unwrap().len(), 2);
+        let new = issue_credential(&second.issuer, Uuid::nil(), &second.context_url, &claims, &entry, validity, now).unwrap();
+        assert!(new["proof"]["verificationMethod"].as_str().unwrap().ends_with("#key-2"));
+        let list = second.status_list(&[], now).unwrap();
+        assert!(second.verify(&old, Some(&list), now).valid, "signed with the retired key-1");
+        assert!(second.verify(&new, Some(&list), now).valid);
+        let revoked = second.status_list(&[5], now).unwrap();
+        assert_eq!(second.verify(&old, Some(&revoked), now).reason.map(|r| r.code()), Some("revoked"));
+    }
+}
