@@ -611,6 +611,12 @@ async fn declare_page(state: &AppState, p: &Principal, id: &str, form: DeclareFo
 }
 
 pub async fn declare_form(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>) -> Result<Response, PageError> {
+    // Only an owner, on an open ★3 assessment that meets every criterion, gets the form;
+    // everyone else sees the result page, which says what is missing.
+    let v = app::assessment_view(&state, &p, &id).await.page(p.lang)?;
+    if !(p.role.is_owner() && v.is_open() && v.level() == StarLevel::Three && v.evaluation.achieved.is_some()) {
+        return Ok(Redirect::to(&format!("/assessments/{id}/result")).into_response());
+    }
     let page = declare_page(&state, &p, &id, DeclareForm::default(), FieldMessages::default()).await.page(p.lang)?;
     render(&page, p.lang)
 }
