@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
+pub mod decision;
+
 use shirube_catalog::{Catalog, CriterionId, RequirementId, StarLevel};
 
 /// The answer to one criterion.
