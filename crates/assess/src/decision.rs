@@ -177,5 +177,27 @@ mod tests {
             prop_assert!(!d.reasons.is_empty());
             prop_assert!(!(d.suggest_level_4 && d.required == StarLevel::Four));
         }
+
+        #[test]
+        fn adding_a_yes_or_an_extra_factor_never_lowers_the_required_level(
+            q in proptest::array::uniform3(any::<bool>()), which in 0usize..4, extra in proptest::collection::vec(0usize..5, 0..3), add in 0usize..5,
+        ) {
+            let base = DecisionInput {
+                confidential_info: q[0], business_interruption: q[1], network_access: q[2],
+                extra_factors: extra.into_iter().map(|i| ExtraFactor::ALL[i]).collect(),
+                ..Default::default()
+            };
+            let mut more = base.clone();
+            match which {
+                0 => more.confidential_info = true,
+                1 => more.business_interruption = true,
+                2 => more.network_access = true,
+                _ => more.extra_factors.push(ExtraFactor::ALL[add]),
+            }
+            let (before, after) = (decide(&base), decide(&more));
+            prop_assert!(after.required >= before.required);
+            // Nor does it withdraw a ★4 suggestion without requiring ★4.
+            prop_assert!(!(before.suggest_level_4 && after.required == StarLevel::Three && !after.suggest_level_4));
+        }
     }
 }

@@ -333,11 +333,17 @@ fn statuses(rows: &[AnswerRow]) -> HashMap<String, AnswerStatus> {
 
 /// Loads an assessment of the caller's organisation with its computed result.
 pub async fn assessment_view(state: &AppState, p: &Principal, id: &str) -> Result<AssessmentView, AppError> {
-    let row = state.store.assessment(p.org_id(), id).await?;
-    let answer_rows = state.store.answers(id).await?;
+    assessment_view_of(state, p.org_id(), id).await
+}
+
+/// Loads an assessment of `organization_id`; callers decide who may see it (the owner, or a
+/// buyer holding an active full share).
+pub async fn assessment_view_of(state: &AppState, organization_id: &str, id: &str) -> Result<AssessmentView, AppError> {
+    // One query for the row, its answers and its evidence: this view is behind every
+    // assessment page and API read (bench/web.sh).
+    let shirube_store::AssessmentDetails { row, answers: answer_rows, evidence } = state.store.assessment_details(organization_id, id).await?;
     let current = statuses(&answer_rows);
     let evaluation = evaluate(&state.catalog, level_of(&row), &current);
-    let evidence = state.store.evidence(id).await?;
     let changes = match &row.based_on {
         Some(prev) => {
             let before = statuses(&state.store.answers(prev).await?);

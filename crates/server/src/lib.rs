@@ -6,6 +6,7 @@ pub mod api;
 pub mod app;
 pub mod assurance;
 pub mod auth;
+pub mod buyers;
 pub mod demo;
 pub mod domain;
 pub mod error;

@@ -26,6 +26,8 @@ impl Modify for BearerAuth {
         api::credentials::for_assessment, api::credentials::revoke, api::credentials::verify, api::credentials::register,
         api::evaluations::submit, api::evaluations::bodies, api::evaluations::queue, api::evaluations::get,
         api::evaluations::finding, api::evaluations::comment, api::evaluations::decide,
+        api::buyers::add, api::buyers::portfolio, api::buyers::portfolio_csv, api::buyers::share, api::buyers::revoke,
+        api::buyers::list_shares, api::buyers::requests, api::buyers::message, api::buyers::accept,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
     ),
     modifiers(&BearerAuth),

@@ -3,7 +3,7 @@
 use serde_json::json;
 use sqlx::Row;
 
-use crate::{new_id, Actor, Result, Store, StoreError};
+use crate::{new_id, Actor, Backend, Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssessmentRow {
@@ -114,6 +114,77 @@ fn evidence_from_row(r: &sqlx::any::AnyRow) -> Result<EvidenceRow> {
     })
 }
 
+/// An assessment with everything shown about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentDetails {
+    pub row: AssessmentRow,
+    pub answers: Vec<AnswerRow>,
+    pub evidence: Vec<EvidenceRow>,
+}
+
+const ANSWER_JSON: &str = "criterion_id, status, comment, not_applicable_reason, updated_by, updated_at";
+const EVIDENCE_JSON: &str = "id, assessment_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, \
+    evidence_date, created_by, created_at";
+
+fn decode_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
+    serde_json::from_str(json).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+}
+
+fn answers_from_json(json: &str) -> Result<Vec<AnswerRow>> {
+    let rows: Vec<(String, String, String, String, String, String)> = decode_json(json)?;
+    Ok(rows
+        .into_iter()
+        .map(|(criterion_id, status, comment, not_applicable_reason, updated_by, updated_at)| AnswerRow {
+            criterion_id,
+            status,
+            comment,
+            not_applicable_reason,
+            updated_by,
+            updated_at,
+        })
+        .collect())
+}
+
+type EvidenceJson = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    String,
+    String,
+    String,
+);
+
+fn evidence_from_json(json: &str) -> Result<Vec<EvidenceRow>> {
+    let rows: Vec<EvidenceJson> = decode_json(json)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, assessment_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, evidence_date, created_by, created_at)| {
+                EvidenceRow {
+                    id,
+                    assessment_id,
+                    criterion_id,
+                    kind,
+                    url,
+                    blob_sha256,
+                    file_name,
+                    content_type,
+                    size,
+                    evidence_date,
+                    created_by,
+                    created_at,
+                }
+            },
+        )
+        .collect())
+}
+
 /// Why a change to an assessment was refused.
 pub const STATUS_IN_PROGRESS: &str = "in_progress";
 pub const STATUS_DECLARED: &str = "declared";
@@ -205,25 +276,47 @@ impl Store {
         rows.iter().map(assessment_from_row).collect()
     }
 
+    /// An assessment's answers. Fetched as one JSON array in one row: sqlx hands each result
+    /// row from its SQLite thread to the async side separately, which made 60–150 answer rows
+    /// cost several times what the query itself does (bench/web.sh).
     pub async fn answers(&self, assessment_id: &str) -> Result<Vec<AnswerRow>> {
-        let rows = sqlx::query(
-            "SELECT criterion_id, status, comment, not_applicable_reason, updated_by, updated_at FROM answers WHERE assessment_id = $1",
-        )
-        .bind(assessment_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AnswerRow {
-                    criterion_id: r.try_get("criterion_id")?,
-                    status: r.try_get("status")?,
-                    comment: r.try_get("comment")?,
-                    not_applicable_reason: r.try_get("not_applicable_reason")?,
-                    updated_by: r.try_get("updated_by")?,
-                    updated_at: r.try_get("updated_at")?,
-                })
-            })
-            .collect()
+        let sql = format!("SELECT {} FROM answers WHERE assessment_id = $1", self.json_rows(ANSWER_JSON, ""));
+        let (json,): (String,) = sqlx::query_as(&sql).bind(assessment_id).fetch_one(&self.pool).await?;
+        answers_from_json(&json)
+    }
+
+    /// An assessment of the organisation with its answers and evidence (oldest first), in one
+    /// query: every assessment page and API read needs all three, and each round trip to the
+    /// database costs more than the rows it brings back. Another organisation's id is not found.
+    pub async fn assessment_details(&self, organization_id: &str, id: &str) -> Result<AssessmentDetails> {
+        let sql = format!(
+            "SELECT {ASSESSMENT_COLUMNS}, \
+             (SELECT {} FROM answers WHERE answers.assessment_id = assessments.id) AS answers_json, \
+             (SELECT {} FROM evidence WHERE evidence.assessment_id = assessments.id) AS evidence_json \
+             FROM assessments WHERE id = $1 AND organization_id = $2",
+            self.json_rows(ANSWER_JSON, ""),
+            self.json_rows(EVIDENCE_JSON, " ORDER BY created_at"),
+        );
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .bind(organization_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(AssessmentDetails {
+            row: assessment_from_row(&row)?,
+            answers: answers_from_json(&row.try_get::<String, _>("answers_json")?)?,
+            evidence: evidence_from_json(&row.try_get::<String, _>("evidence_json")?)?,
+        })
+    }
+
+    /// An aggregate that turns the selected rows into one JSON array of arrays, as text
+    /// (`[]` when there are none). The functions differ between the two databases.
+    fn json_rows(&self, columns: &str, order_by: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("json_group_array(json_array({columns}){order_by})"),
+            Backend::Postgres => format!("COALESCE(json_agg(json_build_array({columns}){order_by})::text, '[]')"),
+        }
     }
 
     /// Writes an answer if the assessment belongs to the organisation and is still open.

@@ -4,6 +4,7 @@
 mod assessments;
 mod audit;
 mod blobs;
+mod buyers;
 mod credentials;
 mod evaluations;
 mod orgs;
@@ -21,6 +22,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 pub use assessments::*;
 pub use audit::{AuditEntry, AuditVerification};
 pub use blobs::BlobStore;
+pub use buyers::*;
 pub use credentials::*;
 pub use evaluations::*;
 pub use orgs::*;

@@ -364,3 +364,24 @@ err-decision = The decision must be certify or refuse.
 err-refuse-reason = Give a reason when refusing.
 err-certify-findings = Find every criterion conforming before certifying.
 err-certify-technical = Record the technical verification before certifying.
+
+# --- Buyers: level decision reasons, requests, shares, portfolio ---
+decision-confidential-info = Our important confidential information is handled on your IT (question 1: yes).
+decision-business-interruption = An interruption of your business would cause us an unacceptable delay (question 2: yes).
+decision-angle-wide-impact = A stoppage of your supply would spread widely inside our company.
+decision-angle-no-alternative = The same item or service is hard to source elsewhere.
+decision-angle-hard-to-stock = Holding stock to bridge an outage is difficult.
+decision-network-access = Your environment can reach our internal systems (question 3: yes).
+decision-all-no = All three questions were answered no, so we ask for ★3.
+decision-extra-single-source = You are our single source (an extra factor suggesting ★4).
+decision-extra-privileged-remote-access = You have privileged remote access to, or manage, our IT (extra factor).
+decision-extra-re-subcontracting = Our data may also be handled by your subcontractors (extra factor).
+decision-extra-past-incidents = There have been security incidents in the past (extra factor).
+decision-extra-regulated-personal-data = Regulated personal data is handled at scale (extra factor).
+err-extra-factor = Extra factors are single_source, privileged_remote_access, re_subcontracting, past_incidents or regulated_personal_data.
+err-supplier-self = You cannot add your own organisation as a supplier.
+err-supplier-unknown = No organisation with this corporate number is on Shirube yet; invite it by e-mail.
+err-supplier-one-of = Give either a corporate number or an e-mail address.
+err-supplier-exists = You have already asked this supplier.
+err-share-detail = The detail must be level (level and status only) or full (answers and evidence).
+err-share-no-request = This organisation has not asked you for a level.

@@ -364,3 +364,24 @@ err-decision = 判定は certify または refuse です。
 err-refuse-reason = 差し戻す場合は理由を書いてください。
 err-certify-findings = すべての評価基準を「適合」と判定してから認証してください。
 err-certify-technical = 技術検証の結果を記録してから認証してください。
+
+# --- Buyers: level decision reasons, requests, shares, portfolio ---
+decision-confidential-info = 当社の重要な機密情報を、貴社のIT環境で取り扱っていただいているため（問1：はい）。
+decision-business-interruption = 貴社の業務が止まると、当社の事業に許容できない遅れが生じるため（問2：はい）。
+decision-angle-wide-impact = 供給が止まった場合の影響が当社内で広範囲に及びます。
+decision-angle-no-alternative = 同じ品目・サービスを他から調達することが困難です。
+decision-angle-hard-to-stock = 在庫を持って停止に備えることが困難です。
+decision-network-access = 貴社の環境から当社の社内システムに接続できるため（問3：はい）。
+decision-all-no = 3つの問いがいずれも「いいえ」のため、★3を求めます。
+decision-extra-single-source = 貴社は当社にとって唯一の調達先です（★4を推奨する追加要因）。
+decision-extra-privileged-remote-access = 貴社は当社のIT環境に特権的な遠隔アクセスや運用管理を行っています（追加要因）。
+decision-extra-re-subcontracting = 当社のデータを再委託先でも扱う可能性があります（追加要因）。
+decision-extra-past-incidents = 過去にセキュリティ事故の経緯があります（追加要因）。
+decision-extra-regulated-personal-data = 規制対象の個人情報を大量に扱います（追加要因）。
+err-extra-factor = 追加要因は single_source、privileged_remote_access、re_subcontracting、past_incidents、regulated_personal_data のいずれかです。
+err-supplier-self = 自社を取引先として追加することはできません。
+err-supplier-unknown = この法人番号の組織はまだShirubeに登録されていません。メールで招待してください。
+err-supplier-one-of = 法人番号かメールアドレスのどちらか一方を指定してください。
+err-supplier-exists = この取引先にはすでに依頼しています。
+err-share-detail = 共有の範囲は level（レベルと状況のみ）または full（回答と証跡）です。
+err-share-no-request = この組織からはレベルの依頼を受けていません。

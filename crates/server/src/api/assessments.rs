@@ -251,7 +251,15 @@ pub fn to_out(state: &AppState, v: AssessmentView) -> AssessmentOut {
 #[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assessments", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200, body = AssessmentOut), (status = 404, description = "no such assessment of yours")))]
 pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> Result<Json<AssessmentOut>, ApiError> {
-    let view = app::assessment_view(&state, &p, &id).await?;
+    let view = match app::assessment_view(&state, &p, &id).await {
+        Ok(v) => v,
+        // A buyer reads a supplier's assessment only through an active `full` share.
+        Err(AppError::NotFound) => match state.store.full_share_owner(p.org_id(), &id).await? {
+            Some(supplier) => app::assessment_view_of(&state, &supplier, &id).await?,
+            None => return Err(AppError::NotFound.into()),
+        },
+        Err(e) => return Err(e.into()),
+    };
     Ok(Json(to_out(&state, view)))
 }
 

@@ -4,6 +4,7 @@
 mod accounts;
 mod assessments;
 mod authz;
+mod buyers;
 mod pages;
 mod scans;
 mod support;

@@ -1,0 +1,263 @@
+//! Application rules for buyers and suppliers: requests carrying the three-question level
+//! decision, answer-once shares, and the buyer's portfolio.
+
+use serde_json::json;
+use shirube_assess::decision::{decide, DecisionInput, ExtraFactor, InterruptionAngles};
+use shirube_catalog::Lang;
+use shirube_store::{NewRelationship, PortfolioRow, RelationshipRow};
+
+use crate::auth::{self, Principal};
+use crate::domain::{self, CorporateNumber, Email, FieldError};
+use crate::error::AppError;
+use crate::i18n::text;
+use crate::AppState;
+
+/// The buyer's answers as received.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionAnswers {
+    pub confidential_info: bool,
+    pub business_interruption: bool,
+    pub wide_impact: bool,
+    pub no_alternative: bool,
+    pub hard_to_stock: bool,
+    pub network_access: bool,
+    pub extra_factors: Vec<String>,
+}
+
+/// A request to add.
+#[derive(Debug, Clone, Default)]
+pub struct AddSupplier {
+    pub corporate_number: Option<String>,
+    pub invite_email: Option<String>,
+    pub due_date: String,
+    pub decision: DecisionAnswers,
+}
+
+/// What adding a supplier produced.
+pub struct Added {
+    pub relationship_id: String,
+    pub required_level: u8,
+    pub suggest_level_4: bool,
+    pub reason_keys: Vec<&'static str>,
+    /// The single-use invitation token (e-mail invitations only), shown once.
+    pub invite_token: Option<String>,
+}
+
+/// A reason in both languages.
+pub fn reason_texts(key: &str) -> (String, String) {
+    (text(Lang::Ja, key), text(Lang::En, key))
+}
+
+pub async fn add_supplier(state: &AppState, p: &Principal, input: &AddSupplier) -> Result<Added, AppError> {
+    p.require_edit()?;
+    let mut errs = Vec::new();
+    let due = match domain::parse_date(&input.due_date, "due_date") {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errs.push(e);
+            None
+        }
+    };
+    let mut extra = Vec::new();
+    for f in &input.decision.extra_factors {
+        match ExtraFactor::parse(f) {
+            Some(x) => extra.push(x),
+            None => errs.push(FieldError::new("decision.extra_factors", "err-extra-factor")),
+        }
+    }
+    let number = input.corporate_number.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let email = input.invite_email.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let mut supplier_id = None;
+    let mut invite = None;
+    match (number, email) {
+        (Some(n), None) => match CorporateNumber::parse(n, "corporate_number") {
+            Ok(n) => match state.store.organization_by_corporate_number(n.as_str()).await? {
+                Some(org) if org.id == p.org_id() => errs.push(FieldError::new("corporate_number", "err-supplier-self")),
+                Some(org) => supplier_id = Some(org.id),
+                None => errs.push(FieldError::new("corporate_number", "err-supplier-unknown")),
+            },
+            Err(e) => errs.push(e),
+        },
+        (None, Some(e)) => match Email::parse(e, "invite_email") {
+            Ok(e) => invite = Some(e),
+            Err(e) => errs.push(e),
+        },
+        _ => errs.push(FieldError::new("corporate_number", "err-supplier-one-of")),
+    }
+    let Some(due) = due.filter(|_| errs.is_empty()) else { return Err(AppError::Invalid(errs)) };
+    let d = &input.decision;
+    let outcome = decide(&DecisionInput {
+        confidential_info: d.confidential_info,
+        business_interruption: d.business_interruption,
+        angles: InterruptionAngles { wide_impact: d.wide_impact, no_alternative: d.no_alternative, hard_to_stock: d.hard_to_stock },
+        network_access: d.network_access,
+        extra_factors: extra.clone(),
+    });
+    let reason_keys: Vec<&'static str> = outcome.reasons.iter().map(|r| r.key).collect();
+    let decision_json = json!({
+        "confidential_info": d.confidential_info,
+        "business_interruption": d.business_interruption,
+        "angles": { "wide_impact": d.wide_impact, "no_alternative": d.no_alternative, "hard_to_stock": d.hard_to_stock },
+        "network_access": d.network_access,
+        "extra_factors": extra.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+    })
+    .to_string();
+    let token = invite.as_ref().map(|_| auth::new_secret("sup_"));
+    let token_hash = token.as_deref().map(auth::secret_hash);
+    let expires = invite.as_ref().map(|_| shirube_store::format_time(chrono::Utc::now() + chrono::Duration::days(14)));
+    let reasons_json = json!(reason_keys).to_string();
+    let row = NewRelationship {
+        buyer_id: p.org_id(),
+        supplier_id: supplier_id.as_deref(),
+        invite_email: invite.as_ref().map(|e| e.as_str()),
+        invite_token_hash: token_hash.as_deref(),
+        invite_expires_at: expires.as_deref(),
+        required_level: i64::from(outcome.required.number()),
+        suggest_level_4: outcome.suggest_level_4,
+        decision: &decision_json,
+        reasons: &reasons_json,
+        due_date: &due,
+    };
+    let id = state.store.create_relationship(p.actor(), &row).await.map_err(|e| match e {
+        shirube_store::StoreError::Conflict { .. } => AppError::Conflict { key: "err-supplier-exists", field: Some("corporate_number".into()) },
+        other => other.into(),
+    })?;
+    Ok(Added { relationship_id: id, required_level: outcome.required.number(), suggest_level_4: outcome.suggest_level_4, reason_keys, invite_token: token })
+}
+
+/// Portfolio statuses, in display order.
+pub const STATUSES: [&str; 5] = ["met", "in_progress", "overdue", "not_started", "no_response"];
+
+/// The status of one supplier for its buyer on `today` (YYYY-MM-DD).
+pub fn status_of(row: &PortfolioRow, today: &str) -> &'static str {
+    let r = &row.relationship;
+    if row.achieved_level.is_some_and(|l| l >= r.required_level) {
+        "met"
+    } else if r.supplier_id.is_none() {
+        "no_response"
+    } else if r.due_date.as_str() < today {
+        "overdue"
+    } else if row.has_share {
+        "in_progress"
+    } else {
+        "not_started"
+    }
+}
+
+/// One portfolio line as shown.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub relationship_id: String,
+    pub organization_id: Option<String>,
+    pub corporate_number: String,
+    pub name: String,
+    pub tier: u32,
+    pub required_level: i64,
+    pub achieved_level: Option<i64>,
+    pub status: &'static str,
+    pub due_date: String,
+    pub last_update: String,
+}
+
+pub async fn portfolio(state: &AppState, p: &Principal) -> Result<Vec<Line>, AppError> {
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let rows = state.store.portfolio(p.org_id()).await?;
+    Ok(rows
+        .iter()
+        .map(|row| Line {
+            relationship_id: row.relationship.id.clone(),
+            organization_id: row.relationship.supplier_id.clone(),
+            corporate_number: row.corporate_number.clone().unwrap_or_default(),
+            name: row.supplier_name.clone().or_else(|| row.relationship.invite_email.clone()).unwrap_or_default(),
+            tier: 1,
+            required_level: row.relationship.required_level,
+            achieved_level: row.achieved_level,
+            status: status_of(row, &today),
+            due_date: row.relationship.due_date.clone(),
+            last_update: row.last_update.clone().unwrap_or_else(|| row.relationship.updated_at.clone()).chars().take(10).collect(),
+        })
+        .collect())
+}
+
+/// The portfolio as CSV (UTF-8 with a BOM, so that Excel opens Japanese names correctly).
+pub fn portfolio_csv(lines: &[Line]) -> String {
+    fn field(s: &str) -> String {
+        // Quote every field and neutralise spreadsheet formulas (CSV injection).
+        let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+        format!("\"{}\"", s.replace('"', "\"\""))
+    }
+    let mut out = String::from("\u{feff}relationship_id,organization_id,corporate_number,name,tier,required_level,achieved_level,status,due_date,last_update\r\n");
+    for l in lines {
+        let cells = [
+            field(&l.relationship_id),
+            field(l.organization_id.as_deref().unwrap_or("")),
+            field(&l.corporate_number),
+            field(&l.name),
+            l.tier.to_string(),
+            l.required_level.to_string(),
+            l.achieved_level.map(|a| a.to_string()).unwrap_or_default(),
+            field(l.status),
+            field(&l.due_date),
+            field(&l.last_update),
+        ];
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// Shares an assessment of the caller's organisation with a buyer that asked for a level.
+pub async fn share(state: &AppState, p: &Principal, assessment_id: &str, buyer_id: &str, detail: &str) -> Result<String, AppError> {
+    p.require_edit()?;
+    let detail = match detail {
+        "" | "level" => "level",
+        "full" => "full",
+        _ => return Err(AppError::field("detail", "err-share-detail")),
+    };
+    let _ = state.store.assessment(p.org_id(), assessment_id).await.map_err(|e| match e {
+        shirube_store::StoreError::NotFound => AppError::field("assessment_id", "err-not-found-field"),
+        other => other.into(),
+    })?;
+    if !state.store.has_relationship(buyer_id, p.org_id()).await? {
+        return Err(AppError::field("buyer_organization_id", "err-share-no-request"));
+    }
+    Ok(state.store.create_share(p.actor(), p.org_id(), buyer_id, assessment_id, detail).await?)
+}
+
+pub async fn revoke_share(state: &AppState, p: &Principal, share_id: &str) -> Result<(), AppError> {
+    p.require_edit()?;
+    state.store.revoke_share(p.actor(), p.org_id(), share_id).await?;
+    Ok(())
+}
+
+/// Accepts a buyer's e-mail invitation for the caller's organisation.
+pub async fn accept_invite(state: &AppState, p: &Principal, token: &str) -> Result<RelationshipRow, AppError> {
+    p.require_owner()?;
+    let rel = state.store.relationship_by_invite(&auth::secret_hash(token)).await?.ok_or(AppError::NotFound)?;
+    if rel.invite_expires_at.as_deref().is_some_and(|e| e < shirube_store::now_string().as_str()) {
+        return Err(AppError::Conflict { key: "err-invitation-used", field: None });
+    }
+    if rel.buyer_id == p.org_id() {
+        return Err(AppError::Conflict { key: "err-supplier-self", field: None });
+    }
+    if !state.store.accept_supplier_invite(p.actor(), &rel.id, p.org_id()).await.map_err(|e| match e {
+        shirube_store::StoreError::Conflict { .. } => AppError::Conflict { key: "err-supplier-exists", field: None },
+        other => other.into(),
+    })? {
+        return Err(AppError::Conflict { key: "err-invitation-used", field: None });
+    }
+    Ok(state.store.relationship(p.org_id(), &rel.id).await?)
+}
+
+/// A message in a request's thread, from the buyer or the supplier.
+pub async fn message(state: &AppState, p: &Principal, relationship_id: &str, body: &str) -> Result<(), AppError> {
+    p.require_edit()?;
+    let _ = state.store.relationship(p.org_id(), relationship_id).await?;
+    let body = domain::required_text(body, "body", 5000).map_err(|e| AppError::Invalid(vec![e]))?;
+    Ok(state.store.add_request_message(p.actor(), relationship_id, &body).await?)
+}
+
+/// The reason keys stored with a relationship.
+pub fn reasons_of(r: &RelationshipRow) -> Vec<String> {
+    serde_json::from_str(&r.reasons).unwrap_or_default()
+}

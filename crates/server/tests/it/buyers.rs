@@ -1,0 +1,139 @@
+//! Buyers and suppliers over the API: the level decision, requests, answer-once shares,
+//! the portfolio, revocation, and who may see what.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::support::{assert_problem, Org, TestApp};
+
+async fn declared_supplier(app: &TestApp, name: &str) -> (Org, String) {
+    let org = app.signup(name).await;
+    let id = app.create_assessment(&org.token, 3).await;
+    for c in app.criteria(3) {
+        app.answer(&org.token, &id, &c, json!({ "status": "implemented", "comment": "confidential detail" })).await;
+    }
+    let r = app.post_json(&format!("/api/v1/assessments/{id}/declaration"), Some(&org.token), json!({ "signer_name": "S", "signer_title": "CEO" })).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    (org, id)
+}
+
+async fn number(app: &TestApp, org: &Org) -> String {
+    app.state.store.organization(&org.id).await.unwrap().corporate_number
+}
+
+fn no_decision() -> Value {
+    json!({ "confidential_info": false, "business_interruption": false, "network_access": false })
+}
+
+#[tokio::test]
+async fn a_buyer_requests_levels_suppliers_share_once_and_the_portfolio_shows_who_met_them() {
+    for app in TestApp::all().await {
+        let buyer = app.signup("大和自動車部品").await;
+        let (a, a_assessment) = declared_supplier(&app, "みなと精工").await;
+        let (b, b_assessment) = declared_supplier(&app, "さくら電子").await;
+
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &a).await, "due_date": "2027-03-31", "decision": no_decision() })).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["required_level"], 3);
+        assert_eq!(v["reasons"][0]["code"], "all_no");
+        let decision_b = json!({ "confidential_info": false, "business_interruption": true, "no_alternative": true, "network_access": false });
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &b).await, "due_date": "2027-03-31", "decision": decision_b })).await;
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["required_level"], 4);
+        assert!(v["reasons"][0]["ja"].as_str().unwrap().contains("問2"));
+
+        // The supplier sees the request with the buyer's reasons, in both languages.
+        let reqs: Value = app.get("/api/v1/requests", Some(&b.token)).await.json().await.unwrap();
+        assert_eq!(reqs[0]["buyer_organization_id"], buyer.id.as_str());
+        assert_eq!(reqs[0]["required_level"], 4);
+        assert!(!reqs[0]["reasons"][1]["en"].as_str().unwrap().is_empty());
+
+        let portfolio: Value = app.get("/api/v1/portfolio", Some(&buyer.token)).await.json().await.unwrap();
+        assert_eq!(portfolio["counts"]["not_started"], 2);
+
+        // Both share (answer once, show many): a level-only and a full share.
+        let r = app.post_json("/api/v1/shares", Some(&a.token), json!({ "assessment_id": a_assessment, "buyer_organization_id": buyer.id })).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let r = app.post_json("/api/v1/shares", Some(&b.token), json!({ "assessment_id": b_assessment, "buyer_organization_id": buyer.id, "detail": "full" })).await;
+        let b_share = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+        let portfolio: Value = app.get("/api/v1/portfolio", Some(&buyer.token)).await.json().await.unwrap();
+        let find = |p: &Value, id: &str| p["suppliers"].as_array().unwrap().iter().find(|s| s["organization_id"] == id).cloned().unwrap();
+        assert_eq!(find(&portfolio, &a.id)["status"], "met");
+        assert_eq!(find(&portfolio, &a.id)["achieved_level"], 3);
+        assert_eq!(find(&portfolio, &b.id)["status"], "in_progress", "★3 shared, ★4 required");
+        assert_eq!(portfolio["counts"]["met"], 1);
+
+        // Full share: the buyer reads the answers; level share: it does not.
+        assert_eq!(app.get(&format!("/api/v1/assessments/{b_assessment}"), Some(&buyer.token)).await.status(), StatusCode::OK);
+        assert_eq!(app.get(&format!("/api/v1/assessments/{a_assessment}"), Some(&buyer.token)).await.status(), StatusCode::NOT_FOUND);
+        let csv = app.get("/api/v1/portfolio.csv", Some(&buyer.token)).await.text().await.unwrap();
+        assert!(csv.starts_with("\u{feff}relationship_id,"));
+        assert!(csv.contains("みなと精工"));
+
+        // Revoking ends access at once, and the level no longer counts.
+        let r = TestApp::client().delete(app.url(&format!("/api/v1/shares/{b_share}"))).bearer_auth(&buyer.token).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "the buyer cannot revoke the supplier's share");
+        let r = TestApp::client().delete(app.url(&format!("/api/v1/shares/{b_share}"))).bearer_auth(&b.token).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        assert_eq!(app.get(&format!("/api/v1/assessments/{b_assessment}"), Some(&buyer.token)).await.status(), StatusCode::NOT_FOUND);
+        let portfolio: Value = app.get("/api/v1/portfolio", Some(&buyer.token)).await.json().await.unwrap();
+        assert_eq!(find(&portfolio, &b.id)["achieved_level"], Value::Null);
+
+        // Suppliers never see the buyer's portfolio; a stranger sees nothing shared.
+        let supplier_view: Value = app.get("/api/v1/portfolio", Some(&a.token)).await.json().await.unwrap();
+        assert_eq!(supplier_view["suppliers"].as_array().unwrap().len(), 0);
+        let stranger = app.signup("Stranger").await;
+        assert_eq!(app.get(&format!("/api/v1/assessments/{a_assessment}"), Some(&stranger.token)).await.status(), StatusCode::NOT_FOUND);
+        let r = app.post_json("/api/v1/shares", Some(&a.token), json!({ "assessment_id": a_assessment, "buyer_organization_id": stranger.id })).await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "buyer_organization_id").await;
+    }
+}
+
+#[tokio::test]
+async fn adding_a_supplier_refuses_bad_input_naming_the_field() {
+    for app in TestApp::all().await {
+        let buyer = app.signup("Buyer").await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "due_date": "2027-01-01", "decision": no_decision() })).await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "corporate_number").await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": "7000012050002", "due_date": "2027-01-01", "decision": no_decision() })).await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "corporate_number").await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "x@example.jp", "due_date": "soon", "decision": no_decision() })).await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "due_date").await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "x@example.jp", "due_date": "2027-01-01", "decision": { "confidential_info": true } })).await;
+        assert_problem(r, StatusCode::BAD_REQUEST, "decision.business_interruption").await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "x@example.jp", "due_date": "2027-01-01", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false, "extra_factors": ["vibes"] } })).await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "decision.extra_factors").await;
+        let own = number(&app, &buyer).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": own, "due_date": "2027-01-01", "decision": no_decision() })).await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "corporate_number").await;
+    }
+}
+
+#[tokio::test]
+async fn an_email_invitation_is_single_use_and_links_the_accepting_organisation() {
+    for app in TestApp::all().await {
+        let buyer = app.signup("Buyer").await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "new-supplier@example.jp", "due_date": "2027-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false, "extra_factors": ["single_source"] } })).await;
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["required_level"], 3);
+        assert_eq!(v["suggest_level_4"], true);
+        let url = v["invite_url"].as_str().unwrap().to_string();
+        let token = url.rsplit('/').next().unwrap().to_string();
+        let rows = app.state.store.portfolio(&buyer.id).await.unwrap();
+        assert!(rows[0].relationship.invite_email.is_some());
+        let portfolio: Value = app.get("/api/v1/portfolio", Some(&buyer.token)).await.json().await.unwrap();
+        assert_eq!(portfolio["suppliers"][0]["status"], "no_response");
+
+        let supplier = app.signup("New supplier").await;
+        let r = app.post_json(&format!("/api/v1/supplier-invitations/{token}/accept"), Some(&supplier.token), json!({})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let other = app.signup("Late").await;
+        let r = app.post_json(&format!("/api/v1/supplier-invitations/{token}/accept"), Some(&other.token), json!({})).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "single use");
+        let reqs: Value = app.get("/api/v1/requests", Some(&supplier.token)).await.json().await.unwrap();
+        assert_eq!(reqs.as_array().unwrap().len(), 1);
+        let r = app.post_json(&format!("/api/v1/requests/{}/messages", reqs[0]["relationship_id"].as_str().unwrap()), Some(&other.token), json!({ "body": "hi" })).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "outsiders cannot post in the thread");
+    }
+}

@@ -1,0 +1,314 @@
+//! Buyer–supplier relationships (requests carrying the level decision), shares of
+//! assessments from suppliers to buyers, and the portfolio query.
+
+use serde_json::json;
+use sqlx::Row;
+
+use crate::{new_id, unique_violation, Actor, Result, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationshipRow {
+    pub id: String,
+    pub buyer_id: String,
+    pub supplier_id: Option<String>,
+    pub invite_email: Option<String>,
+    pub invite_expires_at: Option<String>,
+    pub required_level: i64,
+    pub suggest_level_4: bool,
+    /// JSON of the buyer's answers.
+    pub decision: String,
+    /// JSON array of reason keys.
+    pub reasons: String,
+    pub due_date: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A new request from a buyer.
+#[derive(Debug, Clone)]
+pub struct NewRelationship<'a> {
+    pub buyer_id: &'a str,
+    pub supplier_id: Option<&'a str>,
+    pub invite_email: Option<&'a str>,
+    pub invite_token_hash: Option<&'a str>,
+    pub invite_expires_at: Option<&'a str>,
+    pub required_level: i64,
+    pub suggest_level_4: bool,
+    pub decision: &'a str,
+    pub reasons: &'a str,
+    pub due_date: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareRow {
+    pub id: String,
+    pub supplier_id: String,
+    pub buyer_id: String,
+    pub assessment_id: String,
+    /// `level` or `full`.
+    pub detail: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// One portfolio line: the relationship, the supplier and the best level shared with the buyer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortfolioRow {
+    pub relationship: RelationshipRow,
+    pub supplier_name: Option<String>,
+    pub corporate_number: Option<String>,
+    /// Level of the most recent declared or certified assessment shared (and not revoked).
+    pub achieved_level: Option<i64>,
+    /// Whether any assessment is currently shared.
+    pub has_share: bool,
+    pub last_update: Option<String>,
+}
+
+const REL_COLUMNS: &str = "r.id, r.buyer_id, r.supplier_id, r.invite_email, r.invite_expires_at, r.required_level, r.suggest_level_4, \
+    r.decision, r.reasons, r.due_date, r.created_at, r.updated_at";
+
+fn rel_from_row(r: &sqlx::any::AnyRow) -> Result<RelationshipRow> {
+    Ok(RelationshipRow {
+        id: r.try_get("id")?,
+        buyer_id: r.try_get("buyer_id")?,
+        supplier_id: r.try_get("supplier_id")?,
+        invite_email: r.try_get("invite_email")?,
+        invite_expires_at: r.try_get("invite_expires_at")?,
+        required_level: r.try_get("required_level")?,
+        suggest_level_4: r.try_get::<i64, _>("suggest_level_4")? != 0,
+        decision: r.try_get("decision")?,
+        reasons: r.try_get("reasons")?,
+        due_date: r.try_get("due_date")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+fn share_from_row(r: &sqlx::any::AnyRow) -> Result<ShareRow> {
+    Ok(ShareRow {
+        id: r.try_get("id")?,
+        supplier_id: r.try_get("supplier_id")?,
+        buyer_id: r.try_get("buyer_id")?,
+        assessment_id: r.try_get("assessment_id")?,
+        detail: r.try_get("detail")?,
+        created_at: r.try_get("created_at")?,
+        revoked_at: r.try_get("revoked_at")?,
+    })
+}
+
+impl Store {
+    /// Records a buyer's request. A second request to the same supplier is a conflict.
+    pub async fn create_relationship(&self, actor: Actor<'_>, r: &NewRelationship<'_>) -> Result<String> {
+        let id = new_id();
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        sqlx::query(
+            "INSERT INTO relationships (id, buyer_id, supplier_id, invite_email, invite_token_hash, invite_expires_at, required_level, suggest_level_4, decision, reasons, due_date, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+        )
+        .bind(&id)
+        .bind(r.buyer_id)
+        .bind(r.supplier_id)
+        .bind(r.invite_email)
+        .bind(r.invite_token_hash)
+        .bind(r.invite_expires_at)
+        .bind(r.required_level)
+        .bind(r.suggest_level_4 as i64)
+        .bind(r.decision)
+        .bind(r.reasons)
+        .bind(r.due_date)
+        .bind(actor.user_id.unwrap_or(""))
+        .bind(&at)
+        .execute(tx.conn())
+        .await
+        .map_err(|e| unique_violation(e, "corporate_number"))?;
+        tx.audit("relationship.create", &id, json!({ "supplier_id": r.supplier_id, "invited": r.invite_email.is_some(), "required_level": r.required_level })).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A relationship the organisation is part of (as buyer or supplier).
+    pub async fn relationship(&self, viewer_org: &str, id: &str) -> Result<RelationshipRow> {
+        let row = sqlx::query(&format!("SELECT {REL_COLUMNS} FROM relationships r WHERE r.id = $1 AND (r.buyer_id = $2 OR r.supplier_id = $2)"))
+            .bind(id)
+            .bind(viewer_org)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        rel_from_row(&row)
+    }
+
+    /// A supplier's incoming requests, newest first, with the buyer's name.
+    pub async fn requests_for(&self, supplier_id: &str) -> Result<Vec<(RelationshipRow, String)>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REL_COLUMNS}, b.name AS buyer_name FROM relationships r JOIN organizations b ON b.id = r.buyer_id WHERE r.supplier_id = $1 ORDER BY r.created_at DESC"
+        ))
+        .bind(supplier_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((rel_from_row(r)?, r.try_get("buyer_name")?))).collect()
+    }
+
+    /// The open invitation for a token hash.
+    pub async fn relationship_by_invite(&self, token_hash: &str) -> Result<Option<RelationshipRow>> {
+        let row = sqlx::query(&format!("SELECT {REL_COLUMNS} FROM relationships r WHERE r.invite_token_hash = $1 AND r.supplier_id IS NULL"))
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rel_from_row).transpose()
+    }
+
+    /// Links an invitation to the accepting organisation; the token stops working.
+    pub async fn accept_supplier_invite(&self, actor: Actor<'_>, relationship_id: &str, supplier_id: &str) -> Result<bool> {
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        let done = sqlx::query(
+            "UPDATE relationships SET supplier_id = $1, invite_token_hash = NULL, updated_at = $2 WHERE id = $3 AND supplier_id IS NULL AND buyer_id <> $1",
+        )
+        .bind(supplier_id)
+        .bind(&at)
+        .bind(relationship_id)
+        .execute(tx.conn())
+        .await
+        .map_err(|e| unique_violation(e, "token"))?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        tx.audit("relationship.accept", relationship_id, json!({ "supplier_id": supplier_id })).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Whether `buyer_id` has asked `supplier_id` for a level (a precondition for sharing).
+    pub async fn has_relationship(&self, buyer_id: &str, supplier_id: &str) -> Result<bool> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT id FROM relationships WHERE buyer_id = $1 AND supplier_id = $2")
+            .bind(buyer_id)
+            .bind(supplier_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    pub async fn create_share(&self, actor: Actor<'_>, supplier_id: &str, buyer_id: &str, assessment_id: &str, detail: &str) -> Result<String> {
+        let id = new_id();
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        sqlx::query("INSERT INTO shares (id, supplier_id, buyer_id, assessment_id, detail, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(&id)
+            .bind(supplier_id)
+            .bind(buyer_id)
+            .bind(assessment_id)
+            .bind(detail)
+            .bind(actor.user_id.unwrap_or(""))
+            .bind(&at)
+            .execute(tx.conn())
+            .await?;
+        tx.audit("share.create", &id, json!({ "buyer_id": buyer_id, "assessment_id": assessment_id, "detail": detail })).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Revokes a share the supplier gave; access ends at once.
+    pub async fn revoke_share(&self, actor: Actor<'_>, supplier_id: &str, id: &str) -> Result<ShareRow> {
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        let done = sqlx::query("UPDATE shares SET revoked_at = $1 WHERE id = $2 AND supplier_id = $3 AND revoked_at IS NULL")
+            .bind(&at)
+            .bind(id)
+            .bind(supplier_id)
+            .execute(tx.conn())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.audit("share.revoke", id, json!({})).await?;
+        let row = sqlx::query("SELECT id, supplier_id, buyer_id, assessment_id, detail, created_at, revoked_at FROM shares WHERE id = $1")
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?;
+        let share = share_from_row(&row)?;
+        tx.commit().await?;
+        Ok(share)
+    }
+
+    /// Shares given by a supplier or received by a buyer (active and revoked), newest first.
+    pub async fn shares_of(&self, organization_id: &str) -> Result<Vec<ShareRow>> {
+        let rows = sqlx::query(
+            "SELECT id, supplier_id, buyer_id, assessment_id, detail, created_at, revoked_at FROM shares \
+             WHERE supplier_id = $1 OR buyer_id = $1 ORDER BY created_at DESC",
+        )
+        .bind(organization_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(share_from_row).collect()
+    }
+
+    /// The supplier organisation of an assessment shared in full with `buyer_id`, if any.
+    pub async fn full_share_owner(&self, buyer_id: &str, assessment_id: &str) -> Result<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT supplier_id FROM shares WHERE buyer_id = $1 AND assessment_id = $2 AND detail = 'full' AND revoked_at IS NULL LIMIT 1",
+        )
+        .bind(buyer_id)
+        .bind(assessment_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(s,)| s))
+    }
+
+    pub async fn add_request_message(&self, actor: Actor<'_>, relationship_id: &str, body: &str) -> Result<()> {
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        sqlx::query("INSERT INTO request_messages (id, relationship_id, author_organization_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(new_id())
+            .bind(relationship_id)
+            .bind(actor.organization_id.unwrap_or(""))
+            .bind(actor.user_id.unwrap_or(""))
+            .bind(body)
+            .bind(&at)
+            .execute(tx.conn())
+            .await?;
+        tx.audit("request.message", relationship_id, json!({})).await?;
+        tx.commit().await
+    }
+
+    /// Messages of a request thread: (author organisation, body, created_at).
+    pub async fn request_messages(&self, relationship_id: &str) -> Result<Vec<(String, String, String)>> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT author_organization_id, body, created_at FROM request_messages WHERE relationship_id = $1 ORDER BY created_at",
+        )
+        .bind(relationship_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+
+    /// A buyer's portfolio in one query: every relationship with its supplier and the best
+    /// level currently shared (declared ★3 or certified ★4, credential not revoked).
+    pub async fn portfolio(&self, buyer_id: &str) -> Result<Vec<PortfolioRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REL_COLUMNS}, o.name AS supplier_name, o.corporate_number, \
+               (SELECT CAST(MAX(CASE WHEN a.status = 'certified' THEN 4 ELSE 3 END) AS BIGINT) FROM shares s JOIN assessments a ON a.id = s.assessment_id \
+                  WHERE s.buyer_id = r.buyer_id AND s.supplier_id = r.supplier_id AND s.revoked_at IS NULL AND a.status IN ('declared', 'certified') \
+                    AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.assessment_id = a.id AND c.revoked_at IS NOT NULL)) AS achieved, \
+               (SELECT CAST(COUNT(*) AS BIGINT) FROM shares s WHERE s.buyer_id = r.buyer_id AND s.supplier_id = r.supplier_id AND s.revoked_at IS NULL) AS share_count, \
+               (SELECT MAX(a.updated_at) FROM shares s JOIN assessments a ON a.id = s.assessment_id \
+                  WHERE s.buyer_id = r.buyer_id AND s.supplier_id = r.supplier_id AND s.revoked_at IS NULL) AS last_update \
+             FROM relationships r LEFT JOIN organizations o ON o.id = r.supplier_id WHERE r.buyer_id = $1 ORDER BY r.created_at"
+        ))
+        .bind(buyer_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PortfolioRow {
+                    relationship: rel_from_row(r)?,
+                    supplier_name: r.try_get("supplier_name")?,
+                    corporate_number: r.try_get("corporate_number")?,
+                    achieved_level: r.try_get::<Option<i64>, _>("achieved")?,
+                    has_share: r.try_get::<i64, _>("share_count")? > 0,
+                    last_update: r.try_get("last_update")?,
+                })
+            })
+            .collect()
+    }
+}
