@@ -287,6 +287,8 @@ async fn a_supplier_checks_a_lockfile_in_the_browser_and_sees_the_findings_as_ev
         let html = b.get(app.url(&format!("/assessments/{assessment}/criteria/3-1-1-1"))).send().await.unwrap().text().await.unwrap();
         let href = attr(&html, ".scan-link a", "href").expect("a link to the checks page");
         assert_eq!(href, format!("/checks?assessment={assessment}"));
+        assert_eq!(attr(&html, "form.scan-upload[action='/checks'] input[name=assessment_id]", "value").as_deref(), Some(assessment.as_str()), "or upload right there");
+        assert_eq!(select(&html, "form.scan-upload label[for=scan_file]").len(), 1);
         let html = b.get(app.url(&href)).send().await.unwrap().text().await.unwrap();
         assert_eq!(attr(&html, "select#assessment_id option[selected]", "value").as_deref(), Some(assessment.as_str()));
         assert!(select(&html, "header nav a").contains(&"脆弱性チェック".to_string()));
