@@ -3,6 +3,7 @@
 
 pub mod assessments;
 pub mod auth;
+pub mod buyers;
 pub mod catalog;
 pub mod credentials;
 pub mod evaluations;

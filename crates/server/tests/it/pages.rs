@@ -251,3 +251,56 @@ async fn unknown_pages_get_a_404_page_and_unknown_api_paths_a_problem() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
 }
+
+#[tokio::test]
+async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfolio_shows_one_met() {
+    for app in TestApp::all().await {
+        let buyer = app.signup("大和自動車部品").await;
+        let a = app.signup("みなと精工").await;
+        let b = app.signup("さくら電子").await;
+        for org in [&a, &b] {
+            let id = app.create_assessment(&org.token, 3).await;
+            for c in app.criteria(3) {
+                app.answer(&org.token, &id, &c, json!({ "status": "implemented" })).await;
+            }
+            app.post_json(&format!("/api/v1/assessments/{id}/declaration"), Some(&org.token), json!({ "signer_name": "S", "signer_title": "CEO" })).await;
+        }
+        let nb = Browser::new(&app);
+        nb.login(&buyer.email, "a long enough password").await;
+        let csrf = nb.csrf().await;
+        let num_a = app.state.store.organization(&a.id).await.unwrap().corporate_number;
+        let num_b = app.state.store.organization(&b.id).await.unwrap().corporate_number;
+        let r = nb.post("/suppliers", &[("csrf_token", csrf.as_str()), ("by", "number"), ("corporate_number", num_a.as_str()), ("due_date", "2027-03-31")]).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = r.text().await.unwrap();
+        assert!(select(&html, ".notice.ok li").iter().any(|l| l.contains("いずれも「いいえ」")), "the reasons are shown");
+        let r = nb.post("/suppliers", &[("csrf_token", csrf.as_str()), ("by", "number"), ("corporate_number", num_b.as_str()), ("network_access", "yes"), ("due_date", "2027-03-31")]).await;
+        assert_eq!(r.status(), StatusCode::OK);
+
+        for org in [&a, &b] {
+            let s = Browser::new(&app);
+            s.login(&org.email, "a long enough password").await;
+            let (_, html) = s.get("/requests").await;
+            assert!(html.contains("大和自動車部品"));
+            let assessment = attr(&html, "#share-assessment option", "value").unwrap();
+            let csrf = s.csrf().await;
+            let r = s.post("/shares", &[("csrf_token", csrf.as_str()), ("assessment_id", assessment.as_str()), ("buyer", buyer.id.as_str()), ("detail", "level")]).await;
+            assert_eq!(r.status(), StatusCode::OK);
+        }
+
+        let (_, html) = nb.get("/suppliers").await;
+        let rows = select(&html, "#portfolio tbody tr");
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().any(|r| r.contains("みなと精工") && r.contains("達成")), "{rows:?}");
+        assert!(rows.iter().any(|r| r.contains("さくら電子") && r.contains("取り組み中")), "★4 required, ★3 shared: {rows:?}");
+        assert_eq!(select(&html, "svg.chart rect").len(), 5);
+        let (status, csv) = nb.get("/suppliers.csv").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(csv.contains("さくら電子"));
+        // A supplier cannot open the buyer's portfolio rows.
+        let s = Browser::new(&app);
+        s.login(&a.email, "a long enough password").await;
+        let (_, html) = s.get("/suppliers").await;
+        assert!(select(&html, "#portfolio tbody tr").is_empty());
+    }
+}

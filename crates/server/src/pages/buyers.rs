@@ -1,0 +1,396 @@
+//! Buyer and supplier pages: the portfolio (filters, counts, chart, CSV), adding a supplier
+//! with the three questions, one request with its reasons and thread, the supplier's
+//! requests with answer-once sharing, and accepting an e-mail invitation.
+
+use askama::Template;
+use axum::extract::{Path, Query, RawForm, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use shirube_catalog::Lang;
+
+use crate::buyers::{self, AddSupplier, DecisionAnswers, Line, STATUSES};
+use crate::error::{AppError, PageError};
+use crate::i18n::{text, Tr};
+use crate::pages::{render, status_label, FieldMessages, Nav, PageResult, Signed};
+use crate::AppState;
+
+pub fn portfolio_status_label(t: &Tr, s: &str) -> String {
+    t.t(&format!("status-portfolio-{}", s.replace('_', "-")))
+}
+
+#[derive(Deserialize, Default)]
+pub struct PortfolioQuery {
+    pub status: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+}
+
+/// One bar of the status chart: label, count, x offset and width in the SVG.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub key: String,
+    pub label: String,
+    pub count: usize,
+    pub y: usize,
+    pub width: usize,
+}
+
+#[derive(Template)]
+#[template(path = "buyers/portfolio.html")]
+pub struct PortfolioPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub lines: Vec<(Line, String)>,
+    pub bars: Vec<Bar>,
+    pub total: usize,
+    pub status: String,
+    pub q: String,
+    pub sort: String,
+    pub can_edit: bool,
+    pub errors: FieldMessages,
+    pub form: AddForm,
+    pub added: Option<(u8, bool, Vec<String>, String)>,
+    pub statuses: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AddForm {
+    pub corporate_number: String,
+    pub invite_email: String,
+    pub due_date: String,
+}
+
+async fn portfolio_page(state: &AppState, p: &crate::auth::Principal, q: PortfolioQuery, errors: FieldMessages, form: AddForm, added: Option<(u8, bool, Vec<String>, String)>) -> Result<PortfolioPage, AppError> {
+    let t = Tr::new(p.lang);
+    let all = buyers::portfolio(state, p).await?;
+    let total = all.len();
+    let max = STATUSES.iter().map(|s| all.iter().filter(|l| l.status == *s).count()).max().unwrap_or(0).max(1);
+    let bars = STATUSES
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let count = all.iter().filter(|l| l.status == *s).count();
+            Bar { key: s.to_string(), label: portfolio_status_label(&t, s), count, y: i * 28, width: count * 300 / max }
+        })
+        .collect();
+    let status = q.status.unwrap_or_default();
+    let search = q.q.unwrap_or_default();
+    let needle = search.trim().to_lowercase();
+    let mut lines: Vec<Line> = all
+        .into_iter()
+        .filter(|l| status.is_empty() || l.status == status)
+        .filter(|l| needle.is_empty() || l.name.to_lowercase().contains(&needle) || l.corporate_number.contains(&needle))
+        .collect();
+    let sort = q.sort.unwrap_or_else(|| "due".into());
+    match sort.as_str() {
+        "name" => lines.sort_by(|a, b| a.name.cmp(&b.name)),
+        "status" => lines.sort_by_key(|l| STATUSES.iter().position(|s| *s == l.status)),
+        "required" => lines.sort_by(|a, b| b.required_level.cmp(&a.required_level)),
+        _ => lines.sort_by(|a, b| a.due_date.cmp(&b.due_date)),
+    }
+    Ok(PortfolioPage {
+        nav: Nav::for_principal(state, p).await?,
+        lines: lines.into_iter().map(|l| { let label = portfolio_status_label(&t, l.status); (l, label) }).collect(),
+        bars,
+        total,
+        status,
+        q: search,
+        sort,
+        can_edit: p.role.can_edit(),
+        errors,
+        form,
+        added,
+        statuses: STATUSES.iter().map(|s| (s.to_string(), portfolio_status_label(&t, s))).collect(),
+        t,
+    })
+}
+
+pub async fn portfolio(State(state): State<AppState>, Signed(p): Signed, Query(q): Query<PortfolioQuery>) -> Result<Response, PageError> {
+    let page = portfolio_page(&state, &p, q, FieldMessages::default(), AddForm::default(), None).await.page(p.lang)?;
+    render(&page, p.lang)
+}
+
+pub async fn portfolio_csv(State(state): State<AppState>, Signed(p): Signed) -> Result<Response, PageError> {
+    let lines = buyers::portfolio(&state, &p).await.page(p.lang)?;
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"portfolio.csv\"")], buyers::portfolio_csv(&lines)).into_response())
+}
+
+/// Reads a urlencoded form with repeated keys (checkboxes).
+fn pairs(raw: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+fn get<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+}
+
+fn all<'a>(pairs: &'a [(String, String)], key: &str) -> Vec<&'a str> {
+    pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+}
+
+pub async fn add(State(state): State<AppState>, Signed(p): Signed, RawForm(raw): RawForm) -> Result<Response, PageError> {
+    let lang = p.lang;
+    let f = pairs(&raw);
+    p.check_csrf(get(&f, "csrf_token")).page(lang)?;
+    let yes = |k: &str| get(&f, k) == "yes";
+    let by_email = get(&f, "by") == "email";
+    let input = AddSupplier {
+        corporate_number: (!by_email).then(|| get(&f, "corporate_number").to_string()),
+        invite_email: by_email.then(|| get(&f, "invite_email").to_string()),
+        due_date: get(&f, "due_date").to_string(),
+        decision: DecisionAnswers {
+            confidential_info: yes("confidential_info"),
+            business_interruption: yes("business_interruption"),
+            wide_impact: yes("wide_impact"),
+            no_alternative: yes("no_alternative"),
+            hard_to_stock: yes("hard_to_stock"),
+            network_access: yes("network_access"),
+            extra_factors: all(&f, "extra_factors").into_iter().map(str::to_string).collect(),
+        },
+    };
+    let form = AddForm { corporate_number: get(&f, "corporate_number").into(), invite_email: get(&f, "invite_email").into(), due_date: get(&f, "due_date").into() };
+    match buyers::add_supplier(&state, &p, &input).await {
+        Ok(added) => {
+            let reasons = added.reason_keys.iter().map(|k| text(lang, k)).collect();
+            let link = added.invite_token.map(|t| format!("{}/supplier-invite/{t}", state.config.public_url.trim_end_matches('/'))).unwrap_or_default();
+            let page = portfolio_page(&state, &p, PortfolioQuery::default(), FieldMessages::default(), AddForm::default(), Some((added.required_level, added.suggest_level_4, reasons, link))).await.page(lang)?;
+            render(&page, lang)
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
+            let page = portfolio_page(&state, &p, PortfolioQuery::default(), FieldMessages::from_error(&e, lang), form, None).await.page(lang)?;
+            let mut resp = render(&page, lang)?;
+            *resp.status_mut() = e.status();
+            Ok(resp)
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "buyers/relationship.html")]
+pub struct RelationshipPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub id: String,
+    pub as_buyer: bool,
+    pub counterpart: String,
+    pub required_level: i64,
+    pub suggest_level_4: bool,
+    pub reasons: Vec<String>,
+    pub due_date: String,
+    pub messages: Vec<(String, String, String)>,
+    /// Shares between the two: (level, state, detail, created, revoked, answers if full).
+    pub shares: Vec<SharedItem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SharedItem {
+    pub level: i64,
+    pub state: String,
+    pub detail: String,
+    pub created: String,
+    pub revoked: String,
+    pub answers: Vec<(String, String, String)>,
+}
+
+pub async fn relationship(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>) -> Result<Response, PageError> {
+    let lang = p.lang;
+    let t = Tr::new(lang);
+    let rel = state.store.relationship(p.org_id(), &id).await.page(lang)?;
+    let as_buyer = rel.buyer_id == p.org_id();
+    let counterpart_id = if as_buyer { rel.supplier_id.clone() } else { Some(rel.buyer_id.clone()) };
+    let counterpart = match &counterpart_id {
+        Some(o) => state.store.organization(o).await.page(lang)?.name,
+        None => rel.invite_email.clone().unwrap_or_default(),
+    };
+    let messages = state
+        .store
+        .request_messages(&rel.id)
+        .await
+        .page(lang)?
+        .into_iter()
+        .map(|(org, body, at)| (if org == rel.buyer_id { t.t("label-buyer") } else { t.t("label-supplier") }, at.chars().take(16).collect::<String>().replace('T', " "), body))
+        .collect();
+    let mut shares = Vec::new();
+    if let Some(supplier) = &rel.supplier_id {
+        for s in state.store.shares_of(supplier).await.page(lang)?.into_iter().filter(|s| s.buyer_id == rel.buyer_id) {
+            let a = state.store.assessment(supplier, &s.assessment_id).await.page(lang)?;
+            // The answers themselves only for an active full share.
+            let answers = if s.detail == "full" && s.revoked_at.is_none() {
+                let view = crate::app::assessment_view_of(&state, supplier, &s.assessment_id).await.page(lang)?;
+                state
+                    .catalog
+                    .criteria_for(view.level())
+                    .map(|c| (c.id.to_string(), c.title.get(lang).to_string(), status_label(&t, view.answers.get(c.id.as_str()).map(|a| a.status.as_str()))))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            shares.push(SharedItem {
+                level: a.target_level,
+                state: crate::pages::assessment_state_label(&t, &a.status),
+                detail: if s.detail == "full" { t.t("label-share-full") } else { t.t("label-share-level") },
+                created: s.created_at.chars().take(10).collect(),
+                revoked: s.revoked_at.map(|r| r.chars().take(10).collect()).unwrap_or_default(),
+                answers,
+            });
+        }
+    }
+    let page = RelationshipPage {
+        nav: Nav::for_principal(&state, &p).await.page(lang)?,
+        reasons: buyers::reasons_of(&rel).iter().map(|k| text(lang, k)).collect(),
+        id: rel.id,
+        as_buyer,
+        counterpart,
+        required_level: rel.required_level,
+        suggest_level_4: rel.suggest_level_4,
+        due_date: rel.due_date,
+        messages,
+        shares,
+        t,
+    };
+    render(&page, lang)
+}
+
+pub async fn message(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, RawForm(raw): RawForm) -> Result<Response, PageError> {
+    let f = pairs(&raw);
+    p.check_csrf(get(&f, "csrf_token")).page(p.lang)?;
+    buyers::message(&state, &p, &id, get(&f, "body")).await.page(p.lang)?;
+    Ok(Redirect::to(&format!("/suppliers/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "buyers/requests.html")]
+pub struct RequestsPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    /// (relationship id, buyer id, buyer name, required level, reasons, due date).
+    pub requests: Vec<(String, String, String, i64, Vec<String>, String)>,
+    /// Assessments that can be shared: (id, label).
+    pub assessments: Vec<(String, String)>,
+    /// Shares given: (id, buyer name, assessment label, detail, created, revoked).
+    pub shares: Vec<(String, String, String, String, String, String)>,
+    pub can_edit: bool,
+    pub errors: FieldMessages,
+    pub shared: usize,
+}
+
+async fn requests_page(state: &AppState, p: &crate::auth::Principal, errors: FieldMessages, shared: usize) -> Result<RequestsPage, AppError> {
+    let lang: Lang = p.lang;
+    let t = Tr::new(lang);
+    let reqs = state.store.requests_for(p.org_id()).await?;
+    let mut names = std::collections::HashMap::new();
+    for (r, name) in &reqs {
+        names.insert(r.buyer_id.clone(), name.clone());
+    }
+    let assessments: Vec<(String, String)> = state
+        .store
+        .assessments(p.org_id())
+        .await?
+        .into_iter()
+        .filter(|a| a.status != shirube_store::STATUS_SUPERSEDED)
+        .map(|a| (a.id.clone(), format!("★{} {} ({})", a.target_level, crate::pages::assessment_state_label(&t, &a.status), a.created_at.chars().take(10).collect::<String>())))
+        .collect();
+    let label = |id: &str| assessments.iter().find(|(a, _)| a == id).map(|(_, l)| l.clone()).unwrap_or_default();
+    let shares = state
+        .store
+        .shares_of(p.org_id())
+        .await?
+        .into_iter()
+        .filter(|s| s.supplier_id == p.org_id())
+        .map(|s| {
+            (
+                s.id.clone(),
+                names.get(&s.buyer_id).cloned().unwrap_or_default(),
+                label(&s.assessment_id),
+                if s.detail == "full" { t.t("label-share-full") } else { t.t("label-share-level") },
+                s.created_at.chars().take(10).collect(),
+                s.revoked_at.map(|r| r.chars().take(10).collect()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    Ok(RequestsPage {
+        nav: Nav::for_principal(state, p).await?,
+        requests: reqs
+            .into_iter()
+            .map(|(r, name)| {
+                let reasons = buyers::reasons_of(&r).iter().map(|k| text(lang, k)).collect();
+                (r.id, r.buyer_id, name, r.required_level, reasons, r.due_date)
+            })
+            .collect(),
+        assessments,
+        shares,
+        can_edit: p.role.can_edit(),
+        errors,
+        shared,
+        t,
+    })
+}
+
+pub async fn requests(State(state): State<AppState>, Signed(p): Signed) -> Result<Response, PageError> {
+    let page = requests_page(&state, &p, FieldMessages::default(), 0).await.page(p.lang)?;
+    render(&page, p.lang)
+}
+
+/// Shares one assessment with every chosen buyer in one action.
+pub async fn share(State(state): State<AppState>, Signed(p): Signed, RawForm(raw): RawForm) -> Result<Response, PageError> {
+    let lang = p.lang;
+    let f = pairs(&raw);
+    p.check_csrf(get(&f, "csrf_token")).page(lang)?;
+    let buyers_chosen = all(&f, "buyer");
+    let result = async {
+        if buyers_chosen.is_empty() {
+            return Err(AppError::field("buyer_organization_id", "err-share-choose-buyer"));
+        }
+        for b in &buyers_chosen {
+            buyers::share(&state, &p, get(&f, "assessment_id"), b, get(&f, "detail")).await?;
+        }
+        Ok(buyers_chosen.len())
+    }
+    .await;
+    match result {
+        Ok(n) => render(&requests_page(&state, &p, FieldMessages::default(), n).await.page(lang)?, lang),
+        Err(e @ AppError::Invalid(_)) => {
+            let mut resp = render(&requests_page(&state, &p, FieldMessages::from_error(&e, lang), 0).await.page(lang)?, lang)?;
+            *resp.status_mut() = e.status();
+            Ok(resp)
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+pub async fn revoke_share(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, RawForm(raw): RawForm) -> Result<Response, PageError> {
+    let f = pairs(&raw);
+    p.check_csrf(get(&f, "csrf_token")).page(p.lang)?;
+    buyers::revoke_share(&state, &p, &id).await.page(p.lang)?;
+    Ok(Redirect::to("/requests").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "buyers/invite.html")]
+pub struct InvitePage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub token: String,
+    pub buyer: String,
+    pub signed_in: bool,
+}
+
+pub async fn invite(State(state): State<AppState>, crate::auth::ReqLang(lang): crate::auth::ReqLang, headers: axum::http::HeaderMap, Path(token): Path<String>) -> Result<Response, PageError> {
+    let rel = state.store.relationship_by_invite(&crate::auth::secret_hash(&token)).await.page(lang)?.ok_or(PageError(AppError::NotFound, lang))?;
+    let buyer = state.store.organization(&rel.buyer_id).await.page(lang)?.name;
+    let principal = crate::auth::resolve(&headers, &state).await.page(lang)?;
+    let nav = match &principal {
+        Some(p) => Nav::for_principal(&state, p).await.page(lang)?,
+        None => None,
+    };
+    render(&InvitePage { t: Tr::new(lang), nav, token, buyer, signed_in: principal.is_some() }, lang)
+}
+
+pub async fn invite_accept(State(state): State<AppState>, Signed(p): Signed, Path(token): Path<String>, RawForm(raw): RawForm) -> Result<Response, PageError> {
+    let f = pairs(&raw);
+    p.check_csrf(get(&f, "csrf_token")).page(p.lang)?;
+    buyers::accept_invite(&state, &p, &token).await.page(p.lang)?;
+    Ok(Redirect::to("/requests").into_response())
+}
