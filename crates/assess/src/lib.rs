@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub mod decision;
+pub mod graph;
 
 use shirube_catalog::{Catalog, CriterionId, RequirementId, StarLevel};
 

@@ -261,3 +261,93 @@ pub async fn message(state: &AppState, p: &Principal, relationship_id: &str, bod
 pub fn reasons_of(r: &RelationshipRow) -> Vec<String> {
     serde_json::from_str(&r.reasons).unwrap_or_default()
 }
+
+/// Most organisations whose supplier lists are read for one tier view; bounds the work a
+/// single request can cause.
+const MAX_GRAPH_LOADS: usize = 5_000;
+
+/// Every supplier the buyer can see, tier by tier, with the weakest level per branch and
+/// single points of failure.
+pub async fn tiers(state: &AppState, p: &Principal) -> Result<Vec<shirube_assess::graph::Node>, AppError> {
+    use shirube_assess::graph::Edge;
+    use std::collections::{HashMap, VecDeque};
+    let mut edges: HashMap<String, Vec<Edge>> = HashMap::new();
+    let mut queue = VecDeque::from([p.org_id().to_string()]);
+    while let Some(buyer) = queue.pop_front() {
+        if edges.contains_key(&buyer) || edges.len() >= MAX_GRAPH_LOADS {
+            continue;
+        }
+        let rows = state.store.supply_edges(&buyer).await?;
+        let list: Vec<Edge> = rows
+            .into_iter()
+            .map(|r| Edge {
+                supplier: r.supplier_id,
+                name: r.name,
+                achieved: r.achieved_level.and_then(|l| u8::try_from(l).ok()),
+                required: u8::try_from(r.required_level).unwrap_or(4),
+                passes_on: r.passes_on,
+                critical: r.critical,
+                alternatives: u32::try_from(r.alternatives).unwrap_or(0),
+                restore_tested: r.restore_tested,
+            })
+            .collect();
+        for e in list.iter().filter(|e| e.passes_on) {
+            queue.push_back(e.supplier.clone());
+        }
+        edges.insert(buyer, list);
+    }
+    Ok(shirube_assess::graph::tiers(p.org_id(), &edges))
+}
+
+/// The supplier's own BCP facts.
+pub async fn set_bcp(state: &AppState, p: &Principal, offline_backup: bool, last_restore_test: Option<&str>, recovery_hours: Option<&str>, alternative_site: bool) -> Result<(), AppError> {
+    p.require_edit()?;
+    let mut errs = Vec::new();
+    let test = match last_restore_test.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(d) => match domain::parse_date(d, "last_restore_test") {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errs.push(e);
+                None
+            }
+        },
+        None => None,
+    };
+    let hours = match recovery_hours.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(h) => match h.parse::<i64>() {
+            Ok(h) if (0..=24 * 365).contains(&h) => Some(h),
+            _ => {
+                errs.push(FieldError::new("recovery_hours", "err-recovery-hours"));
+                None
+            }
+        },
+        None => None,
+    };
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    let facts = shirube_store::BcpFacts { offline_backup, last_restore_test: test, recovery_hours: hours, alternative_site, updated_at: String::new() };
+    Ok(state.store.set_bcp_facts(p.actor(), p.org_id(), &facts).await?)
+}
+
+/// The buyer's view of its dependency on one supplier.
+pub async fn set_dependency(state: &AppState, p: &Principal, relationship_id: &str, critical: bool, alternatives: i64, stock_days: i64) -> Result<(), AppError> {
+    p.require_edit()?;
+    let mut errs = Vec::new();
+    if !(0..=1000).contains(&alternatives) {
+        errs.push(FieldError::new("alternatives", "err-alternatives"));
+    }
+    if !(0..=3650).contains(&stock_days) {
+        errs.push(FieldError::new("stock_days", "err-stock-days"));
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    Ok(state.store.set_dependency(p.actor(), p.org_id(), relationship_id, critical, alternatives, stock_days).await?)
+}
+
+/// Passes (or stops passing) the level-only view of the caller's own suppliers to a buyer.
+pub async fn set_pass_on(state: &AppState, p: &Principal, share_id: &str, pass_on: bool) -> Result<(), AppError> {
+    p.require_edit()?;
+    Ok(state.store.set_pass_on(p.actor(), p.org_id(), share_id, pass_on).await?)
+}

@@ -28,6 +28,7 @@ impl Modify for BearerAuth {
         api::evaluations::finding, api::evaluations::comment, api::evaluations::decide,
         api::buyers::add, api::buyers::portfolio, api::buyers::portfolio_csv, api::buyers::share, api::buyers::revoke,
         api::buyers::list_shares, api::buyers::requests, api::buyers::message, api::buyers::accept,
+        api::buyers::tiers, api::buyers::weak_points, api::buyers::set_bcp, api::buyers::set_dependency, api::buyers::pass_on,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
     ),
     modifiers(&BearerAuth),

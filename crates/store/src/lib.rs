@@ -3,6 +3,7 @@
 
 mod assessments;
 mod audit;
+mod bcp;
 mod blobs;
 mod buyers;
 mod credentials;
@@ -21,6 +22,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use assessments::*;
 pub use audit::{AuditEntry, AuditVerification};
+pub use bcp::*;
 pub use blobs::BlobStore;
 pub use buyers::*;
 pub use credentials::*;

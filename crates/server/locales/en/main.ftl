@@ -366,6 +366,9 @@ err-certify-findings = Find every criterion conforming before certifying.
 err-certify-technical = Record the technical verification before certifying.
 
 # --- Buyers: level decision reasons, requests, shares, portfolio ---
+err-recovery-hours = Enter the recovery time as a whole number of hours (0 or more).
+err-alternatives = The number of alternative sources is a whole number from 0 to 1000.
+err-stock-days = Days of stock is a whole number from 0 to 3650.
 nav-requests = Requests to us
 nav-suppliers = Suppliers
 page-portfolio-title = Your suppliers' security (portfolio)

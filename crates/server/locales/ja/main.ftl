@@ -366,6 +366,9 @@ err-certify-findings = すべての評価基準を「適合」と判定してか
 err-certify-technical = 技術検証の結果を記録してから認証してください。
 
 # --- Buyers: level decision reasons, requests, shares, portfolio ---
+err-recovery-hours = 復旧時間は0以上の整数（時間）で入力してください。
+err-alternatives = 代替調達先の数は0〜1000の整数です。
+err-stock-days = 在庫日数は0〜3650の整数です。
 nav-requests = 取引先からの依頼
 nav-suppliers = 取引先（発注者）
 page-portfolio-title = 取引先のセキュリティ状況（ポートフォリオ）

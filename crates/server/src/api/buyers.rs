@@ -179,12 +179,18 @@ pub struct ShareRequest {
     /// level (level and status only, the default) or full (answers and evidence).
     #[serde(default)]
     pub detail: Option<String>,
+    /// Also pass on the level-only view of your own suppliers (tiers).
+    #[serde(default)]
+    pub pass_on: bool,
 }
 
 /// Shares one of your assessments with a buyer that asked you for a level.
 #[utoipa::path(post, path = "/api/v1/shares", request_body = ShareRequest, tag = "buyers", security(("bearer" = [])), responses((status = 201, body = Created), (status = 422, description = "invalid field")))]
 pub async fn share(State(state): State<AppState>, p: Principal, ApiJson(req): ApiJson<ShareRequest>) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = buyers::share(&state, &p, &req.assessment_id, &req.buyer_organization_id, req.detail.as_deref().unwrap_or("level")).await?;
+    if req.pass_on {
+        buyers::set_pass_on(&state, &p, &id, true).await?;
+    }
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -275,4 +281,102 @@ pub async fn message(State(state): State<AppState>, p: Principal, Path(id): Path
 pub async fn accept(State(state): State<AppState>, p: Principal, Path(token): Path<String>) -> Result<Json<Created>, ApiError> {
     let rel = buyers::accept_invite(&state, &p, &token).await?;
     Ok(Json(Created { id: rel.id }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TierNode {
+    pub organization_id: String,
+    pub name: String,
+    pub tier: u32,
+    /// The buyer this supplier is seen through.
+    pub parent_organization_id: String,
+    pub achieved_level: Option<u8>,
+    pub required_level: u8,
+    /// Lowest level in this branch (null when any supplier in it has none).
+    pub weakest_in_branch: Option<u8>,
+    pub single_point_of_failure: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Tiers {
+    pub nodes: Vec<TierNode>,
+}
+
+fn tier_nodes(nodes: Vec<shirube_assess::graph::Node>) -> Vec<TierNode> {
+    nodes
+        .into_iter()
+        .map(|n| TierNode {
+            organization_id: n.supplier,
+            name: n.name,
+            tier: n.tier,
+            parent_organization_id: n.parent,
+            achieved_level: n.achieved,
+            required_level: n.required,
+            weakest_in_branch: n.weakest_in_branch,
+            single_point_of_failure: n.single_point_of_failure,
+        })
+        .collect()
+}
+
+/// Every tier the buyer can see (level-only views passed on by its suppliers).
+#[utoipa::path(get, path = "/api/v1/portfolio/tiers", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = Tiers)))]
+pub async fn tiers(State(state): State<AppState>, p: Principal) -> Result<Json<Tiers>, ApiError> {
+    Ok(Json(Tiers { nodes: tier_nodes(buyers::tiers(&state, &p).await?) }))
+}
+
+/// Single points of failure across every visible tier.
+#[utoipa::path(get, path = "/api/v1/bcp/weak-points", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = Tiers)))]
+pub async fn weak_points(State(state): State<AppState>, p: Principal) -> Result<Json<Tiers>, ApiError> {
+    let nodes = buyers::tiers(&state, &p).await?.into_iter().filter(|n| n.single_point_of_failure).collect();
+    Ok(Json(Tiers { nodes: tier_nodes(nodes) }))
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BcpIn {
+    pub offline_backup: bool,
+    /// YYYY-MM-DD of the last restore test.
+    #[serde(default)]
+    pub last_restore_test: Option<String>,
+    #[serde(default)]
+    pub recovery_hours: Option<i64>,
+    pub alternative_site: bool,
+}
+
+/// Records your BCP facts (backup, restore test, recovery time, alternative site).
+#[utoipa::path(put, path = "/api/v1/bcp", request_body = BcpIn, tag = "buyers", security(("bearer" = [])), responses((status = 204, description = "saved")))]
+pub async fn set_bcp(State(state): State<AppState>, p: Principal, ApiJson(req): ApiJson<BcpIn>) -> Result<StatusCode, ApiError> {
+    let hours = req.recovery_hours.map(|h| h.to_string());
+    buyers::set_bcp(&state, &p, req.offline_backup, req.last_restore_test.as_deref(), hours.as_deref(), req.alternative_site).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DependencyIn {
+    pub critical: bool,
+    /// Alternative sources available.
+    pub alternatives: i64,
+    /// Days of stock held.
+    pub stock_days: i64,
+}
+
+/// The buyer records how much it depends on a supplier.
+#[utoipa::path(put, path = "/api/v1/suppliers/{id}/dependency", request_body = DependencyIn, tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 204, description = "saved")))]
+pub async fn set_dependency(State(state): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(req): ApiJson<DependencyIn>) -> Result<StatusCode, ApiError> {
+    buyers::set_dependency(&state, &p, &id, req.critical, req.alternatives, req.stock_days).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PassOnIn {
+    pub pass_on: bool,
+}
+
+/// Passes the level-only view of your own suppliers on to the buyer of this share.
+#[utoipa::path(put, path = "/api/v1/shares/{id}/pass-on", request_body = PassOnIn, tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 204, description = "saved")))]
+pub async fn pass_on(State(state): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(req): ApiJson<PassOnIn>) -> Result<StatusCode, ApiError> {
+    buyers::set_pass_on(&state, &p, &id, req.pass_on).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -137,3 +137,52 @@ async fn an_email_invitation_is_single_use_and_links_the_accepting_organisation(
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "outsiders cannot post in the thread");
     }
 }
+
+#[tokio::test]
+async fn tiers_show_levels_passed_on_never_answers_and_flag_single_points_of_failure() {
+    for app in TestApp::all().await {
+        let t0 = app.signup("Tier 0 buyer").await;
+        let (t1, t1_assessment) = declared_supplier(&app, "Tier 1").await;
+        let (t2, t2_assessment) = declared_supplier(&app, "Tier 2").await;
+        let t3 = app.signup("Tier 3").await;
+        let t3_assessment = app.create_assessment(&t3.token, 3).await;
+        app.answer(&t3.token, &t3_assessment, "1-2-1-1", json!({ "status": "implemented", "comment": "tier 3 secret" })).await;
+        // Requests down the chain.
+        for (buyer, supplier) in [(&t0, &t1), (&t1, &t2), (&t2, &t3)] {
+            let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, supplier).await, "due_date": "2027-03-31", "decision": no_decision() })).await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+        }
+        // Shares up the chain: tier 1 passes its suppliers on, tier 2 passes on, tier 3 shares in full with tier 2 only.
+        let r = app.post_json("/api/v1/shares", Some(&t1.token), json!({ "assessment_id": t1_assessment, "buyer_organization_id": t0.id, "pass_on": true })).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        app.post_json("/api/v1/shares", Some(&t2.token), json!({ "assessment_id": t2_assessment, "buyer_organization_id": t1.id, "pass_on": true })).await;
+        app.post_json("/api/v1/shares", Some(&t3.token), json!({ "assessment_id": t3_assessment, "buyer_organization_id": t2.id, "detail": "full" })).await;
+
+        let v: Value = app.get("/api/v1/portfolio/tiers", Some(&t0.token)).await.json().await.unwrap();
+        let nodes = v["nodes"].as_array().unwrap();
+        let tiers: Vec<(String, u64)> = nodes.iter().map(|n| (n["name"].as_str().unwrap().to_string(), n["tier"].as_u64().unwrap())).collect();
+        assert_eq!(tiers, [("Tier 1".to_string(), 1), ("Tier 2".to_string(), 2), ("Tier 3".to_string(), 3)]);
+        assert_eq!(nodes[0]["weakest_in_branch"], Value::Null, "tier 3 has no level yet, so the branch's weakest is none");
+        assert_eq!(nodes[1]["achieved_level"], 3);
+
+        // Tier 0 never reads tier 3's (or tier 2's) answers; tier 2 does, through its direct full share.
+        assert_eq!(app.get(&format!("/api/v1/assessments/{t3_assessment}"), Some(&t0.token)).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&format!("/api/v1/assessments/{t2_assessment}"), Some(&t0.token)).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&format!("/api/v1/assessments/{t3_assessment}"), Some(&t2.token)).await.status(), StatusCode::OK);
+
+        // A critical single source without a tested restore is a weak point.
+        let rel = app.state.store.portfolio(&t0.id).await.unwrap()[0].relationship.id.clone();
+        let r = app.put_json(&format!("/api/v1/suppliers/{rel}/dependency"), &t0.token, json!({ "critical": true, "alternatives": 0, "stock_days": 3 })).await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        let weak: Value = app.get("/api/v1/bcp/weak-points", Some(&t0.token)).await.json().await.unwrap();
+        assert_eq!(weak["nodes"][0]["name"], "Tier 1");
+        let r = app.put_json("/api/v1/bcp", &t1.token, json!({ "offline_backup": true, "last_restore_test": "2026-10-01", "recovery_hours": 48, "alternative_site": false })).await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        let weak: Value = app.get("/api/v1/bcp/weak-points", Some(&t0.token)).await.json().await.unwrap();
+        assert_eq!(weak["nodes"].as_array().unwrap().len(), 0, "restore tested and level met: no longer a weak point");
+        let r = app.put_json("/api/v1/bcp", &t1.token, json!({ "offline_backup": true, "last_restore_test": "last week", "alternative_site": false })).await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "last_restore_test").await;
+        let r = app.put_json(&format!("/api/v1/suppliers/{rel}/dependency"), &t1.token, json!({ "critical": false, "alternatives": 0, "stock_days": 0 })).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "only the buyer records its dependency");
+    }
+}
