@@ -320,6 +320,15 @@ mod tests {
         assert_eq!(assessments[0].status, STATUS_IN_PROGRESS);
         assert_eq!(store.answers(&assessments[0].id).await.unwrap().len(), 60);
         assert_eq!(store.evidence(&assessments[0].id).await.unwrap().len(), 1);
+        let details = store.assessment_details(&user.organization_id, &assessments[0].id).await.unwrap();
+        assert_eq!(details.row, assessments[0]);
+        assert_eq!(details.answers, store.answers(&assessments[0].id).await.unwrap());
+        assert_eq!(details.evidence, store.evidence(&assessments[0].id).await.unwrap());
+        let other = store.user_by_email("owner8@bench.example").await.unwrap().unwrap();
+        assert!(matches!(
+            store.assessment_details(&other.organization_id, &assessments[0].id).await,
+            Err(crate::StoreError::NotFound)
+        ));
         assert_eq!(store.verify_audit().await.unwrap(), AuditVerification::Intact { entries: 2 });
     }
 }
