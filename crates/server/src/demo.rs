@@ -91,6 +91,37 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
             crate::trust::ensure_credential(state, &row).await?;
         }
     }
+    // The buyer asks the three suppliers for a level; the declared one shares with it.
+    let buyer = state.store.user_by_email(ORGS[3].email).await?.ok_or(AppError::NotFound)?;
+    let buyer_actor = Actor::user(&buyer.organization_id, &buyer.id);
+    let due = (chrono::Utc::now() + chrono::Duration::days(120)).format("%Y-%m-%d").to_string();
+    for (i, required) in [(0usize, 3i64), (1, 3), (2, 4)] {
+        let supplier = state.store.user_by_email(ORGS[i].email).await?.ok_or(AppError::NotFound)?;
+        let (reasons, decision) = if required == 4 {
+            (r#"["decision-network-access"]"#, r#"{"confidential_info":false,"business_interruption":false,"network_access":true,"extra_factors":[]}"#)
+        } else {
+            (r#"["decision-all-no"]"#, r#"{"confidential_info":false,"business_interruption":false,"network_access":false,"extra_factors":[]}"#)
+        };
+        let rel = shirube_store::NewRelationship {
+            buyer_id: &buyer.organization_id,
+            supplier_id: Some(&supplier.organization_id),
+            invite_email: None,
+            invite_token_hash: None,
+            invite_expires_at: None,
+            required_level: required,
+            suggest_level_4: false,
+            decision,
+            reasons,
+            due_date: &due,
+        };
+        state.store.create_relationship(buyer_actor, &rel).await?;
+        if i == 1 {
+            let declared = state.store.assessments(&supplier.organization_id).await?;
+            if let Some(a) = declared.first() {
+                state.store.create_share(Actor::user(&supplier.organization_id, &supplier.id), &supplier.organization_id, &buyer.organization_id, &a.id, "level").await?;
+            }
+        }
+    }
     Ok(logins)
 }
 

@@ -104,6 +104,8 @@ pub fn router(state: AppState) -> Router {
         .route("/suppliers.csv", get(pages::buyers::portfolio_csv))
         .route("/suppliers/{id}", get(pages::buyers::relationship))
         .route("/suppliers/{id}/messages", post(pages::buyers::message))
+        .route("/suppliers/{id}/dependency", post(pages::buyers::dependency))
+        .route("/bcp", post(pages::buyers::bcp))
         .route("/requests", get(pages::buyers::requests))
         .route("/shares", post(pages::buyers::share))
         .route("/shares/{id}/revoke", post(pages::buyers::revoke_share))

@@ -366,6 +366,22 @@ err-certify-findings = Find every criterion conforming before certifying.
 err-certify-technical = Record the technical verification before certifying.
 
 # --- Buyers: level decision reasons, requests, shares, portfolio ---
+label-tiers = Your supply chain by tier
+help-tiers = Tier 2 and below appear when a supplier passes on the levels of its own suppliers. Answers are visible only when shared with you directly.
+label-tier = Tier
+label-weakest = Weakest level in the branch
+label-weak-point = Single point of failure
+label-dependency = How much you depend on this supplier
+label-critical = Critical to our business continuity
+label-alternatives = Alternative sources
+label-stock-days = Days of stock
+label-pass-on = Also pass on the levels of our own suppliers (never their answers)
+label-bcp = Business continuity (BCP)
+help-bcp = Buyers use this to see which suppliers could stop their supply.
+label-offline-backup = We keep an offline (or immutable) backup
+label-last-restore-test = Date of the last restore test
+label-recovery-hours = Recovery time of our main products or services (hours)
+label-alternative-site = We have an alternative site
 err-recovery-hours = Enter the recovery time as a whole number of hours (0 or more).
 err-alternatives = The number of alternative sources is a whole number from 0 to 1000.
 err-stock-days = Days of stock is a whole number from 0 to 3650.

@@ -366,6 +366,22 @@ err-certify-findings = すべての評価基準を「適合」と判定してか
 err-certify-technical = 技術検証の結果を記録してから認証してください。
 
 # --- Buyers: level decision reasons, requests, shares, portfolio ---
+label-tiers = 取引先の階層（2次以降を含む）
+help-tiers = 取引先が自社の取引先のレベルを開示してくれた場合に、2次・3次の取引先が表示されます。回答の中身は、直接共有された場合だけ見られます。
+label-tier = 階層
+label-weakest = 系列で最も低いレベル
+label-weak-point = 単一障害点
+label-dependency = この取引先への依存度
+label-critical = 事業の継続に欠かせない取引先である
+label-alternatives = 代替の調達先の数
+label-stock-days = 在庫日数
+label-pass-on = 当社の取引先のレベル（回答の中身は含まない）も開示する
+label-bcp = 事業継続（BCP）の状況
+help-bcp = 発注者が、供給が止まる恐れのある取引先を把握するために使います。
+label-offline-backup = オフライン（または書き換え不可）のバックアップがある
+label-last-restore-test = 最後に復元テストをした日
+label-recovery-hours = 主な製品・サービスの復旧にかかる時間（時間）
+label-alternative-site = 代替の拠点がある
 err-recovery-hours = 復旧時間は0以上の整数（時間）で入力してください。
 err-alternatives = 代替調達先の数は0〜1000の整数です。
 err-stock-days = 在庫日数は0〜3650の整数です。

@@ -52,6 +52,8 @@ pub struct PortfolioPage {
     pub form: AddForm,
     pub added: Option<(u8, bool, Vec<String>, String)>,
     pub statuses: Vec<(String, String)>,
+    /// Every visible tier: (indent em, tier, name, achieved, weakest in branch, weak point).
+    pub tiers: Vec<(u32, u32, String, String, String, bool)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -89,7 +91,14 @@ async fn portfolio_page(state: &AppState, p: &crate::auth::Principal, q: Portfol
         "required" => lines.sort_by(|a, b| b.required_level.cmp(&a.required_level)),
         _ => lines.sort_by(|a, b| a.due_date.cmp(&b.due_date)),
     }
+    let level = |l: Option<u8>| l.map(|l| format!("★{l}")).unwrap_or_else(|| "—".into());
+    let tiers = buyers::tiers(state, p)
+        .await?
+        .into_iter()
+        .map(|n| ((n.tier - 1) * 2, n.tier, n.name, level(n.achieved), level(n.weakest_in_branch), n.single_point_of_failure))
+        .collect();
     Ok(PortfolioPage {
+        tiers,
         nav: Nav::for_principal(state, p).await?,
         lines: lines.into_iter().map(|l| { let label = portfolio_status_label(&t, l.status); (l, label) }).collect(),
         bars,
@@ -182,6 +191,8 @@ pub struct RelationshipPage {
     pub messages: Vec<(String, String, String)>,
     /// Shares between the two: (level, state, detail, created, revoked, answers if full).
     pub shares: Vec<SharedItem>,
+    /// The buyer's dependency: (critical, alternatives, stock days).
+    pub dependency: (bool, i64, i64),
 }
 
 #[derive(Debug, Clone)]
@@ -237,7 +248,13 @@ pub async fn relationship(State(state): State<AppState>, Signed(p): Signed, Path
             });
         }
     }
+    let dependency = if as_buyer {
+        state.store.supply_edges(p.org_id()).await.page(lang)?.into_iter().find(|e| Some(&e.supplier_id) == rel.supplier_id.as_ref()).map(|e| (e.critical, e.alternatives, e.stock_days)).unwrap_or((false, 1, 0))
+    } else {
+        (false, 1, 0)
+    };
     let page = RelationshipPage {
+        dependency,
         nav: Nav::for_principal(&state, &p).await.page(lang)?,
         reasons: buyers::reasons_of(&rel).iter().map(|k| text(lang, k)).collect(),
         id: rel.id,
@@ -251,6 +268,16 @@ pub async fn relationship(State(state): State<AppState>, Signed(p): Signed, Path
         t,
     };
     render(&page, lang)
+}
+
+pub async fn dependency(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, RawForm(raw): RawForm) -> Result<Response, PageError> {
+    let f = pairs(&raw);
+    p.check_csrf(get(&f, "csrf_token")).page(p.lang)?;
+    let num = |k: &str, field: &'static str, key: &'static str| get(&f, k).trim().parse::<i64>().map_err(|_| AppError::field(field, key));
+    let alternatives = num("alternatives", "alternatives", "err-alternatives").page(p.lang)?;
+    let stock = num("stock_days", "stock_days", "err-stock-days").page(p.lang)?;
+    buyers::set_dependency(&state, &p, &id, get(&f, "critical") == "yes", alternatives, stock).await.page(p.lang)?;
+    Ok(Redirect::to(&format!("/suppliers/{id}")).into_response())
 }
 
 pub async fn message(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, RawForm(raw): RawForm) -> Result<Response, PageError> {
@@ -274,6 +301,7 @@ pub struct RequestsPage {
     pub can_edit: bool,
     pub errors: FieldMessages,
     pub shared: usize,
+    pub bcp: shirube_store::BcpFacts,
 }
 
 async fn requests_page(state: &AppState, p: &crate::auth::Principal, errors: FieldMessages, shared: usize) -> Result<RequestsPage, AppError> {
@@ -310,7 +338,9 @@ async fn requests_page(state: &AppState, p: &crate::auth::Principal, errors: Fie
             )
         })
         .collect();
+    let bcp = state.store.bcp_facts(p.org_id()).await?.unwrap_or_default();
     Ok(RequestsPage {
+        bcp,
         nav: Nav::for_principal(state, p).await?,
         requests: reqs
             .into_iter()
@@ -344,7 +374,10 @@ pub async fn share(State(state): State<AppState>, Signed(p): Signed, RawForm(raw
             return Err(AppError::field("buyer_organization_id", "err-share-choose-buyer"));
         }
         for b in &buyers_chosen {
-            buyers::share(&state, &p, get(&f, "assessment_id"), b, get(&f, "detail")).await?;
+            let id = buyers::share(&state, &p, get(&f, "assessment_id"), b, get(&f, "detail")).await?;
+            if get(&f, "pass_on") == "yes" {
+                buyers::set_pass_on(&state, &p, &id, true).await?;
+            }
         }
         Ok(buyers_chosen.len())
     }
@@ -365,6 +398,21 @@ pub async fn revoke_share(State(state): State<AppState>, Signed(p): Signed, Path
     p.check_csrf(get(&f, "csrf_token")).page(p.lang)?;
     buyers::revoke_share(&state, &p, &id).await.page(p.lang)?;
     Ok(Redirect::to("/requests").into_response())
+}
+
+pub async fn bcp(State(state): State<AppState>, Signed(p): Signed, RawForm(raw): RawForm) -> Result<Response, PageError> {
+    let lang = p.lang;
+    let f = pairs(&raw);
+    p.check_csrf(get(&f, "csrf_token")).page(lang)?;
+    match buyers::set_bcp(&state, &p, get(&f, "offline_backup") == "yes", Some(get(&f, "last_restore_test")), Some(get(&f, "recovery_hours")), get(&f, "alternative_site") == "yes").await {
+        Ok(()) => Ok(Redirect::to("/requests#bcp-h").into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let mut resp = render(&requests_page(&state, &p, FieldMessages::from_error(&e, lang), 0).await.page(lang)?, lang)?;
+            *resp.status_mut() = e.status();
+            Ok(resp)
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
 }
 
 #[derive(Template)]

@@ -294,6 +294,7 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
         assert!(rows.iter().any(|r| r.contains("みなと精工") && r.contains("達成")), "{rows:?}");
         assert!(rows.iter().any(|r| r.contains("さくら電子") && r.contains("取り組み中")), "★4 required, ★3 shared: {rows:?}");
         assert_eq!(select(&html, "svg.chart rect").len(), 5);
+        assert_eq!(select(&html, "#tiers tbody tr").len(), 2, "direct suppliers appear as tier 1");
         let (status, csv) = nb.get("/suppliers.csv").await;
         assert_eq!(status, StatusCode::OK);
         assert!(csv.contains("さくら電子"));
