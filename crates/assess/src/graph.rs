@@ -44,53 +44,75 @@ pub struct Node {
 /// recursion on hostile data.
 pub const MAX_TIERS: u32 = 32;
 
-/// Walks the graph from `root`. `edges[b]` are buyer `b`'s suppliers. A supplier's own
-/// suppliers are visible only when it passes them on to the buyer it was reached through;
-/// cycles and repeated visits through the same path are cut.
+/// Walks the graph from `root`, breadth first. `edges[b]` are buyer `b`'s suppliers. A
+/// supplier's own suppliers are visible only when it passes them on to the buyer it was
+/// reached through. Each organisation appears once, at the shallowest tier where it is
+/// visible (under the first supplier that shows it), which keeps the walk linear in the size
+/// of the graph and cuts cycles.
 pub fn tiers(root: &str, edges: &HashMap<String, Vec<Edge>>) -> Vec<Node> {
     let mut out: Vec<Node> = Vec::new();
-    let mut on_path: HashSet<String> = HashSet::from([root.to_string()]);
-    fn visit(
-        buyer: &str,
-        tier: u32,
-        edges: &HashMap<String, Vec<Edge>>,
-        on_path: &mut HashSet<String>,
-        out: &mut Vec<Node>,
-    ) -> Vec<usize> {
-        let mut mine = Vec::new();
-        for e in edges.get(buyer).map(Vec::as_slice).unwrap_or(&[]) {
-            if on_path.contains(&e.supplier) {
-                continue;
-            }
-            let idx = out.len();
-            out.push(Node {
-                supplier: e.supplier.clone(),
-                name: e.name.clone(),
-                tier,
-                parent: buyer.to_string(),
-                achieved: e.achieved,
-                required: e.required,
-                weakest_in_branch: e.achieved,
-                single_point_of_failure: e.critical
-                    && e.alternatives == 0
-                    && (e.achieved.is_none_or(|a| a < e.required) || !e.restore_tested),
-            });
-            mine.push(idx);
-            if e.passes_on && tier < MAX_TIERS {
-                on_path.insert(e.supplier.clone());
-                let children = visit(&e.supplier, tier + 1, edges, on_path, out);
-                on_path.remove(&e.supplier);
-                let weakest = children.iter().fold(out[idx].weakest_in_branch, |acc, &c| match (acc, out[c].weakest_in_branch) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    _ => None,
-                });
-                out[idx].weakest_in_branch = weakest;
+    let mut parent_of: Vec<Option<usize>> = Vec::new();
+    let mut passes: Vec<bool> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::from([root]);
+    let mut push = |out: &mut Vec<Node>, parent_of: &mut Vec<Option<usize>>, passes: &mut Vec<bool>, buyer: &str, e: &Edge, tier: u32, parent: Option<usize>| {
+        out.push(Node {
+            supplier: e.supplier.clone(),
+            name: e.name.clone(),
+            tier,
+            parent: buyer.to_string(),
+            achieved: e.achieved,
+            required: e.required,
+            weakest_in_branch: e.achieved,
+            single_point_of_failure: e.critical && e.alternatives == 0 && (e.achieved.is_none_or(|a| a < e.required) || !e.restore_tested),
+        });
+        parent_of.push(parent);
+        passes.push(e.passes_on);
+    };
+    for e in edges.get(root).map(Vec::as_slice).unwrap_or(&[]) {
+        if seen.insert(e.supplier.as_str()) {
+            push(&mut out, &mut parent_of, &mut passes, root, e, 1, None);
+        }
+    }
+    let mut next = 0;
+    while next < out.len() {
+        let (tier, supplier) = (out[next].tier, out[next].supplier.clone());
+        if passes[next] && tier < MAX_TIERS {
+            if let Some(list) = edges.get(&supplier) {
+                for e in list {
+                    if seen.insert(e.supplier.as_str()) {
+                        push(&mut out, &mut parent_of, &mut passes, &supplier, e, tier + 1, Some(next));
+                    }
+                }
             }
         }
-        mine
+        next += 1;
     }
-    visit(root, 1, edges, &mut on_path, &mut out);
-    out
+    // Children come after their parents in breadth-first order: fold the weakest level up.
+    for i in (0..out.len()).rev() {
+        if let Some(p) = parent_of[i] {
+            out[p].weakest_in_branch = match (out[p].weakest_in_branch, out[i].weakest_in_branch) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                _ => None,
+            };
+        }
+    }
+    // Present the tree depth first, each branch under its supplier.
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); out.len()];
+    let mut roots = Vec::new();
+    for (i, p) in parent_of.iter().enumerate() {
+        match p {
+            Some(p) => children[*p].push(i),
+            None => roots.push(i),
+        }
+    }
+    let mut order = Vec::with_capacity(out.len());
+    let mut stack: Vec<usize> = roots.into_iter().rev().collect();
+    while let Some(i) = stack.pop() {
+        order.push(i);
+        stack.extend(children[i].iter().rev());
+    }
+    let mut slots: Vec<Option<Node>> = out.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 /// Suppliers on which at least `min_dependents` different buyers (members of an industry
