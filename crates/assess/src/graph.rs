@@ -54,7 +54,7 @@ pub fn tiers(root: &str, edges: &HashMap<String, Vec<Edge>>) -> Vec<Node> {
     let mut parent_of: Vec<Option<usize>> = Vec::new();
     let mut passes: Vec<bool> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::from([root]);
-    let mut push = |out: &mut Vec<Node>, parent_of: &mut Vec<Option<usize>>, passes: &mut Vec<bool>, buyer: &str, e: &Edge, tier: u32, parent: Option<usize>| {
+    let push = |out: &mut Vec<Node>, parent_of: &mut Vec<Option<usize>>, passes: &mut Vec<bool>, buyer: &str, e: &Edge, tier: u32, parent: Option<usize>| {
         out.push(Node {
             supplier: e.supplier.clone(),
             name: e.name.clone(),

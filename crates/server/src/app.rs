@@ -301,6 +301,7 @@ pub async fn declare(state: &AppState, p: &Principal, assessment_id: &str, signe
     if let Err(e) = crate::trust::ensure_credential(state, &row).await {
         tracing::warn!(error = ?e, "credential issuance after declaration failed; it will be retried on request");
     }
+    crate::buyers::level_changed(state, p.org_id(), assessment_id, true, 3).await?;
     Ok(())
 }
 

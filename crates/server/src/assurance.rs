@@ -48,6 +48,7 @@ pub async fn revoke(state: &AppState, p: &Principal, credential_id: &str, reason
     if !state.store.revoke_credential(p.actor(), credential_id, &reason).await? {
         return Err(AppError::Conflict { key: "err-already-revoked", field: None });
     }
+    crate::buyers::level_changed(state, &c.organization_id, &c.assessment_id, false, c.level).await?;
     Ok(state.store.credential(credential_id).await?)
 }
 
@@ -223,6 +224,7 @@ pub async fn decide(state: &AppState, p: &Principal, evaluation_id: &str, decisi
     if decision == Decision::Certify {
         let a = state.store.assessment_for_body(p.org_id(), &ev.assessment_id).await?;
         ensure_credential(state, &a).await?;
+        crate::buyers::level_changed(state, &a.organization_id, &a.id, true, 4).await?;
     }
     Ok(ev)
 }

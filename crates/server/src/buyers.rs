@@ -122,6 +122,10 @@ pub async fn add_supplier(state: &AppState, p: &Principal, input: &AddSupplier) 
         shirube_store::StoreError::Conflict { .. } => AppError::Conflict { key: "err-supplier-exists", field: Some("corporate_number".into()) },
         other => other.into(),
     })?;
+    if let Some(supplier) = &supplier_id {
+        let buyer = state.store.organization(p.org_id()).await?.name;
+        crate::notify::notify(state, supplier, "request.new", "notif-request-title", "notif-request-body", &[("buyer", buyer), ("n", outcome.required.number().to_string()), ("due", due.clone())], "/requests").await?;
+    }
     Ok(Added { relationship_id: id, required_level: outcome.required.number(), suggest_level_4: outcome.suggest_level_4, reason_keys, invite_token: token })
 }
 
@@ -221,12 +225,17 @@ pub async fn share(state: &AppState, p: &Principal, assessment_id: &str, buyer_i
     if !state.store.has_relationship(buyer_id, p.org_id()).await? {
         return Err(AppError::field("buyer_organization_id", "err-share-no-request"));
     }
-    Ok(state.store.create_share(p.actor(), p.org_id(), buyer_id, assessment_id, detail).await?)
+    let id = state.store.create_share(p.actor(), p.org_id(), buyer_id, assessment_id, detail).await?;
+    let supplier = state.store.organization(p.org_id()).await?.name;
+    crate::notify::notify(state, buyer_id, "share.new", "notif-share-title", "notif-share-body", &[("supplier", supplier)], "/suppliers").await?;
+    Ok(id)
 }
 
 pub async fn revoke_share(state: &AppState, p: &Principal, share_id: &str) -> Result<(), AppError> {
     p.require_edit()?;
-    state.store.revoke_share(p.actor(), p.org_id(), share_id).await?;
+    let share = state.store.revoke_share(p.actor(), p.org_id(), share_id).await?;
+    let supplier = state.store.organization(p.org_id()).await?.name;
+    crate::notify::notify(state, &share.buyer_id, "share.revoked", "notif-share-revoked-title", "notif-share-revoked-body", &[("supplier", supplier)], "/suppliers").await?;
     Ok(())
 }
 
@@ -350,4 +359,46 @@ pub async fn set_dependency(state: &AppState, p: &Principal, relationship_id: &s
 pub async fn set_pass_on(state: &AppState, p: &Principal, share_id: &str, pass_on: bool) -> Result<(), AppError> {
     p.require_edit()?;
     Ok(state.store.set_pass_on(p.actor(), p.org_id(), share_id, pass_on).await?)
+}
+
+/// Tells the buyers holding a share of this assessment that its level was achieved or lost.
+pub async fn level_changed(state: &AppState, supplier_org: &str, assessment_id: &str, achieved: bool, level: i64) -> Result<(), AppError> {
+    let supplier = state.store.organization(supplier_org).await?.name;
+    let (kind, title, body) = if achieved {
+        ("level.achieved", "notif-level-achieved-title", "notif-level-achieved-body")
+    } else {
+        ("level.lost", "notif-level-lost-title", "notif-level-lost-body")
+    };
+    for buyer in state.store.buyers_sharing(assessment_id).await? {
+        crate::notify::notify(state, &buyer, kind, title, body, &[("supplier", supplier.clone()), ("n", level.to_string())], "/suppliers").await?;
+    }
+    Ok(())
+}
+
+/// Sends due-in-14-days and overdue reminders once each, to the supplier and the buyer,
+/// for requests whose level is not met yet. Returns how many reminders were sent.
+pub async fn send_reminders(state: &AppState, today: chrono::NaiveDate) -> Result<usize, AppError> {
+    use shirube_store::Reminder;
+    let today_s = today.format("%Y-%m-%d").to_string();
+    let horizon = (today + chrono::Duration::days(14)).format("%Y-%m-%d").to_string();
+    let mut sent = 0;
+    for kind in [Reminder::DueSoon, Reminder::Overdue] {
+        for (rel, buyer, supplier, due) in state.store.pending_reminders(kind, &today_s, &horizon).await? {
+            let met = state.store.portfolio(&buyer).await?.into_iter().find(|r| r.relationship.id == rel).is_some_and(|r| status_of(&r, &today_s) == "met");
+            if !met {
+                let (kind_s, title, body) = match kind {
+                    Reminder::DueSoon => ("request.due_soon", "notif-due-soon-title", "notif-due-soon-body"),
+                    Reminder::Overdue => ("request.overdue", "notif-overdue-title", "notif-overdue-body"),
+                };
+                let buyer_name = state.store.organization(&buyer).await?.name;
+                let supplier_name = state.store.organization(&supplier).await?.name;
+                let args = [("buyer", buyer_name), ("supplier", supplier_name), ("due", due.clone())];
+                crate::notify::notify(state, &supplier, kind_s, title, body, &args, "/requests").await?;
+                crate::notify::notify(state, &buyer, kind_s, title, body, &args, &format!("/suppliers/{rel}")).await?;
+                sent += 2;
+            }
+            state.store.mark_reminded(&rel, kind).await?;
+        }
+    }
+    Ok(sent)
 }

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod metrics;
+pub mod notify;
 pub mod openapi;
 pub mod pages;
 pub mod router;
@@ -69,6 +70,8 @@ pub struct AppState {
     pub trust: Arc<trust::TrustService>,
     /// How long issued credentials stay valid.
     pub validity: trust::ValidityPolicy,
+    /// Outgoing e-mail for notifications; `None` (the default) keeps them in the inbox only.
+    pub mailer: Option<Arc<notify::Mailer>>,
 }
 
 /// Why the server could not start.
@@ -106,6 +109,7 @@ impl AppState {
             advisories,
             trust,
             validity: trust::ValidityPolicy::default(),
+            mailer: None,
         })
     }
 }
@@ -114,8 +118,22 @@ impl AppState {
 pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), StartError> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
     app::scans::spawn_watcher(&state);
+    spawn_reminders(state.clone());
     let app = router::router(state);
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)
+}
+
+/// Checks due dates at start and then hourly; each reminder is sent once.
+fn spawn_reminders(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = buyers::send_reminders(&state, chrono::Utc::now().date_naive()).await {
+                tracing::warn!(error = ?e, "sending due-date reminders failed");
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -311,4 +311,40 @@ impl Store {
             })
             .collect()
     }
+
+    /// Linked relationships whose reminder of `kind` (`due_soon`: due within the window,
+    /// `overdue`: past due) has not been sent: (relationship, buyer, supplier, due date).
+    pub async fn pending_reminders(&self, kind: Reminder, today: &str, horizon: &str) -> Result<Vec<(String, String, String, String)>> {
+        let sql = match kind {
+            Reminder::DueSoon => "SELECT id, buyer_id, supplier_id, due_date FROM relationships WHERE supplier_id IS NOT NULL AND due_soon_notified = 0 AND due_date >= $1 AND due_date <= $2",
+            Reminder::Overdue => "SELECT id, buyer_id, supplier_id, due_date FROM relationships WHERE supplier_id IS NOT NULL AND overdue_notified = 0 AND due_date < $1 AND $2 = $2",
+        };
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(sql).bind(today).bind(horizon).fetch_all(&self.pool).await?;
+        Ok(rows)
+    }
+
+    pub async fn mark_reminded(&self, relationship_id: &str, kind: Reminder) -> Result<()> {
+        let sql = match kind {
+            Reminder::DueSoon => "UPDATE relationships SET due_soon_notified = 1 WHERE id = $1",
+            Reminder::Overdue => "UPDATE relationships SET overdue_notified = 1 WHERE id = $1",
+        };
+        sqlx::query(sql).bind(relationship_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Buyers holding an active share of an assessment.
+    pub async fn buyers_sharing(&self, assessment_id: &str) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT buyer_id FROM shares WHERE assessment_id = $1 AND revoked_at IS NULL")
+            .bind(assessment_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(b,)| b).collect())
+    }
+}
+
+/// The due-date reminders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminder {
+    DueSoon,
+    Overdue,
 }

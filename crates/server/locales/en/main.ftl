@@ -366,6 +366,20 @@ err-certify-findings = Find every criterion conforming before certifying.
 err-certify-technical = Record the technical verification before certifying.
 
 # --- Buyers: level decision reasons, requests, shares, portfolio ---
+notif-request-title = A security level request from { $buyer }
+notif-request-body = { $buyer } asks for ★{ $n } (due { $due }). The reasons are on the request page.
+notif-share-title = A self-assessment was shared with you
+notif-share-body = { $supplier } shared a self-assessment with you.
+notif-share-revoked-title = A share was withdrawn
+notif-share-revoked-body = { $supplier } withdrew a shared self-assessment.
+notif-level-achieved-title = A supplier reached ★{ $n }
+notif-level-achieved-body = { $supplier } reached ★{ $n } (self-declaration or certification).
+notif-level-lost-title = A supplier's level was revoked
+notif-level-lost-body = { $supplier }'s ★{ $n } certificate was revoked.
+notif-due-soon-title = Due in 14 days
+notif-due-soon-body = The request from { $buyer } to { $supplier } is due on { $due }.
+notif-overdue-title = Overdue
+notif-overdue-body = The request from { $buyer } to { $supplier } was due on { $due }.
 label-tiers = Your supply chain by tier
 help-tiers = Tier 2 and below appear when a supplier passes on the levels of its own suppliers. Answers are visible only when shared with you directly.
 label-tier = Tier

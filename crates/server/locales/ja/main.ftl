@@ -366,6 +366,20 @@ err-certify-findings = すべての評価基準を「適合」と判定してか
 err-certify-technical = 技術検証の結果を記録してから認証してください。
 
 # --- Buyers: level decision reasons, requests, shares, portfolio ---
+notif-request-title = { $buyer } からセキュリティレベルの依頼
+notif-request-body = { $buyer } が ★{ $n } を求めています（期限 { $due }）。理由は依頼の画面で確認できます。
+notif-share-title = 自己評価が共有されました
+notif-share-body = { $supplier } が自己評価を共有しました。
+notif-share-revoked-title = 共有が取り消されました
+notif-share-revoked-body = { $supplier } が自己評価の共有を取り消しました。
+notif-level-achieved-title = 取引先が★{ $n }を達成しました
+notif-level-achieved-body = { $supplier } が ★{ $n } を達成しました（自己適合宣言または認証）。
+notif-level-lost-title = 取引先のレベルが失効しました
+notif-level-lost-body = { $supplier } の ★{ $n } の証明書が失効しました。
+notif-due-soon-title = 期限まで14日です
+notif-due-soon-body = { $buyer } から { $supplier } への依頼の期限（{ $due }）が近づいています。
+notif-overdue-title = 期限を過ぎています
+notif-overdue-body = { $buyer } から { $supplier } への依頼の期限（{ $due }）を過ぎました。
 label-tiers = 取引先の階層（2次以降を含む）
 help-tiers = 取引先が自社の取引先のレベルを開示してくれた場合に、2次・3次の取引先が表示されます。回答の中身は、直接共有された場合だけ見られます。
 label-tier = 階層

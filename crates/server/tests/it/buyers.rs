@@ -186,3 +186,90 @@ async fn tiers_show_levels_passed_on_never_answers_and_flag_single_points_of_fai
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "only the buyer records its dependency");
     }
 }
+
+async fn kinds(app: &TestApp, token: &str) -> Vec<String> {
+    let v: Value = app.get("/api/v1/notifications", Some(token)).await.json().await.unwrap();
+    v.as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap().to_string()).collect()
+}
+
+/// A minimal SMTP sink: accepts every message and hands its text to the test.
+async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                let _ = w.write_all(b"220 sink ESMTP\r\n").await;
+                let mut data = None::<String>;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(buf) = data.as_mut() {
+                        if line == "." {
+                            let _ = tx.send(data.take().unwrap_or_default());
+                            let _ = w.write_all(b"250 OK\r\n").await;
+                        } else {
+                            buf.push_str(&line);
+                            buf.push('\n');
+                        }
+                        continue;
+                    }
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if upper.starts_with("DATA") {
+                        data = Some(String::new());
+                        b"354 go ahead\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    let _ = w.write_all(reply).await;
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+#[tokio::test]
+async fn requests_shares_revocations_and_due_dates_reach_the_inbox_and_mail() {
+    for mut app in TestApp::all().await {
+        let (port, mut mail) = smtp_sink().await;
+        app.state.mailer = Some(std::sync::Arc::new(shirube_server::notify::Mailer::new(&format!("smtp://127.0.0.1:{port}"), "shirube@example.jp").unwrap()));
+        let buyer = app.signup("Buyer").await;
+        let (supplier, assessment) = declared_supplier(&app, "Supplier").await;
+        // The mailer lives in the state the test holds; the running server got its own copy
+        // at start, so drive the application layer directly for the mail part.
+        let p = shirube_server::auth::resolve(&crate::support::bearer_headers(&buyer.token), &app.state).await.unwrap().unwrap();
+        let input = shirube_server::buyers::AddSupplier {
+            corporate_number: Some(number(&app, &supplier).await),
+            due_date: (chrono::Utc::now() + chrono::Duration::days(10)).format("%Y-%m-%d").to_string(),
+            ..Default::default()
+        };
+        shirube_server::buyers::add_supplier(&app.state, &p, &input).await.unwrap();
+        assert_eq!(kinds(&app, &supplier.token).await, ["request.new"]);
+        let message = tokio::time::timeout(std::time::Duration::from_secs(10), mail.recv()).await.unwrap().unwrap();
+        assert!(message.contains("Subject:"), "{message}");
+        assert!(message.to_ascii_lowercase().contains("to: owner"), "mailed to the supplier's owner");
+
+        let r = app.post_json("/api/v1/shares", Some(&supplier.token), json!({ "assessment_id": assessment, "buyer_organization_id": buyer.id })).await;
+        let share = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+        assert!(kinds(&app, &buyer.token).await.contains(&"share.new".to_string()));
+
+        // Due in 10 days, level met (★3 required, ★3 shared): no reminder; not met: one each.
+        let today = chrono::Utc::now().date_naive();
+        assert_eq!(shirube_server::buyers::send_reminders(&app.state, today).await.unwrap(), 0);
+        TestApp::client().delete(app.url(&format!("/api/v1/shares/{share}"))).bearer_auth(&supplier.token).send().await.unwrap();
+        assert!(kinds(&app, &buyer.token).await.contains(&"share.revoked".to_string()));
+        let overdue_day = today + chrono::Duration::days(30);
+        assert_eq!(shirube_server::buyers::send_reminders(&app.state, overdue_day).await.unwrap(), 2);
+        assert_eq!(shirube_server::buyers::send_reminders(&app.state, overdue_day).await.unwrap(), 0, "sent once");
+        assert!(kinds(&app, &supplier.token).await.contains(&"request.overdue".to_string()));
+    }
+}

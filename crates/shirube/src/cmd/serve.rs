@@ -22,6 +22,12 @@ pub struct ServeArgs {
     /// The URL people use to reach Shirube (decides Secure cookies and allowed origins).
     #[arg(long, env = "SHIRUBE_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Send notification e-mails through this SMTP relay (smtp://host:port); off by default.
+    #[arg(long, env = "SHIRUBE_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender address of notification e-mails.
+    #[arg(long, env = "SHIRUBE_MAIL_FROM", default_value = "shirube@localhost")]
+    pub mail_from: String,
     /// Seed a small demo world and print its logins.
     #[arg(long)]
     pub demo: bool,
@@ -36,7 +42,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             format!("http://{host}:{}", args.bind.port())
         });
         let config = Config { data_dir: args.data_dir.clone(), database_url: args.database.clone(), public_url: public_url.clone() };
-        let state = AppState::open(config).await.context("opening Shirube's data")?;
+        let mut state = AppState::open(config).await.context("opening Shirube's data")?;
+        if let Some(url) = &args.smtp_url {
+            state.mailer = Some(std::sync::Arc::new(shirube_server::notify::Mailer::new(url, &args.mail_from)?));
+        }
         if args.demo {
             let logins = shirube_server::demo::seed(&state).await.map_err(|e| anyhow::anyhow!("seeding the demo: {e:?}"))?;
             println!("Demo accounts (password: {}):", shirube_server::demo::DEMO_PASSWORD);
