@@ -281,7 +281,7 @@ msg-inbox-empty = No notifications.
 label-unread = New
 btn-mark-read = Mark as read
 inbox-new-findings-title = New vulnerabilities in { $file }
-inbox-new-findings-body = The updated advisory data shows { $n } new advisories for { $file }: { $ids }. Open the check for the fixed versions.
+inbox-new-findings-body = The updated advisory data lists advisories for { $file } that its last check did not have ({ $n }): { $ids }. Open the check to see the fixed versions.
 # --- end of vulnerability checks and inbox ---
 
 # --- Trust services: credentials, verification, register, ★4 evaluation ---
