@@ -119,6 +119,14 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), StartError> 
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
     app::scans::spawn_watcher(&state);
     spawn_reminders(state.clone());
+    let metrics = state.metrics.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            metrics.upkeep();
+        }
+    });
     let app = router::router(state);
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)
 }

@@ -23,6 +23,13 @@ impl Metrics {
         Metrics { handle }
     }
 
+    /// Drains old histogram samples; without it they pile up until `/metrics` is scraped.
+    pub fn upkeep(&self) {
+        if let Some(h) = &self.handle {
+            h.run_upkeep();
+        }
+    }
+
     pub fn render(&self) -> String {
         self.handle.as_ref().map(|h| h.render()).unwrap_or_default()
     }

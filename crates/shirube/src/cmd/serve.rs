@@ -28,6 +28,12 @@ pub struct ServeArgs {
     /// Sender address of notification e-mails.
     #[arg(long, env = "SHIRUBE_MAIL_FROM", default_value = "shirube@localhost")]
     pub mail_from: String,
+    /// Validity of credentials from a ★3 self-declaration, in days.
+    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(i64).range(1..=3650))]
+    pub self_declared_validity_days: i64,
+    /// Validity of credentials from a ★4 third-party certification, in days.
+    #[arg(long, default_value_t = 1095, value_parser = clap::value_parser!(i64).range(1..=3650))]
+    pub third_party_validity_days: i64,
     /// Seed a small demo world and print its logins.
     #[arg(long)]
     pub demo: bool,
@@ -43,6 +49,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         });
         let config = Config { data_dir: args.data_dir.clone(), database_url: args.database.clone(), public_url: public_url.clone() };
         let mut state = AppState::open(config).await.context("opening Shirube's data")?;
+        state.validity = shirube_server::trust::ValidityPolicy {
+            self_declared_days: args.self_declared_validity_days,
+            third_party_days: args.third_party_validity_days,
+        };
         if let Some(url) = &args.smtp_url {
             state.mailer = Some(std::sync::Arc::new(shirube_server::notify::Mailer::new(url, &args.mail_from)?));
         }

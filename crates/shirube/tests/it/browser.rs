@@ -16,13 +16,13 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-type Res<T> = Result<T, Box<dyn Error>>;
+pub(crate) type Res<T> = Result<T, Box<dyn Error>>;
 
 /// Where a few screenshots are kept for people to review; the rest stay in a temp dir.
 const REVIEW_DIR: &str = "/tmp/shirube-screens";
 
 /// A child process killed when the test ends, however it ends.
-struct Killed(Child);
+pub(crate) struct Killed(pub(crate) Child);
 
 impl Drop for Killed {
     fn drop(&mut self) {
@@ -31,12 +31,12 @@ impl Drop for Killed {
     }
 }
 
-fn free_port() -> Res<u16> {
+pub(crate) fn free_port() -> Res<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 /// The first of `names` found on PATH.
-fn on_path(names: &[&str]) -> Option<PathBuf> {
+pub(crate) fn on_path(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).flat_map(|dir| names.iter().map(move |n| dir.join(n))).find(|p| p.is_file())
 }
@@ -52,7 +52,7 @@ fn http_status(port: u16, path: &str) -> Option<u16> {
 }
 
 /// Polls until `path` answers 200: there is no readiness signal to wait on instead.
-fn wait_ready(port: u16, path: &str, what: &str, child: &mut Child) -> Res<()> {
+pub(crate) fn wait_ready(port: u16, path: &str, what: &str, child: &mut Child) -> Res<()> {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if http_status(port, path) == Some(200) {
@@ -68,7 +68,7 @@ fn wait_ready(port: u16, path: &str, what: &str, child: &mut Child) -> Res<()> {
 
 /// A valid 法人番号: the check digit is 9 − (Σ Pₙ·Qₙ mod 9), Pₙ the n-th of the 12 base
 /// digits from the right, Qₙ 1 for odd n and 2 for even n.
-fn corporate_number(base: &str) -> String {
+pub(crate) fn corporate_number(base: &str) -> String {
     assert_eq!(base.len(), 12);
     let sum: u32 = base
         .bytes()
@@ -148,7 +148,7 @@ fn a_supplier_signs_up_answers_every_level_3_criterion_in_chromium_declares_and_
     eprintln!("browser journey took {:.1} s; screenshots for review in {REVIEW_DIR}", started.elapsed().as_secs_f64());
 }
 
-async fn connect(driver_port: u16, chromium: &Path, profile: &Path) -> Res<Client> {
+pub(crate) async fn connect(driver_port: u16, chromium: &Path, profile: &Path) -> Res<Client> {
     let args = [
         "--headless".to_string(),
         "--no-sandbox".to_string(),
@@ -196,25 +196,25 @@ fn keep(from: &Path, names: &[&str]) -> Res<()> {
     Ok(())
 }
 
-async fn text(c: &Client, css: &str) -> Res<String> {
+pub(crate) async fn text(c: &Client, css: &str) -> Res<String> {
     Ok(c.find(Locator::Css(css)).await?.text().await?.trim().to_string())
 }
 
-async fn fill(c: &Client, css: &str, value: &str) -> Res<()> {
+pub(crate) async fn fill(c: &Client, css: &str, value: &str) -> Res<()> {
     let e = c.find(Locator::Css(css)).await?;
     e.clear().await?;
     e.send_keys(value).await?;
     Ok(())
 }
 
-async fn click(c: &Client, css: &str) -> Res<()> {
+pub(crate) async fn click(c: &Client, css: &str) -> Res<()> {
     c.find(Locator::Css(css)).await?.click().await?;
     Ok(())
 }
 
 /// Clicks a submit button or link, waits until the browser has left the URL `from`, and
 /// returns the new path.
-async fn submit(c: &Client, css: &str, from: &str) -> Res<String> {
+pub(crate) async fn submit(c: &Client, css: &str, from: &str) -> Res<String> {
     click(c, css).await?;
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
