@@ -228,3 +228,43 @@ pub async fn decide(state: &AppState, p: &Principal, evaluation_id: &str, decisi
     }
     Ok(ev)
 }
+
+/// The evaluation body attaches its technical verification report (a file, up to 20 MiB);
+/// it is stored content-addressed and listed in the evaluation's technical-verification thread.
+pub async fn attach_report(state: &AppState, p: &Principal, evaluation_id: &str, file_name: &str, bytes: &[u8]) -> Result<String, AppError> {
+    require_body(state, p).await?;
+    p.require_edit()?;
+    let ev = state.store.evaluation(p.org_id(), evaluation_id).await?;
+    if ev.body_id != p.org_id() {
+        return Err(AppError::Forbidden);
+    }
+    if ev.status != "submitted" {
+        return Err(AppError::Conflict { key: "err-evaluation-closed", field: None });
+    }
+    if bytes.is_empty() {
+        return Err(AppError::field("file", "err-file-empty"));
+    }
+    let sha = state.store.blobs().put(bytes).await.map_err(AppError::internal)?;
+    let name: String = file_name.chars().filter(|c| !c.is_control() && *c != '/' && *c != '\\').take(200).collect();
+    let body = format!("{REPORT_PREFIX}{sha} {name}");
+    state.store.add_evaluation_comment(p.actor(), evaluation_id, "technical_verification", &body).await?;
+    Ok(sha)
+}
+
+/// How an attached report is recorded in the thread: the prefix, the SHA-256, the file name.
+pub const REPORT_PREFIX: &str = "report:sha256:";
+
+/// A report file of an evaluation the caller takes part in (supplier or body).
+pub async fn report_file(state: &AppState, p: &Principal, evaluation_id: &str, sha: &str) -> Result<(String, Vec<u8>), AppError> {
+    let _ = state.store.evaluation(p.org_id(), evaluation_id).await?;
+    let comment = state
+        .store
+        .evaluation_comments(evaluation_id)
+        .await?
+        .into_iter()
+        .find(|c| c.body.strip_prefix(REPORT_PREFIX).is_some_and(|r| r.split(' ').next() == Some(sha)))
+        .ok_or(AppError::NotFound)?;
+    let name = comment.body.splitn(2, ' ').nth(1).unwrap_or("report").to_string();
+    let bytes = state.store.blobs().get(sha).await.map_err(AppError::internal)?.ok_or(AppError::NotFound)?;
+    Ok((name, bytes))
+}

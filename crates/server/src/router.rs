@@ -76,7 +76,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/evaluations/{id}", get(api::evaluations::get))
         .route("/api/v1/evaluations/{id}/findings/{criterion_id}", put(api::evaluations::finding))
         .route("/api/v1/evaluations/{id}/comments", post(api::evaluations::comment))
-        .route("/api/v1/evaluations/{id}/decision", post(api::evaluations::decide));
+        .route("/api/v1/evaluations/{id}/decision", post(api::evaluations::decide))
+        .route("/api/v1/evaluations/{id}/report", post(api::evaluations::report))
+        .route("/api/v1/evaluations/{id}/report/{sha}", get(api::evaluations::report_download));
 
     let signed_in_pages = Router::new()
         .route("/dashboard", get(pages::dashboard::show))
@@ -117,7 +119,9 @@ pub fn router(state: AppState) -> Router {
         .route("/evaluations/{id}", get(pages::evaluations::show))
         .route("/evaluations/{id}/findings", post(pages::evaluations::finding))
         .route("/evaluations/{id}/comments", post(pages::evaluations::comment))
-        .route("/evaluations/{id}/decision", post(pages::evaluations::decide));
+        .route("/evaluations/{id}/decision", post(pages::evaluations::decide))
+        .route("/evaluations/{id}/report", post(pages::evaluations::report))
+        .route("/evaluations/{id}/report/{sha}", get(pages::evaluations::report_download));
 
     Router::new()
         .merge(public)

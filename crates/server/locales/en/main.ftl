@@ -285,6 +285,8 @@ inbox-new-findings-body = The updated advisory data lists advisories for { $file
 # --- end of vulnerability checks and inbox ---
 
 # --- Trust services: credentials, verification, register, ★4 evaluation ---
+label-technical-report = Technical verification report (file)
+btn-attach-report = Attach the report
 btn-withdraw = Withdraw the certificate (revoke)
 label-revoke-reason = Reason for withdrawing
 btn-submit-evaluation = Submit to the evaluation body

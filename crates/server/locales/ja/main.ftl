@@ -285,6 +285,8 @@ inbox-new-findings-body = 更新された脆弱性情報で、{ $file } に新�
 # --- 脆弱性チェックと受信箱ここまで ---
 
 # --- Trust services: credentials, verification, register, ★4 evaluation ---
+label-technical-report = 技術検証の報告書（ファイル）
+btn-attach-report = 報告書を添付する
 btn-withdraw = 証明書を取り下げる（失効）
 label-revoke-reason = 取り下げる理由
 btn-submit-evaluation = 評価機関に申請する

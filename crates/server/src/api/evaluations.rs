@@ -187,3 +187,40 @@ pub async fn decide(State(state): State<AppState>, p: Principal, Path(id): Path<
         decision_reason: e.decision_reason,
     }))
 }
+
+/// Attaches the technical verification report (multipart `file`, up to 20 MiB).
+#[utoipa::path(post, path = "/api/v1/evaluations/{id}/report", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)),
+    request_body(content_type = "multipart/form-data", description = "file"), responses((status = 201, body = Created)))]
+pub async fn report(State(state): State<AppState>, p: Principal, Path(id): Path<String>, mp: axum::extract::Multipart) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let (_, input) = crate::api::assessments::read_evidence_form(mp).await?;
+    let Some(crate::app::EvidenceInput::File { file_name, bytes, .. }) = input else {
+        return Err(crate::error::AppError::field("file", "err-evidence-missing").into());
+    };
+    let sha = assurance::attach_report(&state, &p, &id, &file_name, &bytes).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: sha })))
+}
+
+/// Downloads an attached report (supplier or body of the evaluation only).
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}/report/{sha256}", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path), ("sha256" = String, Path)), responses((status = 200, description = "the file")))]
+pub async fn report_download(State(state): State<AppState>, p: Principal, Path((id, sha)): Path<(String, String)>) -> Result<axum::response::Response, ApiError> {
+    let (name, bytes) = assurance::report_file(&state, &p, &id, &sha).await?;
+    Ok(report_response(&name, bytes))
+}
+
+pub fn report_response(name: &str, bytes: Vec<u8>) -> axum::response::Response {
+    let row = shirube_store::EvidenceRow {
+        id: String::new(),
+        assessment_id: String::new(),
+        criterion_id: String::new(),
+        kind: "file".into(),
+        url: None,
+        blob_sha256: None,
+        file_name: Some(name.to_string()),
+        content_type: None,
+        size: None,
+        evidence_date: String::new(),
+        created_by: String::new(),
+        created_at: String::new(),
+    };
+    crate::api::assessments::file_response(&row, bytes)
+}

@@ -91,6 +91,8 @@ pub struct ShowPage {
     pub reason: String,
     pub round: i64,
     pub technical: String,
+    /// Attached technical verification reports: (file name, download path).
+    pub reports: Vec<(String, String)>,
     pub general: Vec<(String, String, String)>,
     pub rows: Vec<Row>,
     pub conform: usize,
@@ -105,7 +107,7 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed, Path(id): Pa
     let v = assurance::evaluation_view(&state, &p, &id).await.page(lang)?;
     let who = |org: &str| if org == v.evaluation.body_id { v.body_name.clone() } else { v.supplier_name.clone() };
     let comments_for = |cid: &str| -> Vec<(String, String, String)> {
-        v.comments.iter().filter(|c| c.criterion_id == cid).map(|c| (who(&c.author_organization_id), c.created_at.chars().take(16).collect::<String>().replace('T', " "), c.body.clone())).collect()
+        v.comments.iter().filter(|c| c.criterion_id == cid && !c.body.starts_with(assurance::REPORT_PREFIX)).map(|c| (who(&c.author_organization_id), c.created_at.chars().take(16).collect::<String>().replace('T', " "), c.body.clone())).collect()
     };
     let rows: Vec<Row> = state
         .catalog
@@ -149,6 +151,15 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed, Path(id): Pa
         reason: v.evaluation.decision_reason.clone().unwrap_or_default(),
         round: v.evaluation.round,
         technical: v.findings.get("technical_verification").map(|f| f.comment.clone()).unwrap_or_default(),
+        reports: v
+            .comments
+            .iter()
+            .filter_map(|c| c.body.strip_prefix(assurance::REPORT_PREFIX))
+            .map(|r| {
+                let (sha, name) = r.split_once(' ').unwrap_or((r, "report"));
+                (name.to_string(), format!("/evaluations/{}/report/{sha}", v.evaluation.id))
+            })
+            .collect(),
         general: comments_for("general"),
         conform: rows.iter().filter(|r| r.verdict == "conform").count(),
         total: rows.len(),
@@ -208,3 +219,19 @@ pub async fn decide(State(state): State<AppState>, Signed(p): Signed, Path(id): 
     }
 }
 
+
+pub async fn report(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, mp: axum::extract::Multipart) -> Result<Response, PageError> {
+    let lang = p.lang;
+    let (fields, input) = crate::api::assessments::read_evidence_form(mp).await.page(lang)?;
+    p.check_csrf(crate::api::assessments::form_value(&fields, "csrf_token")).page(lang)?;
+    let Some(crate::app::EvidenceInput::File { file_name, bytes, .. }) = input else {
+        return Err(PageError(crate::error::AppError::field("file", "err-evidence-missing"), lang));
+    };
+    assurance::attach_report(&state, &p, &id, &file_name, &bytes).await.page(lang)?;
+    Ok(Redirect::to(&format!("/evaluations/{id}#tech-h")).into_response())
+}
+
+pub async fn report_download(State(state): State<AppState>, Signed(p): Signed, Path((id, sha)): Path<(String, String)>) -> Result<Response, PageError> {
+    let (name, bytes) = assurance::report_file(&state, &p, &id, &sha).await.page(p.lang)?;
+    Ok(crate::api::evaluations::report_response(&name, bytes))
+}

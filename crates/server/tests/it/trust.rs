@@ -166,6 +166,16 @@ async fn a_level_4_assessment_is_evaluated_by_a_body_refused_fixed_and_certified
         let r = app.post_json(&format!("/api/v1/evaluations/{ev}/decision"), Some(&body.token), json!({ "decision": "certify" })).await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "technical verification first");
         app.put_json(&format!("/api/v1/evaluations/{ev}/findings/technical_verification"), &body.token, json!({ "verdict": "conform", "comment": "2026-11 外部脆弱性診断: 重大な指摘なし" })).await;
+        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"pentest report".to_vec()).file_name("pentest.pdf"));
+        let r = TestApp::client().post(app.url(&format!("/api/v1/evaluations/{ev}/report"))).bearer_auth(&body.token).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let sha = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+        let r = app.get(&format!("/api/v1/evaluations/{ev}/report/{sha}"), Some(&supplier.token)).await;
+        assert_eq!(r.bytes().await.unwrap().as_ref(), b"pentest report", "the supplier reads the body's report");
+        assert_eq!(app.get(&format!("/api/v1/evaluations/{ev}/report/{sha}"), Some(&stranger.token)).await.status(), StatusCode::NOT_FOUND);
+        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("x.pdf"));
+        let r = TestApp::client().post(app.url(&format!("/api/v1/evaluations/{ev}/report"))).bearer_auth(&supplier.token).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "only the body attaches reports");
         let r = app.post_json(&format!("/api/v1/evaluations/{ev}/decision"), Some(&body.token), json!({ "decision": "certify" })).await;
         assert_eq!(r.status(), StatusCode::OK);
         let detail: Value = app.get(&format!("/api/v1/evaluations/{ev}"), Some(&supplier.token)).await.json().await.unwrap();
