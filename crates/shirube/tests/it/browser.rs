@@ -316,7 +316,8 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
             }
             _ => click(c, "input[name=status][value=implemented]").await?,
         }
-        let here = url.to_string();
+        // Read the URL again: the evidence upload above moved to `…?saved=1`.
+        let here = c.current_url().await?.to_string();
         submit(c, "button[name=go][value=next]", &here).await?;
         answered.push(id);
     }
