@@ -75,7 +75,16 @@ pub async fn register(state: &AppState, corporate_number: Option<&str>) -> Resul
         Some(n) => Some(domain::CorporateNumber::parse(n, "corporate_number").map_err(|e| AppError::Invalid(vec![e]))?.as_str().to_string()),
         None => None,
     };
-    Ok(state.store.register(&shirube_store::now_string(), number.as_deref(), 500).await?)
+    let rows = state.store.register(&shirube_store::now_string(), number.as_deref(), 500).await?;
+    // The register only lists what verifies now: every listed credential is checked in one
+    // batch against the DID document and the current status list.
+    let mut credentials = Vec::with_capacity(rows.len());
+    for r in &rows {
+        credentials.push(credential_json(&state.store.credential(&r.credential_id).await?));
+    }
+    let list = current_status_list(state).await?;
+    let results = state.trust.verify_all(&credentials, &list, Utc::now());
+    Ok(rows.into_iter().zip(results).filter(|(_, v)| v.valid).map(|(r, _)| r).collect())
 }
 
 /// Submits a ★4 assessment that meets all 153 criteria to an evaluation body.

@@ -159,6 +159,22 @@ impl TrustService {
     }
 }
 
+impl TrustService {
+    /// Verifies many credentials at once with batch signature verification (the register,
+    /// re-checks after a key rotation); the status list is verified once for all of them.
+    pub fn verify_all(&self, credentials: &[Value], status_list: &Value, now: DateTime<Utc>) -> Vec<Verification> {
+        let mut resolver = Resolver::did_key_only();
+        let _ = resolver.add_did_document(&self.did_document());
+        match shirube_trust::verify_status_list(status_list, &resolver, now) {
+            Ok(list) => shirube_trust::verify_many(credentials, &resolver, StatusInput::Verified(std::slice::from_ref(&list)), now),
+            Err(e) => {
+                let reason = e.to_string();
+                shirube_trust::verify_many(credentials, &resolver, StatusInput::Unusable(&reason), now)
+            }
+        }
+    }
+}
+
 /// How long credentials stay valid, by assurance.
 #[derive(Debug, Clone, Copy)]
 pub struct ValidityPolicy {
