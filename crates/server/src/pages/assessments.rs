@@ -258,6 +258,8 @@ pub struct CriterionPage {
     pub evidence_hint: String,
     pub next_step: String,
     pub status: String,
+    /// The status as words, for the read-only view.
+    pub status_text: String,
     pub comment: String,
     pub reason: String,
     pub evidence: Vec<EvidenceItem>,
@@ -324,6 +326,7 @@ async fn criterion_page(state: &AppState, p: &Principal, id: &str, criterion_id:
         how: c.how.get(lang).to_string(),
         evidence_hint: c.evidence.get(lang).to_string(),
         next_step: c.next_step.get(lang).to_string(),
+        status_text: status_label(&t, answer.map(|a| a.status.as_str())),
         status: o.status.unwrap_or_else(|| answer.map(|a| a.status.clone()).unwrap_or_default()),
         comment: o.comment.unwrap_or_else(|| answer.map(|a| a.comment.clone()).unwrap_or_default()),
         reason: o.reason.unwrap_or_else(|| answer.map(|a| a.not_applicable_reason.clone()).unwrap_or_default()),

@@ -174,6 +174,7 @@ async fn viewers_cannot_answer_and_members_cannot_manage_members_through_the_pag
     let csrf = b.csrf().await;
     let (_, html) = b.get(&format!("/assessments/{id}/criteria/1-2-1-1")).await;
     assert!(select(&html, "form[action$='/criteria/1-2-1-1']").is_empty(), "no answer form for viewers");
+    assert!(select(&html, "main strong").iter().any(|t| t == "未回答"), "the status is shown in words");
     let r = b.post(&format!("/assessments/{id}/criteria/1-2-1-1"), &[("status", "implemented"), ("csrf_token", &csrf)]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = b.post("/members", &[("email", "x@example.jp"), ("role", "owner"), ("csrf_token", &csrf)]).await;
