@@ -28,7 +28,11 @@ fn graph() -> HashMap<String, Vec<Edge>> {
             list.push(Edge {
                 supplier: names[s].clone(),
                 name: names[s].clone(),
-                achieved: match r % 3 { 0 => None, 1 => Some(3), _ => Some(4) },
+                achieved: match r % 3 {
+                    0 => None,
+                    1 => Some(3),
+                    _ => Some(4),
+                },
                 required: if r % 5 == 0 { 4 } else { 3 },
                 passes_on: r % 2 == 0,
                 critical: r % 7 == 0,
@@ -44,7 +48,11 @@ fn graph() -> HashMap<String, Vec<Edge>> {
 fn bench(c: &mut Criterion) {
     let start = Instant::now();
     let g = graph();
-    println!("built 100,000 organisations / {} relationships in {:?}", g.values().map(Vec::len).sum::<usize>(), start.elapsed());
+    println!(
+        "built 100,000 organisations / {} relationships in {:?}",
+        g.values().map(Vec::len).sum::<usize>(),
+        start.elapsed()
+    );
     let start = Instant::now();
     let nodes = tiers("org-0", &g);
     println!(
@@ -55,9 +63,13 @@ fn bench(c: &mut Criterion) {
     );
     let mut group = c.benchmark_group("graph");
     group.sample_size(10);
-    group.bench_function("tiers_and_spof_100k_orgs_1m_edges", |b| b.iter(|| tiers("org-0", &g).len()));
+    group.bench_function("tiers_and_spof_100k_orgs_1m_edges", |b| {
+        b.iter(|| tiers("org-0", &g).len())
+    });
     let members: Vec<String> = (0..1_000).map(|i| format!("org-{i}")).collect();
-    group.bench_function("industry_shared_dependencies_1000_members", |b| b.iter(|| shared_dependencies(&members, &g, 3).len()));
+    group.bench_function("industry_shared_dependencies_1000_members", |b| {
+        b.iter(|| shared_dependencies(&members, &g, 3).len())
+    });
     group.finish();
 }
 

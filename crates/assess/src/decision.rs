@@ -83,10 +83,14 @@ pub struct Decision {
 pub fn decide(input: &DecisionInput) -> Decision {
     let mut reasons = Vec::new();
     if input.confidential_info {
-        reasons.push(Reason { key: "decision-confidential-info" });
+        reasons.push(Reason {
+            key: "decision-confidential-info",
+        });
     }
     if input.business_interruption {
-        reasons.push(Reason { key: "decision-business-interruption" });
+        reasons.push(Reason {
+            key: "decision-business-interruption",
+        });
         let a = input.angles;
         for (on, key) in [
             (a.wide_impact, "decision-angle-wide-impact"),
@@ -99,13 +103,20 @@ pub fn decide(input: &DecisionInput) -> Decision {
         }
     }
     if input.network_access {
-        reasons.push(Reason { key: "decision-network-access" });
+        reasons.push(Reason {
+            key: "decision-network-access",
+        });
     }
     let any_yes = input.confidential_info || input.business_interruption || input.network_access;
     if !any_yes {
-        reasons.push(Reason { key: "decision-all-no" });
+        reasons.push(Reason {
+            key: "decision-all-no",
+        });
     }
-    let mut extra: Vec<ExtraFactor> = ExtraFactor::ALL.into_iter().filter(|f| input.extra_factors.contains(f)).collect();
+    let mut extra: Vec<ExtraFactor> = ExtraFactor::ALL
+        .into_iter()
+        .filter(|f| input.extra_factors.contains(f))
+        .collect();
     extra.dedup();
     for f in &extra {
         reasons.push(Reason {
@@ -119,7 +130,11 @@ pub fn decide(input: &DecisionInput) -> Decision {
         });
     }
     Decision {
-        required: if any_yes { StarLevel::Four } else { StarLevel::Three },
+        required: if any_yes {
+            StarLevel::Four
+        } else {
+            StarLevel::Three
+        },
         suggest_level_4: !any_yes && !extra.is_empty(),
         reasons,
     }
@@ -135,12 +150,20 @@ mod tests {
         let d = decide(&DecisionInput::default());
         assert_eq!(d.required, StarLevel::Three);
         assert!(!d.suggest_level_4);
-        assert_eq!(d.reasons, vec![Reason { key: "decision-all-no" }]);
+        assert_eq!(
+            d.reasons,
+            vec![Reason {
+                key: "decision-all-no"
+            }]
+        );
     }
 
     #[test]
     fn network_access_alone_requires_level_4() {
-        let d = decide(&DecisionInput { network_access: true, ..Default::default() });
+        let d = decide(&DecisionInput {
+            network_access: true,
+            ..Default::default()
+        });
         assert_eq!(d.required, StarLevel::Four);
         assert_eq!(d.reasons[0].key, "decision-network-access");
     }
@@ -149,18 +172,36 @@ mod tests {
     fn interruption_reasons_carry_the_angles_that_apply() {
         let d = decide(&DecisionInput {
             business_interruption: true,
-            angles: InterruptionAngles { no_alternative: true, hard_to_stock: true, ..Default::default() },
+            angles: InterruptionAngles {
+                no_alternative: true,
+                hard_to_stock: true,
+                ..Default::default()
+            },
             ..Default::default()
         });
         let keys: Vec<&str> = d.reasons.iter().map(|r| r.key).collect();
-        assert_eq!(keys, ["decision-business-interruption", "decision-angle-no-alternative", "decision-angle-hard-to-stock"]);
+        assert_eq!(
+            keys,
+            [
+                "decision-business-interruption",
+                "decision-angle-no-alternative",
+                "decision-angle-hard-to-stock"
+            ]
+        );
     }
 
     #[test]
     fn extra_factors_suggest_level_4_only_when_every_answer_is_no() {
-        let d = decide(&DecisionInput { extra_factors: vec![ExtraFactor::SingleSource], ..Default::default() });
+        let d = decide(&DecisionInput {
+            extra_factors: vec![ExtraFactor::SingleSource],
+            ..Default::default()
+        });
         assert_eq!((d.required, d.suggest_level_4), (StarLevel::Three, true));
-        let d = decide(&DecisionInput { confidential_info: true, extra_factors: vec![ExtraFactor::SingleSource], ..Default::default() });
+        let d = decide(&DecisionInput {
+            confidential_info: true,
+            extra_factors: vec![ExtraFactor::SingleSource],
+            ..Default::default()
+        });
         assert_eq!((d.required, d.suggest_level_4), (StarLevel::Four, false));
     }
 

@@ -54,7 +54,13 @@ pub fn tiers(root: &str, edges: &HashMap<String, Vec<Edge>>) -> Vec<Node> {
     let mut parent_of: Vec<Option<usize>> = Vec::new();
     let mut passes: Vec<bool> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::from([root]);
-    let push = |out: &mut Vec<Node>, parent_of: &mut Vec<Option<usize>>, passes: &mut Vec<bool>, buyer: &str, e: &Edge, tier: u32, parent: Option<usize>| {
+    let push = |out: &mut Vec<Node>,
+                parent_of: &mut Vec<Option<usize>>,
+                passes: &mut Vec<bool>,
+                buyer: &str,
+                e: &Edge,
+                tier: u32,
+                parent: Option<usize>| {
         out.push(Node {
             supplier: e.supplier.clone(),
             name: e.name.clone(),
@@ -63,7 +69,9 @@ pub fn tiers(root: &str, edges: &HashMap<String, Vec<Edge>>) -> Vec<Node> {
             achieved: e.achieved,
             required: e.required,
             weakest_in_branch: e.achieved,
-            single_point_of_failure: e.critical && e.alternatives == 0 && (e.achieved.is_none_or(|a| a < e.required) || !e.restore_tested),
+            single_point_of_failure: e.critical
+                && e.alternatives == 0
+                && (e.achieved.is_none_or(|a| a < e.required) || !e.restore_tested),
         });
         parent_of.push(parent);
         passes.push(e.passes_on);
@@ -80,7 +88,15 @@ pub fn tiers(root: &str, edges: &HashMap<String, Vec<Edge>>) -> Vec<Node> {
             if let Some(list) = edges.get(&supplier) {
                 for e in list {
                     if seen.insert(e.supplier.as_str()) {
-                        push(&mut out, &mut parent_of, &mut passes, &supplier, e, tier + 1, Some(next));
+                        push(
+                            &mut out,
+                            &mut parent_of,
+                            &mut passes,
+                            &supplier,
+                            e,
+                            tier + 1,
+                            Some(next),
+                        );
                     }
                 }
             }
@@ -117,11 +133,17 @@ pub fn tiers(root: &str, edges: &HashMap<String, Vec<Edge>>) -> Vec<Node> {
 
 /// Suppliers on which at least `min_dependents` different buyers (members of an industry
 /// group) depend directly, most depended-on first: (supplier, name, dependents).
-pub fn shared_dependencies(members: &[String], edges: &HashMap<String, Vec<Edge>>, min_dependents: usize) -> Vec<(String, String, usize)> {
+pub fn shared_dependencies(
+    members: &[String],
+    edges: &HashMap<String, Vec<Edge>>,
+    min_dependents: usize,
+) -> Vec<(String, String, usize)> {
     let mut counts: HashMap<&str, (HashSet<&str>, &str)> = HashMap::new();
     for m in members {
         for e in edges.get(m).map(Vec::as_slice).unwrap_or(&[]) {
-            let entry = counts.entry(e.supplier.as_str()).or_insert_with(|| (HashSet::new(), e.name.as_str()));
+            let entry = counts
+                .entry(e.supplier.as_str())
+                .or_insert_with(|| (HashSet::new(), e.name.as_str()));
             entry.0.insert(m.as_str());
         }
     }
@@ -139,7 +161,16 @@ mod tests {
     use super::*;
 
     fn edge(supplier: &str, achieved: Option<u8>, passes_on: bool) -> Edge {
-        Edge { supplier: supplier.into(), name: supplier.into(), achieved, required: 3, passes_on, critical: false, alternatives: 1, restore_tested: true }
+        Edge {
+            supplier: supplier.into(),
+            name: supplier.into(),
+            achieved,
+            required: 3,
+            passes_on,
+            critical: false,
+            alternatives: 1,
+            restore_tested: true,
+        }
     }
 
     fn graph(list: &[(&str, Edge)]) -> HashMap<String, Vec<Edge>> {
@@ -160,23 +191,39 @@ mod tests {
             ("b", edge("b1", Some(4), false)),
         ]);
         let nodes = tiers("buyer", &g);
-        let seen: Vec<(&str, u32)> = nodes.iter().map(|n| (n.supplier.as_str(), n.tier)).collect();
+        let seen: Vec<(&str, u32)> = nodes
+            .iter()
+            .map(|n| (n.supplier.as_str(), n.tier))
+            .collect();
         assert_eq!(seen, [("a", 1), ("a1", 2), ("a11", 3), ("b", 1)]);
         let a = nodes.iter().find(|n| n.supplier == "a").unwrap();
-        assert_eq!(a.weakest_in_branch, None, "a11 has no level, so the branch's weakest is none");
+        assert_eq!(
+            a.weakest_in_branch, None,
+            "a11 has no level, so the branch's weakest is none"
+        );
         let b = nodes.iter().find(|n| n.supplier == "b").unwrap();
-        assert_eq!(b.weakest_in_branch, Some(3), "b1 is hidden: b does not pass it on");
+        assert_eq!(
+            b.weakest_in_branch,
+            Some(3),
+            "b1 is hidden: b does not pass it on"
+        );
     }
 
     #[test]
     fn cycles_are_cut() {
-        let g = graph(&[("buyer", edge("a", Some(3), true)), ("a", edge("b", Some(3), true)), ("b", edge("a", Some(3), true)), ("b", edge("buyer", Some(3), true))]);
+        let g = graph(&[
+            ("buyer", edge("a", Some(3), true)),
+            ("a", edge("b", Some(3), true)),
+            ("b", edge("a", Some(3), true)),
+            ("b", edge("buyer", Some(3), true)),
+        ]);
         let nodes = tiers("buyer", &g);
         assert_eq!(nodes.len(), 2);
     }
 
     #[test]
-    fn a_critical_supplier_without_alternative_below_requirement_or_untested_is_a_single_point_of_failure() {
+    fn a_critical_supplier_without_alternative_below_requirement_or_untested_is_a_single_point_of_failure(
+    ) {
         let mut e = edge("a", Some(3), false);
         e.critical = true;
         e.alternatives = 0;
@@ -190,14 +237,26 @@ mod tests {
         untested.restore_tested = false;
         let g = graph(&[("buyer", e), ("buyer", ok), ("buyer", untested)]);
         let nodes = tiers("buyer", &g);
-        let spof: Vec<&str> = nodes.iter().filter(|n| n.single_point_of_failure).map(|n| n.supplier.as_str()).collect();
+        let spof: Vec<&str> = nodes
+            .iter()
+            .filter(|n| n.single_point_of_failure)
+            .map(|n| n.supplier.as_str())
+            .collect();
         assert_eq!(spof, ["a", "c"]);
     }
 
     #[test]
     fn shared_dependencies_count_distinct_member_buyers() {
-        let g = graph(&[("m1", edge("s", None, false)), ("m2", edge("s", None, false)), ("m2", edge("t", None, false)), ("x", edge("t", None, false))]);
+        let g = graph(&[
+            ("m1", edge("s", None, false)),
+            ("m2", edge("s", None, false)),
+            ("m2", edge("t", None, false)),
+            ("x", edge("t", None, false)),
+        ]);
         let members = vec!["m1".to_string(), "m2".to_string()];
-        assert_eq!(shared_dependencies(&members, &g, 2), vec![("s".to_string(), "s".to_string(), 2)]);
+        assert_eq!(
+            shared_dependencies(&members, &g, 2),
+            vec![("s".to_string(), "s".to_string(), 2)]
+        );
     }
 }

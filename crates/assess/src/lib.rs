@@ -39,7 +39,10 @@ impl AnswerStatus {
     /// Whether this answer meets the criterion. N/A answers only exist with a reason (see
     /// [`Answer::new`]), so N/A counts as met.
     pub fn is_met(self) -> bool {
-        matches!(self, AnswerStatus::Implemented | AnswerStatus::NotApplicable)
+        matches!(
+            self,
+            AnswerStatus::Implemented | AnswerStatus::NotApplicable
+        )
     }
 }
 
@@ -52,7 +55,9 @@ impl fmt::Display for AnswerStatus {
 /// Why an answer was refused; each variant names the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AnswerError {
-    #[error("status: must be one of implemented, partial, not_implemented, not_applicable (got {0:?})")]
+    #[error(
+        "status: must be one of implemented, partial, not_implemented, not_applicable (got {0:?})"
+    )]
     Status(String),
     #[error("not_applicable_reason: a reason is required when the status is not_applicable")]
     MissingReason,
@@ -101,19 +106,32 @@ impl Answer {
         let comment = comment.unwrap_or("").trim().to_string();
         let reason = not_applicable_reason.unwrap_or("").trim().to_string();
         if comment.chars().count() > MAX_TEXT {
-            return Err(AnswerError::TooLong { field: "comment", max: MAX_TEXT });
+            return Err(AnswerError::TooLong {
+                field: "comment",
+                max: MAX_TEXT,
+            });
         }
         if reason.chars().count() > MAX_TEXT {
-            return Err(AnswerError::TooLong { field: "not_applicable_reason", max: MAX_TEXT });
+            return Err(AnswerError::TooLong {
+                field: "not_applicable_reason",
+                max: MAX_TEXT,
+            });
         }
         if status == AnswerStatus::NotApplicable && reason.is_empty() {
             return Err(AnswerError::MissingReason);
         }
         // A reason only means something for N/A; drop it otherwise so a stale reason never
         // justifies a later status.
-        let not_applicable_reason =
-            if status == AnswerStatus::NotApplicable { reason } else { String::new() };
-        Ok(Answer { status, comment, not_applicable_reason })
+        let not_applicable_reason = if status == AnswerStatus::NotApplicable {
+            reason
+        } else {
+            String::new()
+        };
+        Ok(Answer {
+            status,
+            comment,
+            not_applicable_reason,
+        })
     }
 
     pub fn status(&self) -> AnswerStatus {
@@ -258,7 +276,11 @@ pub fn diff(
         .filter_map(|c| {
             let b = before.get(c.id.as_str()).copied();
             let a = after.get(c.id.as_str()).copied();
-            (b != a).then(|| Change { criterion_id: c.id.clone(), before: b, after: a })
+            (b != a).then(|| Change {
+                criterion_id: c.id.clone(),
+                before: b,
+                after: a,
+            })
         })
         .collect()
 }

@@ -162,7 +162,15 @@ mod tests {
 
     #[test]
     fn malformed_ids_are_refused() {
-        for bad in ["", "4-4-4", "4-4-4-x", "4--4-1", "4-4-4-1-1", " 4-4-4-1", "4-4-4-1000"] {
+        for bad in [
+            "",
+            "4-4-4",
+            "4-4-4-x",
+            "4--4-1",
+            "4-4-4-1-1",
+            " 4-4-4-1",
+            "4-4-4-1000",
+        ] {
             assert!(bad.parse::<CriterionId>().is_err(), "{bad:?} accepted");
         }
     }

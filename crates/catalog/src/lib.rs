@@ -20,7 +20,10 @@ pub const EDITION_2026_03_27_SHA256: &str =
 
 /// The raw files of edition 2026-03-27, embedded at compile time.
 const EDITION_2026_03_27: &[(&str, &str)] = &[
-    ("edition.toml", include_str!("../data/scs-2026-03-27/edition.toml")),
+    (
+        "edition.toml",
+        include_str!("../data/scs-2026-03-27/edition.toml"),
+    ),
     ("c1.toml", include_str!("../data/scs-2026-03-27/c1.toml")),
     ("c2.toml", include_str!("../data/scs-2026-03-27/c2.toml")),
     ("c3.toml", include_str!("../data/scs-2026-03-27/c3.toml")),

@@ -138,12 +138,26 @@ pub enum CatalogError {
         #[source]
         source: IdError,
     },
-    #[error("{file}: criterion {criterion} refers to requirement {requirement}, which no file defines")]
-    MissingRequirement { file: String, criterion: String, requirement: String },
+    #[error(
+        "{file}: criterion {criterion} refers to requirement {requirement}, which no file defines"
+    )]
+    MissingRequirement {
+        file: String,
+        criterion: String,
+        requirement: String,
+    },
     #[error("{file}: {what} {id} is defined twice")]
-    Duplicate { file: String, what: &'static str, id: String },
+    Duplicate {
+        file: String,
+        what: &'static str,
+        id: String,
+    },
     #[error("{file}: requirement {requirement} names category {category}, which edition.toml does not define")]
-    UnknownCategory { file: String, requirement: String, category: String },
+    UnknownCategory {
+        file: String,
+        requirement: String,
+        category: String,
+    },
     #[error("{file}: requirement {requirement} has no criteria")]
     EmptyRequirement { file: String, requirement: String },
     #[error("edition.toml lists {listed} files but {given} were embedded")]
@@ -217,12 +231,18 @@ impl Catalog {
     pub fn from_files(files: &[(&str, &str)]) -> Result<Catalog, CatalogError> {
         let toml_err = |file: &str| {
             let file = file.to_string();
-            move |source| CatalogError::Toml { file: file.clone(), source }
+            move |source| CatalogError::Toml {
+                file: file.clone(),
+                source,
+            }
         };
         let (head_name, head_text) = files.first().copied().unwrap_or(("edition.toml", ""));
         let head: EditionFile = toml::from_str(head_text).map_err(toml_err(head_name))?;
         if head.files.len() + 1 != files.len() {
-            return Err(CatalogError::FileList { listed: head.files.len(), given: files.len() - 1 });
+            return Err(CatalogError::FileList {
+                listed: head.files.len(),
+                given: files.len() - 1,
+            });
         }
         let mut hasher = Sha256::new();
         for (_, text) in files {
@@ -233,26 +253,46 @@ impl Catalog {
         let categories: Vec<Category> = head
             .categories
             .into_iter()
-            .map(|c| Category { id: c.id, csf_function: c.csf_function, name: c.name })
+            .map(|c| Category {
+                id: c.id,
+                csf_function: c.csf_function,
+                name: c.name,
+            })
             .collect();
 
         let mut req_rows = Vec::new();
         let mut crit_rows = Vec::new();
         for (name, text) in &files[1..] {
             let content: ContentFile = toml::from_str(text).map_err(toml_err(name))?;
-            req_rows.extend(content.requirements.into_iter().map(|r| (name.to_string(), r)));
+            req_rows.extend(
+                content
+                    .requirements
+                    .into_iter()
+                    .map(|r| (name.to_string(), r)),
+            );
             crit_rows.extend(content.criteria.into_iter().map(|c| (name.to_string(), c)));
         }
 
         let mut criteria = Vec::with_capacity(crit_rows.len());
         let mut by_id = HashMap::new();
         for (file, row) in crit_rows {
-            let id: CriterionId =
-                row.id.parse().map_err(|source| CatalogError::Id { file: file.clone(), source })?;
-            let level = StarLevel::from_number(row.level)
-                .map_err(|source| CatalogError::Id { file: file.clone(), source })?;
-            if by_id.insert(id.as_str().to_string(), criteria.len()).is_some() {
-                return Err(CatalogError::Duplicate { file, what: "criterion", id: row.id });
+            let id: CriterionId = row.id.parse().map_err(|source| CatalogError::Id {
+                file: file.clone(),
+                source,
+            })?;
+            let level = StarLevel::from_number(row.level).map_err(|source| CatalogError::Id {
+                file: file.clone(),
+                source,
+            })?;
+            if by_id
+                .insert(id.as_str().to_string(), criteria.len())
+                .is_some()
+            {
+                return Err(CatalogError::Duplicate {
+                    file,
+                    what: "criterion",
+                    id: row.id,
+                });
             }
             let category = id.category().to_string();
             let csf_function = categories
@@ -278,15 +318,24 @@ impl Catalog {
             });
         }
         criteria.sort_by_key(|c| c.id.sort_key());
-        let by_id: HashMap<String, usize> =
-            criteria.iter().enumerate().map(|(i, c)| (c.id.as_str().to_string(), i)).collect();
+        let by_id: HashMap<String, usize> = criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str().to_string(), i))
+            .collect();
 
         let mut requirements = Vec::with_capacity(req_rows.len());
         for (file, row) in req_rows {
-            let id: RequirementId =
-                row.id.parse().map_err(|source| CatalogError::Id { file: file.clone(), source })?;
+            let id: RequirementId = row.id.parse().map_err(|source| CatalogError::Id {
+                file: file.clone(),
+                source,
+            })?;
             if requirements.iter().any(|r: &Requirement| r.id == id) {
-                return Err(CatalogError::Duplicate { file, what: "requirement", id: row.id });
+                return Err(CatalogError::Duplicate {
+                    file,
+                    what: "requirement",
+                    id: row.id,
+                });
             }
             let category = id.category().to_string();
             if !categories.iter().any(|c| c.id == category) {
@@ -324,8 +373,11 @@ impl Catalog {
                 });
             }
         }
-        let requirement_by_id =
-            requirements.iter().enumerate().map(|(i, r)| (r.id.as_str().to_string(), i)).collect();
+        let requirement_by_id = requirements
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str().to_string(), i))
+            .collect();
 
         Ok(Catalog {
             edition: head.edition,
@@ -345,7 +397,9 @@ impl Catalog {
     }
 
     pub fn requirement(&self, id: &str) -> Option<&Requirement> {
-        self.requirement_by_id.get(id).map(|&i| &self.requirements[i])
+        self.requirement_by_id
+            .get(id)
+            .map(|&i| &self.requirements[i])
     }
 
     pub fn category(&self, id: &str) -> Option<&Category> {

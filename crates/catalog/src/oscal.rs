@@ -119,8 +119,14 @@ pub fn catalog_document(catalog: &Catalog, lang: Lang, now: &str) -> Value {
         })
         .collect();
     let title = match lang {
-        Lang::Ja => format!("サプライチェーン強化に向けたセキュリティ対策評価制度（SCS）要求事項・評価基準 {}版", catalog.edition),
-        Lang::En => format!("Supply-chain security evaluation scheme (SCS) requirements and criteria, edition {}", catalog.edition),
+        Lang::Ja => format!(
+            "サプライチェーン強化に向けたセキュリティ対策評価制度（SCS）要求事項・評価基準 {}版",
+            catalog.edition
+        ),
+        Lang::En => format!(
+            "Supply-chain security evaluation scheme (SCS) requirements and criteria, edition {}",
+            catalog.edition
+        ),
     };
     json!({
         "catalog": {
@@ -137,10 +143,22 @@ pub fn profile_document(catalog: &Catalog, level: StarLevel, lang: Lang, now: &s
         .requirements_for(level)
         .map(|r| requirement_control_id(r.id.as_str()))
         .collect();
-    ids.extend(catalog.criteria_for(level).map(|c| criterion_control_id(c.id.as_str())));
+    ids.extend(
+        catalog
+            .criteria_for(level)
+            .map(|c| criterion_control_id(c.id.as_str())),
+    );
     let title = match lang {
-        Lang::Ja => format!("SCS ★{} プロファイル（{}版）", level.number(), catalog.edition),
-        Lang::En => format!("SCS ★{} profile (edition {})", level.number(), catalog.edition),
+        Lang::Ja => format!(
+            "SCS ★{} プロファイル（{}版）",
+            level.number(),
+            catalog.edition
+        ),
+        Lang::En => format!(
+            "SCS ★{} profile (edition {})",
+            level.number(),
+            catalog.edition
+        ),
     };
     json!({
         "profile": {

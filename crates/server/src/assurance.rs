@@ -17,7 +17,11 @@ use crate::trust::{current_status_list, ensure_credential};
 use crate::AppState;
 
 /// The credential of one of the caller's declared or certified assessments.
-pub async fn credential_for(state: &AppState, p: &Principal, assessment_id: &str) -> Result<CredentialRow, AppError> {
+pub async fn credential_for(
+    state: &AppState,
+    p: &Principal,
+    assessment_id: &str,
+) -> Result<CredentialRow, AppError> {
     let a = state.store.assessment(p.org_id(), assessment_id).await?;
     ensure_credential(state, &a).await
 }
@@ -29,8 +33,14 @@ pub fn credential_json(c: &CredentialRow) -> Value {
 
 /// Who may revoke: the holder its own self-declared credential (owners), the evaluation body
 /// what it issued (members who can edit). Everyone else gets 404, as if it did not exist.
-pub async fn revoke(state: &AppState, p: &Principal, credential_id: &str, reason: &str) -> Result<CredentialRow, AppError> {
-    let reason = domain::required_text(reason, "reason", 2000).map_err(|e| AppError::Invalid(vec![e]))?;
+pub async fn revoke(
+    state: &AppState,
+    p: &Principal,
+    credential_id: &str,
+    reason: &str,
+) -> Result<CredentialRow, AppError> {
+    let reason =
+        domain::required_text(reason, "reason", 2000).map_err(|e| AppError::Invalid(vec![e]))?;
     let c = state.store.credential(credential_id).await?;
     let holder = c.organization_id == p.org_id();
     let body = c.evaluation_body_id.as_deref() == Some(p.org_id());
@@ -40,15 +50,26 @@ pub async fn revoke(state: &AppState, p: &Principal, credential_id: &str, reason
     if holder && !body {
         p.require_owner()?;
         if c.assurance != "self" {
-            return Err(AppError::Conflict { key: "err-revoke-third-party", field: None });
+            return Err(AppError::Conflict {
+                key: "err-revoke-third-party",
+                field: None,
+            });
         }
     } else {
         p.require_edit()?;
     }
-    if !state.store.revoke_credential(p.actor(), credential_id, &reason).await? {
-        return Err(AppError::Conflict { key: "err-already-revoked", field: None });
+    if !state
+        .store
+        .revoke_credential(p.actor(), credential_id, &reason)
+        .await?
+    {
+        return Err(AppError::Conflict {
+            key: "err-already-revoked",
+            field: None,
+        });
     }
-    crate::buyers::level_changed(state, &c.organization_id, &c.assessment_id, false, c.level).await?;
+    crate::buyers::level_changed(state, &c.organization_id, &c.assessment_id, false, c.level)
+        .await?;
     Ok(state.store.credential(credential_id).await?)
 }
 
@@ -58,8 +79,10 @@ pub async fn verify_text(state: &AppState, text: &str) -> Result<Value, AppError
     if text.trim().is_empty() {
         return Err(AppError::field("credential", "err-required"));
     }
-    let credential = shirube_trust::parse_json(text)
-        .map_err(|e| AppError::Malformed { field: Some("credential".into()), detail: e.to_string() })?;
+    let credential = shirube_trust::parse_json(text).map_err(|e| AppError::Malformed {
+        field: Some("credential".into()),
+        detail: e.to_string(),
+    })?;
     verify_value(state, &credential).await
 }
 
@@ -70,35 +93,67 @@ pub async fn verify_value(state: &AppState, credential: &Value) -> Result<Value,
 }
 
 /// Organisations holding a currently valid credential.
-pub async fn register(state: &AppState, corporate_number: Option<&str>) -> Result<Vec<RegisterRow>, AppError> {
+pub async fn register(
+    state: &AppState,
+    corporate_number: Option<&str>,
+) -> Result<Vec<RegisterRow>, AppError> {
     let number = match corporate_number.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(n) => Some(domain::CorporateNumber::parse(n, "corporate_number").map_err(|e| AppError::Invalid(vec![e]))?.as_str().to_string()),
+        Some(n) => Some(
+            domain::CorporateNumber::parse(n, "corporate_number")
+                .map_err(|e| AppError::Invalid(vec![e]))?
+                .as_str()
+                .to_string(),
+        ),
         None => None,
     };
-    let rows = state.store.register(&shirube_store::now_string(), number.as_deref(), 500).await?;
+    let rows = state
+        .store
+        .register(&shirube_store::now_string(), number.as_deref(), 500)
+        .await?;
     // The register only lists what verifies now: every listed credential is checked in one
     // batch against the DID document and the current status list.
     let mut credentials = Vec::with_capacity(rows.len());
     for r in &rows {
-        credentials.push(credential_json(&state.store.credential(&r.credential_id).await?));
+        credentials.push(credential_json(
+            &state.store.credential(&r.credential_id).await?,
+        ));
     }
     let list = current_status_list(state).await?;
     let results = state.trust.verify_all(&credentials, &list, Utc::now());
-    Ok(rows.into_iter().zip(results).filter(|(_, v)| v.valid).map(|(r, _)| r).collect())
+    Ok(rows
+        .into_iter()
+        .zip(results)
+        .filter(|(_, v)| v.valid)
+        .map(|(r, _)| r)
+        .collect())
 }
 
 /// Submits a ★4 assessment that meets all 153 criteria to an evaluation body.
-pub async fn submit(state: &AppState, p: &Principal, assessment_id: &str, body_id: &str) -> Result<String, AppError> {
+pub async fn submit(
+    state: &AppState,
+    p: &Principal,
+    assessment_id: &str,
+    body_id: &str,
+) -> Result<String, AppError> {
     p.require_owner()?;
     let view = app::assessment_view(state, p, assessment_id).await?;
     if view.level() != StarLevel::Four {
-        return Err(AppError::Conflict { key: "err-submit-level3", field: None });
+        return Err(AppError::Conflict {
+            key: "err-submit-level3",
+            field: None,
+        });
     }
     if !view.is_open() {
-        return Err(AppError::Conflict { key: "err-frozen", field: None });
+        return Err(AppError::Conflict {
+            key: "err-frozen",
+            field: None,
+        });
     }
     if view.evaluation.achieved != Some(StarLevel::Four) {
-        return Err(AppError::Conflict { key: "err-submit-not-ready", field: None });
+        return Err(AppError::Conflict {
+            key: "err-submit-not-ready",
+            field: None,
+        });
     }
     if body_id == p.org_id() || !state.store.is_evaluation_body(body_id).await? {
         return Err(AppError::field("body_id", "err-body"));
@@ -107,15 +162,25 @@ pub async fn submit(state: &AppState, p: &Principal, assessment_id: &str, body_i
         .store
         .submit_evaluation(p.actor(), p.org_id(), assessment_id, body_id)
         .await?
-        .ok_or(AppError::Conflict { key: "err-frozen", field: None })
+        .ok_or(AppError::Conflict {
+            key: "err-frozen",
+            field: None,
+        })
 }
 
 /// The caller's organisation must be a designated evaluation body.
 pub async fn require_body(state: &AppState, p: &Principal) -> Result<(), AppError> {
-    if state.store.is_evaluation_body(p.org_id()).await? { Ok(()) } else { Err(AppError::Forbidden) }
+    if state.store.is_evaluation_body(p.org_id()).await? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
-pub async fn queue(state: &AppState, p: &Principal) -> Result<Vec<(EvaluationRow, String)>, AppError> {
+pub async fn queue(
+    state: &AppState,
+    p: &Principal,
+) -> Result<Vec<(EvaluationRow, String)>, AppError> {
     require_body(state, p).await?;
     let mut out = Vec::new();
     for ev in state.store.evaluation_queue(p.org_id()).await? {
@@ -137,25 +202,48 @@ pub struct EvaluationView {
     pub as_body: bool,
 }
 
-pub async fn evaluation_view(state: &AppState, p: &Principal, evaluation_id: &str) -> Result<EvaluationView, AppError> {
+pub async fn evaluation_view(
+    state: &AppState,
+    p: &Principal,
+    evaluation_id: &str,
+) -> Result<EvaluationView, AppError> {
     let evaluation = state.store.evaluation(p.org_id(), evaluation_id).await?;
     let as_body = evaluation.body_id == p.org_id();
     // The body reads the submitted assessment through the evaluation that links them.
-    let row = state.store.assessment_for_body(&evaluation.body_id, &evaluation.assessment_id).await?;
+    let row = state
+        .store
+        .assessment_for_body(&evaluation.body_id, &evaluation.assessment_id)
+        .await?;
     let answers_rows = state.store.answers(&row.id).await?;
-    let statuses: HashMap<String, AnswerStatus> = answers_rows.iter().filter_map(|r| r.status.parse().ok().map(|s| (r.criterion_id.clone(), s))).collect();
+    let statuses: HashMap<String, AnswerStatus> = answers_rows
+        .iter()
+        .filter_map(|r| r.status.parse().ok().map(|s| (r.criterion_id.clone(), s)))
+        .collect();
     let evaluation_result = shirube_assess::evaluate(&state.catalog, StarLevel::Four, &statuses);
     let assessment = AssessmentView {
         evidence: state.store.evidence(&row.id).await?,
-        answers: answers_rows.into_iter().map(|r| (r.criterion_id.clone(), r)).collect(),
+        answers: answers_rows
+            .into_iter()
+            .map(|r| (r.criterion_id.clone(), r))
+            .collect(),
         evaluation: evaluation_result,
         changes: None,
         row,
     };
-    let findings = state.store.findings(evaluation_id).await?.into_iter().map(|f| (f.criterion_id.clone(), f)).collect();
+    let findings = state
+        .store
+        .findings(evaluation_id)
+        .await?
+        .into_iter()
+        .map(|f| (f.criterion_id.clone(), f))
+        .collect();
     let comments = state.store.evaluation_comments(evaluation_id).await?;
     Ok(EvaluationView {
-        supplier_name: state.store.organization(&evaluation.organization_id).await?.name,
+        supplier_name: state
+            .store
+            .organization(&evaluation.organization_id)
+            .await?
+            .name,
         body_name: state.store.organization(&evaluation.body_id).await?.name,
         evaluation,
         assessment,
@@ -168,7 +256,14 @@ pub async fn evaluation_view(state: &AppState, p: &Principal, evaluation_id: &st
 pub const VERDICTS: [&str; 3] = ["conform", "nonconform", "more_evidence"];
 
 /// The body's verdict on one criterion.
-pub async fn put_finding(state: &AppState, p: &Principal, evaluation_id: &str, criterion_id: &str, verdict: &str, comment: &str) -> Result<(), AppError> {
+pub async fn put_finding(
+    state: &AppState,
+    p: &Principal,
+    evaluation_id: &str,
+    criterion_id: &str,
+    verdict: &str,
+    comment: &str,
+) -> Result<(), AppError> {
     require_body(state, p).await?;
     p.require_edit()?;
     let mut errs = Vec::new();
@@ -184,27 +279,59 @@ pub async fn put_finding(state: &AppState, p: &Principal, evaluation_id: &str, c
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
-    if !state.store.put_finding(p.actor(), p.org_id(), evaluation_id, criterion_id, verdict, comment.trim()).await? {
-        return Err(AppError::Conflict { key: "err-evaluation-closed", field: None });
+    if !state
+        .store
+        .put_finding(
+            p.actor(),
+            p.org_id(),
+            evaluation_id,
+            criterion_id,
+            verdict,
+            comment.trim(),
+        )
+        .await?
+    {
+        return Err(AppError::Conflict {
+            key: "err-evaluation-closed",
+            field: None,
+        });
     }
     Ok(())
 }
 
 /// A message in the evaluation's thread, from either side.
-pub async fn comment(state: &AppState, p: &Principal, evaluation_id: &str, criterion_id: &str, body: &str) -> Result<(), AppError> {
+pub async fn comment(
+    state: &AppState,
+    p: &Principal,
+    evaluation_id: &str,
+    criterion_id: &str,
+    body: &str,
+) -> Result<(), AppError> {
     p.require_edit()?;
     let _ = state.store.evaluation(p.org_id(), evaluation_id).await?;
     let body = domain::required_text(body, "body", 5000).map_err(|e| AppError::Invalid(vec![e]))?;
-    if state.catalog.criterion(criterion_id).is_none() && criterion_id != "general" && criterion_id != "technical_verification" {
+    if state.catalog.criterion(criterion_id).is_none()
+        && criterion_id != "general"
+        && criterion_id != "technical_verification"
+    {
         return Err(AppError::field("criterion_id", "err-criterion"));
     }
-    state.store.add_evaluation_comment(p.actor(), evaluation_id, criterion_id, &body).await?;
+    state
+        .store
+        .add_evaluation_comment(p.actor(), evaluation_id, criterion_id, &body)
+        .await?;
     Ok(())
 }
 
 /// Certifies (every criterion found conform, technical verification recorded) or refuses
 /// (with reasons). Certification issues the ★4 credential at once.
-pub async fn decide(state: &AppState, p: &Principal, evaluation_id: &str, decision: &str, reason: &str) -> Result<EvaluationRow, AppError> {
+pub async fn decide(
+    state: &AppState,
+    p: &Principal,
+    evaluation_id: &str,
+    decision: &str,
+    reason: &str,
+) -> Result<EvaluationRow, AppError> {
     require_body(state, p).await?;
     p.require_edit()?;
     let view = evaluation_view(state, p, evaluation_id).await?;
@@ -217,21 +344,43 @@ pub async fn decide(state: &AppState, p: &Principal, evaluation_id: &str, decisi
         return Err(AppError::field("reason", "err-refuse-reason"));
     }
     if decision == Decision::Certify {
-        let all_conform = state.catalog.criteria.iter().all(|c| view.findings.get(c.id.as_str()).is_some_and(|f| f.verdict == "conform"));
+        let all_conform = state.catalog.criteria.iter().all(|c| {
+            view.findings
+                .get(c.id.as_str())
+                .is_some_and(|f| f.verdict == "conform")
+        });
         if !all_conform {
-            return Err(AppError::Conflict { key: "err-certify-findings", field: Some("decision".into()) });
+            return Err(AppError::Conflict {
+                key: "err-certify-findings",
+                field: Some("decision".into()),
+            });
         }
         if !view.findings.contains_key("technical_verification") {
-            return Err(AppError::Conflict { key: "err-certify-technical", field: Some("decision".into()) });
+            return Err(AppError::Conflict {
+                key: "err-certify-technical",
+                field: Some("decision".into()),
+            });
         }
     }
     let ev = state
         .store
-        .decide_evaluation(p.actor(), p.org_id(), evaluation_id, decision, reason.trim())
+        .decide_evaluation(
+            p.actor(),
+            p.org_id(),
+            evaluation_id,
+            decision,
+            reason.trim(),
+        )
         .await?
-        .ok_or(AppError::Conflict { key: "err-evaluation-closed", field: None })?;
+        .ok_or(AppError::Conflict {
+            key: "err-evaluation-closed",
+            field: None,
+        })?;
     if decision == Decision::Certify {
-        let a = state.store.assessment_for_body(p.org_id(), &ev.assessment_id).await?;
+        let a = state
+            .store
+            .assessment_for_body(p.org_id(), &ev.assessment_id)
+            .await?;
         ensure_credential(state, &a).await?;
         crate::buyers::level_changed(state, &a.organization_id, &a.id, true, 4).await?;
     }
@@ -240,7 +389,13 @@ pub async fn decide(state: &AppState, p: &Principal, evaluation_id: &str, decisi
 
 /// The evaluation body attaches its technical verification report (a file, up to 20 MiB);
 /// it is stored content-addressed and listed in the evaluation's technical-verification thread.
-pub async fn attach_report(state: &AppState, p: &Principal, evaluation_id: &str, file_name: &str, bytes: &[u8]) -> Result<String, AppError> {
+pub async fn attach_report(
+    state: &AppState,
+    p: &Principal,
+    evaluation_id: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<String, AppError> {
     require_body(state, p).await?;
     p.require_edit()?;
     let ev = state.store.evaluation(p.org_id(), evaluation_id).await?;
@@ -248,15 +403,30 @@ pub async fn attach_report(state: &AppState, p: &Principal, evaluation_id: &str,
         return Err(AppError::Forbidden);
     }
     if ev.status != "submitted" {
-        return Err(AppError::Conflict { key: "err-evaluation-closed", field: None });
+        return Err(AppError::Conflict {
+            key: "err-evaluation-closed",
+            field: None,
+        });
     }
     if bytes.is_empty() {
         return Err(AppError::field("file", "err-file-empty"));
     }
-    let sha = state.store.blobs().put(bytes).await.map_err(AppError::internal)?;
-    let name: String = file_name.chars().filter(|c| !c.is_control() && *c != '/' && *c != '\\').take(200).collect();
+    let sha = state
+        .store
+        .blobs()
+        .put(bytes)
+        .await
+        .map_err(AppError::internal)?;
+    let name: String = file_name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+        .take(200)
+        .collect();
     let body = format!("{REPORT_PREFIX}{sha} {name}");
-    state.store.add_evaluation_comment(p.actor(), evaluation_id, "technical_verification", &body).await?;
+    state
+        .store
+        .add_evaluation_comment(p.actor(), evaluation_id, "technical_verification", &body)
+        .await?;
     Ok(sha)
 }
 
@@ -264,16 +434,36 @@ pub async fn attach_report(state: &AppState, p: &Principal, evaluation_id: &str,
 pub const REPORT_PREFIX: &str = "report:sha256:";
 
 /// A report file of an evaluation the caller takes part in (supplier or body).
-pub async fn report_file(state: &AppState, p: &Principal, evaluation_id: &str, sha: &str) -> Result<(String, Vec<u8>), AppError> {
+pub async fn report_file(
+    state: &AppState,
+    p: &Principal,
+    evaluation_id: &str,
+    sha: &str,
+) -> Result<(String, Vec<u8>), AppError> {
     let _ = state.store.evaluation(p.org_id(), evaluation_id).await?;
     let comment = state
         .store
         .evaluation_comments(evaluation_id)
         .await?
         .into_iter()
-        .find(|c| c.body.strip_prefix(REPORT_PREFIX).is_some_and(|r| r.split(' ').next() == Some(sha)))
+        .find(|c| {
+            c.body
+                .strip_prefix(REPORT_PREFIX)
+                .is_some_and(|r| r.split(' ').next() == Some(sha))
+        })
         .ok_or(AppError::NotFound)?;
-    let name = comment.body.splitn(2, ' ').nth(1).unwrap_or("report").to_string();
-    let bytes = state.store.blobs().get(sha).await.map_err(AppError::internal)?.ok_or(AppError::NotFound)?;
+    let name = comment
+        .body
+        .splitn(2, ' ')
+        .nth(1)
+        .unwrap_or("report")
+        .to_string();
+    let bytes = state
+        .store
+        .blobs()
+        .get(sha)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
     Ok((name, bytes))
 }

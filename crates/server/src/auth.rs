@@ -38,7 +38,11 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 /// Checks a password against a stored PHC hash in constant time.
 pub fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -54,7 +58,10 @@ pub fn dummy_verify(password: &str) {
 pub fn new_secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
 }
 
 /// Secrets are stored only as SHA-256: they are random and long, so a slow hash adds nothing.
@@ -64,7 +71,11 @@ pub fn secret_hash(secret: &str) -> String {
 
 /// Constant-time string comparison for CSRF tokens.
 pub fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// How the caller authenticated.
@@ -97,11 +108,19 @@ impl Principal {
     }
 
     pub fn require_edit(&self) -> Result<(), AppError> {
-        if self.role.can_edit() { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.role.can_edit() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn require_owner(&self) -> Result<(), AppError> {
-        if self.role.is_owner() { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.role.is_owner() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// The per-session CSRF token to embed in forms ("" for token callers).
@@ -124,19 +143,25 @@ impl Principal {
 
 /// Reads one cookie from the request.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|h| {
-        h.split(';').find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == name).then_some(v)
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| {
+            h.split(';').find_map(|kv| {
+                let (k, v) = kv.trim().split_once('=')?;
+                (k == name).then_some(v)
+            })
         })
-    })
 }
 
 /// The language of a request.
 pub fn request_lang(headers: &HeaderMap) -> Lang {
     i18n::negotiate(
         cookie(headers, LANG_COOKIE),
-        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
     )
 }
 
@@ -164,46 +189,97 @@ pub async fn resolve(headers: &HeaderMap, state: &AppState) -> Result<Option<Pri
     let lang = request_lang(headers);
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
         let value = auth.to_str().map_err(|_| AppError::Unauthenticated)?;
-        let token = value.strip_prefix("Bearer ").ok_or(AppError::Unauthenticated)?.trim();
-        let user = state.store.user_for_token(&secret_hash(token)).await?.ok_or(AppError::Unauthenticated)?;
+        let token = value
+            .strip_prefix("Bearer ")
+            .ok_or(AppError::Unauthenticated)?
+            .trim();
+        let user = state
+            .store
+            .user_for_token(&secret_hash(token))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         let role = Role::parse(&user.role, "role").map_err(|_| AppError::Forbidden)?;
-        return Ok(Some(Principal { user, role, via: Via::Token, lang }));
+        return Ok(Some(Principal {
+            user,
+            role,
+            via: Via::Token,
+            lang,
+        }));
     }
-    let Some(session) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+    let Some(session) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
     let token_hash = secret_hash(session);
-    let Some((row, user)) = state.store.session(&token_hash, &shirube_store::now_string()).await? else {
+    let Some((row, user)) = state
+        .store
+        .session(&token_hash, &shirube_store::now_string())
+        .await?
+    else {
         return Ok(None);
     };
     if row.second_factor_pending {
         return Ok(None);
     }
     let role = Role::parse(&user.role, "role").map_err(|_| AppError::Forbidden)?;
-    Ok(Some(Principal { user, role, via: Via::Session { token_hash, csrf: row.csrf_token }, lang }))
+    Ok(Some(Principal {
+        user,
+        role,
+        via: Via::Session {
+            token_hash,
+            csrf: row.csrf_token,
+        },
+        lang,
+    }))
 }
 
 /// Looks up a session still waiting for its TOTP code.
-pub async fn resolve_pending(headers: &HeaderMap, state: &AppState) -> Result<Option<PendingSession>, AppError> {
-    let Some(session) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+pub async fn resolve_pending(
+    headers: &HeaderMap,
+    state: &AppState,
+) -> Result<Option<PendingSession>, AppError> {
+    let Some(session) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
     let token_hash = secret_hash(session);
-    let Some((row, user)) = state.store.session(&token_hash, &shirube_store::now_string()).await? else {
+    let Some((row, user)) = state
+        .store
+        .session(&token_hash, &shirube_store::now_string())
+        .await?
+    else {
         return Ok(None);
     };
     if !row.second_factor_pending {
         return Ok(None);
     }
-    Ok(Some(PendingSession { token_hash, csrf: row.csrf_token, user, lang: request_lang(headers) }))
+    Ok(Some(PendingSession {
+        token_hash,
+        csrf: row.csrf_token,
+        user,
+        lang: request_lang(headers),
+    }))
 }
 
 impl FromRequestParts<AppState> for Principal {
     type Rejection = crate::error::ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let principal = resolve(&parts.headers, state).await?.ok_or(AppError::Unauthenticated)?;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let principal = resolve(&parts.headers, state)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         // A cookie-authenticated JSON call that changes state must prove it comes from our
         // own pages: the session's CSRF token in a header (SameSite cookies and the Origin
         // check are the other two layers).
-        if parts.uri.path().starts_with("/api/") && !matches!(parts.method, Method::GET | Method::HEAD) {
+        if parts.uri.path().starts_with("/api/")
+            && !matches!(parts.method, Method::GET | Method::HEAD)
+        {
             if let Via::Session { csrf, .. } = &principal.via {
-                let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+                let sent = parts
+                    .headers
+                    .get("x-csrf-token")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
                 if !same(csrf, sent) {
                     return Err(AppError::Forbidden.into());
                 }
@@ -257,7 +333,10 @@ impl LoginLimiter {
     }
 
     pub fn succeeded(&self, key: &str) {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
     }
 }
 
@@ -274,9 +353,19 @@ pub mod totp {
     use crate::error::AppError;
 
     fn build(secret_b32: &str, account: &str) -> Result<TOTP, AppError> {
-        let bytes = Secret::Encoded(secret_b32.to_string()).to_bytes().map_err(|_| AppError::field("code", "err-totp"))?;
-        TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, Some("Shirube".to_string()), account.to_string())
-            .map_err(AppError::internal)
+        let bytes = Secret::Encoded(secret_b32.to_string())
+            .to_bytes()
+            .map_err(|_| AppError::field("code", "err-totp"))?;
+        TOTP::new(
+            Algorithm::SHA1,
+            6,
+            1,
+            30,
+            bytes,
+            Some("Shirube".to_string()),
+            account.to_string(),
+        )
+        .map_err(AppError::internal)
     }
 
     /// A new random secret, base32-encoded.
@@ -292,7 +381,9 @@ pub mod totp {
     /// Checks a code at `unix_time`.
     pub fn check(secret_b32: &str, code: &str, unix_time: u64) -> bool {
         let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-        build(secret_b32, "x").map(|t| t.check(&code, unix_time)).unwrap_or(false)
+        build(secret_b32, "x")
+            .map(|t| t.check(&code, unix_time))
+            .unwrap_or(false)
     }
 
     /// The current code (for tests and the demo).

@@ -48,7 +48,11 @@ pub fn reason_texts(key: &str) -> (String, String) {
     (text(Lang::Ja, key), text(Lang::En, key))
 }
 
-pub async fn add_supplier(state: &AppState, p: &Principal, input: &AddSupplier) -> Result<Added, AppError> {
+pub async fn add_supplier(
+    state: &AppState,
+    p: &Principal,
+    input: &AddSupplier,
+) -> Result<Added, AppError> {
     p.require_edit()?;
     let mut errs = Vec::new();
     let due = match domain::parse_date(&input.due_date, "due_date") {
@@ -62,17 +66,34 @@ pub async fn add_supplier(state: &AppState, p: &Principal, input: &AddSupplier) 
     for f in &input.decision.extra_factors {
         match ExtraFactor::parse(f) {
             Some(x) => extra.push(x),
-            None => errs.push(FieldError::new("decision.extra_factors", "err-extra-factor")),
+            None => errs.push(FieldError::new(
+                "decision.extra_factors",
+                "err-extra-factor",
+            )),
         }
     }
-    let number = input.corporate_number.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let email = input.invite_email.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let number = input
+        .corporate_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let email = input
+        .invite_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     let mut supplier_id = None;
     let mut invite = None;
     match (number, email) {
         (Some(n), None) => match CorporateNumber::parse(n, "corporate_number") {
-            Ok(n) => match state.store.organization_by_corporate_number(n.as_str()).await? {
-                Some(org) if org.id == p.org_id() => errs.push(FieldError::new("corporate_number", "err-supplier-self")),
+            Ok(n) => match state
+                .store
+                .organization_by_corporate_number(n.as_str())
+                .await?
+            {
+                Some(org) if org.id == p.org_id() => {
+                    errs.push(FieldError::new("corporate_number", "err-supplier-self"))
+                }
                 Some(org) => supplier_id = Some(org.id),
                 None => errs.push(FieldError::new("corporate_number", "err-supplier-unknown")),
             },
@@ -84,12 +105,18 @@ pub async fn add_supplier(state: &AppState, p: &Principal, input: &AddSupplier) 
         },
         _ => errs.push(FieldError::new("corporate_number", "err-supplier-one-of")),
     }
-    let Some(due) = due.filter(|_| errs.is_empty()) else { return Err(AppError::Invalid(errs)) };
+    let Some(due) = due.filter(|_| errs.is_empty()) else {
+        return Err(AppError::Invalid(errs));
+    };
     let d = &input.decision;
     let outcome = decide(&DecisionInput {
         confidential_info: d.confidential_info,
         business_interruption: d.business_interruption,
-        angles: InterruptionAngles { wide_impact: d.wide_impact, no_alternative: d.no_alternative, hard_to_stock: d.hard_to_stock },
+        angles: InterruptionAngles {
+            wide_impact: d.wide_impact,
+            no_alternative: d.no_alternative,
+            hard_to_stock: d.hard_to_stock,
+        },
         network_access: d.network_access,
         extra_factors: extra.clone(),
     });
@@ -104,7 +131,9 @@ pub async fn add_supplier(state: &AppState, p: &Principal, input: &AddSupplier) 
     .to_string();
     let token = invite.as_ref().map(|_| auth::new_secret("sup_"));
     let token_hash = token.as_deref().map(auth::secret_hash);
-    let expires = invite.as_ref().map(|_| shirube_store::format_time(chrono::Utc::now() + chrono::Duration::days(14)));
+    let expires = invite
+        .as_ref()
+        .map(|_| shirube_store::format_time(chrono::Utc::now() + chrono::Duration::days(14)));
     let reasons_json = json!(reason_keys).to_string();
     let row = NewRelationship {
         buyer_id: p.org_id(),
@@ -118,19 +147,51 @@ pub async fn add_supplier(state: &AppState, p: &Principal, input: &AddSupplier) 
         reasons: &reasons_json,
         due_date: &due,
     };
-    let id = state.store.create_relationship(p.actor(), &row).await.map_err(|e| match e {
-        shirube_store::StoreError::Conflict { .. } => AppError::Conflict { key: "err-supplier-exists", field: Some("corporate_number".into()) },
-        other => other.into(),
-    })?;
+    let id = state
+        .store
+        .create_relationship(p.actor(), &row)
+        .await
+        .map_err(|e| match e {
+            shirube_store::StoreError::Conflict { .. } => AppError::Conflict {
+                key: "err-supplier-exists",
+                field: Some("corporate_number".into()),
+            },
+            other => other.into(),
+        })?;
     if let Some(supplier) = &supplier_id {
         let buyer = state.store.organization(p.org_id()).await?.name;
-        crate::notify::notify(state, supplier, "request.new", "notif-request-title", "notif-request-body", &[("buyer", buyer), ("n", outcome.required.number().to_string()), ("due", due.clone())], "/requests").await?;
+        crate::notify::notify(
+            state,
+            supplier,
+            "request.new",
+            "notif-request-title",
+            "notif-request-body",
+            &[
+                ("buyer", buyer),
+                ("n", outcome.required.number().to_string()),
+                ("due", due.clone()),
+            ],
+            "/requests",
+        )
+        .await?;
     }
-    Ok(Added { relationship_id: id, required_level: outcome.required.number(), suggest_level_4: outcome.suggest_level_4, reason_keys, invite_token: token })
+    Ok(Added {
+        relationship_id: id,
+        required_level: outcome.required.number(),
+        suggest_level_4: outcome.suggest_level_4,
+        reason_keys,
+        invite_token: token,
+    })
 }
 
 /// Portfolio statuses, in display order.
-pub const STATUSES: [&str; 5] = ["met", "in_progress", "overdue", "not_started", "no_response"];
+pub const STATUSES: [&str; 5] = [
+    "met",
+    "in_progress",
+    "overdue",
+    "not_started",
+    "no_response",
+];
 
 /// The status of one supplier for its buyer on `today` (YYYY-MM-DD).
 pub fn status_of(row: &PortfolioRow, today: &str) -> &'static str {
@@ -172,13 +233,23 @@ pub async fn portfolio(state: &AppState, p: &Principal) -> Result<Vec<Line>, App
             relationship_id: row.relationship.id.clone(),
             organization_id: row.relationship.supplier_id.clone(),
             corporate_number: row.corporate_number.clone().unwrap_or_default(),
-            name: row.supplier_name.clone().or_else(|| row.relationship.invite_email.clone()).unwrap_or_default(),
+            name: row
+                .supplier_name
+                .clone()
+                .or_else(|| row.relationship.invite_email.clone())
+                .unwrap_or_default(),
             tier: 1,
             required_level: row.relationship.required_level,
             achieved_level: row.achieved_level,
             status: status_of(row, &today),
             due_date: row.relationship.due_date.clone(),
-            last_update: row.last_update.clone().unwrap_or_else(|| row.relationship.updated_at.clone()).chars().take(10).collect(),
+            last_update: row
+                .last_update
+                .clone()
+                .unwrap_or_else(|| row.relationship.updated_at.clone())
+                .chars()
+                .take(10)
+                .collect(),
         })
         .collect())
 }
@@ -187,7 +258,11 @@ pub async fn portfolio(state: &AppState, p: &Principal) -> Result<Vec<Line>, App
 pub fn portfolio_csv(lines: &[Line]) -> String {
     fn field(s: &str) -> String {
         // Quote every field and neutralise spreadsheet formulas (CSV injection).
-        let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+        let s = if s.starts_with(['=', '+', '-', '@']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
         format!("\"{}\"", s.replace('"', "\"\""))
     }
     let mut out = String::from("\u{feff}relationship_id,organization_id,corporate_number,name,tier,required_level,achieved_level,status,due_date,last_update\r\n");
@@ -211,59 +286,138 @@ pub fn portfolio_csv(lines: &[Line]) -> String {
 }
 
 /// Shares an assessment of the caller's organisation with a buyer that asked for a level.
-pub async fn share(state: &AppState, p: &Principal, assessment_id: &str, buyer_id: &str, detail: &str) -> Result<String, AppError> {
+pub async fn share(
+    state: &AppState,
+    p: &Principal,
+    assessment_id: &str,
+    buyer_id: &str,
+    detail: &str,
+) -> Result<String, AppError> {
     p.require_edit()?;
     let detail = match detail {
         "" | "level" => "level",
         "full" => "full",
         _ => return Err(AppError::field("detail", "err-share-detail")),
     };
-    let _ = state.store.assessment(p.org_id(), assessment_id).await.map_err(|e| match e {
-        shirube_store::StoreError::NotFound => AppError::field("assessment_id", "err-not-found-field"),
-        other => other.into(),
-    })?;
+    let _ = state
+        .store
+        .assessment(p.org_id(), assessment_id)
+        .await
+        .map_err(|e| match e {
+            shirube_store::StoreError::NotFound => {
+                AppError::field("assessment_id", "err-not-found-field")
+            }
+            other => other.into(),
+        })?;
     if !state.store.has_relationship(buyer_id, p.org_id()).await? {
-        return Err(AppError::field("buyer_organization_id", "err-share-no-request"));
+        return Err(AppError::field(
+            "buyer_organization_id",
+            "err-share-no-request",
+        ));
     }
-    let id = state.store.create_share(p.actor(), p.org_id(), buyer_id, assessment_id, detail).await?;
+    let id = state
+        .store
+        .create_share(p.actor(), p.org_id(), buyer_id, assessment_id, detail)
+        .await?;
     let supplier = state.store.organization(p.org_id()).await?.name;
-    crate::notify::notify(state, buyer_id, "share.new", "notif-share-title", "notif-share-body", &[("supplier", supplier)], "/suppliers").await?;
+    crate::notify::notify(
+        state,
+        buyer_id,
+        "share.new",
+        "notif-share-title",
+        "notif-share-body",
+        &[("supplier", supplier)],
+        "/suppliers",
+    )
+    .await?;
     Ok(id)
 }
 
 pub async fn revoke_share(state: &AppState, p: &Principal, share_id: &str) -> Result<(), AppError> {
     p.require_edit()?;
-    let share = state.store.revoke_share(p.actor(), p.org_id(), share_id).await?;
+    let share = state
+        .store
+        .revoke_share(p.actor(), p.org_id(), share_id)
+        .await?;
     let supplier = state.store.organization(p.org_id()).await?.name;
-    crate::notify::notify(state, &share.buyer_id, "share.revoked", "notif-share-revoked-title", "notif-share-revoked-body", &[("supplier", supplier)], "/suppliers").await?;
+    crate::notify::notify(
+        state,
+        &share.buyer_id,
+        "share.revoked",
+        "notif-share-revoked-title",
+        "notif-share-revoked-body",
+        &[("supplier", supplier)],
+        "/suppliers",
+    )
+    .await?;
     Ok(())
 }
 
 /// Accepts a buyer's e-mail invitation for the caller's organisation.
-pub async fn accept_invite(state: &AppState, p: &Principal, token: &str) -> Result<RelationshipRow, AppError> {
+pub async fn accept_invite(
+    state: &AppState,
+    p: &Principal,
+    token: &str,
+) -> Result<RelationshipRow, AppError> {
     p.require_owner()?;
-    let rel = state.store.relationship_by_invite(&auth::secret_hash(token)).await?.ok_or(AppError::NotFound)?;
-    if rel.invite_expires_at.as_deref().is_some_and(|e| e < shirube_store::now_string().as_str()) {
-        return Err(AppError::Conflict { key: "err-invitation-used", field: None });
+    let rel = state
+        .store
+        .relationship_by_invite(&auth::secret_hash(token))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if rel
+        .invite_expires_at
+        .as_deref()
+        .is_some_and(|e| e < shirube_store::now_string().as_str())
+    {
+        return Err(AppError::Conflict {
+            key: "err-invitation-used",
+            field: None,
+        });
     }
     if rel.buyer_id == p.org_id() {
-        return Err(AppError::Conflict { key: "err-supplier-self", field: None });
+        return Err(AppError::Conflict {
+            key: "err-supplier-self",
+            field: None,
+        });
     }
-    if !state.store.accept_supplier_invite(p.actor(), &rel.id, p.org_id()).await.map_err(|e| match e {
-        shirube_store::StoreError::Conflict { .. } => AppError::Conflict { key: "err-supplier-exists", field: None },
-        other => other.into(),
-    })? {
-        return Err(AppError::Conflict { key: "err-invitation-used", field: None });
+    if !state
+        .store
+        .accept_supplier_invite(p.actor(), &rel.id, p.org_id())
+        .await
+        .map_err(|e| match e {
+            shirube_store::StoreError::Conflict { .. } => AppError::Conflict {
+                key: "err-supplier-exists",
+                field: None,
+            },
+            other => other.into(),
+        })?
+    {
+        return Err(AppError::Conflict {
+            key: "err-invitation-used",
+            field: None,
+        });
     }
     Ok(state.store.relationship(p.org_id(), &rel.id).await?)
 }
 
 /// A message in a request's thread, from the buyer or the supplier.
-pub async fn message(state: &AppState, p: &Principal, relationship_id: &str, body: &str) -> Result<(), AppError> {
+pub async fn message(
+    state: &AppState,
+    p: &Principal,
+    relationship_id: &str,
+    body: &str,
+) -> Result<(), AppError> {
     p.require_edit()?;
-    let _ = state.store.relationship(p.org_id(), relationship_id).await?;
+    let _ = state
+        .store
+        .relationship(p.org_id(), relationship_id)
+        .await?;
     let body = domain::required_text(body, "body", 5000).map_err(|e| AppError::Invalid(vec![e]))?;
-    Ok(state.store.add_request_message(p.actor(), relationship_id, &body).await?)
+    Ok(state
+        .store
+        .add_request_message(p.actor(), relationship_id, &body)
+        .await?)
 }
 
 /// The reason keys stored with a relationship.
@@ -277,7 +431,10 @@ const MAX_GRAPH_LOADS: usize = 5_000;
 
 /// Every supplier the buyer can see, tier by tier, with the weakest level per branch and
 /// single points of failure.
-pub async fn tiers(state: &AppState, p: &Principal) -> Result<Vec<shirube_assess::graph::Node>, AppError> {
+pub async fn tiers(
+    state: &AppState,
+    p: &Principal,
+) -> Result<Vec<shirube_assess::graph::Node>, AppError> {
     use shirube_assess::graph::Edge;
     use std::collections::{HashMap, VecDeque};
     let mut edges: HashMap<String, Vec<Edge>> = HashMap::new();
@@ -309,7 +466,14 @@ pub async fn tiers(state: &AppState, p: &Principal) -> Result<Vec<shirube_assess
 }
 
 /// The supplier's own BCP facts.
-pub async fn set_bcp(state: &AppState, p: &Principal, offline_backup: bool, last_restore_test: Option<&str>, recovery_hours: Option<&str>, alternative_site: bool) -> Result<(), AppError> {
+pub async fn set_bcp(
+    state: &AppState,
+    p: &Principal,
+    offline_backup: bool,
+    last_restore_test: Option<&str>,
+    recovery_hours: Option<&str>,
+    alternative_site: bool,
+) -> Result<(), AppError> {
     p.require_edit()?;
     let mut errs = Vec::new();
     let test = match last_restore_test.map(str::trim).filter(|s| !s.is_empty()) {
@@ -335,12 +499,28 @@ pub async fn set_bcp(state: &AppState, p: &Principal, offline_backup: bool, last
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
-    let facts = shirube_store::BcpFacts { offline_backup, last_restore_test: test, recovery_hours: hours, alternative_site, updated_at: String::new() };
-    Ok(state.store.set_bcp_facts(p.actor(), p.org_id(), &facts).await?)
+    let facts = shirube_store::BcpFacts {
+        offline_backup,
+        last_restore_test: test,
+        recovery_hours: hours,
+        alternative_site,
+        updated_at: String::new(),
+    };
+    Ok(state
+        .store
+        .set_bcp_facts(p.actor(), p.org_id(), &facts)
+        .await?)
 }
 
 /// The buyer's view of its dependency on one supplier.
-pub async fn set_dependency(state: &AppState, p: &Principal, relationship_id: &str, critical: bool, alternatives: i64, stock_days: i64) -> Result<(), AppError> {
+pub async fn set_dependency(
+    state: &AppState,
+    p: &Principal,
+    relationship_id: &str,
+    critical: bool,
+    alternatives: i64,
+    stock_days: i64,
+) -> Result<(), AppError> {
     p.require_edit()?;
     let mut errs = Vec::new();
     if !(0..=1000).contains(&alternatives) {
@@ -352,25 +532,66 @@ pub async fn set_dependency(state: &AppState, p: &Principal, relationship_id: &s
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
-    Ok(state.store.set_dependency(p.actor(), p.org_id(), relationship_id, critical, alternatives, stock_days).await?)
+    Ok(state
+        .store
+        .set_dependency(
+            p.actor(),
+            p.org_id(),
+            relationship_id,
+            critical,
+            alternatives,
+            stock_days,
+        )
+        .await?)
 }
 
 /// Passes (or stops passing) the level-only view of the caller's own suppliers to a buyer.
-pub async fn set_pass_on(state: &AppState, p: &Principal, share_id: &str, pass_on: bool) -> Result<(), AppError> {
+pub async fn set_pass_on(
+    state: &AppState,
+    p: &Principal,
+    share_id: &str,
+    pass_on: bool,
+) -> Result<(), AppError> {
     p.require_edit()?;
-    Ok(state.store.set_pass_on(p.actor(), p.org_id(), share_id, pass_on).await?)
+    Ok(state
+        .store
+        .set_pass_on(p.actor(), p.org_id(), share_id, pass_on)
+        .await?)
 }
 
 /// Tells the buyers holding a share of this assessment that its level was achieved or lost.
-pub async fn level_changed(state: &AppState, supplier_org: &str, assessment_id: &str, achieved: bool, level: i64) -> Result<(), AppError> {
+pub async fn level_changed(
+    state: &AppState,
+    supplier_org: &str,
+    assessment_id: &str,
+    achieved: bool,
+    level: i64,
+) -> Result<(), AppError> {
     let supplier = state.store.organization(supplier_org).await?.name;
     let (kind, title, body) = if achieved {
-        ("level.achieved", "notif-level-achieved-title", "notif-level-achieved-body")
+        (
+            "level.achieved",
+            "notif-level-achieved-title",
+            "notif-level-achieved-body",
+        )
     } else {
-        ("level.lost", "notif-level-lost-title", "notif-level-lost-body")
+        (
+            "level.lost",
+            "notif-level-lost-title",
+            "notif-level-lost-body",
+        )
     };
     for buyer in state.store.buyers_sharing(assessment_id).await? {
-        crate::notify::notify(state, &buyer, kind, title, body, &[("supplier", supplier.clone()), ("n", level.to_string())], "/suppliers").await?;
+        crate::notify::notify(
+            state,
+            &buyer,
+            kind,
+            title,
+            body,
+            &[("supplier", supplier.clone()), ("n", level.to_string())],
+            "/suppliers",
+        )
+        .await?;
     }
     Ok(())
 }
@@ -380,21 +601,55 @@ pub async fn level_changed(state: &AppState, supplier_org: &str, assessment_id: 
 pub async fn send_reminders(state: &AppState, today: chrono::NaiveDate) -> Result<usize, AppError> {
     use shirube_store::Reminder;
     let today_s = today.format("%Y-%m-%d").to_string();
-    let horizon = (today + chrono::Duration::days(14)).format("%Y-%m-%d").to_string();
+    let horizon = (today + chrono::Duration::days(14))
+        .format("%Y-%m-%d")
+        .to_string();
     let mut sent = 0;
     for kind in [Reminder::DueSoon, Reminder::Overdue] {
-        for (rel, buyer, supplier, due) in state.store.pending_reminders(kind, &today_s, &horizon).await? {
-            let met = state.store.portfolio(&buyer).await?.into_iter().find(|r| r.relationship.id == rel).is_some_and(|r| status_of(&r, &today_s) == "met");
+        for (rel, buyer, supplier, due) in state
+            .store
+            .pending_reminders(kind, &today_s, &horizon)
+            .await?
+        {
+            let met = state
+                .store
+                .portfolio(&buyer)
+                .await?
+                .into_iter()
+                .find(|r| r.relationship.id == rel)
+                .is_some_and(|r| status_of(&r, &today_s) == "met");
             if !met {
                 let (kind_s, title, body) = match kind {
-                    Reminder::DueSoon => ("request.due_soon", "notif-due-soon-title", "notif-due-soon-body"),
-                    Reminder::Overdue => ("request.overdue", "notif-overdue-title", "notif-overdue-body"),
+                    Reminder::DueSoon => (
+                        "request.due_soon",
+                        "notif-due-soon-title",
+                        "notif-due-soon-body",
+                    ),
+                    Reminder::Overdue => (
+                        "request.overdue",
+                        "notif-overdue-title",
+                        "notif-overdue-body",
+                    ),
                 };
                 let buyer_name = state.store.organization(&buyer).await?.name;
                 let supplier_name = state.store.organization(&supplier).await?.name;
-                let args = [("buyer", buyer_name), ("supplier", supplier_name), ("due", due.clone())];
-                crate::notify::notify(state, &supplier, kind_s, title, body, &args, "/requests").await?;
-                crate::notify::notify(state, &buyer, kind_s, title, body, &args, &format!("/suppliers/{rel}")).await?;
+                let args = [
+                    ("buyer", buyer_name),
+                    ("supplier", supplier_name),
+                    ("due", due.clone()),
+                ];
+                crate::notify::notify(state, &supplier, kind_s, title, body, &args, "/requests")
+                    .await?;
+                crate::notify::notify(
+                    state,
+                    &buyer,
+                    kind_s,
+                    title,
+                    body,
+                    &args,
+                    &format!("/suppliers/{rel}"),
+                )
+                .await?;
                 sent += 2;
             }
             state.store.mark_reminded(&rel, kind).await?;

@@ -15,7 +15,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, key: &'static str) -> Self {
-        FieldError { field: field.into(), key }
+        FieldError {
+            field: field.into(),
+            key,
+        }
     }
 }
 
@@ -45,7 +48,9 @@ impl CorporateNumber {
         // The check digit is the first digit: 9 - (Σ P_n·Q_n mod 9), where P_n is the n-th of
         // the 12 base digits counted from the right and Q_n is 1 for odd n and 2 for even n
         // (National Tax Agency, 法人番号の指定等に関する省令).
-        let sum: u32 = (1..=12).map(|n| d[13 - n] * if n % 2 == 1 { 1 } else { 2 }).sum();
+        let sum: u32 = (1..=12)
+            .map(|n| d[13 - n] * if n % 2 == 1 { 1 } else { 2 })
+            .sum();
         if d[0] != 9 - sum % 9 {
             return Err(FieldError::new(field, "err-corporate-number-check-digit"));
         }
@@ -69,7 +74,10 @@ impl Email {
         }
         let ok = s.len() <= 254
             && s.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
             })
             && !s.chars().any(|c| c.is_whitespace() || c.is_control())
             && s.matches('@').count() == 1;
@@ -158,23 +166,55 @@ impl fmt::Display for Role {
 pub const INDUSTRIES: &[(&str, &str, &str)] = &[
     ("A", "農業，林業", "Agriculture and forestry"),
     ("B", "漁業", "Fisheries"),
-    ("C", "鉱業，採石業，砂利採取業", "Mining and quarrying of stone and gravel"),
+    (
+        "C",
+        "鉱業，採石業，砂利採取業",
+        "Mining and quarrying of stone and gravel",
+    ),
     ("D", "建設業", "Construction"),
     ("E", "製造業", "Manufacturing"),
-    ("F", "電気・ガス・熱供給・水道業", "Electricity, gas, heat supply and water"),
+    (
+        "F",
+        "電気・ガス・熱供給・水道業",
+        "Electricity, gas, heat supply and water",
+    ),
     ("G", "情報通信業", "Information and communications"),
     ("H", "運輸業，郵便業", "Transport and postal activities"),
     ("I", "卸売業，小売業", "Wholesale and retail trade"),
     ("J", "金融業，保険業", "Finance and insurance"),
-    ("K", "不動産業，物品賃貸業", "Real estate and goods rental and leasing"),
-    ("L", "学術研究，専門・技術サービス業", "Scientific research, professional and technical services"),
-    ("M", "宿泊業，飲食サービス業", "Accommodations, eating and drinking services"),
-    ("N", "生活関連サービス業，娯楽業", "Living-related and personal services and amusement services"),
+    (
+        "K",
+        "不動産業，物品賃貸業",
+        "Real estate and goods rental and leasing",
+    ),
+    (
+        "L",
+        "学術研究，専門・技術サービス業",
+        "Scientific research, professional and technical services",
+    ),
+    (
+        "M",
+        "宿泊業，飲食サービス業",
+        "Accommodations, eating and drinking services",
+    ),
+    (
+        "N",
+        "生活関連サービス業，娯楽業",
+        "Living-related and personal services and amusement services",
+    ),
     ("O", "教育，学習支援業", "Education, learning support"),
     ("P", "医療，福祉", "Medical, health care and welfare"),
     ("Q", "複合サービス事業", "Compound services"),
-    ("R", "サービス業（他に分類されないもの）", "Services, n.e.c."),
-    ("S", "公務（他に分類されるものを除く）", "Government, except elsewhere classified"),
+    (
+        "R",
+        "サービス業（他に分類されないもの）",
+        "Services, n.e.c.",
+    ),
+    (
+        "S",
+        "公務（他に分類されるものを除く）",
+        "Government, except elsewhere classified",
+    ),
     ("T", "分類不能の産業", "Industries unable to classify"),
 ];
 
@@ -210,18 +250,53 @@ pub fn industry_name(code: &str, lang: Lang) -> String {
 
 /// The 47 prefectures by JIS X 0401 code order.
 pub const PREFECTURES: &[(&str, &str)] = &[
-    ("北海道", "Hokkaido"), ("青森県", "Aomori"), ("岩手県", "Iwate"), ("宮城県", "Miyagi"),
-    ("秋田県", "Akita"), ("山形県", "Yamagata"), ("福島県", "Fukushima"), ("茨城県", "Ibaraki"),
-    ("栃木県", "Tochigi"), ("群馬県", "Gunma"), ("埼玉県", "Saitama"), ("千葉県", "Chiba"),
-    ("東京都", "Tokyo"), ("神奈川県", "Kanagawa"), ("新潟県", "Niigata"), ("富山県", "Toyama"),
-    ("石川県", "Ishikawa"), ("福井県", "Fukui"), ("山梨県", "Yamanashi"), ("長野県", "Nagano"),
-    ("岐阜県", "Gifu"), ("静岡県", "Shizuoka"), ("愛知県", "Aichi"), ("三重県", "Mie"),
-    ("滋賀県", "Shiga"), ("京都府", "Kyoto"), ("大阪府", "Osaka"), ("兵庫県", "Hyogo"),
-    ("奈良県", "Nara"), ("和歌山県", "Wakayama"), ("鳥取県", "Tottori"), ("島根県", "Shimane"),
-    ("岡山県", "Okayama"), ("広島県", "Hiroshima"), ("山口県", "Yamaguchi"), ("徳島県", "Tokushima"),
-    ("香川県", "Kagawa"), ("愛媛県", "Ehime"), ("高知県", "Kochi"), ("福岡県", "Fukuoka"),
-    ("佐賀県", "Saga"), ("長崎県", "Nagasaki"), ("熊本県", "Kumamoto"), ("大分県", "Oita"),
-    ("宮崎県", "Miyazaki"), ("鹿児島県", "Kagoshima"), ("沖縄県", "Okinawa"),
+    ("北海道", "Hokkaido"),
+    ("青森県", "Aomori"),
+    ("岩手県", "Iwate"),
+    ("宮城県", "Miyagi"),
+    ("秋田県", "Akita"),
+    ("山形県", "Yamagata"),
+    ("福島県", "Fukushima"),
+    ("茨城県", "Ibaraki"),
+    ("栃木県", "Tochigi"),
+    ("群馬県", "Gunma"),
+    ("埼玉県", "Saitama"),
+    ("千葉県", "Chiba"),
+    ("東京都", "Tokyo"),
+    ("神奈川県", "Kanagawa"),
+    ("新潟県", "Niigata"),
+    ("富山県", "Toyama"),
+    ("石川県", "Ishikawa"),
+    ("福井県", "Fukui"),
+    ("山梨県", "Yamanashi"),
+    ("長野県", "Nagano"),
+    ("岐阜県", "Gifu"),
+    ("静岡県", "Shizuoka"),
+    ("愛知県", "Aichi"),
+    ("三重県", "Mie"),
+    ("滋賀県", "Shiga"),
+    ("京都府", "Kyoto"),
+    ("大阪府", "Osaka"),
+    ("兵庫県", "Hyogo"),
+    ("奈良県", "Nara"),
+    ("和歌山県", "Wakayama"),
+    ("鳥取県", "Tottori"),
+    ("島根県", "Shimane"),
+    ("岡山県", "Okayama"),
+    ("広島県", "Hiroshima"),
+    ("山口県", "Yamaguchi"),
+    ("徳島県", "Tokushima"),
+    ("香川県", "Kagawa"),
+    ("愛媛県", "Ehime"),
+    ("高知県", "Kochi"),
+    ("福岡県", "Fukuoka"),
+    ("佐賀県", "Saga"),
+    ("長崎県", "Nagasaki"),
+    ("熊本県", "Kumamoto"),
+    ("大分県", "Oita"),
+    ("宮崎県", "Miyazaki"),
+    ("鹿児島県", "Kagoshima"),
+    ("沖縄県", "Okinawa"),
 ];
 
 /// A prefecture, stored by its JIS code "01".."47". Accepts the code, the Japanese name or
@@ -256,7 +331,13 @@ pub fn prefecture_name(code: &str, lang: Lang) -> String {
     code.parse::<usize>()
         .ok()
         .and_then(|n| PREFECTURES.get(n.wrapping_sub(1)))
-        .map(|(ja, en)| if lang == Lang::Ja { ja.to_string() } else { en.to_string() })
+        .map(|(ja, en)| {
+            if lang == Lang::Ja {
+                ja.to_string()
+            } else {
+                en.to_string()
+            }
+        })
         .unwrap_or_else(|| code.to_string())
 }
 
@@ -290,22 +371,58 @@ mod tests {
     #[test]
     fn corporate_numbers_with_a_valid_check_digit_are_accepted() {
         // The National Tax Agency's own corporate number.
-        assert_eq!(CorporateNumber::parse("7000012050002", "n").unwrap().as_str(), "7000012050002");
-        assert_eq!(CorporateNumber::parse("７０００ ０１２０ ５０００２", "n").unwrap().as_str(), "7000012050002");
+        assert_eq!(
+            CorporateNumber::parse("7000012050002", "n")
+                .unwrap()
+                .as_str(),
+            "7000012050002"
+        );
+        assert_eq!(
+            CorporateNumber::parse("７０００ ０１２０ ５０００２", "n")
+                .unwrap()
+                .as_str(),
+            "7000012050002"
+        );
     }
 
     #[test]
     fn corporate_numbers_with_a_wrong_check_digit_or_shape_are_refused() {
-        assert_eq!(CorporateNumber::parse("8000012050002", "n").unwrap_err().key, "err-corporate-number-check-digit");
-        assert_eq!(CorporateNumber::parse("700001205000", "n").unwrap_err().key, "err-corporate-number-format");
-        assert_eq!(CorporateNumber::parse("70000120500a2", "n").unwrap_err().key, "err-corporate-number-format");
-        assert_eq!(CorporateNumber::parse("", "n").unwrap_err().key, "err-required");
+        assert_eq!(
+            CorporateNumber::parse("8000012050002", "n")
+                .unwrap_err()
+                .key,
+            "err-corporate-number-check-digit"
+        );
+        assert_eq!(
+            CorporateNumber::parse("700001205000", "n").unwrap_err().key,
+            "err-corporate-number-format"
+        );
+        assert_eq!(
+            CorporateNumber::parse("70000120500a2", "n")
+                .unwrap_err()
+                .key,
+            "err-corporate-number-format"
+        );
+        assert_eq!(
+            CorporateNumber::parse("", "n").unwrap_err().key,
+            "err-required"
+        );
     }
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse(" Taro@Example.JP ", "e").unwrap().as_str(), "taro@example.jp");
-        for bad in ["taro", "taro@", "@example.jp", "a@b", "a b@example.jp", "a@@example.jp"] {
+        assert_eq!(
+            Email::parse(" Taro@Example.JP ", "e").unwrap().as_str(),
+            "taro@example.jp"
+        );
+        for bad in [
+            "taro",
+            "taro@",
+            "@example.jp",
+            "a@b",
+            "a b@example.jp",
+            "a@@example.jp",
+        ] {
             assert!(Email::parse(bad, "e").is_err(), "{bad}");
         }
     }

@@ -17,9 +17,16 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     /// An uploaded input that its parser could not read (422): a message key for the field
     /// and the parser's own reason, shown after it.
-    Unreadable { field: String, key: &'static str, reason: String },
+    Unreadable {
+        field: String,
+        key: &'static str,
+        reason: String,
+    },
     /// The request body could not be read at all (400); `field` if one is known.
-    Malformed { field: Option<String>, detail: String },
+    Malformed {
+        field: Option<String>,
+        detail: String,
+    },
     /// Sign in first (401).
     Unauthenticated,
     /// Signed in, but not allowed (403).
@@ -27,7 +34,10 @@ pub enum AppError {
     /// No such thing, or not yours (404).
     NotFound,
     /// The request conflicts with the current state (409), with a message key.
-    Conflict { key: &'static str, field: Option<String> },
+    Conflict {
+        key: &'static str,
+        field: Option<String>,
+    },
     /// The upload is too large (413).
     TooLarge { field: String },
     /// Too many failed attempts; retry after this many seconds (429).
@@ -81,10 +91,21 @@ impl AppError {
     /// Field errors as `(field, message)` in a language.
     pub fn field_messages(&self, lang: Lang) -> Vec<(String, String)> {
         match self {
-            AppError::Invalid(errs) => errs.iter().map(|e| (e.field.clone(), text(lang, e.key))).collect(),
-            AppError::Malformed { field: Some(f), detail } => vec![(f.clone(), detail.clone())],
-            AppError::Unreadable { field, key, reason } => vec![(field.clone(), format!("{} {reason}", text(lang, key)))],
-            AppError::Conflict { key, field: Some(f) } => vec![(f.clone(), text(lang, key))],
+            AppError::Invalid(errs) => errs
+                .iter()
+                .map(|e| (e.field.clone(), text(lang, e.key)))
+                .collect(),
+            AppError::Malformed {
+                field: Some(f),
+                detail,
+            } => vec![(f.clone(), detail.clone())],
+            AppError::Unreadable { field, key, reason } => {
+                vec![(field.clone(), format!("{} {reason}", text(lang, key)))]
+            }
+            AppError::Conflict {
+                key,
+                field: Some(f),
+            } => vec![(f.clone(), text(lang, key))],
             AppError::TooLarge { field } => vec![(field.clone(), text(lang, "err-too-large"))],
             _ => Vec::new(),
         }
@@ -93,8 +114,12 @@ impl AppError {
     /// The message for a person, in a language.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            AppError::Malformed { detail, .. } => format!("{}: {detail}", text(lang, "err-title-malformed")),
-            AppError::Internal { op_id } => format!("{} ({op_id})", text(lang, "err-title-internal")),
+            AppError::Malformed { detail, .. } => {
+                format!("{}: {detail}", text(lang, "err-title-malformed"))
+            }
+            AppError::Internal { op_id } => {
+                format!("{} ({op_id})", text(lang, "err-title-internal"))
+            }
             other => text(lang, other.title_key()),
         }
     }
@@ -132,7 +157,10 @@ impl AppError {
             body["operation_id"] = json!(op_id);
         }
         let mut resp = (status, body.to_string()).into_response();
-        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if let AppError::TooManyRequests { retry_after } = self {
             if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
                 resp.headers_mut().insert(header::RETRY_AFTER, v);
@@ -146,7 +174,10 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict { field } => AppError::Conflict { key: "err-already-registered", field: Some(field.to_string()) },
+            StoreError::Conflict { field } => AppError::Conflict {
+                key: "err-already-registered",
+                field: Some(field.to_string()),
+            },
             other => AppError::internal(other),
         }
     }

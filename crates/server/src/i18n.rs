@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use fluent_templates::fluent_bundle::FluentValue;
-use fluent_templates::{Loader, static_loader};
+use fluent_templates::{static_loader, Loader};
 use shirube_catalog::Lang;
 use unic_langid::{langid, LanguageIdentifier};
 
@@ -31,14 +31,20 @@ fn id(lang: Lang) -> &'static LanguageIdentifier {
 /// Looks a message up; a missing key shows as the key itself (a test keeps that from
 /// happening in either language).
 pub fn text(lang: Lang, key: &str) -> String {
-    LOCALES.try_lookup(id(lang), key).unwrap_or_else(|| key.to_string())
+    LOCALES
+        .try_lookup(id(lang), key)
+        .unwrap_or_else(|| key.to_string())
 }
 
 /// Looks a message up with named arguments.
 pub fn text_with(lang: Lang, key: &str, args: &[(&'static str, String)]) -> String {
-    let map: HashMap<Cow<'static, str>, FluentValue<'_>> =
-        args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
-    LOCALES.try_lookup_with_args(id(lang), key, &map).unwrap_or_else(|| key.to_string())
+    let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+        .iter()
+        .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+        .collect();
+    LOCALES
+        .try_lookup_with_args(id(lang), key, &map)
+        .unwrap_or_else(|| key.to_string())
 }
 
 /// The translator handle on every page struct.
@@ -98,7 +104,11 @@ pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
             let mut it = part.split(';');
             let tag = it.next().unwrap_or("").trim();
             let q = it
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|v| v.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if let Some(l) = Lang::from_code(tag) {
                 if best.is_none_or(|(bq, _)| q > bq) {
@@ -119,7 +129,11 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn keys(lang: &str) -> BTreeSet<String> {
-        let text = std::fs::read_to_string(format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let text = std::fs::read_to_string(format!(
+            "{}/locales/{lang}/main.ftl",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
         text.lines()
             .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && l.contains(" ="))
             .map(|l| l.split(" =").next().unwrap_or("").trim().to_string())
@@ -132,16 +146,28 @@ mod tests {
         let en = keys("en");
         let only_ja: Vec<_> = ja.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&ja).collect();
-        assert!(only_ja.is_empty() && only_en.is_empty(), "only in ja: {only_ja:?}; only in en: {only_en:?}");
+        assert!(
+            only_ja.is_empty() && only_en.is_empty(),
+            "only in ja: {only_ja:?}; only in en: {only_en:?}"
+        );
         assert!(ja.len() > 50);
         // Every message resolves in both languages (placeholders other than `$n` are
         // filled with sample values taken from the message itself).
         for k in &ja {
             let mut args = vec![("n", "1".to_string())];
             for lang in ["ja", "en"] {
-                let text = std::fs::read_to_string(format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"))).unwrap();
-                for var in text.split("{ $").skip(1).filter_map(|r| r.split(' ').next()) {
-                    let name: &'static str = Box::leak(var.trim_end_matches('}').to_string().into_boxed_str());
+                let text = std::fs::read_to_string(format!(
+                    "{}/locales/{lang}/main.ftl",
+                    env!("CARGO_MANIFEST_DIR")
+                ))
+                .unwrap();
+                for var in text
+                    .split("{ $")
+                    .skip(1)
+                    .filter_map(|r| r.split(' ').next())
+                {
+                    let name: &'static str =
+                        Box::leak(var.trim_end_matches('}').to_string().into_boxed_str());
                     args.push((name, "x".to_string()));
                 }
             }
@@ -170,11 +196,22 @@ mod tests {
                 let rest = &text[i + 1..];
                 let Some(end) = rest.find('"') else { continue };
                 let candidate = &rest[..end];
-                let prefixed = ["err-", "nav-", "page-", "label-", "btn-", "msg-", "status-", "help-"]
-                    .iter()
-                    .any(|p| candidate.starts_with(p));
-                if prefixed && !candidate.ends_with('-') && candidate.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') && !ja.contains(candidate) {
-                    missing.insert(format!("{}: {candidate}", p.file_name().unwrap().to_string_lossy()));
+                let prefixed = [
+                    "err-", "nav-", "page-", "label-", "btn-", "msg-", "status-", "help-",
+                ]
+                .iter()
+                .any(|p| candidate.starts_with(p));
+                if prefixed
+                    && !candidate.ends_with('-')
+                    && candidate
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && !ja.contains(candidate)
+                {
+                    missing.insert(format!(
+                        "{}: {candidate}",
+                        p.file_name().unwrap().to_string_lossy()
+                    ));
                 }
             }
         }

@@ -41,7 +41,9 @@ pub struct Config {
 
 impl Config {
     pub fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| shirube_store::sqlite_url_for(&self.data_dir))
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| shirube_store::sqlite_url_for(&self.data_dir))
     }
 
     /// `scheme://host[:port]` of the public URL, as browsers send it in `Origin`.
@@ -78,7 +80,10 @@ pub struct AppState {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot create the data directory {path}: {source}")]
-    DataDir { path: PathBuf, source: std::io::Error },
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot open the database: {0}")]
     Store(#[from] shirube_store::StoreError),
     #[error("signing keys: {0}")]
@@ -86,7 +91,10 @@ pub enum StartError {
     #[error("the embedded catalog is broken: {0}")]
     Catalog(#[from] shirube_catalog::CatalogError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("server error: {0}")]
     Serve(std::io::Error),
 }
@@ -94,11 +102,20 @@ pub enum StartError {
 impl AppState {
     /// Opens the store (running migrations) and loads the catalog.
     pub async fn open(config: Config) -> Result<AppState, StartError> {
-        std::fs::create_dir_all(&config.data_dir)
-            .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
-        let store = Store::open(&config.database_url(), &shirube_store::blob_dir_for(&config.data_dir)).await?;
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+            path: config.data_dir.clone(),
+            source,
+        })?;
+        let store = Store::open(
+            &config.database_url(),
+            &shirube_store::blob_dir_for(&config.data_dir),
+        )
+        .await?;
         let catalog = Arc::new(shirube_catalog::scs_2026_03_27()?);
-        let trust = Arc::new(trust::TrustService::open(&config.data_dir, &config.public_url)?);
+        let trust = Arc::new(trust::TrustService::open(
+            &config.data_dir,
+            &config.public_url,
+        )?);
         let advisories = Arc::new(app::scans::Advisories::load(&config.data_dir));
         Ok(AppState {
             store,
@@ -116,7 +133,9 @@ impl AppState {
 
 /// Serves until Ctrl-C / SIGTERM, then drains in-flight requests.
 pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), StartError> {
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
     app::scans::spawn_watcher(&state);
     spawn_reminders(state.clone());
     let metrics = state.metrics.clone();
@@ -128,7 +147,10 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), StartError> 
         }
     });
     let app = router::router(state);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)
 }
 
 /// Checks due dates at start and then hourly; each reminder is sent once.
@@ -150,7 +172,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -19,7 +19,14 @@ pub struct Metrics {
 impl Metrics {
     pub fn install() -> Metrics {
         static HANDLE: OnceLock<Option<Arc<PrometheusHandle>>> = OnceLock::new();
-        let handle = HANDLE.get_or_init(|| PrometheusBuilder::new().install_recorder().ok().map(Arc::new)).clone();
+        let handle = HANDLE
+            .get_or_init(|| {
+                PrometheusBuilder::new()
+                    .install_recorder()
+                    .ok()
+                    .map(Arc::new)
+            })
+            .clone();
         Metrics { handle }
     }
 

@@ -33,9 +33,15 @@ impl Mailer {
         if url.scheme() != "smtp" {
             return Err(MailerError::Url(smtp_url.to_string()));
         }
-        let host = url.host_str().ok_or_else(|| MailerError::Url(smtp_url.to_string()))?;
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(url.port().unwrap_or(25)).build();
-        let from = from.parse().map_err(|_| MailerError::From(from.to_string()))?;
+        let host = url
+            .host_str()
+            .ok_or_else(|| MailerError::Url(smtp_url.to_string()))?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(url.port().unwrap_or(25))
+            .build();
+        let from = from
+            .parse()
+            .map_err(|_| MailerError::From(from.to_string()))?;
         Ok(Mailer { transport, from })
     }
 }
@@ -51,12 +57,32 @@ pub async fn notify(
     args: &[(&'static str, String)],
     link: &str,
 ) -> Result<(), AppError> {
-    let (title_ja, title_en) = (text_with(Lang::Ja, title_key, args), text_with(Lang::En, title_key, args));
-    let (body_ja, body_en) = (text_with(Lang::Ja, body_key, args), text_with(Lang::En, body_key, args));
-    let n = NewNotification { kind, title_ja: &title_ja, title_en: &title_en, body_ja: &body_ja, body_en: &body_en, link };
+    let (title_ja, title_en) = (
+        text_with(Lang::Ja, title_key, args),
+        text_with(Lang::En, title_key, args),
+    );
+    let (body_ja, body_en) = (
+        text_with(Lang::Ja, body_key, args),
+        text_with(Lang::En, body_key, args),
+    );
+    let n = NewNotification {
+        kind,
+        title_ja: &title_ja,
+        title_en: &title_en,
+        body_ja: &body_ja,
+        body_en: &body_en,
+        link,
+    };
     state.store.add_notification(organization_id, &n).await?;
     if let Some(mailer) = state.mailer.clone() {
-        let owners: Vec<String> = state.store.members(organization_id).await?.into_iter().filter(|u| u.role == "owner").map(|u| u.email).collect();
+        let owners: Vec<String> = state
+            .store
+            .members(organization_id)
+            .await?
+            .into_iter()
+            .filter(|u| u.role == "owner")
+            .map(|u| u.email)
+            .collect();
         let subject = format!("[Shirube] {title_ja} / {title_en}");
         let url = format!("{}{link}", state.config.public_url.trim_end_matches('/'));
         let body = format!("{body_ja}\n{url}\n\n---\n\n{body_en}\n{url}\n");
@@ -67,8 +93,14 @@ pub async fn notify(
 
 async fn send(mailer: Arc<Mailer>, to: Vec<String>, subject: String, body: String) {
     for address in to {
-        let Ok(to) = address.parse::<Mailbox>() else { continue };
-        let message = Message::builder().from(mailer.from.clone()).to(to).subject(subject.clone()).body(body.clone());
+        let Ok(to) = address.parse::<Mailbox>() else {
+            continue;
+        };
+        let message = Message::builder()
+            .from(mailer.from.clone())
+            .to(to)
+            .subject(subject.clone())
+            .body(body.clone());
         match message {
             Ok(m) => {
                 if let Err(e) = mailer.transport.send(m).await {

@@ -9,9 +9,9 @@ use serde_json::Value;
 use shirube_catalog::StarLevel;
 use shirube_store::{Actor, AssessmentRow, CredentialRow, NewCredential};
 use shirube_trust::{
-    allocate_index, did_document, did_web_from_url, issue_credential, shirube_context_url, verify, Assurance,
-    CorporateNumber, EvaluationBody, Issuer, Keypair, LevelClaims, Resolver, StatusEntry, StatusInput, StatusList,
-    Uuid, Validity, Verification, MIN_STATUS_LIST_SIZE,
+    allocate_index, did_document, did_web_from_url, issue_credential, shirube_context_url, verify,
+    Assurance, CorporateNumber, EvaluationBody, Issuer, Keypair, LevelClaims, Resolver,
+    StatusEntry, StatusInput, StatusList, Uuid, Validity, Verification, MIN_STATUS_LIST_SIZE,
 };
 
 use crate::error::AppError;
@@ -21,7 +21,10 @@ use crate::AppState;
 #[derive(Debug, thiserror::Error)]
 pub enum KeyStoreError {
     #[error("key directory {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("key file {path} is not a valid Ed25519 secret key")]
     BadKey { path: PathBuf },
     #[error("--public-url {0:?} cannot be turned into a did:web")]
@@ -35,7 +38,10 @@ fn key_dir(data_dir: &Path) -> PathBuf {
 /// The key files, as (number, path), in ascending order.
 fn key_files(data_dir: &Path) -> Result<Vec<(u32, PathBuf)>, KeyStoreError> {
     let dir = key_dir(data_dir);
-    let io = |source| KeyStoreError::Io { path: dir.clone(), source };
+    let io = |source| KeyStoreError::Io {
+        path: dir.clone(),
+        source,
+    };
     if !dir.exists() {
         return Ok(Vec::new());
     }
@@ -43,7 +49,11 @@ fn key_files(data_dir: &Path) -> Result<Vec<(u32, PathBuf)>, KeyStoreError> {
     for entry in std::fs::read_dir(&dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if let Some(n) = name.strip_prefix("key-").and_then(|r| r.strip_suffix(".secret")).and_then(|n| n.parse().ok()) {
+        if let Some(n) = name
+            .strip_prefix("key-")
+            .and_then(|r| r.strip_suffix(".secret"))
+            .and_then(|n| n.parse().ok())
+        {
             files.push((n, path));
         }
     }
@@ -55,7 +65,10 @@ fn key_files(data_dir: &Path) -> Result<Vec<(u32, PathBuf)>, KeyStoreError> {
 fn write_key(data_dir: &Path, number: u32) -> Result<String, KeyStoreError> {
     use std::io::Write;
     let dir = key_dir(data_dir);
-    let io = |source| KeyStoreError::Io { path: dir.clone(), source };
+    let io = |source| KeyStoreError::Io {
+        path: dir.clone(),
+        source,
+    };
     std::fs::create_dir_all(&dir).map_err(io)?;
     let key = Keypair::generate(&mut rand::rngs::OsRng);
     let path = dir.join(format!("key-{number}.secret"));
@@ -66,8 +79,16 @@ fn write_key(data_dir: &Path, number: u32) -> Result<String, KeyStoreError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut f = options.open(&path).map_err(|source| KeyStoreError::Io { path: path.clone(), source })?;
-    f.write_all(key.to_secret_multibase().as_bytes()).and_then(|_| f.sync_all()).map_err(|source| KeyStoreError::Io { path: path.clone(), source })?;
+    let mut f = options.open(&path).map_err(|source| KeyStoreError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    f.write_all(key.to_secret_multibase().as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|source| KeyStoreError::Io {
+            path: path.clone(),
+            source,
+        })?;
     Ok(format!("key-{number}"))
 }
 
@@ -95,13 +116,21 @@ impl TrustService {
             files = key_files(data_dir)?;
         }
         let load = |path: &PathBuf| -> Result<Keypair, KeyStoreError> {
-            let text = std::fs::read_to_string(path).map_err(|source| KeyStoreError::Io { path: path.clone(), source })?;
-            Keypair::from_secret_multibase(text.trim()).map_err(|_| KeyStoreError::BadKey { path: path.clone() })
+            let text = std::fs::read_to_string(path).map_err(|source| KeyStoreError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            Keypair::from_secret_multibase(text.trim())
+                .map_err(|_| KeyStoreError::BadKey { path: path.clone() })
         };
         let public_url = public_url.trim_end_matches('/').to_string();
-        let did = did_web_from_url(&public_url).map_err(|_| KeyStoreError::PublicUrl(public_url.clone()))?;
-        let (current_n, current_path) = files.last().cloned().ok_or(KeyStoreError::BadKey { path: key_dir(data_dir) })?;
-        let mut issuer = Issuer::new(&did, &format!("key-{current_n}"), load(&current_path)?).map_err(|_| KeyStoreError::PublicUrl(public_url.clone()))?;
+        let did = did_web_from_url(&public_url)
+            .map_err(|_| KeyStoreError::PublicUrl(public_url.clone()))?;
+        let (current_n, current_path) = files.last().cloned().ok_or(KeyStoreError::BadKey {
+            path: key_dir(data_dir),
+        })?;
+        let mut issuer = Issuer::new(&did, &format!("key-{current_n}"), load(&current_path)?)
+            .map_err(|_| KeyStoreError::PublicUrl(public_url.clone()))?;
         for (n, path) in files.iter().rev().skip(1) {
             issuer = issuer
                 .with_retired_key(&format!("key-{n}"), load(path)?.public_key())
@@ -139,11 +168,17 @@ impl TrustService {
                 list.set_revoked(i).map_err(AppError::internal)?;
             }
         }
-        list.to_credential(&self.issuer, &self.status_list_url, now).map_err(AppError::internal)
+        list.to_credential(&self.issuer, &self.status_list_url, now)
+            .map_err(AppError::internal)
     }
 
     /// Verifies a credential against our DID document and status list (or `did:key`).
-    pub fn verify(&self, credential: &Value, status_list: Option<&Value>, now: DateTime<Utc>) -> Verification {
+    pub fn verify(
+        &self,
+        credential: &Value,
+        status_list: Option<&Value>,
+        now: DateTime<Utc>,
+    ) -> Verification {
         let mut resolver = Resolver::did_key_only();
         let _ = resolver.add_did_document(&self.did_document());
         let ours = credential
@@ -162,14 +197,29 @@ impl TrustService {
 impl TrustService {
     /// Verifies many credentials at once with batch signature verification (the register,
     /// re-checks after a key rotation); the status list is verified once for all of them.
-    pub fn verify_all(&self, credentials: &[Value], status_list: &Value, now: DateTime<Utc>) -> Vec<Verification> {
+    pub fn verify_all(
+        &self,
+        credentials: &[Value],
+        status_list: &Value,
+        now: DateTime<Utc>,
+    ) -> Vec<Verification> {
         let mut resolver = Resolver::did_key_only();
         let _ = resolver.add_did_document(&self.did_document());
         match shirube_trust::verify_status_list(status_list, &resolver, now) {
-            Ok(list) => shirube_trust::verify_many(credentials, &resolver, StatusInput::Verified(std::slice::from_ref(&list)), now),
+            Ok(list) => shirube_trust::verify_many(
+                credentials,
+                &resolver,
+                StatusInput::Verified(std::slice::from_ref(&list)),
+                now,
+            ),
             Err(e) => {
                 let reason = e.to_string();
-                shirube_trust::verify_many(credentials, &resolver, StatusInput::Unusable(&reason), now)
+                shirube_trust::verify_many(
+                    credentials,
+                    &resolver,
+                    StatusInput::Unusable(&reason),
+                    now,
+                )
             }
         }
     }
@@ -186,44 +236,89 @@ impl Default for ValidityPolicy {
     fn default() -> Self {
         // ★3 self-declarations are renewed yearly, ★4 evaluations every three years, as the
         // scheme's draft procedures describe.
-        ValidityPolicy { self_declared_days: 365, third_party_days: 3 * 365 }
+        ValidityPolicy {
+            self_declared_days: 365,
+            third_party_days: 3 * 365,
+        }
     }
 }
 
 /// Returns the credential of a declared (★3) or certified (★4) assessment, issuing it on
 /// first request. Nothing is issued for other states.
-pub async fn ensure_credential(state: &AppState, a: &AssessmentRow) -> Result<CredentialRow, AppError> {
+pub async fn ensure_credential(
+    state: &AppState,
+    a: &AssessmentRow,
+) -> Result<CredentialRow, AppError> {
     if let Some(c) = state.store.credential_for_assessment(&a.id).await? {
         return Ok(c);
     }
     let (level, assurance, body_id) = match a.status.as_str() {
         "declared" => (StarLevel::Three, Assurance::SelfDeclared, None),
         "certified" => {
-            let ev = state.store.evaluation_for_assessment(&a.organization_id, &a.id).await?.ok_or(AppError::NotFound)?;
+            let ev = state
+                .store
+                .evaluation_for_assessment(&a.organization_id, &a.id)
+                .await?
+                .ok_or(AppError::NotFound)?;
             let body = state.store.organization(&ev.body_id).await?;
-            let number = CorporateNumber::parse(&body.corporate_number).map_err(AppError::internal)?;
-            (StarLevel::Four, Assurance::ThirdParty(EvaluationBody { corporate_number: number, name: body.name }), Some(ev.body_id))
+            let number =
+                CorporateNumber::parse(&body.corporate_number).map_err(AppError::internal)?;
+            (
+                StarLevel::Four,
+                Assurance::ThirdParty(EvaluationBody {
+                    corporate_number: number,
+                    name: body.name,
+                }),
+                Some(ev.body_id),
+            )
         }
-        _ => return Err(AppError::Conflict { key: "err-no-credential", field: None }),
+        _ => {
+            return Err(AppError::Conflict {
+                key: "err-no-credential",
+                field: None,
+            })
+        }
     };
     let org = state.store.organization(&a.organization_id).await?;
     let subject = CorporateNumber::parse(&org.corporate_number).map_err(AppError::internal)?;
     let assurance_str = assurance.as_str();
-    let claims = LevelClaims::new(subject, &org.name, level, &a.catalog_edition, assurance).map_err(AppError::internal)?;
+    let claims = LevelClaims::new(subject, &org.name, level, &a.catalog_edition, assurance)
+        .map_err(AppError::internal)?;
     let now = Utc::now();
     let days = match body_id {
         None => state.validity.self_declared_days,
         Some(_) => state.validity.third_party_days,
     };
-    let validity = Validity::new(now, now + chrono::Duration::days(days)).map_err(AppError::internal)?;
+    let validity =
+        Validity::new(now, now + chrono::Duration::days(days)).map_err(AppError::internal)?;
     // Random indexes, as the status list specification recommends; the UNIQUE constraint
     // settles the rare race between two issuers, so retry a few times.
     for _ in 0..5 {
-        let used: std::collections::HashSet<i64> = state.store.used_status_indexes().await?.into_iter().collect();
-        let index = allocate_index(&mut rand::rngs::OsRng, MIN_STATUS_LIST_SIZE, &|i| used.contains(&i64::from(i))).map_err(AppError::internal)?;
+        let used: std::collections::HashSet<i64> = state
+            .store
+            .used_status_indexes()
+            .await?
+            .into_iter()
+            .collect();
+        let index = allocate_index(&mut rand::rngs::OsRng, MIN_STATUS_LIST_SIZE, &|i| {
+            used.contains(&i64::from(i))
+        })
+        .map_err(AppError::internal)?;
         let id = Uuid::now_v7();
-        let entry = StatusEntry { list_url: state.trust.status_list_url().to_string(), index };
-        let vc = issue_credential(&state.trust.issuer, id, &state.trust.context_url, &claims, &entry, validity, now).map_err(AppError::internal)?;
+        let entry = StatusEntry {
+            list_url: state.trust.status_list_url().to_string(),
+            index,
+        };
+        let vc = issue_credential(
+            &state.trust.issuer,
+            id,
+            &state.trust.context_url,
+            &claims,
+            &entry,
+            validity,
+            now,
+        )
+        .map_err(AppError::internal)?;
         let text = serde_json::to_string(&vc).map_err(AppError::internal)?;
         let row = NewCredential {
             id: &id.to_string(),
@@ -237,7 +332,17 @@ pub async fn ensure_credential(state: &AppState, a: &AssessmentRow) -> Result<Cr
             valid_until: &shirube_store::format_time(now + chrono::Duration::days(days)),
             credential: &text,
         };
-        match state.store.insert_credential(Actor { organization_id: Some(&a.organization_id), user_id: None }, &row).await {
+        match state
+            .store
+            .insert_credential(
+                Actor {
+                    organization_id: Some(&a.organization_id),
+                    user_id: None,
+                },
+                &row,
+            )
+            .await
+        {
             Ok(()) => return Ok(state.store.credential(&id.to_string()).await?),
             Err(shirube_store::StoreError::Conflict { .. }) => continue,
             Err(e) => return Err(e.into()),
@@ -264,25 +369,72 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("keys/key-1.secret")).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600, "the signing key is readable by its owner only");
+            let mode = std::fs::metadata(dir.path().join("keys/key-1.secret"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(
+                mode & 0o777,
+                0o600,
+                "the signing key is readable by its owner only"
+            );
         }
         let now = Utc::now();
-        let claims = LevelClaims::new(CorporateNumber::parse("7000012050002").unwrap(), "国税庁", StarLevel::Three, "2026-03-27", Assurance::SelfDeclared).unwrap();
-        let entry = StatusEntry { list_url: first.status_list_url().to_string(), index: 5 };
+        let claims = LevelClaims::new(
+            CorporateNumber::parse("7000012050002").unwrap(),
+            "国税庁",
+            StarLevel::Three,
+            "2026-03-27",
+            Assurance::SelfDeclared,
+        )
+        .unwrap();
+        let entry = StatusEntry {
+            list_url: first.status_list_url().to_string(),
+            index: 5,
+        };
         let validity = Validity::new(now, now + chrono::Duration::days(365)).unwrap();
-        let old = issue_credential(&first.issuer, Uuid::nil(), &first.context_url, &claims, &entry, validity, now).unwrap();
+        let old = issue_credential(
+            &first.issuer,
+            Uuid::nil(),
+            &first.context_url,
+            &claims,
+            &entry,
+            validity,
+            now,
+        )
+        .unwrap();
 
         assert_eq!(rotate_key(dir.path()).unwrap(), "key-2");
         let second = TrustService::open(dir.path(), "https://shirube.example").unwrap();
         let doc = second.did_document();
         assert_eq!(doc["verificationMethod"].as_array().unwrap().len(), 2);
-        let new = issue_credential(&second.issuer, Uuid::nil(), &second.context_url, &claims, &entry, validity, now).unwrap();
-        assert!(new["proof"]["verificationMethod"].as_str().unwrap().ends_with("#key-2"));
+        let new = issue_credential(
+            &second.issuer,
+            Uuid::nil(),
+            &second.context_url,
+            &claims,
+            &entry,
+            validity,
+            now,
+        )
+        .unwrap();
+        assert!(new["proof"]["verificationMethod"]
+            .as_str()
+            .unwrap()
+            .ends_with("#key-2"));
         let list = second.status_list(&[], now).unwrap();
-        assert!(second.verify(&old, Some(&list), now).valid, "signed with the retired key-1");
+        assert!(
+            second.verify(&old, Some(&list), now).valid,
+            "signed with the retired key-1"
+        );
         assert!(second.verify(&new, Some(&list), now).valid);
         let revoked = second.status_list(&[5], now).unwrap();
-        assert_eq!(second.verify(&old, Some(&revoked), now).reason.map(|r| r.code()), Some("revoked"));
+        assert_eq!(
+            second
+                .verify(&old, Some(&revoked), now)
+                .reason
+                .map(|r| r.code()),
+            Some("revoked")
+        );
     }
 }

@@ -54,8 +54,15 @@ pub struct EvidenceRow {
 /// What a new piece of evidence is.
 #[derive(Debug, Clone)]
 pub enum NewEvidence<'a> {
-    File { sha256: &'a str, file_name: &'a str, content_type: &'a str, size: i64 },
-    Link { url: &'a str },
+    File {
+        sha256: &'a str,
+        file_name: &'a str,
+        content_type: &'a str,
+        size: i64,
+    },
+    Link {
+        url: &'a str,
+    },
 }
 
 /// A validated answer to write.
@@ -75,7 +82,8 @@ pub struct Declaration<'a> {
     pub date: &'a str,
 }
 
-const ASSESSMENT_COLUMNS: &str = "id, organization_id, target_level, status, catalog_edition, based_on, superseded_by, \
+const ASSESSMENT_COLUMNS: &str =
+    "id, organization_id, target_level, status, catalog_edition, based_on, superseded_by, \
     created_by, created_at, updated_at, declared_at, signer_name, signer_title, declaration_date";
 
 fn assessment_from_row(r: &sqlx::any::AnyRow) -> Result<AssessmentRow> {
@@ -122,8 +130,10 @@ pub struct AssessmentDetails {
     pub evidence: Vec<EvidenceRow>,
 }
 
-const ANSWER_JSON: &str = "criterion_id, status, comment, not_applicable_reason, updated_by, updated_at";
-const EVIDENCE_JSON: &str = "id, assessment_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, \
+const ANSWER_JSON: &str =
+    "criterion_id, status, comment, not_applicable_reason, updated_by, updated_at";
+const EVIDENCE_JSON: &str =
+    "id, assessment_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, \
     evidence_date, created_by, created_at";
 
 fn decode_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
@@ -134,14 +144,18 @@ fn answers_from_json(json: &str) -> Result<Vec<AnswerRow>> {
     let rows: Vec<(String, String, String, String, String, String)> = decode_json(json)?;
     Ok(rows
         .into_iter()
-        .map(|(criterion_id, status, comment, not_applicable_reason, updated_by, updated_at)| AnswerRow {
-            criterion_id,
-            status,
-            comment,
-            not_applicable_reason,
-            updated_by,
-            updated_at,
-        })
+        .map(
+            |(criterion_id, status, comment, not_applicable_reason, updated_by, updated_at)| {
+                AnswerRow {
+                    criterion_id,
+                    status,
+                    comment,
+                    not_applicable_reason,
+                    updated_by,
+                    updated_at,
+                }
+            },
+        )
         .collect())
 }
 
@@ -165,7 +179,20 @@ fn evidence_from_json(json: &str) -> Result<Vec<EvidenceRow>> {
     Ok(rows
         .into_iter()
         .map(
-            |(id, assessment_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, evidence_date, created_by, created_at)| {
+            |(
+                id,
+                assessment_id,
+                criterion_id,
+                kind,
+                url,
+                blob_sha256,
+                file_name,
+                content_type,
+                size,
+                evidence_date,
+                created_by,
+                created_at,
+            )| {
                 EvidenceRow {
                     id,
                     assessment_id,
@@ -205,11 +232,12 @@ impl Store {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         if let Some(src) = copy_from {
-            let found = sqlx::query("SELECT id FROM assessments WHERE id = $1 AND organization_id = $2")
-                .bind(src)
-                .bind(organization_id)
-                .fetch_optional(tx.conn())
-                .await?;
+            let found =
+                sqlx::query("SELECT id FROM assessments WHERE id = $1 AND organization_id = $2")
+                    .bind(src)
+                    .bind(organization_id)
+                    .fetch_optional(tx.conn())
+                    .await?;
             if found.is_none() {
                 return Err(StoreError::NotFound);
             }
@@ -247,7 +275,12 @@ impl Store {
             .execute(tx.conn())
             .await?;
         }
-        tx.audit("assessment.create", &id, json!({ "target_level": target_level, "copied_from": copy_from })).await?;
+        tx.audit(
+            "assessment.create",
+            &id,
+            json!({ "target_level": target_level, "copied_from": copy_from }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -280,15 +313,25 @@ impl Store {
     /// row from its SQLite thread to the async side separately, which made 60–150 answer rows
     /// cost several times what the query itself does (bench/web.sh).
     pub async fn answers(&self, assessment_id: &str) -> Result<Vec<AnswerRow>> {
-        let sql = format!("SELECT {} FROM answers WHERE assessment_id = $1", self.json_rows(ANSWER_JSON, ""));
-        let (json,): (String,) = sqlx::query_as(&sql).bind(assessment_id).fetch_one(&self.pool).await?;
+        let sql = format!(
+            "SELECT {} FROM answers WHERE assessment_id = $1",
+            self.json_rows(ANSWER_JSON, "")
+        );
+        let (json,): (String,) = sqlx::query_as(&sql)
+            .bind(assessment_id)
+            .fetch_one(&self.pool)
+            .await?;
         answers_from_json(&json)
     }
 
     /// An assessment of the organisation with its answers and evidence (oldest first), in one
     /// query: every assessment page and API read needs all three, and each round trip to the
     /// database costs more than the rows it brings back. Another organisation's id is not found.
-    pub async fn assessment_details(&self, organization_id: &str, id: &str) -> Result<AssessmentDetails> {
+    pub async fn assessment_details(
+        &self,
+        organization_id: &str,
+        id: &str,
+    ) -> Result<AssessmentDetails> {
         let sql = format!(
             "SELECT {ASSESSMENT_COLUMNS}, \
              (SELECT {} FROM answers WHERE answers.assessment_id = assessments.id) AS answers_json, \
@@ -315,13 +358,21 @@ impl Store {
     fn json_rows(&self, columns: &str, order_by: &str) -> String {
         match self.backend {
             Backend::Sqlite => format!("json_group_array(json_array({columns}){order_by})"),
-            Backend::Postgres => format!("COALESCE(json_agg(json_build_array({columns}){order_by})::text, '[]')"),
+            Backend::Postgres => {
+                format!("COALESCE(json_agg(json_build_array({columns}){order_by})::text, '[]')")
+            }
         }
     }
 
     /// Writes an answer if the assessment belongs to the organisation and is still open.
     /// Returns `Ok(false)` when the assessment is frozen (declared or superseded).
-    pub async fn put_answer(&self, actor: Actor<'_>, organization_id: &str, assessment_id: &str, answer: &AnswerWrite<'_>) -> Result<bool> {
+    pub async fn put_answer(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        assessment_id: &str,
+        answer: &AnswerWrite<'_>,
+    ) -> Result<bool> {
         let mut tx = self.begin_write(actor).await?;
         if !open_assessment(&mut tx, organization_id, assessment_id).await? {
             return Ok(false);
@@ -356,7 +407,13 @@ impl Store {
 
     /// Freezes an open assessment with the management's declaration. `Ok(false)` when it was
     /// not open.
-    pub async fn declare(&self, actor: Actor<'_>, organization_id: &str, assessment_id: &str, d: &Declaration<'_>) -> Result<bool> {
+    pub async fn declare(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        assessment_id: &str,
+        d: &Declaration<'_>,
+    ) -> Result<bool> {
         let mut tx = self.begin_write(actor).await?;
         if !open_assessment(&mut tx, organization_id, assessment_id).await? {
             return Ok(false);
@@ -374,7 +431,12 @@ impl Store {
         .bind(organization_id)
         .execute(tx.conn())
         .await?;
-        tx.audit("assessment.declare", assessment_id, json!({ "signer_name": d.signer_name, "signer_title": d.signer_title, "date": d.date })).await?;
+        tx.audit(
+            "assessment.declare",
+            assessment_id,
+            json!({ "signer_name": d.signer_name, "signer_title": d.signer_title, "date": d.date }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -396,9 +458,19 @@ impl Store {
         let id = new_id();
         let at = tx.at().to_string();
         let (kind, url, sha, name, ctype, size) = match evidence {
-            NewEvidence::File { sha256, file_name, content_type, size } => {
-                ("file", None, Some(*sha256), Some(*file_name), Some(*content_type), Some(*size))
-            }
+            NewEvidence::File {
+                sha256,
+                file_name,
+                content_type,
+                size,
+            } => (
+                "file",
+                None,
+                Some(*sha256),
+                Some(*file_name),
+                Some(*content_type),
+                Some(*size),
+            ),
             NewEvidence::Link { url } => ("link", Some(*url), None, None, None, None),
         };
         sqlx::query(
@@ -421,7 +493,12 @@ impl Store {
         .execute(tx.conn())
         .await?;
         touch(&mut tx, assessment_id, &at).await?;
-        tx.audit("evidence.add", assessment_id, json!({ "evidence_id": id, "criterion_id": criterion_id, "kind": kind, "sha256": sha })).await?;
+        tx.audit(
+            "evidence.add",
+            assessment_id,
+            json!({ "evidence_id": id, "criterion_id": criterion_id, "kind": kind, "sha256": sha }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Some(id))
     }
@@ -453,7 +530,11 @@ impl Store {
     }
 }
 
-async fn open_assessment(tx: &mut crate::WriteTx, organization_id: &str, assessment_id: &str) -> Result<bool> {
+async fn open_assessment(
+    tx: &mut crate::WriteTx,
+    organization_id: &str,
+    assessment_id: &str,
+) -> Result<bool> {
     let row = sqlx::query("SELECT status FROM assessments WHERE id = $1 AND organization_id = $2")
         .bind(assessment_id)
         .bind(organization_id)

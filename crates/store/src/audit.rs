@@ -108,18 +108,27 @@ impl Store {
             }
         }
         let (head_seq, head_hash): (i64, String) =
-            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?;
         if head_seq != expected_seq - 1 || head_hash != expected_prev {
             return Ok(AuditVerification::Broken {
                 seq: head_seq,
-                reason: "the chain head does not match the last entry (entries were removed?)".into(),
+                reason: "the chain head does not match the last entry (entries were removed?)"
+                    .into(),
             });
         }
-        Ok(AuditVerification::Intact { entries: expected_seq - 1 })
+        Ok(AuditVerification::Intact {
+            entries: expected_seq - 1,
+        })
     }
 
     /// The most recent audit entries of one organisation, newest first.
-    pub async fn audit_for_org(&self, organization_id: &str, limit: i64) -> Result<Vec<AuditEntry>> {
+    pub async fn audit_for_org(
+        &self,
+        organization_id: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query(
             "SELECT seq, at, organization_id, user_id, action, subject, detail, prev_hash, hash \
              FROM audit_log WHERE organization_id = $1 ORDER BY seq DESC LIMIT $2",

@@ -49,7 +49,12 @@ impl Store {
         .transpose()
     }
 
-    pub async fn set_bcp_facts(&self, actor: Actor<'_>, organization_id: &str, f: &BcpFacts) -> Result<()> {
+    pub async fn set_bcp_facts(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        f: &BcpFacts,
+    ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         sqlx::query(
@@ -70,7 +75,15 @@ impl Store {
     }
 
     /// The buyer's view of how much it depends on one supplier.
-    pub async fn set_dependency(&self, actor: Actor<'_>, buyer_id: &str, relationship_id: &str, critical: bool, alternatives: i64, stock_days: i64) -> Result<()> {
+    pub async fn set_dependency(
+        &self,
+        actor: Actor<'_>,
+        buyer_id: &str,
+        relationship_id: &str,
+        critical: bool,
+        alternatives: i64,
+        stock_days: i64,
+    ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let done = sqlx::query("UPDATE relationships SET critical = $1, alternatives = $2, stock_days = $3 WHERE id = $4 AND buyer_id = $5")
             .bind(critical as i64)
@@ -83,12 +96,23 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.audit("relationship.dependency", relationship_id, json!({ "critical": critical, "alternatives": alternatives, "stock_days": stock_days })).await?;
+        tx.audit(
+            "relationship.dependency",
+            relationship_id,
+            json!({ "critical": critical, "alternatives": alternatives, "stock_days": stock_days }),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// Marks whether a share passes the level-only view of the supplier's own suppliers on.
-    pub async fn set_pass_on(&self, actor: Actor<'_>, supplier_id: &str, share_id: &str, pass_on: bool) -> Result<()> {
+    pub async fn set_pass_on(
+        &self,
+        actor: Actor<'_>,
+        supplier_id: &str,
+        share_id: &str,
+        pass_on: bool,
+    ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let done = sqlx::query("UPDATE shares SET pass_on = $1 WHERE id = $2 AND supplier_id = $3 AND revoked_at IS NULL")
             .bind(pass_on as i64)
@@ -99,7 +123,8 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.audit("share.pass_on", share_id, json!({ "pass_on": pass_on })).await?;
+        tx.audit("share.pass_on", share_id, json!({ "pass_on": pass_on }))
+            .await?;
         tx.commit().await
     }
 

@@ -48,7 +48,9 @@ impl BlobStore {
 
     /// Reads a blob; `None` when it does not exist.
     pub async fn get(&self, sha256: &str) -> std::io::Result<Option<Vec<u8>>> {
-        let Some(path) = self.path_for(sha256) else { return Ok(None) };
+        let Some(path) = self.path_for(sha256) else {
+            return Ok(None);
+        };
         match tokio::fs::read(path).await {
             Ok(b) => Ok(Some(b)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

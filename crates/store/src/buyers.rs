@@ -98,7 +98,11 @@ fn share_from_row(r: &sqlx::any::AnyRow) -> Result<ShareRow> {
 
 impl Store {
     /// Records a buyer's request. A second request to the same supplier is a conflict.
-    pub async fn create_relationship(&self, actor: Actor<'_>, r: &NewRelationship<'_>) -> Result<String> {
+    pub async fn create_relationship(
+        &self,
+        actor: Actor<'_>,
+        r: &NewRelationship<'_>,
+    ) -> Result<String> {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -146,11 +150,16 @@ impl Store {
         .bind(supplier_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok((rel_from_row(r)?, r.try_get("buyer_name")?))).collect()
+        rows.iter()
+            .map(|r| Ok((rel_from_row(r)?, r.try_get("buyer_name")?)))
+            .collect()
     }
 
     /// The open invitation for a token hash.
-    pub async fn relationship_by_invite(&self, token_hash: &str) -> Result<Option<RelationshipRow>> {
+    pub async fn relationship_by_invite(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<RelationshipRow>> {
         let row = sqlx::query(&format!("SELECT {REL_COLUMNS} FROM relationships r WHERE r.invite_token_hash = $1 AND r.supplier_id IS NULL"))
             .bind(token_hash)
             .fetch_optional(&self.pool)
@@ -159,7 +168,12 @@ impl Store {
     }
 
     /// Links an invitation to the accepting organisation; the token stops working.
-    pub async fn accept_supplier_invite(&self, actor: Actor<'_>, relationship_id: &str, supplier_id: &str) -> Result<bool> {
+    pub async fn accept_supplier_invite(
+        &self,
+        actor: Actor<'_>,
+        relationship_id: &str,
+        supplier_id: &str,
+    ) -> Result<bool> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         let done = sqlx::query(
@@ -174,22 +188,35 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        tx.audit("relationship.accept", relationship_id, json!({ "supplier_id": supplier_id })).await?;
+        tx.audit(
+            "relationship.accept",
+            relationship_id,
+            json!({ "supplier_id": supplier_id }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
 
     /// Whether `buyer_id` has asked `supplier_id` for a level (a precondition for sharing).
     pub async fn has_relationship(&self, buyer_id: &str, supplier_id: &str) -> Result<bool> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT id FROM relationships WHERE buyer_id = $1 AND supplier_id = $2")
-            .bind(buyer_id)
-            .bind(supplier_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM relationships WHERE buyer_id = $1 AND supplier_id = $2")
+                .bind(buyer_id)
+                .bind(supplier_id)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.is_some())
     }
 
-    pub async fn create_share(&self, actor: Actor<'_>, supplier_id: &str, buyer_id: &str, assessment_id: &str, detail: &str) -> Result<String> {
+    pub async fn create_share(
+        &self,
+        actor: Actor<'_>,
+        supplier_id: &str,
+        buyer_id: &str,
+        assessment_id: &str,
+        detail: &str,
+    ) -> Result<String> {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -203,13 +230,23 @@ impl Store {
             .bind(&at)
             .execute(tx.conn())
             .await?;
-        tx.audit("share.create", &id, json!({ "buyer_id": buyer_id, "assessment_id": assessment_id, "detail": detail })).await?;
+        tx.audit(
+            "share.create",
+            &id,
+            json!({ "buyer_id": buyer_id, "assessment_id": assessment_id, "detail": detail }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Revokes a share the supplier gave; access ends at once.
-    pub async fn revoke_share(&self, actor: Actor<'_>, supplier_id: &str, id: &str) -> Result<ShareRow> {
+    pub async fn revoke_share(
+        &self,
+        actor: Actor<'_>,
+        supplier_id: &str,
+        id: &str,
+    ) -> Result<ShareRow> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         let done = sqlx::query("UPDATE shares SET revoked_at = $1 WHERE id = $2 AND supplier_id = $3 AND revoked_at IS NULL")
@@ -244,7 +281,11 @@ impl Store {
     }
 
     /// The supplier organisation of an assessment shared in full with `buyer_id`, if any.
-    pub async fn full_share_owner(&self, buyer_id: &str, assessment_id: &str) -> Result<Option<String>> {
+    pub async fn full_share_owner(
+        &self,
+        buyer_id: &str,
+        assessment_id: &str,
+    ) -> Result<Option<String>> {
         let row: Option<(String,)> = sqlx::query_as(
             "SELECT supplier_id FROM shares WHERE buyer_id = $1 AND assessment_id = $2 AND detail = 'full' AND revoked_at IS NULL LIMIT 1",
         )
@@ -255,7 +296,12 @@ impl Store {
         Ok(row.map(|(s,)| s))
     }
 
-    pub async fn add_request_message(&self, actor: Actor<'_>, relationship_id: &str, body: &str) -> Result<()> {
+    pub async fn add_request_message(
+        &self,
+        actor: Actor<'_>,
+        relationship_id: &str,
+        body: &str,
+    ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         sqlx::query("INSERT INTO request_messages (id, relationship_id, author_organization_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -267,12 +313,16 @@ impl Store {
             .bind(&at)
             .execute(tx.conn())
             .await?;
-        tx.audit("request.message", relationship_id, json!({})).await?;
+        tx.audit("request.message", relationship_id, json!({}))
+            .await?;
         tx.commit().await
     }
 
     /// Messages of a request thread: (author organisation, body, created_at).
-    pub async fn request_messages(&self, relationship_id: &str) -> Result<Vec<(String, String, String)>> {
+    pub async fn request_messages(
+        &self,
+        relationship_id: &str,
+    ) -> Result<Vec<(String, String, String)>> {
         let rows: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT author_organization_id, body, created_at FROM request_messages WHERE relationship_id = $1 ORDER BY created_at",
         )
@@ -314,12 +364,21 @@ impl Store {
 
     /// Linked relationships whose reminder of `kind` (`due_soon`: due within the window,
     /// `overdue`: past due) has not been sent: (relationship, buyer, supplier, due date).
-    pub async fn pending_reminders(&self, kind: Reminder, today: &str, horizon: &str) -> Result<Vec<(String, String, String, String)>> {
+    pub async fn pending_reminders(
+        &self,
+        kind: Reminder,
+        today: &str,
+        horizon: &str,
+    ) -> Result<Vec<(String, String, String, String)>> {
         let sql = match kind {
             Reminder::DueSoon => "SELECT id, buyer_id, supplier_id, due_date FROM relationships WHERE supplier_id IS NOT NULL AND due_soon_notified = 0 AND due_date >= $1 AND due_date <= $2",
             Reminder::Overdue => "SELECT id, buyer_id, supplier_id, due_date FROM relationships WHERE supplier_id IS NOT NULL AND overdue_notified = 0 AND due_date < $1 AND $2 = $2",
         };
-        let rows: Vec<(String, String, String, String)> = sqlx::query_as(sql).bind(today).bind(horizon).fetch_all(&self.pool).await?;
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(sql)
+            .bind(today)
+            .bind(horizon)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows)
     }
 
@@ -328,16 +387,21 @@ impl Store {
             Reminder::DueSoon => "UPDATE relationships SET due_soon_notified = 1 WHERE id = $1",
             Reminder::Overdue => "UPDATE relationships SET overdue_notified = 1 WHERE id = $1",
         };
-        sqlx::query(sql).bind(relationship_id).execute(&self.pool).await?;
+        sqlx::query(sql)
+            .bind(relationship_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Buyers holding an active share of an assessment.
     pub async fn buyers_sharing(&self, assessment_id: &str) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT buyer_id FROM shares WHERE assessment_id = $1 AND revoked_at IS NULL")
-            .bind(assessment_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT buyer_id FROM shares WHERE assessment_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(assessment_id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.into_iter().map(|(b,)| b).collect())
     }
 }

@@ -75,14 +75,18 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<CredentialRow> {
 impl Store {
     /// Every status-list index in use (revoked or not).
     pub async fn used_status_indexes(&self) -> Result<Vec<i64>> {
-        let rows: Vec<(i64,)> = sqlx::query_as("SELECT status_index FROM credentials").fetch_all(&self.pool).await?;
+        let rows: Vec<(i64,)> = sqlx::query_as("SELECT status_index FROM credentials")
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.into_iter().map(|(i,)| i).collect())
     }
 
     /// Indexes of revoked credentials, for the status list.
     pub async fn revoked_status_indexes(&self) -> Result<Vec<i64>> {
         let rows: Vec<(i64,)> =
-            sqlx::query_as("SELECT status_index FROM credentials WHERE revoked_at IS NOT NULL").fetch_all(&self.pool).await?;
+            sqlx::query_as("SELECT status_index FROM credentials WHERE revoked_at IS NOT NULL")
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows.into_iter().map(|(i,)| i).collect())
     }
 
@@ -108,7 +112,12 @@ impl Store {
         .execute(tx.conn())
         .await
         .map_err(|e| crate::unique_violation(e, "status_index"))?;
-        tx.audit("credential.issue", c.id, json!({ "assessment_id": c.assessment_id, "level": c.level, "assurance": c.assurance })).await?;
+        tx.audit(
+            "credential.issue",
+            c.id,
+            json!({ "assessment_id": c.assessment_id, "level": c.level, "assurance": c.assurance }),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -123,7 +132,10 @@ impl Store {
     }
 
     /// The newest credential issued for an assessment.
-    pub async fn credential_for_assessment(&self, assessment_id: &str) -> Result<Option<CredentialRow>> {
+    pub async fn credential_for_assessment(
+        &self,
+        assessment_id: &str,
+    ) -> Result<Option<CredentialRow>> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM credentials WHERE assessment_id = $1 ORDER BY issued_at DESC LIMIT 1"))
             .bind(assessment_id)
             .fetch_optional(&self.pool)
@@ -133,15 +145,22 @@ impl Store {
 
     /// An organisation's credentials, newest first.
     pub async fn credentials_of(&self, organization_id: &str) -> Result<Vec<CredentialRow>> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM credentials WHERE organization_id = $1 ORDER BY issued_at DESC"))
-            .bind(organization_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM credentials WHERE organization_id = $1 ORDER BY issued_at DESC"
+        ))
+        .bind(organization_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(from_row).collect()
     }
 
     /// Revokes a credential once; `Ok(false)` if it was already revoked.
-    pub async fn revoke_credential(&self, actor: Actor<'_>, id: &str, reason: &str) -> Result<bool> {
+    pub async fn revoke_credential(
+        &self,
+        actor: Actor<'_>,
+        id: &str,
+        reason: &str,
+    ) -> Result<bool> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         let done = sqlx::query("UPDATE credentials SET revoked_at = $1, revoked_reason = $2, revoked_by = $3 WHERE id = $4 AND revoked_at IS NULL")
@@ -154,14 +173,20 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        tx.audit("credential.revoke", id, json!({ "reason": reason })).await?;
+        tx.audit("credential.revoke", id, json!({ "reason": reason }))
+            .await?;
         tx.commit().await?;
         Ok(true)
     }
 
     /// Organisations with a credential valid at `now` (not revoked, within its validity),
     /// the newest per organisation, optionally for one corporate number.
-    pub async fn register(&self, now: &str, corporate_number: Option<&str>, limit: i64) -> Result<Vec<RegisterRow>> {
+    pub async fn register(
+        &self,
+        now: &str,
+        corporate_number: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<RegisterRow>> {
         let rows = sqlx::query(
             "SELECT c.id, o.name, o.corporate_number, c.level, c.assurance, b.name AS body_name, c.valid_until \
              FROM credentials c JOIN organizations o ON o.id = c.organization_id \
@@ -203,15 +228,21 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.audit("organization.evaluation_body", organization_id, json!({ "designated": designated })).await?;
+        tx.audit(
+            "organization.evaluation_body",
+            organization_id,
+            json!({ "designated": designated }),
+        )
+        .await?;
         tx.commit().await
     }
 
     pub async fn is_evaluation_body(&self, organization_id: &str) -> Result<bool> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT is_evaluation_body FROM organizations WHERE id = $1")
-            .bind(organization_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT is_evaluation_body FROM organizations WHERE id = $1")
+                .bind(organization_id)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.is_some_and(|(v,)| v != 0))
     }
 

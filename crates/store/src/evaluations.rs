@@ -58,7 +58,13 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<EvaluationRow> {
 impl Store {
     /// Submits an open ★4 assessment to a body (or resubmits after a refusal): the assessment
     /// becomes `submitted` (frozen for the supplier). `Ok(None)` if it was not open.
-    pub async fn submit_evaluation(&self, actor: Actor<'_>, organization_id: &str, assessment_id: &str, body_id: &str) -> Result<Option<String>> {
+    pub async fn submit_evaluation(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        assessment_id: &str,
+        body_id: &str,
+    ) -> Result<Option<String>> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         let done = sqlx::query("UPDATE assessments SET status = 'submitted', updated_at = $1 WHERE id = $2 AND organization_id = $3 AND status = 'in_progress'")
@@ -98,7 +104,12 @@ impl Store {
                 id
             }
         };
-        tx.audit("evaluation.submit", &id, json!({ "assessment_id": assessment_id, "body_id": body_id })).await?;
+        tx.audit(
+            "evaluation.submit",
+            &id,
+            json!({ "assessment_id": assessment_id, "body_id": body_id }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Some(id))
     }
@@ -115,7 +126,11 @@ impl Store {
     }
 
     /// The evaluation of an assessment of the supplier, if any.
-    pub async fn evaluation_for_assessment(&self, organization_id: &str, assessment_id: &str) -> Result<Option<EvaluationRow>> {
+    pub async fn evaluation_for_assessment(
+        &self,
+        organization_id: &str,
+        assessment_id: &str,
+    ) -> Result<Option<EvaluationRow>> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM evaluations WHERE assessment_id = $1 AND organization_id = $2 ORDER BY submitted_at DESC LIMIT 1"))
             .bind(assessment_id)
             .bind(organization_id)
@@ -136,13 +151,22 @@ impl Store {
     }
 
     /// Records the body's verdict on one criterion of an open evaluation.
-    pub async fn put_finding(&self, actor: Actor<'_>, body_id: &str, evaluation_id: &str, criterion_id: &str, verdict: &str, comment: &str) -> Result<bool> {
+    pub async fn put_finding(
+        &self,
+        actor: Actor<'_>,
+        body_id: &str,
+        evaluation_id: &str,
+        criterion_id: &str,
+        verdict: &str,
+        comment: &str,
+    ) -> Result<bool> {
         let mut tx = self.begin_write(actor).await?;
-        let open: Option<(String,)> = sqlx::query_as("SELECT status FROM evaluations WHERE id = $1 AND body_id = $2")
-            .bind(evaluation_id)
-            .bind(body_id)
-            .fetch_optional(tx.conn())
-            .await?;
+        let open: Option<(String,)> =
+            sqlx::query_as("SELECT status FROM evaluations WHERE id = $1 AND body_id = $2")
+                .bind(evaluation_id)
+                .bind(body_id)
+                .fetch_optional(tx.conn())
+                .await?;
         match open {
             None => return Err(StoreError::NotFound),
             Some((s,)) if s != "submitted" => return Ok(false),
@@ -161,7 +185,12 @@ impl Store {
         .bind(&at)
         .execute(tx.conn())
         .await?;
-        tx.audit("evaluation.finding", evaluation_id, json!({ "criterion_id": criterion_id, "verdict": verdict })).await?;
+        tx.audit(
+            "evaluation.finding",
+            evaluation_id,
+            json!({ "criterion_id": criterion_id, "verdict": verdict }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -172,12 +201,25 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok(FindingRow { criterion_id: r.try_get("criterion_id")?, verdict: r.try_get("verdict")?, comment: r.try_get("comment")?, updated_at: r.try_get("updated_at")? }))
+            .map(|r| {
+                Ok(FindingRow {
+                    criterion_id: r.try_get("criterion_id")?,
+                    verdict: r.try_get("verdict")?,
+                    comment: r.try_get("comment")?,
+                    updated_at: r.try_get("updated_at")?,
+                })
+            })
             .collect()
     }
 
     /// Adds a message to the thread of an evaluation (supplier or body).
-    pub async fn add_evaluation_comment(&self, actor: Actor<'_>, evaluation_id: &str, criterion_id: &str, body: &str) -> Result<String> {
+    pub async fn add_evaluation_comment(
+        &self,
+        actor: Actor<'_>,
+        evaluation_id: &str,
+        criterion_id: &str,
+        body: &str,
+    ) -> Result<String> {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -191,7 +233,12 @@ impl Store {
             .bind(&at)
             .execute(tx.conn())
             .await?;
-        tx.audit("evaluation.comment", evaluation_id, json!({ "criterion_id": criterion_id })).await?;
+        tx.audit(
+            "evaluation.comment",
+            evaluation_id,
+            json!({ "criterion_id": criterion_id }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -217,19 +264,28 @@ impl Store {
 
     /// Decides an open evaluation. Certify: the assessment becomes `certified`. Refuse: it
     /// returns to `in_progress` so the supplier can fix and resubmit.
-    pub async fn decide_evaluation(&self, actor: Actor<'_>, body_id: &str, evaluation_id: &str, certify: Decision, reason: &str) -> Result<Option<EvaluationRow>> {
+    pub async fn decide_evaluation(
+        &self,
+        actor: Actor<'_>,
+        body_id: &str,
+        evaluation_id: &str,
+        certify: Decision,
+        reason: &str,
+    ) -> Result<Option<EvaluationRow>> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         let (status, assessment_status) = match certify {
             Decision::Certify => ("certified", "certified"),
             Decision::Refuse => ("refused", "in_progress"),
         };
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM evaluations WHERE id = $1 AND body_id = $2"))
-            .bind(evaluation_id)
-            .bind(body_id)
-            .fetch_optional(tx.conn())
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM evaluations WHERE id = $1 AND body_id = $2"
+        ))
+        .bind(evaluation_id)
+        .bind(body_id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
         let ev = from_row(&row)?;
         if ev.status != "submitted" {
             return Ok(None);
@@ -248,14 +304,28 @@ impl Store {
             .bind(&ev.assessment_id)
             .execute(tx.conn())
             .await?;
-        tx.audit("evaluation.decide", evaluation_id, json!({ "decision": status, "reason": reason })).await?;
+        tx.audit(
+            "evaluation.decide",
+            evaluation_id,
+            json!({ "decision": status, "reason": reason }),
+        )
+        .await?;
         tx.commit().await?;
-        Ok(Some(EvaluationRow { status: status.to_string(), decided_at: Some(at), decision_reason: Some(reason.to_string()), ..ev }))
+        Ok(Some(EvaluationRow {
+            status: status.to_string(),
+            decided_at: Some(at),
+            decision_reason: Some(reason.to_string()),
+            ..ev
+        }))
     }
 
     /// An assessment by id without an organisation filter, for the evaluation body that
     /// received it (the caller has checked the evaluation links them).
-    pub async fn assessment_for_body(&self, body_id: &str, assessment_id: &str) -> Result<crate::AssessmentRow> {
+    pub async fn assessment_for_body(
+        &self,
+        body_id: &str,
+        assessment_id: &str,
+    ) -> Result<crate::AssessmentRow> {
         let row: Option<(String,)> = sqlx::query_as("SELECT organization_id FROM evaluations WHERE assessment_id = $1 AND body_id = $2 LIMIT 1")
             .bind(assessment_id)
             .bind(body_id)

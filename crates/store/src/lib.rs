@@ -9,9 +9,11 @@ mod buyers;
 mod credentials;
 mod evaluations;
 mod orgs;
+mod seed;
 mod sessions;
-mod seed; pub use seed::*;
-mod scans; pub use scans::*;
+pub use seed::*;
+mod scans;
+pub use scans::*;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -121,7 +123,11 @@ impl Store {
             .await?;
         MIGRATOR.run(&pool).await?;
         tokio::fs::create_dir_all(blob_dir).await?;
-        Ok(Store { pool, backend, blobs: BlobStore::new(blob_dir.to_path_buf()) })
+        Ok(Store {
+            pool,
+            backend,
+            blobs: BlobStore::new(blob_dir.to_path_buf()),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -171,7 +177,10 @@ pub struct Actor<'a> {
 
 impl<'a> Actor<'a> {
     pub fn user(organization_id: &'a str, user_id: &'a str) -> Self {
-        Actor { organization_id: Some(organization_id), user_id: Some(user_id) }
+        Actor {
+            organization_id: Some(organization_id),
+            user_id: Some(user_id),
+        }
     }
     pub fn system() -> Self {
         Actor::default()
@@ -198,7 +207,12 @@ impl WriteTx {
     }
 
     /// Records one change in the audit log, inside this transaction.
-    pub(crate) async fn audit(&mut self, action: &str, subject: &str, detail: serde_json::Value) -> Result<()> {
+    pub(crate) async fn audit(
+        &mut self,
+        action: &str,
+        subject: &str,
+        detail: serde_json::Value,
+    ) -> Result<()> {
         let entry = AuditEntry {
             seq: self.seq + 1,
             at: self.at.clone(),

@@ -106,7 +106,11 @@ fn invitation_from_row(r: &sqlx::any::AnyRow) -> Result<InvitationRow> {
 
 impl Store {
     /// Creates an organisation and its owner in one transaction.
-    pub async fn create_organization(&self, org: &NewOrganization<'_>, owner: &NewUser<'_>) -> Result<(String, String)> {
+    pub async fn create_organization(
+        &self,
+        org: &NewOrganization<'_>,
+        owner: &NewUser<'_>,
+    ) -> Result<(String, String)> {
         let org_id = new_id();
         let user_id = new_id();
         let mut tx = self.begin_write(Actor::user(&org_id, &user_id)).await?;
@@ -125,54 +129,85 @@ impl Store {
         .execute(tx.conn())
         .await
         .map_err(|e| unique_violation(e, "organization.corporate_number"))?;
-        insert_user(&mut tx, &user_id, &org_id, owner).await.map_err(|e| match e {
-            StoreError::Conflict { .. } => StoreError::Conflict { field: "user.email" },
-            other => other,
-        })?;
-        tx.audit("organization.create", &org_id, json!({ "name": org.name, "corporate_number": org.corporate_number })).await?;
-        tx.audit("user.create", &user_id, json!({ "role": owner.role })).await?;
+        insert_user(&mut tx, &user_id, &org_id, owner)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { .. } => StoreError::Conflict {
+                    field: "user.email",
+                },
+                other => other,
+            })?;
+        tx.audit(
+            "organization.create",
+            &org_id,
+            json!({ "name": org.name, "corporate_number": org.corporate_number }),
+        )
+        .await?;
+        tx.audit("user.create", &user_id, json!({ "role": owner.role }))
+            .await?;
         tx.commit().await?;
         Ok((org_id, user_id))
     }
 
     pub async fn organization(&self, id: &str) -> Result<OrganizationRow> {
-        let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         org_from_row(&row)
     }
 
-    pub async fn organization_by_corporate_number(&self, number: &str) -> Result<Option<OrganizationRow>> {
-        let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM organizations WHERE corporate_number = $1"))
-            .bind(number)
-            .fetch_optional(&self.pool)
-            .await?;
+    pub async fn organization_by_corporate_number(
+        &self,
+        number: &str,
+    ) -> Result<Option<OrganizationRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ORG_COLUMNS} FROM organizations WHERE corporate_number = $1"
+        ))
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(org_from_row).transpose()
     }
 
     pub async fn count_organizations(&self) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organizations").fetch_one(&self.pool).await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organizations")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n)
     }
 
-    pub async fn set_require_totp(&self, actor: Actor<'_>, organization_id: &str, required: bool) -> Result<()> {
+    pub async fn set_require_totp(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        required: bool,
+    ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         sqlx::query("UPDATE organizations SET require_totp = $1 WHERE id = $2")
             .bind(required as i64)
             .bind(organization_id)
             .execute(tx.conn())
             .await?;
-        tx.audit("organization.require_totp", organization_id, json!({ "required": required })).await?;
+        tx.audit(
+            "organization.require_totp",
+            organization_id,
+            json!({ "required": required }),
+        )
+        .await?;
         tx.commit().await
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+        ))
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
@@ -197,7 +232,13 @@ impl Store {
     }
 
     /// Changes a member's role, only within the given organisation.
-    pub async fn set_role(&self, actor: Actor<'_>, organization_id: &str, user_id: &str, role: &str) -> Result<()> {
+    pub async fn set_role(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        user_id: &str,
+        role: &str,
+    ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let done = sqlx::query("UPDATE users SET role = $1 WHERE id = $2 AND organization_id = $3")
             .bind(role)
@@ -208,12 +249,19 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.audit("user.role", user_id, json!({ "role": role })).await?;
+        tx.audit("user.role", user_id, json!({ "role": role }))
+            .await?;
         tx.commit().await
     }
 
     /// Stores a new TOTP secret (not yet enabled) or enables/disables it.
-    pub async fn set_totp(&self, actor: Actor<'_>, user_id: &str, secret: Option<&str>, enabled: bool) -> Result<()> {
+    pub async fn set_totp(
+        &self,
+        actor: Actor<'_>,
+        user_id: &str,
+        secret: Option<&str>,
+        enabled: bool,
+    ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled = $2 WHERE id = $3")
             .bind(secret)
@@ -221,7 +269,16 @@ impl Store {
             .bind(user_id)
             .execute(tx.conn())
             .await?;
-        tx.audit(if enabled { "user.totp_enable" } else { "user.totp_setup" }, user_id, json!({})).await?;
+        tx.audit(
+            if enabled {
+                "user.totp_enable"
+            } else {
+                "user.totp_setup"
+            },
+            user_id,
+            json!({}),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -252,7 +309,8 @@ impl Store {
         .bind(expires_at)
         .execute(tx.conn())
         .await?;
-        tx.audit("invitation.create", &id, json!({ "role": role })).await?;
+        tx.audit("invitation.create", &id, json!({ "role": role }))
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -268,7 +326,10 @@ impl Store {
         rows.iter().map(invitation_from_row).collect()
     }
 
-    pub async fn invitation_by_token_hash(&self, token_hash: &str) -> Result<Option<InvitationRow>> {
+    pub async fn invitation_by_token_hash(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<InvitationRow>> {
         let row = sqlx::query(
             "SELECT id, organization_id, email, role, created_at, expires_at, accepted_at FROM invitations WHERE token_hash = $1",
         )
@@ -279,26 +340,44 @@ impl Store {
     }
 
     /// Accepts an open invitation by creating the user; refuses one already used.
-    pub async fn accept_invitation(&self, invitation: &InvitationRow, user: &NewUser<'_>) -> Result<String> {
+    pub async fn accept_invitation(
+        &self,
+        invitation: &InvitationRow,
+        user: &NewUser<'_>,
+    ) -> Result<String> {
         let user_id = new_id();
-        let mut tx = self.begin_write(Actor::user(&invitation.organization_id, &user_id)).await?;
-        let at = tx.at().to_string();
-        let done = sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL")
-            .bind(&at)
-            .bind(&invitation.id)
-            .execute(tx.conn())
+        let mut tx = self
+            .begin_write(Actor::user(&invitation.organization_id, &user_id))
             .await?;
+        let at = tx.at().to_string();
+        let done = sqlx::query(
+            "UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL",
+        )
+        .bind(&at)
+        .bind(&invitation.id)
+        .execute(tx.conn())
+        .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
         insert_user(&mut tx, &user_id, &invitation.organization_id, user).await?;
-        tx.audit("invitation.accept", &invitation.id, json!({ "user_id": user_id })).await?;
+        tx.audit(
+            "invitation.accept",
+            &invitation.id,
+            json!({ "user_id": user_id }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(user_id)
     }
 }
 
-async fn insert_user(tx: &mut crate::WriteTx, id: &str, org_id: &str, user: &NewUser<'_>) -> Result<()> {
+async fn insert_user(
+    tx: &mut crate::WriteTx,
+    id: &str,
+    org_id: &str,
+    user: &NewUser<'_>,
+) -> Result<()> {
     let at = tx.at().to_string();
     sqlx::query(
         "INSERT INTO users (id, organization_id, email, name, role, password_hash, totp_enabled, created_at) \

@@ -97,7 +97,8 @@ pub const EVIDENCE_KIND_SCAN: &str = "scan";
 const SCAN_COLUMNS: &str = "id, organization_id, assessment_id, file_name, input_format, blob_sha256, size, created_by, created_at, \
     scanned_at, index_fingerprint, components, findings, advisories, report";
 
-const NOTIFICATION_COLUMNS: &str = "id, organization_id, kind, title_ja, title_en, body_ja, body_en, link, created_at, read_at";
+const NOTIFICATION_COLUMNS: &str =
+    "id, organization_id, kind, title_ja, title_en, body_ja, body_en, link, created_at, read_at";
 
 fn scan_from_row(r: &sqlx::any::AnyRow) -> Result<ScanRow> {
     Ok(ScanRow {
@@ -147,12 +148,14 @@ impl Store {
     ) -> Result<Option<(String, Vec<String>)>> {
         let mut tx = self.begin_write(actor).await?;
         if let Some(ev) = evidence {
-            let row = sqlx::query("SELECT status FROM assessments WHERE id = $1 AND organization_id = $2")
-                .bind(ev.assessment_id)
-                .bind(organization_id)
-                .fetch_optional(tx.conn())
-                .await?
-                .ok_or(StoreError::NotFound)?;
+            let row = sqlx::query(
+                "SELECT status FROM assessments WHERE id = $1 AND organization_id = $2",
+            )
+            .bind(ev.assessment_id)
+            .bind(organization_id)
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or(StoreError::NotFound)?;
             if row.try_get::<String, _>("status")? != crate::STATUS_IN_PROGRESS {
                 return Ok(None);
             }
@@ -229,12 +232,14 @@ impl Store {
 
     /// One scan of an organisation; another organisation's id is not found.
     pub async fn scan(&self, organization_id: &str, id: &str) -> Result<ScanRow> {
-        let row = sqlx::query(&format!("SELECT {SCAN_COLUMNS} FROM scans WHERE id = $1 AND organization_id = $2"))
-            .bind(id)
-            .bind(organization_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {SCAN_COLUMNS} FROM scans WHERE id = $1 AND organization_id = $2"
+        ))
+        .bind(id)
+        .bind(organization_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         scan_from_row(&row)
     }
 
@@ -256,7 +261,9 @@ impl Store {
             .bind(fingerprint)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("organization_id")?))).collect()
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("organization_id")?)))
+            .collect()
     }
 
     /// Replaces a scan's result with a re-scan's and, when given, adds a notification to the
@@ -268,7 +275,10 @@ impl Store {
         update: &ScanUpdate<'_>,
         notification: Option<&NewNotification<'_>>,
     ) -> Result<()> {
-        let actor = Actor { organization_id: Some(organization_id), user_id: None };
+        let actor = Actor {
+            organization_id: Some(organization_id),
+            user_id: None,
+        };
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         let done = sqlx::query(
@@ -288,7 +298,12 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.audit("scan.rescan", id, json!({ "findings": update.findings, "index": update.index_fingerprint })).await?;
+        tx.audit(
+            "scan.rescan",
+            id,
+            json!({ "findings": update.findings, "index": update.index_fingerprint }),
+        )
+        .await?;
         if let Some(n) = notification {
             insert_notification(&mut tx, organization_id, n, &at).await?;
         }
@@ -297,8 +312,15 @@ impl Store {
     }
 
     /// Adds a notification to an organisation's inbox.
-    pub async fn add_notification(&self, organization_id: &str, n: &NewNotification<'_>) -> Result<String> {
-        let actor = Actor { organization_id: Some(organization_id), user_id: None };
+    pub async fn add_notification(
+        &self,
+        organization_id: &str,
+        n: &NewNotification<'_>,
+    ) -> Result<String> {
+        let actor = Actor {
+            organization_id: Some(organization_id),
+            user_id: None,
+        };
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         let id = insert_notification(&mut tx, organization_id, n, &at).await?;
@@ -318,22 +340,30 @@ impl Store {
     }
 
     /// Marks a notification read (once; later calls keep the first time).
-    pub async fn mark_notification_read(&self, actor: Actor<'_>, organization_id: &str, id: &str) -> Result<()> {
+    pub async fn mark_notification_read(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        id: &str,
+    ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        let found = sqlx::query("SELECT read_at FROM notifications WHERE id = $1 AND organization_id = $2")
-            .bind(id)
-            .bind(organization_id)
-            .fetch_optional(tx.conn())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if found.try_get::<Option<String>, _>("read_at")?.is_none() {
-            sqlx::query("UPDATE notifications SET read_at = $1 WHERE id = $2 AND organization_id = $3")
-                .bind(&at)
+        let found =
+            sqlx::query("SELECT read_at FROM notifications WHERE id = $1 AND organization_id = $2")
                 .bind(id)
                 .bind(organization_id)
-                .execute(tx.conn())
-                .await?;
+                .fetch_optional(tx.conn())
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        if found.try_get::<Option<String>, _>("read_at")?.is_none() {
+            sqlx::query(
+                "UPDATE notifications SET read_at = $1 WHERE id = $2 AND organization_id = $3",
+            )
+            .bind(&at)
+            .bind(id)
+            .bind(organization_id)
+            .execute(tx.conn())
+            .await?;
             tx.audit("notification.read", id, json!({})).await?;
         }
         tx.commit().await?;
@@ -341,7 +371,12 @@ impl Store {
     }
 }
 
-async fn insert_notification(tx: &mut crate::WriteTx, organization_id: &str, n: &NewNotification<'_>, at: &str) -> Result<String> {
+async fn insert_notification(
+    tx: &mut crate::WriteTx,
+    organization_id: &str,
+    n: &NewNotification<'_>,
+    at: &str,
+) -> Result<String> {
     let id = new_id();
     sqlx::query(&format!("INSERT INTO notifications ({NOTIFICATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)"))
         .bind(&id)
@@ -355,6 +390,11 @@ async fn insert_notification(tx: &mut crate::WriteTx, organization_id: &str, n: 
         .bind(at)
         .execute(tx.conn())
         .await?;
-    tx.audit("notification.add", &id, json!({ "kind": n.kind, "link": n.link })).await?;
+    tx.audit(
+        "notification.add",
+        &id,
+        json!({ "kind": n.kind, "link": n.link }),
+    )
+    .await?;
     Ok(id)
 }

@@ -76,7 +76,12 @@ const MAX_PARAMS: usize = 999;
 
 /// Inserts `rows` into `table` with as few multi-row INSERT statements as the parameter limit
 /// allows.
-async fn insert_rows(conn: &mut sqlx::AnyConnection, table: &str, columns: &[&str], rows: &[Vec<Value<'_>>]) -> Result<()> {
+async fn insert_rows(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: &[Vec<Value<'_>>],
+) -> Result<()> {
     let per_statement = (MAX_PARAMS / columns.len()).max(1);
     for batch in rows.chunks(per_statement) {
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
@@ -116,11 +121,17 @@ impl Store {
     /// caller chunks a large set (a few hundred organisations per call keeps each
     /// transaction short).
     pub async fn seed_organizations(&self, orgs: &[SeedOrganization]) -> Result<SeedCounts> {
-        let mut counts = SeedCounts { organizations: orgs.len(), ..SeedCounts::default() };
+        let mut counts = SeedCounts {
+            organizations: orgs.len(),
+            ..SeedCounts::default()
+        };
         if orgs.is_empty() {
             return Ok(counts);
         }
-        let ids: Vec<(String, String, String)> = orgs.iter().map(|_| (new_id(), new_id(), new_id())).collect();
+        let ids: Vec<(String, String, String)> = orgs
+            .iter()
+            .map(|_| (new_id(), new_id(), new_id()))
+            .collect();
         let mut tx = self.begin_write(Actor::system()).await?;
         let at = tx.at().to_string();
         let at = at.as_str();
@@ -144,7 +155,16 @@ impl Store {
         insert_rows(
             tx.conn(),
             "organizations",
-            &["id", "name", "corporate_number", "industry", "employees", "prefecture", "require_totp", "created_at"],
+            &[
+                "id",
+                "name",
+                "corporate_number",
+                "industry",
+                "employees",
+                "prefecture",
+                "require_totp",
+                "created_at",
+            ],
             &rows,
         )
         .await?;
@@ -168,7 +188,16 @@ impl Store {
         insert_rows(
             tx.conn(),
             "users",
-            &["id", "organization_id", "email", "name", "role", "password_hash", "totp_enabled", "created_at"],
+            &[
+                "id",
+                "organization_id",
+                "email",
+                "name",
+                "role",
+                "password_hash",
+                "totp_enabled",
+                "created_at",
+            ],
             &rows,
         )
         .await?;
@@ -192,7 +221,16 @@ impl Store {
         insert_rows(
             tx.conn(),
             "assessments",
-            &["id", "organization_id", "target_level", "status", "catalog_edition", "created_by", "created_at", "updated_at"],
+            &[
+                "id",
+                "organization_id",
+                "target_level",
+                "status",
+                "catalog_edition",
+                "created_by",
+                "created_at",
+                "updated_at",
+            ],
             &rows,
         )
         .await?;
@@ -218,42 +256,70 @@ impl Store {
         insert_rows(
             tx.conn(),
             "answers",
-            &["assessment_id", "criterion_id", "status", "comment", "not_applicable_reason", "updated_by", "updated_at"],
+            &[
+                "assessment_id",
+                "criterion_id",
+                "status",
+                "comment",
+                "not_applicable_reason",
+                "updated_by",
+                "updated_at",
+            ],
             &rows,
         )
         .await?;
 
-        let evidence_ids: Vec<Vec<String>> = orgs.iter().map(|o| o.assessment.evidence.iter().map(|_| new_id()).collect()).collect();
+        let evidence_ids: Vec<Vec<String>> = orgs
+            .iter()
+            .map(|o| o.assessment.evidence.iter().map(|_| new_id()).collect())
+            .collect();
         let rows: Vec<Vec<Value>> = orgs
             .iter()
             .zip(&ids)
             .zip(&evidence_ids)
             .flat_map(|((o, (org_id, user_id, assessment_id)), ev_ids)| {
-                o.assessment.evidence.iter().zip(ev_ids).map(move |(e, id)| {
-                    vec![
-                        Value::Text(id),
-                        Value::Text(assessment_id),
-                        Value::Text(org_id),
-                        Value::Text(&e.criterion_id),
-                        Value::Text("link"),
-                        Value::Text(&e.url),
-                        Value::Text(&e.evidence_date),
-                        Value::Text(user_id),
-                        Value::Text(at),
-                    ]
-                })
+                o.assessment
+                    .evidence
+                    .iter()
+                    .zip(ev_ids)
+                    .map(move |(e, id)| {
+                        vec![
+                            Value::Text(id),
+                            Value::Text(assessment_id),
+                            Value::Text(org_id),
+                            Value::Text(&e.criterion_id),
+                            Value::Text("link"),
+                            Value::Text(&e.url),
+                            Value::Text(&e.evidence_date),
+                            Value::Text(user_id),
+                            Value::Text(at),
+                        ]
+                    })
             })
             .collect();
         counts.evidence = rows.len();
         insert_rows(
             tx.conn(),
             "evidence",
-            &["id", "assessment_id", "organization_id", "criterion_id", "kind", "url", "evidence_date", "created_by", "created_at"],
+            &[
+                "id",
+                "assessment_id",
+                "organization_id",
+                "criterion_id",
+                "kind",
+                "url",
+                "evidence_date",
+                "created_by",
+                "created_at",
+            ],
             &rows,
         )
         .await?;
 
-        let first = ids.first().map(|(org_id, _, _)| org_id.as_str()).unwrap_or("");
+        let first = ids
+            .first()
+            .map(|(org_id, _, _)| org_id.as_str())
+            .unwrap_or("");
         tx.audit(
             "bench.seed",
             first,
@@ -306,29 +372,63 @@ mod tests {
     #[tokio::test]
     async fn seeded_organisations_are_readable_and_the_audit_chain_stays_intact() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&crate::sqlite_url_for(dir.path()), &dir.path().join("blobs")).await.unwrap();
+        let store = Store::open(
+            &crate::sqlite_url_for(dir.path()),
+            &dir.path().join("blobs"),
+        )
+        .await
+        .unwrap();
         // More rows than one statement takes, so the statement splitting is exercised too.
         let orgs: Vec<_> = (1..=30).map(|n| org(n, 60)).collect();
         let counts = store.seed_organizations(&orgs).await.unwrap();
-        assert_eq!(counts, SeedCounts { organizations: 30, answers: 1800, evidence: 30 });
+        assert_eq!(
+            counts,
+            SeedCounts {
+                organizations: 30,
+                answers: 1800,
+                evidence: 30
+            }
+        );
         store.seed_organizations(&[org(31, 5)]).await.unwrap();
 
         assert_eq!(store.count_organizations().await.unwrap(), 31);
-        let user = store.user_by_email("owner7@bench.example").await.unwrap().unwrap();
+        let user = store
+            .user_by_email("owner7@bench.example")
+            .await
+            .unwrap()
+            .unwrap();
         let assessments = store.assessments(&user.organization_id).await.unwrap();
         assert_eq!(assessments.len(), 1);
         assert_eq!(assessments[0].status, STATUS_IN_PROGRESS);
         assert_eq!(store.answers(&assessments[0].id).await.unwrap().len(), 60);
         assert_eq!(store.evidence(&assessments[0].id).await.unwrap().len(), 1);
-        let details = store.assessment_details(&user.organization_id, &assessments[0].id).await.unwrap();
+        let details = store
+            .assessment_details(&user.organization_id, &assessments[0].id)
+            .await
+            .unwrap();
         assert_eq!(details.row, assessments[0]);
-        assert_eq!(details.answers, store.answers(&assessments[0].id).await.unwrap());
-        assert_eq!(details.evidence, store.evidence(&assessments[0].id).await.unwrap());
-        let other = store.user_by_email("owner8@bench.example").await.unwrap().unwrap();
+        assert_eq!(
+            details.answers,
+            store.answers(&assessments[0].id).await.unwrap()
+        );
+        assert_eq!(
+            details.evidence,
+            store.evidence(&assessments[0].id).await.unwrap()
+        );
+        let other = store
+            .user_by_email("owner8@bench.example")
+            .await
+            .unwrap()
+            .unwrap();
         assert!(matches!(
-            store.assessment_details(&other.organization_id, &assessments[0].id).await,
+            store
+                .assessment_details(&other.organization_id, &assessments[0].id)
+                .await,
             Err(crate::StoreError::NotFound)
         ));
-        assert_eq!(store.verify_audit().await.unwrap(), AuditVerification::Intact { entries: 2 });
+        assert_eq!(
+            store.verify_audit().await.unwrap(),
+            AuditVerification::Intact { entries: 2 }
+        );
     }
 }

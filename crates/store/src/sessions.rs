@@ -46,7 +46,9 @@ impl Store {
         second_factor_pending: bool,
         expires_at: &str,
     ) -> Result<()> {
-        let mut tx = self.begin_write(Actor::user(&user.organization_id, &user.id)).await?;
+        let mut tx = self
+            .begin_write(Actor::user(&user.organization_id, &user.id))
+            .await?;
         let at = tx.at().to_string();
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor_pending, created_at, expires_at) \
@@ -60,12 +62,21 @@ impl Store {
         .bind(expires_at)
         .execute(tx.conn())
         .await?;
-        tx.audit("session.create", &user.id, json!({ "second_factor_pending": second_factor_pending })).await?;
+        tx.audit(
+            "session.create",
+            &user.id,
+            json!({ "second_factor_pending": second_factor_pending }),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// The session and its user, if the session exists and has not expired at `now`.
-    pub async fn session(&self, token_hash: &str, now: &str) -> Result<Option<(SessionRow, UserRow)>> {
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<Option<(SessionRow, UserRow)>> {
         let row = sqlx::query(
             "SELECT s.csrf_token, s.second_factor_pending, s.expires_at, \
                     u.id, u.organization_id, u.email, u.name, u.role, u.password_hash, u.totp_secret, u.totp_enabled, u.created_at \
@@ -93,12 +104,22 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Stores a new API token (its hash) for a user of an organisation.
-    pub async fn create_api_token(&self, actor: Actor<'_>, organization_id: &str, user_id: &str, name: &str, token_hash: &str) -> Result<String> {
+    pub async fn create_api_token(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        user_id: &str,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<String> {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -113,7 +134,8 @@ impl Store {
         .bind(&at)
         .execute(tx.conn())
         .await?;
-        tx.audit("api_token.create", &id, json!({ "name": name })).await?;
+        tx.audit("api_token.create", &id, json!({ "name": name }))
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -130,7 +152,12 @@ impl Store {
     }
 
     /// Revokes a token of the given organisation; unknown or foreign ids are not found.
-    pub async fn revoke_api_token(&self, actor: Actor<'_>, organization_id: &str, id: &str) -> Result<()> {
+    pub async fn revoke_api_token(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        id: &str,
+    ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         let done = sqlx::query(

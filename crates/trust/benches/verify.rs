@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use serde_json::Value;
 use shirube_trust::{
-    did_document, issue_credential, shirube_context_url, verify, verify_many, Assurance, CorporateNumber,
-    EvaluationBody, Issuer, Keypair, LevelClaims, Resolver, StarLevel, StatusEntry, StatusInput, Validity,
+    did_document, issue_credential, shirube_context_url, verify, verify_many, Assurance,
+    CorporateNumber, EvaluationBody, Issuer, Keypair, LevelClaims, Resolver, StarLevel,
+    StatusEntry, StatusInput, Validity,
 };
 
 /// Runs `f` repeatedly for about `budget` and returns calls per second.
@@ -32,7 +33,12 @@ fn rate(budget: Duration, mut f: impl FnMut()) -> f64 {
 
 fn main() {
     let t = |y, m, d| Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).single().unwrap();
-    let issuer = Issuer::new("did:web:shirube.example", "key-1", Keypair::from_seed(&[0x11; 32])).unwrap();
+    let issuer = Issuer::new(
+        "did:web:shirube.example",
+        "key-1",
+        Keypair::from_seed(&[0x11; 32]),
+    )
+    .unwrap();
     let body = EvaluationBody {
         corporate_number: CorporateNumber::parse("7000012050002").unwrap(),
         name: "一般社団法人テスト評価機関".into(),
@@ -52,14 +58,20 @@ fn main() {
                 uuid::Uuid::from_u128(u128::from(i) + 1),
                 &shirube_context_url("https://shirube.example"),
                 &claims,
-                &StatusEntry { list_url: "https://shirube.example/status/1".into(), index: i * 97 },
+                &StatusEntry {
+                    list_url: "https://shirube.example/status/1".into(),
+                    index: i * 97,
+                },
                 Validity::new(t(2026, 1, 1), t(2029, 1, 1)).unwrap(),
                 t(2026, 1, 1),
             )
             .unwrap()
         })
         .collect();
-    let texts: Vec<String> = creds.iter().map(|c| serde_json::to_string(c).unwrap()).collect();
+    let texts: Vec<String> = creds
+        .iter()
+        .map(|c| serde_json::to_string(c).unwrap())
+        .collect();
     let resolver = Resolver::from_did_document(&did_document(&issuer)).unwrap();
     let now = t(2026, 6, 1);
     let public = Keypair::from_seed(&[0x11; 32]).public_key();
@@ -84,9 +96,19 @@ fn main() {
             black_box(shirube_trust::canonicalize(black_box(&creds[0])).unwrap());
         });
         let verify_only = rate(budget, || {
-            black_box(verify(black_box(&creds[0]), &resolver, StatusInput::Skip, now));
+            black_box(verify(
+                black_box(&creds[0]),
+                &resolver,
+                StatusInput::Skip,
+                now,
+            ));
         });
-        println!("parse {:.1} us, canonicalize whole credential {:.1} us, verify (no parse) {:.1} us", 1e6 / parse, 1e6 / canon, 1e6 / verify_only);
+        println!(
+            "parse {:.1} us, canonicalize whole credential {:.1} us, verify (no parse) {:.1} us",
+            1e6 / parse,
+            1e6 / canon,
+            1e6 / verify_only
+        );
     }
     // The machine is shared, so the three measurements are interleaved in short slices and
     // summed: a burst of load elsewhere then hits all of them alike and the ratios hold.
@@ -106,13 +128,26 @@ fn main() {
         });
         bulk += texts.len() as f64
             * rate(slice, || {
-                let parsed: Vec<Value> = texts.iter().map(|s| shirube_trust::parse_json(s).unwrap()).collect();
+                let parsed: Vec<Value> = texts
+                    .iter()
+                    .map(|s| shirube_trust::parse_json(s).unwrap())
+                    .collect();
                 let out = verify_many(&parsed, &resolver, StatusInput::Skip, now);
                 assert!(out.iter().all(|v| v.valid));
             });
     }
-    let (bare, full, bulk) = (bare / f64::from(rounds), full / f64::from(rounds), bulk / f64::from(rounds));
+    let (bare, full, bulk) = (
+        bare / f64::from(rounds),
+        full / f64::from(rounds),
+        bulk / f64::from(rounds),
+    );
     println!("bare Ed25519 verify_strict       {bare:>8.0} /s per core");
-    println!("full credential verification     {full:>8.0} /s per core  ({:.2}x bare)", full / bare);
-    println!("bulk verify_many (256, batched)  {bulk:>8.0} /s per core  ({:.2}x bare)", bulk / bare);
+    println!(
+        "full credential verification     {full:>8.0} /s per core  ({:.2}x bare)",
+        full / bare
+    );
+    println!(
+        "bulk verify_many (256, batched)  {bulk:>8.0} /s per core  ({:.2}x bare)",
+        bulk / bare
+    );
 }

@@ -9,16 +9,24 @@ use std::path::PathBuf;
 use chrono::{TimeZone, Utc};
 use serde_json::Value;
 use shirube_trust::{
-    did_document, did_web_from_url, issue_credential, shirube_context_url, Assurance, CorporateNumber,
-    EvaluationBody, Issuer, Keypair, LevelClaims, StarLevel, StatusEntry, StatusList, Validity,
-    MIN_STATUS_LIST_SIZE, SHIRUBE_CONTEXT,
+    did_document, did_web_from_url, issue_credential, shirube_context_url, Assurance,
+    CorporateNumber, EvaluationBody, Issuer, Keypair, LevelClaims, StarLevel, StatusEntry,
+    StatusList, Validity, MIN_STATUS_LIST_SIZE, SHIRUBE_CONTEXT,
 };
 
 fn main() {
-    let out = PathBuf::from(std::env::args().nth(1).expect("usage: interop_fixtures OUT_DIR"));
+    let out = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .expect("usage: interop_fixtures OUT_DIR"),
+    );
     std::fs::create_dir_all(&out).expect("output directory");
     let write = |name: &str, v: &Value| {
-        std::fs::write(out.join(name), serde_json::to_string_pretty(v).unwrap() + "\n").expect("write");
+        std::fs::write(
+            out.join(name),
+            serde_json::to_string_pretty(v).unwrap() + "\n",
+        )
+        .expect("write");
     };
     let t = |y, m, d| Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).single().unwrap();
     let public_url = "https://shirube.example";
@@ -51,8 +59,20 @@ fn main() {
     let ctx = shirube_context_url(public_url);
     let validity = Validity::new(t(2026, 1, 1), t(2029, 1, 1)).unwrap();
     let issue = |issuer: &Issuer, claims: &LevelClaims, n: u128, index: u32| {
-        let entry = StatusEntry { list_url: list_url.clone(), index };
-        issue_credential(issuer, uuid::Uuid::from_u128(n), &ctx, claims, &entry, validity, t(2026, 1, 1)).unwrap()
+        let entry = StatusEntry {
+            list_url: list_url.clone(),
+            index,
+        };
+        issue_credential(
+            issuer,
+            uuid::Uuid::from_u128(n),
+            &ctx,
+            claims,
+            &entry,
+            validity,
+            t(2026, 1, 1),
+        )
+        .unwrap()
     };
     let valid = issue(&issuer, &four, 1, 94_321);
     let revoked = issue(&issuer, &three, 2, 17);
@@ -67,7 +87,12 @@ fn main() {
     write("cert-revoked.json", &revoked);
     write("cert-tampered.json", &tampered);
     write("cert-didkey.json", &did_key_cred);
-    write("status-list-1.json", &list.to_credential(&issuer, &list_url, t(2026, 5, 1)).unwrap());
+    write(
+        "status-list-1.json",
+        &list
+            .to_credential(&issuer, &list_url, t(2026, 5, 1))
+            .unwrap(),
+    );
     write("did.json", &did_document(&issuer));
     std::fs::write(out.join("context-v1.jsonld"), SHIRUBE_CONTEXT).expect("write");
     println!("wrote fixtures to {}", out.display());

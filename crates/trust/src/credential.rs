@@ -163,17 +163,29 @@ impl LevelClaims {
             return Err(ClaimsError::Empty { field: "name" });
         }
         if catalog_edition.trim().is_empty() {
-            return Err(ClaimsError::Empty { field: "catalogEdition" });
+            return Err(ClaimsError::Empty {
+                field: "catalogEdition",
+            });
         }
         if let Assurance::ThirdParty(body) = &assurance {
             if body.name.trim().is_empty() {
-                return Err(ClaimsError::Empty { field: "evaluationBody.name" });
+                return Err(ClaimsError::Empty {
+                    field: "evaluationBody.name",
+                });
             }
         }
         if level > StarLevel::Three && assurance == Assurance::SelfDeclared {
-            return Err(ClaimsError::SelfDeclaredAboveThree { level: level.number() });
+            return Err(ClaimsError::SelfDeclaredAboveThree {
+                level: level.number(),
+            });
         }
-        Ok(LevelClaims { subject, name: name.to_string(), level, catalog_edition: catalog_edition.to_string(), assurance })
+        Ok(LevelClaims {
+            subject,
+            name: name.to_string(),
+            level,
+            catalog_edition: catalog_edition.to_string(),
+            assurance,
+        })
     }
 
     /// The `credentialSubject` object.
@@ -183,10 +195,19 @@ impl LevelClaims {
         s.insert("name".into(), Value::String(self.name.clone()));
         s.insert("scheme".into(), Value::String("SCS".into()));
         s.insert("level".into(), Value::from(self.level.number()));
-        s.insert("catalogEdition".into(), Value::String(self.catalog_edition.clone()));
-        s.insert("assurance".into(), Value::String(self.assurance.as_str().into()));
+        s.insert(
+            "catalogEdition".into(),
+            Value::String(self.catalog_edition.clone()),
+        );
+        s.insert(
+            "assurance".into(),
+            Value::String(self.assurance.as_str().into()),
+        );
         if let Assurance::ThirdParty(body) = &self.assurance {
-            s.insert("evaluationBody".into(), json!({"id": body.corporate_number.to_urn(), "name": body.name}));
+            s.insert(
+                "evaluationBody".into(),
+                json!({"id": body.corporate_number.to_urn(), "name": body.name}),
+            );
         }
         Value::Object(s)
     }
@@ -237,7 +258,12 @@ pub fn issue_credential(
         "credentialSubject": claims.to_json(),
         "credentialStatus": status.to_json(),
     });
-    add_proof(&unsigned, issuer.signing_key(), &issuer.signing_method(), now)
+    add_proof(
+        &unsigned,
+        issuer.signing_key(),
+        &issuer.signing_method(),
+        now,
+    )
 }
 
 #[cfg(test)]
@@ -251,8 +277,14 @@ mod tests {
             CorporateNumber::parse("1123456789012"),
             Err(CorporateNumberError::CheckDigit("1123456789012".into()))
         );
-        assert!(matches!(CorporateNumber::parse("123"), Err(CorporateNumberError::Format(_))));
-        assert!(matches!(CorporateNumber::parse("712345678901x"), Err(CorporateNumberError::Format(_))));
+        assert!(matches!(
+            CorporateNumber::parse("123"),
+            Err(CorporateNumberError::Format(_))
+        ));
+        assert!(matches!(
+            CorporateNumber::parse("712345678901x"),
+            Err(CorporateNumberError::Format(_))
+        ));
         // The National Tax Agency's own corporate number.
         assert!(CorporateNumber::parse("7000012050002").is_ok());
     }
@@ -261,7 +293,13 @@ mod tests {
     fn a_self_declared_four_star_claim_is_refused() {
         let n = CorporateNumber::parse("7123456789012").map_err(|e| e.to_string());
         let Ok(n) = n else { unreachable!() };
-        let r = LevelClaims::new(n, "株式会社テスト", StarLevel::Four, "2026-03-27", Assurance::SelfDeclared);
+        let r = LevelClaims::new(
+            n,
+            "株式会社テスト",
+            StarLevel::Four,
+            "2026-03-27",
+            Assurance::SelfDeclared,
+        );
         assert_eq!(r, Err(ClaimsError::SelfDeclaredAboveThree { level: 4 }));
     }
 
@@ -270,6 +308,9 @@ mod tests {
         let v: Value = serde_json::from_str(SHIRUBE_CONTEXT).unwrap_or(Value::Null);
         assert_eq!(v["@context"]["@protected"], Value::Bool(true));
         assert!(v["@context"][CREDENTIAL_TYPE].is_string());
-        assert_eq!(shirube_context_url("https://s.example/"), "https://s.example/contexts/v1.jsonld");
+        assert_eq!(
+            shirube_context_url("https://s.example/"),
+            "https://s.example/contexts/v1.jsonld"
+        );
     }
 }

@@ -68,7 +68,9 @@ pub fn did_web_from_url(url: &str) -> Result<String, DidWebError> {
         None => (authority, None),
     };
     let host_ok = !host.is_empty()
-        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
         && !host.starts_with(['.', '-'])
         && !host.ends_with('-');
     if !host_ok {
@@ -85,7 +87,10 @@ pub fn did_web_from_url(url: &str) -> Result<String, DidWebError> {
         }
     }
     for seg in path.split('/').filter(|s| !s.is_empty()) {
-        if !seg.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')) {
+        if !seg
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        {
             return Err(DidWebError::Path { url: err_url() });
         }
         did.push(':');
@@ -124,8 +129,10 @@ pub fn did_document(issuer: &Issuer) -> Value {
             })
         })
         .collect();
-    let refs: Vec<Value> =
-        issuer.verification_keys().map(|(id, _)| Value::String(format!("{did}#{id}"))).collect();
+    let refs: Vec<Value> = issuer
+        .verification_keys()
+        .map(|(id, _)| Value::String(format!("{did}#{id}")))
+        .collect();
     json!({
         "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],
         "id": did,
@@ -223,18 +230,39 @@ impl Resolver {
     /// Adds a DID document: its `Multikey` (or `Ed25519VerificationKey2020`) verification
     /// methods that `assertionMethod` lists, by reference or embedded.
     pub fn add_did_document(&mut self, document: &Value) -> Result<(), DidDocumentError> {
-        let field_err = |field: &str, problem| DidDocumentError::Field { field: field.to_string(), problem };
-        let doc = document.as_object().ok_or_else(|| field_err("(document)", "must be a JSON object"))?;
-        let did = doc.get("id").and_then(Value::as_str).ok_or_else(|| field_err("id", "must be a string"))?;
+        let field_err = |field: &str, problem| DidDocumentError::Field {
+            field: field.to_string(),
+            problem,
+        };
+        let doc = document
+            .as_object()
+            .ok_or_else(|| field_err("(document)", "must be a JSON object"))?;
+        let did = doc
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| field_err("id", "must be a string"))?;
         if !did.starts_with("did:") {
             return Err(field_err("id", "must be a DID"));
         }
-        let absolute = |id: &str| if id.starts_with('#') { format!("{did}{id}") } else { id.to_string() };
+        let absolute = |id: &str| {
+            if id.starts_with('#') {
+                format!("{did}{id}")
+            } else {
+                id.to_string()
+            }
+        };
         let mut declared: Vec<Method> = Vec::new();
         if let Some(vms) = doc.get("verificationMethod") {
-            let vms = vms.as_array().ok_or_else(|| field_err("verificationMethod", "must be an array"))?;
+            let vms = vms
+                .as_array()
+                .ok_or_else(|| field_err("verificationMethod", "must be an array"))?;
             for (i, vm) in vms.iter().enumerate() {
-                declared.push(parse_method(vm, &format!("verificationMethod[{i}]"), did, &absolute)?);
+                declared.push(parse_method(
+                    vm,
+                    &format!("verificationMethod[{i}]"),
+                    did,
+                    &absolute,
+                )?);
             }
         }
         let assertion = match doc.get("assertionMethod") {
@@ -253,8 +281,15 @@ impl Resolver {
                         self.methods.push(m.clone());
                     }
                 }
-                Value::Object(_) => self.methods.push(parse_method(entry, &field, did, &absolute)?),
-                _ => return Err(DidDocumentError::Field { field, problem: "must be a string or an object" }),
+                Value::Object(_) => self
+                    .methods
+                    .push(parse_method(entry, &field, did, &absolute)?),
+                _ => {
+                    return Err(DidDocumentError::Field {
+                        field,
+                        problem: "must be a string or an object",
+                    })
+                }
             }
         }
         self.dids.push(did.to_string());
@@ -273,17 +308,31 @@ impl Resolver {
                 });
             }
             let key = PublicKey::from_multikey_field("verificationMethod", mk).map_err(|e| {
-                ResolveError::BadDidKey { method: method.to_string(), problem: e.to_string() }
+                ResolveError::BadDidKey {
+                    method: method.to_string(),
+                    problem: e.to_string(),
+                }
             })?;
-            return Ok(ResolvedKey { controller: did.to_string(), key });
+            return Ok(ResolvedKey {
+                controller: did.to_string(),
+                key,
+            });
         }
         if let Some(m) = self.methods.iter().find(|m| m.id == method) {
-            return Ok(ResolvedKey { controller: m.controller.clone(), key: m.key });
+            return Ok(ResolvedKey {
+                controller: m.controller.clone(),
+                key: m.key,
+            });
         }
         if self.dids.iter().any(|d| d == did) {
-            Err(ResolveError::UnknownKey { did: did.to_string(), method: method.to_string() })
+            Err(ResolveError::UnknownKey {
+                did: did.to_string(),
+                method: method.to_string(),
+            })
         } else {
-            Err(ResolveError::UnknownDid { did: did.to_string() })
+            Err(ResolveError::UnknownDid {
+                did: did.to_string(),
+            })
         }
     }
 }
@@ -294,11 +343,22 @@ fn parse_method(
     did: &str,
     absolute: &dyn Fn(&str) -> String,
 ) -> Result<Method, DidDocumentError> {
-    let err = |sub: &str, problem| DidDocumentError::Field { field: format!("{field}.{sub}"), problem };
-    let obj: &Map<String, Value> =
-        vm.as_object().ok_or_else(|| DidDocumentError::Field { field: field.to_string(), problem: "must be an object" })?;
-    let id = obj.get("id").and_then(Value::as_str).ok_or_else(|| err("id", "must be a string"))?;
-    let ty = obj.get("type").and_then(Value::as_str).ok_or_else(|| err("type", "must be a string"))?;
+    let err = |sub: &str, problem| DidDocumentError::Field {
+        field: format!("{field}.{sub}"),
+        problem,
+    };
+    let obj: &Map<String, Value> = vm.as_object().ok_or_else(|| DidDocumentError::Field {
+        field: field.to_string(),
+        problem: "must be an object",
+    })?;
+    let id = obj
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| err("id", "must be a string"))?;
+    let ty = obj
+        .get("type")
+        .and_then(Value::as_str)
+        .ok_or_else(|| err("type", "must be a string"))?;
     if ty != "Multikey" && ty != "Ed25519VerificationKey2020" {
         return Err(err("type", "must be Multikey (Ed25519)"));
     }
@@ -311,14 +371,26 @@ fn parse_method(
         .get("publicKeyMultibase")
         .and_then(Value::as_str)
         .ok_or_else(|| err("publicKeyMultibase", "must be a string"))?;
-    let key = PublicKey::from_multikey(mk)
-        .map_err(|source| DidDocumentError::Key { field: format!("{field}.publicKeyMultibase"), source })?;
+    let key = PublicKey::from_multikey(mk).map_err(|source| DidDocumentError::Key {
+        field: format!("{field}.publicKeyMultibase"),
+        source,
+    })?;
     let id = absolute(id);
-    if !id.strip_prefix(did).is_some_and(|rest| rest.starts_with('#')) {
+    if !id
+        .strip_prefix(did)
+        .is_some_and(|rest| rest.starts_with('#'))
+    {
         // A document may only speak for its own DID's keys.
-        return Err(err("id", "must be a DID URL of the document's DID (<did>#…)"));
+        return Err(err(
+            "id",
+            "must be a DID URL of the document's DID (<did>#…)",
+        ));
     }
-    Ok(Method { id, controller: controller.to_string(), key })
+    Ok(Method {
+        id,
+        controller: controller.to_string(),
+        key,
+    })
 }
 
 #[cfg(test)]
@@ -327,10 +399,22 @@ mod tests {
 
     #[test]
     fn did_web_is_derived_from_the_host_port_and_path() {
-        assert_eq!(did_web_from_url("https://shirube.example").as_deref(), Ok("did:web:shirube.example"));
-        assert_eq!(did_web_from_url("https://Shirube.Example/").as_deref(), Ok("did:web:shirube.example"));
-        assert_eq!(did_web_from_url("https://localhost:8443").as_deref(), Ok("did:web:localhost%3A8443"));
-        assert_eq!(did_web_from_url("https://h.example/org/x/").as_deref(), Ok("did:web:h.example:org:x"));
+        assert_eq!(
+            did_web_from_url("https://shirube.example").as_deref(),
+            Ok("did:web:shirube.example")
+        );
+        assert_eq!(
+            did_web_from_url("https://Shirube.Example/").as_deref(),
+            Ok("did:web:shirube.example")
+        );
+        assert_eq!(
+            did_web_from_url("https://localhost:8443").as_deref(),
+            Ok("did:web:localhost%3A8443")
+        );
+        assert_eq!(
+            did_web_from_url("https://h.example/org/x/").as_deref(),
+            Ok("did:web:h.example:org:x")
+        );
         assert!(did_web_from_url("ftp://h").is_err());
         assert!(did_web_from_url("https://h.example?q=1").is_err());
         assert!(did_web_from_url("https://h.example:99999").is_err());
@@ -343,6 +427,9 @@ mod tests {
             did_web_document_url("did:web:localhost%3A8443").as_deref(),
             Some("https://localhost:8443/.well-known/did.json")
         );
-        assert_eq!(did_web_document_url("did:web:h.example:org").as_deref(), Some("https://h.example/org/did.json"));
+        assert_eq!(
+            did_web_document_url("did:web:h.example:org").as_deref(),
+            Some("https://h.example/org/did.json")
+        );
     }
 }

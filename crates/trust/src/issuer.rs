@@ -29,7 +29,9 @@ pub enum IssuerError {
 fn check_key_id(id: &str) -> Result<(), IssuerError> {
     let ok = !id.is_empty()
         && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
@@ -51,23 +53,37 @@ impl Issuer {
     /// its DID document as `<did>#<key_id>`.
     pub fn new(did: &str, key_id: &str, key: Keypair) -> Result<Self, IssuerError> {
         if !did.starts_with("did:web:") || did.len() <= "did:web:".len() {
-            return Err(IssuerError::Did { did: did.to_string() });
+            return Err(IssuerError::Did {
+                did: did.to_string(),
+            });
         }
         check_key_id(key_id)?;
-        Ok(Issuer { did: did.to_string(), signing_id: key_id.to_string(), signing: key, retired: Vec::new() })
+        Ok(Issuer {
+            did: did.to_string(),
+            signing_id: key_id.to_string(),
+            signing: key,
+            retired: Vec::new(),
+        })
     }
 
     /// A `did:key` issuer: the DID is the key itself, and verifiers need no DID document.
     pub fn did_key(key: Keypair) -> Self {
         let public = key.public_key();
-        Issuer { did: public.did_key(), signing_id: public.to_multikey(), signing: key, retired: Vec::new() }
+        Issuer {
+            did: public.did_key(),
+            signing_id: public.to_multikey(),
+            signing: key,
+            retired: Vec::new(),
+        }
     }
 
     /// Adds a retired key that no longer signs but stays in the DID document.
     pub fn with_retired_key(mut self, key_id: &str, key: PublicKey) -> Result<Self, IssuerError> {
         check_key_id(key_id)?;
         if key_id == self.signing_id || self.retired.iter().any(|(id, _)| id == key_id) {
-            return Err(IssuerError::DuplicateKeyId { id: key_id.to_string() });
+            return Err(IssuerError::DuplicateKeyId {
+                id: key_id.to_string(),
+            });
         }
         self.retired.push((key_id.to_string(), key));
         Ok(self)
@@ -94,6 +110,9 @@ impl Issuer {
         self.retired
             .iter()
             .map(|(id, k)| (id.as_str(), *k))
-            .chain(std::iter::once((self.signing_id.as_str(), self.signing.public_key())))
+            .chain(std::iter::once((
+                self.signing_id.as_str(),
+                self.signing.public_key(),
+            )))
     }
 }

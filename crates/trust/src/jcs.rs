@@ -101,7 +101,9 @@ fn write_number(n: &serde_json::Number, out: &mut Vec<u8>) -> Result<(), CanonEr
             return Ok(());
         }
     }
-    let f = n.as_f64().ok_or_else(|| CanonError(format!("number {n} is not representable")))?;
+    let f = n
+        .as_f64()
+        .ok_or_else(|| CanonError(format!("number {n} is not representable")))?;
     if !f.is_finite() {
         return Err(CanonError(format!("number {n} is not finite")));
     }
@@ -149,13 +151,18 @@ mod tests {
     use serde_json::json;
 
     fn canon(v: &Value) -> String {
-        canonicalize(v).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+        canonicalize(v)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
     }
 
     #[test]
     fn keys_are_sorted_by_utf16_code_units_and_numbers_use_ecmascript_form() {
         let v = json!({"b": 1.0, "a": [1e21, 0.000001, 1e-7, -0.0, 9007199254740993u64, "\u{20ac}"], "\u{e9}": null});
-        assert_eq!(canon(&v), "{\"a\":[1e+21,0.000001,1e-7,0,9007199254740992,\"\u{20ac}\"],\"b\":1,\"\u{e9}\":null}");
+        assert_eq!(
+            canon(&v),
+            "{\"a\":[1e+21,0.000001,1e-7,0,9007199254740992,\"\u{20ac}\"],\"b\":1,\"\u{e9}\":null}"
+        );
     }
 
     #[test]
@@ -168,13 +175,18 @@ mod tests {
     #[test]
     fn control_characters_are_escaped_as_ecmascript_does() {
         let v = json!("a\"b\\c\u{8}\u{c}\n\r\t\u{1}\u{1f}\u{7f}\u{2028}/");
-        assert_eq!(canon(&v), "\"a\\\"b\\\\c\\b\\f\\n\\r\\t\\u0001\\u001f\u{7f}\u{2028}/\"");
+        assert_eq!(
+            canon(&v),
+            "\"a\\\"b\\\\c\\b\\f\\n\\r\\t\\u0001\\u001f\u{7f}\u{2028}/\""
+        );
     }
 
     #[test]
     fn a_view_leaves_out_the_member_and_replaces_the_context() {
         let v = json!({"@context": ["x"], "proof": {"a": 1}, "z": true});
-        let Value::Object(map) = &v else { unreachable!() };
+        let Value::Object(map) = &v else {
+            unreachable!()
+        };
         let ctx = json!(["y"]);
         let out = canonicalize_view(map, "proof", Some(&ctx)).map(String::from_utf8);
         assert_eq!(out, Ok(Ok("{\"@context\":[\"y\"],\"z\":true}".to_string())));

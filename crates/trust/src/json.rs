@@ -52,7 +52,9 @@ impl<'de> Visitor<'de> for StrictVisitor {
         Ok(Value::Number(n.into()))
     }
     fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
-        Number::from_f64(f).map(Value::Number).ok_or_else(|| E::custom("number is not finite"))
+        Number::from_f64(f)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("number is not finite"))
     }
     fn visit_str<E>(self, s: &str) -> Result<Value, E> {
         Ok(Value::String(s.to_string()))
@@ -87,8 +89,13 @@ mod tests {
     #[test]
     fn repeated_member_names_are_refused_at_any_depth() {
         assert!(parse_json(r#"{"a":1,"a":2}"#).is_err());
-        let e = parse_json(r#"{"x":[{"level":4,"level":5}]}"#).map(|_| ()).map_err(|e| e.to_string());
-        assert!(matches!(&e, Err(m) if m.contains("duplicate member name \"level\"")), "{e:?}");
+        let e = parse_json(r#"{"x":[{"level":4,"level":5}]}"#)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert!(
+            matches!(&e, Err(m) if m.contains("duplicate member name \"level\"")),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -56,8 +56,12 @@ pub enum KeyError {
 }
 
 fn decode_z(field: &'static str, s: &str) -> Result<Vec<u8>, KeyError> {
-    let rest = s.strip_prefix('z').ok_or(KeyError::NotBase58Btc { field })?;
-    bs58::decode(rest).into_vec().map_err(|_| KeyError::BadBase58 { field })
+    let rest = s
+        .strip_prefix('z')
+        .ok_or(KeyError::NotBase58Btc { field })?;
+    bs58::decode(rest)
+        .into_vec()
+        .map_err(|_| KeyError::BadBase58 { field })
 }
 
 /// An Ed25519 signing key. `Debug` shows only the public key, never the secret.
@@ -68,19 +72,25 @@ pub struct Keypair {
 
 impl std::fmt::Debug for Keypair {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keypair").field("public", &self.to_multikey()).finish_non_exhaustive()
+        f.debug_struct("Keypair")
+            .field("public", &self.to_multikey())
+            .finish_non_exhaustive()
     }
 }
 
 impl Keypair {
     /// The key pair of a 32-byte seed (RFC 8032 private key).
     pub fn from_seed(seed: &[u8; 32]) -> Self {
-        Keypair { signing: SigningKey::from_bytes(seed) }
+        Keypair {
+            signing: SigningKey::from_bytes(seed),
+        }
     }
 
     /// A fresh key pair drawn from `rng` (the caller supplies OS randomness in production).
     pub fn generate<R: RngCore + CryptoRng>(rng: &mut R) -> Self {
-        Keypair { signing: SigningKey::generate(rng) }
+        Keypair {
+            signing: SigningKey::generate(rng),
+        }
     }
 
     /// Imports a secret key in multibase form: `z` + base58btc(`0x8026` + key). The key is
@@ -91,14 +101,23 @@ impl Keypair {
         let bytes = decode_z(FIELD, s)?;
         let body = bytes
             .strip_prefix(&ED25519_PRIV_CODEC[..])
-            .ok_or(KeyError::WrongCodec { field: FIELD, expected: "0x8026" })?;
+            .ok_or(KeyError::WrongCodec {
+                field: FIELD,
+                expected: "0x8026",
+            })?;
         let seed: [u8; 32] = match body.len() {
             32 | 64 => {
                 let mut seed = [0u8; 32];
                 seed.copy_from_slice(&body[..32]);
                 seed
             }
-            got => return Err(KeyError::WrongLength { field: FIELD, expected: "32 or 64", got }),
+            got => {
+                return Err(KeyError::WrongLength {
+                    field: FIELD,
+                    expected: "32 or 64",
+                    got,
+                })
+            }
         };
         let pair = Keypair::from_seed(&seed);
         if body.len() == 64 && body[32..] != pair.signing.verifying_key().as_bytes()[..] {
@@ -152,10 +171,15 @@ impl PublicKey {
         let bytes = decode_z(field, s)?;
         let body = bytes
             .strip_prefix(&ED25519_PUB_CODEC[..])
-            .ok_or(KeyError::WrongCodec { field, expected: "0xed01" })?;
-        let arr: [u8; 32] = body
-            .try_into()
-            .map_err(|_| KeyError::WrongLength { field, expected: "32", got: body.len() })?;
+            .ok_or(KeyError::WrongCodec {
+                field,
+                expected: "0xed01",
+            })?;
+        let arr: [u8; 32] = body.try_into().map_err(|_| KeyError::WrongLength {
+            field,
+            expected: "32",
+            got: body.len(),
+        })?;
         let key = VerifyingKey::from_bytes(&arr).map_err(|_| KeyError::InvalidPoint { field })?;
         if key.is_weak() {
             return Err(KeyError::InvalidPoint { field });
@@ -190,7 +214,9 @@ impl PublicKey {
     /// Bare Ed25519 verification with the strict rules (no small-order components, canonical
     /// S), exposed so that benchmarks can compare full credential checks against it.
     pub fn verify_strict(&self, message: &[u8], signature: &[u8; 64]) -> bool {
-        self.0.verify_strict(message, &Signature::from_bytes(signature)).is_ok()
+        self.0
+            .verify_strict(message, &Signature::from_bytes(signature))
+            .is_ok()
     }
 }
 
@@ -210,12 +236,18 @@ mod tests {
     fn secret_multibase_accepts_the_32_and_64_byte_forms() {
         let pair = Keypair::from_seed(&[9u8; 32]);
         let short = pair.to_secret_multibase();
-        assert_eq!(Keypair::from_secret_multibase(&short).map(|p| p.to_multikey()), Ok(pair.to_multikey()));
+        assert_eq!(
+            Keypair::from_secret_multibase(&short).map(|p| p.to_multikey()),
+            Ok(pair.to_multikey())
+        );
         let mut long = ED25519_PRIV_CODEC.to_vec();
         long.extend_from_slice(&[9u8; 32]);
         long.extend_from_slice(pair.public_key().as_bytes());
         let long = format!("z{}", bs58::encode(long).into_string());
-        assert_eq!(Keypair::from_secret_multibase(&long).map(|p| p.to_multikey()), Ok(pair.to_multikey()));
+        assert_eq!(
+            Keypair::from_secret_multibase(&long).map(|p| p.to_multikey()),
+            Ok(pair.to_multikey())
+        );
     }
 
     #[test]
@@ -223,8 +255,14 @@ mod tests {
         let mut bytes = vec![0x12, 0x00];
         bytes.extend_from_slice(&[1u8; 32]);
         let s = format!("z{}", bs58::encode(bytes).into_string());
-        assert!(matches!(PublicKey::from_multikey(&s), Err(KeyError::WrongCodec { .. })));
-        assert!(matches!(PublicKey::from_multikey("u123"), Err(KeyError::NotBase58Btc { .. })));
+        assert!(matches!(
+            PublicKey::from_multikey(&s),
+            Err(KeyError::WrongCodec { .. })
+        ));
+        assert!(matches!(
+            PublicKey::from_multikey("u123"),
+            Err(KeyError::NotBase58Btc { .. })
+        ));
     }
 
     #[test]

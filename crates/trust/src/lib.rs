@@ -12,24 +12,25 @@ mod status;
 mod verify;
 
 pub use credential::{
-    issue_credential, shirube_context_url, Assurance, ClaimsError, CorporateNumber, CorporateNumberError,
-    EvaluationBody, LevelClaims, Validity, ValidityError, CORPORATE_NUMBER_URN_PREFIX, CREDENTIAL_TYPE,
-    SHIRUBE_CONTEXT, VC_V2_CONTEXT,
+    issue_credential, shirube_context_url, Assurance, ClaimsError, CorporateNumber,
+    CorporateNumberError, EvaluationBody, LevelClaims, Validity, ValidityError,
+    CORPORATE_NUMBER_URN_PREFIX, CREDENTIAL_TYPE, SHIRUBE_CONTEXT, VC_V2_CONTEXT,
 };
 pub use did::{
-    did_document, did_web_document_url, did_web_from_url, DidDocumentError, DidWebError, ResolveError,
-    ResolvedKey, Resolver, DID_CONTEXT, MULTIKEY_CONTEXT,
+    did_document, did_web_document_url, did_web_from_url, DidDocumentError, DidWebError,
+    ResolveError, ResolvedKey, Resolver, DID_CONTEXT, MULTIKEY_CONTEXT,
 };
 pub use issuer::{Issuer, IssuerError};
 pub use jcs::{canonicalize, CanonError};
 pub use json::{parse_json, parse_json_slice, JsonError};
 pub use keys::{KeyError, Keypair, PublicKey};
 pub use proof::{
-    add_proof, format_datetime, parse_datetime, prepare_proof, verify_proof, PreparedProof, ProofError, SignError,
-    ASSERTION_METHOD, CRYPTOSUITE, PROOF_TYPE,
+    add_proof, format_datetime, parse_datetime, prepare_proof, verify_proof, PreparedProof,
+    ProofError, SignError, ASSERTION_METHOD, CRYPTOSUITE, PROOF_TYPE,
 };
 pub use status::{
-    allocate_index, StatusEntry, StatusList, StatusListError, MAX_STATUS_LIST_SIZE, MIN_STATUS_LIST_SIZE,
+    allocate_index, StatusEntry, StatusList, StatusListError, MAX_STATUS_LIST_SIZE,
+    MIN_STATUS_LIST_SIZE,
 };
 pub use verify::{
     verify, verify_many, verify_status_list, Check, CheckKind, CheckResult, Reason, StatusInput,

@@ -54,7 +54,10 @@ pub enum ProofError {
 }
 
 fn malformed(field: &str, problem: impl Into<String>) -> ProofError {
-    ProofError::Malformed { field: field.to_string(), problem: problem.into() }
+    ProofError::Malformed {
+        field: field.to_string(),
+        problem: problem.into(),
+    }
 }
 
 /// An RFC 3339 UTC timestamp with second precision and a `Z`, the form the specifications
@@ -94,14 +97,23 @@ pub fn add_proof(
     proof.insert("type".into(), Value::String(PROOF_TYPE.into()));
     proof.insert("cryptosuite".into(), Value::String(CRYPTOSUITE.into()));
     proof.insert("created".into(), Value::String(format_datetime(created)));
-    proof.insert("verificationMethod".into(), Value::String(verification_method.into()));
-    proof.insert("proofPurpose".into(), Value::String(ASSERTION_METHOD.into()));
+    proof.insert(
+        "verificationMethod".into(),
+        Value::String(verification_method.into()),
+    );
+    proof.insert(
+        "proofPurpose".into(),
+        Value::String(ASSERTION_METHOD.into()),
+    );
     if let Some(ctx) = doc.get("@context") {
         proof.insert("@context".into(), ctx.clone());
     }
     let data = hash_data(doc, &proof, doc.get("@context"))?;
     let sig = key.sign(&data);
-    proof.insert("proofValue".into(), Value::String(format!("z{}", bs58::encode(sig.to_bytes()).into_string())));
+    proof.insert(
+        "proofValue".into(),
+        Value::String(format!("z{}", bs58::encode(sig.to_bytes()).into_string())),
+    );
     let mut out = doc.clone();
     out.insert("proof".into(), Value::Object(proof));
     Ok(Value::Object(out))
@@ -138,35 +150,61 @@ impl PreparedProof {
 /// Parses the proof of a secured document, resolves its key and computes the signed bytes,
 /// without checking the signature (so that bulk verification can batch it).
 pub fn prepare_proof(document: &Value, resolver: &Resolver) -> Result<PreparedProof, ProofError> {
-    let doc = document.as_object().ok_or_else(|| malformed("(document)", "must be a JSON object"))?;
+    let doc = document
+        .as_object()
+        .ok_or_else(|| malformed("(document)", "must be a JSON object"))?;
     let proof = match doc.get("proof") {
         None => return Err(malformed("proof", "is missing")),
         Some(Value::Object(p)) => p,
-        Some(Value::Array(_)) => return Err(malformed("proof", "proof sets are not supported; expected one proof object")),
+        Some(Value::Array(_)) => {
+            return Err(malformed(
+                "proof",
+                "proof sets are not supported; expected one proof object",
+            ))
+        }
         Some(_) => return Err(malformed("proof", "must be an object")),
     };
     let text = |name: &str| -> Result<&str, ProofError> {
-        proof.get(name).and_then(Value::as_str).ok_or_else(|| malformed(&format!("proof.{name}"), "must be a string"))
+        proof
+            .get(name)
+            .and_then(Value::as_str)
+            .ok_or_else(|| malformed(&format!("proof.{name}"), "must be a string"))
     };
     if text("type")? != PROOF_TYPE {
         return Err(malformed("proof.type", format!("must be {PROOF_TYPE}")));
     }
     if text("cryptosuite")? != CRYPTOSUITE {
-        return Err(malformed("proof.cryptosuite", format!("must be {CRYPTOSUITE}")));
+        return Err(malformed(
+            "proof.cryptosuite",
+            format!("must be {CRYPTOSUITE}"),
+        ));
     }
     if text("proofPurpose")? != ASSERTION_METHOD {
-        return Err(malformed("proof.proofPurpose", format!("must be {ASSERTION_METHOD}")));
+        return Err(malformed(
+            "proof.proofPurpose",
+            format!("must be {ASSERTION_METHOD}"),
+        ));
     }
     let method = text("verificationMethod")?;
     let created = match proof.get("created") {
         None => None,
-        Some(Value::String(s)) => Some(parse_datetime(s).ok_or_else(|| malformed("proof.created", "must be an RFC 3339 date-time with a time zone"))?),
+        Some(Value::String(s)) => Some(parse_datetime(s).ok_or_else(|| {
+            malformed(
+                "proof.created",
+                "must be an RFC 3339 date-time with a time zone",
+            )
+        })?),
         Some(_) => return Err(malformed("proof.created", "must be a string")),
     };
     let expires = match proof.get("expires") {
         None => None,
         Some(Value::String(s)) => Some((
-            parse_datetime(s).ok_or_else(|| malformed("proof.expires", "must be an RFC 3339 date-time with a time zone"))?,
+            parse_datetime(s).ok_or_else(|| {
+                malformed(
+                    "proof.expires",
+                    "must be an RFC 3339 date-time with a time zone",
+                )
+            })?,
             s.clone(),
         )),
         Some(_) => return Err(malformed("proof.expires", "must be a string")),
@@ -176,22 +214,33 @@ pub fn prepare_proof(document: &Value, resolver: &Resolver) -> Result<PreparedPr
         .strip_prefix('z')
         .and_then(|b| bs58::decode(b).into_vec().ok())
         .ok_or_else(|| malformed("proof.proofValue", "must be multibase base58btc ('z…')"))?;
-    let signature: [u8; 64] =
-        sig_bytes.try_into().map_err(|_| malformed("proof.proofValue", "must hold a 64-byte Ed25519 signature"))?;
+    let signature: [u8; 64] = sig_bytes
+        .try_into()
+        .map_err(|_| malformed("proof.proofValue", "must hold a 64-byte Ed25519 signature"))?;
     // vc-di-eddsa §3.3.2 step 2: a proof @context must be a prefix of the document's, and
     // then it is the one hashed.
     let context = match proof.get("@context") {
         None => doc.get("@context"),
         Some(pctx) => {
             if !context_starts_with(doc.get("@context"), pctx) {
-                return Err(malformed("proof.@context", "must be the start of the document's @context"));
+                return Err(malformed(
+                    "proof.@context",
+                    "must be the start of the document's @context",
+                ));
             }
             Some(pctx)
         }
     };
     let resolved = resolver.resolve(method)?;
     let data = hash_data(doc, proof, context)?;
-    Ok(PreparedProof { verification_method: method.to_string(), resolved, data, signature, created, expires })
+    Ok(PreparedProof {
+        verification_method: method.to_string(),
+        resolved,
+        data,
+        signature,
+        created,
+        expires,
+    })
 }
 
 /// Verifies the `eddsa-jcs-2022` proof of a secured document (vc-di-eddsa §3.3.2) and
@@ -219,5 +268,7 @@ fn context_starts_with(doc_ctx: Option<&Value>, proof_ctx: &Value) -> bool {
 
 /// Parses an XML Schema `dateTimeStamp` / RFC 3339 date-time; the time zone is required.
 pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }

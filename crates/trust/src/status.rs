@@ -64,10 +64,15 @@ impl StatusList {
     /// A list of `size` unrevoked entries; `size` must be a multiple of 8 and at least
     /// [`MIN_STATUS_LIST_SIZE`].
     pub fn new(size: u32) -> Result<Self, StatusListError> {
-        if !(MIN_STATUS_LIST_SIZE..=MAX_STATUS_LIST_SIZE).contains(&size) || !size.is_multiple_of(8) {
-            return Err(StatusListError::Size { size: u64::from(size) });
+        if !(MIN_STATUS_LIST_SIZE..=MAX_STATUS_LIST_SIZE).contains(&size) || !size.is_multiple_of(8)
+        {
+            return Err(StatusListError::Size {
+                size: u64::from(size),
+            });
         }
-        Ok(StatusList { bits: vec![0; (size / 8) as usize] })
+        Ok(StatusList {
+            bits: vec![0; (size / 8) as usize],
+        })
     }
 
     /// The number of entries.
@@ -78,7 +83,10 @@ impl StatusList {
 
     fn locate(&self, index: u32) -> Result<(usize, u8), StatusListError> {
         if index >= self.size() {
-            return Err(StatusListError::IndexOutOfRange { index: u64::from(index), size: self.size() });
+            return Err(StatusListError::IndexOutOfRange {
+                index: u64::from(index),
+                size: self.size(),
+            });
         }
         Ok(((index / 8) as usize, 0x80 >> (index % 8)))
     }
@@ -104,27 +112,34 @@ impl StatusList {
         let mut gz = GzEncoder::new(Vec::new(), Compression::best());
         // Writing into a Vec cannot fail; should it ever, the empty list below is refused by
         // every verifier, which is safer than a panic.
-        let compressed = gz.write_all(&self.bits).and_then(|()| gz.finish()).unwrap_or_default();
+        let compressed = gz
+            .write_all(&self.bits)
+            .and_then(|()| gz.finish())
+            .unwrap_or_default();
         format!("u{}", URL_SAFE_NO_PAD.encode(compressed))
     }
 
     /// Decodes an `encodedList` value. Padding is tolerated; the bit count must be a
     /// multiple of 8 within the size limits.
     pub fn decode(encoded: &str) -> Result<Self, StatusListError> {
-        let b64 = encoded
-            .strip_prefix('u')
-            .ok_or(StatusListError::Encoding { problem: "must be multibase base64url ('u…')" })?;
+        let b64 = encoded.strip_prefix('u').ok_or(StatusListError::Encoding {
+            problem: "must be multibase base64url ('u…')",
+        })?;
         let b64 = b64.trim_end_matches('=');
         let compressed = URL_SAFE_NO_PAD
             .decode(b64)
             .or_else(|_| URL_SAFE.decode(b64))
-            .map_err(|_| StatusListError::Encoding { problem: "not valid base64url" })?;
+            .map_err(|_| StatusListError::Encoding {
+                problem: "not valid base64url",
+            })?;
         let mut bits = Vec::new();
         let limit = u64::from(MAX_STATUS_LIST_SIZE / 8) + 1;
         GzDecoder::new(compressed.as_slice())
             .take(limit)
             .read_to_end(&mut bits)
-            .map_err(|_| StatusListError::Encoding { problem: "not valid GZIP" })?;
+            .map_err(|_| StatusListError::Encoding {
+                problem: "not valid GZIP",
+            })?;
         let size = bits.len() as u64 * 8;
         if size < u64::from(MIN_STATUS_LIST_SIZE) || size > u64::from(MAX_STATUS_LIST_SIZE) {
             return Err(StatusListError::Size { size });
@@ -134,7 +149,12 @@ impl StatusList {
 
     /// The signed `BitstringStatusListCredential` for this list, published at `url`,
     /// valid from `now` and signed at `now` by the issuer's signing key.
-    pub fn to_credential(&self, issuer: &Issuer, url: &str, now: DateTime<Utc>) -> Result<Value, SignError> {
+    pub fn to_credential(
+        &self,
+        issuer: &Issuer,
+        url: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Value, SignError> {
         let unsigned = json!({
             "@context": [VC_V2_CONTEXT],
             "id": url,
@@ -148,7 +168,12 @@ impl StatusList {
                 "encodedList": self.encode(),
             },
         });
-        add_proof(&unsigned, issuer.signing_key(), &issuer.signing_method(), now)
+        add_proof(
+            &unsigned,
+            issuer.signing_key(),
+            &issuer.signing_method(),
+            now,
+        )
     }
 }
 
@@ -230,10 +255,17 @@ mod tests {
     }
 
     #[test]
-    fn lists_below_the_minimum_size_and_indexes_past_the_end_are_refused() -> Result<(), StatusListError> {
-        assert!(matches!(StatusList::new(1024), Err(StatusListError::Size { .. })));
+    fn lists_below_the_minimum_size_and_indexes_past_the_end_are_refused(
+    ) -> Result<(), StatusListError> {
+        assert!(matches!(
+            StatusList::new(1024),
+            Err(StatusListError::Size { .. })
+        ));
         let mut l = StatusList::new(MIN_STATUS_LIST_SIZE)?;
-        assert!(matches!(l.set_revoked(MIN_STATUS_LIST_SIZE), Err(StatusListError::IndexOutOfRange { .. })));
+        assert!(matches!(
+            l.set_revoked(MIN_STATUS_LIST_SIZE),
+            Err(StatusListError::IndexOutOfRange { .. })
+        ));
         Ok(())
     }
 
@@ -242,7 +274,10 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let got = allocate_index(&mut rng, 16, &|i| i != 11);
         assert_eq!(got, Ok(11));
-        assert_eq!(allocate_index(&mut rng, 16, &|_| true), Err(StatusListError::Full { size: 16 }));
+        assert_eq!(
+            allocate_index(&mut rng, 16, &|_| true),
+            Err(StatusListError::Full { size: 16 })
+        );
         let a = allocate_index(&mut rng, MIN_STATUS_LIST_SIZE, &|_| false);
         let b = allocate_index(&mut rng, MIN_STATUS_LIST_SIZE, &|_| false);
         assert_ne!(a, b, "random indexes should differ");
@@ -257,6 +292,9 @@ mod tests {
         }
         let data = gz.finish().unwrap_or_default();
         let enc = format!("u{}", URL_SAFE_NO_PAD.encode(data));
-        assert!(matches!(StatusList::decode(&enc), Err(StatusListError::Size { .. })));
+        assert!(matches!(
+            StatusList::decode(&enc),
+            Err(StatusListError::Size { .. })
+        ));
     }
 }

@@ -71,7 +71,11 @@ pub enum CheckResult {
 /// Why a credential is not valid. Serialised with a `code` (stable, for translations)
 /// and an English `message`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "code", rename_all = "snake_case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "code",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 pub enum Reason {
     /// The input is not a credential this verifier understands.
     Malformed {
@@ -202,7 +206,10 @@ struct Malformed {
 }
 
 fn bad(field: &str, message: impl Into<String>) -> Malformed {
-    Malformed { field: field.to_string(), message: message.into() }
+    Malformed {
+        field: field.to_string(),
+        message: message.into(),
+    }
 }
 
 fn has_type(v: Option<&Value>, wanted: &str) -> bool {
@@ -213,7 +220,10 @@ fn has_type(v: Option<&Value>, wanted: &str) -> bool {
     }
 }
 
-fn parse_date(obj: &Map<String, Value>, field: &str) -> Result<Option<(DateTime<Utc>, String)>, Malformed> {
+fn parse_date(
+    obj: &Map<String, Value>,
+    field: &str,
+) -> Result<Option<(DateTime<Utc>, String)>, Malformed> {
     match obj.get(field) {
         None => Ok(None),
         Some(Value::String(s)) => parse_datetime(s)
@@ -224,14 +234,18 @@ fn parse_date(obj: &Map<String, Value>, field: &str) -> Result<Option<(DateTime<
 }
 
 fn parse_status_entry(v: &Value, field: &str) -> Result<Option<StatusRef>, Malformed> {
-    let obj = v.as_object().ok_or_else(|| bad(field, "must be an object"))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| bad(field, "must be an object"))?;
     if !has_type(obj.get("type"), "BitstringStatusListEntry") {
         // Other status mechanisms are not understood here; the entry is reported as unknown
         // by the status check, not treated as malformed.
         return Ok(None);
     }
     let text = |name: &str| {
-        obj.get(name).and_then(Value::as_str).ok_or_else(|| bad(&format!("{field}.{name}"), "must be a string"))
+        obj.get(name)
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad(&format!("{field}.{name}"), "must be a string"))
     };
     let purpose = text("statusPurpose")?.to_string();
     let url = text("statusListCredential")?.to_string();
@@ -239,24 +253,38 @@ fn parse_status_entry(v: &Value, field: &str) -> Result<Option<StatusRef>, Malfo
     // The specification writes the index as a string of digits; a JSON integer is accepted
     // too, since it cannot mean anything else.
     let index = match obj.get("statusListIndex") {
-        Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
-            s.parse::<u64>().map_err(|_| bad(&index_field, "is too large"))?
-        }
-        Some(Value::Number(n)) => n.as_u64().ok_or_else(|| bad(&index_field, "must be a non-negative integer"))?,
+        Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s
+            .parse::<u64>()
+            .map_err(|_| bad(&index_field, "is too large"))?,
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .ok_or_else(|| bad(&index_field, "must be a non-negative integer"))?,
         _ => return Err(bad(&index_field, "must be a string of digits")),
     };
-    Ok(Some(StatusRef { field: field.to_string(), url, index, purpose }))
+    Ok(Some(StatusRef {
+        field: field.to_string(),
+        url,
+        index,
+        purpose,
+    }))
 }
 
 fn parse_credential(value: &Value) -> Result<Parsed, Malformed> {
-    let obj = value.as_object().ok_or_else(|| bad("(document)", "must be a JSON object"))?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| bad("(document)", "must be a JSON object"))?;
     match obj.get("@context") {
         Some(Value::Array(a)) if a.first().and_then(Value::as_str) == Some(VC_V2_CONTEXT) => {
             if !a.iter().all(|c| c.is_string() || c.is_object()) {
                 return Err(bad("@context", "entries must be URLs or objects"));
             }
         }
-        Some(_) => return Err(bad("@context", format!("must be an array starting with {VC_V2_CONTEXT}"))),
+        Some(_) => {
+            return Err(bad(
+                "@context",
+                format!("must be an array starting with {VC_V2_CONTEXT}"),
+            ))
+        }
         None => return Err(bad("@context", "is missing")),
     }
     if !has_type(obj.get("type"), "VerifiableCredential") {
@@ -280,7 +308,12 @@ fn parse_credential(value: &Value) -> Result<Parsed, Malformed> {
     match obj.get("credentialSubject") {
         Some(Value::Object(_)) => {}
         Some(Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_object) => {}
-        Some(_) => return Err(bad("credentialSubject", "must be an object or a non-empty array of objects")),
+        Some(_) => {
+            return Err(bad(
+                "credentialSubject",
+                "must be an object or a non-empty array of objects",
+            ))
+        }
         None => return Err(bad("credentialSubject", "is missing")),
     }
     let valid_from = parse_date(obj, "validFrom")?;
@@ -295,7 +328,12 @@ fn parse_credential(value: &Value) -> Result<Parsed, Malformed> {
         }
         Some(e) => status.extend(parse_status_entry(e, "credentialStatus")?),
     }
-    Ok(Parsed { issuer, valid_from, valid_until, status })
+    Ok(Parsed {
+        issuer,
+        valid_from,
+        valid_until,
+        status,
+    })
 }
 
 /// The first stage, shared by single and bulk verification: form, key, issuer binding.
@@ -305,13 +343,21 @@ enum Stage1 {
 }
 
 fn check(check: CheckKind, result: CheckResult, detail: Option<String>) -> Check {
-    Check { check, result, detail }
+    Check {
+        check,
+        result,
+        detail,
+    }
 }
 
 fn malformed_verification(field: String, message: String) -> Verification {
     Verification {
         valid: false,
-        checks: vec![check(CheckKind::Format, CheckResult::Failed, Some(format!("{field}: {message}")))],
+        checks: vec![check(
+            CheckKind::Format,
+            CheckResult::Failed,
+            Some(format!("{field}: {message}")),
+        )],
         reason: Some(Reason::Malformed { field, message }),
     }
 }
@@ -326,14 +372,20 @@ fn stage1(value: &Value, resolver: &Resolver) -> Stage1 {
         Err(ProofError::Malformed { field, problem }) => {
             return Stage1::Done(malformed_verification(field, problem))
         }
-        Err(ProofError::Canon(e)) => return Stage1::Done(malformed_verification("(document)".into(), e.to_string())),
+        Err(ProofError::Canon(e)) => {
+            return Stage1::Done(malformed_verification("(document)".into(), e.to_string()))
+        }
         Err(e @ (ProofError::Resolve(_) | ProofError::BadSignature)) => {
             let message = e.to_string();
             return Stage1::Done(Verification {
                 valid: false,
                 checks: vec![
                     check(CheckKind::Format, CheckResult::Passed, None),
-                    check(CheckKind::Issuer, CheckResult::Failed, Some(message.clone())),
+                    check(
+                        CheckKind::Issuer,
+                        CheckResult::Failed,
+                        Some(message.clone()),
+                    ),
                 ],
                 reason: Some(Reason::UnknownIssuer { message }),
             });
@@ -348,7 +400,11 @@ fn stage1(value: &Value, resolver: &Resolver) -> Stage1 {
             valid: false,
             checks: vec![
                 check(CheckKind::Format, CheckResult::Passed, None),
-                check(CheckKind::Issuer, CheckResult::Failed, Some(message.clone())),
+                check(
+                    CheckKind::Issuer,
+                    CheckResult::Failed,
+                    Some(message.clone()),
+                ),
             ],
             reason: Some(Reason::UnknownIssuer { message }),
         });
@@ -363,15 +419,25 @@ enum StatusOutcome {
     NotChecked(String),
 }
 
-fn status_outcome(parsed: &Parsed, status: StatusInput<'_>, resolver: &Resolver, now: DateTime<Utc>) -> StatusOutcome {
-    let relevant: Vec<&StatusRef> =
-        parsed.status.iter().filter(|s| s.purpose == "revocation" || s.purpose == "suspension").collect();
+fn status_outcome(
+    parsed: &Parsed,
+    status: StatusInput<'_>,
+    resolver: &Resolver,
+    now: DateTime<Utc>,
+) -> StatusOutcome {
+    let relevant: Vec<&StatusRef> = parsed
+        .status
+        .iter()
+        .filter(|s| s.purpose == "revocation" || s.purpose == "suspension")
+        .collect();
     if relevant.is_empty() {
         return StatusOutcome::Skipped("the credential has no revocation status entry".into());
     }
     let one;
     let lists: &[VerifiedStatusList] = match status {
-        StatusInput::Skip => return StatusOutcome::Skipped("status check skipped on request".into()),
+        StatusInput::Skip => {
+            return StatusOutcome::Skipped("status check skipped on request".into())
+        }
         StatusInput::Unavailable => {
             return StatusOutcome::NotChecked(format!(
                 "no status list was given for {}",
@@ -390,7 +456,10 @@ fn status_outcome(parsed: &Parsed, status: StatusInput<'_>, resolver: &Resolver,
     };
     for entry in &relevant {
         let Some(list) = lists.iter().find(|l| l.url == entry.url) else {
-            return StatusOutcome::NotChecked(format!("{}: no status list {} was given", entry.field, entry.url));
+            return StatusOutcome::NotChecked(format!(
+                "{}: no status list {} was given",
+                entry.field, entry.url
+            ));
         };
         if list.issuer != parsed.issuer {
             return StatusOutcome::NotChecked(format!(
@@ -404,13 +473,18 @@ fn status_outcome(parsed: &Parsed, status: StatusInput<'_>, resolver: &Resolver,
                 entry.field, list.purpose, entry.purpose
             ));
         }
-        let set = u32::try_from(entry.index).ok().map(|i| list.list.is_revoked(i));
+        let set = u32::try_from(entry.index)
+            .ok()
+            .map(|i| list.list.is_revoked(i));
         match set {
             Some(Ok(true)) => {
                 return StatusOutcome::Revoked(
                     entry.index,
                     entry.purpose.clone(),
-                    format!("{} index {} is set in {}", entry.purpose, entry.index, entry.url),
+                    format!(
+                        "{} index {} is set in {}",
+                        entry.purpose, entry.index, entry.url
+                    ),
                 )
             }
             Some(Ok(false)) => {}
@@ -424,7 +498,14 @@ fn status_outcome(parsed: &Parsed, status: StatusInput<'_>, resolver: &Resolver,
             }
         }
     }
-    StatusOutcome::Passed(format!("not revoked ({})", relevant.iter().map(|s| s.url.as_str()).collect::<Vec<_>>().join(", ")))
+    StatusOutcome::Passed(format!(
+        "not revoked ({})",
+        relevant
+            .iter()
+            .map(|s| s.url.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 fn finish(
@@ -437,7 +518,14 @@ fn finish(
 ) -> Verification {
     let mut checks = vec![
         check(CheckKind::Format, CheckResult::Passed, None),
-        check(CheckKind::Issuer, CheckResult::Passed, Some(format!("{} ({})", parsed.issuer, prepared.verification_method))),
+        check(
+            CheckKind::Issuer,
+            CheckResult::Passed,
+            Some(format!(
+                "{} ({})",
+                parsed.issuer, prepared.verification_method
+            )),
+        ),
     ];
     // Candidate reasons in priority order; the first one found is reported.
     let mut sig_reason = None;
@@ -445,54 +533,119 @@ fn finish(
         checks.push(check(CheckKind::Signature, CheckResult::Passed, None));
     } else {
         let message = ProofError::BadSignature.to_string();
-        checks.push(check(CheckKind::Signature, CheckResult::Failed, Some(message.clone())));
+        checks.push(check(
+            CheckKind::Signature,
+            CheckResult::Failed,
+            Some(message.clone()),
+        ));
         sig_reason = Some(Reason::InvalidSignature { message });
     }
     let mut from_reason = None;
     match &parsed.valid_from {
         Some((t, s)) if *t > now => {
             let message = format!("not valid before {s}");
-            checks.push(check(CheckKind::ValidFrom, CheckResult::Failed, Some(message.clone())));
-            from_reason = Some(Reason::NotYetValid { valid_from: s.clone(), message });
+            checks.push(check(
+                CheckKind::ValidFrom,
+                CheckResult::Failed,
+                Some(message.clone()),
+            ));
+            from_reason = Some(Reason::NotYetValid {
+                valid_from: s.clone(),
+                message,
+            });
         }
-        Some((_, s)) => checks.push(check(CheckKind::ValidFrom, CheckResult::Passed, Some(s.clone()))),
-        None => checks.push(check(CheckKind::ValidFrom, CheckResult::Skipped, Some("no validFrom".into()))),
+        Some((_, s)) => checks.push(check(
+            CheckKind::ValidFrom,
+            CheckResult::Passed,
+            Some(s.clone()),
+        )),
+        None => checks.push(check(
+            CheckKind::ValidFrom,
+            CheckResult::Skipped,
+            Some("no validFrom".into()),
+        )),
     }
     let mut until_reason = None;
     match &parsed.valid_until {
         Some((t, s)) if *t < now => {
             let message = format!("expired at {s} (now {})", format_datetime(now));
-            checks.push(check(CheckKind::ValidUntil, CheckResult::Failed, Some(message.clone())));
-            until_reason = Some(Reason::Expired { valid_until: s.clone(), message });
+            checks.push(check(
+                CheckKind::ValidUntil,
+                CheckResult::Failed,
+                Some(message.clone()),
+            ));
+            until_reason = Some(Reason::Expired {
+                valid_until: s.clone(),
+                message,
+            });
         }
-        Some((_, s)) => checks.push(check(CheckKind::ValidUntil, CheckResult::Passed, Some(s.clone()))),
-        None => checks.push(check(CheckKind::ValidUntil, CheckResult::Skipped, Some("no validUntil".into()))),
+        Some((_, s)) => checks.push(check(
+            CheckKind::ValidUntil,
+            CheckResult::Passed,
+            Some(s.clone()),
+        )),
+        None => checks.push(check(
+            CheckKind::ValidUntil,
+            CheckResult::Skipped,
+            Some("no validUntil".into()),
+        )),
     }
     // A proof with `expires` (VC Data Integrity) stops vouching for the credential then.
     if let Some((t, s)) = &prepared.expires {
         if *t < now && until_reason.is_none() {
             let message = format!("the proof expired at {s} (now {})", format_datetime(now));
             if let Some(c) = checks.iter_mut().find(|c| c.check == CheckKind::ValidUntil) {
-                *c = check(CheckKind::ValidUntil, CheckResult::Failed, Some(message.clone()));
+                *c = check(
+                    CheckKind::ValidUntil,
+                    CheckResult::Failed,
+                    Some(message.clone()),
+                );
             }
-            until_reason = Some(Reason::Expired { valid_until: s.clone(), message });
+            until_reason = Some(Reason::Expired {
+                valid_until: s.clone(),
+                message,
+            });
         }
     }
     let (mut revoked_reason, mut unchecked_reason) = (None, None);
     match status_outcome(parsed, status, resolver, now) {
-        StatusOutcome::Skipped(d) => checks.push(check(CheckKind::Status, CheckResult::Skipped, Some(d))),
-        StatusOutcome::Passed(d) => checks.push(check(CheckKind::Status, CheckResult::Passed, Some(d))),
+        StatusOutcome::Skipped(d) => {
+            checks.push(check(CheckKind::Status, CheckResult::Skipped, Some(d)))
+        }
+        StatusOutcome::Passed(d) => {
+            checks.push(check(CheckKind::Status, CheckResult::Passed, Some(d)))
+        }
         StatusOutcome::Revoked(index, purpose, message) => {
-            checks.push(check(CheckKind::Status, CheckResult::Failed, Some(message.clone())));
-            revoked_reason = Some(Reason::Revoked { status_list_index: index, status_purpose: purpose, message });
+            checks.push(check(
+                CheckKind::Status,
+                CheckResult::Failed,
+                Some(message.clone()),
+            ));
+            revoked_reason = Some(Reason::Revoked {
+                status_list_index: index,
+                status_purpose: purpose,
+                message,
+            });
         }
         StatusOutcome::NotChecked(message) => {
-            checks.push(check(CheckKind::Status, CheckResult::NotChecked, Some(message.clone())));
+            checks.push(check(
+                CheckKind::Status,
+                CheckResult::NotChecked,
+                Some(message.clone()),
+            ));
             unchecked_reason = Some(Reason::StatusNotChecked { message });
         }
     }
-    let reason = sig_reason.or(revoked_reason).or(until_reason).or(from_reason).or(unchecked_reason);
-    Verification { valid: reason.is_none(), checks, reason }
+    let reason = sig_reason
+        .or(revoked_reason)
+        .or(until_reason)
+        .or(from_reason)
+        .or(unchecked_reason);
+    Verification {
+        valid: reason.is_none(),
+        checks,
+        reason,
+    }
 }
 
 /// Verifies a credential offline at time `now` (parse it with [`crate::parse_json`], which
@@ -500,7 +653,12 @@ fn finish(
 /// proof key resolves through `resolver` and belongs to the issuer, the `eddsa-jcs-2022`
 /// signature, `validFrom`/`validUntil`, and its revocation status from `status`.
 /// Never panics, whatever the input.
-pub fn verify(credential: &Value, resolver: &Resolver, status: StatusInput<'_>, now: DateTime<Utc>) -> Verification {
+pub fn verify(
+    credential: &Value,
+    resolver: &Resolver,
+    status: StatusInput<'_>,
+    now: DateTime<Utc>,
+) -> Verification {
     match stage1(credential, resolver) {
         Stage1::Done(v) => v,
         Stage1::Ready(ready) => {
@@ -541,13 +699,24 @@ pub fn verify_many(
         other => other,
     };
     let stages: Vec<Stage1> = credentials.iter().map(|c| stage1(c, resolver)).collect();
-    let ready: Vec<&PreparedProof> =
-        stages.iter().filter_map(|s| if let Stage1::Ready(r) = s { Some(&r.1) } else { None }).collect();
+    let ready: Vec<&PreparedProof> = stages
+        .iter()
+        .filter_map(|s| {
+            if let Stage1::Ready(r) = s {
+                Some(&r.1)
+            } else {
+                None
+            }
+        })
+        .collect();
     let batch_ok = {
         let messages: Vec<&[u8]> = ready.iter().map(|p| &p.data[..]).collect();
-        let sigs: Vec<ed25519_dalek::Signature> =
-            ready.iter().map(|p| ed25519_dalek::Signature::from_bytes(&p.signature)).collect();
-        let keys: Vec<ed25519_dalek::VerifyingKey> = ready.iter().map(|p| p.resolved.key.0).collect();
+        let sigs: Vec<ed25519_dalek::Signature> = ready
+            .iter()
+            .map(|p| ed25519_dalek::Signature::from_bytes(&p.signature))
+            .collect();
+        let keys: Vec<ed25519_dalek::VerifyingKey> =
+            ready.iter().map(|p| p.resolved.key.0).collect();
         !ready.is_empty() && ed25519_dalek::verify_batch(&messages, &sigs, &keys).is_ok()
     };
     stages
@@ -575,23 +744,36 @@ pub fn verify_status_list(
     if let Some(reason) = v.reason {
         return Err(err(format!("{} ({})", reason.message(), reason.code())));
     }
-    let obj = credential.as_object().ok_or_else(|| err("must be a JSON object".into()))?;
+    let obj = credential
+        .as_object()
+        .ok_or_else(|| err("must be a JSON object".into()))?;
     if !has_type(obj.get("type"), "BitstringStatusListCredential") {
-        return Err(err("type: must include BitstringStatusListCredential".into()));
+        return Err(err(
+            "type: must include BitstringStatusListCredential".into()
+        ));
     }
-    let url = obj.get("id").and_then(Value::as_str).ok_or_else(|| err("id: must be a string".into()))?;
+    let url = obj
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| err("id: must be a string".into()))?;
     let subject = obj
         .get("credentialSubject")
         .and_then(Value::as_object)
         .ok_or_else(|| err("credentialSubject: must be an object".into()))?;
     if !has_type(subject.get("type"), "BitstringStatusList") {
-        return Err(err("credentialSubject.type: must be BitstringStatusList".into()));
+        return Err(err(
+            "credentialSubject.type: must be BitstringStatusList".into()
+        ));
     }
     let purpose = match subject.get("statusPurpose") {
         Some(Value::String(s)) => s.clone(),
         // Several purposes in one list are allowed by the specification, but Shirube
         // publishes one list per purpose; refuse rather than guess.
-        _ => return Err(err("credentialSubject.statusPurpose: must be one string".into())),
+        _ => {
+            return Err(err(
+                "credentialSubject.statusPurpose: must be one string".into()
+            ))
+        }
     };
     let encoded = subject
         .get("encodedList")
@@ -600,10 +782,19 @@ pub fn verify_status_list(
     let list = StatusList::decode(encoded).map_err(|e| err(e.to_string()))?;
     let issuer = match obj.get("issuer") {
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Object(o)) => o.get("id").and_then(Value::as_str).unwrap_or_default().to_string(),
+        Some(Value::Object(o)) => o
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
         _ => String::new(),
     };
-    Ok(VerifiedStatusList { url: url.to_string(), issuer, purpose, list })
+    Ok(VerifiedStatusList {
+        url: url.to_string(),
+        issuer,
+        purpose,
+        list,
+    })
 }
 
 #[cfg(test)]
@@ -616,7 +807,9 @@ mod tests {
     #[test]
     fn a_proof_past_its_expires_time_makes_the_credential_expired() {
         let key = Keypair::from_seed(&[3; 32]);
-        let Ok(issuer) = Issuer::new("did:web:x.example", "k", key.clone()) else { unreachable!() };
+        let Ok(issuer) = Issuer::new("did:web:x.example", "k", key.clone()) else {
+            unreachable!()
+        };
         let doc = json!({
             "@context": [VC_V2_CONTEXT], "type": ["VerifiableCredential"], "issuer": "did:web:x.example",
             "credentialSubject": {"id": "urn:x"},
@@ -625,15 +818,31 @@ mod tests {
             "type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022", "proofPurpose": "assertionMethod",
             "verificationMethod": "did:web:x.example#k", "expires": "2026-03-01T00:00:00Z", "@context": [VC_V2_CONTEXT],
         });
-        let (Some(d), Some(p)) = (doc.as_object(), proof.as_object()) else { unreachable!() };
-        let Ok(data) = crate::proof::hash_data(d, p, d.get("@context")) else { unreachable!() };
-        proof["proofValue"] = json!(format!("z{}", bs58::encode(key.sign(&data).to_bytes()).into_string()));
+        let (Some(d), Some(p)) = (doc.as_object(), proof.as_object()) else {
+            unreachable!()
+        };
+        let Ok(data) = crate::proof::hash_data(d, p, d.get("@context")) else {
+            unreachable!()
+        };
+        proof["proofValue"] = json!(format!(
+            "z{}",
+            bs58::encode(key.sign(&data).to_bytes()).into_string()
+        ));
         let mut signed = doc.clone();
         signed["proof"] = proof;
-        let Ok(resolver) = Resolver::from_did_document(&did_document(&issuer)) else { unreachable!() };
-        let at = |m| Utc.with_ymd_and_hms(2026, m, 1, 0, 0, 0).single().unwrap_or_default();
+        let Ok(resolver) = Resolver::from_did_document(&did_document(&issuer)) else {
+            unreachable!()
+        };
+        let at = |m| {
+            Utc.with_ymd_and_hms(2026, m, 1, 0, 0, 0)
+                .single()
+                .unwrap_or_default()
+        };
         assert!(verify(&signed, &resolver, StatusInput::Skip, at(2)).valid);
         let v = verify(&signed, &resolver, StatusInput::Skip, at(6));
-        assert!(matches!(&v.reason, Some(Reason::Expired { valid_until, .. }) if valid_until == "2026-03-01T00:00:00Z"), "{v:#?}");
+        assert!(
+            matches!(&v.reason, Some(Reason::Expired { valid_until, .. }) if valid_until == "2026-03-01T00:00:00Z"),
+            "{v:#?}"
+        );
     }
 }

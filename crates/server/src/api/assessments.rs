@@ -33,7 +33,11 @@ pub struct Created {
 /// Starts a self-assessment for ★3 or ★4.
 #[utoipa::path(post, path = "/api/v1/assessments", request_body = CreateAssessment, tag = "assessments", security(("bearer" = [])),
     responses((status = 201, body = Created), (status = 422, description = "invalid target_level")))]
-pub async fn create(State(state): State<AppState>, p: Principal, ApiJson(req): ApiJson<CreateAssessment>) -> Result<(StatusCode, Json<Created>), ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<CreateAssessment>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let level = app::parse_level(&req.target_level.to_string(), "target_level")?;
     let id = app::create_assessment(&state, &p, level, req.copy_from.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -51,7 +55,10 @@ pub struct AssessmentSummary {
 
 /// The caller's assessments, newest first (the history).
 #[utoipa::path(get, path = "/api/v1/assessments", tag = "assessments", security(("bearer" = [])), responses((status = 200, body = [AssessmentSummary])))]
-pub async fn list(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<AssessmentSummary>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<AssessmentSummary>>, ApiError> {
     let rows = state.store.assessments(p.org_id()).await?;
     Ok(Json(
         rows.into_iter()
@@ -168,7 +175,13 @@ pub fn to_out(state: &AppState, v: AssessmentView) -> AssessmentOut {
         .iter()
         .map(|g| GapOut {
             requirement_id: g.requirement_id.to_string(),
-            title: cat.requirement(g.requirement_id.as_str()).map(|r| (&r.title).into()).unwrap_or(Text { ja: String::new(), en: String::new() }),
+            title: cat
+                .requirement(g.requirement_id.as_str())
+                .map(|r| (&r.title).into())
+                .unwrap_or(Text {
+                    ja: String::new(),
+                    en: String::new(),
+                }),
             unmet: g.unmet.iter().map(|c| c.to_string()).collect(),
         })
         .collect();
@@ -212,7 +225,10 @@ pub fn to_out(state: &AppState, v: AssessmentView) -> AssessmentOut {
             size: ev.size,
             evidence_date: ev.evidence_date.clone(),
             created_at: ev.created_at.clone(),
-            download: ev.blob_sha256.as_ref().map(|_| format!("/api/v1/evidence/{}", ev.id)),
+            download: ev
+                .blob_sha256
+                .as_ref()
+                .map(|_| format!("/api/v1/evidence/{}", ev.id)),
         })
         .collect();
     let changes_since_previous = v.changes.as_ref().map(|cs| {
@@ -231,8 +247,17 @@ pub fn to_out(state: &AppState, v: AssessmentView) -> AssessmentOut {
         declared_at: v.row.declared_at.clone(),
     });
     AssessmentOut {
-        progress: ProgressOut { total: e.progress.total, answered: e.progress.answered, met: e.progress.met, percent: e.progress.percent() },
-        result: ResultOut { achieved_level: e.achieved.map(|l| l.number()), gaps, action_plan },
+        progress: ProgressOut {
+            total: e.progress.total,
+            answered: e.progress.answered,
+            met: e.progress.met,
+            percent: e.progress.percent(),
+        },
+        result: ResultOut {
+            achieved_level: e.achieved.map(|l| l.number()),
+            gaps,
+            action_plan,
+        },
         answers,
         evidence,
         changes_since_previous,
@@ -250,7 +275,11 @@ pub fn to_out(state: &AppState, v: AssessmentView) -> AssessmentOut {
 /// One assessment with its computed result and action plan.
 #[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assessments", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200, body = AssessmentOut), (status = 404, description = "no such assessment of yours")))]
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> Result<Json<AssessmentOut>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<AssessmentOut>, ApiError> {
     let view = match app::assessment_view(&state, &p, &id).await {
         Ok(v) => v,
         // A buyer reads a supplier's assessment only through an active `full` share.
@@ -285,13 +314,24 @@ pub async fn put_answer(
     Path((id, criterion_id)): Path<(String, String)>,
     ApiJson(req): ApiJson<PutAnswer>,
 ) -> Result<Json<AssessmentOut>, ApiError> {
-    app::put_answer(&state, &p, &id, &criterion_id, &req.status, req.comment.as_deref(), req.not_applicable_reason.as_deref()).await?;
+    app::put_answer(
+        &state,
+        &p,
+        &id,
+        &criterion_id,
+        &req.status,
+        req.comment.as_deref(),
+        req.not_applicable_reason.as_deref(),
+    )
+    .await?;
     let view = app::assessment_view(&state, &p, &id).await?;
     Ok(Json(to_out(&state, view)))
 }
 
 /// Reads a multipart evidence upload: `criterion_id`, `evidence_date`, and `file` or `url`.
-pub async fn read_evidence_form(mut mp: Multipart) -> Result<(Vec<(String, String)>, Option<EvidenceInput>), AppError> {
+pub async fn read_evidence_form(
+    mut mp: Multipart,
+) -> Result<(Vec<(String, String)>, Option<EvidenceInput>), AppError> {
     let mut fields = Vec::new();
     let mut input = None;
     loop {
@@ -300,31 +340,53 @@ pub async fn read_evidence_form(mut mp: Multipart) -> Result<(Vec<(String, Strin
             Ok(None) => break,
             Err(e) => {
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    return Err(AppError::TooLarge { field: "file".into() });
+                    return Err(AppError::TooLarge {
+                        field: "file".into(),
+                    });
                 }
-                return Err(AppError::Malformed { field: None, detail: e.body_text() });
+                return Err(AppError::Malformed {
+                    field: None,
+                    detail: e.body_text(),
+                });
             }
         };
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
             let file_name = field.file_name().unwrap_or("evidence").to_string();
-            let content_type = field.content_type().unwrap_or("application/octet-stream").to_string();
+            let content_type = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_string();
             let bytes = field.bytes().await.map_err(|e| {
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::TooLarge { field: "file".into() }
+                    AppError::TooLarge {
+                        field: "file".into(),
+                    }
                 } else {
-                    AppError::Malformed { field: Some("file".into()), detail: e.body_text() }
+                    AppError::Malformed {
+                        field: Some("file".into()),
+                        detail: e.body_text(),
+                    }
                 }
             })?;
             if bytes.len() > MAX_EVIDENCE_BYTES {
-                return Err(AppError::TooLarge { field: "file".into() });
+                return Err(AppError::TooLarge {
+                    field: "file".into(),
+                });
             }
             // A browser sends an empty part when no file was chosen.
             if !(bytes.is_empty() && file_name.is_empty()) {
-                input = Some(EvidenceInput::File { file_name, content_type, bytes: bytes.to_vec() });
+                input = Some(EvidenceInput::File {
+                    file_name,
+                    content_type,
+                    bytes: bytes.to_vec(),
+                });
             }
         } else {
-            let text = field.text().await.map_err(|e| AppError::Malformed { field: Some(name.clone()), detail: e.body_text() })?;
+            let text = field.text().await.map_err(|e| AppError::Malformed {
+                field: Some(name.clone()),
+                detail: e.body_text(),
+            })?;
             if name == "url" && !text.trim().is_empty() && input.is_none() {
                 input = Some(EvidenceInput::Link { url: text.clone() });
             }
@@ -335,7 +397,11 @@ pub async fn read_evidence_form(mut mp: Multipart) -> Result<(Vec<(String, Strin
 }
 
 pub fn form_value<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
 }
 
 /// Attaches evidence (a file up to 20 MiB, or a link) to a criterion.
@@ -343,18 +409,35 @@ pub fn form_value<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     params(("id" = String, Path)),
     request_body(content_type = "multipart/form-data", description = "criterion_id, evidence_date (YYYY-MM-DD), and file or url"),
     responses((status = 201, body = Created), (status = 413, description = "file larger than 20 MiB"), (status = 422, description = "invalid field")))]
-pub async fn add_evidence(State(state): State<AppState>, p: Principal, Path(id): Path<String>, mp: Multipart) -> Result<(StatusCode, Json<Created>), ApiError> {
+pub async fn add_evidence(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    mp: Multipart,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     p.require_edit()?;
     let (fields, input) = read_evidence_form(mp).await?;
     let input = input.ok_or_else(|| AppError::field("file", "err-evidence-missing"))?;
-    let ev = app::add_evidence(&state, &p, &id, form_value(&fields, "criterion_id"), input, form_value(&fields, "evidence_date")).await?;
+    let ev = app::add_evidence(
+        &state,
+        &p,
+        &id,
+        form_value(&fields, "criterion_id"),
+        input,
+        form_value(&fields, "evidence_date"),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(Created { id: ev })))
 }
 
 /// Downloads an evidence file; only members of the owning organisation may.
 #[utoipa::path(get, path = "/api/v1/evidence/{id}", tag = "assessments", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, description = "the file"), (status = 404, description = "no such evidence of yours")))]
-pub async fn download(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn download(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let (ev, bytes) = app::evidence_file(&state, &p, &id).await?;
     Ok(file_response(&ev, bytes))
 }
@@ -362,11 +445,23 @@ pub async fn download(State(state): State<AppState>, p: Principal, Path(id): Pat
 /// A download response that never renders in the page's origin.
 pub fn file_response(ev: &shirube_store::EvidenceRow, bytes: Vec<u8>) -> Response {
     let name = ev.file_name.clone().unwrap_or_else(|| "evidence".into());
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
     Response::builder()
         .header(header::CONTENT_TYPE, "application/octet-stream")
-        .header(header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+        )
         .header("x-content-type-options", "nosniff")
         .header(header::CONTENT_SECURITY_POLICY, "sandbox")
         .body(Body::from(bytes))
@@ -384,7 +479,12 @@ pub struct DeclarationRequest {
 #[utoipa::path(post, path = "/api/v1/assessments/{id}/declaration", request_body = DeclarationRequest, tag = "assessments", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, body = AssessmentOut), (status = 409, description = "★3 not achieved, target ★4, or already frozen"), (status = 403, description = "only owners declare")))]
-pub async fn declare(State(state): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(req): ApiJson<DeclarationRequest>) -> Result<Json<AssessmentOut>, ApiError> {
+pub async fn declare(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<DeclarationRequest>,
+) -> Result<Json<AssessmentOut>, ApiError> {
     app::declare(&state, &p, &id, &req.signer_name, &req.signer_title).await?;
     let view = app::assessment_view(&state, &p, &id).await?;
     Ok(Json(to_out(&state, view)))

@@ -51,7 +51,10 @@ pub struct SignupResponse {
 /// Creates an organisation and its owner.
 #[utoipa::path(post, path = "/api/v1/signup", request_body = SignupRequest, tag = "accounts",
     responses((status = 201, body = SignupResponse), (status = 422, description = "invalid field", content_type = "application/problem+json"), (status = 409, description = "corporate number or e-mail already registered")))]
-pub async fn signup(State(state): State<AppState>, ApiJson(req): ApiJson<SignupRequest>) -> Result<(StatusCode, Json<SignupResponse>), ApiError> {
+pub async fn signup(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<SignupRequest>,
+) -> Result<(StatusCode, Json<SignupResponse>), ApiError> {
     let input = SignupInput {
         org_name: req.organization.name,
         corporate_number: req.organization.corporate_number,
@@ -63,7 +66,13 @@ pub async fn signup(State(state): State<AppState>, ApiJson(req): ApiJson<SignupR
         user_name: req.user.name,
     };
     let (organization_id, user_id) = app::signup(&state, &input).await?;
-    Ok((StatusCode::CREATED, Json(SignupResponse { organization_id, user_id })))
+    Ok((
+        StatusCode::CREATED,
+        Json(SignupResponse {
+            organization_id,
+            user_id,
+        }),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -85,14 +94,24 @@ pub struct TokenResponse {
 /// Exchanges e-mail and password (and TOTP code) for an API token.
 #[utoipa::path(post, path = "/api/v1/auth/token", request_body = TokenRequest, tag = "accounts",
     responses((status = 200, body = TokenResponse), (status = 422, description = "wrong e-mail or password, or TOTP code"), (status = 429, description = "too many failed attempts")))]
-pub async fn token(State(state): State<AppState>, ApiJson(req): ApiJson<TokenRequest>) -> Result<Json<TokenResponse>, ApiError> {
+pub async fn token(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<TokenRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
     match app::check_login(&state, &req.email, &req.password, req.totp.as_deref()).await? {
         LoginOutcome::Done(user) => {
             if app::must_enrol_totp(&state, &user).await? {
-                return Err(ApiError(AppError::Conflict { key: "err-totp-enrol", field: Some("totp".into()) }));
+                return Err(ApiError(AppError::Conflict {
+                    key: "err-totp-enrol",
+                    field: Some("totp".into()),
+                }));
             }
-            Ok(Json(TokenResponse { token: app::token_for_login(&state, &user).await? }))
+            Ok(Json(TokenResponse {
+                token: app::token_for_login(&state, &user).await?,
+            }))
         }
-        LoginOutcome::NeedsSecondFactor(_) => Err(ApiError(AppError::field("totp", "err-totp-required"))),
+        LoginOutcome::NeedsSecondFactor(_) => {
+            Err(ApiError(AppError::field("totp", "err-totp-required")))
+        }
     }
 }

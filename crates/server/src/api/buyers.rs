@@ -61,7 +61,11 @@ pub fn reasons(keys: &[String]) -> Vec<ReasonOut> {
     keys.iter()
         .map(|k| {
             let (ja, en) = buyers::reason_texts(k);
-            ReasonOut { code: k.trim_start_matches("decision-").replace('-', "_"), ja, en }
+            ReasonOut {
+                code: k.trim_start_matches("decision-").replace('-', "_"),
+                ja,
+                en,
+            }
         })
         .collect()
 }
@@ -81,7 +85,11 @@ pub struct AddSupplierResponse {
 /// Adds a supplier and records the level decision with its reasons.
 #[utoipa::path(post, path = "/api/v1/suppliers", request_body = AddSupplierRequest, tag = "buyers", security(("bearer" = [])),
     responses((status = 201, body = AddSupplierResponse), (status = 422, description = "invalid field"), (status = 409, description = "already a supplier")))]
-pub async fn add(State(state): State<AppState>, p: Principal, ApiJson(req): ApiJson<AddSupplierRequest>) -> Result<(StatusCode, Json<AddSupplierResponse>), ApiError> {
+pub async fn add(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<AddSupplierRequest>,
+) -> Result<(StatusCode, Json<AddSupplierResponse>), ApiError> {
     let d = req.decision;
     let input = AddSupplier {
         corporate_number: req.corporate_number,
@@ -106,7 +114,12 @@ pub async fn add(State(state): State<AppState>, p: Principal, ApiJson(req): ApiJ
             required_level: added.required_level,
             suggest_level_4: added.suggest_level_4,
             reasons: reasons(&keys),
-            invite_url: added.invite_token.map(|t| format!("{}/supplier-invite/{t}", state.config.public_url.trim_end_matches('/'))),
+            invite_url: added.invite_token.map(|t| {
+                format!(
+                    "{}/supplier-invite/{t}",
+                    state.config.public_url.trim_end_matches('/')
+                )
+            }),
         }),
     ))
 }
@@ -134,9 +147,15 @@ pub struct Portfolio {
 
 /// The buyer's suppliers with required and achieved levels and status.
 #[utoipa::path(get, path = "/api/v1/portfolio", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = Portfolio)))]
-pub async fn portfolio(State(state): State<AppState>, p: Principal) -> Result<Json<Portfolio>, ApiError> {
+pub async fn portfolio(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Portfolio>, ApiError> {
     let lines = buyers::portfolio(&state, &p).await?;
-    let mut counts: BTreeMap<String, usize> = buyers::STATUSES.iter().map(|s| (s.to_string(), 0)).collect();
+    let mut counts: BTreeMap<String, usize> = buyers::STATUSES
+        .iter()
+        .map(|s| (s.to_string(), 0))
+        .collect();
     for l in &lines {
         *counts.entry(l.status.to_string()).or_default() += 1;
     }
@@ -162,10 +181,19 @@ pub async fn portfolio(State(state): State<AppState>, p: Principal) -> Result<Js
 
 /// The portfolio as CSV.
 #[utoipa::path(get, path = "/api/v1/portfolio.csv", tag = "buyers", security(("bearer" = [])), responses((status = 200, description = "text/csv")))]
-pub async fn portfolio_csv(State(state): State<AppState>, p: Principal) -> Result<Response, ApiError> {
+pub async fn portfolio_csv(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Response, ApiError> {
     let lines = buyers::portfolio(&state, &p).await?;
     Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"portfolio.csv\"")],
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"portfolio.csv\"",
+            ),
+        ],
         buyers::portfolio_csv(&lines),
     )
         .into_response())
@@ -186,8 +214,19 @@ pub struct ShareRequest {
 
 /// Shares one of your assessments with a buyer that asked you for a level.
 #[utoipa::path(post, path = "/api/v1/shares", request_body = ShareRequest, tag = "buyers", security(("bearer" = [])), responses((status = 201, body = Created), (status = 422, description = "invalid field")))]
-pub async fn share(State(state): State<AppState>, p: Principal, ApiJson(req): ApiJson<ShareRequest>) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = buyers::share(&state, &p, &req.assessment_id, &req.buyer_organization_id, req.detail.as_deref().unwrap_or("level")).await?;
+pub async fn share(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<ShareRequest>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = buyers::share(
+        &state,
+        &p,
+        &req.assessment_id,
+        &req.buyer_organization_id,
+        req.detail.as_deref().unwrap_or("level"),
+    )
+    .await?;
     if req.pass_on {
         buyers::set_pass_on(&state, &p, &id, true).await?;
     }
@@ -196,7 +235,11 @@ pub async fn share(State(state): State<AppState>, p: Principal, ApiJson(req): Ap
 
 /// Revokes a share; the buyer's access ends at once.
 #[utoipa::path(delete, path = "/api/v1/shares/{id}", tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 204, description = "revoked"), (status = 404, description = "not a share you gave")))]
-pub async fn revoke(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     buyers::revoke_share(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -214,7 +257,10 @@ pub struct ShareOut {
 
 /// Shares you gave (as a supplier) or received (as a buyer).
 #[utoipa::path(get, path = "/api/v1/shares", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = [ShareOut])))]
-pub async fn list_shares(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<ShareOut>>, ApiError> {
+pub async fn list_shares(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<ShareOut>>, ApiError> {
     let rows = state.store.shares_of(p.org_id()).await?;
     Ok(Json(
         rows.into_iter()
@@ -245,7 +291,10 @@ pub struct RequestOut {
 
 /// The supplier's incoming requests, with the buyer's reasons and due dates.
 #[utoipa::path(get, path = "/api/v1/requests", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = [RequestOut])))]
-pub async fn requests(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<RequestOut>>, ApiError> {
+pub async fn requests(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<RequestOut>>, ApiError> {
     let rows = state.store.requests_for(p.org_id()).await?;
     Ok(Json(
         rows.into_iter()
@@ -271,14 +320,23 @@ pub struct MessageRequest {
 
 /// Adds a message to a request's thread (buyer or supplier).
 #[utoipa::path(post, path = "/api/v1/requests/{id}/messages", request_body = MessageRequest, tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 201, description = "added")))]
-pub async fn message(State(state): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(req): ApiJson<MessageRequest>) -> Result<StatusCode, ApiError> {
+pub async fn message(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<MessageRequest>,
+) -> Result<StatusCode, ApiError> {
     buyers::message(&state, &p, &id, &req.body).await?;
     Ok(StatusCode::CREATED)
 }
 
 /// Accepts a buyer's e-mail invitation for your organisation (owners).
 #[utoipa::path(post, path = "/api/v1/supplier-invitations/{token}/accept", tag = "buyers", security(("bearer" = [])), params(("token" = String, Path)), responses((status = 200, body = Created)))]
-pub async fn accept(State(state): State<AppState>, p: Principal, Path(token): Path<String>) -> Result<Json<Created>, ApiError> {
+pub async fn accept(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(token): Path<String>,
+) -> Result<Json<Created>, ApiError> {
     let rel = buyers::accept_invite(&state, &p, &token).await?;
     Ok(Json(Created { id: rel.id }))
 }
@@ -321,14 +379,25 @@ fn tier_nodes(nodes: Vec<shirube_assess::graph::Node>) -> Vec<TierNode> {
 /// Every tier the buyer can see (level-only views passed on by its suppliers).
 #[utoipa::path(get, path = "/api/v1/portfolio/tiers", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = Tiers)))]
 pub async fn tiers(State(state): State<AppState>, p: Principal) -> Result<Json<Tiers>, ApiError> {
-    Ok(Json(Tiers { nodes: tier_nodes(buyers::tiers(&state, &p).await?) }))
+    Ok(Json(Tiers {
+        nodes: tier_nodes(buyers::tiers(&state, &p).await?),
+    }))
 }
 
 /// Single points of failure across every visible tier.
 #[utoipa::path(get, path = "/api/v1/bcp/weak-points", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = Tiers)))]
-pub async fn weak_points(State(state): State<AppState>, p: Principal) -> Result<Json<Tiers>, ApiError> {
-    let nodes = buyers::tiers(&state, &p).await?.into_iter().filter(|n| n.single_point_of_failure).collect();
-    Ok(Json(Tiers { nodes: tier_nodes(nodes) }))
+pub async fn weak_points(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Tiers>, ApiError> {
+    let nodes = buyers::tiers(&state, &p)
+        .await?
+        .into_iter()
+        .filter(|n| n.single_point_of_failure)
+        .collect();
+    Ok(Json(Tiers {
+        nodes: tier_nodes(nodes),
+    }))
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]
@@ -345,9 +414,21 @@ pub struct BcpIn {
 
 /// Records your BCP facts (backup, restore test, recovery time, alternative site).
 #[utoipa::path(put, path = "/api/v1/bcp", request_body = BcpIn, tag = "buyers", security(("bearer" = [])), responses((status = 204, description = "saved")))]
-pub async fn set_bcp(State(state): State<AppState>, p: Principal, ApiJson(req): ApiJson<BcpIn>) -> Result<StatusCode, ApiError> {
+pub async fn set_bcp(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<BcpIn>,
+) -> Result<StatusCode, ApiError> {
     let hours = req.recovery_hours.map(|h| h.to_string());
-    buyers::set_bcp(&state, &p, req.offline_backup, req.last_restore_test.as_deref(), hours.as_deref(), req.alternative_site).await?;
+    buyers::set_bcp(
+        &state,
+        &p,
+        req.offline_backup,
+        req.last_restore_test.as_deref(),
+        hours.as_deref(),
+        req.alternative_site,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -363,8 +444,21 @@ pub struct DependencyIn {
 
 /// The buyer records how much it depends on a supplier.
 #[utoipa::path(put, path = "/api/v1/suppliers/{id}/dependency", request_body = DependencyIn, tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 204, description = "saved")))]
-pub async fn set_dependency(State(state): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(req): ApiJson<DependencyIn>) -> Result<StatusCode, ApiError> {
-    buyers::set_dependency(&state, &p, &id, req.critical, req.alternatives, req.stock_days).await?;
+pub async fn set_dependency(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<DependencyIn>,
+) -> Result<StatusCode, ApiError> {
+    buyers::set_dependency(
+        &state,
+        &p,
+        &id,
+        req.critical,
+        req.alternatives,
+        req.stock_days,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -376,7 +470,12 @@ pub struct PassOnIn {
 
 /// Passes the level-only view of your own suppliers on to the buyer of this share.
 #[utoipa::path(put, path = "/api/v1/shares/{id}/pass-on", request_body = PassOnIn, tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 204, description = "saved")))]
-pub async fn pass_on(State(state): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(req): ApiJson<PassOnIn>) -> Result<StatusCode, ApiError> {
+pub async fn pass_on(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<PassOnIn>,
+) -> Result<StatusCode, ApiError> {
     buyers::set_pass_on(&state, &p, &id, req.pass_on).await?;
     Ok(StatusCode::NO_CONTENT)
 }

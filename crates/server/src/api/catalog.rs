@@ -24,7 +24,10 @@ pub struct Text {
 
 impl From<&shirube_catalog::Localized> for Text {
     fn from(l: &shirube_catalog::Localized) -> Self {
-        Text { ja: l.ja.clone(), en: l.en.clone() }
+        Text {
+            ja: l.ja.clone(),
+            en: l.en.clone(),
+        }
     }
 }
 
@@ -52,7 +55,10 @@ pub struct CatalogOut {
 
 /// Lists criteria with their guidance. Public: the catalog is public information.
 #[utoipa::path(get, path = "/api/v1/catalog", params(CatalogQuery), tag = "catalog", responses((status = 200, body = CatalogOut)))]
-pub async fn list(State(state): State<AppState>, Query(q): Query<CatalogQuery>) -> Result<Json<CatalogOut>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<CatalogQuery>,
+) -> Result<Json<CatalogOut>, ApiError> {
     let level = match q.level.as_deref() {
         Some(l) => Some(app::parse_level(l, "level")?),
         None => None,
@@ -75,5 +81,9 @@ pub async fn list(State(state): State<AppState>, Query(q): Query<CatalogQuery>) 
             next_step: (&c.next_step).into(),
         })
         .collect();
-    Ok(Json(CatalogOut { edition: state.catalog.edition.clone(), content_hash: state.catalog.content_hash.clone(), criteria }))
+    Ok(Json(CatalogOut {
+        edition: state.catalog.edition.clone(),
+        content_hash: state.catalog.content_hash.clone(),
+        criteria,
+    }))
 }

@@ -41,7 +41,11 @@ fn out(c: shirube_store::CredentialRow) -> CredentialOut {
 /// The level credential of a declared (★3) or certified (★4) assessment; issued on first request.
 #[utoipa::path(get, path = "/api/v1/assessments/{id}/credential", tag = "credentials", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = CredentialOut), (status = 409, description = "not declared or certified"), (status = 404, description = "no such assessment of yours")))]
-pub async fn for_assessment(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> Result<Json<CredentialOut>, ApiError> {
+pub async fn for_assessment(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<CredentialOut>, ApiError> {
     Ok(Json(out(assurance::credential_for(&state, &p, &id).await?)))
 }
 
@@ -54,8 +58,15 @@ pub struct RevokeRequest {
 /// Revokes a credential: the holder its own self-declared one, the evaluation body what it issued.
 #[utoipa::path(post, path = "/api/v1/credentials/{id}/revoke", request_body = RevokeRequest, tag = "credentials", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = CredentialOut), (status = 409, description = "already revoked"), (status = 404, description = "not yours to revoke")))]
-pub async fn revoke(State(state): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(req): ApiJson<RevokeRequest>) -> Result<Json<CredentialOut>, ApiError> {
-    Ok(Json(out(assurance::revoke(&state, &p, &id, &req.reason).await?)))
+pub async fn revoke(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<RevokeRequest>,
+) -> Result<Json<CredentialOut>, ApiError> {
+    Ok(Json(out(
+        assurance::revoke(&state, &p, &id, &req.reason).await?
+    )))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -73,9 +84,15 @@ pub struct VerifyOut {
     responses((status = 200, body = VerifyOut), (status = 400, description = "not JSON")))]
 pub async fn verify(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
     if body.len() > 256 * 1024 {
-        return Err(AppError::TooLarge { field: "credential".into() }.into());
+        return Err(AppError::TooLarge {
+            field: "credential".into(),
+        }
+        .into());
     }
-    let text = std::str::from_utf8(&body).map_err(|_| AppError::Malformed { field: Some("credential".into()), detail: "not UTF-8".into() })?;
+    let text = std::str::from_utf8(&body).map_err(|_| AppError::Malformed {
+        field: Some("credential".into()),
+        detail: "not UTF-8".into(),
+    })?;
     Ok(Json(assurance::verify_text(&state, text).await?))
 }
 
@@ -99,7 +116,10 @@ pub struct RegisterEntry {
 
 /// The public register of organisations holding a valid level credential.
 #[utoipa::path(get, path = "/api/v1/register", tag = "credentials", params(RegisterQuery), responses((status = 200, body = [RegisterEntry]), (status = 422, description = "invalid corporate_number")))]
-pub async fn register(State(state): State<AppState>, Query(q): Query<RegisterQuery>) -> Result<Json<Vec<RegisterEntry>>, ApiError> {
+pub async fn register(
+    State(state): State<AppState>,
+    Query(q): Query<RegisterQuery>,
+) -> Result<Json<Vec<RegisterEntry>>, ApiError> {
     let rows = assurance::register(&state, q.corporate_number.as_deref()).await?;
     Ok(Json(
         rows.into_iter()
@@ -119,22 +139,53 @@ pub async fn register(State(state): State<AppState>, Query(q): Query<RegisterQue
 
 /// `/.well-known/did.json`: the platform's DID document (did:web).
 pub async fn did_document(State(state): State<AppState>) -> Response {
-    ([(header::CONTENT_TYPE, "application/did+json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], state.trust.did_document().to_string()).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "application/did+json"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        state.trust.did_document().to_string(),
+    )
+        .into_response()
 }
 
 /// `/contexts/v1.jsonld`: Shirube's JSON-LD context, embedded in the binary.
 pub async fn context() -> Response {
-    ([(header::CONTENT_TYPE, "application/ld+json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"), (header::CACHE_CONTROL, "public, max-age=86400")], shirube_trust::SHIRUBE_CONTEXT).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "application/ld+json"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        shirube_trust::SHIRUBE_CONTEXT,
+    )
+        .into_response()
 }
 
 /// `/status/1`: the signed Bitstring Status List credential, current at every request.
 pub async fn status_list(State(state): State<AppState>) -> Result<Response, ApiError> {
     let list = crate::trust::current_status_list(&state).await?;
-    Ok(([(header::CONTENT_TYPE, "application/vc+ld+json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"), (header::CACHE_CONTROL, "no-cache")], list.to_string()).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vc+ld+json"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        list.to_string(),
+    )
+        .into_response())
 }
 
 /// A stored credential by id, public (the id is what the QR code carries).
-pub async fn public_credential(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn public_credential(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let c = state.store.credential(&id).await?;
-    Ok((StatusCode::OK, [(header::CONTENT_TYPE, "application/vc+ld+json")], c.credential).into_response())
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/vc+ld+json")],
+        c.credential,
+    )
+        .into_response())
 }

@@ -23,7 +23,12 @@ pub struct SubmitRequest {
 /// Submits a ★4 assessment that meets all 153 criteria for third-party evaluation.
 #[utoipa::path(post, path = "/api/v1/assessments/{id}/submission", request_body = SubmitRequest, tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 201, body = Created), (status = 409, description = "not ★4, not all criteria met, or frozen"), (status = 422, description = "unknown evaluation body")))]
-pub async fn submit(State(state): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(req): ApiJson<SubmitRequest>) -> Result<(StatusCode, Json<Created>), ApiError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<SubmitRequest>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let ev = assurance::submit(&state, &p, &id, &req.body_id).await?;
     Ok((StatusCode::CREATED, Json(Created { id: ev })))
 }
@@ -39,7 +44,15 @@ pub struct BodyOut {
 #[utoipa::path(get, path = "/api/v1/evaluation-bodies", tag = "evaluations", responses((status = 200, body = [BodyOut])))]
 pub async fn bodies(State(state): State<AppState>) -> Result<Json<Vec<BodyOut>>, ApiError> {
     let rows = state.store.evaluation_bodies().await?;
-    Ok(Json(rows.into_iter().map(|(id, name, corporate_number)| BodyOut { id, name, corporate_number }).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .map(|(id, name, corporate_number)| BodyOut {
+                id,
+                name,
+                corporate_number,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -59,7 +72,10 @@ pub struct EvaluationOut {
 
 /// An evaluation body's queue.
 #[utoipa::path(get, path = "/api/v1/evaluations", tag = "evaluations", security(("bearer" = [])), responses((status = 200, body = [EvaluationOut]), (status = 403, description = "not an evaluation body")))]
-pub async fn queue(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<EvaluationOut>>, ApiError> {
+pub async fn queue(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<EvaluationOut>>, ApiError> {
     let rows = assurance::queue(&state, &p).await?;
     Ok(Json(
         rows.into_iter()
@@ -103,9 +119,21 @@ pub struct EvaluationDetail {
 
 /// One evaluation, for the supplier or the body.
 #[utoipa::path(get, path = "/api/v1/evaluations/{id}", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = EvaluationDetail)))]
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> Result<Json<EvaluationDetail>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<EvaluationDetail>, ApiError> {
     let v = assurance::evaluation_view(&state, &p, &id).await?;
-    let mut findings: Vec<FindingOut> = v.findings.into_values().map(|f| FindingOut { criterion_id: f.criterion_id, verdict: f.verdict, comment: f.comment }).collect();
+    let mut findings: Vec<FindingOut> = v
+        .findings
+        .into_values()
+        .map(|f| FindingOut {
+            criterion_id: f.criterion_id,
+            verdict: f.verdict,
+            comment: f.comment,
+        })
+        .collect();
     findings.sort_by(|a, b| a.criterion_id.cmp(&b.criterion_id));
     let e = v.evaluation;
     Ok(Json(EvaluationDetail {
@@ -122,7 +150,16 @@ pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<Str
             decision_reason: e.decision_reason,
         },
         findings,
-        comments: v.comments.into_iter().map(|c| CommentOut { criterion_id: c.criterion_id, author_organization_id: c.author_organization_id, body: c.body, created_at: c.created_at }).collect(),
+        comments: v
+            .comments
+            .into_iter()
+            .map(|c| CommentOut {
+                criterion_id: c.criterion_id,
+                author_organization_id: c.author_organization_id,
+                body: c.body,
+                created_at: c.created_at,
+            })
+            .collect(),
     }))
 }
 
@@ -138,7 +175,12 @@ pub struct FindingRequest {
 /// The body's verdict on one criterion (`technical_verification` records the technical verification).
 #[utoipa::path(put, path = "/api/v1/evaluations/{id}/findings/{criterion_id}", request_body = FindingRequest, tag = "evaluations", security(("bearer" = [])),
     params(("id" = String, Path), ("criterion_id" = String, Path)), responses((status = 204, description = "recorded")))]
-pub async fn finding(State(state): State<AppState>, p: Principal, Path((id, criterion_id)): Path<(String, String)>, ApiJson(req): ApiJson<FindingRequest>) -> Result<StatusCode, ApiError> {
+pub async fn finding(
+    State(state): State<AppState>,
+    p: Principal,
+    Path((id, criterion_id)): Path<(String, String)>,
+    ApiJson(req): ApiJson<FindingRequest>,
+) -> Result<StatusCode, ApiError> {
     assurance::put_finding(&state, &p, &id, &criterion_id, &req.verdict, &req.comment).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -153,7 +195,12 @@ pub struct CommentRequest {
 
 /// Adds a message to the thread between supplier and body.
 #[utoipa::path(post, path = "/api/v1/evaluations/{id}/comments", request_body = CommentRequest, tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 201, description = "added")))]
-pub async fn comment(State(state): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(req): ApiJson<CommentRequest>) -> Result<StatusCode, ApiError> {
+pub async fn comment(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<CommentRequest>,
+) -> Result<StatusCode, ApiError> {
     assurance::comment(&state, &p, &id, &req.criterion_id, &req.body).await?;
     Ok(StatusCode::CREATED)
 }
@@ -171,7 +218,12 @@ pub struct DecisionRequest {
 /// Certifies (issues the ★4 credential) or refuses (the supplier can fix and resubmit).
 #[utoipa::path(post, path = "/api/v1/evaluations/{id}/decision", request_body = DecisionRequest, tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = EvaluationOut), (status = 409, description = "findings incomplete or evaluation closed")))]
-pub async fn decide(State(state): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(req): ApiJson<DecisionRequest>) -> Result<Json<EvaluationOut>, ApiError> {
+pub async fn decide(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<DecisionRequest>,
+) -> Result<Json<EvaluationOut>, ApiError> {
     let e = assurance::decide(&state, &p, &id, &req.decision, &req.reason).await?;
     let supplier_name = state.store.organization(&e.organization_id).await?.name;
     Ok(Json(EvaluationOut {
@@ -191,9 +243,17 @@ pub async fn decide(State(state): State<AppState>, p: Principal, Path(id): Path<
 /// Attaches the technical verification report (multipart `file`, up to 20 MiB).
 #[utoipa::path(post, path = "/api/v1/evaluations/{id}/report", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)),
     request_body(content_type = "multipart/form-data", description = "file"), responses((status = 201, body = Created)))]
-pub async fn report(State(state): State<AppState>, p: Principal, Path(id): Path<String>, mp: axum::extract::Multipart) -> Result<(StatusCode, Json<Created>), ApiError> {
+pub async fn report(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    mp: axum::extract::Multipart,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     let (_, input) = crate::api::assessments::read_evidence_form(mp).await?;
-    let Some(crate::app::EvidenceInput::File { file_name, bytes, .. }) = input else {
+    let Some(crate::app::EvidenceInput::File {
+        file_name, bytes, ..
+    }) = input
+    else {
         return Err(crate::error::AppError::field("file", "err-evidence-missing").into());
     };
     let sha = assurance::attach_report(&state, &p, &id, &file_name, &bytes).await?;
@@ -202,7 +262,11 @@ pub async fn report(State(state): State<AppState>, p: Principal, Path(id): Path<
 
 /// Downloads an attached report (supplier or body of the evaluation only).
 #[utoipa::path(get, path = "/api/v1/evaluations/{id}/report/{sha256}", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path), ("sha256" = String, Path)), responses((status = 200, description = "the file")))]
-pub async fn report_download(State(state): State<AppState>, p: Principal, Path((id, sha)): Path<(String, String)>) -> Result<axum::response::Response, ApiError> {
+pub async fn report_download(
+    State(state): State<AppState>,
+    p: Principal,
+    Path((id, sha)): Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
     let (name, bytes) = assurance::report_file(&state, &p, &id, &sha).await?;
     Ok(report_response(&name, bytes))
 }

@@ -74,10 +74,17 @@ fn to_out(v: ScanView) -> ScanOut {
     request_body(content_type = "multipart/form-data", description = "file (CycloneDX/SPDX JSON, Cargo.lock, package-lock.json, requirements.txt, poetry.lock, uv.lock; up to 20 MiB), optional assessment_id"),
     responses((status = 201, body = ScanOut), (status = 403, description = "viewers cannot upload"), (status = 409, description = "no advisory index: run `shirube advisories import`"),
         (status = 413, description = "file larger than 20 MiB"), (status = 422, description = "file unreadable (the parser's reason) or assessment_id unknown")))]
-pub async fn create(State(state): State<AppState>, p: Principal, mp: Multipart) -> Result<(StatusCode, Json<ScanOut>), ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    mp: Multipart,
+) -> Result<(StatusCode, Json<ScanOut>), ApiError> {
     p.require_edit()?;
     let (fields, input) = read_evidence_form(mp).await?;
-    let Some(EvidenceInput::File { file_name, bytes, .. }) = input else {
+    let Some(EvidenceInput::File {
+        file_name, bytes, ..
+    }) = input
+    else {
         return Err(AppError::field("file", "err-scan-file-missing").into());
     };
     let assessment = Some(form_value(&fields, "assessment_id")).filter(|s| !s.trim().is_empty());
@@ -88,7 +95,11 @@ pub async fn create(State(state): State<AppState>, p: Principal, mp: Multipart) 
 /// One scan of yours with its findings.
 #[utoipa::path(get, path = "/api/v1/scans/{id}", tag = "checks", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = ScanOut), (status = 404, description = "no such scan of yours")))]
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> Result<Json<ScanOut>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<ScanOut>, ApiError> {
     Ok(Json(to_out(scans::scan(&state, &p, &id).await?)))
 }
 
@@ -107,7 +118,10 @@ pub struct ScanSummaryOut {
 
 /// Your scans, newest first.
 #[utoipa::path(get, path = "/api/v1/scans", tag = "checks", security(("bearer" = [])), responses((status = 200, body = [ScanSummaryOut])))]
-pub async fn list(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<ScanSummaryOut>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<ScanSummaryOut>>, ApiError> {
     let rows = scans::scans(&state, &p).await?;
     Ok(Json(
         rows.into_iter()
@@ -141,15 +155,24 @@ pub struct NotificationOut {
 
 /// Your organisation's inbox, newest first.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "checks", security(("bearer" = [])), responses((status = 200, body = [NotificationOut])))]
-pub async fn notifications(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<NotificationOut>>, ApiError> {
+pub async fn notifications(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<NotificationOut>>, ApiError> {
     let rows = scans::notifications(&state, &p).await?;
     Ok(Json(
         rows.into_iter()
             .map(|n| NotificationOut {
                 id: n.id,
                 kind: n.kind,
-                title: crate::api::catalog::Text { ja: n.title_ja, en: n.title_en },
-                body: crate::api::catalog::Text { ja: n.body_ja, en: n.body_en },
+                title: crate::api::catalog::Text {
+                    ja: n.title_ja,
+                    en: n.title_en,
+                },
+                body: crate::api::catalog::Text {
+                    ja: n.body_ja,
+                    en: n.body_en,
+                },
                 link: n.link,
                 created_at: n.created_at,
                 read_at: n.read_at,
@@ -161,7 +184,11 @@ pub async fn notifications(State(state): State<AppState>, p: Principal) -> Resul
 /// Marks a notification read.
 #[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "checks", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "marked read"), (status = 404, description = "no such notification of yours")))]
-pub async fn mark_read(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn mark_read(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     scans::mark_read(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

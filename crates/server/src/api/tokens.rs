@@ -22,9 +22,21 @@ pub struct TokenOut {
 
 /// The organisation's API tokens (never their secrets).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = [TokenOut])))]
-pub async fn list(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<TokenOut>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<TokenOut>>, ApiError> {
     let rows = state.store.api_tokens(p.org_id()).await?;
-    Ok(Json(rows.into_iter().map(|t| TokenOut { id: t.id, name: t.name, created_at: t.created_at, revoked_at: t.revoked_at }).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .map(|t| TokenOut {
+                id: t.id,
+                name: t.name,
+                created_at: t.created_at,
+                revoked_at: t.revoked_at,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -41,16 +53,27 @@ pub struct CreatedToken {
 }
 
 #[utoipa::path(post, path = "/api/v1/tokens", request_body = CreateToken, tag = "accounts", security(("bearer" = [])), responses((status = 201, body = CreatedToken)))]
-pub async fn create(State(state): State<AppState>, p: Principal, ApiJson(req): ApiJson<CreateToken>) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<CreateToken>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     let (id, token) = app::create_token(&state, &p, &req.name).await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { id, token })))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204, description = "revoked"), (status = 404, description = "no such token of yours")))]
-pub async fn revoke(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     p.require_edit()?;
-    state.store.revoke_api_token(p.actor(), p.org_id(), &id).await?;
+    state
+        .store
+        .revoke_api_token(p.actor(), p.org_id(), &id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -65,5 +88,10 @@ pub struct MeOut {
 /// Who the caller is.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = MeOut)))]
 pub async fn me(p: Principal) -> Json<MeOut> {
-    Json(MeOut { user_id: p.user.id.clone(), organization_id: p.user.organization_id.clone(), name: p.user.name.clone(), role: p.role.as_str().to_string() })
+    Json(MeOut {
+        user_id: p.user.id.clone(),
+        organization_id: p.user.organization_id.clone(),
+        name: p.user.name.clone(),
+        role: p.role.as_str().to_string(),
+    })
 }

@@ -78,7 +78,11 @@ fn read_index(path: &Path) -> Result<Option<LoadedIndex>, String> {
     };
     let fingerprint = hex::encode(Sha256::digest(&bytes));
     let index = AdvisoryIndex::from_vec(bytes).map_err(|e| e.to_string())?;
-    Ok(Some(LoadedIndex { index, fingerprint, loaded_at: shirube_store::now_string() }))
+    Ok(Some(LoadedIndex {
+        index,
+        fingerprint,
+        loaded_at: shirube_store::now_string(),
+    }))
 }
 
 impl Advisories {
@@ -94,12 +98,20 @@ impl Advisories {
                 None
             }
         };
-        Advisories { path, current: RwLock::new(current), stamp: Mutex::new(stamp), sweep: tokio::sync::Mutex::new(()) }
+        Advisories {
+            path,
+            current: RwLock::new(current),
+            stamp: Mutex::new(stamp),
+            sweep: tokio::sync::Mutex::new(()),
+        }
     }
 
     /// The index in use, if any.
     pub fn current(&self) -> Option<Arc<LoadedIndex>> {
-        self.current.read().map(|g| g.clone()).unwrap_or_else(|p| p.into_inner().clone())
+        self.current
+            .read()
+            .map(|g| g.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
     }
 
     fn set(&self, value: Option<Arc<LoadedIndex>>) {
@@ -122,13 +134,22 @@ impl Advisories {
         if stamp.is_none() {
             let had = self.current().is_some();
             self.set(None);
-            return if had { Refresh::Removed } else { Refresh::Unchanged };
+            return if had {
+                Refresh::Removed
+            } else {
+                Refresh::Unchanged
+            };
         }
         let path = self.path.clone();
-        let loaded = tokio::task::spawn_blocking(move || read_index(&path)).await.unwrap_or_else(|e| Err(e.to_string()));
+        let loaded = tokio::task::spawn_blocking(move || read_index(&path))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
         match loaded {
             Ok(Some(new)) => {
-                if self.current().is_some_and(|c| c.fingerprint == new.fingerprint) {
+                if self
+                    .current()
+                    .is_some_and(|c| c.fingerprint == new.fingerprint)
+                {
                     return Refresh::Unchanged;
                 }
                 tracing::info!(fingerprint = %new.fingerprint, advisories = new.index.len(), "advisory index loaded");
@@ -163,11 +184,19 @@ pub struct ScanView {
 
 fn decode(row: ScanRow) -> Result<ScanView, AppError> {
     let report: ScanReport = serde_json::from_str(&row.report).map_err(AppError::internal)?;
-    Ok(ScanView { row, report, evidence_ids: Vec::new() })
+    Ok(ScanView {
+        row,
+        report,
+        evidence_ids: Vec::new(),
+    })
 }
 
 fn clean_name(name: &str) -> String {
-    let name: String = name.chars().filter(|c| !c.is_control() && *c != '/' && *c != '\\').take(200).collect();
+    let name: String = name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+        .take(200)
+        .collect();
     if name.trim().is_empty() {
         "upload".to_string()
     } else {
@@ -181,7 +210,10 @@ async fn index_for_scan(state: &AppState) -> Result<Arc<LoadedIndex>, AppError> 
     if state.advisories.refresh().await == Refresh::Loaded {
         spawn_sweep(state.clone());
     }
-    state.advisories.current().ok_or(AppError::Conflict { key: "err-advisories-missing", field: None })
+    state.advisories.current().ok_or(AppError::Conflict {
+        key: "err-advisories-missing",
+        field: None,
+    })
 }
 
 /// Counts stored with a scan.
@@ -190,7 +222,11 @@ fn counts(report: &ScanReport) -> (i64, i64, i64) {
     (s.components as i64, s.findings as i64, s.advisories as i64)
 }
 
-async fn run_scan(index: Arc<LoadedIndex>, name: String, bytes: Vec<u8>) -> Result<Result<(String, ScanReport), shirube_vuln::ParseError>, AppError> {
+async fn run_scan(
+    index: Arc<LoadedIndex>,
+    name: String,
+    bytes: Vec<u8>,
+) -> Result<Result<(String, ScanReport), shirube_vuln::ParseError>, AppError> {
     // Parsing and matching are CPU-bound (a 50,000-component SBOM takes a noticeable
     // fraction of a second), so they run off the async workers.
     tokio::task::spawn_blocking(move || {
@@ -204,7 +240,12 @@ async fn run_scan(index: Arc<LoadedIndex>, name: String, bytes: Vec<u8>) -> Resu
 
 /// Scans an uploaded SBOM or lockfile, stores the file and the result, and — with an
 /// assessment — attaches the dated result as evidence to the scan criteria in its level.
-pub async fn upload(state: &AppState, p: &Principal, input: UploadInput, assessment_id: Option<&str>) -> Result<ScanView, AppError> {
+pub async fn upload(
+    state: &AppState,
+    p: &Principal,
+    input: UploadInput,
+    assessment_id: Option<&str>,
+) -> Result<ScanView, AppError> {
     p.require_edit()?;
     if input.bytes.is_empty() {
         return Err(AppError::field("file", "err-file-empty"));
@@ -212,12 +253,21 @@ pub async fn upload(state: &AppState, p: &Principal, input: UploadInput, assessm
     let assessment = match assessment_id.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(id) => {
-            let a = state.store.assessment(p.org_id(), id).await.map_err(|e| match e {
-                shirube_store::StoreError::NotFound => AppError::field("assessment_id", "err-not-found-field"),
-                other => other.into(),
-            })?;
+            let a = state
+                .store
+                .assessment(p.org_id(), id)
+                .await
+                .map_err(|e| match e {
+                    shirube_store::StoreError::NotFound => {
+                        AppError::field("assessment_id", "err-not-found-field")
+                    }
+                    other => other.into(),
+                })?;
             if a.status != shirube_store::STATUS_IN_PROGRESS {
-                return Err(AppError::Conflict { key: "err-frozen", field: Some("assessment_id".into()) });
+                return Err(AppError::Conflict {
+                    key: "err-frozen",
+                    field: Some("assessment_id".into()),
+                });
             }
             Some(a)
         }
@@ -227,10 +277,21 @@ pub async fn upload(state: &AppState, p: &Principal, input: UploadInput, assessm
     let size = input.bytes.len() as i64;
     let (format, report) = match run_scan(index.clone(), name.clone(), input.bytes.clone()).await? {
         Ok(r) => r,
-        Err(e) => return Err(AppError::Unreadable { field: "file".into(), key: "err-scan-unreadable", reason: e.to_string() }),
+        Err(e) => {
+            return Err(AppError::Unreadable {
+                field: "file".into(),
+                key: "err-scan-unreadable",
+                reason: e.to_string(),
+            })
+        }
     };
     // Kept so that the file can be re-scanned when the advisories change.
-    let sha = state.store.blobs().put(&input.bytes).await.map_err(AppError::internal)?;
+    let sha = state
+        .store
+        .blobs()
+        .put(&input.bytes)
+        .await
+        .map_err(AppError::internal)?;
     let report_json = serde_json::to_string(&report).map_err(AppError::internal)?;
     let (components, findings, advisories) = counts(&report);
     let scan = NewScan {
@@ -248,18 +309,38 @@ pub async fn upload(state: &AppState, p: &Principal, input: UploadInput, assessm
     let criteria: Vec<&str> = match &assessment {
         Some(a) => {
             let level = StarLevel::from_number(a.target_level).unwrap_or(StarLevel::Four);
-            SCAN_CRITERIA.iter().copied().filter(|c| state.catalog.criterion(c).is_some_and(|x| x.required_for(level))).collect()
+            SCAN_CRITERIA
+                .iter()
+                .copied()
+                .filter(|c| {
+                    state
+                        .catalog
+                        .criterion(c)
+                        .is_some_and(|x| x.required_for(level))
+                })
+                .collect()
         }
         None => Vec::new(),
     };
-    let evidence = assessment.as_ref().map(|a| ScanEvidence { assessment_id: &a.id, criteria: &criteria, evidence_date: &date });
+    let evidence = assessment.as_ref().map(|a| ScanEvidence {
+        assessment_id: &a.id,
+        criteria: &criteria,
+        evidence_date: &date,
+    });
     let (id, evidence_ids) = state
         .store
         .create_scan(p.actor(), p.org_id(), &scan, evidence.as_ref())
         .await?
-        .ok_or(AppError::Conflict { key: "err-frozen", field: Some("assessment_id".into()) })?;
+        .ok_or(AppError::Conflict {
+            key: "err-frozen",
+            field: Some("assessment_id".into()),
+        })?;
     let row = state.store.scan(p.org_id(), &id).await?;
-    Ok(ScanView { row, report, evidence_ids })
+    Ok(ScanView {
+        row,
+        report,
+        evidence_ids,
+    })
 }
 
 /// One scan of the caller's organisation.
@@ -273,13 +354,19 @@ pub async fn scans(state: &AppState, p: &Principal) -> Result<Vec<ScanRow>, AppE
 }
 
 /// The caller's organisation's inbox, newest first.
-pub async fn notifications(state: &AppState, p: &Principal) -> Result<Vec<NotificationRow>, AppError> {
+pub async fn notifications(
+    state: &AppState,
+    p: &Principal,
+) -> Result<Vec<NotificationRow>, AppError> {
     Ok(state.store.notifications(p.org_id()).await?)
 }
 
 /// Marks a notification of the caller's organisation read. Any member may.
 pub async fn mark_read(state: &AppState, p: &Principal, id: &str) -> Result<(), AppError> {
-    Ok(state.store.mark_notification_read(p.actor(), p.org_id(), id).await?)
+    Ok(state
+        .store
+        .mark_notification_read(p.actor(), p.org_id(), id)
+        .await?)
 }
 
 /// What a re-scan sweep did.
@@ -302,7 +389,9 @@ pub async fn check_advisories(state: &AppState) -> Result<SweepOutcome, AppError
 /// notifies the organisation of advisories a file did not have before.
 pub async fn sweep(state: &AppState) -> Result<SweepOutcome, AppError> {
     let _one_at_a_time = state.advisories.sweep.lock().await;
-    let Some(index) = state.advisories.current() else { return Ok(SweepOutcome::default()) };
+    let Some(index) = state.advisories.current() else {
+        return Ok(SweepOutcome::default());
+    };
     let mut out = SweepOutcome::default();
     for (id, org) in state.store.scans_needing_rescan(&index.fingerprint).await? {
         let row = match state.store.scan(&org, &id).await {
@@ -310,7 +399,13 @@ pub async fn sweep(state: &AppState) -> Result<SweepOutcome, AppError> {
             Err(shirube_store::StoreError::NotFound) => continue,
             Err(e) => return Err(e.into()),
         };
-        let Some(bytes) = state.store.blobs().get(&row.blob_sha256).await.map_err(AppError::internal)? else {
+        let Some(bytes) = state
+            .store
+            .blobs()
+            .get(&row.blob_sha256)
+            .await
+            .map_err(AppError::internal)?
+        else {
             tracing::warn!(scan_id = %row.id, "stored file of a scan is missing; not re-scanned");
             continue;
         };
@@ -324,13 +419,28 @@ pub async fn sweep(state: &AppState) -> Result<SweepOutcome, AppError> {
         let before: BTreeSet<String> = serde_json::from_str::<ScanReport>(&row.report)
             .map(|r| r.findings.into_iter().map(|f| f.advisory_id).collect())
             .unwrap_or_default();
-        let new_ids: BTreeSet<&str> = report.findings.iter().map(|f| f.advisory_id.as_str()).filter(|a| !before.contains(*a)).collect();
+        let new_ids: BTreeSet<&str> = report
+            .findings
+            .iter()
+            .map(|f| f.advisory_id.as_str())
+            .filter(|a| !before.contains(*a))
+            .collect();
         let report_json = serde_json::to_string(&report).map_err(AppError::internal)?;
         let (components, findings, advisories) = counts(&report);
-        let update = ScanUpdate { index_fingerprint: &index.fingerprint, components, findings, advisories, report: &report_json };
+        let update = ScanUpdate {
+            index_fingerprint: &index.fingerprint,
+            components,
+            findings,
+            advisories,
+            report: &report_json,
+        };
         let texts = (!new_ids.is_empty()).then(|| {
             let ids = new_ids.iter().copied().collect::<Vec<_>>().join(", ");
-            let args = [("file", row.file_name.clone()), ("n", new_ids.len().to_string()), ("ids", ids)];
+            let args = [
+                ("file", row.file_name.clone()),
+                ("n", new_ids.len().to_string()),
+                ("ids", ids),
+            ];
             let t = |lang: Lang, key: &str| text_with(lang, key, &args);
             (
                 t(Lang::Ja, "inbox-new-findings-title"),
@@ -348,12 +458,19 @@ pub async fn sweep(state: &AppState) -> Result<SweepOutcome, AppError> {
             body_en: be,
             link: &link,
         });
-        state.store.update_scan(&org, &row.id, &update, notification.as_ref()).await?;
+        state
+            .store
+            .update_scan(&org, &row.id, &update, notification.as_ref())
+            .await?;
         out.rescanned += 1;
         out.notified += usize::from(notification.is_some());
     }
     if out.rescanned > 0 {
-        tracing::info!(rescanned = out.rescanned, notified = out.notified, "re-scan after new advisories");
+        tracing::info!(
+            rescanned = out.rescanned,
+            notified = out.notified,
+            "re-scan after new advisories"
+        );
     }
     Ok(out)
 }
@@ -369,14 +486,19 @@ fn spawn_sweep(state: AppState) {
 /// Seconds between checks of the advisory index file, from `SHIRUBE_ADVISORIES_CHECK_SECS`
 /// (default 300; 0 turns the periodic check off — scan requests still check).
 pub fn check_interval() -> Option<Duration> {
-    let secs = std::env::var("SHIRUBE_ADVISORIES_CHECK_SECS").ok().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(300);
+    let secs = std::env::var("SHIRUBE_ADVISORIES_CHECK_SECS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(300);
     (secs > 0).then(|| Duration::from_secs(secs))
 }
 
 /// Starts the periodic check (and one at start-up, which catches an import made while the
 /// server was down).
 pub fn spawn_watcher(state: &AppState) {
-    let Some(every) = check_interval() else { return };
+    let Some(every) = check_interval() else {
+        return;
+    };
     let state = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);

@@ -15,7 +15,9 @@ use crate::app::{self, AssessmentView};
 use crate::auth::Principal;
 use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
-use crate::pages::{assessment_state_label, render, status_label, FieldMessages, Nav, PageResult, Signed};
+use crate::pages::{
+    assessment_state_label, render, status_label, FieldMessages, Nav, PageResult, Signed,
+};
 use crate::AppState;
 
 /// One line of an action plan, ready to show.
@@ -30,7 +32,12 @@ pub struct ActionItem {
 }
 
 impl ActionItem {
-    pub fn new(state: &AppState, t: &Tr, assessment_id: &str, a: &shirube_assess::Action) -> Option<ActionItem> {
+    pub fn new(
+        state: &AppState,
+        t: &Tr,
+        assessment_id: &str,
+        a: &shirube_assess::Action,
+    ) -> Option<ActionItem> {
         let c = state.catalog.criterion(a.criterion_id.as_str())?;
         Some(ActionItem {
             criterion_id: c.id.to_string(),
@@ -64,7 +71,11 @@ pub struct IndexPage {
     pub errors: FieldMessages,
 }
 
-async fn index_page(state: &AppState, p: &Principal, errors: FieldMessages) -> Result<IndexPage, AppError> {
+async fn index_page(
+    state: &AppState,
+    p: &Principal,
+    errors: FieldMessages,
+) -> Result<IndexPage, AppError> {
     let t = Tr::new(p.lang);
     let history = state.store.assessments(p.org_id()).await?;
     let rows = history
@@ -88,8 +99,13 @@ async fn index_page(state: &AppState, p: &Principal, errors: FieldMessages) -> R
     })
 }
 
-pub async fn index(State(state): State<AppState>, Signed(p): Signed) -> Result<Response, PageError> {
-    let page = index_page(&state, &p, FieldMessages::default()).await.page(p.lang)?;
+pub async fn index(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+) -> Result<Response, PageError> {
+    let page = index_page(&state, &p, FieldMessages::default())
+        .await
+        .page(p.lang)?;
     render(&page, p.lang)
 }
 
@@ -101,7 +117,11 @@ pub struct CreateForm {
     pub copy_from: String,
 }
 
-pub async fn create(State(state): State<AppState>, Signed(p): Signed, Form(form): Form<CreateForm>) -> Result<Response, PageError> {
+pub async fn create(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<CreateForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
     let result = async {
@@ -113,7 +133,9 @@ pub async fn create(State(state): State<AppState>, Signed(p): Signed, Form(form)
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/assessments/{id}")).into_response()),
         Err(e @ AppError::Invalid(_)) => {
-            let page = index_page(&state, &p, FieldMessages::from_error(&e, lang)).await.page(lang)?;
+            let page = index_page(&state, &p, FieldMessages::from_error(&e, lang))
+                .await
+                .page(lang)?;
             let mut resp = render(&page, lang)?;
             *resp.status_mut() = e.status();
             Ok(resp)
@@ -191,13 +213,26 @@ fn criterion_rows(state: &AppState, t: &Tr, v: &AssessmentView) -> Vec<CategoryS
             if criteria.is_empty() {
                 return None;
             }
-            let met = criteria.iter().filter(|c| c.status_key == "implemented" || c.status_key == "not_applicable").count();
-            Some(CategorySection { id: cat.id.clone(), name: cat.name.get(t.lang).to_string(), met, total: criteria.len(), criteria })
+            let met = criteria
+                .iter()
+                .filter(|c| c.status_key == "implemented" || c.status_key == "not_applicable")
+                .count();
+            Some(CategorySection {
+                id: cat.id.clone(),
+                name: cat.name.get(t.lang).to_string(),
+                met,
+                total: criteria.len(),
+                criteria,
+            })
         })
         .collect()
 }
 
-pub async fn show(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     let t = Tr::new(lang);
     let v = app::assessment_view(&state, &p, &id).await.page(lang)?;
@@ -207,8 +242,17 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed, Path(id): Pa
         .iter()
         .flatten()
         .map(|c| {
-            let title = state.catalog.criterion(c.criterion_id.as_str()).map(|x| x.title.get(lang).to_string()).unwrap_or_default();
-            (c.criterion_id.to_string(), title, status_label(&t, c.before.map(|s| s.as_str())), status_label(&t, c.after.map(|s| s.as_str())))
+            let title = state
+                .catalog
+                .criterion(c.criterion_id.as_str())
+                .map(|x| x.title.get(lang).to_string())
+                .unwrap_or_default();
+            (
+                c.criterion_id.to_string(),
+                title,
+                status_label(&t, c.before.map(|s| s.as_str())),
+                status_label(&t, c.after.map(|s| s.as_str())),
+            )
         })
         .collect();
     let page = ShowPage {
@@ -288,11 +332,21 @@ struct Overrides {
     saved: bool,
 }
 
-async fn criterion_page(state: &AppState, p: &Principal, id: &str, criterion_id: &str, o: Overrides) -> Result<CriterionPage, AppError> {
+async fn criterion_page(
+    state: &AppState,
+    p: &Principal,
+    id: &str,
+    criterion_id: &str,
+    o: Overrides,
+) -> Result<CriterionPage, AppError> {
     let lang = p.lang;
     let t = Tr::new(lang);
     let v = app::assessment_view(state, p, id).await?;
-    let c: &Criterion = state.catalog.criterion(criterion_id).filter(|c| c.required_for(v.level())).ok_or(AppError::NotFound)?;
+    let c: &Criterion = state
+        .catalog
+        .criterion(criterion_id)
+        .filter(|c| c.required_for(v.level()))
+        .ok_or(AppError::NotFound)?;
     let in_scope: Vec<&Criterion> = state.catalog.criteria_for(v.level()).collect();
     let pos = in_scope.iter().position(|x| x.id == c.id).unwrap_or(0);
     let href = |x: &Criterion| format!("/assessments/{id}/criteria/{}", x.id);
@@ -303,8 +357,16 @@ async fn criterion_page(state: &AppState, p: &Principal, id: &str, criterion_id:
         .filter(|e| e.criterion_id == criterion_id)
         .map(|e| EvidenceItem {
             kind: e.kind.clone(),
-            label: e.file_name.clone().or_else(|| e.url.clone()).unwrap_or_default(),
-            href: if e.kind == "file" { format!("/evidence/{}", e.id) } else { e.url.clone().unwrap_or_default() },
+            label: e
+                .file_name
+                .clone()
+                .or_else(|| e.url.clone())
+                .unwrap_or_default(),
+            href: if e.kind == "file" {
+                format!("/evidence/{}", e.id)
+            } else {
+                e.url.clone().unwrap_or_default()
+            },
             date: e.evidence_date.clone(),
             size: e.size.map(human_size).unwrap_or_default(),
         })
@@ -317,8 +379,14 @@ async fn criterion_page(state: &AppState, p: &Principal, id: &str, criterion_id:
         can_edit: p.role.can_edit(),
         id: c.id.to_string(),
         requirement_id: c.requirement_id.to_string(),
-        requirement_title: req.map(|r| r.title.get(lang).to_string()).unwrap_or_default(),
-        category: state.catalog.category(&c.category).map(|x| x.name.get(lang).to_string()).unwrap_or_default(),
+        requirement_title: req
+            .map(|r| r.title.get(lang).to_string())
+            .unwrap_or_default(),
+        category: state
+            .catalog
+            .category(&c.category)
+            .map(|x| x.name.get(lang).to_string())
+            .unwrap_or_default(),
         csf: c.csf_function.code().to_string(),
         level: c.level.number(),
         title: c.title.get(lang).to_string(),
@@ -327,12 +395,24 @@ async fn criterion_page(state: &AppState, p: &Principal, id: &str, criterion_id:
         evidence_hint: c.evidence.get(lang).to_string(),
         next_step: c.next_step.get(lang).to_string(),
         status_text: status_label(&t, answer.map(|a| a.status.as_str())),
-        status: o.status.unwrap_or_else(|| answer.map(|a| a.status.clone()).unwrap_or_default()),
-        comment: o.comment.unwrap_or_else(|| answer.map(|a| a.comment.clone()).unwrap_or_default()),
-        reason: o.reason.unwrap_or_else(|| answer.map(|a| a.not_applicable_reason.clone()).unwrap_or_default()),
+        status: o
+            .status
+            .unwrap_or_else(|| answer.map(|a| a.status.clone()).unwrap_or_default()),
+        comment: o
+            .comment
+            .unwrap_or_else(|| answer.map(|a| a.comment.clone()).unwrap_or_default()),
+        reason: o.reason.unwrap_or_else(|| {
+            answer
+                .map(|a| a.not_applicable_reason.clone())
+                .unwrap_or_default()
+        }),
         evidence,
         errors: o.errors,
-        prev_href: if pos > 0 { href(in_scope[pos - 1]) } else { String::new() },
+        prev_href: if pos > 0 {
+            href(in_scope[pos - 1])
+        } else {
+            String::new()
+        },
         next_href: in_scope.get(pos + 1).map(|x| href(x)).unwrap_or_default(),
         position: pos + 1,
         total: in_scope.len(),
@@ -353,8 +433,16 @@ pub async fn criterion(
     Path((id, criterion_id)): Path<(String, String)>,
     axum::extract::Query(q): axum::extract::Query<SavedQuery>,
 ) -> Result<Response, PageError> {
-    let o = Overrides { status: None, comment: None, reason: None, errors: FieldMessages::default(), saved: q.saved.is_some() };
-    let page = criterion_page(&state, &p, &id, &criterion_id, o).await.page(p.lang)?;
+    let o = Overrides {
+        status: None,
+        comment: None,
+        reason: None,
+        errors: FieldMessages::default(),
+        saved: q.saved.is_some(),
+    };
+    let page = criterion_page(&state, &p, &id, &criterion_id, o)
+        .await
+        .page(p.lang)?;
     render(&page, p.lang)
 }
 
@@ -377,12 +465,33 @@ pub async fn answer(
 ) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
-    let result = app::put_answer(&state, &p, &id, &criterion_id, &form.status, Some(&form.comment), Some(&form.not_applicable_reason)).await;
+    let result = app::put_answer(
+        &state,
+        &p,
+        &id,
+        &criterion_id,
+        &form.status,
+        Some(&form.comment),
+        Some(&form.not_applicable_reason),
+    )
+    .await;
     match result {
         Ok(()) => {
-            let page = criterion_page(&state, &p, &id, &criterion_id, Overrides { status: None, comment: None, reason: None, errors: FieldMessages::default(), saved: true })
-                .await
-                .page(lang)?;
+            let page = criterion_page(
+                &state,
+                &p,
+                &id,
+                &criterion_id,
+                Overrides {
+                    status: None,
+                    comment: None,
+                    reason: None,
+                    errors: FieldMessages::default(),
+                    saved: true,
+                },
+            )
+            .await
+            .page(lang)?;
             let to = if form.go == "next" && !page.next_href.is_empty() {
                 page.next_href.clone()
             } else if form.go == "next" {
@@ -400,7 +509,9 @@ pub async fn answer(
                 errors: FieldMessages::from_error(&e, lang),
                 saved: false,
             };
-            let page = criterion_page(&state, &p, &id, &criterion_id, o).await.page(lang)?;
+            let page = criterion_page(&state, &p, &id, &criterion_id, o)
+                .await
+                .page(lang)?;
             let mut resp = render(&page, lang)?;
             *resp.status_mut() = e.status();
             Ok(resp)
@@ -420,14 +531,38 @@ pub async fn evidence(
         let (fields, input) = read_evidence_form(mp).await?;
         p.check_csrf(form_value(&fields, "csrf_token"))?;
         let input = input.ok_or_else(|| AppError::field("file", "err-evidence-missing"))?;
-        app::add_evidence(&state, &p, &id, &criterion_id, input, form_value(&fields, "evidence_date")).await
+        app::add_evidence(
+            &state,
+            &p,
+            &id,
+            &criterion_id,
+            input,
+            form_value(&fields, "evidence_date"),
+        )
+        .await
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}/criteria/{criterion_id}?saved=1")).into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. } | AppError::TooLarge { .. } | AppError::Malformed { .. })) => {
-            let o = Overrides { status: None, comment: None, reason: None, errors: FieldMessages::from_error(&e, lang), saved: false };
-            let page = criterion_page(&state, &p, &id, &criterion_id, o).await.page(lang)?;
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/assessments/{id}/criteria/{criterion_id}?saved=1"
+        ))
+        .into_response()),
+        Err(
+            e @ (AppError::Invalid(_)
+            | AppError::Conflict { .. }
+            | AppError::TooLarge { .. }
+            | AppError::Malformed { .. }),
+        ) => {
+            let o = Overrides {
+                status: None,
+                comment: None,
+                reason: None,
+                errors: FieldMessages::from_error(&e, lang),
+                saved: false,
+            };
+            let page = criterion_page(&state, &p, &id, &criterion_id, o)
+                .await
+                .page(lang)?;
             let mut resp = render(&page, lang)?;
             *resp.status_mut() = e.status();
             Ok(resp)
@@ -436,7 +571,11 @@ pub async fn evidence(
     }
 }
 
-pub async fn download(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn download(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let (ev, bytes) = app::evidence_file(&state, &p, &id).await.page(p.lang)?;
     Ok(file_response(&ev, bytes))
 }
@@ -492,22 +631,52 @@ async fn result_page(state: &AppState, p: &Principal, id: &str) -> Result<Result
         .iter()
         .map(|g| GapItem {
             requirement_id: g.requirement_id.to_string(),
-            title: state.catalog.requirement(g.requirement_id.as_str()).map(|r| r.title.get(lang).to_string()).unwrap_or_default(),
+            title: state
+                .catalog
+                .requirement(g.requirement_id.as_str())
+                .map(|r| r.title.get(lang).to_string())
+                .unwrap_or_default(),
             unmet: g
                 .unmet
                 .iter()
-                .map(|c| (c.to_string(), state.catalog.criterion(c.as_str()).map(|x| x.title.get(lang).to_string()).unwrap_or_default()))
+                .map(|c| {
+                    (
+                        c.to_string(),
+                        state
+                            .catalog
+                            .criterion(c.as_str())
+                            .map(|x| x.title.get(lang).to_string())
+                            .unwrap_or_default(),
+                    )
+                })
                 .collect(),
         })
         .collect();
-    let actions = e.action_plan.iter().filter_map(|a| ActionItem::new(state, &t, id, a)).collect();
+    let actions = e
+        .action_plan
+        .iter()
+        .filter_map(|a| ActionItem::new(state, &t, id, a))
+        .collect();
     let answers = state
         .catalog
         .criteria_for(v.level())
         .map(|c| {
             let a = v.answers.get(c.id.as_str());
-            let note = a.map(|a| if a.status == "not_applicable" { a.not_applicable_reason.clone() } else { a.comment.clone() }).unwrap_or_default();
-            (c.id.to_string(), c.title.get(lang).to_string(), status_label(&t, a.map(|a| a.status.as_str())), note)
+            let note = a
+                .map(|a| {
+                    if a.status == "not_applicable" {
+                        a.not_applicable_reason.clone()
+                    } else {
+                        a.comment.clone()
+                    }
+                })
+                .unwrap_or_default();
+            (
+                c.id.to_string(),
+                c.title.get(lang).to_string(),
+                status_label(&t, a.map(|a| a.status.as_str())),
+                note,
+            )
         })
         .collect();
     let credential = match v.row.status.as_str() {
@@ -517,13 +686,28 @@ async fn result_page(state: &AppState, p: &Principal, id: &str) -> Result<Result
         }
         _ => None,
     };
-    let can_submit = v.is_open() && v.level() == StarLevel::Four && e.achieved == Some(StarLevel::Four) && p.role.is_owner();
+    let can_submit = v.is_open()
+        && v.level() == StarLevel::Four
+        && e.achieved == Some(StarLevel::Four)
+        && p.role.is_owner();
     let bodies = if can_submit {
-        state.store.evaluation_bodies().await?.into_iter().filter(|(id, _, _)| id != p.org_id()).map(|(id, name, _)| (id, name)).collect()
+        state
+            .store
+            .evaluation_bodies()
+            .await?
+            .into_iter()
+            .filter(|(id, _, _)| id != p.org_id())
+            .map(|(id, name, _)| (id, name))
+            .collect()
     } else {
         Vec::new()
     };
-    let evaluation_href = state.store.evaluation_for_assessment(p.org_id(), &v.row.id).await?.map(|ev| format!("/evaluations/{}", ev.id)).unwrap_or_default();
+    let evaluation_href = state
+        .store
+        .evaluation_for_assessment(p.org_id(), &v.row.id)
+        .await?
+        .map(|ev| format!("/evaluations/{}", ev.id))
+        .unwrap_or_default();
     Ok(ResultPage {
         credential,
         bodies,
@@ -557,7 +741,11 @@ async fn result_page(state: &AppState, p: &Principal, id: &str) -> Result<Result
     })
 }
 
-pub async fn result(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn result(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let page = result_page(&state, &p, &id).await.page(p.lang)?;
     render(&page, p.lang)
 }
@@ -570,9 +758,17 @@ pub struct ReportPage {
     pub nav: Option<Nav>,
 }
 
-pub async fn report(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn report(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let r = result_page(&state, &p, &id).await.page(p.lang)?;
-    let page = ReportPage { t: r.t, nav: r.nav.clone(), r };
+    let page = ReportPage {
+        t: r.t,
+        nav: r.nav.clone(),
+        r,
+    };
     render(&page, p.lang)
 }
 
@@ -598,7 +794,13 @@ pub struct DeclareForm {
     pub confirm: String,
 }
 
-async fn declare_page(state: &AppState, p: &Principal, id: &str, form: DeclareForm, errors: FieldMessages) -> Result<DeclarePage, AppError> {
+async fn declare_page(
+    state: &AppState,
+    p: &Principal,
+    id: &str,
+    form: DeclareForm,
+    errors: FieldMessages,
+) -> Result<DeclarePage, AppError> {
     let v = app::assessment_view(state, p, id).await?;
     let org = state.store.organization(p.org_id()).await?;
     Ok(DeclarePage {
@@ -613,18 +815,39 @@ async fn declare_page(state: &AppState, p: &Principal, id: &str, form: DeclareFo
     })
 }
 
-pub async fn declare_form(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn declare_form(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     // Only an owner, on an open ★3 assessment that meets every criterion, gets the form;
     // everyone else sees the result page, which says what is missing.
     let v = app::assessment_view(&state, &p, &id).await.page(p.lang)?;
-    if !(p.role.is_owner() && v.is_open() && v.level() == StarLevel::Three && v.evaluation.achieved.is_some()) {
+    if !(p.role.is_owner()
+        && v.is_open()
+        && v.level() == StarLevel::Three
+        && v.evaluation.achieved.is_some())
+    {
         return Ok(Redirect::to(&format!("/assessments/{id}/result")).into_response());
     }
-    let page = declare_page(&state, &p, &id, DeclareForm::default(), FieldMessages::default()).await.page(p.lang)?;
+    let page = declare_page(
+        &state,
+        &p,
+        &id,
+        DeclareForm::default(),
+        FieldMessages::default(),
+    )
+    .await
+    .page(p.lang)?;
     render(&page, p.lang)
 }
 
-pub async fn declare_submit(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, Form(form): Form<DeclareForm>) -> Result<Response, PageError> {
+pub async fn declare_submit(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<DeclareForm>,
+) -> Result<Response, PageError> {
     let lang: Lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
     let result = if form.confirm != "yes" {
@@ -636,7 +859,9 @@ pub async fn declare_submit(State(state): State<AppState>, Signed(p): Signed, Pa
         Ok(()) => Ok(Redirect::to(&format!("/assessments/{id}/result")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
             let errors = FieldMessages::from_error(&e, lang);
-            let page = declare_page(&state, &p, &id, form, errors).await.page(lang)?;
+            let page = declare_page(&state, &p, &id, form, errors)
+                .await
+                .page(lang)?;
             let mut resp = render(&page, lang)?;
             *resp.status_mut() = e.status();
             Ok(resp)

@@ -44,25 +44,60 @@ impl SignupPage {
     fn new(lang: Lang, form: SignupForm, errors: FieldMessages) -> Self {
         let industries = INDUSTRIES
             .iter()
-            .map(|(c, ja, en)| (c.to_string(), format!("{c}: {}", if lang == Lang::Ja { ja } else { en })))
+            .map(|(c, ja, en)| {
+                (
+                    c.to_string(),
+                    format!("{c}: {}", if lang == Lang::Ja { ja } else { en }),
+                )
+            })
             .collect();
         let prefectures = PREFECTURES
             .iter()
             .enumerate()
-            .map(|(i, (ja, en))| (format!("{:02}", i + 1), if lang == Lang::Ja { ja.to_string() } else { en.to_string() }))
+            .map(|(i, (ja, en))| {
+                (
+                    format!("{:02}", i + 1),
+                    if lang == Lang::Ja {
+                        ja.to_string()
+                    } else {
+                        en.to_string()
+                    },
+                )
+            })
             .collect();
-        SignupPage { t: Tr::new(lang), nav: None, form, errors, industries, prefectures }
+        SignupPage {
+            t: Tr::new(lang),
+            nav: None,
+            form,
+            errors,
+            industries,
+            prefectures,
+        }
     }
 }
 
 pub async fn signup_form(ReqLang(lang): ReqLang) -> Result<Response, PageError> {
-    render(&SignupPage::new(lang, SignupForm { employees: String::new(), ..Default::default() }, FieldMessages::default()), lang)
+    render(
+        &SignupPage::new(
+            lang,
+            SignupForm {
+                employees: String::new(),
+                ..Default::default()
+            },
+            FieldMessages::default(),
+        ),
+        lang,
+    )
 }
 
 /// Creates the organisation and owner, signs them in, and opens the dashboard. A pre-session
 /// form has no CSRF token to check; the Origin check and SameSite cookies cover it, and
 /// sign-up changes nothing that already exists.
-pub async fn signup_submit(State(state): State<AppState>, ReqLang(lang): ReqLang, Form(form): Form<SignupForm>) -> Result<Response, PageError> {
+pub async fn signup_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Form(form): Form<SignupForm>,
+) -> Result<Response, PageError> {
     let input = SignupInput {
         org_name: form.org_name.clone(),
         corporate_number: form.corporate_number.clone(),
@@ -76,11 +111,23 @@ pub async fn signup_submit(State(state): State<AppState>, ReqLang(lang): ReqLang
     match app::signup(&state, &input).await {
         Ok((_, user_id)) => {
             let user = state.store.user(&user_id).await.page(lang)?;
-            start_session(&state, &user, false, "/dashboard").await.page(lang)
+            start_session(&state, &user, false, "/dashboard")
+                .await
+                .page(lang)
         }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
             let errors = FieldMessages::from_error(&e, lang);
-            let mut resp = render(&SignupPage::new(lang, SignupForm { password: String::new(), ..form }, errors), lang)?;
+            let mut resp = render(
+                &SignupPage::new(
+                    lang,
+                    SignupForm {
+                        password: String::new(),
+                        ..form
+                    },
+                    errors,
+                ),
+                lang,
+            )?;
             *resp.status_mut() = e.status();
             Ok(resp)
         }
@@ -89,14 +136,27 @@ pub async fn signup_submit(State(state): State<AppState>, ReqLang(lang): ReqLang
 }
 
 /// Opens a session and sets the cookie; `pending` sessions still need the TOTP step.
-async fn start_session(state: &AppState, user: &shirube_store::UserRow, pending: bool, to: &str) -> Result<Response, AppError> {
+async fn start_session(
+    state: &AppState,
+    user: &shirube_store::UserRow,
+    pending: bool,
+    to: &str,
+) -> Result<Response, AppError> {
     let secret = auth::new_secret("");
     let csrf = auth::new_secret("");
-    let ttl = if pending { 10 * 60 } else { auth::SESSION_TTL_HOURS * 3600 };
+    let ttl = if pending {
+        10 * 60
+    } else {
+        auth::SESSION_TTL_HOURS * 3600
+    };
     let expires = shirube_store::format_time(chrono::Utc::now() + chrono::Duration::seconds(ttl));
-    state.store.create_session(&auth::secret_hash(&secret), user, &csrf, pending, &expires).await?;
+    state
+        .store
+        .create_session(&auth::secret_hash(&secret), user, &csrf, pending, &expires)
+        .await?;
     let mut resp = Redirect::to(to).into_response();
-    let v = HeaderValue::from_str(&session_cookie(state, &secret, ttl)).map_err(AppError::internal)?;
+    let v =
+        HeaderValue::from_str(&session_cookie(state, &secret, ttl)).map_err(AppError::internal)?;
     resp.headers_mut().append(header::SET_COOKIE, v);
     Ok(resp)
 }
@@ -118,16 +178,42 @@ pub struct LoginPage {
 }
 
 pub async fn login_form(ReqLang(lang): ReqLang) -> Result<Response, PageError> {
-    render(&LoginPage { t: Tr::new(lang), nav: None, email: String::new(), errors: FieldMessages::default() }, lang)
+    render(
+        &LoginPage {
+            t: Tr::new(lang),
+            nav: None,
+            email: String::new(),
+            errors: FieldMessages::default(),
+        },
+        lang,
+    )
 }
 
-pub async fn login_submit(State(state): State<AppState>, ReqLang(lang): ReqLang, Form(form): Form<LoginForm>) -> Result<Response, PageError> {
+pub async fn login_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
     match app::check_login(&state, &form.email, &form.password, None).await {
-        Ok(LoginOutcome::Done(user)) => start_session(&state, &user, false, "/dashboard").await.page(lang),
-        Ok(LoginOutcome::NeedsSecondFactor(user)) => start_session(&state, &user, true, "/login/totp").await.page(lang),
+        Ok(LoginOutcome::Done(user)) => start_session(&state, &user, false, "/dashboard")
+            .await
+            .page(lang),
+        Ok(LoginOutcome::NeedsSecondFactor(user)) => {
+            start_session(&state, &user, true, "/login/totp")
+                .await
+                .page(lang)
+        }
         Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests { .. })) => {
             let errors = FieldMessages::from_error(&e, lang);
-            let mut resp = render(&LoginPage { t: Tr::new(lang), nav: None, email: form.email, errors }, lang)?;
+            let mut resp = render(
+                &LoginPage {
+                    t: Tr::new(lang),
+                    nav: None,
+                    email: form.email,
+                    errors,
+                },
+                lang,
+            )?;
             *resp.status_mut() = e.status();
             Ok(resp)
         }
@@ -144,11 +230,23 @@ pub struct TotpPage {
     pub errors: FieldMessages,
 }
 
-pub async fn totp_form(State(state): State<AppState>, ReqLang(lang): ReqLang, headers: HeaderMap) -> Result<Response, PageError> {
+pub async fn totp_form(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     let Some(pending) = auth::resolve_pending(&headers, &state).await.page(lang)? else {
         return Ok(Redirect::to("/login").into_response());
     };
-    render(&TotpPage { t: Tr::new(lang), nav: None, csrf: pending.csrf, errors: FieldMessages::default() }, lang)
+    render(
+        &TotpPage {
+            t: Tr::new(lang),
+            nav: None,
+            csrf: pending.csrf,
+            errors: FieldMessages::default(),
+        },
+        lang,
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -158,7 +256,12 @@ pub struct TotpForm {
     pub csrf_token: String,
 }
 
-pub async fn totp_submit(State(state): State<AppState>, ReqLang(lang): ReqLang, headers: HeaderMap, Form(form): Form<TotpForm>) -> Result<Response, PageError> {
+pub async fn totp_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Form(form): Form<TotpForm>,
+) -> Result<Response, PageError> {
     let Some(pending) = auth::resolve_pending(&headers, &state).await.page(lang)? else {
         return Ok(Redirect::to("/login").into_response());
     };
@@ -173,12 +276,24 @@ pub async fn totp_submit(State(state): State<AppState>, ReqLang(lang): ReqLang, 
     if !auth::totp::check(&secret, &form.code, app::unix_now()) {
         state.limiter.failed(&key);
         let errors = FieldMessages::from_error(&AppError::field("code", "err-totp"), lang);
-        let mut resp = render(&TotpPage { t: Tr::new(lang), nav: None, csrf: pending.csrf, errors }, lang)?;
+        let mut resp = render(
+            &TotpPage {
+                t: Tr::new(lang),
+                nav: None,
+                csrf: pending.csrf,
+                errors,
+            },
+            lang,
+        )?;
         *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(resp);
     }
     state.limiter.succeeded(&key);
-    state.store.complete_second_factor(&pending.token_hash).await.page(lang)?;
+    state
+        .store
+        .complete_second_factor(&pending.token_hash)
+        .await
+        .page(lang)?;
     Ok(Redirect::to("/dashboard").into_response())
 }
 
@@ -189,7 +304,12 @@ pub struct LogoutForm {
 }
 
 /// Ends the session (CSRF-checked, so another site cannot sign people out).
-pub async fn logout(State(state): State<AppState>, ReqLang(lang): ReqLang, headers: HeaderMap, Form(form): Form<LogoutForm>) -> Result<Response, PageError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Form(form): Form<LogoutForm>,
+) -> Result<Response, PageError> {
     if let Some(p) = auth::resolve(&headers, &state).await.page(lang)? {
         p.check_csrf(&form.csrf_token).page(lang)?;
         if let auth::Via::Session { token_hash, .. } = &p.via {

@@ -63,17 +63,35 @@ pub struct AddForm {
     pub due_date: String,
 }
 
-async fn portfolio_page(state: &AppState, p: &crate::auth::Principal, q: PortfolioQuery, errors: FieldMessages, form: AddForm, added: Option<(u8, bool, Vec<String>, String)>) -> Result<PortfolioPage, AppError> {
+async fn portfolio_page(
+    state: &AppState,
+    p: &crate::auth::Principal,
+    q: PortfolioQuery,
+    errors: FieldMessages,
+    form: AddForm,
+    added: Option<(u8, bool, Vec<String>, String)>,
+) -> Result<PortfolioPage, AppError> {
     let t = Tr::new(p.lang);
     let all = buyers::portfolio(state, p).await?;
     let total = all.len();
-    let max = STATUSES.iter().map(|s| all.iter().filter(|l| l.status == *s).count()).max().unwrap_or(0).max(1);
+    let max = STATUSES
+        .iter()
+        .map(|s| all.iter().filter(|l| l.status == *s).count())
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let bars = STATUSES
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let count = all.iter().filter(|l| l.status == *s).count();
-            Bar { key: s.to_string(), label: portfolio_status_label(&t, s), count, y: i * 28, width: count * 300 / max }
+            Bar {
+                key: s.to_string(),
+                label: portfolio_status_label(&t, s),
+                count,
+                y: i * 28,
+                width: count * 300 / max,
+            }
         })
         .collect();
     let status = q.status.unwrap_or_default();
@@ -82,7 +100,11 @@ async fn portfolio_page(state: &AppState, p: &crate::auth::Principal, q: Portfol
     let mut lines: Vec<Line> = all
         .into_iter()
         .filter(|l| status.is_empty() || l.status == status)
-        .filter(|l| needle.is_empty() || l.name.to_lowercase().contains(&needle) || l.corporate_number.contains(&needle))
+        .filter(|l| {
+            needle.is_empty()
+                || l.name.to_lowercase().contains(&needle)
+                || l.corporate_number.contains(&needle)
+        })
         .collect();
     let sort = q.sort.unwrap_or_else(|| "due".into());
     match sort.as_str() {
@@ -95,12 +117,27 @@ async fn portfolio_page(state: &AppState, p: &crate::auth::Principal, q: Portfol
     let tiers = buyers::tiers(state, p)
         .await?
         .into_iter()
-        .map(|n| ((n.tier - 1) * 2, n.tier, n.name, level(n.achieved), level(n.weakest_in_branch), n.single_point_of_failure))
+        .map(|n| {
+            (
+                (n.tier - 1) * 2,
+                n.tier,
+                n.name,
+                level(n.achieved),
+                level(n.weakest_in_branch),
+                n.single_point_of_failure,
+            )
+        })
         .collect();
     Ok(PortfolioPage {
         tiers,
         nav: Nav::for_principal(state, p).await?,
-        lines: lines.into_iter().map(|l| { let label = portfolio_status_label(&t, l.status); (l, label) }).collect(),
+        lines: lines
+            .into_iter()
+            .map(|l| {
+                let label = portfolio_status_label(&t, l.status);
+                (l, label)
+            })
+            .collect(),
         bars,
         total,
         status,
@@ -110,35 +147,78 @@ async fn portfolio_page(state: &AppState, p: &crate::auth::Principal, q: Portfol
         errors,
         form,
         added,
-        statuses: STATUSES.iter().map(|s| (s.to_string(), portfolio_status_label(&t, s))).collect(),
+        statuses: STATUSES
+            .iter()
+            .map(|s| (s.to_string(), portfolio_status_label(&t, s)))
+            .collect(),
         t,
     })
 }
 
-pub async fn portfolio(State(state): State<AppState>, Signed(p): Signed, Query(q): Query<PortfolioQuery>) -> Result<Response, PageError> {
-    let page = portfolio_page(&state, &p, q, FieldMessages::default(), AddForm::default(), None).await.page(p.lang)?;
+pub async fn portfolio(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Query(q): Query<PortfolioQuery>,
+) -> Result<Response, PageError> {
+    let page = portfolio_page(
+        &state,
+        &p,
+        q,
+        FieldMessages::default(),
+        AddForm::default(),
+        None,
+    )
+    .await
+    .page(p.lang)?;
     render(&page, p.lang)
 }
 
-pub async fn portfolio_csv(State(state): State<AppState>, Signed(p): Signed) -> Result<Response, PageError> {
+pub async fn portfolio_csv(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+) -> Result<Response, PageError> {
     let lines = buyers::portfolio(&state, &p).await.page(p.lang)?;
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"portfolio.csv\"")], buyers::portfolio_csv(&lines)).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"portfolio.csv\"",
+            ),
+        ],
+        buyers::portfolio_csv(&lines),
+    )
+        .into_response())
 }
 
 /// Reads a urlencoded form with repeated keys (checkboxes).
 fn pairs(raw: &[u8]) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(raw).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    url::form_urlencoded::parse(raw)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 fn get<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
-    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
 }
 
 fn all<'a>(pairs: &'a [(String, String)], key: &str) -> Vec<&'a str> {
-    pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+    pairs
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .collect()
 }
 
-pub async fn add(State(state): State<AppState>, Signed(p): Signed, RawForm(raw): RawForm) -> Result<Response, PageError> {
+pub async fn add(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    RawForm(raw): RawForm,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     let f = pairs(&raw);
     p.check_csrf(get(&f, "csrf_token")).page(lang)?;
@@ -155,19 +235,52 @@ pub async fn add(State(state): State<AppState>, Signed(p): Signed, RawForm(raw):
             no_alternative: yes("no_alternative"),
             hard_to_stock: yes("hard_to_stock"),
             network_access: yes("network_access"),
-            extra_factors: all(&f, "extra_factors").into_iter().map(str::to_string).collect(),
+            extra_factors: all(&f, "extra_factors")
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
         },
     };
-    let form = AddForm { corporate_number: get(&f, "corporate_number").into(), invite_email: get(&f, "invite_email").into(), due_date: get(&f, "due_date").into() };
+    let form = AddForm {
+        corporate_number: get(&f, "corporate_number").into(),
+        invite_email: get(&f, "invite_email").into(),
+        due_date: get(&f, "due_date").into(),
+    };
     match buyers::add_supplier(&state, &p, &input).await {
         Ok(added) => {
             let reasons = added.reason_keys.iter().map(|k| text(lang, k)).collect();
-            let link = added.invite_token.map(|t| format!("{}/supplier-invite/{t}", state.config.public_url.trim_end_matches('/'))).unwrap_or_default();
-            let page = portfolio_page(&state, &p, PortfolioQuery::default(), FieldMessages::default(), AddForm::default(), Some((added.required_level, added.suggest_level_4, reasons, link))).await.page(lang)?;
+            let link = added
+                .invite_token
+                .map(|t| {
+                    format!(
+                        "{}/supplier-invite/{t}",
+                        state.config.public_url.trim_end_matches('/')
+                    )
+                })
+                .unwrap_or_default();
+            let page = portfolio_page(
+                &state,
+                &p,
+                PortfolioQuery::default(),
+                FieldMessages::default(),
+                AddForm::default(),
+                Some((added.required_level, added.suggest_level_4, reasons, link)),
+            )
+            .await
+            .page(lang)?;
             render(&page, lang)
         }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
-            let page = portfolio_page(&state, &p, PortfolioQuery::default(), FieldMessages::from_error(&e, lang), form, None).await.page(lang)?;
+            let page = portfolio_page(
+                &state,
+                &p,
+                PortfolioQuery::default(),
+                FieldMessages::from_error(&e, lang),
+                form,
+                None,
+            )
+            .await
+            .page(lang)?;
             let mut resp = render(&page, lang)?;
             *resp.status_mut() = e.status();
             Ok(resp)
@@ -205,12 +318,20 @@ pub struct SharedItem {
     pub answers: Vec<(String, String, String)>,
 }
 
-pub async fn relationship(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn relationship(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     let t = Tr::new(lang);
     let rel = state.store.relationship(p.org_id(), &id).await.page(lang)?;
     let as_buyer = rel.buyer_id == p.org_id();
-    let counterpart_id = if as_buyer { rel.supplier_id.clone() } else { Some(rel.buyer_id.clone()) };
+    let counterpart_id = if as_buyer {
+        rel.supplier_id.clone()
+    } else {
+        Some(rel.buyer_id.clone())
+    };
     let counterpart = match &counterpart_id {
         Some(o) => state.store.organization(o).await.page(lang)?.name,
         None => rel.invite_email.clone().unwrap_or_default(),
@@ -221,19 +342,51 @@ pub async fn relationship(State(state): State<AppState>, Signed(p): Signed, Path
         .await
         .page(lang)?
         .into_iter()
-        .map(|(org, body, at)| (if org == rel.buyer_id { t.t("label-buyer") } else { t.t("label-supplier") }, at.chars().take(16).collect::<String>().replace('T', " "), body))
+        .map(|(org, body, at)| {
+            (
+                if org == rel.buyer_id {
+                    t.t("label-buyer")
+                } else {
+                    t.t("label-supplier")
+                },
+                at.chars().take(16).collect::<String>().replace('T', " "),
+                body,
+            )
+        })
         .collect();
     let mut shares = Vec::new();
     if let Some(supplier) = &rel.supplier_id {
-        for s in state.store.shares_of(supplier).await.page(lang)?.into_iter().filter(|s| s.buyer_id == rel.buyer_id) {
-            let a = state.store.assessment(supplier, &s.assessment_id).await.page(lang)?;
+        for s in state
+            .store
+            .shares_of(supplier)
+            .await
+            .page(lang)?
+            .into_iter()
+            .filter(|s| s.buyer_id == rel.buyer_id)
+        {
+            let a = state
+                .store
+                .assessment(supplier, &s.assessment_id)
+                .await
+                .page(lang)?;
             // The answers themselves only for an active full share.
             let answers = if s.detail == "full" && s.revoked_at.is_none() {
-                let view = crate::app::assessment_view_of(&state, supplier, &s.assessment_id).await.page(lang)?;
+                let view = crate::app::assessment_view_of(&state, supplier, &s.assessment_id)
+                    .await
+                    .page(lang)?;
                 state
                     .catalog
                     .criteria_for(view.level())
-                    .map(|c| (c.id.to_string(), c.title.get(lang).to_string(), status_label(&t, view.answers.get(c.id.as_str()).map(|a| a.status.as_str()))))
+                    .map(|c| {
+                        (
+                            c.id.to_string(),
+                            c.title.get(lang).to_string(),
+                            status_label(
+                                &t,
+                                view.answers.get(c.id.as_str()).map(|a| a.status.as_str()),
+                            ),
+                        )
+                    })
                     .collect()
             } else {
                 Vec::new()
@@ -241,22 +394,40 @@ pub async fn relationship(State(state): State<AppState>, Signed(p): Signed, Path
             shares.push(SharedItem {
                 level: a.target_level,
                 state: crate::pages::assessment_state_label(&t, &a.status),
-                detail: if s.detail == "full" { t.t("label-share-full") } else { t.t("label-share-level") },
+                detail: if s.detail == "full" {
+                    t.t("label-share-full")
+                } else {
+                    t.t("label-share-level")
+                },
                 created: s.created_at.chars().take(10).collect(),
-                revoked: s.revoked_at.map(|r| r.chars().take(10).collect()).unwrap_or_default(),
+                revoked: s
+                    .revoked_at
+                    .map(|r| r.chars().take(10).collect())
+                    .unwrap_or_default(),
                 answers,
             });
         }
     }
     let dependency = if as_buyer {
-        state.store.supply_edges(p.org_id()).await.page(lang)?.into_iter().find(|e| Some(&e.supplier_id) == rel.supplier_id.as_ref()).map(|e| (e.critical, e.alternatives, e.stock_days)).unwrap_or((false, 1, 0))
+        state
+            .store
+            .supply_edges(p.org_id())
+            .await
+            .page(lang)?
+            .into_iter()
+            .find(|e| Some(&e.supplier_id) == rel.supplier_id.as_ref())
+            .map(|e| (e.critical, e.alternatives, e.stock_days))
+            .unwrap_or((false, 1, 0))
     } else {
         (false, 1, 0)
     };
     let page = RelationshipPage {
         dependency,
         nav: Nav::for_principal(&state, &p).await.page(lang)?,
-        reasons: buyers::reasons_of(&rel).iter().map(|k| text(lang, k)).collect(),
+        reasons: buyers::reasons_of(&rel)
+            .iter()
+            .map(|k| text(lang, k))
+            .collect(),
         id: rel.id,
         as_buyer,
         counterpart,
@@ -270,20 +441,46 @@ pub async fn relationship(State(state): State<AppState>, Signed(p): Signed, Path
     render(&page, lang)
 }
 
-pub async fn dependency(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, RawForm(raw): RawForm) -> Result<Response, PageError> {
+pub async fn dependency(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    RawForm(raw): RawForm,
+) -> Result<Response, PageError> {
     let f = pairs(&raw);
     p.check_csrf(get(&f, "csrf_token")).page(p.lang)?;
-    let num = |k: &str, field: &'static str, key: &'static str| get(&f, k).trim().parse::<i64>().map_err(|_| AppError::field(field, key));
+    let num = |k: &str, field: &'static str, key: &'static str| {
+        get(&f, k)
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::field(field, key))
+    };
     let alternatives = num("alternatives", "alternatives", "err-alternatives").page(p.lang)?;
     let stock = num("stock_days", "stock_days", "err-stock-days").page(p.lang)?;
-    buyers::set_dependency(&state, &p, &id, get(&f, "critical") == "yes", alternatives, stock).await.page(p.lang)?;
+    buyers::set_dependency(
+        &state,
+        &p,
+        &id,
+        get(&f, "critical") == "yes",
+        alternatives,
+        stock,
+    )
+    .await
+    .page(p.lang)?;
     Ok(Redirect::to(&format!("/suppliers/{id}")).into_response())
 }
 
-pub async fn message(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, RawForm(raw): RawForm) -> Result<Response, PageError> {
+pub async fn message(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    RawForm(raw): RawForm,
+) -> Result<Response, PageError> {
     let f = pairs(&raw);
     p.check_csrf(get(&f, "csrf_token")).page(p.lang)?;
-    buyers::message(&state, &p, &id, get(&f, "body")).await.page(p.lang)?;
+    buyers::message(&state, &p, &id, get(&f, "body"))
+        .await
+        .page(p.lang)?;
     Ok(Redirect::to(&format!("/suppliers/{id}")).into_response())
 }
 
@@ -304,7 +501,12 @@ pub struct RequestsPage {
     pub bcp: shirube_store::BcpFacts,
 }
 
-async fn requests_page(state: &AppState, p: &crate::auth::Principal, errors: FieldMessages, shared: usize) -> Result<RequestsPage, AppError> {
+async fn requests_page(
+    state: &AppState,
+    p: &crate::auth::Principal,
+    errors: FieldMessages,
+    shared: usize,
+) -> Result<RequestsPage, AppError> {
     let lang: Lang = p.lang;
     let t = Tr::new(lang);
     let reqs = state.store.requests_for(p.org_id()).await?;
@@ -318,9 +520,25 @@ async fn requests_page(state: &AppState, p: &crate::auth::Principal, errors: Fie
         .await?
         .into_iter()
         .filter(|a| a.status != shirube_store::STATUS_SUPERSEDED)
-        .map(|a| (a.id.clone(), format!("★{} {} ({})", a.target_level, crate::pages::assessment_state_label(&t, &a.status), a.created_at.chars().take(10).collect::<String>())))
+        .map(|a| {
+            (
+                a.id.clone(),
+                format!(
+                    "★{} {} ({})",
+                    a.target_level,
+                    crate::pages::assessment_state_label(&t, &a.status),
+                    a.created_at.chars().take(10).collect::<String>()
+                ),
+            )
+        })
         .collect();
-    let label = |id: &str| assessments.iter().find(|(a, _)| a == id).map(|(_, l)| l.clone()).unwrap_or_default();
+    let label = |id: &str| {
+        assessments
+            .iter()
+            .find(|(a, _)| a == id)
+            .map(|(_, l)| l.clone())
+            .unwrap_or_default()
+    };
     let shares = state
         .store
         .shares_of(p.org_id())
@@ -332,9 +550,15 @@ async fn requests_page(state: &AppState, p: &crate::auth::Principal, errors: Fie
                 s.id.clone(),
                 names.get(&s.buyer_id).cloned().unwrap_or_default(),
                 label(&s.assessment_id),
-                if s.detail == "full" { t.t("label-share-full") } else { t.t("label-share-level") },
+                if s.detail == "full" {
+                    t.t("label-share-full")
+                } else {
+                    t.t("label-share-level")
+                },
                 s.created_at.chars().take(10).collect(),
-                s.revoked_at.map(|r| r.chars().take(10).collect()).unwrap_or_default(),
+                s.revoked_at
+                    .map(|r| r.chars().take(10).collect())
+                    .unwrap_or_default(),
             )
         })
         .collect();
@@ -345,8 +569,18 @@ async fn requests_page(state: &AppState, p: &crate::auth::Principal, errors: Fie
         requests: reqs
             .into_iter()
             .map(|(r, name)| {
-                let reasons = buyers::reasons_of(&r).iter().map(|k| text(lang, k)).collect();
-                (r.id, r.buyer_id, name, r.required_level, reasons, r.due_date)
+                let reasons = buyers::reasons_of(&r)
+                    .iter()
+                    .map(|k| text(lang, k))
+                    .collect();
+                (
+                    r.id,
+                    r.buyer_id,
+                    name,
+                    r.required_level,
+                    reasons,
+                    r.due_date,
+                )
             })
             .collect(),
         assessments,
@@ -358,23 +592,36 @@ async fn requests_page(state: &AppState, p: &crate::auth::Principal, errors: Fie
     })
 }
 
-pub async fn requests(State(state): State<AppState>, Signed(p): Signed) -> Result<Response, PageError> {
-    let page = requests_page(&state, &p, FieldMessages::default(), 0).await.page(p.lang)?;
+pub async fn requests(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+) -> Result<Response, PageError> {
+    let page = requests_page(&state, &p, FieldMessages::default(), 0)
+        .await
+        .page(p.lang)?;
     render(&page, p.lang)
 }
 
 /// Shares one assessment with every chosen buyer in one action.
-pub async fn share(State(state): State<AppState>, Signed(p): Signed, RawForm(raw): RawForm) -> Result<Response, PageError> {
+pub async fn share(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    RawForm(raw): RawForm,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     let f = pairs(&raw);
     p.check_csrf(get(&f, "csrf_token")).page(lang)?;
     let buyers_chosen = all(&f, "buyer");
     let result = async {
         if buyers_chosen.is_empty() {
-            return Err(AppError::field("buyer_organization_id", "err-share-choose-buyer"));
+            return Err(AppError::field(
+                "buyer_organization_id",
+                "err-share-choose-buyer",
+            ));
         }
         for b in &buyers_chosen {
-            let id = buyers::share(&state, &p, get(&f, "assessment_id"), b, get(&f, "detail")).await?;
+            let id =
+                buyers::share(&state, &p, get(&f, "assessment_id"), b, get(&f, "detail")).await?;
             if get(&f, "pass_on") == "yes" {
                 buyers::set_pass_on(&state, &p, &id, true).await?;
             }
@@ -383,9 +630,19 @@ pub async fn share(State(state): State<AppState>, Signed(p): Signed, RawForm(raw
     }
     .await;
     match result {
-        Ok(n) => render(&requests_page(&state, &p, FieldMessages::default(), n).await.page(lang)?, lang),
+        Ok(n) => render(
+            &requests_page(&state, &p, FieldMessages::default(), n)
+                .await
+                .page(lang)?,
+            lang,
+        ),
         Err(e @ AppError::Invalid(_)) => {
-            let mut resp = render(&requests_page(&state, &p, FieldMessages::from_error(&e, lang), 0).await.page(lang)?, lang)?;
+            let mut resp = render(
+                &requests_page(&state, &p, FieldMessages::from_error(&e, lang), 0)
+                    .await
+                    .page(lang)?,
+                lang,
+            )?;
             *resp.status_mut() = e.status();
             Ok(resp)
         }
@@ -393,21 +650,44 @@ pub async fn share(State(state): State<AppState>, Signed(p): Signed, RawForm(raw
     }
 }
 
-pub async fn revoke_share(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, RawForm(raw): RawForm) -> Result<Response, PageError> {
+pub async fn revoke_share(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    RawForm(raw): RawForm,
+) -> Result<Response, PageError> {
     let f = pairs(&raw);
     p.check_csrf(get(&f, "csrf_token")).page(p.lang)?;
     buyers::revoke_share(&state, &p, &id).await.page(p.lang)?;
     Ok(Redirect::to("/requests").into_response())
 }
 
-pub async fn bcp(State(state): State<AppState>, Signed(p): Signed, RawForm(raw): RawForm) -> Result<Response, PageError> {
+pub async fn bcp(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    RawForm(raw): RawForm,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     let f = pairs(&raw);
     p.check_csrf(get(&f, "csrf_token")).page(lang)?;
-    match buyers::set_bcp(&state, &p, get(&f, "offline_backup") == "yes", Some(get(&f, "last_restore_test")), Some(get(&f, "recovery_hours")), get(&f, "alternative_site") == "yes").await {
+    match buyers::set_bcp(
+        &state,
+        &p,
+        get(&f, "offline_backup") == "yes",
+        Some(get(&f, "last_restore_test")),
+        Some(get(&f, "recovery_hours")),
+        get(&f, "alternative_site") == "yes",
+    )
+    .await
+    {
         Ok(()) => Ok(Redirect::to("/requests#bcp-h").into_response()),
         Err(e @ AppError::Invalid(_)) => {
-            let mut resp = render(&requests_page(&state, &p, FieldMessages::from_error(&e, lang), 0).await.page(lang)?, lang)?;
+            let mut resp = render(
+                &requests_page(&state, &p, FieldMessages::from_error(&e, lang), 0)
+                    .await
+                    .page(lang)?,
+                lang,
+            )?;
             *resp.status_mut() = e.status();
             Ok(resp)
         }
@@ -425,20 +705,51 @@ pub struct InvitePage {
     pub signed_in: bool,
 }
 
-pub async fn invite(State(state): State<AppState>, crate::auth::ReqLang(lang): crate::auth::ReqLang, headers: axum::http::HeaderMap, Path(token): Path<String>) -> Result<Response, PageError> {
-    let rel = state.store.relationship_by_invite(&crate::auth::secret_hash(&token)).await.page(lang)?.ok_or(PageError(AppError::NotFound, lang))?;
-    let buyer = state.store.organization(&rel.buyer_id).await.page(lang)?.name;
+pub async fn invite(
+    State(state): State<AppState>,
+    crate::auth::ReqLang(lang): crate::auth::ReqLang,
+    headers: axum::http::HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let rel = state
+        .store
+        .relationship_by_invite(&crate::auth::secret_hash(&token))
+        .await
+        .page(lang)?
+        .ok_or(PageError(AppError::NotFound, lang))?;
+    let buyer = state
+        .store
+        .organization(&rel.buyer_id)
+        .await
+        .page(lang)?
+        .name;
     let principal = crate::auth::resolve(&headers, &state).await.page(lang)?;
     let nav = match &principal {
         Some(p) => Nav::for_principal(&state, p).await.page(lang)?,
         None => None,
     };
-    render(&InvitePage { t: Tr::new(lang), nav, token, buyer, signed_in: principal.is_some() }, lang)
+    render(
+        &InvitePage {
+            t: Tr::new(lang),
+            nav,
+            token,
+            buyer,
+            signed_in: principal.is_some(),
+        },
+        lang,
+    )
 }
 
-pub async fn invite_accept(State(state): State<AppState>, Signed(p): Signed, Path(token): Path<String>, RawForm(raw): RawForm) -> Result<Response, PageError> {
+pub async fn invite_accept(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(token): Path<String>,
+    RawForm(raw): RawForm,
+) -> Result<Response, PageError> {
     let f = pairs(&raw);
     p.check_csrf(get(&f, "csrf_token")).page(p.lang)?;
-    buyers::accept_invite(&state, &p, &token).await.page(p.lang)?;
+    buyers::accept_invite(&state, &p, &token)
+        .await
+        .page(p.lang)?;
     Ok(Redirect::to("/requests").into_response())
 }

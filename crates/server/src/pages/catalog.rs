@@ -53,8 +53,16 @@ pub struct LevelQuery {
     level: Option<String>,
 }
 
-pub async fn index(State(state): State<AppState>, ReqLang(lang): ReqLang, Query(q): Query<LevelQuery>) -> Result<Response, PageError> {
-    let level = q.level.as_deref().and_then(|l| l.parse::<shirube_catalog::StarLevel>().ok()).unwrap_or(shirube_catalog::StarLevel::Four);
+pub async fn index(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<LevelQuery>,
+) -> Result<Response, PageError> {
+    let level = q
+        .level
+        .as_deref()
+        .and_then(|l| l.parse::<shirube_catalog::StarLevel>().ok())
+        .unwrap_or(shirube_catalog::StarLevel::Four);
     let cat = &state.catalog;
     let categories: Vec<CatalogCategory> = cat
         .categories

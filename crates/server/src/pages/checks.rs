@@ -56,7 +56,12 @@ pub struct IndexQuery {
     pub assessment: String,
 }
 
-async fn index_page(state: &AppState, p: &Principal, selected: &str, errors: FieldMessages) -> Result<IndexPage, AppError> {
+async fn index_page(
+    state: &AppState,
+    p: &Principal,
+    selected: &str,
+    errors: FieldMessages,
+) -> Result<IndexPage, AppError> {
     let t = Tr::new(p.lang);
     let current = state.advisories.current();
     let assessments = state
@@ -66,7 +71,12 @@ async fn index_page(state: &AppState, p: &Principal, selected: &str, errors: Fie
         .into_iter()
         .filter(|a| a.status == shirube_store::STATUS_IN_PROGRESS)
         .map(|a| AssessmentChoice {
-            label: format!("★{} · {} ({})", a.target_level, t.t("status-in-progress"), a.created_at.chars().take(10).collect::<String>()),
+            label: format!(
+                "★{} · {} ({})",
+                a.target_level,
+                t.t("status-in-progress"),
+                a.created_at.chars().take(10).collect::<String>()
+            ),
             selected: a.id == selected,
             id: a.id,
         })
@@ -88,7 +98,16 @@ async fn index_page(state: &AppState, p: &Principal, selected: &str, errors: Fie
         nav: Nav::for_principal(state, p).await?,
         can_edit: p.role.can_edit(),
         index_advisories: current.as_ref().map(|c| c.index.len()),
-        index_loaded_at: current.as_ref().map(|c| c.loaded_at.chars().take(16).collect::<String>().replace('T', " ")).unwrap_or_default(),
+        index_loaded_at: current
+            .as_ref()
+            .map(|c| {
+                c.loaded_at
+                    .chars()
+                    .take(16)
+                    .collect::<String>()
+                    .replace('T', " ")
+            })
+            .unwrap_or_default(),
         assessments,
         rows,
         errors,
@@ -96,19 +115,32 @@ async fn index_page(state: &AppState, p: &Principal, selected: &str, errors: Fie
     })
 }
 
-pub async fn index(State(state): State<AppState>, Signed(p): Signed, Query(q): Query<IndexQuery>) -> Result<Response, PageError> {
-    let page = index_page(&state, &p, &q.assessment, FieldMessages::default()).await.page(p.lang)?;
+pub async fn index(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Query(q): Query<IndexQuery>,
+) -> Result<Response, PageError> {
+    let page = index_page(&state, &p, &q.assessment, FieldMessages::default())
+        .await
+        .page(p.lang)?;
     render(&page, p.lang)
 }
 
-pub async fn upload(State(state): State<AppState>, Signed(p): Signed, mp: Multipart) -> Result<Response, PageError> {
+pub async fn upload(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    mp: Multipart,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     let mut selected = String::new();
     let result = async {
         let (fields, input) = read_evidence_form(mp).await?;
         p.check_csrf(form_value(&fields, "csrf_token"))?;
         selected = form_value(&fields, "assessment_id").to_string();
-        let Some(EvidenceInput::File { file_name, bytes, .. }) = input else {
+        let Some(EvidenceInput::File {
+            file_name, bytes, ..
+        }) = input
+        else {
             return Err(AppError::field("file", "err-scan-file-missing"));
         };
         let assessment = Some(selected.as_str()).filter(|s| !s.trim().is_empty());
@@ -117,8 +149,16 @@ pub async fn upload(State(state): State<AppState>, Signed(p): Signed, mp: Multip
     .await;
     match result {
         Ok(v) => Ok(Redirect::to(&format!("/checks/{}", v.row.id)).into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Unreadable { .. } | AppError::Conflict { .. } | AppError::TooLarge { .. } | AppError::Malformed { .. })) => {
-            let page = index_page(&state, &p, &selected, FieldMessages::from_error(&e, lang)).await.page(lang)?;
+        Err(
+            e @ (AppError::Invalid(_)
+            | AppError::Unreadable { .. }
+            | AppError::Conflict { .. }
+            | AppError::TooLarge { .. }
+            | AppError::Malformed { .. }),
+        ) => {
+            let page = index_page(&state, &p, &selected, FieldMessages::from_error(&e, lang))
+                .await
+                .page(lang)?;
             let mut resp = render(&page, lang)?;
             *resp.status_mut() = e.status();
             Ok(resp)
@@ -174,7 +214,11 @@ pub struct ShowPage {
     pub notes: Vec<String>,
 }
 
-pub async fn show(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     let v = scans::scan(&state, &p, &id).await.page(lang)?;
     let r = &v.report;
@@ -184,8 +228,20 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed, Path(id): Pa
         id: v.row.id.clone(),
         file_name: v.row.file_name.clone(),
         format: v.row.input_format.clone(),
-        uploaded: v.row.created_at.chars().take(16).collect::<String>().replace('T', " "),
-        scanned: v.row.scanned_at.chars().take(16).collect::<String>().replace('T', " "),
+        uploaded: v
+            .row
+            .created_at
+            .chars()
+            .take(16)
+            .collect::<String>()
+            .replace('T', " "),
+        scanned: v
+            .row
+            .scanned_at
+            .chars()
+            .take(16)
+            .collect::<String>()
+            .replace('T', " "),
         fingerprint: v.row.index_fingerprint.chars().take(12).collect(),
         assessment_id: v.row.assessment_id.clone().unwrap_or_default(),
         components: r.summary.components,
@@ -197,7 +253,15 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed, Path(id): Pa
             .problems
             .iter()
             .map(|x| {
-                let what = [Some(x.package.as_str()), x.version.as_deref(), x.advisory_id.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                let what = [
+                    Some(x.package.as_str()),
+                    x.version.as_deref(),
+                    x.advisory_id.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
                 format!("{what}: {}", x.reason)
             })
             .collect(),

@@ -20,9 +20,16 @@ use crate::AppState;
 pub fn qr_data_url(text: &str) -> Result<String, AppError> {
     use base64::Engine;
     let svg = qrcode::QrCode::new(text.as_bytes())
-        .map(|q| q.render::<qrcode::render::svg::Color>().min_dimensions(180, 180).build())
+        .map(|q| {
+            q.render::<qrcode::render::svg::Color>()
+                .min_dimensions(180, 180)
+                .build()
+        })
         .map_err(AppError::internal)?;
-    Ok(format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)))
+    Ok(format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    ))
 }
 
 fn date(s: &str) -> String {
@@ -49,7 +56,11 @@ pub struct CertificatePage {
     pub qr: String,
 }
 
-pub async fn certificate(State(state): State<AppState>, ReqLang(lang): ReqLang, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn certificate(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let c = state.store.credential(&id).await.page(lang)?;
     let vc = assurance::credential_json(&c);
     let subject = &vc["credentialSubject"];
@@ -58,10 +69,19 @@ pub async fn certificate(State(state): State<AppState>, ReqLang(lang): ReqLang, 
         t: Tr::new(lang),
         nav: None,
         name: subject["name"].as_str().unwrap_or("").to_string(),
-        corporate_number: subject["id"].as_str().unwrap_or("").rsplit(':').next().unwrap_or("").to_string(),
+        corporate_number: subject["id"]
+            .as_str()
+            .unwrap_or("")
+            .rsplit(':')
+            .next()
+            .unwrap_or("")
+            .to_string(),
         level: c.level,
         third_party: c.assurance == "third-party",
-        body: subject["evaluationBody"]["name"].as_str().unwrap_or("").to_string(),
+        body: subject["evaluationBody"]["name"]
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
         valid_from: date(&c.valid_from),
         valid_until: date(&c.valid_until),
         revoked: c.revoked_at.as_deref().map(date).unwrap_or_default(),
@@ -75,8 +95,14 @@ pub async fn certificate(State(state): State<AppState>, ReqLang(lang): ReqLang, 
 }
 
 /// The holder's way to its credential: issue if needed, then show the certificate.
-pub async fn for_assessment(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>) -> Result<Response, PageError> {
-    let c = assurance::credential_for(&state, &p, &id).await.page(p.lang)?;
+pub async fn for_assessment(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let c = assurance::credential_for(&state, &p, &id)
+        .await
+        .page(p.lang)?;
     Ok(Redirect::to(&format!("/credentials/{}/certificate", c.id)).into_response())
 }
 
@@ -88,11 +114,22 @@ pub struct RevokeForm {
     pub back: String,
 }
 
-pub async fn revoke(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, Form(form): Form<RevokeForm>) -> Result<Response, PageError> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<RevokeForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
-    assurance::revoke(&state, &p, &id, &form.reason).await.page(lang)?;
-    let back = if form.back.starts_with('/') && !form.back.starts_with("//") { form.back } else { format!("/credentials/{id}/certificate") };
+    assurance::revoke(&state, &p, &id, &form.reason)
+        .await
+        .page(lang)?;
+    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+        form.back
+    } else {
+        format!("/credentials/{id}/certificate")
+    };
     Ok(Redirect::to(&back).into_response())
 }
 
@@ -113,25 +150,52 @@ pub struct Outcome {
 
 fn outcome(t: &Tr, credential: &Value, result: &Value) -> Outcome {
     let valid = result["valid"].as_bool().unwrap_or(false);
-    let code = result["reason"]["code"].as_str().unwrap_or(if valid { "valid" } else { "malformed" });
+    let code =
+        result["reason"]["code"]
+            .as_str()
+            .unwrap_or(if valid { "valid" } else { "malformed" });
     let subject = &credential["credentialSubject"];
     Outcome {
         valid,
         headline: t.t(&format!("msg-verify-{}", code.replace('_', "-"))),
-        detail: result["reason"]["message"].as_str().unwrap_or("").to_string(),
+        detail: result["reason"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
         checks: result["checks"]
             .as_array()
-            .map(|a| a.iter().map(|c| (c["check"].as_str().unwrap_or("").to_string(), c["result"].as_str().unwrap_or("").to_string())).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|c| {
+                        (
+                            c["check"].as_str().unwrap_or("").to_string(),
+                            c["result"].as_str().unwrap_or("").to_string(),
+                        )
+                    })
+                    .collect()
+            })
             .unwrap_or_default(),
         name: subject["name"].as_str().unwrap_or("").to_string(),
-        corporate_number: subject["id"].as_str().unwrap_or("").rsplit(':').next().unwrap_or("").to_string(),
-        level: subject["level"].as_i64().map(|l| format!("★{l}")).unwrap_or_default(),
+        corporate_number: subject["id"]
+            .as_str()
+            .unwrap_or("")
+            .rsplit(':')
+            .next()
+            .unwrap_or("")
+            .to_string(),
+        level: subject["level"]
+            .as_i64()
+            .map(|l| format!("★{l}"))
+            .unwrap_or_default(),
         assurance: match subject["assurance"].as_str() {
             Some("self") => t.t("label-assurance-self"),
             Some("third-party") => t.t("label-assurance-third-party"),
             _ => String::new(),
         },
-        valid_until: credential["validUntil"].as_str().map(date).unwrap_or_default(),
+        valid_until: credential["validUntil"]
+            .as_str()
+            .map(date)
+            .unwrap_or_default(),
         issuer: credential["issuer"].as_str().unwrap_or("").to_string(),
     }
 }
@@ -156,37 +220,71 @@ async fn verify_page(state: &AppState, lang: Lang, text: &str) -> Result<VerifyP
     let (outcome, errors) = match assurance::verify_text(state, text).await {
         Ok(result) => {
             let credential = shirube_trust::parse_json(text).unwrap_or(Value::Null);
-            (Some(outcome(&t, &credential, &result)), FieldMessages::default())
+            (
+                Some(outcome(&t, &credential, &result)),
+                FieldMessages::default(),
+            )
         }
-        Err(e @ (AppError::Invalid(_) | AppError::Malformed { .. })) => (None, FieldMessages::from_error(&e, lang)),
+        Err(e @ (AppError::Invalid(_) | AppError::Malformed { .. })) => {
+            (None, FieldMessages::from_error(&e, lang))
+        }
         Err(e) => return Err(e),
     };
-    Ok(VerifyPage { t, nav: None, outcome, pasted: text.chars().take(100_000).collect(), errors })
+    Ok(VerifyPage {
+        t,
+        nav: None,
+        outcome,
+        pasted: text.chars().take(100_000).collect(),
+        errors,
+    })
 }
 
 /// `/verify`, or `/verify?id=…` from a certificate's QR code.
-pub async fn verify_form(State(state): State<AppState>, ReqLang(lang): ReqLang, Query(q): Query<VerifyQuery>) -> Result<Response, PageError> {
+pub async fn verify_form(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<VerifyQuery>,
+) -> Result<Response, PageError> {
     let page = match q.id {
         Some(id) => {
             let c = state.store.credential(&id).await.page(lang)?;
             verify_page(&state, lang, &c.credential).await.page(lang)?
         }
-        None => VerifyPage { t: Tr::new(lang), nav: None, outcome: None, pasted: String::new(), errors: FieldMessages::default() },
+        None => VerifyPage {
+            t: Tr::new(lang),
+            nav: None,
+            outcome: None,
+            pasted: String::new(),
+            errors: FieldMessages::default(),
+        },
     };
     render(&page, lang)
 }
 
 /// Verifies a pasted or uploaded credential. Read-only, so no session or CSRF token needed.
-pub async fn verify_submit(State(state): State<AppState>, ReqLang(lang): ReqLang, mut mp: Multipart) -> Result<Response, PageError> {
+pub async fn verify_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    mut mp: Multipart,
+) -> Result<Response, PageError> {
     let mut text = String::new();
     while let Ok(Some(field)) = mp.next_field().await {
         let name = field.name().unwrap_or("").to_string();
-        let bytes = field.bytes().await.map_err(|_| PageError(AppError::TooLarge { field: "file".into() }, lang))?;
+        let bytes = field.bytes().await.map_err(|_| {
+            PageError(
+                AppError::TooLarge {
+                    field: "file".into(),
+                },
+                lang,
+            )
+        })?;
         if bytes.len() > 256 * 1024 {
             return Err(PageError(AppError::TooLarge { field: name }, lang));
         }
         let s = String::from_utf8_lossy(&bytes).to_string();
-        if (name == "file" && !s.trim().is_empty()) || (name == "credential" && text.trim().is_empty()) {
+        if (name == "file" && !s.trim().is_empty())
+            || (name == "credential" && text.trim().is_empty())
+        {
             text = s;
         }
     }
@@ -209,12 +307,25 @@ pub struct RegisterQuery {
     corporate_number: Option<String>,
 }
 
-pub async fn register(State(state): State<AppState>, ReqLang(lang): ReqLang, Query(q): Query<RegisterQuery>) -> Result<Response, PageError> {
+pub async fn register(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<RegisterQuery>,
+) -> Result<Response, PageError> {
     let query = q.corporate_number.unwrap_or_default();
     let (rows, errors) = match assurance::register(&state, Some(&query)).await {
         Ok(rows) => (rows, FieldMessages::default()),
         Err(e @ AppError::Invalid(_)) => (Vec::new(), FieldMessages::from_error(&e, lang)),
         Err(e) => return Err(PageError(e, lang)),
     };
-    render(&RegisterPage { t: Tr::new(lang), nav: None, q: query, rows, errors }, lang)
+    render(
+        &RegisterPage {
+            t: Tr::new(lang),
+            nav: None,
+            q: query,
+            rows,
+            errors,
+        },
+        lang,
+    )
 }

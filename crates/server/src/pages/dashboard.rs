@@ -31,7 +31,11 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Re
     let t = Tr::new(lang);
     let s = app::standing(&state, &p).await.page(lang)?;
     let declared = s.declared.as_ref().map(|a| {
-        (a.target_level, a.declaration_date.clone().unwrap_or_default(), a.id.clone())
+        (
+            a.target_level,
+            a.declaration_date.clone().unwrap_or_default(),
+            a.id.clone(),
+        )
     });
     let (current, next_actions) = match &s.current {
         Some(v) => {
@@ -43,7 +47,14 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Re
                 .filter_map(|a| ActionItem::new(&state, &t, &v.row.id, a))
                 .collect();
             (
-                Some((v.row.id.clone(), v.row.target_level, e.progress.percent(), e.progress.met, e.progress.total, e.achieved.map(|l| l.number()).unwrap_or(0))),
+                Some((
+                    v.row.id.clone(),
+                    v.row.target_level,
+                    e.progress.percent(),
+                    e.progress.met,
+                    e.progress.total,
+                    e.achieved.map(|l| l.number()).unwrap_or(0),
+                )),
                 actions,
             )
         }

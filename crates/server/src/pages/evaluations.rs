@@ -20,10 +20,17 @@ pub struct SubmitForm {
     pub body_id: String,
 }
 
-pub async fn submit(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, Form(form): Form<SubmitForm>) -> Result<Response, PageError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<SubmitForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
-    let ev = assurance::submit(&state, &p, &id, &form.body_id).await.page(lang)?;
+    let ev = assurance::submit(&state, &p, &id, &form.body_id)
+        .await
+        .page(lang)?;
     Ok(Redirect::to(&format!("/evaluations/{ev}")).into_response())
 }
 
@@ -35,16 +42,34 @@ pub struct QueuePage {
     pub rows: Vec<(String, String, String, String, i64)>,
 }
 
-pub async fn queue(State(state): State<AppState>, Signed(p): Signed) -> Result<Response, PageError> {
+pub async fn queue(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     let t = Tr::new(lang);
     let rows = assurance::queue(&state, &p)
         .await
         .page(lang)?
         .into_iter()
-        .map(|(e, name)| (e.id, name, evaluation_status(&t, &e.status), e.submitted_at.chars().take(10).collect(), e.round))
+        .map(|(e, name)| {
+            (
+                e.id,
+                name,
+                evaluation_status(&t, &e.status),
+                e.submitted_at.chars().take(10).collect(),
+                e.round,
+            )
+        })
         .collect();
-    render(&QueuePage { t, nav: Nav::for_principal(&state, &p).await.page(lang)?, rows }, lang)
+    render(
+        &QueuePage {
+            t,
+            nav: Nav::for_principal(&state, &p).await.page(lang)?,
+            rows,
+        },
+        lang,
+    )
 }
 
 pub fn evaluation_status(t: &Tr, s: &str) -> String {
@@ -101,13 +126,39 @@ pub struct ShowPage {
     pub verdicts: Vec<(String, String)>,
 }
 
-pub async fn show(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     let t = Tr::new(lang);
-    let v = assurance::evaluation_view(&state, &p, &id).await.page(lang)?;
-    let who = |org: &str| if org == v.evaluation.body_id { v.body_name.clone() } else { v.supplier_name.clone() };
+    let v = assurance::evaluation_view(&state, &p, &id)
+        .await
+        .page(lang)?;
+    let who = |org: &str| {
+        if org == v.evaluation.body_id {
+            v.body_name.clone()
+        } else {
+            v.supplier_name.clone()
+        }
+    };
     let comments_for = |cid: &str| -> Vec<(String, String, String)> {
-        v.comments.iter().filter(|c| c.criterion_id == cid && !c.body.starts_with(assurance::REPORT_PREFIX)).map(|c| (who(&c.author_organization_id), c.created_at.chars().take(16).collect::<String>().replace('T', " "), c.body.clone())).collect()
+        v.comments
+            .iter()
+            .filter(|c| c.criterion_id == cid && !c.body.starts_with(assurance::REPORT_PREFIX))
+            .map(|c| {
+                (
+                    who(&c.author_organization_id),
+                    c.created_at
+                        .chars()
+                        .take(16)
+                        .collect::<String>()
+                        .replace('T', " "),
+                    c.body.clone(),
+                )
+            })
+            .collect()
     };
     let rows: Vec<Row> = state
         .catalog
@@ -120,13 +171,29 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed, Path(id): Pa
                 id: c.id.to_string(),
                 title: c.title.get(lang).to_string(),
                 answer: status_label(&t, a.map(|a| a.status.as_str())),
-                note: a.map(|a| if a.status == "not_applicable" { a.not_applicable_reason.clone() } else { a.comment.clone() }).unwrap_or_default(),
+                note: a
+                    .map(|a| {
+                        if a.status == "not_applicable" {
+                            a.not_applicable_reason.clone()
+                        } else {
+                            a.comment.clone()
+                        }
+                    })
+                    .unwrap_or_default(),
                 evidence: v
                     .assessment
                     .evidence
                     .iter()
                     .filter(|e| e.criterion_id == c.id.as_str())
-                    .map(|e| (e.file_name.clone().or_else(|| e.url.clone()).unwrap_or_default(), e.evidence_date.clone()))
+                    .map(|e| {
+                        (
+                            e.file_name
+                                .clone()
+                                .or_else(|| e.url.clone())
+                                .unwrap_or_default(),
+                            e.evidence_date.clone(),
+                        )
+                    })
                     .collect(),
                 verdict: f.map(|f| f.verdict.clone()).unwrap_or_default(),
                 verdict_label: f.map(|f| verdict_label(&t, &f.verdict)).unwrap_or_default(),
@@ -136,7 +203,13 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed, Path(id): Pa
         })
         .collect();
     let credential_href = if v.evaluation.status == "certified" {
-        state.store.credential_for_assessment(&v.evaluation.assessment_id).await.page(lang)?.map(|c| format!("/credentials/{}/certificate", c.id)).unwrap_or_default()
+        state
+            .store
+            .credential_for_assessment(&v.evaluation.assessment_id)
+            .await
+            .page(lang)?
+            .map(|c| format!("/credentials/{}/certificate", c.id))
+            .unwrap_or_default()
     } else {
         String::new()
     };
@@ -150,14 +223,21 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed, Path(id): Pa
         as_body: v.as_body,
         reason: v.evaluation.decision_reason.clone().unwrap_or_default(),
         round: v.evaluation.round,
-        technical: v.findings.get("technical_verification").map(|f| f.comment.clone()).unwrap_or_default(),
+        technical: v
+            .findings
+            .get("technical_verification")
+            .map(|f| f.comment.clone())
+            .unwrap_or_default(),
         reports: v
             .comments
             .iter()
             .filter_map(|c| c.body.strip_prefix(assurance::REPORT_PREFIX))
             .map(|r| {
                 let (sha, name) = r.split_once(' ').unwrap_or((r, "report"));
-                (name.to_string(), format!("/evaluations/{}/report/{sha}", v.evaluation.id))
+                (
+                    name.to_string(),
+                    format!("/evaluations/{}/report/{sha}", v.evaluation.id),
+                )
             })
             .collect(),
         general: comments_for("general"),
@@ -165,7 +245,10 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed, Path(id): Pa
         total: rows.len(),
         rows,
         credential_href,
-        verdicts: VERDICTS.iter().map(|v| (v.to_string(), verdict_label(&t, v))).collect(),
+        verdicts: VERDICTS
+            .iter()
+            .map(|v| (v.to_string(), verdict_label(&t, v)))
+            .collect(),
         t,
     };
     render(&page, lang)
@@ -180,10 +263,24 @@ pub struct FindingForm {
     pub comment: String,
 }
 
-pub async fn finding(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, Form(form): Form<FindingForm>) -> Result<Response, PageError> {
+pub async fn finding(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<FindingForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
-    assurance::put_finding(&state, &p, &id, &form.criterion_id, &form.verdict, &form.comment).await.page(lang)?;
+    assurance::put_finding(
+        &state,
+        &p,
+        &id,
+        &form.criterion_id,
+        &form.verdict,
+        &form.comment,
+    )
+    .await
+    .page(lang)?;
     Ok(Redirect::to(&format!("/evaluations/{id}#c-{}", form.criterion_id)).into_response())
 }
 
@@ -195,10 +292,17 @@ pub struct CommentForm {
     pub body: String,
 }
 
-pub async fn comment(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, Form(form): Form<CommentForm>) -> Result<Response, PageError> {
+pub async fn comment(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<CommentForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
-    assurance::comment(&state, &p, &id, &form.criterion_id, &form.body).await.page(lang)?;
+    assurance::comment(&state, &p, &id, &form.criterion_id, &form.body)
+        .await
+        .page(lang)?;
     Ok(Redirect::to(&format!("/evaluations/{id}#c-{}", form.criterion_id)).into_response())
 }
 
@@ -210,7 +314,12 @@ pub struct DecisionForm {
     pub reason: String,
 }
 
-pub async fn decide(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, Form(form): Form<DecisionForm>) -> Result<Response, PageError> {
+pub async fn decide(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
     match assurance::decide(&state, &p, &id, &form.decision, &form.reason).await {
@@ -219,19 +328,40 @@ pub async fn decide(State(state): State<AppState>, Signed(p): Signed, Path(id): 
     }
 }
 
-
-pub async fn report(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, mp: axum::extract::Multipart) -> Result<Response, PageError> {
+pub async fn report(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    mp: axum::extract::Multipart,
+) -> Result<Response, PageError> {
     let lang = p.lang;
-    let (fields, input) = crate::api::assessments::read_evidence_form(mp).await.page(lang)?;
-    p.check_csrf(crate::api::assessments::form_value(&fields, "csrf_token")).page(lang)?;
-    let Some(crate::app::EvidenceInput::File { file_name, bytes, .. }) = input else {
-        return Err(PageError(crate::error::AppError::field("file", "err-evidence-missing"), lang));
+    let (fields, input) = crate::api::assessments::read_evidence_form(mp)
+        .await
+        .page(lang)?;
+    p.check_csrf(crate::api::assessments::form_value(&fields, "csrf_token"))
+        .page(lang)?;
+    let Some(crate::app::EvidenceInput::File {
+        file_name, bytes, ..
+    }) = input
+    else {
+        return Err(PageError(
+            crate::error::AppError::field("file", "err-evidence-missing"),
+            lang,
+        ));
     };
-    assurance::attach_report(&state, &p, &id, &file_name, &bytes).await.page(lang)?;
+    assurance::attach_report(&state, &p, &id, &file_name, &bytes)
+        .await
+        .page(lang)?;
     Ok(Redirect::to(&format!("/evaluations/{id}#tech-h")).into_response())
 }
 
-pub async fn report_download(State(state): State<AppState>, Signed(p): Signed, Path((id, sha)): Path<(String, String)>) -> Result<Response, PageError> {
-    let (name, bytes) = assurance::report_file(&state, &p, &id, &sha).await.page(p.lang)?;
+pub async fn report_download(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path((id, sha)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (name, bytes) = assurance::report_file(&state, &p, &id, &sha)
+        .await
+        .page(p.lang)?;
     Ok(crate::api::evaluations::report_response(&name, bytes))
 }

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use shirube_catalog::Lang;
 
 use crate::app::scans;
+use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::pages::{render, Nav, PageResult, Signed};
-use crate::error::PageError;
 use crate::AppState;
 
 /// One notification in the page's language.
@@ -32,23 +32,47 @@ pub struct InboxPage {
     pub items: Vec<InboxItem>,
 }
 
-pub async fn index(State(state): State<AppState>, Signed(p): Signed) -> Result<Response, PageError> {
+pub async fn index(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     let items = scans::notifications(&state, &p)
         .await
         .page(lang)?
         .into_iter()
         .map(|n| InboxItem {
-            title: if lang == Lang::Ja { n.title_ja } else { n.title_en },
-            body: if lang == Lang::Ja { n.body_ja } else { n.body_en },
+            title: if lang == Lang::Ja {
+                n.title_ja
+            } else {
+                n.title_en
+            },
+            body: if lang == Lang::Ja {
+                n.body_ja
+            } else {
+                n.body_en
+            },
             // Only local links are rendered, whatever was stored.
-            link: if n.link.starts_with('/') && !n.link.starts_with("//") { n.link } else { String::new() },
-            date: n.created_at.chars().take(16).collect::<String>().replace('T', " "),
+            link: if n.link.starts_with('/') && !n.link.starts_with("//") {
+                n.link
+            } else {
+                String::new()
+            },
+            date: n
+                .created_at
+                .chars()
+                .take(16)
+                .collect::<String>()
+                .replace('T', " "),
             unread: n.read_at.is_none(),
             id: n.id,
         })
         .collect();
-    let page = InboxPage { t: Tr::new(lang), nav: Nav::for_principal(&state, &p).await.page(lang)?, items };
+    let page = InboxPage {
+        t: Tr::new(lang),
+        nav: Nav::for_principal(&state, &p).await.page(lang)?,
+        items,
+    };
     render(&page, lang)
 }
 
@@ -58,7 +82,12 @@ pub struct ReadForm {
     pub csrf_token: String,
 }
 
-pub async fn mark_read(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, Form(form): Form<ReadForm>) -> Result<Response, PageError> {
+pub async fn mark_read(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<ReadForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
     scans::mark_read(&state, &p, &id).await.page(lang)?;

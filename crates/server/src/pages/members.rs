@@ -37,13 +37,26 @@ pub struct MembersPage {
     pub email: String,
 }
 
-async fn page(state: &AppState, p: &Principal, invite_link: String, errors: FieldMessages, email: String) -> Result<MembersPage, AppError> {
+async fn page(
+    state: &AppState,
+    p: &Principal,
+    invite_link: String,
+    errors: FieldMessages,
+    email: String,
+) -> Result<MembersPage, AppError> {
     let members = state
         .store
         .members(p.org_id())
         .await?
         .into_iter()
-        .map(|u| MemberRow { is_self: u.id == p.user.id, id: u.id, name: u.name, email: u.email, role: u.role, totp: u.totp_enabled })
+        .map(|u| MemberRow {
+            is_self: u.id == p.user.id,
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            role: u.role,
+            totp: u.totp_enabled,
+        })
         .collect();
     let invitations = if p.role.is_owner() {
         state
@@ -51,7 +64,14 @@ async fn page(state: &AppState, p: &Principal, invite_link: String, errors: Fiel
             .invitations(p.org_id())
             .await?
             .into_iter()
-            .map(|i| (i.email, i.role, i.expires_at.chars().take(10).collect(), i.accepted_at.is_some()))
+            .map(|i| {
+                (
+                    i.email,
+                    i.role,
+                    i.expires_at.chars().take(10).collect(),
+                    i.accepted_at.is_some(),
+                )
+            })
             .collect()
     } else {
         Vec::new()
@@ -68,8 +88,19 @@ async fn page(state: &AppState, p: &Principal, invite_link: String, errors: Fiel
     })
 }
 
-pub async fn index(State(state): State<AppState>, Signed(p): Signed) -> Result<Response, PageError> {
-    let pg = page(&state, &p, String::new(), FieldMessages::default(), String::new()).await.page(p.lang)?;
+pub async fn index(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+) -> Result<Response, PageError> {
+    let pg = page(
+        &state,
+        &p,
+        String::new(),
+        FieldMessages::default(),
+        String::new(),
+    )
+    .await
+    .page(p.lang)?;
     render(&pg, p.lang)
 }
 
@@ -82,17 +113,34 @@ pub struct InviteForm {
 }
 
 /// Creates an invitation and shows its one-time link to pass on to the new member.
-pub async fn invite(State(state): State<AppState>, Signed(p): Signed, Form(form): Form<InviteForm>) -> Result<Response, PageError> {
+pub async fn invite(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<InviteForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
     match app::invite(&state, &p, &form.email, &form.role).await {
         Ok(token) => {
-            let link = format!("{}/invite/{token}", state.config.public_url.trim_end_matches('/'));
-            let pg = page(&state, &p, link, FieldMessages::default(), String::new()).await.page(lang)?;
+            let link = format!(
+                "{}/invite/{token}",
+                state.config.public_url.trim_end_matches('/')
+            );
+            let pg = page(&state, &p, link, FieldMessages::default(), String::new())
+                .await
+                .page(lang)?;
             render(&pg, lang)
         }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
-            let pg = page(&state, &p, String::new(), FieldMessages::from_error(&e, lang), form.email).await.page(lang)?;
+            let pg = page(
+                &state,
+                &p,
+                String::new(),
+                FieldMessages::from_error(&e, lang),
+                form.email,
+            )
+            .await
+            .page(lang)?;
             let mut resp = render(&pg, lang)?;
             *resp.status_mut() = e.status();
             Ok(resp)
@@ -108,10 +156,17 @@ pub struct RoleForm {
     pub role: String,
 }
 
-pub async fn set_role(State(state): State<AppState>, Signed(p): Signed, Path(user_id): Path<String>, Form(form): Form<RoleForm>) -> Result<Response, PageError> {
+pub async fn set_role(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(user_id): Path<String>,
+    Form(form): Form<RoleForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
-    app::set_role(&state, &p, &user_id, &form.role).await.page(lang)?;
+    app::set_role(&state, &p, &user_id, &form.role)
+        .await
+        .page(lang)?;
     Ok(Redirect::to("/members").into_response())
 }
 
@@ -127,17 +182,50 @@ pub struct AcceptPage {
     pub errors: FieldMessages,
 }
 
-async fn accept_page(state: &AppState, lang: shirube_catalog::Lang, token: &str, name: String, errors: FieldMessages) -> Result<AcceptPage, AppError> {
-    let inv = state.store.invitation_by_token_hash(&auth::secret_hash(token)).await?.ok_or(AppError::NotFound)?;
+async fn accept_page(
+    state: &AppState,
+    lang: shirube_catalog::Lang,
+    token: &str,
+    name: String,
+    errors: FieldMessages,
+) -> Result<AcceptPage, AppError> {
+    let inv = state
+        .store
+        .invitation_by_token_hash(&auth::secret_hash(token))
+        .await?
+        .ok_or(AppError::NotFound)?;
     if inv.accepted_at.is_some() || inv.expires_at < shirube_store::now_string() {
-        return Err(AppError::Conflict { key: "err-invitation-used", field: None });
+        return Err(AppError::Conflict {
+            key: "err-invitation-used",
+            field: None,
+        });
     }
     let org = state.store.organization(&inv.organization_id).await?;
-    Ok(AcceptPage { t: Tr::new(lang), nav: None, email: inv.email, org_name: org.name, token: token.to_string(), name, errors })
+    Ok(AcceptPage {
+        t: Tr::new(lang),
+        nav: None,
+        email: inv.email,
+        org_name: org.name,
+        token: token.to_string(),
+        name,
+        errors,
+    })
 }
 
-pub async fn invite_form(State(state): State<AppState>, ReqLang(lang): ReqLang, Path(token): Path<String>) -> Result<Response, PageError> {
-    let pg = accept_page(&state, lang, &token, String::new(), FieldMessages::default()).await.page(lang)?;
+pub async fn invite_form(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let pg = accept_page(
+        &state,
+        lang,
+        &token,
+        String::new(),
+        FieldMessages::default(),
+    )
+    .await
+    .page(lang)?;
     render(&pg, lang)
 }
 
@@ -159,7 +247,15 @@ pub async fn invite_accept(
     match app::accept_invitation(&state, &token, &form.name, &form.password).await {
         Ok(_) => Ok(Redirect::to("/login").into_response()),
         Err(e @ AppError::Invalid(_)) => {
-            let pg = accept_page(&state, lang, &token, form.name, FieldMessages::from_error(&e, lang)).await.page(lang)?;
+            let pg = accept_page(
+                &state,
+                lang,
+                &token,
+                form.name,
+                FieldMessages::from_error(&e, lang),
+            )
+            .await
+            .page(lang)?;
             let mut resp = render(&pg, lang)?;
             *resp.status_mut() = e.status();
             Ok(resp)

@@ -5,10 +5,10 @@ pub mod assessments;
 pub mod auth;
 pub mod buyers;
 pub mod catalog;
-pub mod credentials;
-pub mod evaluations;
 pub mod checks;
+pub mod credentials;
 pub mod dashboard;
+pub mod evaluations;
 pub mod inbox;
 pub mod members;
 pub mod security;
@@ -42,7 +42,13 @@ impl Nav {
     pub async fn for_principal(state: &AppState, p: &Principal) -> Result<Option<Nav>, AppError> {
         let org = state.store.organization(p.org_id()).await?;
         let is_body = state.store.is_evaluation_body(p.org_id()).await?;
-        Ok(Some(Nav { user_name: p.user.name.clone(), org_name: org.name, role: p.role.as_str().into(), csrf: p.csrf().into(), is_body }))
+        Ok(Some(Nav {
+            user_name: p.user.name.clone(),
+            org_name: org.name,
+            role: p.role.as_str().into(),
+            csrf: p.csrf().into(),
+            is_body,
+        }))
     }
 }
 
@@ -52,7 +58,10 @@ pub struct Signed(pub Principal);
 
 impl FromRequestParts<AppState> for Signed {
     type Rejection = Response;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let lang = crate::auth::request_lang(&parts.headers);
         let p = match crate::auth::resolve(&parts.headers, state).await {
             Ok(Some(p)) => p,
@@ -73,7 +82,9 @@ impl FromRequestParts<AppState> for Signed {
 
 /// Renders a template into an HTML response.
 pub fn render(t: &impl Template, lang: Lang) -> Result<Response, PageError> {
-    t.render().map(|html| Html(html).into_response()).map_err(|e| PageError(AppError::from(e), lang))
+    t.render()
+        .map(|html| Html(html).into_response())
+        .map_err(|e| PageError(AppError::from(e), lang))
 }
 
 /// Maps an application error into a page error in the visitor's language.
@@ -107,7 +118,12 @@ impl FieldMessages {
     }
     /// The message for a field (several API names may map to one input).
     pub fn get(&self, field: &str) -> String {
-        self.0.iter().filter(|(f, _)| f == field).map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ")
+        self.0
+            .iter()
+            .filter(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
     pub fn has(&self, field: &str) -> bool {
         self.0.iter().any(|(f, _)| f == field)
@@ -147,7 +163,13 @@ impl ErrorPage {
             message.push(' ');
             message.push_str(&m);
         }
-        ErrorPage { t, nav: None, title, message, status: err.status().as_u16() }
+        ErrorPage {
+            t,
+            nav: None,
+            title,
+            message,
+            status: err.status().as_u16(),
+        }
     }
 }
 
@@ -159,11 +181,26 @@ pub struct HomePage {
 }
 
 /// The landing page; signed-in visitors go to their dashboard.
-pub async fn home(state: axum::extract::State<AppState>, ReqLang(lang): ReqLang, headers: HeaderMap) -> Result<Response, PageError> {
-    if crate::auth::resolve(&headers, &state).await.ok().flatten().is_some() {
+pub async fn home(
+    state: axum::extract::State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    if crate::auth::resolve(&headers, &state)
+        .await
+        .ok()
+        .flatten()
+        .is_some()
+    {
         return Ok(Redirect::to("/dashboard").into_response());
     }
-    render(&HomePage { t: Tr::new(lang), nav: None }, lang)
+    render(
+        &HomePage {
+            t: Tr::new(lang),
+            nav: None,
+        },
+        lang,
+    )
 }
 
 #[derive(Deserialize)]
@@ -172,7 +209,11 @@ pub struct Back {
 }
 
 /// Switches the language (cookie for a year) and returns to the page the visitor was on.
-pub async fn set_lang(Path(code): Path<String>, Query(q): Query<Back>, headers: HeaderMap) -> Response {
+pub async fn set_lang(
+    Path(code): Path<String>,
+    Query(q): Query<Back>,
+    headers: HeaderMap,
+) -> Response {
     let lang = Lang::from_code(&code).unwrap_or_default();
     // Only local paths, so the switch cannot be used as an open redirect.
     let back = q
@@ -187,7 +228,10 @@ pub async fn set_lang(Path(code): Path<String>, Query(q): Query<Back>, headers: 
         })
         .unwrap_or_else(|| "/".to_string());
     let mut resp = Redirect::to(&back).into_response();
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -195,7 +239,13 @@ pub async fn set_lang(Path(code): Path<String>, Query(q): Query<Back>, headers: 
 }
 
 pub async fn static_css() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../../static/app.css"))
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
 }
 
 /// Label of an answer status in a language.
@@ -220,6 +270,13 @@ pub fn assessment_state_label(t: &Tr, status: &str) -> String {
 
 /// A session cookie header value.
 pub fn session_cookie(state: &AppState, value: &str, max_age: i64) -> String {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    format!("{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", crate::auth::SESSION_COOKIE)
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        crate::auth::SESSION_COOKIE
+    )
 }

@@ -30,17 +30,28 @@ pub struct SecurityPage {
     pub errors: FieldMessages,
 }
 
-async fn page(state: &AppState, p: &Principal, errors: FieldMessages) -> Result<SecurityPage, AppError> {
+async fn page(
+    state: &AppState,
+    p: &Principal,
+    errors: FieldMessages,
+) -> Result<SecurityPage, AppError> {
     let user = state.store.user(p.user_id()).await?;
     let org = state.store.organization(p.org_id()).await?;
     let (secret, qr, otpauth) = match (&user.totp_secret, user.totp_enabled) {
         (Some(s), false) => {
             let url = totp::url(s, &user.email)?;
             let svg = qrcode::QrCode::new(url.as_bytes())
-                .map(|q| q.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build())
+                .map(|q| {
+                    q.render::<qrcode::render::svg::Color>()
+                        .min_dimensions(200, 200)
+                        .build()
+                })
                 .map_err(AppError::internal)?;
             use base64::Engine;
-            let data = format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg));
+            let data = format!(
+                "data:image/svg+xml;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(svg)
+            );
             (s.clone(), data, url)
         }
         _ => (String::new(), String::new(), String::new()),
@@ -60,7 +71,9 @@ async fn page(state: &AppState, p: &Principal, errors: FieldMessages) -> Result<
 }
 
 pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Response, PageError> {
-    let pg = page(&state, &p, FieldMessages::default()).await.page(p.lang)?;
+    let pg = page(&state, &p, FieldMessages::default())
+        .await
+        .page(p.lang)?;
     render(&pg, p.lang)
 }
 
@@ -73,18 +86,30 @@ pub struct CsrfForm {
 }
 
 /// Starts enrolment: a fresh secret, not active until confirmed with a code.
-pub async fn totp_setup(State(state): State<AppState>, Signed(p): Signed, Form(form): Form<CsrfForm>) -> Result<Response, PageError> {
+pub async fn totp_setup(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
     if p.user.totp_enabled {
         return Ok(Redirect::to("/security").into_response());
     }
     let secret = totp::new_secret();
-    state.store.set_totp(p.actor(), p.user_id(), Some(&secret), false).await.page(lang)?;
+    state
+        .store
+        .set_totp(p.actor(), p.user_id(), Some(&secret), false)
+        .await
+        .page(lang)?;
     Ok(Redirect::to("/security").into_response())
 }
 
-pub async fn totp_confirm(State(state): State<AppState>, Signed(p): Signed, Form(form): Form<CsrfForm>) -> Result<Response, PageError> {
+pub async fn totp_confirm(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
     let user = state.store.user(p.user_id()).await.page(lang)?;
@@ -92,27 +117,51 @@ pub async fn totp_confirm(State(state): State<AppState>, Signed(p): Signed, Form
         return Ok(Redirect::to("/security").into_response());
     };
     if !totp::check(&secret, &form.code, app::unix_now()) {
-        let pg = page(&state, &p, FieldMessages::from_error(&AppError::field("code", "err-totp"), lang)).await.page(lang)?;
+        let pg = page(
+            &state,
+            &p,
+            FieldMessages::from_error(&AppError::field("code", "err-totp"), lang),
+        )
+        .await
+        .page(lang)?;
         let mut resp = render(&pg, lang)?;
         *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(resp);
     }
-    state.store.set_totp(p.actor(), p.user_id(), Some(&secret), true).await.page(lang)?;
+    state
+        .store
+        .set_totp(p.actor(), p.user_id(), Some(&secret), true)
+        .await
+        .page(lang)?;
     Ok(Redirect::to("/security").into_response())
 }
 
 /// Owners turn the requirement on or off for the organisation's owners.
-pub async fn require_totp(State(state): State<AppState>, Signed(p): Signed, Form(form): Form<CsrfForm>) -> Result<Response, PageError> {
+pub async fn require_totp(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
     p.require_owner().page(lang)?;
     let on = form.required == "on";
     if on && !p.user.totp_enabled {
-        let pg = page(&state, &p, FieldMessages::from_error(&AppError::field("required", "err-totp-self-first"), lang)).await.page(lang)?;
+        let pg = page(
+            &state,
+            &p,
+            FieldMessages::from_error(&AppError::field("required", "err-totp-self-first"), lang),
+        )
+        .await
+        .page(lang)?;
         let mut resp = render(&pg, lang)?;
         *resp.status_mut() = axum::http::StatusCode::CONFLICT;
         return Ok(resp);
     }
-    state.store.set_require_totp(p.actor(), p.org_id(), on).await.page(lang)?;
+    state
+        .store
+        .set_require_totp(p.actor(), p.org_id(), on)
+        .await
+        .page(lang)?;
     Ok(Redirect::to("/security").into_response())
 }

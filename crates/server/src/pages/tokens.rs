@@ -24,19 +24,49 @@ pub struct TokensPage {
     pub errors: FieldMessages,
 }
 
-async fn page(state: &AppState, p: &Principal, new_token: String, errors: FieldMessages) -> Result<TokensPage, AppError> {
+async fn page(
+    state: &AppState,
+    p: &Principal,
+    new_token: String,
+    errors: FieldMessages,
+) -> Result<TokensPage, AppError> {
     let tokens = state
         .store
         .api_tokens(p.org_id())
         .await?
         .into_iter()
-        .map(|t| (t.id, t.name, t.created_at.chars().take(16).collect::<String>().replace('T', " "), t.revoked_at.map(|r| r.chars().take(10).collect()).unwrap_or_default()))
+        .map(|t| {
+            (
+                t.id,
+                t.name,
+                t.created_at
+                    .chars()
+                    .take(16)
+                    .collect::<String>()
+                    .replace('T', " "),
+                t.revoked_at
+                    .map(|r| r.chars().take(10).collect())
+                    .unwrap_or_default(),
+            )
+        })
         .collect();
-    Ok(TokensPage { t: Tr::new(p.lang), nav: Nav::for_principal(state, p).await?, tokens, new_token, can_edit: p.role.can_edit(), errors })
+    Ok(TokensPage {
+        t: Tr::new(p.lang),
+        nav: Nav::for_principal(state, p).await?,
+        tokens,
+        new_token,
+        can_edit: p.role.can_edit(),
+        errors,
+    })
 }
 
-pub async fn index(State(state): State<AppState>, Signed(p): Signed) -> Result<Response, PageError> {
-    let pg = page(&state, &p, String::new(), FieldMessages::default()).await.page(p.lang)?;
+pub async fn index(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+) -> Result<Response, PageError> {
+    let pg = page(&state, &p, String::new(), FieldMessages::default())
+        .await
+        .page(p.lang)?;
     render(&pg, p.lang)
 }
 
@@ -47,18 +77,34 @@ pub struct CreateForm {
     pub name: String,
 }
 
-pub async fn create(State(state): State<AppState>, Signed(p): Signed, Form(form): Form<CreateForm>) -> Result<Response, PageError> {
+pub async fn create(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<CreateForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
     match app::create_token(&state, &p, &form.name).await {
         Ok((_, secret)) => {
-            let pg = page(&state, &p, secret, FieldMessages::default()).await.page(lang)?;
+            let pg = page(&state, &p, secret, FieldMessages::default())
+                .await
+                .page(lang)?;
             let mut resp = render(&pg, lang)?;
-            resp.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+            resp.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
             Ok(resp)
         }
         Err(e @ AppError::Invalid(_)) => {
-            let pg = page(&state, &p, String::new(), FieldMessages::from_error(&e, lang)).await.page(lang)?;
+            let pg = page(
+                &state,
+                &p,
+                String::new(),
+                FieldMessages::from_error(&e, lang),
+            )
+            .await
+            .page(lang)?;
             let mut resp = render(&pg, lang)?;
             *resp.status_mut() = e.status();
             Ok(resp)
@@ -73,10 +119,19 @@ pub struct RevokeForm {
     pub csrf_token: String,
 }
 
-pub async fn revoke(State(state): State<AppState>, Signed(p): Signed, Path(id): Path<String>, Form(form): Form<RevokeForm>) -> Result<Response, PageError> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<RevokeForm>,
+) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
     p.require_edit().page(lang)?;
-    state.store.revoke_api_token(p.actor(), p.org_id(), &id).await.page(lang)?;
+    state
+        .store
+        .revoke_api_token(p.actor(), p.org_id(), &id)
+        .await
+        .page(lang)?;
     Ok(Redirect::to("/tokens").into_response())
 }

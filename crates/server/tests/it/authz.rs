@@ -15,31 +15,81 @@ struct World {
 
 async fn world(app: &TestApp, token: &str, org_id: &str) -> World {
     let assessment = app.create_assessment(token, 3).await;
-    app.answer(token, &assessment, "1-2-1-1", json!({ "status": "implemented", "comment": "secret comment" })).await;
+    app.answer(
+        token,
+        &assessment,
+        "1-2-1-1",
+        json!({ "status": "implemented", "comment": "secret comment" }),
+    )
+    .await;
     let form = reqwest::multipart::Form::new()
         .text("criterion_id", "1-2-1-1")
         .text("evidence_date", "2026-11-01")
-        .part("file", reqwest::multipart::Part::bytes(b"secret".to_vec()).file_name("s.txt"));
-    let r = TestApp::client().post(app.url(&format!("/api/v1/assessments/{assessment}/evidence"))).bearer_auth(token).multipart(form).send().await.unwrap();
-    let evidence = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
-    let r = app.post_json("/api/v1/tokens", Some(token), json!({ "name": "t" })).await;
-    let token_id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"secret".to_vec()).file_name("s.txt"),
+        );
+    let r = TestApp::client()
+        .post(app.url(&format!("/api/v1/assessments/{assessment}/evidence")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let evidence = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app
+        .post_json("/api/v1/tokens", Some(token), json!({ "name": "t" }))
+        .await;
+    let token_id = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let member_id = app.state.store.members(org_id).await.unwrap()[0].id.clone();
-    World { assessment, evidence, token_id, member_id }
+    World {
+        assessment,
+        evidence,
+        token_id,
+        member_id,
+    }
 }
 
 fn api_routes(w: &World) -> Vec<(Method, String, Option<Value>)> {
     let a = &w.assessment;
     vec![
         (Method::GET, format!("/api/v1/assessments/{a}"), None),
-        (Method::PUT, format!("/api/v1/assessments/{a}/answers/1-2-1-2"), Some(json!({ "status": "implemented" }))),
-        (Method::POST, format!("/api/v1/assessments/{a}/declaration"), Some(json!({ "signer_name": "x", "signer_title": "y" }))),
-        (Method::GET, format!("/api/v1/evidence/{}", w.evidence), None),
-        (Method::DELETE, format!("/api/v1/tokens/{}", w.token_id), None),
+        (
+            Method::PUT,
+            format!("/api/v1/assessments/{a}/answers/1-2-1-2"),
+            Some(json!({ "status": "implemented" })),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/assessments/{a}/declaration"),
+            Some(json!({ "signer_name": "x", "signer_title": "y" })),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/evidence/{}", w.evidence),
+            None,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/tokens/{}", w.token_id),
+            None,
+        ),
     ]
 }
 
-async fn call(app: &TestApp, method: &Method, path: &str, body: &Option<Value>, token: Option<&str>) -> StatusCode {
+async fn call(
+    app: &TestApp,
+    method: &Method,
+    path: &str,
+    body: &Option<Value>,
+    token: Option<&str>,
+) -> StatusCode {
     let mut r = TestApp::client().request(method.clone(), app.url(path));
     if let Some(b) = body {
         r = r.json(b);
@@ -58,22 +108,59 @@ async fn no_api_route_acts_on_another_organisations_data() {
         let attacker = app.signup("Attacker").await;
         for (method, path, body) in api_routes(&w) {
             let status = call(&app, &method, &path, &body, Some(&attacker.token)).await;
-            assert!(matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{} {method} {path} as another org: {status}", app.backend);
+            assert!(
+                matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+                "{} {method} {path} as another org: {status}",
+                app.backend
+            );
             let status = call(&app, &method, &path, &body, None).await;
-            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path} without credentials");
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} without credentials"
+            );
             let status = call(&app, &method, &path, &body, Some("shr_forged")).await;
-            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path} with a forged token");
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} with a forged token"
+            );
         }
         // Listings only ever show the caller's own rows.
-        let list = app.get("/api/v1/assessments", Some(&attacker.token)).await.text().await.unwrap();
+        let list = app
+            .get("/api/v1/assessments", Some(&attacker.token))
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(!list.contains(&w.assessment));
-        let tokens = app.get("/api/v1/tokens", Some(&attacker.token)).await.text().await.unwrap();
+        let tokens = app
+            .get("/api/v1/tokens", Some(&attacker.token))
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(!tokens.contains(&w.token_id));
         // And the victim's data is untouched.
-        let v: Value = app.get(&format!("/api/v1/assessments/{}", w.assessment), Some(&victim.token)).await.json().await.unwrap();
+        let v: Value = app
+            .get(
+                &format!("/api/v1/assessments/{}", w.assessment),
+                Some(&victim.token),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(v["answers"].as_array().unwrap().len(), 1);
         assert_eq!(v["status"], "in_progress");
-        assert_eq!(app.get("/api/v1/tokens", Some(&victim.token)).await.json::<Value>().await.unwrap()[0]["revoked_at"], Value::Null);
+        assert_eq!(
+            app.get("/api/v1/tokens", Some(&victim.token))
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()[0]["revoked_at"],
+            Value::Null
+        );
         let _ = w.member_id;
     }
 }
@@ -86,27 +173,84 @@ async fn viewers_read_but_cannot_write_and_members_cannot_declare() {
         let viewer = app.member(&org, "viewer").await;
         let member = app.member(&org, "member").await;
         let a = &w.assessment;
-        assert_eq!(app.get(&format!("/api/v1/assessments/{a}"), Some(&viewer)).await.status(), StatusCode::OK);
-        assert_eq!(app.get(&format!("/api/v1/evidence/{}", w.evidence), Some(&viewer)).await.status(), StatusCode::OK);
-        let writes: Vec<(Method, String, Option<Value>)> = vec![
-            (Method::POST, "/api/v1/assessments".into(), Some(json!({ "target_level": 3 }))),
-            (Method::PUT, format!("/api/v1/assessments/{a}/answers/1-2-1-2"), Some(json!({ "status": "implemented" }))),
-            (Method::POST, "/api/v1/tokens".into(), Some(json!({ "name": "x" }))),
-            (Method::DELETE, format!("/api/v1/tokens/{}", w.token_id), None),
-            (Method::POST, format!("/api/v1/assessments/{a}/declaration"), Some(json!({ "signer_name": "x", "signer_title": "y" }))),
-        ];
-        for (method, path, body) in &writes {
-            assert_eq!(call(&app, method, path, body, Some(&viewer)).await, StatusCode::FORBIDDEN, "viewer {method} {path}");
-        }
-        let form = reqwest::multipart::Form::new().text("criterion_id", "1-2-1-1").text("evidence_date", "2026-11-01").text("url", "https://example.jp/x");
-        let r = TestApp::client().post(app.url(&format!("/api/v1/assessments/{a}/evidence"))).bearer_auth(&viewer).multipart(form).send().await.unwrap();
-        assert_eq!(r.status(), StatusCode::FORBIDDEN, "viewer evidence upload");
         assert_eq!(
-            call(&app, &Method::PUT, &format!("/api/v1/assessments/{a}/answers/1-2-1-2"), &Some(json!({ "status": "implemented" })), Some(&member)).await,
+            app.get(&format!("/api/v1/assessments/{a}"), Some(&viewer))
+                .await
+                .status(),
             StatusCode::OK
         );
         assert_eq!(
-            call(&app, &Method::POST, &format!("/api/v1/assessments/{a}/declaration"), &Some(json!({ "signer_name": "x", "signer_title": "y" })), Some(&member)).await,
+            app.get(&format!("/api/v1/evidence/{}", w.evidence), Some(&viewer))
+                .await
+                .status(),
+            StatusCode::OK
+        );
+        let writes: Vec<(Method, String, Option<Value>)> = vec![
+            (
+                Method::POST,
+                "/api/v1/assessments".into(),
+                Some(json!({ "target_level": 3 })),
+            ),
+            (
+                Method::PUT,
+                format!("/api/v1/assessments/{a}/answers/1-2-1-2"),
+                Some(json!({ "status": "implemented" })),
+            ),
+            (
+                Method::POST,
+                "/api/v1/tokens".into(),
+                Some(json!({ "name": "x" })),
+            ),
+            (
+                Method::DELETE,
+                format!("/api/v1/tokens/{}", w.token_id),
+                None,
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/assessments/{a}/declaration"),
+                Some(json!({ "signer_name": "x", "signer_title": "y" })),
+            ),
+        ];
+        for (method, path, body) in &writes {
+            assert_eq!(
+                call(&app, method, path, body, Some(&viewer)).await,
+                StatusCode::FORBIDDEN,
+                "viewer {method} {path}"
+            );
+        }
+        let form = reqwest::multipart::Form::new()
+            .text("criterion_id", "1-2-1-1")
+            .text("evidence_date", "2026-11-01")
+            .text("url", "https://example.jp/x");
+        let r = TestApp::client()
+            .post(app.url(&format!("/api/v1/assessments/{a}/evidence")))
+            .bearer_auth(&viewer)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "viewer evidence upload");
+        assert_eq!(
+            call(
+                &app,
+                &Method::PUT,
+                &format!("/api/v1/assessments/{a}/answers/1-2-1-2"),
+                &Some(json!({ "status": "implemented" })),
+                Some(&member)
+            )
+            .await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            call(
+                &app,
+                &Method::POST,
+                &format!("/api/v1/assessments/{a}/declaration"),
+                &Some(json!({ "signer_name": "x", "signer_title": "y" })),
+                Some(&member)
+            )
+            .await,
             StatusCode::FORBIDDEN,
             "only owners declare"
         );

@@ -15,7 +15,9 @@ pub struct TestApp {
 pub fn corporate_number(n: u64) -> String {
     let base = format!("{:012}", 500_000_000_000u64 + n);
     let d: Vec<u32> = base.bytes().map(|b| u32::from(b - b'0')).collect();
-    let sum: u32 = (1..=12).map(|i| d[12 - i] * if i % 2 == 1 { 1 } else { 2 }).sum();
+    let sum: u32 = (1..=12)
+        .map(|i| d[12 - i] * if i % 2 == 1 { 1 } else { 2 })
+        .sum();
     format!("{}{base}", 9 - sum % 9)
 }
 
@@ -47,25 +49,43 @@ impl TestApp {
     pub async fn postgres(url: &str) -> TestApp {
         use sqlx::Connection;
         let schema = format!("t{}_{}", std::process::id(), unique());
-        let mut conn = sqlx::PgConnection::connect(url).await.expect("SHIRUBE_TEST_POSTGRES must be reachable");
-        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut conn).await.unwrap();
+        let mut conn = sqlx::PgConnection::connect(url)
+            .await
+            .expect("SHIRUBE_TEST_POSTGRES must be reachable");
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
         let sep = if url.contains('?') { '&' } else { '?' };
         let scoped = format!("{url}{sep}options=-c%20search_path%3D{schema}");
         let dir = tempfile::tempdir().unwrap();
         Self::start(dir, Some(scoped), "postgres").await
     }
 
-    async fn start(dir: tempfile::TempDir, database_url: Option<String>, backend: &'static str) -> TestApp {
+    async fn start(
+        dir: tempfile::TempDir,
+        database_url: Option<String>,
+        backend: &'static str,
+    ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
-        let config = Config { data_dir: dir.path().to_path_buf(), database_url, public_url: base.clone() };
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            database_url,
+            public_url: base.clone(),
+        };
         let state = AppState::open(config).await.unwrap();
         let app = shirube_server::router::router(state.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        TestApp { base, backend, state, _dir: dir }
+        TestApp {
+            base,
+            backend,
+            state,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -73,7 +93,11 @@ impl TestApp {
     }
 
     pub fn client() -> Client {
-        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
     }
 
     pub async fn post_json(&self, path: &str, token: Option<&str>, body: Value) -> Response {
@@ -85,7 +109,13 @@ impl TestApp {
     }
 
     pub async fn put_json(&self, path: &str, token: &str, body: Value) -> Response {
-        Self::client().put(self.url(path)).bearer_auth(token).json(&body).send().await.unwrap()
+        Self::client()
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
@@ -105,43 +135,100 @@ impl TestApp {
             "user": { "email": email, "password": "a long enough password", "name": "Owner" }
         });
         let resp = self.post_json("/api/v1/signup", None, body).await;
-        assert_eq!(resp.status(), StatusCode::CREATED, "{} signup: {}", self.backend, resp.text().await.unwrap());
+        assert_eq!(
+            resp.status(),
+            StatusCode::CREATED,
+            "{} signup: {}",
+            self.backend,
+            resp.text().await.unwrap()
+        );
         let v: Value = resp.json().await.unwrap();
         let token = self.token(&email, "a long enough password").await;
-        Org { id: v["organization_id"].as_str().unwrap().to_string(), token, email }
+        Org {
+            id: v["organization_id"].as_str().unwrap().to_string(),
+            token,
+            email,
+        }
     }
 
     pub async fn token(&self, email: &str, password: &str) -> String {
-        let resp = self.post_json("/api/v1/auth/token", None, json!({ "email": email, "password": password })).await;
-        assert_eq!(resp.status(), StatusCode::OK, "{}", resp.text().await.unwrap());
+        let resp = self
+            .post_json(
+                "/api/v1/auth/token",
+                None,
+                json!({ "email": email, "password": password }),
+            )
+            .await;
+        assert_eq!(
+            resp.status(),
+            StatusCode::OK,
+            "{}",
+            resp.text().await.unwrap()
+        );
         let v: Value = resp.json().await.unwrap();
         v["token"].as_str().unwrap().to_string()
     }
 
     /// Adds a member with a role through an invitation (as the pages do) and returns a token.
     pub async fn member(&self, org: &Org, role: &str) -> String {
-        let p = shirube_server::auth::resolve(&bearer_headers(&org.token), &self.state).await.unwrap().unwrap();
+        let p = shirube_server::auth::resolve(&bearer_headers(&org.token), &self.state)
+            .await
+            .unwrap()
+            .unwrap();
         let n = unique();
         let email = format!("{role}{n}@example.jp");
-        let invite = shirube_server::app::invite(&self.state, &p, &email, role).await.unwrap();
-        shirube_server::app::accept_invitation(&self.state, &invite, "Member", "another long password").await.unwrap();
+        let invite = shirube_server::app::invite(&self.state, &p, &email, role)
+            .await
+            .unwrap();
+        shirube_server::app::accept_invitation(
+            &self.state,
+            &invite,
+            "Member",
+            "another long password",
+        )
+        .await
+        .unwrap();
         self.token(&email, "another long password").await
     }
 
     pub async fn create_assessment(&self, token: &str, level: u8) -> String {
-        let resp = self.post_json("/api/v1/assessments", Some(token), json!({ "target_level": level })).await;
-        assert_eq!(resp.status(), StatusCode::CREATED, "{}", resp.text().await.unwrap());
+        let resp = self
+            .post_json(
+                "/api/v1/assessments",
+                Some(token),
+                json!({ "target_level": level }),
+            )
+            .await;
+        assert_eq!(
+            resp.status(),
+            StatusCode::CREATED,
+            "{}",
+            resp.text().await.unwrap()
+        );
         let v: Value = resp.json().await.unwrap();
         v["id"].as_str().unwrap().to_string()
     }
 
     pub async fn answer(&self, token: &str, id: &str, criterion: &str, body: Value) -> Response {
-        self.put_json(&format!("/api/v1/assessments/{id}/answers/{criterion}"), token, body).await
+        self.put_json(
+            &format!("/api/v1/assessments/{id}/answers/{criterion}"),
+            token,
+            body,
+        )
+        .await
     }
 
     pub fn criteria(&self, level: u8) -> Vec<String> {
-        let level = if level == 3 { shirube_catalog::StarLevel::Three } else { shirube_catalog::StarLevel::Four };
-        self.state.catalog.criteria_for(level).map(|c| c.id.to_string()).collect()
+        let level = if level == 3 {
+            shirube_catalog::StarLevel::Three
+        } else {
+            shirube_catalog::StarLevel::Four
+        };
+        self.state
+            .catalog
+            .criteria_for(level)
+            .map(|c| c.id.to_string())
+            .collect()
     }
 }
 
@@ -162,7 +249,10 @@ pub async fn assert_problem(resp: Response, status: StatusCode, field: &str) -> 
     assert_eq!(resp.status(), status);
     assert_eq!(resp.headers()["content-type"], "application/problem+json");
     let v: Value = resp.json().await.unwrap();
-    let fields: Vec<&str> = v["errors"].as_array().map(|a| a.iter().filter_map(|e| e["field"].as_str()).collect()).unwrap_or_default();
+    let fields: Vec<&str> = v["errors"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["field"].as_str()).collect())
+        .unwrap_or_default();
     assert!(fields.contains(&field), "expected field {field} in {v}");
     v
 }

@@ -53,11 +53,19 @@ pub struct StoreArgs {
 
 impl StoreArgs {
     pub async fn open(&self) -> anyhow::Result<Store> {
-        let url = self.database.clone().unwrap_or_else(|| shirube_store::sqlite_url_for(&self.data_dir));
+        let url = self
+            .database
+            .clone()
+            .unwrap_or_else(|| shirube_store::sqlite_url_for(&self.data_dir));
         if self.database.is_none() && !self.data_dir.join("shirube.db").exists() {
-            anyhow::bail!("no database in {} (use --data-dir or --database)", self.data_dir.display());
+            anyhow::bail!(
+                "no database in {} (use --data-dir or --database)",
+                self.data_dir.display()
+            );
         }
-        Store::open(&url, &shirube_store::blob_dir_for(&self.data_dir)).await.context("opening the database")
+        Store::open(&url, &shirube_store::blob_dir_for(&self.data_dir))
+            .await
+            .context("opening the database")
     }
 }
 

@@ -36,7 +36,9 @@ pub struct BenchSeedArgs {
 fn corporate_number(base: u64) -> String {
     let base = format!("{base:012}");
     let d: Vec<u64> = base.bytes().map(|b| u64::from(b - b'0')).collect();
-    let sum: u64 = (1..=12).map(|n| d[12 - n] * if n % 2 == 1 { 1 } else { 2 }).sum();
+    let sum: u64 = (1..=12)
+        .map(|n| d[12 - n] * if n % 2 == 1 { 1 } else { 2 })
+        .sum();
     format!("{}{base}", 9 - sum % 9)
 }
 
@@ -72,9 +74,16 @@ fn organization(n: u64, criteria: &[&str], edition: &str, password_hash: &str) -
                 0..=74 => ("implemented", ""),
                 75..=86 => ("partial", ""),
                 87..=94 => ("not_implemented", ""),
-                _ => ("not_applicable", "該当する業務がないため / Not relevant to our business"),
+                _ => (
+                    "not_applicable",
+                    "該当する業務がないため / Not relevant to our business",
+                ),
             };
-            let comment = if rng.below(5) == 0 { "規程を整備し、年1回見直している。" } else { "" };
+            let comment = if rng.below(5) == 0 {
+                "規程を整備し、年1回見直している。"
+            } else {
+                ""
+            };
             SeedAnswer {
                 criterion_id: (*c).to_string(),
                 status: status.into(),
@@ -120,13 +129,23 @@ pub async fn run(args: BenchSeedArgs) -> anyhow::Result<std::process::ExitCode> 
             shirube_store::sqlite_url_for(&args.data_dir)
         }
     };
-    let store = Store::open(&url, &shirube_store::blob_dir_for(&args.data_dir)).await.context("opening the database")?;
+    let store = Store::open(&url, &shirube_store::blob_dir_for(&args.data_dir))
+        .await
+        .context("opening the database")?;
     let catalog = shirube_catalog::scs_2026_03_27().context("loading the catalog")?;
-    let criteria: Vec<&str> = catalog.criteria_for(StarLevel::Three).map(|c| c.id.as_str()).collect();
-    let hash = shirube_server::auth::hash_password(BENCH_PASSWORD).map_err(|e| anyhow::anyhow!("hashing the password: {e:?}"))?;
+    let criteria: Vec<&str> = catalog
+        .criteria_for(StarLevel::Three)
+        .map(|c| c.id.as_str())
+        .collect();
+    let hash = shirube_server::auth::hash_password(BENCH_PASSWORD)
+        .map_err(|e| anyhow::anyhow!("hashing the password: {e:?}"))?;
     // Numbering continues after the organisations already there, so seeding twice adds more
     // instead of colliding on e-mail addresses.
-    let first = store.count_organizations().await.context("counting organisations")? as u64 + 1;
+    let first = store
+        .count_organizations()
+        .await
+        .context("counting organisations")? as u64
+        + 1;
     let last = first + args.organizations as u64 - 1;
 
     let start = Instant::now();
@@ -134,8 +153,13 @@ pub async fn run(args: BenchSeedArgs) -> anyhow::Result<std::process::ExitCode> 
     let mut n = first;
     while n <= last {
         let end = (n + CHUNK as u64 - 1).min(last);
-        let chunk: Vec<SeedOrganization> = (n..=end).map(|i| organization(i, &criteria, &catalog.edition, &hash)).collect();
-        let counts = store.seed_organizations(&chunk).await.with_context(|| format!("seeding organisations {n}–{end}"))?;
+        let chunk: Vec<SeedOrganization> = (n..=end)
+            .map(|i| organization(i, &criteria, &catalog.edition, &hash))
+            .collect();
+        let counts = store
+            .seed_organizations(&chunk)
+            .await
+            .with_context(|| format!("seeding organisations {n}–{end}"))?;
         answers += counts.answers;
         evidence += counts.evidence;
         n = end + 1;
@@ -161,7 +185,10 @@ mod tests {
     fn seeded_corporate_numbers_have_valid_check_digits() {
         for n in [1, 42, 10_000, 99_999] {
             let number = corporate_number(900_000_000_000 + n);
-            assert!(shirube_server::domain::CorporateNumber::parse(&number, "n").is_ok(), "{number}");
+            assert!(
+                shirube_server::domain::CorporateNumber::parse(&number, "n").is_ok(),
+                "{number}"
+            );
         }
     }
 

@@ -66,14 +66,20 @@ impl From<LangArg> for Lang {
 }
 
 fn parse_level(s: &Option<String>) -> anyhow::Result<Option<StarLevel>> {
-    s.as_deref().map(|v| v.parse::<StarLevel>().context("--level")).transpose()
+    s.as_deref()
+        .map(|v| v.parse::<StarLevel>().context("--level"))
+        .transpose()
 }
 
 pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
     let catalog = scs_2026_03_27().context("loading the embedded catalog")?;
     let mut out = std::io::stdout().lock();
     match command {
-        CatalogCommand::List { level, format, lang } => {
+        CatalogCommand::List {
+            level,
+            format,
+            lang,
+        } => {
             let level = parse_level(&level)?;
             let lang: Lang = lang.into();
             let criteria: Vec<_> = match level {
@@ -100,7 +106,11 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
                     writeln!(out)?;
                 }
                 ListFormat::Table => {
-                    writeln!(out, "{:<9} {:<6} {:<3} {:<3} TITLE", "ID", "REQ", "LVL", "CSF")?;
+                    writeln!(
+                        out,
+                        "{:<9} {:<6} {:<3} {:<3} TITLE",
+                        "ID", "REQ", "LVL", "CSF"
+                    )?;
                     for c in &criteria {
                         writeln!(
                             out,
@@ -112,26 +122,45 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
                             c.title.get(lang)
                         )?;
                     }
-                    writeln!(out, "{} criteria (edition {})", criteria.len(), catalog.edition)?;
+                    writeln!(
+                        out,
+                        "{} criteria (edition {})",
+                        criteria.len(),
+                        catalog.edition
+                    )?;
                 }
             }
         }
-        CatalogCommand::Export { format: ExportFormat::Oscal, lang, out_dir, profile } => {
+        CatalogCommand::Export {
+            format: ExportFormat::Oscal,
+            lang,
+            out_dir,
+            profile,
+        } => {
             let lang: Lang = lang.into();
             let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
             if let Some(dir) = out_dir {
-                std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-                let mut files = vec![(oscal::catalog_file_name(&catalog), oscal::catalog_document(&catalog, lang, &now))];
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+                let mut files = vec![(
+                    oscal::catalog_file_name(&catalog),
+                    oscal::catalog_document(&catalog, lang, &now),
+                )];
                 for level in StarLevel::ALL {
                     files.push((
-                        format!("scs-{}-profile-level{}.json", catalog.edition, level.number()),
+                        format!(
+                            "scs-{}-profile-level{}.json",
+                            catalog.edition,
+                            level.number()
+                        ),
                         oscal::profile_document(&catalog, level, lang, &now),
                     ));
                 }
                 for (name, doc) in files {
                     let path = dir.join(&name);
                     let text = serde_json::to_string_pretty(&doc)?;
-                    std::fs::write(&path, text + "\n").with_context(|| format!("writing {}", path.display()))?;
+                    std::fs::write(&path, text + "\n")
+                        .with_context(|| format!("writing {}", path.display()))?;
                     writeln!(out, "wrote {}", path.display())?;
                 }
             } else {

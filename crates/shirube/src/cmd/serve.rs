@@ -44,27 +44,47 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let public_url = args.public_url.clone().unwrap_or_else(|| {
-            let host = if args.bind.ip().is_unspecified() { "localhost".to_string() } else { args.bind.ip().to_string() };
+            let host = if args.bind.ip().is_unspecified() {
+                "localhost".to_string()
+            } else {
+                args.bind.ip().to_string()
+            };
             format!("http://{host}:{}", args.bind.port())
         });
-        let config = Config { data_dir: args.data_dir.clone(), database_url: args.database.clone(), public_url: public_url.clone() };
-        let mut state = AppState::open(config).await.context("opening Shirube's data")?;
+        let config = Config {
+            data_dir: args.data_dir.clone(),
+            database_url: args.database.clone(),
+            public_url: public_url.clone(),
+        };
+        let mut state = AppState::open(config)
+            .await
+            .context("opening Shirube's data")?;
         state.validity = shirube_server::trust::ValidityPolicy {
             self_declared_days: args.self_declared_validity_days,
             third_party_days: args.third_party_validity_days,
         };
         if let Some(url) = &args.smtp_url {
-            state.mailer = Some(std::sync::Arc::new(shirube_server::notify::Mailer::new(url, &args.mail_from)?));
+            state.mailer = Some(std::sync::Arc::new(shirube_server::notify::Mailer::new(
+                url,
+                &args.mail_from,
+            )?));
         }
         if args.demo {
-            let logins = shirube_server::demo::seed(&state).await.map_err(|e| anyhow::anyhow!("seeding the demo: {e:?}"))?;
-            println!("Demo accounts (password: {}):", shirube_server::demo::DEMO_PASSWORD);
+            let logins = shirube_server::demo::seed(&state)
+                .await
+                .map_err(|e| anyhow::anyhow!("seeding the demo: {e:?}"))?;
+            println!(
+                "Demo accounts (password: {}):",
+                shirube_server::demo::DEMO_PASSWORD
+            );
             for l in logins {
                 println!("  {:<32} {}  — {}", l.email, l.organization, l.what);
             }
         }
         println!("Shirube is listening on {public_url}  (Ctrl-C to stop)");
-        shirube_server::serve(state, args.bind).await.context("serving")?;
+        shirube_server::serve(state, args.bind)
+            .await
+            .context("serving")?;
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -10,7 +10,9 @@ use anyhow::{bail, Context};
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 use serde_json::Value;
-use shirube_trust::{did_web_document_url, verify, CheckResult, Reason, Resolver, StatusInput, Verification};
+use shirube_trust::{
+    did_web_document_url, verify, CheckResult, Reason, Resolver, StatusInput, Verification,
+};
 
 #[derive(Args)]
 pub struct VerifyArgs {
@@ -42,19 +44,24 @@ pub enum Format {
 fn read_json(path: &Path, what: &str) -> anyhow::Result<Value> {
     let mut text = String::new();
     if path == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text).with_context(|| format!("{what}: reading standard input"))?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .with_context(|| format!("{what}: reading standard input"))?;
     } else {
-        text = std::fs::read_to_string(path).with_context(|| format!("{what} {}: cannot read", path.display()))?;
+        text = std::fs::read_to_string(path)
+            .with_context(|| format!("{what} {}: cannot read", path.display()))?;
     }
     // Strict parsing: a repeated member name could make the signed value differ from the
     // one another tool displays.
-    shirube_trust::parse_json(&text).with_context(|| format!("{what} {}: not acceptable JSON", path.display()))
+    shirube_trust::parse_json(&text)
+        .with_context(|| format!("{what} {}: not acceptable JSON", path.display()))
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let now: DateTime<Utc> = match &args.at {
-        Some(s) => shirube_trust::parse_datetime(s)
-            .with_context(|| format!("--at {s:?}: expected an RFC 3339 time such as 2026-01-01T00:00:00Z"))?,
+        Some(s) => shirube_trust::parse_datetime(s).with_context(|| {
+            format!("--at {s:?}: expected an RFC 3339 time such as 2026-01-01T00:00:00Z")
+        })?,
         None => Utc::now(),
     };
     if args.did_document.as_deref() == Some(Path::new("-")) && args.file == Path::new("-") {
@@ -64,7 +71,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let resolver = match &args.did_document {
         Some(p) => {
             let doc = read_json(p, "DID document")?;
-            Resolver::from_did_document(&doc).with_context(|| format!("DID document {}", p.display()))?
+            Resolver::from_did_document(&doc)
+                .with_context(|| format!("DID document {}", p.display()))?
         }
         None => Resolver::did_key_only(),
     };
@@ -86,10 +94,18 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         }
         Format::Text => write_text(&mut out, &credential, &result)?,
     }
-    Ok(if result.valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if result.valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
-fn write_text(out: &mut impl Write, credential: &Value, result: &Verification) -> anyhow::Result<()> {
+fn write_text(
+    out: &mut impl Write,
+    credential: &Value,
+    result: &Verification,
+) -> anyhow::Result<()> {
     let s = |v: &Value| v.as_str().map(str::to_string);
     let issuer = s(&credential["issuer"]).or_else(|| s(&credential["issuer"]["id"]));
     let subject = &credential["credentialSubject"];
@@ -101,8 +117,13 @@ fn write_text(out: &mut impl Write, credential: &Value, result: &Verification) -
     }
     if let Some(id) = s(&subject["id"]) {
         let name = s(&subject["name"]).unwrap_or_default();
-        let level = subject["level"].as_u64().map(|l| format!("  SCS ★{l}")).unwrap_or_default();
-        let assurance = s(&subject["assurance"]).map(|a| format!(" ({a})")).unwrap_or_default();
+        let level = subject["level"]
+            .as_u64()
+            .map(|l| format!("  SCS ★{l}"))
+            .unwrap_or_default();
+        let assurance = s(&subject["assurance"])
+            .map(|a| format!(" ({a})"))
+            .unwrap_or_default();
         writeln!(out, "subject     {name} {id}{level}{assurance}")?;
     }
     for c in &result.checks {
@@ -112,7 +133,10 @@ fn write_text(out: &mut impl Write, credential: &Value, result: &Verification) -
             CheckResult::Skipped => "skip",
             CheckResult::NotChecked => "----",
         };
-        let name = serde_json::to_value(c.check).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let name = serde_json::to_value(c.check)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
         match &c.detail {
             Some(d) => writeln!(out, "  {mark} {name:<12} {d}")?,
             None => writeln!(out, "  {mark} {name}")?,
@@ -131,7 +155,9 @@ fn write_text(out: &mut impl Write, credential: &Value, result: &Verification) -
             if let Reason::Malformed { field, .. } = r {
                 writeln!(out, "  (field: {field})")?;
             }
-            if let (Reason::UnknownIssuer { .. }, Some(url)) = (r, issuer.as_deref().and_then(did_web_document_url)) {
+            if let (Reason::UnknownIssuer { .. }, Some(url)) =
+                (r, issuer.as_deref().and_then(did_web_document_url))
+            {
                 writeln!(out, "  hint: the issuer's DID document is published at {url}; pass it with --did-document")?;
             }
             if let Reason::StatusNotChecked { .. } = r {

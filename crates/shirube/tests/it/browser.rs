@@ -38,14 +38,20 @@ pub(crate) fn free_port() -> Res<u16> {
 /// The first of `names` found on PATH.
 pub(crate) fn on_path(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).flat_map(|dir| names.iter().map(move |n| dir.join(n))).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
 }
 
 /// Status code of a plain HTTP GET, or `None` while nothing answers.
 fn http_status(port: u16, path: &str) -> Option<u16> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut head = [0u8; 12];
     s.read_exact(&mut head).ok()?;
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
@@ -86,10 +92,12 @@ fn corporate_number_check_digit_matches_a_published_number() {
 }
 
 #[test]
-fn a_supplier_signs_up_answers_every_level_3_criterion_in_chromium_declares_and_sees_level_3_achieved() {
-    let (Some(chromium), Some(chromedriver)) =
-        (on_path(&["chromium", "chromium-browser"]), on_path(&["chromedriver"]))
-    else {
+fn a_supplier_signs_up_answers_every_level_3_criterion_in_chromium_declares_and_sees_level_3_achieved(
+) {
+    let (Some(chromium), Some(chromedriver)) = (
+        on_path(&["chromium", "chromium-browser"]),
+        on_path(&["chromedriver"]),
+    ) else {
         eprintln!(
             "skipping the browser test: chromium and chromedriver must both be on PATH \
              (Debian: apt-get install chromium chromium-driver fonts-noto-cjk; .ci/run installs them)"
@@ -105,7 +113,13 @@ fn a_supplier_signs_up_answers_every_level_3_criterion_in_chromium_declares_and_
     let data_dir = work.path().join("data");
     let mut server = Killed(
         Command::new(env!("CARGO_BIN_EXE_shirube"))
-            .args(["serve", "--data-dir", &data_dir.to_string_lossy(), "--bind", &format!("127.0.0.1:{port}")])
+            .args([
+                "serve",
+                "--data-dir",
+                &data_dir.to_string_lossy(),
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -124,12 +138,18 @@ fn a_supplier_signs_up_answers_every_level_3_criterion_in_chromium_declares_and_
     );
     wait_ready(driver_port, "/status", "chromedriver", &mut driver.0).expect("chromedriver ready");
 
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let outcome = runtime.block_on(async {
         let profile = work.path().join("profile");
         let client = connect(driver_port, &chromium, &profile).await?;
         let base = format!("http://127.0.0.1:{port}");
-        let shots = Shots { dir: screens.clone(), client: client.clone() };
+        let shots = Shots {
+            dir: screens.clone(),
+            client: client.clone(),
+        };
         let result = journey(&client, &base, &shots, work.path()).await;
         if result.is_err() {
             let _ = shots.take("failure").await;
@@ -144,8 +164,21 @@ fn a_supplier_signs_up_answers_every_level_3_criterion_in_chromium_declares_and_
     if let Err(e) = outcome {
         panic!("browser journey failed: {e} (screenshot and page source in {REVIEW_DIR})");
     }
-    keep(&screens, &["signup-errors.png", "criterion.png", "evidence.png", "declare.png", "result.png"]).expect("keep screenshots");
-    eprintln!("browser journey took {:.1} s; screenshots for review in {REVIEW_DIR}", started.elapsed().as_secs_f64());
+    keep(
+        &screens,
+        &[
+            "signup-errors.png",
+            "criterion.png",
+            "evidence.png",
+            "declare.png",
+            "result.png",
+        ],
+    )
+    .expect("keep screenshots");
+    eprintln!(
+        "browser journey took {:.1} s; screenshots for review in {REVIEW_DIR}",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 pub(crate) async fn connect(driver_port: u16, chromium: &Path, profile: &Path) -> Res<Client> {
@@ -166,7 +199,10 @@ pub(crate) async fn connect(driver_port: u16, chromium: &Path, profile: &Path) -
         json!({ "binary": chromium, "args": args, "prefs": { "intl.accept_languages": "ja" } }),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector).capabilities(caps).connect(&format!("http://127.0.0.1:{driver_port}")).await?;
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await?;
     Ok(client)
 }
 
@@ -197,7 +233,12 @@ fn keep(from: &Path, names: &[&str]) -> Res<()> {
 }
 
 pub(crate) async fn text(c: &Client, css: &str) -> Res<String> {
-    Ok(c.find(Locator::Css(css)).await?.text().await?.trim().to_string())
+    Ok(c.find(Locator::Css(css))
+        .await?
+        .text()
+        .await?
+        .trim()
+        .to_string())
 }
 
 pub(crate) async fn fill(c: &Client, css: &str, value: &str) -> Res<()> {
@@ -248,16 +289,27 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
     // A wrong corporate number first: the page says which field and why.
     fill(c, "#org_name", "しるべ精機株式会社").await?;
     fill(c, "#corporate_number", "1234567890123").await?;
-    c.find(Locator::Css("#industry")).await?.select_by_value("E").await?;
+    c.find(Locator::Css("#industry"))
+        .await?
+        .select_by_value("E")
+        .await?;
     fill(c, "#employees", "42").await?;
-    c.find(Locator::Css("#prefecture")).await?.select_by_value("13").await?;
+    c.find(Locator::Css("#prefecture"))
+        .await?
+        .select_by_value("13")
+        .await?;
     fill(c, "#user_name", "道標 花子").await?;
     fill(c, "#email", "hanako@shirube-seiki.example.jp").await?;
     fill(c, "#password", "a long enough passphrase").await?;
     let signup_url = c.current_url().await?.to_string();
     click(c, "main form button[type=submit]").await?;
-    c.wait().for_element(Locator::Css("#corporate_number-err")).await?;
-    if c.find(Locator::Css("#corporate_number[aria-invalid=true]")).await.is_err() {
+    c.wait()
+        .for_element(Locator::Css("#corporate_number-err"))
+        .await?;
+    if c.find(Locator::Css("#corporate_number[aria-invalid=true]"))
+        .await
+        .is_err()
+    {
         return Err("the corporate-number field is not marked invalid".into());
     }
     shots.take("signup-errors").await?;
@@ -275,21 +327,31 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
     let assessment_path = submit(c, "main form button[type=submit]", &here).await?;
     let criteria = c.find_all(Locator::Css("ul.criteria li a")).await?;
     if criteria.len() != 81 {
-        return Err(format!("the ★3 assessment lists {} criteria, expected 81", criteria.len()).into());
+        return Err(format!(
+            "the ★3 assessment lists {} criteria, expected 81",
+            criteria.len()
+        )
+        .into());
     }
     shots.take("assessment").await?;
     criteria[0].click().await?;
 
     // Answer every criterion with "保存して次へ" until the result page opens.
     let evidence_file = work.join("情報セキュリティ基本方針.txt");
-    std::fs::write(&evidence_file, "情報セキュリティ基本方針 第1版 (2026年4月 取締役会承認)\n")?;
+    std::fs::write(
+        &evidence_file,
+        "情報セキュリティ基本方針 第1版 (2026年4月 取締役会承認)\n",
+    )?;
     let mut answered = Vec::new();
     loop {
         let url = c.current_url().await?;
         if url.path() == format!("{assessment_path}/result") {
             break;
         }
-        if !url.path().starts_with(&format!("{assessment_path}/criteria/")) {
+        if !url
+            .path()
+            .starts_with(&format!("{assessment_path}/criteria/"))
+        {
             return Err(format!("left the criterion pages for {url}").into());
         }
         let id = text(c, "h1 .cid").await?;
@@ -299,9 +361,17 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
         match answered.len() {
             1 => {
                 // Evidence on the second criterion: a file, dated today.
-                c.find(Locator::Css("#file")).await?.send_keys(&evidence_file.to_string_lossy()).await?;
+                c.find(Locator::Css("#file"))
+                    .await?
+                    .send_keys(&evidence_file.to_string_lossy())
+                    .await?;
                 let here = url.to_string();
-                submit(c, "form[enctype='multipart/form-data'] button[type=submit]", &here).await?;
+                submit(
+                    c,
+                    "form[enctype='multipart/form-data'] button[type=submit]",
+                    &here,
+                )
+                .await?;
                 let listed = text(c, "ul.evidence li a").await?;
                 if !listed.contains("情報セキュリティ基本方針") {
                     return Err(format!("the uploaded file is listed as {listed:?}").into());
@@ -311,7 +381,12 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
             }
             4 => {
                 click(c, "input[name=status][value=not_applicable]").await?;
-                fill(c, "#not_applicable_reason", "自社でソフトウェア開発を行っていないため").await?;
+                fill(
+                    c,
+                    "#not_applicable_reason",
+                    "自社でソフトウェア開発を行っていないため",
+                )
+                .await?;
                 shots.take("criterion").await?;
             }
             _ => click(c, "input[name=status][value=implemented]").await?,
@@ -322,12 +397,20 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
         answered.push(id);
     }
     if answered.len() != 81 {
-        return Err(format!("answered {} criteria before the result page, expected 81", answered.len()).into());
+        return Err(format!(
+            "answered {} criteria before the result page, expected 81",
+            answered.len()
+        )
+        .into());
     }
 
     // The result page offers the declaration; declare.
     if text(c, "#achieved-level").await? != "★3" {
-        return Err(format!("before declaring, the result shows {:?}", text(c, "#achieved-level").await?).into());
+        return Err(format!(
+            "before declaring, the result shows {:?}",
+            text(c, "#achieved-level").await?
+        )
+        .into());
     }
     let result_url = c.current_url().await?.to_string();
     submit(c, "a.button[href$='/declaration']", &result_url).await?;
@@ -350,9 +433,14 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
         return Err(format!("after declaring, the status reads {state:?}").into());
     }
     if !declared_note.contains("道標 花子") {
-        return Err(format!("the declaration note does not name the signer: {declared_note:?}").into());
+        return Err(
+            format!("the declaration note does not name the signer: {declared_note:?}").into(),
+        );
     }
-    if c.find(Locator::Css("a.button[href$='/declaration']")).await.is_ok() {
+    if c.find(Locator::Css("a.button[href$='/declaration']"))
+        .await
+        .is_ok()
+    {
         return Err("a declared assessment still offers to declare".into());
     }
 

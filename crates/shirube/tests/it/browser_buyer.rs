@@ -7,7 +7,9 @@ use std::process::{Command, Stdio};
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-use crate::browser::{click, connect, corporate_number, fill, free_port, on_path, submit, wait_ready, Killed, Res};
+use crate::browser::{
+    click, connect, corporate_number, fill, free_port, on_path, submit, wait_ready, Killed, Res,
+};
 
 /// Signs an organisation up over the API and declares ★3 with every criterion implemented.
 fn declared_supplier(base: &str, name: &str, base12: &str, email: &str) -> String {
@@ -17,17 +19,51 @@ fn declared_supplier(base: &str, name: &str, base12: &str, email: &str) -> Strin
         "organization": { "name": name, "corporate_number": number, "industry": "E", "employees": 20, "prefecture": "23" },
         "user": { "email": email, "password": "supplier passphrase", "name": "Owner" }
     });
-    assert_eq!(http.post(format!("{base}/api/v1/signup")).json(&body).send().unwrap().status(), 201);
-    let token: Value = http.post(format!("{base}/api/v1/auth/token")).json(&json!({ "email": email, "password": "supplier passphrase" })).send().unwrap().json().unwrap();
+    assert_eq!(
+        http.post(format!("{base}/api/v1/signup"))
+            .json(&body)
+            .send()
+            .unwrap()
+            .status(),
+        201
+    );
+    let token: Value = http
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&json!({ "email": email, "password": "supplier passphrase" }))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
     let token = token["token"].as_str().unwrap().to_string();
-    let created: Value = http.post(format!("{base}/api/v1/assessments")).bearer_auth(&token).json(&json!({ "target_level": 3 })).send().unwrap().json().unwrap();
+    let created: Value = http
+        .post(format!("{base}/api/v1/assessments"))
+        .bearer_auth(&token)
+        .json(&json!({ "target_level": 3 }))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
     let id = created["id"].as_str().unwrap().to_string();
-    let catalog: Value = http.get(format!("{base}/api/v1/catalog?level=3")).send().unwrap().json().unwrap();
+    let catalog: Value = http
+        .get(format!("{base}/api/v1/catalog?level=3"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
     for c in catalog["criteria"].as_array().unwrap() {
         let cid = c["id"].as_str().unwrap();
-        http.put(format!("{base}/api/v1/assessments/{id}/answers/{cid}")).bearer_auth(&token).json(&json!({ "status": "implemented" })).send().unwrap();
+        http.put(format!("{base}/api/v1/assessments/{id}/answers/{cid}"))
+            .bearer_auth(&token)
+            .json(&json!({ "status": "implemented" }))
+            .send()
+            .unwrap();
     }
-    let r = http.post(format!("{base}/api/v1/assessments/{id}/declaration")).bearer_auth(&token).json(&json!({ "signer_name": "Owner", "signer_title": "CEO" })).send().unwrap();
+    let r = http
+        .post(format!("{base}/api/v1/assessments/{id}/declaration"))
+        .bearer_auth(&token)
+        .json(&json!({ "signer_name": "Owner", "signer_title": "CEO" }))
+        .send()
+        .unwrap();
     assert_eq!(r.status(), 200);
     number
 }
@@ -53,8 +89,16 @@ async fn add_supplier(c: &Client, base: &str, number: &str, network_access: bool
     if network_access {
         click(c, "input[name=network_access]").await?;
     }
-    c.execute("document.getElementById('s-due').value = '2027-03-31'", vec![]).await?;
-    click(c, "form[method=post][action='/suppliers'] button[type=submit]").await?;
+    c.execute(
+        "document.getElementById('s-due').value = '2027-03-31'",
+        vec![],
+    )
+    .await?;
+    click(
+        c,
+        "form[method=post][action='/suppliers'] button[type=submit]",
+    )
+    .await?;
     c.wait().for_element(Locator::Css(".notice.ok")).await?;
     Ok(())
 }
@@ -78,12 +122,24 @@ async fn journey(c: &Client, base: &str, a: &str, b: &str) -> Res<()> {
     }
     login(c, base, "buyer@yamato.example.jp", "buyer passphrase").await?;
     c.goto(&format!("{base}/suppliers")).await?;
-    let met = c.find_all(Locator::Css("#portfolio tbody tr.st-met")).await?.len();
-    let in_progress = c.find_all(Locator::Css("#portfolio tbody tr.st-in_progress")).await?.len();
+    let met = c
+        .find_all(Locator::Css("#portfolio tbody tr.st-met"))
+        .await?
+        .len();
+    let in_progress = c
+        .find_all(Locator::Css("#portfolio tbody tr.st-in_progress"))
+        .await?
+        .len();
     if (met, in_progress) != (1, 1) {
-        return Err(format!("expected one met and one in progress, got {met} and {in_progress}").into());
+        return Err(
+            format!("expected one met and one in progress, got {met} and {in_progress}").into(),
+        );
     }
-    let row = c.find(Locator::Css("#portfolio tbody tr.st-met")).await?.text().await?;
+    let row = c
+        .find(Locator::Css("#portfolio tbody tr.st-met"))
+        .await?
+        .text()
+        .await?;
     if !row.contains("みなと精工") || !row.contains("達成") {
         return Err(format!("the met row is {row:?}").into());
     }
@@ -95,7 +151,10 @@ async fn journey(c: &Client, base: &str, a: &str, b: &str) -> Res<()> {
 
 #[test]
 fn a_buyer_adds_two_suppliers_both_share_and_the_portfolio_shows_one_met_and_one_not() {
-    let (Some(chromium), Some(chromedriver)) = (on_path(&["chromium", "chromium-browser"]), on_path(&["chromedriver"])) else {
+    let (Some(chromium), Some(chromedriver)) = (
+        on_path(&["chromium", "chromium-browser"]),
+        on_path(&["chromedriver"]),
+    ) else {
         eprintln!("skipping the buyer browser test: chromium and chromedriver must both be on PATH (.ci/run installs them)");
         return;
     };
@@ -103,7 +162,13 @@ fn a_buyer_adds_two_suppliers_both_share_and_the_portfolio_shows_one_met_and_one
     let port = free_port().expect("free port");
     let mut server = Killed(
         Command::new(env!("CARGO_BIN_EXE_shirube"))
-            .args(["serve", "--data-dir", &work.path().join("data").to_string_lossy(), "--bind", &format!("127.0.0.1:{port}")])
+            .args([
+                "serve",
+                "--data-dir",
+                &work.path().join("data").to_string_lossy(),
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -116,14 +181,31 @@ fn a_buyer_adds_two_suppliers_both_share_and_the_portfolio_shows_one_met_and_one
         "organization": { "name": "大和自動車部品", "corporate_number": corporate_number("300001000001"), "industry": "E", "employees": 2400, "prefecture": "23" },
         "user": { "email": "buyer@yamato.example.jp", "password": "buyer passphrase", "name": "Buyer" }
     });
-    assert_eq!(http.post(format!("{base}/api/v1/signup")).json(&buyer).send().unwrap().status(), 201);
+    assert_eq!(
+        http.post(format!("{base}/api/v1/signup"))
+            .json(&buyer)
+            .send()
+            .unwrap()
+            .status(),
+        201
+    );
     let a = declared_supplier(&base, "みなと精工", "300001000002", "a@minato.example.jp");
     let b = declared_supplier(&base, "さくら電子", "300001000003", "b@sakura.example.jp");
 
     let driver_port = free_port().expect("free port");
-    let mut driver = Killed(Command::new(&chromedriver).arg(format!("--port={driver_port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver"));
+    let mut driver = Killed(
+        Command::new(&chromedriver)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
     wait_ready(driver_port, "/status", "chromedriver", &mut driver.0).expect("chromedriver ready");
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let outcome = runtime.block_on(async {
         let client = connect(driver_port, &chromium, &work.path().join("profile")).await?;
         let result = journey(&client, &base, &a, &b).await;

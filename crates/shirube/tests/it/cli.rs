@@ -5,7 +5,10 @@ use std::process::Command;
 use serde_json::Value;
 
 fn shirube(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_shirube")).args(args).output().expect("run shirube")
+    Command::new(env!("CARGO_BIN_EXE_shirube"))
+        .args(args)
+        .output()
+        .expect("run shirube")
 }
 
 #[test]
@@ -42,22 +45,54 @@ fn bad_usage_exits_2_with_a_message() {
 #[test]
 fn catalog_export_oscal_writes_a_catalog_and_one_profile_per_level() {
     let dir = tempfile::tempdir().unwrap();
-    let out = shirube(&["catalog", "export", "--format", "oscal", "--out-dir", dir.path().to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let catalog: Value = serde_json::from_slice(&std::fs::read(dir.path().join("scs-2026-03-27-catalog.json")).unwrap()).unwrap();
+    let out = shirube(&[
+        "catalog",
+        "export",
+        "--format",
+        "oscal",
+        "--out-dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let catalog: Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("scs-2026-03-27-catalog.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(catalog["catalog"]["groups"].as_array().unwrap().len(), 7);
     for level in [3, 4] {
-        let p: Value = serde_json::from_slice(&std::fs::read(dir.path().join(format!("scs-2026-03-27-profile-level{level}.json"))).unwrap()).unwrap();
-        assert_eq!(p["profile"]["imports"][0]["href"], "scs-2026-03-27-catalog.json");
+        let p: Value = serde_json::from_slice(
+            &std::fs::read(
+                dir.path()
+                    .join(format!("scs-2026-03-27-profile-level{level}.json")),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            p["profile"]["imports"][0]["href"],
+            "scs-2026-03-27-catalog.json"
+        );
     }
     let out = shirube(&["catalog", "export", "--format", "oscal", "--lang", "en"]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["catalog"]["metadata"]["title"].as_str().unwrap().starts_with("Supply-chain"));
+    assert!(v["catalog"]["metadata"]["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Supply-chain"));
 }
 
 #[test]
 fn verify_audit_on_a_missing_data_dir_is_bad_usage() {
     let dir = tempfile::tempdir().unwrap();
-    let out = shirube(&["admin", "verify-audit", "--data-dir", dir.path().join("none").to_str().unwrap()]);
+    let out = shirube(&[
+        "admin",
+        "verify-audit",
+        "--data-dir",
+        dir.path().join("none").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
 }

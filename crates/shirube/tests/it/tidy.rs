@@ -8,7 +8,8 @@ fn root() -> PathBuf {
 }
 
 fn dependencies(krate: &str) -> Vec<String> {
-    let text = std::fs::read_to_string(root().join("crates").join(krate).join("Cargo.toml")).unwrap();
+    let text =
+        std::fs::read_to_string(root().join("crates").join(krate).join("Cargo.toml")).unwrap();
     let mut deps = Vec::new();
     let mut in_deps = false;
     for line in text.lines() {
@@ -30,10 +31,19 @@ fn dependencies(krate: &str) -> Vec<String> {
 }
 
 /// The layers, lowest first; a crate may depend only on crates in lower layers.
-const LAYERS: &[&[&str]] = &[&["catalog"], &["vuln", "trust", "assess"], &["store"], &["server"], &["shirube"]];
+const LAYERS: &[&[&str]] = &[
+    &["catalog"],
+    &["vuln", "trust", "assess"],
+    &["store"],
+    &["server"],
+    &["shirube"],
+];
 
 fn layer(krate: &str) -> usize {
-    LAYERS.iter().position(|l| l.contains(&krate)).unwrap_or_else(|| panic!("crate {krate} is in no layer"))
+    LAYERS
+        .iter()
+        .position(|l| l.contains(&krate))
+        .unwrap_or_else(|| panic!("crate {krate} is in no layer"))
 }
 
 #[test]
@@ -41,7 +51,10 @@ fn pure_crates_have_no_io_runtime_database_or_http_dependency() {
     for krate in ["catalog", "assess", "vuln", "trust"] {
         for dep in dependencies(krate) {
             for banned in ["tokio", "sqlx", "axum", "hyper", "reqwest", "tower"] {
-                assert!(!dep.starts_with(banned), "pure crate {krate} depends on {dep}");
+                assert!(
+                    !dep.starts_with(banned),
+                    "pure crate {krate} depends on {dep}"
+                );
             }
         }
     }
@@ -53,7 +66,10 @@ fn no_crate_depends_upward() {
         for krate in *layer_crates {
             for dep in dependencies(krate) {
                 if let Some(internal) = dep.strip_prefix("shirube-") {
-                    assert!(layer(internal) < layer(krate), "{krate} depends on {internal}, which is not below it");
+                    assert!(
+                        layer(internal) < layer(krate),
+                        "{krate} depends on {internal}, which is not below it"
+                    );
                 }
             }
         }
@@ -81,7 +97,12 @@ fn every_source_file_opens_with_a_doc_comment_saying_what_it_is_for() {
     assert!(files.len() > 20);
     let missing: Vec<String> = files
         .iter()
-        .filter(|p| !std::fs::read_to_string(p).unwrap().trim_start().starts_with("//!"))
+        .filter(|p| {
+            !std::fs::read_to_string(p)
+                .unwrap()
+                .trim_start()
+                .starts_with("//!")
+        })
         .map(|p| p.strip_prefix(root()).unwrap_or(p).display().to_string())
         .collect();
     assert!(missing.is_empty(), "files without a //! line: {missing:?}");
@@ -96,7 +117,11 @@ fn only_the_store_writes_sql() {
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         for needle in ["sqlx::query", "INSERT INTO", "SELECT * FROM"] {
-            assert!(!text.contains(needle), "{} contains {needle:?}", f.display());
+            assert!(
+                !text.contains(needle),
+                "{} contains {needle:?}",
+                f.display()
+            );
         }
     }
 }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 use shirube_trust::{
-    issue_credential, shirube_context_url, Assurance, CorporateNumber, EvaluationBody, Issuer, Keypair, LevelClaims,
-    StarLevel, StatusEntry, Validity,
+    issue_credential, shirube_context_url, Assurance, CorporateNumber, EvaluationBody, Issuer,
+    Keypair, LevelClaims, StarLevel, StatusEntry, Validity,
 };
 use uuid::Uuid;
 
@@ -15,7 +15,9 @@ pub const DID: &str = "did:web:shirube.example";
 pub const STATUS_URL: &str = "https://shirube.example/status/1";
 
 pub fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(y, m, d, 0, 0, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 pub fn key() -> Keypair {
@@ -32,12 +34,21 @@ pub fn claims() -> LevelClaims {
         corporate_number: CorporateNumber::parse("7000012050002").expect("fixture body number"),
         name: "一般社団法人テスト評価機関".into(),
     };
-    LevelClaims::new(subject, "株式会社テスト部品製作所", StarLevel::Four, "2026-03-27", Assurance::ThirdParty(body))
-        .expect("fixture claims")
+    LevelClaims::new(
+        subject,
+        "株式会社テスト部品製作所",
+        StarLevel::Four,
+        "2026-03-27",
+        Assurance::ThirdParty(body),
+    )
+    .expect("fixture claims")
 }
 
 pub fn entry(index: u32) -> StatusEntry {
-    StatusEntry { list_url: STATUS_URL.into(), index }
+    StatusEntry {
+        list_url: STATUS_URL.into(),
+        index,
+    }
 }
 
 /// A ★4 credential valid through 2026 and 2027, status index `index`.
@@ -65,7 +76,10 @@ pub fn vectors(test: &str) -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!("skipping {test}: {} is absent (shared third-party test data)", dir.display());
+        println!(
+            "skipping {test}: {} is absent (shared third-party test data)",
+            dir.display()
+        );
         None
     }
 }
@@ -76,5 +90,8 @@ pub fn read_json(path: &std::path::Path) -> Value {
 }
 
 pub fn read_text(path: &std::path::Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).trim_end().to_string()
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .trim_end()
+        .to_string()
 }
