@@ -112,12 +112,10 @@ pub async fn register(
         .await?;
     // The register only lists what verifies now: every listed credential is checked in one
     // batch against the DID document and the current status list.
-    let mut credentials = Vec::with_capacity(rows.len());
-    for r in &rows {
-        credentials.push(credential_json(
-            &state.store.credential(&r.credential_id).await?,
-        ));
-    }
+    let credentials: Vec<Value> = rows
+        .iter()
+        .map(|r| serde_json::from_str(&r.credential).unwrap_or(Value::Null))
+        .collect();
     let list = current_status_list(state).await?;
     let results = state.trust.verify_all(&credentials, &list, Utc::now());
     Ok(rows

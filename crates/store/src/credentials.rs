@@ -49,6 +49,8 @@ pub struct RegisterRow {
     pub assurance: String,
     pub evaluation_body: Option<String>,
     pub valid_until: String,
+    /// The signed credential, so that the register can re-verify what it lists.
+    pub credential: String,
 }
 
 const COLUMNS: &str = "id, organization_id, assessment_id, level, assurance, evaluation_body_id, status_index, valid_from, valid_until, \
@@ -188,7 +190,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<RegisterRow>> {
         let rows = sqlx::query(
-            "SELECT c.id, o.name, o.corporate_number, c.level, c.assurance, b.name AS body_name, c.valid_until \
+            "SELECT c.id, o.name, o.corporate_number, c.level, c.assurance, b.name AS body_name, c.valid_until, c.credential \
              FROM credentials c JOIN organizations o ON o.id = c.organization_id \
              LEFT JOIN organizations b ON b.id = c.evaluation_body_id \
              WHERE c.revoked_at IS NULL AND c.valid_from <= $1 AND c.valid_until > $1 \
@@ -212,6 +214,7 @@ impl Store {
                     assurance: r.try_get("assurance")?,
                     evaluation_body: r.try_get("body_name")?,
                     valid_until: r.try_get("valid_until")?,
+                    credential: r.try_get("credential")?,
                 })
             })
             .collect()

@@ -439,12 +439,12 @@ pub async fn download(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let (ev, bytes) = app::evidence_file(&state, &p, &id).await?;
-    Ok(file_response(&ev, bytes))
+    Ok(file_response(ev.file_name.as_deref(), bytes))
 }
 
 /// A download response that never renders in the page's origin.
-pub fn file_response(ev: &shirube_store::EvidenceRow, bytes: Vec<u8>) -> Response {
-    let name = ev.file_name.clone().unwrap_or_else(|| "evidence".into());
+pub fn file_response(file_name: Option<&str>, bytes: Vec<u8>) -> Response {
+    let name = file_name.unwrap_or("evidence").to_string();
     let ascii: String = name
         .chars()
         .map(|c| {

@@ -70,6 +70,23 @@ pub struct EvaluationOut {
     pub decision_reason: Option<String>,
 }
 
+impl EvaluationOut {
+    fn new(e: shirube_store::EvaluationRow, supplier_name: String) -> Self {
+        EvaluationOut {
+            id: e.id,
+            assessment_id: e.assessment_id,
+            organization_id: e.organization_id,
+            supplier_name,
+            body_id: e.body_id,
+            status: e.status,
+            round: e.round,
+            submitted_at: e.submitted_at,
+            decided_at: e.decided_at,
+            decision_reason: e.decision_reason,
+        }
+    }
+}
+
 /// An evaluation body's queue.
 #[utoipa::path(get, path = "/api/v1/evaluations", tag = "evaluations", security(("bearer" = [])), responses((status = 200, body = [EvaluationOut]), (status = 403, description = "not an evaluation body")))]
 pub async fn queue(
@@ -79,18 +96,7 @@ pub async fn queue(
     let rows = assurance::queue(&state, &p).await?;
     Ok(Json(
         rows.into_iter()
-            .map(|(e, supplier_name)| EvaluationOut {
-                id: e.id,
-                assessment_id: e.assessment_id,
-                organization_id: e.organization_id,
-                supplier_name,
-                body_id: e.body_id,
-                status: e.status,
-                round: e.round,
-                submitted_at: e.submitted_at,
-                decided_at: e.decided_at,
-                decision_reason: e.decision_reason,
-            })
+            .map(|(e, supplier_name)| EvaluationOut::new(e, supplier_name))
             .collect(),
     ))
 }
@@ -137,18 +143,7 @@ pub async fn get(
     findings.sort_by(|a, b| a.criterion_id.cmp(&b.criterion_id));
     let e = v.evaluation;
     Ok(Json(EvaluationDetail {
-        evaluation: EvaluationOut {
-            id: e.id,
-            assessment_id: e.assessment_id,
-            organization_id: e.organization_id,
-            supplier_name: v.supplier_name,
-            body_id: e.body_id,
-            status: e.status,
-            round: e.round,
-            submitted_at: e.submitted_at,
-            decided_at: e.decided_at,
-            decision_reason: e.decision_reason,
-        },
+        evaluation: EvaluationOut::new(e, v.supplier_name),
         findings,
         comments: v
             .comments
@@ -226,18 +221,7 @@ pub async fn decide(
 ) -> Result<Json<EvaluationOut>, ApiError> {
     let e = assurance::decide(&state, &p, &id, &req.decision, &req.reason).await?;
     let supplier_name = state.store.organization(&e.organization_id).await?.name;
-    Ok(Json(EvaluationOut {
-        id: e.id,
-        assessment_id: e.assessment_id,
-        organization_id: e.organization_id,
-        supplier_name,
-        body_id: e.body_id,
-        status: e.status,
-        round: e.round,
-        submitted_at: e.submitted_at,
-        decided_at: e.decided_at,
-        decision_reason: e.decision_reason,
-    }))
+    Ok(Json(EvaluationOut::new(e, supplier_name)))
 }
 
 /// Attaches the technical verification report (multipart `file`, up to 20 MiB).
@@ -268,23 +252,5 @@ pub async fn report_download(
     Path((id, sha)): Path<(String, String)>,
 ) -> Result<axum::response::Response, ApiError> {
     let (name, bytes) = assurance::report_file(&state, &p, &id, &sha).await?;
-    Ok(report_response(&name, bytes))
-}
-
-pub fn report_response(name: &str, bytes: Vec<u8>) -> axum::response::Response {
-    let row = shirube_store::EvidenceRow {
-        id: String::new(),
-        assessment_id: String::new(),
-        criterion_id: String::new(),
-        kind: "file".into(),
-        url: None,
-        blob_sha256: None,
-        file_name: Some(name.to_string()),
-        content_type: None,
-        size: None,
-        evidence_date: String::new(),
-        created_by: String::new(),
-        created_at: String::new(),
-    };
-    crate::api::assessments::file_response(&row, bytes)
+    Ok(crate::api::assessments::file_response(Some(&name), bytes))
 }

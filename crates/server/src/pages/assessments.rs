@@ -577,7 +577,7 @@ pub async fn download(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let (ev, bytes) = app::evidence_file(&state, &p, &id).await.page(p.lang)?;
-    Ok(file_response(&ev, bytes))
+    Ok(file_response(ev.file_name.as_deref(), bytes))
 }
 
 #[derive(Debug, Clone)]

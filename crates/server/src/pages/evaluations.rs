@@ -363,5 +363,5 @@ pub async fn report_download(
     let (name, bytes) = assurance::report_file(&state, &p, &id, &sha)
         .await
         .page(p.lang)?;
-    Ok(crate::api::evaluations::report_response(&name, bytes))
+    Ok(crate::api::assessments::file_response(Some(&name), bytes))
 }
