@@ -3,8 +3,9 @@
 
 use serde_json::json;
 use shirube_assess::decision::{decide, DecisionInput, ExtraFactor, InterruptionAngles};
+use shirube_assess::graph::{self, Edge, Node};
 use shirube_catalog::Lang;
-use shirube_store::{NewRelationship, PortfolioRow, RelationshipRow};
+use shirube_store::{NewRelationship, RelationshipRow, SupplyLine};
 
 use crate::auth::{self, Principal};
 use crate::domain::{self, CorporateNumber, Email, FieldError};
@@ -193,65 +194,198 @@ pub const STATUSES: [&str; 5] = [
     "no_response",
 ];
 
-/// The status of one supplier for its buyer on `today` (YYYY-MM-DD).
-pub fn status_of(row: &PortfolioRow, today: &str) -> &'static str {
-    let r = &row.relationship;
-    if row.achieved_level.is_some_and(|l| l >= r.required_level) {
+/// The status of one direct supplier for its buyer on `today` (YYYY-MM-DD).
+pub fn status_of(l: &SupplyLine, today: &str) -> &'static str {
+    if l.achieved_level.is_some_and(|a| a >= l.required_level) {
         "met"
-    } else if r.supplier_id.is_none() {
+    } else if l.supplier_id.is_none() {
         "no_response"
-    } else if r.due_date.as_str() < today {
+    } else if l.due_date.as_str() < today {
         "overdue"
-    } else if row.has_share {
+    } else if l.shares > 0 {
         "in_progress"
     } else {
         "not_started"
     }
 }
 
-/// One portfolio line as shown.
+/// The status of a supplier in a deeper tier, from the level-only view passed on: its due
+/// date and shares belong to its own buyer, so only met, in progress (a lower level) or not
+/// started (no level) can be told.
+fn deep_status(n: &Node) -> &'static str {
+    match n.achieved {
+        Some(a) if a >= n.required => "met",
+        Some(_) => "in_progress",
+        None => "not_started",
+    }
+}
+
+/// One portfolio line as shown: a direct supplier (tier 1, with its request) or a supplier
+/// further down that a direct supplier passes on (tier 2..N, level only).
 #[derive(Debug, Clone)]
 pub struct Line {
-    pub relationship_id: String,
+    /// The buyer's own request; `None` for deeper tiers.
+    pub relationship_id: Option<String>,
     pub organization_id: Option<String>,
     pub corporate_number: String,
     pub name: String,
     pub tier: u32,
+    /// The organisation this supplier is seen through (the buyer itself for tier 1).
+    pub parent_organization_id: Option<String>,
     pub required_level: i64,
     pub achieved_level: Option<i64>,
     pub status: &'static str,
+    /// Empty for deeper tiers.
     pub due_date: String,
     pub last_update: String,
+    /// Lowest level in this supplier's visible branch (none when any has none).
+    pub weakest_in_branch: Option<u8>,
+    pub single_point_of_failure: bool,
 }
 
-pub async fn portfolio(state: &AppState, p: &Principal) -> Result<Vec<Line>, AppError> {
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    let rows = state.store.portfolio(p.org_id()).await?;
-    Ok(rows
+/// Most organisations whose supplier lists one view reads; bounds the work (and memory) a
+/// single request can cause on a very large graph.
+const MAX_GRAPH_LOADS: usize = 100_000;
+
+/// The buyer's chain as far as it can see: its direct relationships, and every visible
+/// supplier tier by tier with the weakest level per branch and single points of failure.
+pub struct Chain {
+    pub direct: Vec<SupplyLine>,
+    pub nodes: Vec<Node>,
+    /// Corporate numbers (public) of every supplier read.
+    pub corporate_numbers: std::collections::HashMap<String, String>,
+}
+
+fn edge(l: &SupplyLine) -> Option<Edge> {
+    Some(Edge {
+        supplier: l.supplier_id.clone()?,
+        name: l.supplier_name.clone().unwrap_or_default(),
+        achieved: l.achieved_level.and_then(|a| u8::try_from(a).ok()),
+        required: u8::try_from(l.required_level).unwrap_or(4),
+        passes_on: l.passes_on,
+        critical: l.critical,
+        alternatives: u32::try_from(l.alternatives).unwrap_or(0),
+        restore_tested: l.restore_tested,
+    })
+}
+
+/// Reads the chain down to `max_tier` (1: direct suppliers only), one bulk query per tier:
+/// the suppliers that pass their own suppliers on to anyone already read are read next. The
+/// pure walk then applies the visibility rule (passed on to the buyer it was reached
+/// through).
+pub async fn chain(state: &AppState, root: &str, max_tier: u32) -> Result<Chain, AppError> {
+    use std::collections::{HashMap, HashSet};
+    let direct = state.store.portfolio(root).await?;
+    let mut edges: HashMap<String, Vec<Edge>> = HashMap::new();
+    edges.insert(root.to_string(), direct.iter().filter_map(edge).collect());
+    let mut loaded: HashSet<String> = HashSet::from([root.to_string()]);
+    let mut frontier: Vec<String> = direct
         .iter()
-        .map(|row| Line {
-            relationship_id: row.relationship.id.clone(),
-            organization_id: row.relationship.supplier_id.clone(),
-            corporate_number: row.corporate_number.clone().unwrap_or_default(),
-            name: row
-                .supplier_name
-                .clone()
-                .or_else(|| row.relationship.invite_email.clone())
-                .unwrap_or_default(),
-            tier: 1,
-            required_level: row.relationship.required_level,
-            achieved_level: row.achieved_level,
-            status: status_of(row, &today),
-            due_date: row.relationship.due_date.clone(),
-            last_update: row
-                .last_update
-                .clone()
-                .unwrap_or_else(|| row.relationship.updated_at.clone())
-                .chars()
-                .take(10)
-                .collect(),
+        .filter(|l| l.passes_on)
+        .filter_map(|l| l.supplier_id.clone())
+        .collect();
+    let mut corporate_numbers = std::collections::HashMap::new();
+    let mut tier = 1;
+    while !frontier.is_empty() && tier < max_tier.min(graph::MAX_TIERS) {
+        frontier.retain(|s| loaded.insert(s.clone()));
+        frontier.truncate(MAX_GRAPH_LOADS.saturating_sub(loaded.len() - frontier.len()));
+        let mut next = Vec::new();
+        for line in state.store.supply_lines(&frontier).await? {
+            if line.passes_on {
+                if let Some(s) = &line.supplier_id {
+                    if !loaded.contains(s) {
+                        next.push(s.clone());
+                    }
+                }
+            }
+            if let (Some(s), Some(n)) = (&line.supplier_id, &line.corporate_number) {
+                corporate_numbers.insert(s.clone(), n.clone());
+            }
+            if let Some(e) = edge(&line) {
+                edges.entry(line.buyer_id).or_default().push(e);
+            }
+        }
+        next.sort_unstable();
+        next.dedup();
+        frontier = next;
+        tier += 1;
+    }
+    let nodes = graph::tiers(root, &edges);
+    Ok(Chain {
+        direct,
+        nodes,
+        corporate_numbers,
+    })
+}
+
+/// The YYYY-MM-DD of an RFC 3339 time.
+fn date_part(t: &str) -> String {
+    t.get(..10).unwrap_or(t).to_string()
+}
+
+/// The portfolio down to `max_tier`: the direct suppliers in the order they were added,
+/// then the deeper tiers branch by branch.
+pub async fn portfolio(
+    state: &AppState,
+    p: &Principal,
+    max_tier: u32,
+) -> Result<Vec<Line>, AppError> {
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let chain = chain(state, p.org_id(), max_tier).await?;
+    let direct_nodes: std::collections::HashMap<&str, &Node> = chain
+        .nodes
+        .iter()
+        .filter(|n| n.tier == 1)
+        .map(|n| (n.supplier.as_str(), n))
+        .collect();
+    let mut lines: Vec<Line> = chain
+        .direct
+        .iter()
+        .map(|l| {
+            let node = l.supplier_id.as_deref().and_then(|s| direct_nodes.get(s));
+            Line {
+                relationship_id: Some(l.relationship_id.clone()),
+                organization_id: l.supplier_id.clone(),
+                corporate_number: l.corporate_number.clone().unwrap_or_default(),
+                name: l
+                    .supplier_name
+                    .clone()
+                    .or_else(|| l.invite_email.clone())
+                    .unwrap_or_default(),
+                tier: 1,
+                parent_organization_id: Some(p.org_id().to_string()),
+                required_level: l.required_level,
+                achieved_level: l.achieved_level,
+                status: status_of(l, &today),
+                due_date: l.due_date.clone(),
+                last_update: date_part(l.last_update.as_deref().unwrap_or(&l.updated_at)),
+                weakest_in_branch: node.and_then(|n| n.weakest_in_branch),
+                single_point_of_failure: node.is_some_and(|n| n.single_point_of_failure),
+            }
         })
-        .collect())
+        .collect();
+    lines.extend(chain.nodes.iter().filter(|n| n.tier > 1).map(|n| {
+        Line {
+            relationship_id: None,
+            organization_id: Some(n.supplier.clone()),
+            corporate_number: chain
+                .corporate_numbers
+                .get(&n.supplier)
+                .cloned()
+                .unwrap_or_default(),
+            name: n.name.clone(),
+            tier: n.tier,
+            parent_organization_id: Some(n.parent.clone()),
+            required_level: i64::from(n.required),
+            achieved_level: n.achieved.map(i64::from),
+            status: deep_status(n),
+            due_date: String::new(),
+            last_update: String::new(),
+            weakest_in_branch: n.weakest_in_branch,
+            single_point_of_failure: n.single_point_of_failure,
+        }
+    }));
+    Ok(lines)
 }
 
 /// The portfolio as CSV (UTF-8 with a BOM, so that Excel opens Japanese names correctly).
@@ -265,10 +399,10 @@ pub fn portfolio_csv(lines: &[Line]) -> String {
         };
         format!("\"{}\"", s.replace('"', "\"\""))
     }
-    let mut out = String::from("\u{feff}relationship_id,organization_id,corporate_number,name,tier,required_level,achieved_level,status,due_date,last_update\r\n");
+    let mut out = String::from("\u{feff}relationship_id,organization_id,corporate_number,name,tier,required_level,achieved_level,status,due_date,last_update,parent_organization_id,weakest_in_branch,single_point_of_failure\r\n");
     for l in lines {
         let cells = [
-            field(&l.relationship_id),
+            field(l.relationship_id.as_deref().unwrap_or("")),
             field(l.organization_id.as_deref().unwrap_or("")),
             field(&l.corporate_number),
             field(&l.name),
@@ -278,6 +412,11 @@ pub fn portfolio_csv(lines: &[Line]) -> String {
             field(l.status),
             field(&l.due_date),
             field(&l.last_update),
+            field(l.parent_organization_id.as_deref().unwrap_or("")),
+            l.weakest_in_branch
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            l.single_point_of_failure.to_string(),
         ];
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
@@ -425,44 +564,10 @@ pub fn reasons_of(r: &RelationshipRow) -> Vec<String> {
     serde_json::from_str(&r.reasons).unwrap_or_default()
 }
 
-/// Most organisations whose supplier lists are read for one tier view; bounds the work a
-/// single request can cause.
-const MAX_GRAPH_LOADS: usize = 5_000;
-
 /// Every supplier the buyer can see, tier by tier, with the weakest level per branch and
 /// single points of failure.
-pub async fn tiers(
-    state: &AppState,
-    p: &Principal,
-) -> Result<Vec<shirube_assess::graph::Node>, AppError> {
-    use shirube_assess::graph::Edge;
-    use std::collections::{HashMap, VecDeque};
-    let mut edges: HashMap<String, Vec<Edge>> = HashMap::new();
-    let mut queue = VecDeque::from([p.org_id().to_string()]);
-    while let Some(buyer) = queue.pop_front() {
-        if edges.contains_key(&buyer) || edges.len() >= MAX_GRAPH_LOADS {
-            continue;
-        }
-        let rows = state.store.supply_edges(&buyer).await?;
-        let list: Vec<Edge> = rows
-            .into_iter()
-            .map(|r| Edge {
-                supplier: r.supplier_id,
-                name: r.name,
-                achieved: r.achieved_level.and_then(|l| u8::try_from(l).ok()),
-                required: u8::try_from(r.required_level).unwrap_or(4),
-                passes_on: r.passes_on,
-                critical: r.critical,
-                alternatives: u32::try_from(r.alternatives).unwrap_or(0),
-                restore_tested: r.restore_tested,
-            })
-            .collect();
-        for e in list.iter().filter(|e| e.passes_on) {
-            queue.push_back(e.supplier.clone());
-        }
-        edges.insert(buyer, list);
-    }
-    Ok(shirube_assess::graph::tiers(p.org_id(), &edges))
+pub async fn tiers(state: &AppState, p: &Principal) -> Result<Vec<Node>, AppError> {
+    Ok(chain(state, p.org_id(), graph::MAX_TIERS).await?.nodes)
 }
 
 /// The supplier's own BCP facts.
@@ -605,20 +710,27 @@ pub async fn send_reminders(state: &AppState, today: chrono::NaiveDate) -> Resul
         .format("%Y-%m-%d")
         .to_string();
     let mut sent = 0;
+    // Statuses per buyer, read once per buyer rather than once per reminder.
+    let mut met: std::collections::HashMap<String, std::collections::HashSet<String>> =
+        std::collections::HashMap::new();
     for kind in [Reminder::DueSoon, Reminder::Overdue] {
         for (rel, buyer, supplier, due) in state
             .store
             .pending_reminders(kind, &today_s, &horizon)
             .await?
         {
-            let met = state
-                .store
-                .portfolio(&buyer)
-                .await?
-                .into_iter()
-                .find(|r| r.relationship.id == rel)
-                .is_some_and(|r| status_of(&r, &today_s) == "met");
-            if !met {
+            if !met.contains_key(&buyer) {
+                let ids = state
+                    .store
+                    .portfolio(&buyer)
+                    .await?
+                    .into_iter()
+                    .filter(|l| status_of(l, &today_s) == "met")
+                    .map(|l| l.relationship_id)
+                    .collect();
+                met.insert(buyer.clone(), ids);
+            }
+            if !met[&buyer].contains(&rel) {
                 let (kind_s, title, body) = match kind {
                     Reminder::DueSoon => (
                         "request.due_soon",

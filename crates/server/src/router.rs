@@ -209,6 +209,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::buyers::portfolio).post(pages::buyers::add),
         )
         .route("/suppliers.csv", get(pages::buyers::portfolio_csv))
+        .route("/suppliers/tiers", get(pages::buyers::tiers))
         .route("/suppliers/{id}", get(pages::buyers::relationship))
         .route("/suppliers/{id}/messages", post(pages::buyers::message))
         .route(

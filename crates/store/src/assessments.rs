@@ -355,7 +355,7 @@ impl Store {
 
     /// An aggregate that turns the selected rows into one JSON array of arrays, as text
     /// (`[]` when there are none). The functions differ between the two databases.
-    fn json_rows(&self, columns: &str, order_by: &str) -> String {
+    pub(crate) fn json_rows(&self, columns: &str, order_by: &str) -> String {
         match self.backend {
             Backend::Sqlite => format!("json_group_array(json_array({columns}){order_by})"),
             Backend::Postgres => {

@@ -1,5 +1,4 @@
-//! BCP facts, the buyer's criticality per supplier, pass-on shares, and the edges of the
-//! supply graph as one buyer sees them.
+//! BCP facts, the buyer's criticality per supplier, and pass-on shares.
 
 use serde_json::json;
 use sqlx::Row;
@@ -15,20 +14,6 @@ pub struct BcpFacts {
     pub recovery_hours: Option<i64>,
     pub alternative_site: bool,
     pub updated_at: String,
-}
-
-/// One supplier of a buyer, with what the graph analysis needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EdgeRow {
-    pub supplier_id: String,
-    pub name: String,
-    pub required_level: i64,
-    pub achieved_level: Option<i64>,
-    pub passes_on: bool,
-    pub critical: bool,
-    pub alternatives: i64,
-    pub stock_days: i64,
-    pub restore_tested: bool,
 }
 
 impl Store {
@@ -126,36 +111,5 @@ impl Store {
         tx.audit("share.pass_on", share_id, json!({ "pass_on": pass_on }))
             .await?;
         tx.commit().await
-    }
-
-    /// A buyer's suppliers as graph edges (linked suppliers only), in one query.
-    pub async fn supply_edges(&self, buyer_id: &str) -> Result<Vec<EdgeRow>> {
-        let rows = sqlx::query(
-            "SELECT r.supplier_id, o.name, r.required_level, r.critical, r.alternatives, r.stock_days, \
-               (SELECT CAST(MAX(CASE WHEN a.status = 'certified' THEN 4 ELSE 3 END) AS BIGINT) FROM shares s JOIN assessments a ON a.id = s.assessment_id \
-                  WHERE s.buyer_id = r.buyer_id AND s.supplier_id = r.supplier_id AND s.revoked_at IS NULL AND a.status IN ('declared', 'certified') \
-                    AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.assessment_id = a.id AND c.revoked_at IS NOT NULL)) AS achieved, \
-               (SELECT CAST(COUNT(*) AS BIGINT) FROM shares s WHERE s.buyer_id = r.buyer_id AND s.supplier_id = r.supplier_id AND s.revoked_at IS NULL AND s.pass_on = 1) AS passes, \
-               (SELECT CAST(COUNT(*) AS BIGINT) FROM bcp_facts f WHERE f.organization_id = r.supplier_id AND f.last_restore_test IS NOT NULL) AS tested \
-             FROM relationships r JOIN organizations o ON o.id = r.supplier_id WHERE r.buyer_id = $1 ORDER BY o.name",
-        )
-        .bind(buyer_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(EdgeRow {
-                    supplier_id: r.try_get("supplier_id")?,
-                    name: r.try_get("name")?,
-                    required_level: r.try_get("required_level")?,
-                    achieved_level: r.try_get("achieved")?,
-                    passes_on: r.try_get::<i64, _>("passes")? > 0,
-                    critical: r.try_get::<i64, _>("critical")? != 0,
-                    alternatives: r.try_get("alternatives")?,
-                    stock_days: r.try_get("stock_days")?,
-                    restore_tested: r.try_get::<i64, _>("tested")? > 0,
-                })
-            })
-            .collect()
     }
 }

@@ -1,5 +1,5 @@
-//! Buyer–supplier relationships (requests carrying the level decision), shares of
-//! assessments from suppliers to buyers, and the portfolio query.
+//! Buyer–supplier relationships (requests carrying the level decision) and shares of
+//! assessments from suppliers to buyers. The portfolio query is in `supply.rs`.
 
 use serde_json::json;
 use sqlx::Row;
@@ -22,6 +22,11 @@ pub struct RelationshipRow {
     pub due_date: String,
     pub created_at: String,
     pub updated_at: String,
+    /// The buyer's view of its dependency: critical to its business…
+    pub critical: bool,
+    /// …how many alternative sources it has, and days of stock held.
+    pub alternatives: i64,
+    pub stock_days: i64,
 }
 
 /// A new request from a buyer.
@@ -51,21 +56,8 @@ pub struct ShareRow {
     pub revoked_at: Option<String>,
 }
 
-/// One portfolio line: the relationship, the supplier and the best level shared with the buyer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PortfolioRow {
-    pub relationship: RelationshipRow,
-    pub supplier_name: Option<String>,
-    pub corporate_number: Option<String>,
-    /// Level of the most recent declared or certified assessment shared (and not revoked).
-    pub achieved_level: Option<i64>,
-    /// Whether any assessment is currently shared.
-    pub has_share: bool,
-    pub last_update: Option<String>,
-}
-
 const REL_COLUMNS: &str = "r.id, r.buyer_id, r.supplier_id, r.invite_email, r.invite_expires_at, r.required_level, r.suggest_level_4, \
-    r.decision, r.reasons, r.due_date, r.created_at, r.updated_at";
+    r.decision, r.reasons, r.due_date, r.created_at, r.updated_at, r.critical, r.alternatives, r.stock_days";
 
 fn rel_from_row(r: &sqlx::any::AnyRow) -> Result<RelationshipRow> {
     Ok(RelationshipRow {
@@ -81,6 +73,9 @@ fn rel_from_row(r: &sqlx::any::AnyRow) -> Result<RelationshipRow> {
         due_date: r.try_get("due_date")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
+        critical: r.try_get::<i64, _>("critical")? != 0,
+        alternatives: r.try_get("alternatives")?,
+        stock_days: r.try_get("stock_days")?,
     })
 }
 
@@ -330,36 +325,6 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows)
-    }
-
-    /// A buyer's portfolio in one query: every relationship with its supplier and the best
-    /// level currently shared (declared ★3 or certified ★4, credential not revoked).
-    pub async fn portfolio(&self, buyer_id: &str) -> Result<Vec<PortfolioRow>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {REL_COLUMNS}, o.name AS supplier_name, o.corporate_number, \
-               (SELECT CAST(MAX(CASE WHEN a.status = 'certified' THEN 4 ELSE 3 END) AS BIGINT) FROM shares s JOIN assessments a ON a.id = s.assessment_id \
-                  WHERE s.buyer_id = r.buyer_id AND s.supplier_id = r.supplier_id AND s.revoked_at IS NULL AND a.status IN ('declared', 'certified') \
-                    AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.assessment_id = a.id AND c.revoked_at IS NOT NULL)) AS achieved, \
-               (SELECT CAST(COUNT(*) AS BIGINT) FROM shares s WHERE s.buyer_id = r.buyer_id AND s.supplier_id = r.supplier_id AND s.revoked_at IS NULL) AS share_count, \
-               (SELECT MAX(a.updated_at) FROM shares s JOIN assessments a ON a.id = s.assessment_id \
-                  WHERE s.buyer_id = r.buyer_id AND s.supplier_id = r.supplier_id AND s.revoked_at IS NULL) AS last_update \
-             FROM relationships r LEFT JOIN organizations o ON o.id = r.supplier_id WHERE r.buyer_id = $1 ORDER BY r.created_at"
-        ))
-        .bind(buyer_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(PortfolioRow {
-                    relationship: rel_from_row(r)?,
-                    supplier_name: r.try_get("supplier_name")?,
-                    corporate_number: r.try_get("corporate_number")?,
-                    achieved_level: r.try_get::<Option<i64>, _>("achieved")?,
-                    has_share: r.try_get::<i64, _>("share_count")? > 0,
-                    last_update: r.try_get("last_update")?,
-                })
-            })
-            .collect()
     }
 
     /// Linked relationships whose reminder of `kind` (`due_soon`: due within the window,

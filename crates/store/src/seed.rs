@@ -331,6 +331,154 @@ impl Store {
     }
 }
 
+/// One buyer–supplier relationship to seed (by index into [`Store::seed_ids`]'s list).
+#[derive(Debug, Clone)]
+pub struct SeedRelationship {
+    pub buyer: usize,
+    pub supplier: usize,
+    pub required_level: i64,
+    pub due_date: String,
+    pub critical: bool,
+    pub alternatives: i64,
+    /// The supplier shares its assessment with the buyer (level only)…
+    pub shared: bool,
+    /// …and passes the level-only view of its own suppliers on.
+    pub pass_on: bool,
+}
+
+/// What one supply-graph seeding call wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeedSupplyCounts {
+    pub relationships: usize,
+    pub shares: usize,
+    pub declared: usize,
+}
+
+impl Store {
+    /// Every organisation that has an assessment, ordered by corporate number: (organisation
+    /// id, its first assessment id, its first user's e-mail). For benchmarks, which address
+    /// seeded organisations by position.
+    pub async fn seed_ids(&self) -> Result<Vec<(String, String, String)>> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT o.id, (SELECT MIN(a.id) FROM assessments a WHERE a.organization_id = o.id), \
+               (SELECT MIN(u.email) FROM users u WHERE u.organization_id = o.id) FROM organizations o \
+             WHERE EXISTS (SELECT 1 FROM assessments a WHERE a.organization_id = o.id) ORDER BY o.corporate_number",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+
+    /// Writes relationships and level-only shares between seeded organisations in one
+    /// transaction with one audit entry, and marks the assessments at `declare` (indexes into
+    /// `ids`) declared, so that portfolios show a realistic mix of statuses.
+    pub async fn seed_supply(
+        &self,
+        ids: &[(String, String, String)],
+        relationships: &[SeedRelationship],
+        declare: &[usize],
+    ) -> Result<SeedSupplyCounts> {
+        let mut counts = SeedSupplyCounts::default();
+        let mut tx = self.begin_write(Actor::system()).await?;
+        let at = tx.at().to_string();
+        let at = at.as_str();
+        let rel_ids: Vec<String> = relationships.iter().map(|_| new_id()).collect();
+        let rows: Vec<Vec<Value>> = relationships
+            .iter()
+            .zip(&rel_ids)
+            .map(|(r, id)| {
+                vec![
+                    Value::Text(id),
+                    Value::Text(&ids[r.buyer].0),
+                    Value::Text(&ids[r.supplier].0),
+                    Value::Int(r.required_level),
+                    Value::Int(0),
+                    Value::Text("{}"),
+                    Value::Text("[]"),
+                    Value::Text(&r.due_date),
+                    Value::Text(""),
+                    Value::Text(at),
+                    Value::Text(at),
+                    Value::Int(i64::from(r.critical)),
+                    Value::Int(r.alternatives),
+                ]
+            })
+            .collect();
+        counts.relationships = rows.len();
+        insert_rows(
+            tx.conn(),
+            "relationships",
+            &[
+                "id",
+                "buyer_id",
+                "supplier_id",
+                "required_level",
+                "suggest_level_4",
+                "decision",
+                "reasons",
+                "due_date",
+                "created_by",
+                "created_at",
+                "updated_at",
+                "critical",
+                "alternatives",
+            ],
+            &rows,
+        )
+        .await?;
+        let share_ids: Vec<String> = relationships.iter().map(|_| new_id()).collect();
+        let rows: Vec<Vec<Value>> = relationships
+            .iter()
+            .zip(&share_ids)
+            .filter(|(r, _)| r.shared)
+            .map(|(r, id)| {
+                vec![
+                    Value::Text(id),
+                    Value::Text(&ids[r.supplier].0),
+                    Value::Text(&ids[r.buyer].0),
+                    Value::Text(&ids[r.supplier].1),
+                    Value::Text("level"),
+                    Value::Text(""),
+                    Value::Text(at),
+                    Value::Int(i64::from(r.pass_on)),
+                ]
+            })
+            .collect();
+        counts.shares = rows.len();
+        insert_rows(
+            tx.conn(),
+            "shares",
+            &[
+                "id",
+                "supplier_id",
+                "buyer_id",
+                "assessment_id",
+                "detail",
+                "created_by",
+                "created_at",
+                "pass_on",
+            ],
+            &rows,
+        )
+        .await?;
+        for i in declare {
+            sqlx::query("UPDATE assessments SET status = 'declared' WHERE id = $1")
+                .bind(&ids[*i].1)
+                .execute(tx.conn())
+                .await?;
+        }
+        counts.declared = declare.len();
+        tx.audit(
+            "bench.seed_supply",
+            ids.first().map(|(o, _, _)| o.as_str()).unwrap_or(""),
+            json!({ "relationships": counts.relationships, "shares": counts.shares, "declared": counts.declared }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(counts)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -485,3 +485,17 @@ err-supplier-one-of = Give either a corporate number or an e-mail address.
 err-supplier-exists = You have already asked this supplier.
 err-share-detail = The detail must be level (level and status only) or full (answers and evidence).
 err-share-no-request = This organisation has not asked you for a level.
+
+## Portfolio at scale: tiers, paging
+err-max-tier = max_tier must be a whole number from 1 to 32 (leave it out for every tier).
+label-tier-direct = Tier 1 (direct suppliers)
+label-tier-deeper = Tier 2 and below
+msg-rows-range = { $n } in all, showing
+btn-prev-page = ← Previous
+btn-next-page = Next →
+msg-deeper-suppliers = { $n } suppliers in tier 2 and below are visible.
+msg-weak-points = { $n } single points of failure.
+btn-open-tiers = View by tier
+btn-open-weak-points = Only single points of failure
+help-weak-point = A single point of failure is a critical supplier with no alternative source whose level is below your requirement or whose restore was never tested: if it stops, your business may stop.
+msg-no-tiers = No suppliers to show yet.

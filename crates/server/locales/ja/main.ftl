@@ -485,3 +485,17 @@ err-supplier-one-of = 法人番号かメールアドレスのどちらか一方�
 err-supplier-exists = この取引先にはすでに依頼しています。
 err-share-detail = 共有の範囲は level（レベルと状況のみ）または full（回答と証跡）です。
 err-share-no-request = この組織からはレベルの依頼を受けていません。
+
+## Portfolio at scale: tiers, paging
+err-max-tier = max_tier は 1〜32 の整数で指定してください（省略するとすべての階層）。
+label-tier-direct = 1次（直接の取引先）
+label-tier-deeper = 2次以降
+msg-rows-range = 全 { $n } 件中
+btn-prev-page = ← 前へ
+btn-next-page = 次へ →
+msg-deeper-suppliers = 2次以降の取引先 { $n } 社が見えています。
+msg-weak-points = 単一障害点 { $n } 件。
+btn-open-tiers = 階層ごとに見る
+btn-open-weak-points = 単一障害点だけを見る
+help-weak-point = 単一障害点とは、重要で代わりの調達先がなく、求めるレベルに届いていないか、復旧テストを一度もしていない取引先です。止まると事業が止まるおそれがあります。
+msg-no-tiers = 表示できる取引先はまだありません。

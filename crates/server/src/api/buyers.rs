@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -126,38 +126,83 @@ pub async fn add(
 
 #[derive(Serialize, ToSchema)]
 pub struct PortfolioLine {
-    pub relationship_id: String,
+    /// The buyer's request; null for deeper tiers (they are other buyers' requests).
+    pub relationship_id: Option<String>,
     pub organization_id: Option<String>,
     pub corporate_number: String,
     pub name: String,
+    /// 1 for direct suppliers; 2..N for suppliers a direct supplier passes on.
     pub tier: u32,
+    /// The organisation this supplier is seen through (you, for tier 1).
+    pub parent_organization_id: Option<String>,
     pub required_level: i64,
     pub achieved_level: Option<i64>,
-    /// met, in_progress, overdue, not_started or no_response.
+    /// met, in_progress, overdue, not_started or no_response (deeper tiers: met,
+    /// in_progress or not_started, from the level passed on).
     pub status: String,
-    pub due_date: String,
-    pub last_update: String,
+    /// Null for deeper tiers.
+    pub due_date: Option<String>,
+    pub last_update: Option<String>,
+    /// Lowest level in this supplier's visible branch (null when any has none).
+    pub weakest_in_branch: Option<u8>,
+    /// Critical, no alternative, and below its requirement or never restore-tested.
+    pub single_point_of_failure: bool,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct Portfolio {
     pub suppliers: Vec<PortfolioLine>,
+    /// Statuses of your direct suppliers (your own requests).
     pub counts: BTreeMap<String, usize>,
+    /// How many suppliers are listed per tier.
+    pub tiers: BTreeMap<u32, usize>,
 }
 
-/// The buyer's suppliers with required and achieved levels and status.
-#[utoipa::path(get, path = "/api/v1/portfolio", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = Portfolio)))]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct PortfolioParams {
+    /// Deepest tier to include, 1–32 (default: every tier you can see; 1: direct suppliers only).
+    pub max_tier: Option<String>,
+}
+
+impl PortfolioParams {
+    pub fn max_tier(&self) -> Result<u32, ApiError> {
+        parse_max_tier(self.max_tier.as_deref()).map_err(ApiError::from)
+    }
+}
+
+/// `max_tier` from a query string: 1–32, default all.
+pub fn parse_max_tier(v: Option<&str>) -> Result<u32, crate::error::AppError> {
+    match v.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(shirube_assess::graph::MAX_TIERS),
+        Some(v) => match v.parse::<u32>() {
+            Ok(n) if (1..=shirube_assess::graph::MAX_TIERS).contains(&n) => Ok(n),
+            _ => Err(crate::error::AppError::field("max_tier", "err-max-tier")),
+        },
+    }
+}
+
+fn non_empty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+/// The buyer's suppliers, tier by tier, with required and achieved levels and status.
+#[utoipa::path(get, path = "/api/v1/portfolio", tag = "buyers", security(("bearer" = [])), params(PortfolioParams), responses((status = 200, body = Portfolio), (status = 422, description = "invalid max_tier")))]
 pub async fn portfolio(
     State(state): State<AppState>,
     p: Principal,
+    Query(q): Query<PortfolioParams>,
 ) -> Result<Json<Portfolio>, ApiError> {
-    let lines = buyers::portfolio(&state, &p).await?;
+    let lines = buyers::portfolio(&state, &p, q.max_tier()?).await?;
     let mut counts: BTreeMap<String, usize> = buyers::STATUSES
         .iter()
         .map(|s| (s.to_string(), 0))
         .collect();
+    let mut tiers: BTreeMap<u32, usize> = BTreeMap::new();
     for l in &lines {
-        *counts.entry(l.status.to_string()).or_default() += 1;
+        if l.tier == 1 {
+            *counts.entry(l.status.to_string()).or_default() += 1;
+        }
+        *tiers.entry(l.tier).or_default() += 1;
     }
     Ok(Json(Portfolio {
         suppliers: lines
@@ -168,24 +213,29 @@ pub async fn portfolio(
                 corporate_number: l.corporate_number,
                 name: l.name,
                 tier: l.tier,
+                parent_organization_id: l.parent_organization_id,
                 required_level: l.required_level,
                 achieved_level: l.achieved_level,
                 status: l.status.to_string(),
-                due_date: l.due_date,
-                last_update: l.last_update,
+                due_date: non_empty(l.due_date),
+                last_update: non_empty(l.last_update),
+                weakest_in_branch: l.weakest_in_branch,
+                single_point_of_failure: l.single_point_of_failure,
             })
             .collect(),
         counts,
+        tiers,
     }))
 }
 
 /// The portfolio as CSV.
-#[utoipa::path(get, path = "/api/v1/portfolio.csv", tag = "buyers", security(("bearer" = [])), responses((status = 200, description = "text/csv")))]
+#[utoipa::path(get, path = "/api/v1/portfolio.csv", tag = "buyers", security(("bearer" = [])), params(PortfolioParams), responses((status = 200, description = "text/csv"), (status = 422, description = "invalid max_tier")))]
 pub async fn portfolio_csv(
     State(state): State<AppState>,
     p: Principal,
+    Query(q): Query<PortfolioParams>,
 ) -> Result<Response, ApiError> {
-    let lines = buyers::portfolio(&state, &p).await?;
+    let lines = buyers::portfolio(&state, &p, q.max_tier()?).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

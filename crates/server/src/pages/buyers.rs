@@ -24,7 +24,17 @@ pub struct PortfolioQuery {
     pub status: Option<String>,
     pub q: Option<String>,
     pub sort: Option<String>,
+    /// `""` (all), `1` (direct), `2` (tier 2 and below).
+    pub tier: Option<String>,
+    pub page: Option<String>,
 }
+
+/// Rows per page of the portfolio table: a buyer with thousands of suppliers filters and
+/// pages instead of scrolling one huge table (and the page stays fast to render).
+const PAGE_SIZE: usize = 100;
+
+/// Rows per page of the tier tree.
+const TREE_PAGE_SIZE: usize = 200;
 
 /// One bar of the status chart: label, count, x offset and width in the SVG.
 #[derive(Debug, Clone)]
@@ -36,24 +46,76 @@ pub struct Bar {
     pub width: usize,
 }
 
+/// Where a paged table is: shown range, total, and links to the neighbouring pages.
+#[derive(Debug, Clone, Default)]
+pub struct Pager {
+    pub first: usize,
+    pub last: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// The slice of `total` rows on page `page` (1-based; out of range clamps), with links
+    /// built by `link(page)`.
+    fn new(
+        total: usize,
+        page: Option<&str>,
+        size: usize,
+        link: impl Fn(usize) -> String,
+    ) -> (Self, std::ops::Range<usize>) {
+        let pages = total.div_ceil(size).max(1);
+        let page = page
+            .and_then(|p| p.parse::<usize>().ok())
+            .unwrap_or(1)
+            .clamp(1, pages);
+        let range = (page - 1) * size..(page * size).min(total);
+        (
+            Pager {
+                first: if total == 0 { 0 } else { range.start + 1 },
+                last: range.end,
+                total,
+                prev: (page > 1).then(|| link(page - 1)),
+                next: (page < pages).then(|| link(page + 1)),
+            },
+            range,
+        )
+    }
+}
+
+/// A query string from non-empty pairs, form-encoded.
+fn query_string(pairs: &[(&str, &str)]) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        q.append_pair(k, v);
+    }
+    q.finish()
+}
+
 #[derive(Template)]
 #[template(path = "buyers/portfolio.html")]
 pub struct PortfolioPage {
     pub t: Tr,
     pub nav: Option<Nav>,
     pub lines: Vec<(Line, String)>,
+    pub pager: Pager,
     pub bars: Vec<Bar>,
+    /// Direct suppliers.
     pub total: usize,
+    /// Suppliers visible in tier 2 and below.
+    pub deeper: usize,
+    /// Single points of failure across every visible tier.
+    pub weak_points: usize,
     pub status: String,
     pub q: String,
     pub sort: String,
+    pub tier: String,
     pub can_edit: bool,
     pub errors: FieldMessages,
     pub form: AddForm,
     pub added: Option<(u8, bool, Vec<String>, String)>,
     pub statuses: Vec<(String, String)>,
-    /// Every visible tier: (indent em, tier, name, achieved, weakest in branch, weak point).
-    pub tiers: Vec<(u32, u32, String, String, String, bool)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -72,19 +134,18 @@ async fn portfolio_page(
     added: Option<(u8, bool, Vec<String>, String)>,
 ) -> Result<PortfolioPage, AppError> {
     let t = Tr::new(p.lang);
-    let all = buyers::portfolio(state, p).await?;
-    let total = all.len();
-    let max = STATUSES
-        .iter()
-        .map(|s| all.iter().filter(|l| l.status == *s).count())
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let all = buyers::portfolio(state, p, shirube_assess::graph::MAX_TIERS).await?;
+    let direct = || all.iter().filter(|l| l.tier == 1);
+    let total = direct().count();
+    let deeper = all.len() - total;
+    let weak_points = all.iter().filter(|l| l.single_point_of_failure).count();
+    let count = |s: &str| direct().filter(|l| l.status == s).count();
+    let max = STATUSES.iter().map(|s| count(s)).max().unwrap_or(0).max(1);
     let bars = STATUSES
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let count = all.iter().filter(|l| l.status == *s).count();
+            let count = count(s);
             Bar {
                 key: s.to_string(),
                 label: portfolio_status_label(&t, s),
@@ -96,9 +157,20 @@ async fn portfolio_page(
         .collect();
     let status = q.status.unwrap_or_default();
     let search = q.q.unwrap_or_default();
+    let tier = match q.tier.as_deref() {
+        Some("1") => "1",
+        Some("2") => "2",
+        _ => "",
+    }
+    .to_string();
     let needle = search.trim().to_lowercase();
     let mut lines: Vec<Line> = all
         .into_iter()
+        .filter(|l| match tier.as_str() {
+            "1" => l.tier == 1,
+            "2" => l.tier > 1,
+            _ => true,
+        })
         .filter(|l| status.is_empty() || l.status == status)
         .filter(|l| {
             needle.is_empty()
@@ -107,42 +179,48 @@ async fn portfolio_page(
         })
         .collect();
     let sort = q.sort.unwrap_or_else(|| "due".into());
+    // Stable sorts over the tier order, so deeper tiers follow direct suppliers on ties.
     match sort.as_str() {
         "name" => lines.sort_by(|a, b| a.name.cmp(&b.name)),
         "status" => lines.sort_by_key(|l| STATUSES.iter().position(|s| *s == l.status)),
         "required" => lines.sort_by(|a, b| b.required_level.cmp(&a.required_level)),
-        _ => lines.sort_by(|a, b| a.due_date.cmp(&b.due_date)),
+        "tier" => lines.sort_by_key(|l| l.tier),
+        _ => lines.sort_by(|a, b| {
+            (a.due_date.is_empty(), &a.due_date).cmp(&(b.due_date.is_empty(), &b.due_date))
+        }),
     }
-    let level = |l: Option<u8>| l.map(|l| format!("★{l}")).unwrap_or_else(|| "—".into());
-    let tiers = buyers::tiers(state, p)
-        .await?
-        .into_iter()
-        .map(|n| {
-            (
-                (n.tier - 1) * 2,
-                n.tier,
-                n.name,
-                level(n.achieved),
-                level(n.weakest_in_branch),
-                n.single_point_of_failure,
-            )
+    let (pager, range) = Pager::new(lines.len(), q.page.as_deref(), PAGE_SIZE, |n| {
+        let n = n.to_string();
+        format!(
+            "/suppliers?{}",
+            query_string(&[
+                ("status", &status),
+                ("q", &search),
+                ("sort", &sort),
+                ("tier", &tier),
+                ("page", &n)
+            ])
+        )
+    });
+    let lines = lines
+        .drain(range)
+        .map(|l| {
+            let label = portfolio_status_label(&t, l.status);
+            (l, label)
         })
         .collect();
     Ok(PortfolioPage {
-        tiers,
         nav: Nav::for_principal(state, p).await?,
-        lines: lines
-            .into_iter()
-            .map(|l| {
-                let label = portfolio_status_label(&t, l.status);
-                (l, label)
-            })
-            .collect(),
+        lines,
+        pager,
         bars,
         total,
+        deeper,
+        weak_points,
         status,
         q: search,
         sort,
+        tier,
         can_edit: p.role.can_edit(),
         errors,
         form,
@@ -177,7 +255,9 @@ pub async fn portfolio_csv(
     State(state): State<AppState>,
     Signed(p): Signed,
 ) -> Result<Response, PageError> {
-    let lines = buyers::portfolio(&state, &p).await.page(p.lang)?;
+    let lines = buyers::portfolio(&state, &p, shirube_assess::graph::MAX_TIERS)
+        .await
+        .page(p.lang)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -189,6 +269,118 @@ pub async fn portfolio_csv(
         buyers::portfolio_csv(&lines),
     )
         .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct TiersQuery {
+    /// `1`: single points of failure only.
+    pub weak: Option<String>,
+    pub page: Option<String>,
+}
+
+/// One row of the tier tree.
+pub struct TreeRow {
+    pub indent: u32,
+    pub tier: u32,
+    pub name: String,
+    pub corporate_number: String,
+    pub achieved: String,
+    pub required: u8,
+    pub weakest: String,
+    pub weak_point: bool,
+    /// The buyer's own request, for tier 1.
+    pub relationship_id: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "buyers/tiers.html")]
+pub struct TiersPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub rows: Vec<TreeRow>,
+    pub pager: Pager,
+    pub weak: bool,
+    pub per_tier: Vec<(u32, usize)>,
+    pub weak_points: usize,
+}
+
+/// The whole visible chain as a tree, branch by branch, with weak points.
+pub async fn tiers(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Query(q): Query<TiersQuery>,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    let chain = buyers::chain(&state, p.org_id(), shirube_assess::graph::MAX_TIERS)
+        .await
+        .page(lang)?;
+    let weak = q.weak.as_deref() == Some("1");
+    let mut per_tier: std::collections::BTreeMap<u32, usize> = Default::default();
+    for n in &chain.nodes {
+        *per_tier.entry(n.tier).or_default() += 1;
+    }
+    let weak_points = chain
+        .nodes
+        .iter()
+        .filter(|n| n.single_point_of_failure)
+        .count();
+    let rels: std::collections::HashMap<&str, &str> = chain
+        .direct
+        .iter()
+        .filter_map(|l| Some((l.supplier_id.as_deref()?, l.relationship_id.as_str())))
+        .collect();
+    let numbers: std::collections::HashMap<&str, &str> = chain
+        .direct
+        .iter()
+        .filter_map(|l| Some((l.supplier_id.as_deref()?, l.corporate_number.as_deref()?)))
+        .chain(
+            chain
+                .corporate_numbers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        )
+        .collect();
+    let nodes: Vec<&shirube_assess::graph::Node> = chain
+        .nodes
+        .iter()
+        .filter(|n| !weak || n.single_point_of_failure)
+        .collect();
+    let (pager, range) = Pager::new(nodes.len(), q.page.as_deref(), TREE_PAGE_SIZE, |n| {
+        format!(
+            "/suppliers/tiers?{}",
+            query_string(&[
+                ("weak", if weak { "1" } else { "" }),
+                ("page", &n.to_string())
+            ])
+        )
+    });
+    let level = |l: Option<u8>| l.map(|l| format!("★{l}")).unwrap_or_else(|| "—".into());
+    let rows = nodes[range]
+        .iter()
+        .map(|n| TreeRow {
+            indent: if weak { 0 } else { ((n.tier - 1) * 2).min(8) },
+            tier: n.tier,
+            name: n.name.clone(),
+            corporate_number: numbers.get(n.supplier.as_str()).unwrap_or(&"").to_string(),
+            achieved: level(n.achieved),
+            required: n.required,
+            weakest: level(n.weakest_in_branch),
+            weak_point: n.single_point_of_failure,
+            relationship_id: (n.tier == 1)
+                .then(|| rels.get(n.supplier.as_str()).map(|r| r.to_string()))
+                .flatten(),
+        })
+        .collect();
+    let page = TiersPage {
+        t: Tr::new(lang),
+        nav: Nav::for_principal(&state, &p).await.page(lang)?,
+        rows,
+        pager,
+        weak,
+        per_tier: per_tier.into_iter().collect(),
+        weak_points,
+    };
+    render(&page, lang)
 }
 
 /// Reads a urlencoded form with repeated keys (checkboxes).
@@ -409,15 +601,7 @@ pub async fn relationship(
         }
     }
     let dependency = if as_buyer {
-        state
-            .store
-            .supply_edges(p.org_id())
-            .await
-            .page(lang)?
-            .into_iter()
-            .find(|e| Some(&e.supplier_id) == rel.supplier_id.as_ref())
-            .map(|e| (e.critical, e.alternatives, e.stock_days))
-            .unwrap_or((false, 1, 0))
+        (rel.critical, rel.alternatives, rel.stock_days)
     } else {
         (false, 1, 0)
     };

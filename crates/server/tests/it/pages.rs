@@ -620,8 +620,13 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
             "★4 required, ★3 shared: {rows:?}"
         );
         assert_eq!(select(&html, "svg.chart rect").len(), 5);
+        assert!(
+            html.contains("/suppliers/tiers"),
+            "the portfolio links the tier view"
+        );
+        let (_, tiers) = nb.get("/suppliers/tiers").await;
         assert_eq!(
-            select(&html, "#tiers tbody tr").len(),
+            select(&tiers, "#tiers tbody tr").len(),
             2,
             "direct suppliers appear as tier 1"
         );

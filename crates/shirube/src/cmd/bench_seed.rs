@@ -11,7 +11,9 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 use shirube_catalog::StarLevel;
-use shirube_store::{SeedAnswer, SeedAssessment, SeedEvidence, SeedOrganization, SeedUser, Store};
+use shirube_store::{
+    SeedAnswer, SeedAssessment, SeedEvidence, SeedOrganization, SeedRelationship, SeedUser, Store,
+};
 
 /// The password of every seeded owner.
 pub const BENCH_PASSWORD: &str = "shirube-bench-2026";
@@ -30,6 +32,112 @@ pub struct BenchSeedArgs {
     /// `sqlite://PATH` or `postgres://…`; default: the SQLite file in --data-dir (created).
     #[arg(long, env = "SHIRUBE_DATABASE")]
     pub database: Option<String>,
+    /// Make the first organisation (by corporate number) a buyer of this many others.
+    #[arg(long, default_value_t = 0)]
+    pub buyer_suppliers: usize,
+    /// Give every organisation this many suppliers picked at random among all of them (a
+    /// supply graph for the tier benchmark: organisations × degree relationships).
+    #[arg(long, default_value_t = 0)]
+    pub graph_degree: usize,
+}
+
+/// Relationships per transaction when seeding the supply graph.
+const EDGE_CHUNK: usize = 20_000;
+
+/// A relationship with a realistic mix of requirements, due dates, dependency and sharing.
+fn relationship(buyer: usize, supplier: usize, rng: &mut Rng) -> SeedRelationship {
+    let shared = rng.below(100) < 60;
+    SeedRelationship {
+        buyer,
+        supplier,
+        required_level: if rng.below(100) < 80 { 3 } else { 4 },
+        due_date: if rng.below(100) < 20 {
+            "2026-06-30"
+        } else {
+            "2027-03-31"
+        }
+        .into(),
+        critical: rng.below(100) < 15,
+        alternatives: if rng.below(100) < 30 {
+            0
+        } else {
+            1 + rng.below(3) as i64
+        },
+        shared,
+        pass_on: shared && rng.below(100) < 50,
+    }
+}
+
+/// Seeds relationships: the first organisation buys from the next `buyer_suppliers`, and
+/// every organisation buys from `degree` random others. 40% of assessments become declared.
+async fn seed_supply(store: &Store, buyer_suppliers: usize, degree: usize) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let ids = store
+        .seed_ids()
+        .await
+        .context("reading seeded organisations")?;
+    anyhow::ensure!(
+        buyer_suppliers < ids.len(),
+        "--buyer-suppliers {buyer_suppliers} needs more than that many organisations (there are {})",
+        ids.len()
+    );
+    anyhow::ensure!(
+        degree < ids.len(),
+        "--graph-degree {degree} needs more than that many organisations (there are {})",
+        ids.len()
+    );
+    let mut rng = Rng(0x5EED);
+    let mut pending: Vec<SeedRelationship> = Vec::with_capacity(EDGE_CHUNK);
+    let mut total = shirube_store::SeedSupplyCounts::default();
+    let mut declare: Vec<usize> = (0..ids.len()).filter(|i| i % 5 < 2).collect();
+    let mut chosen = std::collections::HashSet::new();
+    for buyer in 0..ids.len() {
+        chosen.clear();
+        if buyer == 0 {
+            chosen.extend(1..=buyer_suppliers);
+        }
+        let mut wanted = chosen.len() + degree;
+        while chosen.len() < wanted {
+            let s = rng.below(ids.len() as u64) as usize;
+            if s == buyer {
+                wanted = wanted.min(ids.len() - 1);
+                continue;
+            }
+            chosen.insert(s);
+        }
+        let mut suppliers: Vec<usize> = chosen.iter().copied().collect();
+        suppliers.sort_unstable();
+        for s in suppliers {
+            pending.push(relationship(buyer, s, &mut rng));
+        }
+        if pending.len() >= EDGE_CHUNK {
+            let c = store
+                .seed_supply(&ids, &pending, &declare)
+                .await
+                .context("seeding relationships")?;
+            pending.clear();
+            declare.clear();
+            total.relationships += c.relationships;
+            total.shares += c.shares;
+            total.declared += c.declared;
+        }
+    }
+    let c = store
+        .seed_supply(&ids, &pending, &declare)
+        .await
+        .context("seeding relationships")?;
+    total.relationships += c.relationships;
+    total.shares += c.shares;
+    total.declared += c.declared;
+    println!(
+        "seeded {} relationships, {} shares, {} declared assessments in {:.1} s",
+        total.relationships,
+        total.shares,
+        total.declared,
+        start.elapsed().as_secs_f64()
+    );
+    println!("buyer: {}", ids[0].2);
+    Ok(())
 }
 
 /// Adds the check digit to a 12-digit base (法人番号, as `domain::CorporateNumber` checks it).
@@ -164,7 +272,6 @@ pub async fn run(args: BenchSeedArgs) -> anyhow::Result<std::process::ExitCode> 
         evidence += counts.evidence;
         n = end + 1;
     }
-    store.close().await;
     println!(
         "seeded {} organisations, {answers} answers, {evidence} evidence links in {:.1} s",
         args.organizations,
@@ -173,6 +280,10 @@ pub async fn run(args: BenchSeedArgs) -> anyhow::Result<std::process::ExitCode> 
     if args.organizations > 0 {
         println!("owners: owner{first}@bench.example … owner{last}@bench.example");
     }
+    if args.buyer_suppliers > 0 || args.graph_degree > 0 {
+        seed_supply(&store, args.buyer_suppliers, args.graph_degree).await?;
+    }
+    store.close().await;
     println!("password: {BENCH_PASSWORD}");
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The buyer side at scale. Seeds ORGS organisations (default 10,001) with
+# `shirube admin bench-seed --buyer-suppliers SUPPLIERS --graph-degree DEGREE`: the first one
+# buys from SUPPLIERS others (default 10,000) and, when DEGREE > 0, every organisation buys
+# from DEGREE random others, with a realistic mix of requirements, due dates, shares, pass-on
+# and declared levels. Starts `shirube serve`, signs in as the buyer, and measures server time
+# (median and p95 from the server's own /metrics, REQUESTS sequential requests on one
+# connection, default 100) of
+#   GET /api/v1/portfolio, GET /suppliers (the page), GET /api/v1/portfolio.csv,
+#   GET /api/v1/portfolio/tiers and GET /api/v1/bcp/weak-points.
+# Target (issue #3): portfolio JSON and page under 50 ms server time with 10,000 suppliers.
+#
+# The tier benchmark of the issue (100,000 organisations, 1,000,000 relationships, under 1 s):
+#   ORGS=100000 SUPPLIERS=10 DEGREE=10 bench/supply.sh
+# (seeding takes a few minutes; the pure analysis alone: cargo bench -p shirube-assess).
+#
+# Env: ORGS, SUPPLIERS, DEGREE (0), REQUESTS (100), SHIRUBE_BIN (default: build release).
+# Exit: 0 targets met, 1 a target missed, 2 the benchmark could not run.
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+here="$repo/bench/web"
+orgs="${ORGS:-10001}"
+suppliers="${SUPPLIERS:-10000}"
+degree="${DEGREE:-0}"
+requests="${REQUESTS:-100}"
+
+fail() { echo "supply.sh: $*" >&2; exit 2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "installing wrk…" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >&2 \
+    || { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >&2; }
+fi
+if [ -z "${SHIRUBE_BIN:-}" ]; then
+  (cd "$repo" && cargo build --release -p shirube --quiet)
+  SHIRUBE_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/shirube"
+fi
+
+work="$(mktemp -d /tmp/shirube-supply-bench.XXXXXX)"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "shirube: $("$SHIRUBE_BIN" --version)  organisations: $orgs  buyer's suppliers: $suppliers  graph degree: $degree"
+echo "== seeding"
+seed_out=$("$SHIRUBE_BIN" admin bench-seed --organizations "$orgs" --buyer-suppliers "$suppliers" \
+  --graph-degree "$degree" --data-dir "$work/data")
+echo "$seed_out"
+password=$(sed -n 's/^password: //p' <<<"$seed_out")
+email=$(sed -n 's/^buyer: //p' <<<"$seed_out")
+
+port=$(free_port)
+base="http://127.0.0.1:$port"
+RUST_LOG=warn "$SHIRUBE_BIN" serve --bind "127.0.0.1:$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -sf "$base/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; fail "the server did not start"; }
+  sleep 0.1
+done
+session=$(curl -s -o /dev/null -D - -X POST --data-urlencode "email=$email" --data-urlencode "password=$password" "$base/login" \
+  | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(shirube_session=[^;]*\).*/\1/p' | head -1)
+[ -n "$session" ] || fail "signing in as $email failed"
+token=$(curl -sf -H 'content-type: application/json' -d "{\"email\":\"$email\",\"password\":\"$password\"}" "$base/api/v1/auth/token" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+curl -sf -H "Authorization: Bearer $token" "$base/api/v1/portfolio" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+tiers = {}
+for s in v["suppliers"]:
+    tiers[s["tier"]] = tiers.get(s["tier"], 0) + 1
+print("portfolio:", len(v["suppliers"]), "lines; by tier:", dict(sorted(tiers.items())), "; counts:", v["counts"])'
+curl -sf -H "Authorization: Bearer $token" "$base/api/v1/portfolio/tiers" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+n = v["nodes"]
+print("tiers:", len(n), "suppliers visible, deepest tier", max([s["tier"] for s in n] or [0]),
+      ", single points of failure:", sum(1 for s in n if s["single_point_of_failure"]))'
+echo "load before measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# name | path | route template | auth (cookie or token) | target ms (empty: none)
+targets=(
+  "GET /api/v1/portfolio|/api/v1/portfolio|/api/v1/portfolio|token|50"
+  "GET /suppliers (page)|/suppliers|/suppliers|cookie|50"
+  "GET /api/v1/portfolio.csv|/api/v1/portfolio.csv|/api/v1/portfolio.csv|token|"
+  "GET /api/v1/portfolio/tiers|/api/v1/portfolio/tiers|/api/v1/portfolio/tiers|token|1000"
+  "GET /api/v1/bcp/weak-points|/api/v1/bcp/weak-points|/api/v1/bcp/weak-points|token|1000"
+)
+metric() { curl -sf "$base/metrics" | python3 "$here/metrics.py" "$1"; }
+status=0
+printf '\n%-30s %6s %9s %9s %9s  %s\n' "endpoint" "n" "srv p50" "srv p95" "srv mean" "target"
+for spec in "${targets[@]}"; do
+  IFS='|' read -r name path route auth target <<<"$spec"
+  if [ "$auth" = cookie ]; then env_auth=(COOKIE="$session"); hdr="Cookie: $session"; else env_auth=(TOKEN="$token"); hdr="Authorization: Bearer $token"; fi
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "$hdr" "$base$path")
+  [ "$code" = 200 ] || fail "$path answers $code, not 200"
+  warm=$(env "${env_auth[@]}" REQUESTS=5 wrk -t1 -c1 -d30s -s "$here/fixed.lua" "$base$path" | grep '^RESULT')
+  mean_us=$(sed 's/.*mean_us=\([0-9]*\).*/\1/' <<<"$warm")
+  secs=$(( requests * mean_us * 3 / 2 / 1000000 + 2 ))
+  read -r _ _ sum0 count0 < <(metric "$route")
+  env "${env_auth[@]}" REQUESTS="$requests" wrk -t1 -c1 -d"${secs}s" -s "$here/fixed.lua" "$base$path" >/dev/null
+  read -r p50 p95 sum1 count1 < <(metric "$route")
+  line=$(python3 - "$name" "$p50" "$p95" "$sum0" "$count0" "$sum1" "$count1" "$target" <<'PY'
+import sys
+name, p50, p95, s0, n0, s1, n1, target = sys.argv[1:]
+n = float(n1) - float(n0)
+mean = (float(s1) - float(s0)) / max(n, 1) * 1e3
+p50, p95 = float(p50) * 1e3, float(p95) * 1e3
+verdict = "—" if not target else ("met (< %s ms)" % target if p50 < float(target) else "MISSED (< %s ms)" % target)
+print(f"{name:<30} {int(n):>6} {p50:>9.2f} {p95:>9.2f} {mean:>9.2f}  {verdict}")
+PY
+)
+  echo "$line"
+  case "$line" in *MISSED*) status=1 ;; esac
+done
+echo "load after measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
+exit "$status"
