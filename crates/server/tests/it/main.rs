@@ -7,6 +7,7 @@ mod accounts;
 mod assessments;
 mod authz;
 mod buyers;
+mod industry;
 mod pages;
 mod scans;
 mod support;
