@@ -1,6 +1,7 @@
 //! Supply-graph analysis: the tiers a buyer can see under each direct supplier (through
 //! suppliers that pass on the level-only view of their own suppliers), the weakest level in
-//! each branch, and single points of failure.
+//! each branch, single points of failure, and the suppliers on which several members of an
+//! industry group depend (counts only).
 
 use std::collections::{HashMap, HashSet};
 
@@ -131,28 +132,99 @@ pub fn tiers(root: &str, edges: &HashMap<String, Vec<Edge>>) -> Vec<Node> {
     order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
-/// Suppliers on which at least `min_dependents` different buyers (members of an industry
-/// group) depend directly, most depended-on first: (supplier, name, dependents).
-pub fn shared_dependencies(
-    members: &[String],
-    edges: &HashMap<String, Vec<Edge>>,
-    min_dependents: usize,
-) -> Vec<(String, String, usize)> {
-    let mut counts: HashMap<&str, (HashSet<&str>, &str)> = HashMap::new();
-    for m in members {
-        for e in edges.get(m).map(Vec::as_slice).unwrap_or(&[]) {
-            let entry = counts
-                .entry(e.supplier.as_str())
-                .or_insert_with(|| (HashSet::new(), e.name.as_str()));
-            entry.0.insert(m.as_str());
+/// One member's direct dependency on one supplier, as an industry group's view counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberDependency {
+    pub member: String,
+    pub supplier: String,
+    pub name: String,
+    /// The member marked the supplier critical to its business.
+    pub critical: bool,
+    /// Alternative sources the member has for what this supplier delivers.
+    pub alternatives: u32,
+}
+
+impl MemberDependency {
+    /// The dependency of buyer `member` on the supplier of `edge`.
+    pub fn from_edge(member: &str, edge: &Edge) -> Self {
+        MemberDependency {
+            member: member.to_string(),
+            supplier: edge.supplier.clone(),
+            name: edge.name.clone(),
+            critical: edge.critical,
+            alternatives: edge.alternatives,
         }
     }
-    let mut out: Vec<(String, String, usize)> = counts
-        .into_iter()
-        .filter(|(_, (b, _))| b.len() >= min_dependents)
-        .map(|(s, (b, name))| (s.to_string(), name.to_string(), b.len()))
+}
+
+/// A supplier on which several members of an industry group depend. Only counts of distinct
+/// members: never which members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedDependency {
+    pub supplier: String,
+    pub name: String,
+    /// Members that depend on the supplier directly.
+    pub dependents: usize,
+    /// Of those, members that marked it critical.
+    pub critical_dependents: usize,
+    /// Of those, members with no alternative source.
+    pub without_alternative: usize,
+}
+
+/// The smallest number of members a shared dependency is ever shown for: a count of one
+/// would tell the group that one particular member uses that supplier.
+pub const MIN_SHARED_DEPENDENTS: usize = 2;
+
+/// Suppliers on which at least `min_dependents` (never fewer than [`MIN_SHARED_DEPENDENTS`])
+/// different `members` depend directly, most depended-on first. Dependencies of anyone not in
+/// `members` are ignored. Linear in the number of members and dependencies; a member listed
+/// twice for one supplier counts once (critical if either says so, without alternative if
+/// either has none).
+pub fn shared_dependencies(
+    members: &[String],
+    dependencies: &[MemberDependency],
+    min_dependents: usize,
+) -> Vec<SharedDependency> {
+    let min_dependents = min_dependents.max(MIN_SHARED_DEPENDENTS);
+    let members: HashSet<&str> = members.iter().map(String::as_str).collect();
+    // (supplier, member) → (name, critical, without alternative), each pair once.
+    let mut pairs: HashMap<(&str, &str), (&str, bool, bool)> = HashMap::new();
+    for d in dependencies {
+        if !members.contains(d.member.as_str()) {
+            continue;
+        }
+        let entry = pairs
+            .entry((d.supplier.as_str(), d.member.as_str()))
+            .or_insert((d.name.as_str(), false, false));
+        entry.1 |= d.critical;
+        entry.2 |= d.alternatives == 0;
+    }
+    let mut per_supplier: HashMap<&str, SharedDependency> = HashMap::new();
+    for ((supplier, _), (name, critical, without_alternative)) in pairs {
+        let s = per_supplier
+            .entry(supplier)
+            .or_insert_with(|| SharedDependency {
+                supplier: supplier.to_string(),
+                name: name.to_string(),
+                dependents: 0,
+                critical_dependents: 0,
+                without_alternative: 0,
+            });
+        s.dependents += 1;
+        s.critical_dependents += usize::from(critical);
+        s.without_alternative += usize::from(without_alternative);
+    }
+    let mut out: Vec<SharedDependency> = per_supplier
+        .into_values()
+        .filter(|s| s.dependents >= min_dependents)
         .collect();
-    out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    out.sort_by(|a, b| {
+        b.dependents
+            .cmp(&a.dependents)
+            .then_with(|| b.critical_dependents.cmp(&a.critical_dependents))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.supplier.cmp(&b.supplier))
+    });
     out
 }
 
@@ -245,9 +317,30 @@ mod tests {
         assert_eq!(spof, ["a", "c"]);
     }
 
+    fn deps(list: &[(&str, Edge)]) -> Vec<MemberDependency> {
+        list.iter()
+            .map(|(m, e)| MemberDependency::from_edge(m, e))
+            .collect()
+    }
+
+    fn shared(
+        supplier: &str,
+        dependents: usize,
+        critical: usize,
+        without: usize,
+    ) -> SharedDependency {
+        SharedDependency {
+            supplier: supplier.into(),
+            name: supplier.into(),
+            dependents,
+            critical_dependents: critical,
+            without_alternative: without,
+        }
+    }
+
     #[test]
     fn shared_dependencies_count_distinct_member_buyers() {
-        let g = graph(&[
+        let d = deps(&[
             ("m1", edge("s", None, false)),
             ("m2", edge("s", None, false)),
             ("m2", edge("t", None, false)),
@@ -255,8 +348,47 @@ mod tests {
         ]);
         let members = vec!["m1".to_string(), "m2".to_string()];
         assert_eq!(
-            shared_dependencies(&members, &g, 2),
-            vec![("s".to_string(), "s".to_string(), 2)]
+            shared_dependencies(&members, &d, 2),
+            vec![shared("s", 2, 0, 0)]
+        );
+    }
+
+    #[test]
+    fn shared_dependencies_count_members_that_mark_it_critical_or_have_no_alternative() {
+        let critical_sole = Edge {
+            critical: true,
+            alternatives: 0,
+            ..edge("s", None, false)
+        };
+        let critical_only = Edge {
+            critical: true,
+            ..edge("s", None, false)
+        };
+        let d = deps(&[
+            ("m1", critical_sole.clone()),
+            // The same member twice still counts once.
+            ("m1", edge("s", None, false)),
+            ("m2", edge("s", None, false)),
+            ("m3", critical_only),
+            ("m3", edge("t", None, false)),
+            ("m4", edge("t", None, false)),
+            ("m4", edge("u", None, false)),
+            // Not a member: its critical, sole-source dependency is not counted.
+            ("outsider", critical_sole),
+        ]);
+        let members: Vec<String> = ["m1", "m2", "m3", "m4"].map(String::from).to_vec();
+        assert_eq!(
+            shared_dependencies(&members, &d, 2),
+            vec![shared("s", 3, 2, 1), shared("t", 2, 0, 0)]
+        );
+        assert_eq!(
+            shared_dependencies(&members, &d, 3),
+            vec![shared("s", 3, 2, 1)]
+        );
+        assert_eq!(
+            shared_dependencies(&members, &d, 1),
+            shared_dependencies(&members, &d, 2),
+            "a supplier of a single member is never shown, whatever the caller asks"
         );
     }
 }

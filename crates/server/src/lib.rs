@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod industry;
 pub mod metrics;
 pub mod notify;
 pub mod openapi;

@@ -32,10 +32,11 @@ impl Modify for BearerAuth {
         api::buyers::add, api::buyers::portfolio, api::buyers::portfolio_csv, api::buyers::share, api::buyers::revoke,
         api::buyers::list_shares, api::buyers::requests, api::buyers::message, api::buyers::accept,
         api::buyers::tiers, api::buyers::weak_points, api::buyers::set_bcp, api::buyers::set_dependency, api::buyers::pass_on,
+        api::industry::view, api::industry::invite, api::industry::remove, api::industry::memberships, api::industry::accept, api::industry::leave,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
     ),
     modifiers(&BearerAuth),
-    tags((name = "accounts"), (name = "catalog"), (name = "assessments"), (name = "checks")),
+    tags((name = "accounts"), (name = "catalog"), (name = "assessments"), (name = "checks"), (name = "industry", description = "Industry groups: suppliers on which several members depend, as counts only")),
 )]
 pub struct ApiDoc;
 

@@ -120,6 +120,24 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/supplier-invitations/{token}/accept",
             post(api::buyers::accept),
         )
+        .route("/api/v1/industry", get(api::industry::view))
+        .route("/api/v1/industry/members", post(api::industry::invite))
+        .route(
+            "/api/v1/industry/members/{id}",
+            delete(api::industry::remove),
+        )
+        .route(
+            "/api/v1/industry/memberships",
+            get(api::industry::memberships),
+        )
+        .route(
+            "/api/v1/industry/memberships/{id}/accept",
+            post(api::industry::accept),
+        )
+        .route(
+            "/api/v1/industry/memberships/{id}",
+            delete(api::industry::leave),
+        )
         .route(
             "/api/v1/assessments/{id}/credential",
             get(api::credentials::for_assessment),
@@ -223,6 +241,20 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/supplier-invite/{token}/accept",
             post(pages::buyers::invite_accept),
+        )
+        .route("/industry", get(pages::industry::index))
+        .route("/industry/members", post(pages::industry::invite))
+        .route(
+            "/industry/members/{id}/remove",
+            post(pages::industry::remove),
+        )
+        .route(
+            "/industry/memberships/{id}/accept",
+            post(pages::industry::accept),
+        )
+        .route(
+            "/industry/memberships/{id}/leave",
+            post(pages::industry::leave),
         )
         .route(
             "/assessments/{id}/credential",

@@ -8,6 +8,7 @@ mod blobs;
 mod buyers;
 mod credentials;
 mod evaluations;
+mod industry;
 mod orgs;
 mod seed;
 mod sessions;
@@ -31,6 +32,7 @@ pub use blobs::BlobStore;
 pub use buyers::*;
 pub use credentials::*;
 pub use evaluations::*;
+pub use industry::*;
 pub use orgs::*;
 pub use sessions::*;
 

@@ -284,6 +284,52 @@ inbox-new-findings-title = New vulnerabilities in { $file }
 inbox-new-findings-body = The updated advisory data lists advisories for { $file } that its last check did not have ({ $n }): { $ids }. Open the check to see the fixed versions.
 # --- end of vulnerability checks and inbox ---
 
+# --- Industry groups (industry.rs, pages/industry.rs) ---
+nav-industry = Industry
+page-industry-title = Industry group
+label-shared-suppliers = Suppliers several members depend on
+help-industry-counted = What is counted: the direct suppliers that members who accepted the invitation have recorded on Shirube (organisations registered on Shirube). Suppliers of invited members that have not accepted, or of members who left, are not counted. Members' answers and levels are not used.
+help-industry-threshold = Which member depends on which supplier is never shown, only how many. A supplier on which fewer than 2 members depend is never shown, because a count of 1 would tell you that one member's supplier.
+label-min-members = Members depending on it (2 or more)
+msg-industry-no-shared = No supplier meets this count yet.
+label-dependents = Members depending on it
+label-critical-dependents = of which mark it critical
+label-without-alternative = of which have no alternative source
+label-industry-members = Members
+msg-industry-member-counts = { $active } members, { $invited } invited
+btn-industry-remove = Remove
+page-industry-invite = Invite a member
+help-industry-invite = Invite an organisation on Shirube by its corporate number. It becomes a member when one of its owners accepts; only from then on are its suppliers counted.
+btn-industry-invite = Invite
+label-industry-memberships = Your industry groups and invitations
+help-industry-consent = When you join an industry group, the direct suppliers your organisation has recorded on Shirube are counted together with the other members' — the group sees only how many members depend on each supplier (and how many of them marked it critical or have no alternative source). It never sees which suppliers are yours, nor your answers, levels or evidence. You can leave at any time, and from then on you are no longer counted.
+msg-industry-no-memberships = No invitations from industry groups.
+label-industry-group = Industry group
+label-industry-actions = Actions
+btn-industry-accept = Accept and join
+btn-industry-decline = Decline
+btn-industry-leave = Leave
+help-industry-owner-only = Only your organisation's owners can accept an invitation or leave a group.
+help-industry-groups = Inviting members and counting shared suppliers are available to organisations the operator has registered as industry groups.
+status-industry-active = Member
+status-industry-invited = Invited
+err-industry-min-members = Give a whole number of 2 or more: a supplier on which only one member depends is never shown.
+err-industry-unknown = No organisation with this corporate number is on Shirube.
+err-industry-self = A group cannot invite itself.
+err-industry-member-exists = This organisation is already a member or invited.
+err-industry-already-member = You are already a member of this industry group.
+notif-industry-invite-title = { $group } invites you to its industry group
+notif-industry-invite-body = { $group } invites your organisation to become a member. Members' direct suppliers are shown to the group only as anonymous counts. An owner can accept or decline on the Industry page.
+notif-industry-removed-title = You are no longer a member of { $group }
+notif-industry-removed-body = { $group } removed your organisation (or withdrew its invitation). Your suppliers are no longer counted.
+notif-industry-joined-title = { $member } joined
+notif-industry-joined-body = { $member } accepted the invitation to your industry group; its direct suppliers now count towards the shared suppliers.
+notif-industry-left-title = { $member } left
+notif-industry-left-body = { $member } left your industry group; its suppliers are no longer counted.
+notif-industry-declined-title = { $member } declined
+notif-industry-declined-body = { $member } declined the invitation to your industry group.
+# --- end of industry groups ---
+
 # --- Trust services: credentials, verification, register, ★4 evaluation ---
 label-technical-report = Technical verification report (file)
 btn-attach-report = Attach the report

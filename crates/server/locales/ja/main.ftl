@@ -284,6 +284,52 @@ inbox-new-findings-title = { $file } に新しい脆弱性
 inbox-new-findings-body = 更新された脆弱性情報で、{ $file } に新たに { $n } 件の脆弱性が見つかりました：{ $ids }。チェック結果で修正バージョンを確認してください。
 # --- 脆弱性チェックと受信箱ここまで ---
 
+# --- 業界団体 (industry.rs, pages/industry.rs) ---
+nav-industry = 業界団体
+page-industry-title = 業界団体
+label-shared-suppliers = 複数の会員が依存している取引先
+help-industry-counted = 数えているのは、参加を承諾した会員が Shirube に登録している直接の取引先（Shirube に登録済みの企業）です。招待中の企業や脱退した企業の取引先は数えません。会員の自己評価の回答やレベルは使いません。
+help-industry-threshold = どの会員がどの取引先に依存しているかは表示せず、件数だけを表示します。依存している会員が2社未満の取引先は表示しません。1社だけの取引先を表示すると、その会員の取引先が分かってしまうためです。
+label-min-members = 依存している会員数（2以上）
+msg-industry-no-shared = この条件に当てはまる取引先はまだありません。
+label-dependents = 依存している会員数
+label-critical-dependents = うち「重要」とした会員
+label-without-alternative = うち代わりの調達先がない会員
+label-industry-members = 会員
+msg-industry-member-counts = 参加中 { $active } 社、招待中 { $invited } 社
+btn-industry-remove = 外す
+page-industry-invite = 会員を招待する
+help-industry-invite = Shirube に登録している企業を法人番号で招待します。招待された企業の所有者が承諾すると会員になり、その時点から取引先が数えられます。
+btn-industry-invite = 招待する
+label-industry-memberships = 参加している業界団体と招待
+help-industry-consent = 業界団体に参加すると、貴社が Shirube に登録している直接の取引先が、ほかの会員の分と合わせて「その取引先に何社が依存しているか」（うち何社が重要とし、何社に代わりの調達先がないか）という件数としてだけ団体に示されます。貴社の名前と取引先の組み合わせ、自己評価の回答、レベル、証拠は団体に示されません。脱退はいつでもでき、脱退するとすぐに数えられなくなります。
+msg-industry-no-memberships = 業界団体からの招待はありません。
+label-industry-group = 業界団体
+label-industry-actions = 操作
+btn-industry-accept = 承諾して参加する
+btn-industry-decline = 辞退する
+btn-industry-leave = 脱退する
+help-industry-owner-only = 参加の承諾と脱退は、貴社の所有者（オーナー）だけが行えます。
+help-industry-groups = 会員の招待と依存先の集計は、運営者が業界団体として登録した組織で使えます。
+status-industry-active = 参加中
+status-industry-invited = 招待中
+err-industry-min-members = 2以上の整数を指定してください。依存している会員が1社だけの取引先は表示しません。
+err-industry-unknown = この法人番号の組織は Shirube に登録されていません。
+err-industry-self = 自分の団体を会員として招待することはできません。
+err-industry-member-exists = この組織はすでに会員か、招待中です。
+err-industry-already-member = すでにこの業界団体に参加しています。
+notif-industry-invite-title = { $group } から業界団体への招待
+notif-industry-invite-body = { $group } が貴社を会員に招待しています。参加すると、貴社の直接の取引先が匿名の件数としてだけ団体に示されます。「業界団体」の画面で、所有者が承諾または辞退できます。
+notif-industry-removed-title = { $group } の会員ではなくなりました
+notif-industry-removed-body = { $group } が貴社を会員から外しました（または招待を取り消しました）。貴社の取引先はもう数えられません。
+notif-industry-joined-title = { $member } が参加しました
+notif-industry-joined-body = { $member } が業界団体への参加を承諾しました。その直接の取引先が依存先の件数に加わります。
+notif-industry-left-title = { $member } が脱退しました
+notif-industry-left-body = { $member } が業界団体を脱退しました。その取引先はもう数えられません。
+notif-industry-declined-title = { $member } が招待を辞退しました
+notif-industry-declined-body = { $member } は業界団体への招待を辞退しました。
+# --- 業界団体ここまで ---
+
 # --- Trust services: credentials, verification, register, ★4 evaluation ---
 label-technical-report = 技術検証の報告書（ファイル）
 btn-attach-report = 報告書を添付する

@@ -7,6 +7,7 @@ pub mod buyers;
 pub mod catalog;
 pub mod credentials;
 pub mod evaluations;
+pub mod industry;
 pub mod scans;
 pub mod tokens;
 

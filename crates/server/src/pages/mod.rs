@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod dashboard;
 pub mod evaluations;
 pub mod inbox;
+pub mod industry;
 pub mod members;
 pub mod security;
 pub mod tokens;
@@ -36,18 +37,22 @@ pub struct Nav {
     pub csrf: String,
     /// The organisation is a designated evaluation body (shows the evaluation queue).
     pub is_body: bool,
+    /// The organisation is an industry group, or a member of or invited by one (shows the
+    /// industry page).
+    pub industry: bool,
 }
 
 impl Nav {
+    /// One query per page: the organisation's name and the flags that decide the links.
     pub async fn for_principal(state: &AppState, p: &Principal) -> Result<Option<Nav>, AppError> {
-        let org = state.store.organization(p.org_id()).await?;
-        let is_body = state.store.is_evaluation_body(p.org_id()).await?;
+        let facts = state.store.nav_facts(p.org_id()).await?;
         Ok(Some(Nav {
             user_name: p.user.name.clone(),
-            org_name: org.name,
+            org_name: facts.name,
             role: p.role.as_str().into(),
             csrf: p.csrf().into(),
-            is_body,
+            is_body: facts.evaluation_body,
+            industry: facts.industry_group || facts.industry_membership,
         }))
     }
 }

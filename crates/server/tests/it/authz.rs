@@ -11,6 +11,10 @@ struct World {
     evidence: String,
     token_id: String,
     member_id: String,
+    /// The organisation is an industry group and has invited this organisation.
+    invitee_id: String,
+    invitee_number: String,
+    membership: String,
 }
 
 async fn world(app: &TestApp, token: &str, org_id: &str) -> World {
@@ -48,11 +52,38 @@ async fn world(app: &TestApp, token: &str, org_id: &str) -> World {
         .unwrap()
         .to_string();
     let member_id = app.state.store.members(org_id).await.unwrap()[0].id.clone();
+    app.state
+        .store
+        .designate_industry_group(org_id)
+        .await
+        .unwrap();
+    let invitee = app.signup("Invitee").await;
+    let invitee_number = app
+        .state
+        .store
+        .organization(&invitee.id)
+        .await
+        .unwrap()
+        .corporate_number;
+    let r = app
+        .post_json(
+            "/api/v1/industry/members",
+            Some(token),
+            json!({ "corporate_number": invitee_number }),
+        )
+        .await;
+    let membership = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     World {
         assessment,
         evidence,
         token_id,
         member_id,
+        invitee_id: invitee.id,
+        invitee_number,
+        membership,
     }
 }
 
@@ -78,6 +109,27 @@ fn api_routes(w: &World) -> Vec<(Method, String, Option<Value>)> {
         (
             Method::DELETE,
             format!("/api/v1/tokens/{}", w.token_id),
+            None,
+        ),
+        (Method::GET, "/api/v1/industry".into(), None),
+        (
+            Method::POST,
+            "/api/v1/industry/members".into(),
+            Some(json!({ "corporate_number": w.invitee_number })),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/industry/members/{}", w.membership),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/industry/memberships/{}/accept", w.membership),
+            None,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/industry/memberships/{}", w.membership),
             None,
         ),
     ]
@@ -141,6 +193,17 @@ async fn no_api_route_acts_on_another_organisations_data() {
             .await
             .unwrap();
         assert!(!tokens.contains(&w.token_id));
+        let memberships = app
+            .get("/api/v1/industry/memberships", Some(&attacker.token))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(memberships, "[]");
+        assert_eq!(
+            app.get("/api/v1/industry/memberships", None).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
         // And the victim's data is untouched.
         let v: Value = app
             .get(
@@ -161,6 +224,14 @@ async fn no_api_route_acts_on_another_organisations_data() {
                 .unwrap()[0]["revoked_at"],
             Value::Null
         );
+        let invitations = app
+            .state
+            .store
+            .industry_memberships_of(&w.invitee_id)
+            .await
+            .unwrap();
+        assert_eq!(invitations.len(), 1);
+        assert_eq!(invitations[0].status, "invited");
         let _ = w.member_id;
     }
 }
@@ -210,6 +281,16 @@ async fn viewers_read_but_cannot_write_and_members_cannot_declare() {
                 Method::POST,
                 format!("/api/v1/assessments/{a}/declaration"),
                 Some(json!({ "signer_name": "x", "signer_title": "y" })),
+            ),
+            (
+                Method::POST,
+                "/api/v1/industry/members".into(),
+                Some(json!({ "corporate_number": w.invitee_number })),
+            ),
+            (
+                Method::DELETE,
+                format!("/api/v1/industry/members/{}", w.membership),
+                None,
             ),
         ];
         for (method, path, body) in &writes {

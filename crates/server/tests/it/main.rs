@@ -1,10 +1,13 @@
 //! Integration tests: the real router over HTTP, on SQLite always and on PostgreSQL when
 //! `SHIRUBE_TEST_POSTGRES` holds a URL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod accounts;
 mod assessments;
 mod authz;
 mod buyers;
+mod industry;
 mod pages;
 mod scans;
 mod support;

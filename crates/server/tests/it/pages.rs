@@ -640,3 +640,154 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
         assert!(select(&html, "#portfolio tbody tr").is_empty());
     }
 }
+
+#[tokio::test]
+async fn an_industry_group_invites_through_the_page_and_sees_shared_suppliers_in_both_languages() {
+    for app in TestApp::all().await {
+        let g = app.signup("中部機械工業会").await;
+        app.state
+            .store
+            .designate_industry_group(&g.id)
+            .await
+            .unwrap();
+        let a = app.signup("みなと精工").await;
+        let b = app.signup("大和自動車部品").await;
+        let s = app.signup("さくら電子").await;
+        let plain = app.signup("Plain").await;
+        let number = |id: String| {
+            let app = &app;
+            async move {
+                app.state
+                    .store
+                    .organization(&id)
+                    .await
+                    .unwrap()
+                    .corporate_number
+            }
+        };
+        let s_number = number(s.id.clone()).await;
+        for buyer in [&a, &b] {
+            let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": s_number, "due_date": "2027-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } })).await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+        }
+
+        let gb = Browser::new(&app);
+        gb.login(&g.email, "a long enough password").await;
+        let (_, html) = gb.get("/dashboard").await;
+        assert_eq!(select(&html, "nav a[href='/industry']"), ["業界団体"]);
+        let csrf = gb.csrf().await;
+        let a_number = number(a.id.clone()).await;
+        let r = gb
+            .post(
+                "/industry/members",
+                &[("corporate_number", a_number.as_str())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "no CSRF token");
+        let r = gb
+            .post(
+                "/industry/members",
+                &[("csrf_token", csrf.as_str()), ("corporate_number", "12345")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert_eq!(
+            attr(&html, "#i-number", "aria-invalid").as_deref(),
+            Some("true")
+        );
+        assert_eq!(attr(&html, "#i-number", "value").as_deref(), Some("12345"));
+        for n in [a_number.clone(), number(b.id.clone()).await] {
+            let r = gb
+                .post(
+                    "/industry/members",
+                    &[
+                        ("csrf_token", csrf.as_str()),
+                        ("corporate_number", n.as_str()),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        }
+
+        // Both members accept on their own page, which says what joining shares.
+        for member in [&a, &b] {
+            let mb = Browser::new(&app);
+            mb.login(&member.email, "a long enough password").await;
+            let (status, html) = mb.get("/industry").await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(select(&html, "#memberships-h + p")[0].contains("件数"));
+            assert!(select(&html, "#industry-memberships td")[0].contains("中部機械工業会"));
+            assert!(
+                select(&html, "#shared-suppliers").is_empty(),
+                "members do not see the group's view"
+            );
+            let accept = attr(
+                &html,
+                "#industry-memberships form[action$='/accept']",
+                "action",
+            )
+            .unwrap();
+            let csrf = mb.csrf().await;
+            let r = mb.post(&accept, &[("csrf_token", csrf.as_str())]).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let (_, html) = mb.get("/industry").await;
+            assert!(
+                select(&html, "#industry-memberships form[action$='/leave'] button")
+                    .iter()
+                    .any(|b| b == "脱退する")
+            );
+        }
+
+        let (status, html) = gb.get("/industry").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(select(&html, "h1"), ["業界団体"]);
+        assert_eq!(select(&html, "#industry-members tbody tr").len(), 2);
+        assert_eq!(
+            select(&html, "#member-counts"),
+            ["参加中 2 社、招待中 0 社"]
+        );
+        let rows = select(&html, "#shared-suppliers tbody tr");
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].contains("さくら電子"));
+        assert_eq!(select(&html, "#shared-suppliers td.dependents"), ["2"]);
+        assert!(select(&html, "#shared-h ~ p.help")
+            .iter()
+            .any(|p| p.contains("2社未満")));
+
+        let (status, html) = gb.get("/industry?min_members=3").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(select(&html, "#shared-suppliers").is_empty());
+        assert_eq!(select(&html, "#no-shared").len(), 1);
+        let (status, html) = gb.get("/industry?min_members=1").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            attr(&html, "#f-min", "aria-invalid").as_deref(),
+            Some("true")
+        );
+        assert_eq!(select(&html, "#f-min-err").len(), 1);
+
+        gb.client
+            .get(format!("{}/lang/en?back=/industry", gb.base))
+            .send()
+            .await
+            .unwrap();
+        let (status, html) = gb.get("/industry").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(attr(&html, "html", "lang").as_deref(), Some("en"));
+        assert_eq!(select(&html, "h1"), ["Industry group"]);
+        assert_eq!(select(&html, "nav a[href='/industry']"), ["Industry"]);
+        assert_eq!(select(&html, "#member-counts"), ["2 members, 0 invited"]);
+        assert_eq!(select(&html, "#shared-suppliers thead th").len(), 5);
+
+        // An organisation with no group and no invitation gets no link; the page still
+        // explains itself.
+        let pb = Browser::new(&app);
+        pb.login(&plain.email, "a long enough password").await;
+        let (_, html) = pb.get("/dashboard").await;
+        assert!(select(&html, "nav a[href='/industry']").is_empty());
+        let (status, html) = pb.get("/industry").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(select(&html, "#industry-members").is_empty());
+    }
+}

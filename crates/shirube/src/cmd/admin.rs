@@ -22,6 +22,18 @@ pub enum AdminCommand {
         #[arg(long)]
         revoke: bool,
     },
+    /// Mark an organisation as an industry group (業界団体): it may invite members and see
+    /// on which suppliers several consenting members depend (counts only).
+    GrantIndustryGroup {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The organisation's 13-digit corporate number (it must have signed up).
+        #[arg(long)]
+        corporate_number: String,
+        /// Withdraw the mark instead (memberships are kept but the group sees nothing).
+        #[arg(long)]
+        revoke: bool,
+    },
     /// Add a new credential signing key; older keys stay in the DID document so that
     /// credentials signed with them still verify. Restart the server to sign with it.
     RotateKey {
@@ -86,6 +98,22 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
                     println!("{} ({}) is no longer an evaluation body", org.name, org.corporate_number);
                 } else {
                     println!("{} ({}) is now an evaluation body; its members can work the evaluation queue", org.name, org.corporate_number);
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            AdminCommand::GrantIndustryGroup { store, corporate_number, revoke } => {
+                let store = store.open().await?;
+                let number: String = corporate_number.chars().filter(|c| c.is_ascii_digit()).collect();
+                let org = store
+                    .organization_by_corporate_number(&number)
+                    .await?
+                    .with_context(|| format!("no organisation with corporate number {corporate_number} has signed up"))?;
+                if revoke {
+                    store.revoke_industry_group(&org.id).await?;
+                    println!("{} ({}) is no longer an industry group", org.name, org.corporate_number);
+                } else {
+                    store.designate_industry_group(&org.id).await?;
+                    println!("{} ({}) is now an industry group; it can invite members on its Industry page", org.name, org.corporate_number);
                 }
                 Ok(ExitCode::SUCCESS)
             }

@@ -96,3 +96,103 @@ fn verify_audit_on_a_missing_data_dir_is_bad_usage() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A data directory holding one signed-up organisation; returns its id.
+fn data_dir_with_organisation(dir: &std::path::Path, corporate_number: &str) -> String {
+    use shirube_store::{NewOrganization, NewUser, Store};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = Store::open(
+            &shirube_store::sqlite_url_for(dir),
+            &shirube_store::blob_dir_for(dir),
+        )
+        .await
+        .unwrap();
+        let (org, _) = store
+            .create_organization(
+                &NewOrganization {
+                    name: "中部機械工業会",
+                    corporate_number,
+                    industry: "E",
+                    employees: 12,
+                    prefecture: "23",
+                },
+                &NewUser {
+                    email: "office@chubu-kikai.example",
+                    name: "事務局",
+                    role: "owner",
+                    password_hash: "not-used-here",
+                },
+            )
+            .await
+            .unwrap();
+        store.close().await;
+        org
+    })
+}
+
+fn is_industry_group(dir: &std::path::Path, org_id: &str) -> bool {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = shirube_store::Store::open(
+            &shirube_store::sqlite_url_for(dir),
+            &shirube_store::blob_dir_for(dir),
+        )
+        .await
+        .unwrap();
+        let flag = store.is_industry_group(org_id).await.unwrap();
+        store.close().await;
+        flag
+    })
+}
+
+#[test]
+fn grant_industry_group_marks_a_signed_up_organisation_and_revoke_withdraws_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = data_dir_with_organisation(dir.path(), "7000012050002");
+    let data_dir = dir.path().to_str().unwrap();
+    assert!(!is_industry_group(dir.path(), &org));
+
+    let out = shirube(&[
+        "admin",
+        "grant-industry-group",
+        "--data-dir",
+        data_dir,
+        "--corporate-number",
+        "7-0000-1205-0002",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is now an industry group"));
+    assert!(is_industry_group(dir.path(), &org));
+
+    let out = shirube(&[
+        "admin",
+        "grant-industry-group",
+        "--data-dir",
+        data_dir,
+        "--corporate-number",
+        "7000012050002",
+        "--revoke",
+    ]);
+    assert!(out.status.success());
+    assert!(!is_industry_group(dir.path(), &org));
+
+    let out = shirube(&[
+        "admin",
+        "grant-industry-group",
+        "--data-dir",
+        data_dir,
+        "--corporate-number",
+        "1234567890123",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown organisation is bad input"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1234567890123"));
+}

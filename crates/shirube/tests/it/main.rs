@@ -1,5 +1,7 @@
 //! Tests of the `shirube` binary as a user runs it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod browser;
 mod browser_buyer;
 mod cli;

@@ -1,0 +1,315 @@
+//! Industry groups (業界団体): the operator's group flag, memberships (invited, then active
+//! once the member's owner consents), and the one query that feeds the group's view of the
+//! suppliers its active members depend on.
+
+use serde_json::json;
+use sqlx::Row;
+
+use crate::{new_id, unique_violation, Actor, Result, Store, StoreError};
+
+/// A membership as either side sees it, with the other side's name and corporate number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembershipRow {
+    pub id: String,
+    pub group_id: String,
+    pub member_id: String,
+    /// `invited` or `active`.
+    pub status: String,
+    pub created_at: String,
+    pub accepted_at: Option<String>,
+    /// The member's name in a group's list, the group's name in a member's list.
+    pub counterpart_name: String,
+    pub counterpart_corporate_number: String,
+}
+
+/// One direct supplier of one active member of a group (linked suppliers only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberEdgeRow {
+    pub member_id: String,
+    pub supplier_id: String,
+    pub name: String,
+    pub corporate_number: String,
+    pub critical: bool,
+    pub alternatives: i64,
+}
+
+/// What the page layout needs to know about the signed-in organisation, read in one query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NavFacts {
+    pub name: String,
+    pub evaluation_body: bool,
+    pub industry_group: bool,
+    /// The organisation is a member of, or invited by, at least one industry group.
+    pub industry_membership: bool,
+}
+
+/// A membership removed by leaving, declining or removal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndedMembership {
+    pub group_id: String,
+    pub member_id: String,
+    /// The status it had: `invited` (declined or withdrawn) or `active` (left or removed).
+    pub status: String,
+}
+
+const MEMBERSHIP_COLUMNS: &str =
+    "m.id, m.group_id, m.member_id, m.status, m.created_at, m.accepted_at";
+
+fn membership_from_row(r: &sqlx::any::AnyRow) -> Result<MembershipRow> {
+    Ok(MembershipRow {
+        id: r.try_get("id")?,
+        group_id: r.try_get("group_id")?,
+        member_id: r.try_get("member_id")?,
+        status: r.try_get("status")?,
+        created_at: r.try_get("created_at")?,
+        accepted_at: r.try_get("accepted_at")?,
+        counterpart_name: r.try_get("name")?,
+        counterpart_corporate_number: r.try_get("corporate_number")?,
+    })
+}
+
+fn ended_from_row(r: &sqlx::any::AnyRow) -> Result<EndedMembership> {
+    Ok(EndedMembership {
+        group_id: r.try_get("group_id")?,
+        member_id: r.try_get("member_id")?,
+        status: r.try_get("status")?,
+    })
+}
+
+impl Store {
+    /// Marks an organisation as an industry group (the operator vetted it).
+    pub async fn designate_industry_group(&self, organization_id: &str) -> Result<()> {
+        self.write_industry_group(organization_id, 1).await
+    }
+
+    /// Withdraws the industry-group mark. Memberships stay, so that a group designated again
+    /// finds its members; while unmarked, the group can read and change nothing.
+    pub async fn revoke_industry_group(&self, organization_id: &str) -> Result<()> {
+        self.write_industry_group(organization_id, 0).await
+    }
+
+    async fn write_industry_group(&self, organization_id: &str, flag: i64) -> Result<()> {
+        let mut tx = self.begin_write(Actor::system()).await?;
+        let done = sqlx::query("UPDATE organizations SET is_industry_group = $1 WHERE id = $2")
+            .bind(flag)
+            .bind(organization_id)
+            .execute(tx.conn())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.audit(
+            "organization.industry_group",
+            organization_id,
+            json!({ "designated": flag == 1 }),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn is_industry_group(&self, organization_id: &str) -> Result<bool> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT is_industry_group FROM organizations WHERE id = $1")
+                .bind(organization_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.is_some_and(|(v,)| v != 0))
+    }
+
+    /// The organisation's name and the flags that decide the layout's links, in one query
+    /// (it runs on every page).
+    pub async fn nav_facts(&self, organization_id: &str) -> Result<NavFacts> {
+        let row = sqlx::query(
+            "SELECT o.name, o.is_evaluation_body, o.is_industry_group, \
+               CAST(CASE WHEN EXISTS (SELECT 1 FROM industry_memberships m WHERE m.member_id = o.id) THEN 1 ELSE 0 END AS BIGINT) AS linked \
+             FROM organizations o WHERE o.id = $1",
+        )
+        .bind(organization_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(NavFacts {
+            name: row.try_get("name")?,
+            evaluation_body: row.try_get::<i64, _>("is_evaluation_body")? != 0,
+            industry_group: row.try_get::<i64, _>("is_industry_group")? != 0,
+            industry_membership: row.try_get::<i64, _>("linked")? != 0,
+        })
+    }
+
+    /// Invites an organisation into a group. A second invitation of the same organisation is
+    /// a conflict on `corporate_number` (the field the group typed).
+    pub async fn invite_industry_member(
+        &self,
+        actor: Actor<'_>,
+        group_id: &str,
+        member_id: &str,
+    ) -> Result<String> {
+        let id = new_id();
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        sqlx::query(
+            "INSERT INTO industry_memberships (id, group_id, member_id, status, created_by, created_at) \
+             VALUES ($1, $2, $3, 'invited', $4, $5)",
+        )
+        .bind(&id)
+        .bind(group_id)
+        .bind(member_id)
+        .bind(actor.user_id.unwrap_or(""))
+        .bind(&at)
+        .execute(tx.conn())
+        .await
+        .map_err(|e| unique_violation(e, "corporate_number"))?;
+        tx.audit(
+            "industry.invite",
+            &id,
+            json!({ "group_id": group_id, "member_id": member_id }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A group's memberships (invited and active) with each member's name, by name.
+    pub async fn industry_members(&self, group_id: &str) -> Result<Vec<MembershipRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {MEMBERSHIP_COLUMNS}, o.name, o.corporate_number FROM industry_memberships m \
+             JOIN organizations o ON o.id = m.member_id WHERE m.group_id = $1 ORDER BY o.name, m.id"
+        ))
+        .bind(group_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(membership_from_row).collect()
+    }
+
+    /// An organisation's memberships and invitations, with each group's name, newest first.
+    pub async fn industry_memberships_of(&self, member_id: &str) -> Result<Vec<MembershipRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {MEMBERSHIP_COLUMNS}, o.name, o.corporate_number FROM industry_memberships m \
+             JOIN organizations o ON o.id = m.group_id WHERE m.member_id = $1 ORDER BY m.created_at DESC, m.id"
+        ))
+        .bind(member_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(membership_from_row).collect()
+    }
+
+    /// The member accepts an open invitation and gets the group's id back; anything else (not
+    /// its invitation, already active, gone) is `NotFound`.
+    pub async fn accept_industry_membership(
+        &self,
+        actor: Actor<'_>,
+        member_id: &str,
+        membership_id: &str,
+    ) -> Result<String> {
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        let (group_id,): (String,) = sqlx::query_as(
+            "UPDATE industry_memberships SET status = 'active', accepted_at = $1 \
+             WHERE id = $2 AND member_id = $3 AND status = 'invited' RETURNING group_id",
+        )
+        .bind(&at)
+        .bind(membership_id)
+        .bind(member_id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        tx.audit(
+            "industry.accept",
+            membership_id,
+            json!({ "group_id": group_id, "member_id": member_id }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(group_id)
+    }
+
+    /// The member leaves (or declines an invitation): the row is deleted, so its suppliers
+    /// stop being counted at once.
+    pub async fn leave_industry_group(
+        &self,
+        actor: Actor<'_>,
+        member_id: &str,
+        membership_id: &str,
+    ) -> Result<EndedMembership> {
+        self.end_membership(
+            actor,
+            "member_id",
+            member_id,
+            membership_id,
+            "industry.leave",
+        )
+        .await
+    }
+
+    /// The group removes a member (or withdraws an invitation).
+    pub async fn remove_industry_member(
+        &self,
+        actor: Actor<'_>,
+        group_id: &str,
+        membership_id: &str,
+    ) -> Result<EndedMembership> {
+        self.end_membership(
+            actor,
+            "group_id",
+            group_id,
+            membership_id,
+            "industry.remove",
+        )
+        .await
+    }
+
+    async fn end_membership(
+        &self,
+        actor: Actor<'_>,
+        side: &'static str,
+        organization_id: &str,
+        membership_id: &str,
+        action: &str,
+    ) -> Result<EndedMembership> {
+        let mut tx = self.begin_write(actor).await?;
+        let row = sqlx::query(&format!(
+            "DELETE FROM industry_memberships WHERE id = $1 AND {side} = $2 RETURNING group_id, member_id, status"
+        ))
+        .bind(membership_id)
+        .bind(organization_id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let ended = ended_from_row(&row)?;
+        tx.audit(
+            action,
+            membership_id,
+            json!({ "group_id": ended.group_id, "member_id": ended.member_id, "status": ended.status }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    /// The direct, linked suppliers of every active member of a group, in one query.
+    /// Invited members are not part of it: only consent makes a member's suppliers count.
+    pub async fn industry_supply_edges(&self, group_id: &str) -> Result<Vec<MemberEdgeRow>> {
+        let rows = sqlx::query(
+            "SELECT r.buyer_id AS member_id, r.supplier_id, o.name, o.corporate_number, r.critical, r.alternatives \
+             FROM industry_memberships m \
+             JOIN relationships r ON r.buyer_id = m.member_id \
+             JOIN organizations o ON o.id = r.supplier_id \
+             WHERE m.group_id = $1 AND m.status = 'active' AND r.supplier_id IS NOT NULL",
+        )
+        .bind(group_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(MemberEdgeRow {
+                    member_id: r.try_get("member_id")?,
+                    supplier_id: r.try_get("supplier_id")?,
+                    name: r.try_get("name")?,
+                    corporate_number: r.try_get("corporate_number")?,
+                    critical: r.try_get::<i64, _>("critical")? != 0,
+                    alternatives: r.try_get("alternatives")?,
+                })
+            })
+            .collect()
+    }
+}
