@@ -472,6 +472,44 @@ pub async fn share(
     Ok(id)
 }
 
+/// The assessment behind one of the caller's certificates, for sharing the certificate:
+/// a share of a declared or certified assessment carries its credential to the buyer.
+pub async fn assessment_of_credential(
+    state: &AppState,
+    p: &Principal,
+    credential_id: &str,
+) -> Result<String, AppError> {
+    let c = match state.store.credential(credential_id).await {
+        Ok(c) if c.organization_id == p.org_id() => c,
+        Ok(_) | Err(shirube_store::StoreError::NotFound) => {
+            return Err(AppError::field("credential_id", "err-not-found-field"))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if c.revoked_at.is_some() {
+        return Err(AppError::field(
+            "credential_id",
+            "err-credential-revoked-share",
+        ));
+    }
+    Ok(c.assessment_id)
+}
+
+/// The certificate carried by a share, for its buyer (or the supplier that gave it) while
+/// the share is active. Anything else is not found.
+pub async fn shared_credential(
+    state: &AppState,
+    p: &Principal,
+    share_id: &str,
+) -> Result<shirube_store::CredentialRow, AppError> {
+    let share = state.store.share(p.org_id(), share_id).await?;
+    if share.revoked_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let id = share.credential_id.ok_or(AppError::NotFound)?;
+    Ok(state.store.credential(&id).await?)
+}
+
 pub async fn revoke_share(state: &AppState, p: &Principal, share_id: &str) -> Result<(), AppError> {
     p.require_edit()?;
     let share = state

@@ -1,5 +1,7 @@
 //! `serve --demo`: a small world to try Shirube with — a supplier half-way through ★3, one
-//! that has declared ★3, one working toward ★4, and a buyer for later features.
+//! that has declared ★3 and passes on its own (tier-2) supplier, one working toward ★4, a
+//! buyer asking all three, an evaluation body, and an industry group whose members share a
+//! supplier.
 
 use shirube_assess::AnswerStatus;
 use shirube_catalog::StarLevel;
@@ -39,7 +41,7 @@ struct Org {
     what: &'static str,
 }
 
-const ORGS: [Org; 5] = [
+const ORGS: [Org; 7] = [
     Org {
         name: "株式会社みなと精工",
         base: "180001000001",
@@ -90,6 +92,26 @@ const ORGS: [Org; 5] = [
         user: "評価 次郎",
         what: "★4 evaluation body / ★4評価機関",
     },
+    Org {
+        name: "有限会社北浜鋳造",
+        base: "180001000006",
+        industry: "E",
+        employees: 12,
+        prefecture: "27",
+        email: "owner@kitahama-chuzo.example",
+        user: "北浜 三郎",
+        what: "tier-2 supplier of さくら電子, ★3 declared / さくら電子の仕入先（2次）、★3宣言済み",
+    },
+    Org {
+        name: "一般社団法人東海自動車部品工業会",
+        base: "180001000007",
+        industry: "R",
+        employees: 8,
+        prefecture: "23",
+        email: "office@tokai-parts.example",
+        user: "東海 四郎",
+        what: "industry group / 業界団体",
+    },
 ];
 
 /// Seeds the demo world once; returns the logins. Running it again changes nothing.
@@ -126,9 +148,12 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
         if i == 4 {
             state.store.set_evaluation_body(&org_id, true).await?;
         }
+        if i == 6 {
+            state.store.designate_industry_group(&org_id).await?;
+        }
         let (level, share) = match i {
             0 => (StarLevel::Three, 0.5),
-            1 => (StarLevel::Three, 1.0),
+            1 | 5 => (StarLevel::Three, 1.0),
             2 => (StarLevel::Four, 0.7),
             _ => continue,
         };
@@ -165,7 +190,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
             };
             state.store.put_answer(actor, &org_id, &id, &w).await?;
         }
-        if i == 1 {
+        if share >= 1.0 {
             let date = chrono::Utc::now().format("%Y-%m-%d").to_string();
             let d = Declaration {
                 signer_name: o.user,
@@ -177,63 +202,125 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
             crate::trust::ensure_credential(state, &row).await?;
         }
     }
-    // The buyer asks the three suppliers for a level; the declared one shares with it.
-    let buyer = state
-        .store
-        .user_by_email(ORGS[3].email)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let buyer_actor = Actor::user(&buyer.organization_id, &buyer.id);
     let due = (chrono::Utc::now() + chrono::Duration::days(120))
         .format("%Y-%m-%d")
         .to_string();
-    for (i, required) in [(0usize, 3i64), (1, 3), (2, 4)] {
-        let supplier = state
+    // The buyer asks the three suppliers for a level; the declared one shares with it and
+    // passes on its own supplier, which it asked for ★3 and which shared with it (tier 2).
+    // It also buys from みなと精工, so two members of the industry group depend on it.
+    for (buyer, supplier, required) in [(3, 0, 3), (3, 1, 3), (3, 2, 4), (1, 5, 3), (1, 0, 3)] {
+        request(state, buyer, supplier, required, &due).await?;
+    }
+    share(state, 5, 1, false).await?;
+    share(state, 1, 3, true).await?;
+    // The industry group: the buyer and さくら電子 are members (invited and accepted).
+    let group = user(state, 6).await?;
+    for member in [3, 1] {
+        let m = user(state, member).await?;
+        let id = state
             .store
-            .user_by_email(ORGS[i].email)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let (reasons, decision) = if required == 4 {
-            (
-                r#"["decision-network-access"]"#,
-                r#"{"confidential_info":false,"business_interruption":false,"network_access":true,"extra_factors":[]}"#,
+            .invite_industry_member(
+                Actor::user(&group.organization_id, &group.id),
+                &group.organization_id,
+                &m.organization_id,
             )
-        } else {
-            (
-                r#"["decision-all-no"]"#,
-                r#"{"confidential_info":false,"business_interruption":false,"network_access":false,"extra_factors":[]}"#,
+            .await?;
+        state
+            .store
+            .accept_industry_membership(
+                Actor::user(&m.organization_id, &m.id),
+                &m.organization_id,
+                &id,
             )
-        };
-        let rel = shirube_store::NewRelationship {
-            buyer_id: &buyer.organization_id,
-            supplier_id: Some(&supplier.organization_id),
-            invite_email: None,
-            invite_token_hash: None,
-            invite_expires_at: None,
-            required_level: required,
-            suggest_level_4: false,
-            decision,
-            reasons,
-            due_date: &due,
-        };
-        state.store.create_relationship(buyer_actor, &rel).await?;
-        if i == 1 {
-            let declared = state.store.assessments(&supplier.organization_id).await?;
-            if let Some(a) = declared.first() {
-                state
-                    .store
-                    .create_share(
-                        Actor::user(&supplier.organization_id, &supplier.id),
-                        &supplier.organization_id,
-                        &buyer.organization_id,
-                        &a.id,
-                        "level",
-                    )
-                    .await?;
-            }
-        }
+            .await?;
     }
     Ok(logins)
+}
+
+async fn user(state: &AppState, org: usize) -> Result<shirube_store::UserRow, AppError> {
+    state
+        .store
+        .user_by_email(ORGS[org].email)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// `ORGS[buyer]` asks `ORGS[supplier]` for a level.
+async fn request(
+    state: &AppState,
+    buyer: usize,
+    supplier: usize,
+    required: i64,
+    due: &str,
+) -> Result<(), AppError> {
+    let b = user(state, buyer).await?;
+    let s = user(state, supplier).await?;
+    let (reasons, decision) = if required == 4 {
+        (
+            r#"["decision-network-access"]"#,
+            r#"{"confidential_info":false,"business_interruption":false,"network_access":true,"extra_factors":[]}"#,
+        )
+    } else {
+        (
+            r#"["decision-all-no"]"#,
+            r#"{"confidential_info":false,"business_interruption":false,"network_access":false,"extra_factors":[]}"#,
+        )
+    };
+    let rel = shirube_store::NewRelationship {
+        buyer_id: &b.organization_id,
+        supplier_id: Some(&s.organization_id),
+        invite_email: None,
+        invite_token_hash: None,
+        invite_expires_at: None,
+        required_level: required,
+        suggest_level_4: false,
+        decision,
+        reasons,
+        due_date: due,
+    };
+    state
+        .store
+        .create_relationship(Actor::user(&b.organization_id, &b.id), &rel)
+        .await?;
+    Ok(())
+}
+
+/// `ORGS[supplier]` shares its newest assessment (level only) with `ORGS[buyer]`.
+async fn share(
+    state: &AppState,
+    supplier: usize,
+    buyer: usize,
+    pass_on: bool,
+) -> Result<(), AppError> {
+    let s = user(state, supplier).await?;
+    let b = user(state, buyer).await?;
+    let actor = Actor::user(&s.organization_id, &s.id);
+    let Some(a) = state
+        .store
+        .assessments(&s.organization_id)
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(());
+    };
+    let id = state
+        .store
+        .create_share(
+            actor,
+            &s.organization_id,
+            &b.organization_id,
+            &a.id,
+            "level",
+        )
+        .await?;
+    if pass_on {
+        state
+            .store
+            .set_pass_on(actor, &s.organization_id, &id, true)
+            .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ impl Modify for BearerAuth {
         api::evaluations::finding, api::evaluations::comment, api::evaluations::decide, api::evaluations::report, api::evaluations::report_download,
         api::buyers::add, api::buyers::portfolio, api::buyers::portfolio_csv, api::buyers::share, api::buyers::revoke,
         api::buyers::list_shares, api::buyers::requests, api::buyers::message, api::buyers::accept,
-        api::buyers::tiers, api::buyers::weak_points, api::buyers::set_bcp, api::buyers::set_dependency, api::buyers::pass_on,
+        api::buyers::tiers, api::buyers::shared_credential, api::buyers::weak_points, api::buyers::set_bcp, api::buyers::set_dependency, api::buyers::pass_on,
         api::industry::view, api::industry::invite, api::industry::remove, api::industry::memberships, api::industry::accept, api::industry::leave,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
     ),

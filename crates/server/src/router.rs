@@ -106,6 +106,10 @@ pub fn router(state: AppState) -> Router {
             post(api::buyers::share).get(api::buyers::list_shares),
         )
         .route("/api/v1/shares/{id}", delete(api::buyers::revoke))
+        .route(
+            "/api/v1/shares/{id}/credential",
+            get(api::buyers::shared_credential),
+        )
         .route("/api/v1/requests", get(api::buyers::requests))
         .route("/api/v1/portfolio/tiers", get(api::buyers::tiers))
         .route("/api/v1/bcp/weak-points", get(api::buyers::weak_points))
@@ -238,6 +242,10 @@ pub fn router(state: AppState) -> Router {
         .route("/requests", get(pages::buyers::requests))
         .route("/shares", post(pages::buyers::share))
         .route("/shares/{id}/revoke", post(pages::buyers::revoke_share))
+        .route(
+            "/shares/{id}/credential.json",
+            get(pages::buyers::shared_credential),
+        )
         .route(
             "/supplier-invite/{token}/accept",
             post(pages::buyers::invite_accept),

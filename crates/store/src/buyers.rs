@@ -54,7 +54,13 @@ pub struct ShareRow {
     pub detail: String,
     pub created_at: String,
     pub revoked_at: Option<String>,
+    /// The newest unrevoked credential (certificate) of the shared assessment, if any.
+    pub credential_id: Option<String>,
 }
+
+/// Share columns, with the shared assessment's current credential.
+const SHARE_COLUMNS: &str = "s.id, s.supplier_id, s.buyer_id, s.assessment_id, s.detail, s.created_at, s.revoked_at, \
+    (SELECT c.id FROM credentials c WHERE c.assessment_id = s.assessment_id AND c.revoked_at IS NULL ORDER BY c.issued_at DESC LIMIT 1) AS credential_id";
 
 const REL_COLUMNS: &str = "r.id, r.buyer_id, r.supplier_id, r.invite_email, r.invite_expires_at, r.required_level, r.suggest_level_4, \
     r.decision, r.reasons, r.due_date, r.created_at, r.updated_at, r.critical, r.alternatives, r.stock_days";
@@ -88,6 +94,7 @@ fn share_from_row(r: &sqlx::any::AnyRow) -> Result<ShareRow> {
         detail: r.try_get("detail")?,
         created_at: r.try_get("created_at")?,
         revoked_at: r.try_get("revoked_at")?,
+        credential_id: r.try_get("credential_id")?,
     })
 }
 
@@ -254,10 +261,12 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         tx.audit("share.revoke", id, json!({})).await?;
-        let row = sqlx::query("SELECT id, supplier_id, buyer_id, assessment_id, detail, created_at, revoked_at FROM shares WHERE id = $1")
-            .bind(id)
-            .fetch_one(tx.conn())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {SHARE_COLUMNS} FROM shares s WHERE s.id = $1"
+        ))
+        .bind(id)
+        .fetch_one(tx.conn())
+        .await?;
         let share = share_from_row(&row)?;
         tx.commit().await?;
         Ok(share)
@@ -265,14 +274,26 @@ impl Store {
 
     /// Shares given by a supplier or received by a buyer (active and revoked), newest first.
     pub async fn shares_of(&self, organization_id: &str) -> Result<Vec<ShareRow>> {
-        let rows = sqlx::query(
-            "SELECT id, supplier_id, buyer_id, assessment_id, detail, created_at, revoked_at FROM shares \
-             WHERE supplier_id = $1 OR buyer_id = $1 ORDER BY created_at DESC",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {SHARE_COLUMNS} FROM shares s WHERE s.supplier_id = $1 OR s.buyer_id = $1 ORDER BY s.created_at DESC"
+        ))
         .bind(organization_id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(share_from_row).collect()
+    }
+
+    /// A share the organisation gave or received, active or revoked.
+    pub async fn share(&self, organization_id: &str, id: &str) -> Result<ShareRow> {
+        let row = sqlx::query(&format!(
+            "SELECT {SHARE_COLUMNS} FROM shares s WHERE s.id = $1 AND (s.supplier_id = $2 OR s.buyer_id = $2)"
+        ))
+        .bind(id)
+        .bind(organization_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        share_from_row(&row)
     }
 
     /// The supplier organisation of an assessment shared in full with `buyer_id`, if any.

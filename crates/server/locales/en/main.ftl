@@ -545,3 +545,7 @@ btn-open-tiers = View by tier
 btn-open-weak-points = Only single points of failure
 help-weak-point = A single point of failure is a critical supplier with no alternative source whose level is below your requirement or whose restore was never tested: if it stops, your business may stop.
 msg-no-tiers = No suppliers to show yet.
+err-share-one-of = Give either the assessment (assessment_id) or the certificate (credential_id) to share, not both.
+err-credential-revoked-share = This certificate is revoked and cannot be shared.
+btn-download-shared-credential = Download the certificate (verifiable credential)
+help-share-certificate = When you share a declared (★3) or certified (★4) assessment, the buyer also receives its certificate (a verifiable credential) and can check it offline.

@@ -545,3 +545,7 @@ btn-open-tiers = 階層ごとに見る
 btn-open-weak-points = 単一障害点だけを見る
 help-weak-point = 単一障害点とは、重要で代わりの調達先がなく、求めるレベルに届いていないか、復旧テストを一度もしていない取引先です。止まると事業が止まるおそれがあります。
 msg-no-tiers = 表示できる取引先はまだありません。
+err-share-one-of = 共有する評価（assessment_id）か証明書（credential_id）のどちらか一方を指定してください。
+err-credential-revoked-share = この証明書は失効しているため共有できません。
+btn-download-shared-credential = 証明書（検証可能な資格情報）をダウンロード
+help-share-certificate = 宣言済み（★3）または認証済み（★4）の評価を共有すると、その証明書（検証可能な資格情報）も相手が受け取り、オフラインで真正性を確かめられます。

@@ -252,7 +252,13 @@ pub async fn portfolio_csv(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShareRequest {
-    pub assessment_id: String,
+    /// The assessment to share…
+    #[serde(default)]
+    pub assessment_id: Option<String>,
+    /// …or one of your certificates (credentials): the buyer gets its assessment's level and
+    /// the verifiable credential itself (`GET /api/v1/shares/{id}/credential`).
+    #[serde(default)]
+    pub credential_id: Option<String>,
     pub buyer_organization_id: String,
     /// level (level and status only, the default) or full (answers and evidence).
     #[serde(default)]
@@ -269,10 +275,18 @@ pub async fn share(
     p: Principal,
     ApiJson(req): ApiJson<ShareRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let assessment_id = match (
+        req.assessment_id.filter(|a| !a.is_empty()),
+        req.credential_id.filter(|c| !c.is_empty()),
+    ) {
+        (Some(a), None) => a,
+        (None, Some(c)) => buyers::assessment_of_credential(&state, &p, &c).await?,
+        _ => return Err(crate::error::AppError::field("assessment_id", "err-share-one-of").into()),
+    };
     let id = buyers::share(
         &state,
         &p,
-        &req.assessment_id,
+        &assessment_id,
         &req.buyer_organization_id,
         req.detail.as_deref().unwrap_or("level"),
     )
@@ -303,6 +317,9 @@ pub struct ShareOut {
     pub detail: String,
     pub created_at: String,
     pub revoked_at: Option<String>,
+    /// The shared assessment's current certificate, if it has one: the buyer reads it at
+    /// `GET /api/v1/shares/{id}/credential` while the share is active.
+    pub credential_id: Option<String>,
 }
 
 /// Shares you gave (as a supplier) or received (as a buyer).
@@ -321,10 +338,24 @@ pub async fn list_shares(
                 assessment_id: s.assessment_id,
                 detail: s.detail,
                 created_at: s.created_at,
+                credential_id: s.credential_id.filter(|_| s.revoked_at.is_none()),
                 revoked_at: s.revoked_at,
             })
             .collect(),
     ))
+}
+
+/// The certificate (W3C verifiable credential) carried by an active share, for the buyer
+/// to keep and verify offline (`shirube verify`, or any VC 2.0 verifier).
+#[utoipa::path(get, path = "/api/v1/shares/{id}/credential", tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = crate::api::credentials::CredentialOut), (status = 404, description = "no such active share, or its assessment has no certificate")))]
+pub async fn shared_credential(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<crate::api::credentials::CredentialOut>, ApiError> {
+    let c = buyers::shared_credential(&state, &p, &id).await?;
+    Ok(Json(crate::api::credentials::out(c)))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -28,7 +28,7 @@ pub struct CredentialOut {
     pub certificate: String,
 }
 
-fn out(c: shirube_store::CredentialRow) -> CredentialOut {
+pub fn out(c: shirube_store::CredentialRow) -> CredentialOut {
     CredentialOut {
         certificate: format!("/credentials/{}/certificate", c.id),
         credential: assurance::credential_json(&c),

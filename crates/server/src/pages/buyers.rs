@@ -383,6 +383,28 @@ pub async fn tiers(
     render(&page, lang)
 }
 
+/// The certificate carried by an active share, as a file to keep and verify offline.
+pub async fn shared_credential(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let c = buyers::shared_credential(&state, &p, &id)
+        .await
+        .page(p.lang)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vc+ld+json".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"shirube-credential-{}.json\"", c.id),
+            ),
+        ],
+        c.credential,
+    )
+        .into_response())
+}
+
 /// Reads a urlencoded form with repeated keys (checkboxes).
 fn pairs(raw: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(raw)
@@ -508,6 +530,8 @@ pub struct SharedItem {
     pub created: String,
     pub revoked: String,
     pub answers: Vec<(String, String, String)>,
+    /// The share's id when it carries a certificate (active shares only).
+    pub certificate_share: Option<String>,
 }
 
 pub async fn relationship(
@@ -584,6 +608,11 @@ pub async fn relationship(
                 Vec::new()
             };
             shares.push(SharedItem {
+                certificate_share: s
+                    .credential_id
+                    .as_ref()
+                    .filter(|_| s.revoked_at.is_none())
+                    .map(|_| s.id.clone()),
                 level: a.target_level,
                 state: crate::pages::assessment_state_label(&t, &a.status),
                 detail: if s.detail == "full" {

@@ -29,6 +29,24 @@ async fn declared_supplier(app: &TestApp, name: &str) -> (Org, String) {
     (org, id)
 }
 
+/// Creates a ★3 assessment for `org`, meets every criterion and declares it.
+async fn declare(app: &TestApp, org: &Org) -> String {
+    let id = app.create_assessment(&org.token, 3).await;
+    for c in app.criteria(3) {
+        app.answer(&org.token, &id, &c, json!({ "status": "implemented" }))
+            .await;
+    }
+    let r = app
+        .post_json(
+            &format!("/api/v1/assessments/{id}/declaration"),
+            Some(&org.token),
+            json!({ "signer_name": "S", "signer_title": "CEO" }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    id
+}
+
 async fn number(app: &TestApp, org: &Org) -> String {
     app.state
         .store
@@ -590,5 +608,319 @@ async fn requests_shares_revocations_and_due_dates_reach_the_inbox_and_mail() {
         assert!(kinds(&app, &supplier.token)
             .await
             .contains(&"request.overdue".to_string()));
+    }
+}
+
+/// The "done when", over the API: a buyer and two suppliers go through request →
+/// answer → share (one of them its certificate, passing on its own supplier) → portfolio
+/// across two tiers → revoke.
+#[tokio::test]
+async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
+    for app in TestApp::all().await {
+        let buyer = app.signup("大和自動車部品").await;
+        let s1 = app.signup("みなと精工").await;
+        let sub = app.signup("北浜鋳造").await;
+
+        // Requests: S1 by corporate number; S2 by e-mail invitation; S1 asks its own supplier.
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &s1).await, "due_date": "2027-03-31", "decision": no_decision() })).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "info@sakura.example.jp", "due_date": "2027-03-31", "decision": no_decision() })).await;
+        let invite: Value = r.json().await.unwrap();
+        let token = invite["invite_url"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let s2 = app.signup("さくら電子").await;
+        let r = app
+            .post_json(
+                &format!("/api/v1/supplier-invitations/{token}/accept"),
+                Some(&s2.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = app.post_json("/api/v1/suppliers", Some(&s1.token), json!({ "corporate_number": number(&app, &sub).await, "due_date": "2027-01-31", "decision": no_decision() })).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+
+        // Each supplier sees the request with its reasons.
+        for s in [&s1, &s2] {
+            let requests: Value = app
+                .get("/api/v1/requests", Some(&s.token))
+                .await
+                .json()
+                .await
+                .unwrap();
+            assert!(
+                requests.to_string().contains("大和自動車部品"),
+                "{requests}"
+            );
+        }
+
+        // Answers: the sub-supplier and S1 declare ★3; S2 is half-way.
+        let sub_assessment = declare(&app, &sub).await;
+        let s1_assessment = declare(&app, &s1).await;
+        let s2_assessment = app.create_assessment(&s2.token, 3).await;
+        for c in app.criteria(3).iter().take(20) {
+            app.answer(
+                &s2.token,
+                &s2_assessment,
+                c,
+                json!({ "status": "implemented" }),
+            )
+            .await;
+        }
+
+        // Shares: the sub-supplier to S1; S1 its certificate to the buyer, passing its
+        // supplier on; S2 its open assessment, level only.
+        let r = app
+            .post_json(
+                "/api/v1/shares",
+                Some(&sub.token),
+                json!({ "assessment_id": sub_assessment, "buyer_organization_id": s1.id }),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let cred: Value = app
+            .get(
+                &format!("/api/v1/assessments/{s1_assessment}/credential"),
+                Some(&s1.token),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let cred_id = cred["id"].as_str().unwrap();
+        let r = app.post_json("/api/v1/shares", Some(&s1.token), json!({ "credential_id": cred_id, "assessment_id": s1_assessment, "buyer_organization_id": buyer.id })).await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "assessment_id").await;
+        let r = app
+            .post_json(
+                "/api/v1/shares",
+                Some(&s2.token),
+                json!({ "credential_id": cred_id, "buyer_organization_id": buyer.id }),
+            )
+            .await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "credential_id").await;
+        let r = app.post_json("/api/v1/shares", Some(&s1.token), json!({ "credential_id": cred_id, "buyer_organization_id": buyer.id, "detail": "full", "pass_on": true })).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let s1_share = r.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let r = app
+            .post_json(
+                "/api/v1/shares",
+                Some(&s2.token),
+                json!({ "assessment_id": s2_assessment, "buyer_organization_id": buyer.id }),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+
+        // The buyer's portfolio: two direct suppliers, one met and one in progress, and S1's
+        // supplier in tier 2 under S1.
+        let portfolio: Value = app
+            .get("/api/v1/portfolio", Some(&buyer.token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let lines: Vec<(String, u64, String)> = portfolio["suppliers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["name"].as_str().unwrap().to_string(),
+                    l["tier"].as_u64().unwrap(),
+                    l["status"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("みなと精工".to_string(), 1, "met".to_string()),
+                ("さくら電子".to_string(), 1, "in_progress".to_string()),
+                ("北浜鋳造".to_string(), 2, "met".to_string()),
+            ]
+        );
+        let tier2 = &portfolio["suppliers"][2];
+        assert_eq!(tier2["parent_organization_id"], s1.id.as_str());
+        assert_eq!(tier2["relationship_id"], Value::Null);
+        assert_eq!(tier2["due_date"], Value::Null);
+        assert_eq!(portfolio["counts"]["met"], 1);
+        assert_eq!(portfolio["counts"]["in_progress"], 1);
+        assert_eq!(portfolio["tiers"], json!({ "1": 2, "2": 1 }));
+        let direct: Value = app
+            .get("/api/v1/portfolio?max_tier=1", Some(&buyer.token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(direct["suppliers"].as_array().unwrap().len(), 2);
+        let r = app
+            .get("/api/v1/portfolio?max_tier=0", Some(&buyer.token))
+            .await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "max_tier").await;
+        let csv = app
+            .get("/api/v1/portfolio.csv", Some(&buyer.token))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(csv.contains("北浜鋳造"), "the CSV lists tier 2 too");
+
+        // The buyer keeps S1's certificate and it verifies; it reads S1's answers (full
+        // share) but never the tier-2 supplier's, nor S2's (level only).
+        let shares: Value = app
+            .get("/api/v1/shares", Some(&buyer.token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let received = shares
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == s1_share.as_str())
+            .unwrap();
+        assert_eq!(received["credential_id"], cred_id);
+        let shared: Value = app
+            .get(
+                &format!("/api/v1/shares/{s1_share}/credential"),
+                Some(&buyer.token),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let r = TestApp::client()
+            .post(app.url("/api/v1/verify"))
+            .body(shared["credential"].to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.json::<Value>().await.unwrap()["valid"], true);
+        assert_eq!(
+            app.get(
+                &format!("/api/v1/shares/{s1_share}/credential"),
+                Some(&s2.token)
+            )
+            .await
+            .status(),
+            StatusCode::NOT_FOUND,
+            "another supplier cannot read it"
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/shares/{s1_share}/credential"), None)
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+        let read = |id: String| {
+            let app = &app;
+            let token = buyer.token.clone();
+            async move {
+                app.get(&format!("/api/v1/assessments/{id}"), Some(&token))
+                    .await
+                    .status()
+            }
+        };
+        assert_eq!(read(s1_assessment.clone()).await, StatusCode::OK);
+        assert_eq!(read(sub_assessment.clone()).await, StatusCode::NOT_FOUND);
+        assert_eq!(read(s2_assessment.clone()).await, StatusCode::NOT_FOUND);
+
+        // S1 revokes: access, certificate and the tier below end at once.
+        let r = TestApp::client()
+            .delete(app.url(&format!("/api/v1/shares/{s1_share}")))
+            .bearer_auth(&s1.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        assert_eq!(read(s1_assessment.clone()).await, StatusCode::NOT_FOUND);
+        assert_eq!(
+            app.get(
+                &format!("/api/v1/shares/{s1_share}/credential"),
+                Some(&buyer.token)
+            )
+            .await
+            .status(),
+            StatusCode::NOT_FOUND
+        );
+        let portfolio: Value = app
+            .get("/api/v1/portfolio", Some(&buyer.token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let names: Vec<&str> = portfolio["suppliers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["みなと精工", "さくら電子"], "tier 2 is gone");
+        assert_eq!(portfolio["suppliers"][0]["status"], "not_started");
+        let inbox: Value = app
+            .get("/api/v1/notifications", Some(&buyer.token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            inbox.to_string().contains("share.revoked"),
+            "the buyer is told: {inbox}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_shows_two_tiers_and_an_industry_view() {
+    for app in TestApp::all().await {
+        let logins = shirube_server::demo::seed(&app.state).await.unwrap();
+        assert_eq!(logins.len(), 7);
+        let again = shirube_server::demo::seed(&app.state).await.unwrap();
+        assert_eq!(again.len(), 7, "seeding twice changes nothing");
+        let password = shirube_server::demo::DEMO_PASSWORD;
+        let buyer = app.token("buyer@yamato-parts.example", password).await;
+        let portfolio: Value = app
+            .get("/api/v1/portfolio", Some(&buyer))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let lines: Vec<(&str, u64, &str)> = portfolio["suppliers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["name"].as_str().unwrap(),
+                    l["tier"].as_u64().unwrap(),
+                    l["status"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("株式会社みなと精工", 1, "not_started"),
+                ("さくら電子工業株式会社", 1, "met"),
+                ("株式会社ひかりシステム", 1, "not_started"),
+                ("有限会社北浜鋳造", 2, "met"),
+            ]
+        );
+        let group = app.token("office@tokai-parts.example", password).await;
+        let view: Value = app
+            .get("/api/v1/industry", Some(&group))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(view["shared_suppliers"][0]["name"], "株式会社みなと精工");
+        assert_eq!(view["shared_suppliers"][0]["dependents"], 2);
     }
 }
