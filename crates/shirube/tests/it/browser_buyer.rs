@@ -1,6 +1,9 @@
-//! In headless Chromium, a buyer adds two suppliers with the three questions, both suppliers
-//! share their declared ★3 through their request pages, and the buyer's portfolio shows one
-//! met (★3 required) and one not (★4 required). Skips with a reason without Chromium.
+//! In headless Chromium, across two tiers: a buyer adds two suppliers with the three
+//! questions; one of them adds its own supplier, which shares with it; both direct suppliers
+//! share their declared ★3 through their request pages, one passing its supplier on; the
+//! buyer's portfolio shows one met (★3 required) and one not (★4 required), with the tier-2
+//! supplier under the one that passed it on; a revoked share takes the tier below away.
+//! Skips with a reason without Chromium.
 
 use std::process::{Command, Stdio};
 
@@ -103,25 +106,48 @@ async fn add_supplier(c: &Client, base: &str, number: &str, network_access: bool
     Ok(())
 }
 
-async fn share(c: &Client, base: &str) -> Res<()> {
+async fn share(c: &Client, base: &str, pass_on: bool) -> Res<()> {
     c.goto(&format!("{base}/requests")).await?;
+    if pass_on {
+        click(c, "input[name=pass_on]").await?;
+    }
     click(c, "form[action='/shares'] button[type=submit]").await?;
     c.wait().for_element(Locator::Css(".notice.ok")).await?;
     Ok(())
 }
 
-async fn journey(c: &Client, base: &str, a: &str, b: &str) -> Res<()> {
+/// The portfolio rows (texts) for a query such as `?tier=2`.
+async fn rows(c: &Client, base: &str, query: &str) -> Res<Vec<String>> {
+    c.goto(&format!("{base}/suppliers{query}")).await?;
+    let mut out = Vec::new();
+    for r in c.find_all(Locator::Css("#portfolio tbody tr")).await? {
+        out.push(r.text().await?);
+    }
+    Ok(out)
+}
+
+async fn journey(c: &Client, base: &str, a: &str, b: &str, sub: &str) -> Res<()> {
     login(c, base, "buyer@yamato.example.jp", "buyer passphrase").await?;
     add_supplier(c, base, a, false).await?;
     add_supplier(c, base, b, true).await?;
     logout(c).await?;
-    for email in ["a@minato.example.jp", "b@sakura.example.jp"] {
-        login(c, base, email, "supplier passphrase").await?;
-        share(c, base).await?;
-        logout(c).await?;
-    }
+    // さくら電子 asks its own supplier, which shares with it.
+    login(c, base, "b@sakura.example.jp", "supplier passphrase").await?;
+    add_supplier(c, base, sub, false).await?;
+    logout(c).await?;
+    login(c, base, "c@kitahama.example.jp", "supplier passphrase").await?;
+    share(c, base, false).await?;
+    logout(c).await?;
+    // Both direct suppliers share with the buyer; さくら電子 passes its supplier on.
+    login(c, base, "a@minato.example.jp", "supplier passphrase").await?;
+    share(c, base, false).await?;
+    logout(c).await?;
+    login(c, base, "b@sakura.example.jp", "supplier passphrase").await?;
+    share(c, base, true).await?;
+    logout(c).await?;
+
     login(c, base, "buyer@yamato.example.jp", "buyer passphrase").await?;
-    c.goto(&format!("{base}/suppliers")).await?;
+    c.goto(&format!("{base}/suppliers?tier=1")).await?;
     let met = c
         .find_all(Locator::Css("#portfolio tbody tr.st-met"))
         .await?
@@ -143,14 +169,64 @@ async fn journey(c: &Client, base: &str, a: &str, b: &str) -> Res<()> {
     if !row.contains("みなと精工") || !row.contains("達成") {
         return Err(format!("the met row is {row:?}").into());
     }
+    let tier2 = rows(c, base, "?tier=2").await?;
+    if tier2.len() != 1 || !tier2[0].contains("北浜鋳造") {
+        return Err(format!("tier 2 should list 北浜鋳造 alone: {tier2:?}").into());
+    }
+    c.goto(&format!("{base}/suppliers")).await?;
     let png = c.screenshot().await?;
     let _ = std::fs::create_dir_all("/tmp/shirube-screens");
     let _ = std::fs::write("/tmp/shirube-screens/portfolio.png", png);
+    c.goto(&format!("{base}/suppliers/tiers")).await?;
+    let mut tree = Vec::new();
+    for r in c.find_all(Locator::Css("#tiers tbody tr")).await? {
+        tree.push(r.text().await?);
+    }
+    let under = tree.iter().position(|r| r.contains("北浜鋳造"));
+    let parent = tree.iter().position(|r| r.contains("さくら電子"));
+    if tree.len() != 3 || under != parent.map(|p| p + 1) {
+        return Err(format!("北浜鋳造 should sit right under さくら電子: {tree:?}").into());
+    }
+    let png = c.screenshot().await?;
+    let _ = std::fs::write("/tmp/shirube-screens/tiers.png", png);
+    logout(c).await?;
+
+    // さくら電子 revokes its share: the buyer loses its level and the tier below at once.
+    login(c, base, "b@sakura.example.jp", "supplier passphrase").await?;
+    c.goto(&format!("{base}/requests")).await?;
+    // The revocation answers with the same page: wait for its button to go.
+    click(c, "form[action$='/revoke'] button").await?;
+    let mut gone = false;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if c.find_all(Locator::Css("form[action$='/revoke'] button"))
+            .await?
+            .is_empty()
+        {
+            gone = true;
+            break;
+        }
+    }
+    if !gone {
+        return Err("the share was not revoked".into());
+    }
+    logout(c).await?;
+    login(c, base, "buyer@yamato.example.jp", "buyer passphrase").await?;
+    let tier2 = rows(c, base, "?tier=2").await?;
+    if !tier2.is_empty() {
+        return Err(format!("tier 2 should be gone after the revocation: {tier2:?}").into());
+    }
+    let all = rows(c, base, "").await?;
+    let sakura = all.iter().find(|r| r.contains("さくら電子"));
+    if !sakura.is_some_and(|r| r.contains("未着手")) {
+        return Err(format!("さくら電子 should be not started again: {all:?}").into());
+    }
     Ok(())
 }
 
 #[test]
-fn a_buyer_adds_two_suppliers_both_share_and_the_portfolio_shows_one_met_and_one_not() {
+fn across_two_tiers_a_buyer_adds_suppliers_they_share_the_portfolio_shows_who_met_and_a_revocation_ends_it(
+) {
     let (Some(chromium), Some(chromedriver)) = (
         on_path(&["chromium", "chromium-browser"]),
         on_path(&["chromedriver"]),
@@ -191,6 +267,7 @@ fn a_buyer_adds_two_suppliers_both_share_and_the_portfolio_shows_one_met_and_one
     );
     let a = declared_supplier(&base, "みなと精工", "300001000002", "a@minato.example.jp");
     let b = declared_supplier(&base, "さくら電子", "300001000003", "b@sakura.example.jp");
+    let sub = declared_supplier(&base, "北浜鋳造", "300001000004", "c@kitahama.example.jp");
 
     let driver_port = free_port().expect("free port");
     let mut driver = Killed(
@@ -208,7 +285,7 @@ fn a_buyer_adds_two_suppliers_both_share_and_the_portfolio_shows_one_met_and_one
         .expect("runtime");
     let outcome = runtime.block_on(async {
         let client = connect(driver_port, &chromium, &work.path().join("profile")).await?;
-        let result = journey(&client, &base, &a, &b).await;
+        let result = journey(&client, &base, &a, &b, &sub).await;
         if result.is_err() {
             let _ = std::fs::create_dir_all("/tmp/shirube-screens");
             if let Ok(html) = client.source().await {
