@@ -74,20 +74,35 @@ pub async fn notify(
         link,
     };
     state.store.add_notification(organization_id, &n).await?;
-    if let Some(mailer) = state.mailer.clone() {
-        let owners: Vec<String> = state
-            .store
-            .members(organization_id)
-            .await?
-            .into_iter()
-            .filter(|u| u.role == "owner")
-            .map(|u| u.email)
-            .collect();
-        let subject = format!("[Shirube] {title_ja} / {title_en}");
-        let url = format!("{}{link}", state.config.public_url.trim_end_matches('/'));
-        let body = format!("{body_ja}\n{url}\n\n---\n\n{body_en}\n{url}\n");
-        tokio::spawn(send(mailer, owners, subject, body));
-    }
+    email_owners(state, organization_id, &n).await
+}
+
+/// E-mails a notification already in the inbox to the organisation's owners, when SMTP is
+/// configured. Sending happens in the background: a slow mail server never holds a request.
+pub async fn email_owners(
+    state: &AppState,
+    organization_id: &str,
+    n: &NewNotification<'_>,
+) -> Result<(), AppError> {
+    let Some(mailer) = state.mailer.clone() else {
+        return Ok(());
+    };
+    let owners: Vec<String> = state
+        .store
+        .members(organization_id)
+        .await?
+        .into_iter()
+        .filter(|u| u.role == "owner")
+        .map(|u| u.email)
+        .collect();
+    let subject = format!("[Shirube] {} / {}", n.title_ja, n.title_en);
+    let url = format!(
+        "{}{}",
+        state.config.public_url.trim_end_matches('/'),
+        n.link
+    );
+    let body = format!("{}\n{url}\n\n---\n\n{}\n{url}\n", n.body_ja, n.body_en);
+    tokio::spawn(send(mailer, owners, subject, body));
     Ok(())
 }
 

@@ -462,6 +462,9 @@ pub async fn sweep(state: &AppState) -> Result<SweepOutcome, AppError> {
             .store
             .update_scan(&org, &row.id, &update, notification.as_ref())
             .await?;
+        if let Some(n) = &notification {
+            crate::notify::email_owners(state, &org, n).await?;
+        }
         out.rescanned += 1;
         out.notified += usize::from(notification.is_some());
     }

@@ -471,55 +471,10 @@ async fn kinds(app: &TestApp, token: &str) -> Vec<String> {
         .collect()
 }
 
-/// A minimal SMTP sink: accepts every message and hands its text to the test.
-async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Ok((sock, _)) = listener.accept().await {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let (r, mut w) = sock.into_split();
-                let mut lines = BufReader::new(r).lines();
-                let _ = w.write_all(b"220 sink ESMTP\r\n").await;
-                let mut data = None::<String>;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if let Some(buf) = data.as_mut() {
-                        if line == "." {
-                            let _ = tx.send(data.take().unwrap_or_default());
-                            let _ = w.write_all(b"250 OK\r\n").await;
-                        } else {
-                            buf.push_str(&line);
-                            buf.push('\n');
-                        }
-                        continue;
-                    }
-                    let upper = line.to_ascii_uppercase();
-                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
-                        b"250 sink\r\n"
-                    } else if upper.starts_with("DATA") {
-                        data = Some(String::new());
-                        b"354 go ahead\r\n"
-                    } else if upper.starts_with("QUIT") {
-                        let _ = w.write_all(b"221 bye\r\n").await;
-                        break;
-                    } else {
-                        b"250 OK\r\n"
-                    };
-                    let _ = w.write_all(reply).await;
-                }
-            });
-        }
-    });
-    (port, rx)
-}
-
 #[tokio::test]
 async fn requests_shares_revocations_and_due_dates_reach_the_inbox_and_mail() {
     for mut app in TestApp::all().await {
-        let (port, mut mail) = smtp_sink().await;
+        let (port, mut mail) = crate::support::smtp_sink().await;
         app.state.mailer = Some(std::sync::Arc::new(
             shirube_server::notify::Mailer::new(
                 &format!("smtp://127.0.0.1:{port}"),

@@ -353,7 +353,15 @@ async fn another_organisation_gets_404_and_a_viewer_may_read_but_not_upload() {
 
 #[tokio::test]
 async fn a_new_advisory_import_rescans_stored_files_and_notifies_only_their_organisation() {
-    for app in TestApp::all().await {
+    for mut app in TestApp::all().await {
+        let (port, mut mail) = crate::support::smtp_sink().await;
+        app.state.mailer = Some(std::sync::Arc::new(
+            shirube_server::notify::Mailer::new(
+                &format!("smtp://127.0.0.1:{port}"),
+                "shirube@example.jp",
+            )
+            .unwrap(),
+        ));
         write_index(&app, &[SMALLVEC]);
         let org = app.signup("Rescan").await;
         let bystander = app.signup("Bystander").await;
@@ -385,6 +393,19 @@ async fn a_new_advisory_import_rescans_stored_files_and_notifies_only_their_orga
         assert_eq!(
             out.notified, 2,
             "each organisation learns of its new advisories"
+        );
+        let mut recipients = Vec::new();
+        for _ in 0..2 {
+            let message = tokio::time::timeout(std::time::Duration::from_secs(10), mail.recv())
+                .await
+                .expect("a re-scan e-mail")
+                .unwrap();
+            assert!(message.contains("Subject:"), "{message}");
+            recipients.push(message.to_ascii_lowercase());
+        }
+        assert!(
+            recipients.iter().any(|m| m.contains("to: owner")),
+            "mailed to the owners: {recipients:?}"
         );
 
         let inbox = json(app.get("/api/v1/notifications", Some(&org.token)).await).await;
