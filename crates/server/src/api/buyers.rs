@@ -156,6 +156,9 @@ pub struct Portfolio {
     pub counts: BTreeMap<String, usize>,
     /// How many suppliers are listed per tier.
     pub tiers: BTreeMap<u32, usize>,
+    /// The chain is larger than one view reads (20,000 organisations' supplier lists):
+    /// deeper suppliers are missing.
+    pub truncated: bool,
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -192,7 +195,8 @@ pub async fn portfolio(
     p: Principal,
     Query(q): Query<PortfolioParams>,
 ) -> Result<Json<Portfolio>, ApiError> {
-    let lines = buyers::portfolio(&state, &p, q.max_tier()?).await?;
+    let buyers::Portfolio { lines, truncated } =
+        buyers::portfolio(&state, &p, q.max_tier()?).await?;
     let mut counts: BTreeMap<String, usize> = buyers::STATUSES
         .iter()
         .map(|s| (s.to_string(), 0))
@@ -225,6 +229,7 @@ pub async fn portfolio(
             .collect(),
         counts,
         tiers,
+        truncated,
     }))
 }
 
@@ -235,7 +240,7 @@ pub async fn portfolio_csv(
     p: Principal,
     Query(q): Query<PortfolioParams>,
 ) -> Result<Response, ApiError> {
-    let lines = buyers::portfolio(&state, &p, q.max_tier()?).await?;
+    let lines = buyers::portfolio(&state, &p, q.max_tier()?).await?.lines;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -439,6 +444,8 @@ pub struct TierNode {
 #[derive(Serialize, ToSchema)]
 pub struct Tiers {
     pub nodes: Vec<TierNode>,
+    /// The chain is larger than one view reads: deeper suppliers are missing.
+    pub truncated: bool,
 }
 
 fn tier_nodes(nodes: Vec<shirube_assess::graph::Node>) -> Vec<TierNode> {
@@ -460,8 +467,10 @@ fn tier_nodes(nodes: Vec<shirube_assess::graph::Node>) -> Vec<TierNode> {
 /// Every tier the buyer can see (level-only views passed on by its suppliers).
 #[utoipa::path(get, path = "/api/v1/portfolio/tiers", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = Tiers)))]
 pub async fn tiers(State(state): State<AppState>, p: Principal) -> Result<Json<Tiers>, ApiError> {
+    let (nodes, truncated) = buyers::tiers(&state, &p).await?;
     Ok(Json(Tiers {
-        nodes: tier_nodes(buyers::tiers(&state, &p).await?),
+        nodes: tier_nodes(nodes),
+        truncated,
     }))
 }
 
@@ -471,13 +480,14 @@ pub async fn weak_points(
     State(state): State<AppState>,
     p: Principal,
 ) -> Result<Json<Tiers>, ApiError> {
-    let nodes = buyers::tiers(&state, &p)
-        .await?
+    let (nodes, truncated) = buyers::tiers(&state, &p).await?;
+    let nodes = nodes
         .into_iter()
         .filter(|n| n.single_point_of_failure)
         .collect();
     Ok(Json(Tiers {
         nodes: tier_nodes(nodes),
+        truncated,
     }))
 }
 

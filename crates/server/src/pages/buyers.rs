@@ -107,6 +107,8 @@ pub struct PortfolioPage {
     pub deeper: usize,
     /// Single points of failure across every visible tier.
     pub weak_points: usize,
+    /// The chain is larger than one view reads.
+    pub truncated: bool,
     pub status: String,
     pub q: String,
     pub sort: String,
@@ -134,7 +136,10 @@ async fn portfolio_page(
     added: Option<(u8, bool, Vec<String>, String)>,
 ) -> Result<PortfolioPage, AppError> {
     let t = Tr::new(p.lang);
-    let all = buyers::portfolio(state, p, shirube_assess::graph::MAX_TIERS).await?;
+    let buyers::Portfolio {
+        lines: all,
+        truncated,
+    } = buyers::portfolio(state, p, shirube_assess::graph::MAX_TIERS).await?;
     let direct = || all.iter().filter(|l| l.tier == 1);
     let total = direct().count();
     let deeper = all.len() - total;
@@ -217,6 +222,7 @@ async fn portfolio_page(
         total,
         deeper,
         weak_points,
+        truncated,
         status,
         q: search,
         sort,
@@ -257,7 +263,8 @@ pub async fn portfolio_csv(
 ) -> Result<Response, PageError> {
     let lines = buyers::portfolio(&state, &p, shirube_assess::graph::MAX_TIERS)
         .await
-        .page(p.lang)?;
+        .page(p.lang)?
+        .lines;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -302,6 +309,7 @@ pub struct TiersPage {
     pub weak: bool,
     pub per_tier: Vec<(u32, usize)>,
     pub weak_points: usize,
+    pub truncated: bool,
 }
 
 /// The whole visible chain as a tree, branch by branch, with weak points.
@@ -379,6 +387,7 @@ pub async fn tiers(
         weak,
         per_tier: per_tier.into_iter().collect(),
         weak_points,
+        truncated: chain.truncated,
     };
     render(&page, lang)
 }

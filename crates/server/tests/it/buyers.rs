@@ -378,6 +378,14 @@ async fn tiers_show_levels_passed_on_never_answers_and_flag_single_points_of_fai
             "tier 3 has no level yet, so the branch's weakest is none"
         );
         assert_eq!(nodes[1]["achieved_level"], 3);
+        assert_eq!(v["truncated"], false);
+        // A view that may read only two supplier lists (the buyer's and tier 1's) stops at
+        // tier 2 and says so.
+        let cut = shirube_server::buyers::chain_limited(&app.state, &t0.id, 32, 2)
+            .await
+            .unwrap();
+        assert!(cut.truncated);
+        assert_eq!(cut.nodes.len(), 2, "tier 3 is not read");
 
         // Tier 0 never reads tier 3's (or tier 2's) answers; tier 2 does, through its direct full share.
         assert_eq!(
