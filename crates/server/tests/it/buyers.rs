@@ -6,8 +6,15 @@ use serde_json::{json, Value};
 
 use crate::support::{assert_problem, Org, TestApp};
 
+/// Signs an organisation up and declares ★3 with every criterion met.
 async fn declared_supplier(app: &TestApp, name: &str) -> (Org, String) {
     let org = app.signup(name).await;
+    let id = declare(app, &org).await;
+    (org, id)
+}
+
+/// Creates a ★3 assessment for `org`, meets every criterion and declares it.
+async fn declare(app: &TestApp, org: &Org) -> String {
     let id = app.create_assessment(&org.token, 3).await;
     for c in app.criteria(3) {
         app.answer(
@@ -17,24 +24,6 @@ async fn declared_supplier(app: &TestApp, name: &str) -> (Org, String) {
             json!({ "status": "implemented", "comment": "confidential detail" }),
         )
         .await;
-    }
-    let r = app
-        .post_json(
-            &format!("/api/v1/assessments/{id}/declaration"),
-            Some(&org.token),
-            json!({ "signer_name": "S", "signer_title": "CEO" }),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    (org, id)
-}
-
-/// Creates a ★3 assessment for `org`, meets every criterion and declares it.
-async fn declare(app: &TestApp, org: &Org) -> String {
-    let id = app.create_assessment(&org.token, 3).await;
-    for c in app.criteria(3) {
-        app.answer(&org.token, &id, &c, json!({ "status": "implemented" }))
-            .await;
     }
     let r = app
         .post_json(
@@ -79,22 +68,12 @@ async fn a_buyer_requests_levels_suppliers_share_once_and_the_portfolio_shows_wh
         assert!(v["reasons"][0]["ja"].as_str().unwrap().contains("問2"));
 
         // The supplier sees the request with the buyer's reasons, in both languages.
-        let reqs: Value = app
-            .get("/api/v1/requests", Some(&b.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let reqs: Value = app.get_json("/api/v1/requests", Some(&b.token)).await;
         assert_eq!(reqs[0]["buyer_organization_id"], buyer.id.as_str());
         assert_eq!(reqs[0]["required_level"], 4);
         assert!(!reqs[0]["reasons"][1]["en"].as_str().unwrap().is_empty());
 
-        let portfolio: Value = app
-            .get("/api/v1/portfolio", Some(&buyer.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let portfolio: Value = app.get_json("/api/v1/portfolio", Some(&buyer.token)).await;
         assert_eq!(portfolio["counts"]["not_started"], 2);
 
         // Both share (answer once, show many): a level-only and a full share.
@@ -111,12 +90,7 @@ async fn a_buyer_requests_levels_suppliers_share_once_and_the_portfolio_shows_wh
             .as_str()
             .unwrap()
             .to_string();
-        let portfolio: Value = app
-            .get("/api/v1/portfolio", Some(&buyer.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let portfolio: Value = app.get_json("/api/v1/portfolio", Some(&buyer.token)).await;
         let find = |p: &Value, id: &str| {
             p["suppliers"]
                 .as_array()
@@ -191,21 +165,11 @@ async fn a_buyer_requests_levels_suppliers_share_once_and_the_portfolio_shows_wh
             .status(),
             StatusCode::NOT_FOUND
         );
-        let portfolio: Value = app
-            .get("/api/v1/portfolio", Some(&buyer.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let portfolio: Value = app.get_json("/api/v1/portfolio", Some(&buyer.token)).await;
         assert_eq!(find(&portfolio, &b.id)["achieved_level"], Value::Null);
 
         // Suppliers never see the buyer's portfolio; a stranger sees nothing shared.
-        let supplier_view: Value = app
-            .get("/api/v1/portfolio", Some(&a.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let supplier_view: Value = app.get_json("/api/v1/portfolio", Some(&a.token)).await;
         assert_eq!(supplier_view["suppliers"].as_array().unwrap().len(), 0);
         let stranger = app.signup("Stranger").await;
         assert_eq!(
@@ -271,12 +235,7 @@ async fn an_email_invitation_is_single_use_and_links_the_accepting_organisation(
         let token = url.rsplit('/').next().unwrap().to_string();
         let rows = app.state.store.portfolio(&buyer.id).await.unwrap();
         assert!(rows[0].invite_email.is_some());
-        let portfolio: Value = app
-            .get("/api/v1/portfolio", Some(&buyer.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let portfolio: Value = app.get_json("/api/v1/portfolio", Some(&buyer.token)).await;
         assert_eq!(portfolio["suppliers"][0]["status"], "no_response");
 
         let supplier = app.signup("New supplier").await;
@@ -298,11 +257,8 @@ async fn an_email_invitation_is_single_use_and_links_the_accepting_organisation(
             .await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "single use");
         let reqs: Value = app
-            .get("/api/v1/requests", Some(&supplier.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/requests", Some(&supplier.token))
+            .await;
         assert_eq!(reqs.as_array().unwrap().len(), 1);
         let r = app
             .post_json(
@@ -349,11 +305,8 @@ async fn tiers_show_levels_passed_on_never_answers_and_flag_single_points_of_fai
         app.post_json("/api/v1/shares", Some(&t3.token), json!({ "assessment_id": t3_assessment, "buyer_organization_id": t2.id, "detail": "full" })).await;
 
         let v: Value = app
-            .get("/api/v1/portfolio/tiers", Some(&t0.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/portfolio/tiers", Some(&t0.token))
+            .await;
         let nodes = v["nodes"].as_array().unwrap();
         let tiers: Vec<(String, u64)> = nodes
             .iter()
@@ -429,20 +382,14 @@ async fn tiers_show_levels_passed_on_never_answers_and_flag_single_points_of_fai
             .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
         let weak: Value = app
-            .get("/api/v1/bcp/weak-points", Some(&t0.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/bcp/weak-points", Some(&t0.token))
+            .await;
         assert_eq!(weak["nodes"][0]["name"], "Tier 1");
         let r = app.put_json("/api/v1/bcp", &t1.token, json!({ "offline_backup": true, "last_restore_test": "2026-10-01", "recovery_hours": 48, "alternative_site": false })).await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
         let weak: Value = app
-            .get("/api/v1/bcp/weak-points", Some(&t0.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/bcp/weak-points", Some(&t0.token))
+            .await;
         assert_eq!(
             weak["nodes"].as_array().unwrap().len(),
             0,
@@ -466,12 +413,7 @@ async fn tiers_show_levels_passed_on_never_answers_and_flag_single_points_of_fai
 }
 
 async fn kinds(app: &TestApp, token: &str) -> Vec<String> {
-    let v: Value = app
-        .get("/api/v1/notifications", Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v: Value = app.get_json("/api/v1/notifications", Some(token)).await;
     v.as_array()
         .unwrap()
         .iter()
@@ -610,12 +552,7 @@ async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
 
         // Each supplier sees the request with its reasons.
         for s in [&s1, &s2] {
-            let requests: Value = app
-                .get("/api/v1/requests", Some(&s.token))
-                .await
-                .json()
-                .await
-                .unwrap();
+            let requests: Value = app.get_json("/api/v1/requests", Some(&s.token)).await;
             assert!(
                 requests.to_string().contains("大和自動車部品"),
                 "{requests}"
@@ -647,14 +584,11 @@ async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
             .await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let cred: Value = app
-            .get(
+            .get_json(
                 &format!("/api/v1/assessments/{s1_assessment}/credential"),
                 Some(&s1.token),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         let cred_id = cred["id"].as_str().unwrap();
         let r = app.post_json("/api/v1/shares", Some(&s1.token), json!({ "credential_id": cred_id, "assessment_id": s1_assessment, "buyer_organization_id": buyer.id })).await;
         assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "assessment_id").await;
@@ -683,12 +617,7 @@ async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
 
         // The buyer's portfolio: two direct suppliers, one met and one in progress, and S1's
         // supplier in tier 2 under S1.
-        let portfolio: Value = app
-            .get("/api/v1/portfolio", Some(&buyer.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let portfolio: Value = app.get_json("/api/v1/portfolio", Some(&buyer.token)).await;
         let lines: Vec<(String, u64, String)> = portfolio["suppliers"]
             .as_array()
             .unwrap()
@@ -717,11 +646,8 @@ async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
         assert_eq!(portfolio["counts"]["in_progress"], 1);
         assert_eq!(portfolio["tiers"], json!({ "1": 2, "2": 1 }));
         let direct: Value = app
-            .get("/api/v1/portfolio?max_tier=1", Some(&buyer.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/portfolio?max_tier=1", Some(&buyer.token))
+            .await;
         assert_eq!(direct["suppliers"].as_array().unwrap().len(), 2);
         let r = app
             .get("/api/v1/portfolio?max_tier=0", Some(&buyer.token))
@@ -737,12 +663,7 @@ async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
 
         // The buyer keeps S1's certificate and it verifies; it reads S1's answers (full
         // share) but never the tier-2 supplier's, nor S2's (level only).
-        let shares: Value = app
-            .get("/api/v1/shares", Some(&buyer.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let shares: Value = app.get_json("/api/v1/shares", Some(&buyer.token)).await;
         let received = shares
             .as_array()
             .unwrap()
@@ -751,14 +672,11 @@ async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
             .unwrap();
         assert_eq!(received["credential_id"], cred_id);
         let shared: Value = app
-            .get(
+            .get_json(
                 &format!("/api/v1/shares/{s1_share}/credential"),
                 Some(&buyer.token),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         let r = TestApp::client()
             .post(app.url("/api/v1/verify"))
             .body(shared["credential"].to_string())
@@ -813,12 +731,7 @@ async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
             .status(),
             StatusCode::NOT_FOUND
         );
-        let portfolio: Value = app
-            .get("/api/v1/portfolio", Some(&buyer.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let portfolio: Value = app.get_json("/api/v1/portfolio", Some(&buyer.token)).await;
         let names: Vec<&str> = portfolio["suppliers"]
             .as_array()
             .unwrap()
@@ -828,11 +741,8 @@ async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
         assert_eq!(names, ["みなと精工", "さくら電子"], "tier 2 is gone");
         assert_eq!(portfolio["suppliers"][0]["status"], "not_started");
         let inbox: Value = app
-            .get("/api/v1/notifications", Some(&buyer.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/notifications", Some(&buyer.token))
+            .await;
         assert!(
             inbox.to_string().contains("share.revoked"),
             "the buyer is told: {inbox}"
@@ -849,12 +759,7 @@ async fn the_demo_shows_two_tiers_and_an_industry_view() {
         assert_eq!(again.len(), 7, "seeding twice changes nothing");
         let password = shirube_server::demo::DEMO_PASSWORD;
         let buyer = app.token("buyer@yamato-parts.example", password).await;
-        let portfolio: Value = app
-            .get("/api/v1/portfolio", Some(&buyer))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let portfolio: Value = app.get_json("/api/v1/portfolio", Some(&buyer)).await;
         let lines: Vec<(&str, u64, &str)> = portfolio["suppliers"]
             .as_array()
             .unwrap()
@@ -877,12 +782,7 @@ async fn the_demo_shows_two_tiers_and_an_industry_view() {
             ]
         );
         let group = app.token("office@tokai-parts.example", password).await;
-        let view: Value = app
-            .get("/api/v1/industry", Some(&group))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view: Value = app.get_json("/api/v1/industry", Some(&group)).await;
         assert_eq!(view["shared_suppliers"][0]["name"], "株式会社みなと精工");
         assert_eq!(view["shared_suppliers"][0]["dependents"], 2);
     }

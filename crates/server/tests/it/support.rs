@@ -127,6 +127,15 @@ impl TestApp {
     }
 
     /// Signs an organisation up and returns (organization_id, owner token).
+    /// GET and parse the JSON body (whatever the status).
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> Value {
+        self.get(path, token)
+            .await
+            .json()
+            .await
+            .expect("a JSON body")
+    }
+
     pub async fn signup(&self, name: &str) -> Org {
         let n = unique();
         let email = format!("owner{n}@example.jp");
