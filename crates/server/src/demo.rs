@@ -60,7 +60,7 @@ const ORGS: [Org; 7] = [
         prefecture: "13",
         email: "owner@sakura-denshi.example",
         user: "桜井 花子",
-        what: "supplier, ★3 declared / ★3を自己宣言済みのサプライヤー",
+        what: "supplier, ★3 declared, passes on its supplier / ★3宣言済み・仕入先も開示するサプライヤー",
     },
     Org {
         name: "株式会社ひかりシステム",

@@ -40,7 +40,16 @@ pub fn text(lang: Lang, key: &str) -> String {
 pub fn text_with(lang: Lang, key: &str, args: &[(&'static str, String)]) -> String {
     let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
         .iter()
-        .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+        .map(|(k, v)| {
+            // `n` is the count that plural variants (`[one]`, `*[other]`) select on, so it
+            // goes in as a number when it is one; every other argument stays text.
+            let value = if *k == "n" {
+                FluentValue::try_number(v.as_str()).into_owned()
+            } else {
+                FluentValue::from(v.clone())
+            };
+            (Cow::Borrowed(*k), value)
+        })
         .collect();
     LOCALES
         .try_lookup_with_args(id(lang), key, &map)
@@ -138,6 +147,16 @@ mod tests {
             .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && l.contains(" ="))
             .map(|l| l.split(" =").next().unwrap_or("").trim().to_string())
             .collect()
+    }
+
+    #[test]
+    fn counts_select_english_plurals_and_other_arguments_stay_text() {
+        let one = text_with(Lang::En, "msg-weak-points", &[("n", "1".into())]);
+        let many = text_with(Lang::En, "msg-weak-points", &[("n", "12".into())]);
+        assert_eq!(one, "1 single point of failure.");
+        assert_eq!(many, "12 single points of failure.");
+        let date = Tr::new(Lang::En).tn("msg-revoked-on", "2026-11-27");
+        assert!(date.contains("2026-11-27"), "{date}");
     }
 
     #[test]

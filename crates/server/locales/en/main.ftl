@@ -501,7 +501,10 @@ btn-accept-request = Accept as a request to our company
 msg-supplier-added = Supplier added. Required level: ★{ $n }
 msg-suggest-level4 = All three answers are no, but extra factors apply, so ★4 is suggested.
 msg-supplier-invite-link = Send this invitation link to the supplier (works once, for 14 days):
-msg-suppliers-total = { $n } suppliers
+msg-suppliers-total = { $n ->
+    [one] 1 direct supplier
+   *[other] { $n } direct suppliers
+}
 msg-required-level = Required level: ★{ $n }
 msg-nothing-shared = Nothing shared yet.
 msg-no-requests = No requests yet.
@@ -539,8 +542,14 @@ label-tier-deeper = Tier 2 and below
 msg-rows-range = { $n } in all, showing
 btn-prev-page = ← Previous
 btn-next-page = Next →
-msg-deeper-suppliers = { $n } suppliers in tier 2 and below are visible.
-msg-weak-points = { $n } single points of failure.
+msg-deeper-suppliers = { $n ->
+    [one] 1 supplier in tier 2 and below is visible.
+   *[other] { $n } suppliers in tier 2 and below are visible.
+}
+msg-weak-points = { $n ->
+    [one] 1 single point of failure.
+   *[other] { $n } single points of failure.
+}
 btn-open-tiers = View by tier
 btn-open-weak-points = Only single points of failure
 help-weak-point = A single point of failure is a critical supplier with no alternative source whose level is below your requirement or whose restore was never tested: if it stops, your business may stop.
