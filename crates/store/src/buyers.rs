@@ -380,6 +380,17 @@ impl Store {
         Ok(())
     }
 
+    /// Buyers a supplier currently shares something with.
+    pub async fn buyers_shared_with(&self, supplier_id: &str) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT buyer_id FROM shares WHERE supplier_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(supplier_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(b,)| b).collect())
+    }
+
     /// Buyers holding an active share of an assessment.
     pub async fn buyers_sharing(&self, assessment_id: &str) -> Result<Vec<String>> {
         let rows: Vec<(String,)> = sqlx::query_as(

@@ -559,3 +559,7 @@ err-credential-revoked-share = This certificate is revoked and cannot be shared.
 btn-download-shared-credential = Download the certificate (verifiable credential)
 help-share-certificate = When you share a declared (★3) or certified (★4) assessment, the buyer also receives its certificate (a verifiable credential) and can check it offline.
 msg-chain-truncated = Your chain is larger than one view reads (the supplier lists of 20,000 organisations), so deeper suppliers are not shown.
+page-dashboard-requests = Requests from your customers
+label-request-shared = Shared
+label-request-not-shared = Not shared yet
+btn-answer-requests = Answer the requests (share your assessment)

@@ -550,3 +550,7 @@ err-credential-revoked-share = この証明書は失効しているため共有�
 btn-download-shared-credential = 証明書（検証可能な資格情報）をダウンロード
 help-share-certificate = 宣言済み（★3）または認証済み（★4）の評価を共有すると、その証明書（検証可能な資格情報）も相手が受け取り、オフラインで真正性を確かめられます。
 msg-chain-truncated = 取引先の連鎖が大きいため、一度に読み込める範囲（2万社分の取引先リスト）で表示を打ち切りました。これより深い取引先は表示されていません。
+page-dashboard-requests = 取引先からの依頼
+label-request-shared = 共有済み
+label-request-not-shared = まだ共有していません
+btn-answer-requests = 依頼に応える（評価を共有する）

@@ -1,4 +1,5 @@
-//! The dashboard: "where you stand" — level, progress and the next three actions.
+//! The dashboard: "where you stand" — level, progress, the next three actions, and what
+//! buyers have asked for.
 
 use askama::Template;
 use axum::extract::State;
@@ -24,6 +25,8 @@ pub struct DashboardPage {
     /// The open assessment: (id, target level, percent, met, total, achieved level or 0).
     pub current: Option<(String, i64, u8, usize, usize, u8)>,
     pub next_actions: Vec<ActionItem>,
+    /// Buyers' requests: (relationship id, buyer, required level, due date, shared with it).
+    pub requests: Vec<(String, String, i64, String, bool)>,
 }
 
 pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Response, PageError> {
@@ -60,7 +63,24 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Re
         }
         None => (None, Vec::new()),
     };
+    let shared = state
+        .store
+        .buyers_shared_with(p.org_id())
+        .await
+        .page(lang)?;
+    let requests = state
+        .store
+        .requests_for(p.org_id())
+        .await
+        .page(lang)?
+        .into_iter()
+        .map(|(r, buyer)| {
+            let is_shared = shared.contains(&r.buyer_id);
+            (r.id, buyer, r.required_level, r.due_date, is_shared)
+        })
+        .collect();
     let page = DashboardPage {
+        requests,
         nav: Nav::for_principal(&state, &p).await.page(lang)?,
         org_name: s.org.name.clone(),
         corporate_number: s.org.corporate_number.clone(),

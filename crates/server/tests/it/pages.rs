@@ -588,6 +588,12 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
         for org in [&a, &b] {
             let s = Browser::new(&app);
             s.login(&org.email, "a long enough password").await;
+            let (_, html) = s.get("/dashboard").await;
+            let requests = select(&html, "#dashboard-requests tbody tr");
+            assert!(
+                requests.len() == 1 && requests[0].contains("大和自動車部品"),
+                "the request is on the supplier's dashboard: {requests:?}"
+            );
             let (_, html) = s.get("/requests").await;
             assert!(html.contains("大和自動車部品"));
             let assessment = attr(&html, "#share-assessment option", "value").unwrap();
