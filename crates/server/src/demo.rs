@@ -213,9 +213,10 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
     }
     share(state, 5, 1, false).await?;
     share(state, 1, 3, true).await?;
-    // The industry group: the buyer and さくら電子 are members (invited and accepted).
+    // The industry group: the buyer, さくら電子 and みなと精工 are members (invited and
+    // accepted; counts show from three members on).
     let group = user(state, 6).await?;
-    for member in [3, 1] {
+    for member in [3, 1, 0] {
         let m = user(state, member).await?;
         let id = state
             .store

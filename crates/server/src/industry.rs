@@ -19,6 +19,11 @@ use crate::AppState;
 pub const STATUS_INVITED: &str = "invited";
 pub const STATUS_ACTIVE: &str = "active";
 
+/// Active members a group needs before anything is counted. With two, every supplier shown
+/// would be one both members use — the view would name each member's suppliers; with three
+/// or more, a count of two does not say which two.
+pub const MIN_ACTIVE_MEMBERS: usize = 3;
+
 /// Upper bound of the `min_members` filter (it only has to be a sane count of members).
 const MAX_MIN_MEMBERS: usize = 1_000_000;
 
@@ -47,6 +52,8 @@ pub struct GroupView {
     pub invited: usize,
     pub shared_suppliers: Vec<SharedSupplier>,
     pub min_members: usize,
+    /// Fewer than [`MIN_ACTIVE_MEMBERS`] members have joined: nothing is counted yet.
+    pub withheld: bool,
 }
 
 /// Group-side actions need the operator's industry-group mark; anyone else is refused (403).
@@ -107,7 +114,9 @@ pub async fn view(
         .collect();
     // The store returns active members only; passing the active list again means a member
     // who has not consented is never counted even if that query changed.
-    let shared_suppliers = shared_dependencies(&active, &dependencies, min_members)
+    let withheld = active.len() < MIN_ACTIVE_MEMBERS;
+    let counted: &[String] = if withheld { &[] } else { &active };
+    let shared_suppliers = shared_dependencies(counted, &dependencies, min_members)
         .into_iter()
         .map(|s| SharedSupplier {
             corporate_number: numbers.get(&s.supplier).cloned().unwrap_or_default(),
@@ -127,6 +136,7 @@ pub async fn view(
         members,
         shared_suppliers,
         min_members,
+        withheld,
     })
 }
 

@@ -563,3 +563,4 @@ page-dashboard-requests = Requests from your customers
 label-request-shared = Shared
 label-request-not-shared = Not shared yet
 btn-answer-requests = Answer the requests (share your assessment)
+msg-industry-withheld = Counts appear once at least three members have accepted. With only two, every supplier shown would be one both of them use.

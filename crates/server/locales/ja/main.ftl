@@ -554,3 +554,4 @@ page-dashboard-requests = 取引先からの依頼
 label-request-shared = 共有済み
 label-request-not-shared = まだ共有していません
 btn-answer-requests = 依頼に応える（評価を共有する）
+msg-industry-withheld = 参加を承諾した会員が3社以上になると集計を表示します。2社だけだと、表示される取引先が両社の共通の取引先だと分かってしまうためです。

@@ -67,6 +67,9 @@ pub struct IndustryView {
     pub counts: MemberCounts,
     pub shared_suppliers: Vec<SharedSupplierOut>,
     pub min_members: usize,
+    /// Fewer than three members have joined, so nothing is counted yet (with two, every
+    /// supplier shown would be one both use).
+    pub withheld: bool,
 }
 
 /// The industry group's view (groups only): members, and suppliers on which at least
@@ -112,6 +115,7 @@ pub async fn view(
             })
             .collect(),
         min_members: v.min_members,
+        withheld: v.withheld,
     }))
 }
 

@@ -33,6 +33,8 @@ pub struct GroupSection {
     pub counts: String,
     pub members: Vec<MemberItem>,
     pub shared: Vec<SharedSupplier>,
+    /// Too few members have joined for anything to be counted.
+    pub withheld: bool,
 }
 
 /// One of the visitor's own memberships or invitations.
@@ -118,6 +120,7 @@ async fn page(
             })
             .collect(),
         shared: v.shared_suppliers,
+        withheld: v.withheld,
     });
     let memberships = industry::memberships(state, p)
         .await?

@@ -114,6 +114,7 @@ async fn a_group_sees_how_many_consenting_members_depend_on_a_supplier_and_never
         let a = app.signup("みなと精工").await;
         let b = app.signup("大和自動車部品").await;
         let c = app.signup("ひかり金型").await;
+        let d = app.signup("あおば樹脂").await;
         let s = app.signup("さくら電子").await;
         let t = app.signup("みどり物流").await;
         // A: S critical with no alternative, T. B: S with two alternatives. C (never accepts):
@@ -127,6 +128,7 @@ async fn a_group_sees_how_many_consenting_members_depend_on_a_supplier_and_never
         let a_id = invite(&app, &g, &a).await;
         let b_id = invite(&app, &g, &b).await;
         let c_id = invite(&app, &g, &c).await;
+        let d_id = invite(&app, &g, &d).await;
         let r = app
             .post_json(
                 "/api/v1/industry/members",
@@ -141,7 +143,7 @@ async fn a_group_sees_how_many_consenting_members_depend_on_a_supplier_and_never
 
         // Nothing counts before anyone consents.
         let v = view(&app, &g.token, "").await;
-        assert_eq!(v["counts"], json!({ "active": 0, "invited": 3 }));
+        assert_eq!(v["counts"], json!({ "active": 0, "invited": 4 }));
         assert_eq!(v["shared_suppliers"], json!([]));
 
         for (org, id) in [(&a, &a_id), (&b, &b_id)] {
@@ -158,19 +160,29 @@ async fn a_group_sees_how_many_consenting_members_depend_on_a_supplier_and_never
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::CONFLICT, "accepting twice says so");
+        // Two members only: every supplier shown would be one both use, so nothing is.
+        let v = view(&app, &g.token, "").await;
+        assert_eq!(v["withheld"], true);
+        assert_eq!(v["shared_suppliers"], json!([]));
+        let path = format!("/api/v1/industry/memberships/{d_id}/accept");
+        assert_eq!(
+            call(&app, Method::POST, &path, &d.token).await,
+            StatusCode::NO_CONTENT
+        );
         assert_eq!(
             kinds(&app, &g.token)
                 .await
                 .iter()
                 .filter(|k| *k == "industry.joined")
                 .count(),
-            2
+            3
         );
 
         let v = view(&app, &g.token, "").await;
         assert_eq!(v["group"], json!({ "id": g.id, "name": "中部機械工業会" }));
         assert_eq!(v["min_members"], 2);
-        assert_eq!(v["counts"], json!({ "active": 2, "invited": 1 }));
+        assert_eq!(v["withheld"], false);
+        assert_eq!(v["counts"], json!({ "active": 3, "invited": 1 }));
         let statuses: Vec<(&str, &str)> = v["members"]
             .as_array()
             .unwrap()
@@ -244,7 +256,7 @@ async fn a_group_sees_how_many_consenting_members_depend_on_a_supplier_and_never
             .await
             .contains(&"industry.left".to_string()));
         let v = view(&app, &g.token, "").await;
-        assert_eq!(v["counts"], json!({ "active": 1, "invited": 1 }));
+        assert_eq!(v["counts"], json!({ "active": 2, "invited": 1 }));
         assert_eq!(v["shared_suppliers"], json!([]));
 
         // The group withdraws C's invitation; C is told and has no membership left.

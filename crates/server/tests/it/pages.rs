@@ -658,6 +658,7 @@ async fn an_industry_group_invites_through_the_page_and_sees_shared_suppliers_in
             .unwrap();
         let a = app.signup("みなと精工").await;
         let b = app.signup("大和自動車部品").await;
+        let c = app.signup("あおば樹脂").await;
         let s = app.signup("さくら電子").await;
         let plain = app.signup("Plain").await;
         let number = |id: String| {
@@ -703,7 +704,11 @@ async fn an_industry_group_invites_through_the_page_and_sees_shared_suppliers_in
             Some("true")
         );
         assert_eq!(attr(&html, "#i-number", "value").as_deref(), Some("12345"));
-        for n in [a_number.clone(), number(b.id.clone()).await] {
+        for n in [
+            a_number.clone(),
+            number(b.id.clone()).await,
+            number(c.id.clone()).await,
+        ] {
             let r = gb
                 .post(
                     "/industry/members",
@@ -716,8 +721,8 @@ async fn an_industry_group_invites_through_the_page_and_sees_shared_suppliers_in
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
         }
 
-        // Both members accept on their own page, which says what joining shares.
-        for member in [&a, &b] {
+        // The members accept on their own page, which says what joining shares.
+        for member in [&a, &b, &c] {
             let mb = Browser::new(&app);
             mb.login(&member.email, "a long enough password").await;
             let (status, html) = mb.get("/industry").await;
@@ -748,10 +753,10 @@ async fn an_industry_group_invites_through_the_page_and_sees_shared_suppliers_in
         let (status, html) = gb.get("/industry").await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(select(&html, "h1"), ["業界団体"]);
-        assert_eq!(select(&html, "#industry-members tbody tr").len(), 2);
+        assert_eq!(select(&html, "#industry-members tbody tr").len(), 3);
         assert_eq!(
             select(&html, "#member-counts"),
-            ["参加中 2 社、招待中 0 社"]
+            ["参加中 3 社、招待中 0 社"]
         );
         let rows = select(&html, "#shared-suppliers tbody tr");
         assert_eq!(rows.len(), 1);
@@ -783,7 +788,7 @@ async fn an_industry_group_invites_through_the_page_and_sees_shared_suppliers_in
         assert_eq!(attr(&html, "html", "lang").as_deref(), Some("en"));
         assert_eq!(select(&html, "h1"), ["Industry group"]);
         assert_eq!(select(&html, "nav a[href='/industry']"), ["Industry"]);
-        assert_eq!(select(&html, "#member-counts"), ["2 members, 0 invited"]);
+        assert_eq!(select(&html, "#member-counts"), ["3 members, 0 invited"]);
         assert_eq!(select(&html, "#shared-suppliers thead th").len(), 5);
 
         // An organisation with no group and no invitation gets no link; the page still
