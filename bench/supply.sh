@@ -14,7 +14,8 @@
 #   ORGS=100000 SUPPLIERS=10 DEGREE=10 bench/supply.sh
 # (seeding takes a few minutes; the pure analysis alone: cargo bench -p shirube-assess).
 #
-# Env: ORGS, SUPPLIERS, DEGREE (0), REQUESTS (100), SHIRUBE_BIN (default: build release).
+# Env: ORGS, SUPPLIERS, DEGREE (0), REQUESTS (100), BACKEND (sqlite | postgres: a throwaway
+#      cluster as in bench/web.sh), SHIRUBE_BIN (default: build release).
 # Exit: 0 targets met, 1 a target missed, 2 the benchmark could not run.
 set -euo pipefail
 
@@ -25,38 +26,35 @@ suppliers="${SUPPLIERS:-10000}"
 degree="${DEGREE:-0}"
 requests="${REQUESTS:-100}"
 
-fail() { echo "supply.sh: $*" >&2; exit 2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+backend="${BACKEND:-sqlite}"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "installing wrk…" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >&2 \
-    || { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >&2; }
-fi
-if [ -z "${SHIRUBE_BIN:-}" ]; then
-  (cd "$repo" && cargo build --release -p shirube --quiet)
-  SHIRUBE_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/shirube"
-fi
+fail() { echo "supply.sh: $*" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+. "$repo/bench/lib.sh"
+ensure_wrk
+ensure_bin
 
 work="$(mktemp -d /tmp/shirube-supply-bench.XXXXXX)"
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  stop_backend
   rm -rf "$work"
 }
 trap cleanup EXIT
+start_backend "$backend"
 
-echo "shirube: $("$SHIRUBE_BIN" --version)  organisations: $orgs  buyer's suppliers: $suppliers  graph degree: $degree"
+echo "shirube: $("$SHIRUBE_BIN" --version)  backend: $backend  organisations: $orgs  buyer's suppliers: $suppliers  graph degree: $degree"
 echo "== seeding"
 seed_out=$("$SHIRUBE_BIN" admin bench-seed --organizations "$orgs" --buyer-suppliers "$suppliers" \
-  --graph-degree "$degree" --data-dir "$work/data")
+  --graph-degree "$degree" --data-dir "$work/data" "${db_args[@]}")
 echo "$seed_out"
 password=$(sed -n 's/^password: //p' <<<"$seed_out")
 email=$(sed -n 's/^buyer: //p' <<<"$seed_out")
 
 port=$(free_port)
 base="http://127.0.0.1:$port"
-RUST_LOG=warn "$SHIRUBE_BIN" serve --bind "127.0.0.1:$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
+RUST_LOG=warn "$SHIRUBE_BIN" serve --bind "127.0.0.1:$port" --data-dir "$work/data" "${db_args[@]}" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
   curl -sf "$base/healthz" >/dev/null 2>&1 && break

@@ -26,51 +26,21 @@ duration="${DURATION:-15s}"
 backend="${BACKEND:-sqlite}"
 
 fail() { echo "web.sh: $*" >&2; exit 2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
-
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "installing wrk…" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >&2 \
-    || { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >&2; }
-fi
-if [ -z "${SHIRUBE_BIN:-}" ]; then
-  (cd "$repo" && cargo build --release -p shirube --quiet)
-  SHIRUBE_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/shirube"
-fi
+# shellcheck source=bench/lib.sh
+. "$repo/bench/lib.sh"
+ensure_wrk
+ensure_bin
 
 work="$(mktemp -d /tmp/shirube-web-bench.XXXXXX)"
 server_pid=""
-pg_dir=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [ -n "$pg_dir" ]; then
-    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
-    rm -rf "$pg_dir"
-  fi
+  stop_backend
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-db_args=()
-case "$backend" in
-  sqlite) ;;
-  postgres)
-    pg_initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1 || true)
-    [ -n "$pg_initdb" ] || fail "PostgreSQL is not installed (apt-get install postgresql)"
-    pg_bin=$(dirname "$pg_initdb")
-    pg_dir=$(mktemp -d /tmp/shirube-web-bench-pg.XXXXXX)
-    chown postgres:postgres "$pg_dir"
-    pg_port=$(free_port)
-    runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres --no-instructions >/dev/null
-    # Durable settings (fsync on), unlike CI's throwaway cluster: this measures reads, but a
-    # benchmark should not flatter the write path either.
-    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
-      -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=100" start >/dev/null
-    db_args=(--database "postgres://postgres@127.0.0.1:$pg_port/postgres")
-    ;;
-  *) fail "BACKEND must be sqlite or postgres" ;;
-esac
+start_backend "$backend"
 
 echo "shirube: $("$SHIRUBE_BIN" --version)  backend: $backend  organisations: $orgs"
 echo "machine: $(nproc) cores, $(uname -r); wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"

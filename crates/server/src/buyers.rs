@@ -1,6 +1,8 @@
 //! Application rules for buyers and suppliers: requests carrying the three-question level
 //! decision, answer-once shares, and the buyer's portfolio.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::json;
 use shirube_assess::decision::{decide, DecisionInput, ExtraFactor, InterruptionAngles};
 use shirube_assess::graph::{self, Edge, Node};
@@ -254,7 +256,7 @@ pub struct Chain {
     pub direct: Vec<SupplyLine>,
     pub nodes: Vec<Node>,
     /// Corporate numbers (public) of every supplier read.
-    pub corporate_numbers: std::collections::HashMap<String, String>,
+    pub corporate_numbers: HashMap<String, String>,
     /// The chain was larger than one view reads: deeper suppliers are missing.
     pub truncated: bool,
 }
@@ -287,7 +289,6 @@ pub async fn chain_limited(
     max_tier: u32,
     max_loads: usize,
 ) -> Result<Chain, AppError> {
-    use std::collections::{HashMap, HashSet};
     let direct = state.store.portfolio(root).await?;
     let mut edges: HashMap<String, Vec<Edge>> = HashMap::new();
     edges.insert(root.to_string(), direct.iter().filter_map(edge).collect());
@@ -297,7 +298,7 @@ pub async fn chain_limited(
         .filter(|l| l.passes_on)
         .filter_map(|l| l.supplier_id.clone())
         .collect();
-    let mut corporate_numbers = std::collections::HashMap::new();
+    let mut corporate_numbers = HashMap::new();
     let mut truncated = false;
     let mut tier = 1;
     while !frontier.is_empty() && tier < max_tier.min(graph::MAX_TIERS) {
@@ -351,7 +352,7 @@ pub async fn portfolio(
 ) -> Result<Portfolio, AppError> {
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let chain = chain(state, p.org_id(), max_tier).await?;
-    let direct_nodes: std::collections::HashMap<&str, &Node> = chain
+    let direct_nodes: HashMap<&str, &Node> = chain
         .nodes
         .iter()
         .filter(|n| n.tier == 1)
@@ -778,8 +779,7 @@ pub async fn send_reminders(state: &AppState, today: chrono::NaiveDate) -> Resul
         .to_string();
     let mut sent = 0;
     // Statuses per buyer, read once per buyer rather than once per reminder.
-    let mut met: std::collections::HashMap<String, std::collections::HashSet<String>> =
-        std::collections::HashMap::new();
+    let mut met: HashMap<String, HashSet<String>> = HashMap::new();
     for kind in [Reminder::DueSoon, Reminder::Overdue] {
         for (rel, buyer, supplier, due) in state
             .store
