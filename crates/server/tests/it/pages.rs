@@ -721,6 +721,11 @@ async fn an_industry_group_invites_through_the_page_and_sees_shared_suppliers_in
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
         }
 
+        // Nobody has accepted yet: the group's view says why it counts nothing.
+        let (_, html) = gb.get("/industry").await;
+        assert_eq!(select(&html, "#withheld").len(), 1);
+        assert!(select(&html, "#shared-suppliers").is_empty());
+
         // The members accept on their own page, which says what joining shares.
         for member in [&a, &b, &c] {
             let mb = Browser::new(&app);
