@@ -579,4 +579,71 @@ mod tests {
             AuditVerification::Intact { entries: 2 }
         );
     }
+
+    #[tokio::test]
+    async fn a_seeded_supply_graph_reads_back_through_the_portfolio_query() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(
+            &crate::sqlite_url_for(dir.path()),
+            &dir.path().join("blobs"),
+        )
+        .await
+        .unwrap();
+        let orgs: Vec<_> = (1..=4).map(|n| org(n, 3)).collect();
+        store.seed_organizations(&orgs).await.unwrap();
+        let ids = store.seed_ids().await.unwrap();
+        assert_eq!(ids.len(), 4);
+        let rel = |buyer, supplier, shared, pass_on| SeedRelationship {
+            buyer,
+            supplier,
+            required_level: 3,
+            due_date: "2027-03-31".into(),
+            critical: false,
+            alternatives: 1,
+            shared,
+            pass_on,
+        };
+        let counts = store
+            .seed_supply(
+                &ids,
+                &[
+                    rel(0, 1, true, true),
+                    rel(0, 2, false, false),
+                    rel(1, 3, true, false),
+                ],
+                &[1],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            counts,
+            SeedSupplyCounts {
+                relationships: 3,
+                shares: 2,
+                declared: 1
+            }
+        );
+        let lines = store.portfolio(&ids[0].0).await.unwrap();
+        let seen: Vec<(Option<&str>, Option<i64>, bool)> = lines
+            .iter()
+            .map(|l| (l.supplier_id.as_deref(), l.achieved_level, l.passes_on))
+            .collect();
+        let mut expected = vec![
+            (Some(ids[1].0.as_str()), Some(3), true),
+            (Some(ids[2].0.as_str()), None, false),
+        ];
+        expected.sort();
+        let mut seen_sorted = seen.clone();
+        seen_sorted.sort();
+        assert_eq!(seen_sorted, expected, "declared and shared: ★3, passed on");
+        let both = store
+            .supply_lines(&[ids[0].0.clone(), ids[1].0.clone()])
+            .await
+            .unwrap();
+        assert_eq!(both.len(), 3, "one query reads several buyers");
+        assert!(matches!(
+            store.verify_audit().await.unwrap(),
+            AuditVerification::Intact { .. }
+        ));
+    }
 }

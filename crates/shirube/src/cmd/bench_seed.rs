@@ -96,14 +96,13 @@ async fn seed_supply(store: &Store, buyer_suppliers: usize, degree: usize) -> an
         if buyer == 0 {
             chosen.extend(1..=buyer_suppliers);
         }
-        let mut wanted = chosen.len() + degree;
+        // Everyone but the buyer itself can be a supplier.
+        let wanted = (chosen.len() + degree).min(ids.len() - 1);
         while chosen.len() < wanted {
             let s = rng.below(ids.len() as u64) as usize;
-            if s == buyer {
-                wanted = wanted.min(ids.len() - 1);
-                continue;
+            if s != buyer {
+                chosen.insert(s);
             }
-            chosen.insert(s);
         }
         let mut suppliers: Vec<usize> = chosen.iter().copied().collect();
         suppliers.sort_unstable();
