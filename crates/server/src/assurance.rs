@@ -452,9 +452,8 @@ pub async fn report_file(
         .ok_or(AppError::NotFound)?;
     let name = comment
         .body
-        .splitn(2, ' ')
-        .nth(1)
-        .unwrap_or("report")
+        .split_once(' ')
+        .map_or("report", |(_, name)| name)
         .to_string();
     let bytes = state
         .store

@@ -96,10 +96,10 @@ impl Store {
     pub async fn insert_credential(&self, actor: Actor<'_>, c: &NewCredential<'_>) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        sqlx::query(&format!(
+        sqlx::query(
             "INSERT INTO credentials (id, organization_id, assessment_id, level, assurance, evaluation_body_id, status_index, valid_from, valid_until, credential, issued_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        ))
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
         .bind(c.id)
         .bind(c.organization_id)
         .bind(c.assessment_id)

@@ -188,7 +188,7 @@ async fn portfolio_page(
     match sort.as_str() {
         "name" => lines.sort_by(|a, b| a.name.cmp(&b.name)),
         "status" => lines.sort_by_key(|l| STATUSES.iter().position(|s| *s == l.status)),
-        "required" => lines.sort_by(|a, b| b.required_level.cmp(&a.required_level)),
+        "required" => lines.sort_by_key(|l| std::cmp::Reverse(l.required_level)),
         "tier" => lines.sort_by_key(|l| l.tier),
         _ => lines.sort_by(|a, b| {
             (a.due_date.is_empty(), &a.due_date).cmp(&(b.due_date.is_empty(), &b.due_date))

@@ -38,12 +38,14 @@ fn start(data_dir: &std::path::Path) -> (Server, String) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // Owned by the guard at once, so that the process is killed and reaped on every path.
+    let server = Server(child);
     let base = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if reqwest::blocking::get(format!("{base}/healthz")).is_ok_and(|r| r.status().is_success())
         {
-            return (Server(child), base);
+            return (server, base);
         }
         std::thread::sleep(Duration::from_millis(50));
     }
