@@ -564,3 +564,4 @@ label-request-shared = Shared
 label-request-not-shared = Not shared yet
 btn-answer-requests = Answer the requests (share your assessment)
 msg-industry-withheld = Counts appear once at least three members have accepted. With only two, every supplier shown would be one both of them use.
+help-csf = NIST Cybersecurity Framework (CSF) 2.0 function: GV Govern, ID Identify, PR Protect, DE Detect, RS Respond, RC Recover

@@ -555,3 +555,4 @@ label-request-shared = 共有済み
 label-request-not-shared = まだ共有していません
 btn-answer-requests = 依頼に応える（評価を共有する）
 msg-industry-withheld = 参加を承諾した会員が3社以上になると集計を表示します。2社だけだと、表示される取引先が両社の共通の取引先だと分かってしまうためです。
+help-csf = NIST サイバーセキュリティフレームワーク（CSF）2.0 の機能: GV 統治、ID 識別、PR 防御、DE 検知、RS 対応、RC 復旧
