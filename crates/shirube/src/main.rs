@@ -32,6 +32,11 @@ enum Command {
     Scan(cmd::scan::ScanArgs),
     /// Import advisory databases into the local index, or show its statistics.
     Advisories(cmd::advisories::AdvisoriesArgs),
+    /// Write everything (database, evidence files, signing keys) to one zip file; safe to
+    /// run beside `serve`.
+    Backup(cmd::backup::BackupArgs),
+    /// Restore a backup into a fresh data directory (SQLite) or an empty PostgreSQL database.
+    Restore(cmd::backup::RestoreArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +55,8 @@ fn main() -> ExitCode {
         Command::Verify(args) => cmd::verify::run(args),
         Command::Scan(args) => cmd::scan::run(args),
         Command::Advisories(args) => cmd::advisories::run(args),
+        Command::Backup(args) => cmd::backup::backup(args),
+        Command::Restore(args) => cmd::backup::restore(args),
     };
     match result {
         Ok(code) => code,

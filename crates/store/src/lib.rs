@@ -2,6 +2,8 @@
 #![doc = include_str!("../README.md")]
 
 mod assessments;
+mod backup;
+pub use backup::{BackupSink, Column, Restore, TABLES};
 mod audit;
 mod bcp;
 mod blobs;

@@ -6,6 +6,7 @@
 mod accounts;
 mod assessments;
 mod authz;
+mod backup;
 mod buyers;
 mod industry;
 mod pages;

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod advisories;
+pub mod backup;
 pub mod bench_seed;
 pub mod catalog;
 pub mod scan;
