@@ -221,6 +221,9 @@ impl IntoResponse for PageError {
             Err(_) => err.message(lang).into_response(),
         };
         *resp.status_mut() = err.status();
+        // Rendered without knowing who asked; `pages::error_nav` redraws it with the
+        // signed-in header when there is a session.
+        resp.extensions_mut().insert(page);
         resp
     }
 }

@@ -298,6 +298,10 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(signed_in_pages)
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::pages::error_nav,
+        ))
         .layer(DefaultBodyLimit::max(MAX_EVIDENCE_BYTES + 1024 * 1024))
         .layer(middleware::from_fn_with_state(state.clone(), origin_check))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))

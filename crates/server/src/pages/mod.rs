@@ -145,7 +145,7 @@ impl FieldMessages {
     }
 }
 
-#[derive(Template)]
+#[derive(Template, Clone)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
     pub t: Tr,
@@ -153,6 +153,36 @@ pub struct ErrorPage {
     pub title: String,
     pub message: String,
     pub status: u16,
+}
+
+/// Redraws an error page with the signed-in header (name, organisation, sign-out) when the
+/// request carries a session: errors are rendered where they happen, without the principal.
+pub async fn error_nav(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let headers = req.headers().clone();
+    let mut resp = next.run(req).await;
+    let Some(page) = resp.extensions_mut().remove::<ErrorPage>() else {
+        return resp;
+    };
+    let Ok(Some(p)) = crate::auth::resolve(&headers, &state).await else {
+        return resp;
+    };
+    let Ok(nav) = Nav::for_principal(&state, &p).await else {
+        return resp;
+    };
+    let page = ErrorPage { nav, ..page };
+    match page.render() {
+        Ok(html) => {
+            // Same status and headers; only the body (and so its length) changes.
+            let (mut parts, _) = resp.into_parts();
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            axum::response::Response::from_parts(parts, axum::body::Body::from(html))
+        }
+        Err(_) => resp,
+    }
 }
 
 impl ErrorPage {

@@ -511,9 +511,26 @@ async fn unknown_pages_get_a_404_page_and_unknown_api_paths_a_problem() {
     let (status, html) = Browser::new(&app).get("/no/such/page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(select(&html, "h1"), ["ページが見つかりません"]);
+    assert!(select(&html, "form[action='/logout']").is_empty());
     let r = app.get("/api/v1/nothing", None).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
+
+    // Signed in, error pages keep the signed-in header: who you are, and the way out.
+    let org = app.signup("みなと精工").await;
+    let b = Browser::new(&app);
+    b.login(&org.email, "a long enough password").await;
+    for path in ["/no/such/page", "/suppliers/not-a-relationship"] {
+        let (status, html) = b.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(select(&html, "h1"), ["ページが見つかりません"], "{path}");
+        assert_eq!(
+            select(&html, "form[action='/logout'] button").len(),
+            1,
+            "{path}: signed-in header"
+        );
+        assert!(html.contains("みなと精工"), "{path}");
+    }
 }
 
 #[tokio::test]
