@@ -255,7 +255,7 @@ const MAX_GRAPH_LOADS: usize = 20_000;
 pub struct Chain {
     pub direct: Vec<SupplyLine>,
     pub nodes: Vec<Node>,
-    /// Corporate numbers (public) of every supplier read.
+    /// Corporate numbers (public) of every supplier read, direct ones included.
     pub corporate_numbers: HashMap<String, String>,
     /// The chain was larger than one view reads: deeper suppliers are missing.
     pub truncated: bool,
@@ -298,7 +298,10 @@ pub async fn chain_limited(
         .filter(|l| l.passes_on)
         .filter_map(|l| l.supplier_id.clone())
         .collect();
-    let mut corporate_numbers = HashMap::new();
+    let mut corporate_numbers: HashMap<String, String> = direct
+        .iter()
+        .filter_map(|l| Some((l.supplier_id.clone()?, l.corporate_number.clone()?)))
+        .collect();
     let mut truncated = false;
     let mut tier = 1;
     while !frontier.is_empty() && tier < max_tier.min(graph::MAX_TIERS) {

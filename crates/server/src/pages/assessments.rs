@@ -16,7 +16,8 @@ use crate::auth::Principal;
 use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
 use crate::pages::{
-    assessment_state_label, render, status_label, FieldMessages, Nav, PageResult, Signed,
+    assessment_state_label, render, render_status, status_label, FieldMessages, Nav, PageResult,
+    Signed,
 };
 use crate::AppState;
 
@@ -136,9 +137,7 @@ pub async fn create(
             let page = index_page(&state, &p, FieldMessages::from_error(&e, lang))
                 .await
                 .page(lang)?;
-            let mut resp = render(&page, lang)?;
-            *resp.status_mut() = e.status();
-            Ok(resp)
+            render_status(&page, lang, e.status())
         }
         Err(e) => Err(PageError(e, lang)),
     }
@@ -512,9 +511,7 @@ pub async fn answer(
             let page = criterion_page(&state, &p, &id, &criterion_id, o)
                 .await
                 .page(lang)?;
-            let mut resp = render(&page, lang)?;
-            *resp.status_mut() = e.status();
-            Ok(resp)
+            render_status(&page, lang, e.status())
         }
         Err(e) => Err(PageError(e, lang)),
     }
@@ -563,9 +560,7 @@ pub async fn evidence(
             let page = criterion_page(&state, &p, &id, &criterion_id, o)
                 .await
                 .page(lang)?;
-            let mut resp = render(&page, lang)?;
-            *resp.status_mut() = e.status();
-            Ok(resp)
+            render_status(&page, lang, e.status())
         }
         Err(e) => Err(PageError(e, lang)),
     }
@@ -862,9 +857,7 @@ pub async fn declare_submit(
             let page = declare_page(&state, &p, &id, form, errors)
                 .await
                 .page(lang)?;
-            let mut resp = render(&page, lang)?;
-            *resp.status_mut() = e.status();
-            Ok(resp)
+            render_status(&page, lang, e.status())
         }
         Err(e) => Err(PageError(e, lang)),
     }

@@ -13,7 +13,7 @@ use crate::auth::{self, ReqLang};
 use crate::domain::{INDUSTRIES, PREFECTURES};
 use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
-use crate::pages::{render, session_cookie, FieldMessages, Nav, PageResult};
+use crate::pages::{render, render_status, session_cookie, FieldMessages, Nav, PageResult};
 use crate::AppState;
 
 #[derive(Deserialize, Default, Clone)]
@@ -117,7 +117,7 @@ pub async fn signup_submit(
         }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
             let errors = FieldMessages::from_error(&e, lang);
-            let mut resp = render(
+            render_status(
                 &SignupPage::new(
                     lang,
                     SignupForm {
@@ -127,9 +127,8 @@ pub async fn signup_submit(
                     errors,
                 ),
                 lang,
-            )?;
-            *resp.status_mut() = e.status();
-            Ok(resp)
+                e.status(),
+            )
         }
         Err(e) => Err(PageError(e, lang)),
     }
@@ -205,7 +204,7 @@ pub async fn login_submit(
         }
         Err(e @ (AppError::Invalid(_) | AppError::TooManyRequests { .. })) => {
             let errors = FieldMessages::from_error(&e, lang);
-            let mut resp = render(
+            render_status(
                 &LoginPage {
                     t: Tr::new(lang),
                     nav: None,
@@ -213,9 +212,8 @@ pub async fn login_submit(
                     errors,
                 },
                 lang,
-            )?;
-            *resp.status_mut() = e.status();
-            Ok(resp)
+                e.status(),
+            )
         }
         Err(e) => Err(PageError(e, lang)),
     }

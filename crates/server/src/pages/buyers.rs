@@ -12,7 +12,7 @@ use shirube_catalog::Lang;
 use crate::buyers::{self, AddSupplier, DecisionAnswers, Line, STATUSES};
 use crate::error::{AppError, PageError};
 use crate::i18n::{text, Tr};
-use crate::pages::{render, status_label, FieldMessages, Nav, PageResult, Signed};
+use crate::pages::{render, render_status, status_label, FieldMessages, Nav, PageResult, Signed};
 use crate::AppState;
 
 pub fn portfolio_status_label(t: &Tr, s: &str) -> String {
@@ -337,17 +337,6 @@ pub async fn tiers(
         .iter()
         .filter_map(|l| Some((l.supplier_id.as_deref()?, l.relationship_id.as_str())))
         .collect();
-    let numbers: std::collections::HashMap<&str, &str> = chain
-        .direct
-        .iter()
-        .filter_map(|l| Some((l.supplier_id.as_deref()?, l.corporate_number.as_deref()?)))
-        .chain(
-            chain
-                .corporate_numbers
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str())),
-        )
-        .collect();
     let nodes: Vec<&shirube_assess::graph::Node> = chain
         .nodes
         .iter()
@@ -369,7 +358,11 @@ pub async fn tiers(
             indent: if weak { 0 } else { ((n.tier - 1) * 2).min(8) },
             tier: n.tier,
             name: n.name.clone(),
-            corporate_number: numbers.get(n.supplier.as_str()).unwrap_or(&"").to_string(),
+            corporate_number: chain
+                .corporate_numbers
+                .get(&n.supplier)
+                .cloned()
+                .unwrap_or_default(),
             achieved: level(n.achieved),
             required: n.required,
             weakest: level(n.weakest_in_branch),
@@ -504,9 +497,7 @@ pub async fn add(
             )
             .await
             .page(lang)?;
-            let mut resp = render(&page, lang)?;
-            *resp.status_mut() = e.status();
-            Ok(resp)
+            render_status(&page, lang, e.status())
         }
         Err(e) => Err(PageError(e, lang)),
     }
@@ -858,18 +849,22 @@ pub async fn share(
                 .page(lang)?,
             lang,
         ),
-        Err(e @ AppError::Invalid(_)) => {
-            let mut resp = render(
-                &requests_page(&state, &p, FieldMessages::from_error(&e, lang), 0)
-                    .await
-                    .page(lang)?,
-                lang,
-            )?;
-            *resp.status_mut() = e.status();
-            Ok(resp)
-        }
+        Err(e @ AppError::Invalid(_)) => requests_with_errors(&state, &p, &e).await,
         Err(e) => Err(PageError(e, lang)),
     }
+}
+
+/// The requests page again with the form's errors next to their fields, and the error's status.
+async fn requests_with_errors(
+    state: &AppState,
+    p: &crate::auth::Principal,
+    e: &AppError,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    let page = requests_page(state, p, FieldMessages::from_error(e, lang), 0)
+        .await
+        .page(lang)?;
+    render_status(&page, lang, e.status())
 }
 
 pub async fn revoke_share(
@@ -903,16 +898,7 @@ pub async fn bcp(
     .await
     {
         Ok(()) => Ok(Redirect::to("/requests#bcp-h").into_response()),
-        Err(e @ AppError::Invalid(_)) => {
-            let mut resp = render(
-                &requests_page(&state, &p, FieldMessages::from_error(&e, lang), 0)
-                    .await
-                    .page(lang)?,
-                lang,
-            )?;
-            *resp.status_mut() = e.status();
-            Ok(resp)
-        }
+        Err(e @ AppError::Invalid(_)) => requests_with_errors(&state, &p, &e).await,
         Err(e) => Err(PageError(e, lang)),
     }
 }

@@ -12,7 +12,7 @@ use crate::app::EvidenceInput;
 use crate::auth::Principal;
 use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
-use crate::pages::{render, FieldMessages, Nav, PageResult, Signed};
+use crate::pages::{render, render_status, FieldMessages, Nav, PageResult, Signed};
 use crate::AppState;
 
 /// An open assessment offered in the upload form.
@@ -159,9 +159,7 @@ pub async fn upload(
             let page = index_page(&state, &p, &selected, FieldMessages::from_error(&e, lang))
                 .await
                 .page(lang)?;
-            let mut resp = render(&page, lang)?;
-            *resp.status_mut() = e.status();
-            Ok(resp)
+            render_status(&page, lang, e.status())
         }
         Err(e) => Err(PageError(e, lang)),
     }

@@ -11,7 +11,7 @@ use crate::app;
 use crate::auth::{self, Principal, ReqLang};
 use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
-use crate::pages::{render, FieldMessages, Nav, PageResult, Signed};
+use crate::pages::{render, render_status, FieldMessages, Nav, PageResult, Signed};
 use crate::AppState;
 
 #[derive(Debug, Clone)]
@@ -141,9 +141,7 @@ pub async fn invite(
             )
             .await
             .page(lang)?;
-            let mut resp = render(&pg, lang)?;
-            *resp.status_mut() = e.status();
-            Ok(resp)
+            render_status(&pg, lang, e.status())
         }
         Err(e) => Err(PageError(e, lang)),
     }
@@ -256,9 +254,7 @@ pub async fn invite_accept(
             )
             .await
             .page(lang)?;
-            let mut resp = render(&pg, lang)?;
-            *resp.status_mut() = e.status();
-            Ok(resp)
+            render_status(&pg, lang, e.status())
         }
         Err(e) => Err(PageError(e, lang)),
     }

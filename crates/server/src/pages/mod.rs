@@ -92,6 +92,17 @@ pub fn render(t: &impl Template, lang: Lang) -> Result<Response, PageError> {
         .map_err(|e| PageError(AppError::from(e), lang))
 }
 
+/// Renders a page with another status than 200 (a form sent back with its errors).
+pub fn render_status(
+    t: &impl Template,
+    lang: Lang,
+    status: axum::http::StatusCode,
+) -> Result<Response, PageError> {
+    let mut resp = render(t, lang)?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
 /// Maps an application error into a page error in the visitor's language.
 pub trait PageResult<T> {
     fn page(self, lang: Lang) -> Result<T, PageError>;
@@ -162,11 +173,18 @@ pub async fn error_nav(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let headers = req.headers().clone();
+    // Every request passes here: keep only the cookie (a reference-counted copy), and do
+    // nothing more unless the answer is an error page for a visitor with a session.
+    let cookie = req.headers().get(axum::http::header::COOKIE).cloned();
     let mut resp = next.run(req).await;
     let Some(page) = resp.extensions_mut().remove::<ErrorPage>() else {
         return resp;
     };
+    let Some(cookie) = cookie else {
+        return resp;
+    };
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert(axum::http::header::COOKIE, cookie);
     let Ok(Some(p)) = crate::auth::resolve(&headers, &state).await else {
         return resp;
     };

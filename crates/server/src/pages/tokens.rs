@@ -10,7 +10,7 @@ use crate::app;
 use crate::auth::Principal;
 use crate::error::{AppError, PageError};
 use crate::i18n::Tr;
-use crate::pages::{render, FieldMessages, Nav, PageResult, Signed};
+use crate::pages::{render, render_status, FieldMessages, Nav, PageResult, Signed};
 use crate::AppState;
 
 #[derive(Template)]
@@ -105,9 +105,7 @@ pub async fn create(
             )
             .await
             .page(lang)?;
-            let mut resp = render(&pg, lang)?;
-            *resp.status_mut() = e.status();
-            Ok(resp)
+            render_status(&pg, lang, e.status())
         }
         Err(e) => Err(PageError(e, lang)),
     }

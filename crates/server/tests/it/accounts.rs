@@ -9,12 +9,7 @@ use crate::support::{assert_problem, corporate_number, TestApp};
 async fn signup_creates_an_organisation_and_its_owner_who_can_get_a_token() {
     for app in TestApp::all().await {
         let org = app.signup("みなと精工").await;
-        let me: Value = app
-            .get("/api/v1/me", Some(&org.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let me: Value = app.get_json("/api/v1/me", Some(&org.token)).await;
         assert_eq!(me["organization_id"], org.id.as_str());
         assert_eq!(me["role"], "owner");
     }
@@ -178,12 +173,7 @@ async fn api_tokens_are_stored_hashed_and_stop_working_when_revoked() {
             app.get("/api/v1/me", Some(&secret)).await.status(),
             StatusCode::OK
         );
-        let list: Value = app
-            .get("/api/v1/tokens", Some(&org.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json("/api/v1/tokens", Some(&org.token)).await;
         assert!(
             !list.to_string().contains(&secret),
             "secrets are never listed"
@@ -248,12 +238,7 @@ async fn health_metrics_and_openapi_are_served() {
     let _ = app.get("/api/v1/catalog?level=3", None).await;
     let metrics = app.get("/metrics", None).await.text().await.unwrap();
     assert!(metrics.contains("shirube_http_requests_total"), "{metrics}");
-    let doc: Value = app
-        .get("/api/v1/openapi.json", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.get_json("/api/v1/openapi.json", None).await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     for path in [
         "/api/v1/signup",
@@ -275,12 +260,7 @@ async fn health_metrics_and_openapi_are_served() {
 #[tokio::test]
 async fn the_catalog_api_lists_81_criteria_at_level_3_with_both_languages() {
     let app = TestApp::sqlite().await;
-    let v: Value = app
-        .get("/api/v1/catalog?level=3", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v: Value = app.get_json("/api/v1/catalog?level=3", None).await;
     let criteria = v["criteria"].as_array().unwrap();
     assert_eq!(criteria.len(), 81);
     assert!(criteria.iter().all(|c| c["level"] == 3

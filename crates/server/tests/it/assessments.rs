@@ -22,11 +22,8 @@ async fn a_supplier_answers_every_level_3_criterion_declares_and_is_frozen() {
         }
         // Not achieved yet: declaring is refused.
         let v: Value = app
-            .get(&format!("/api/v1/assessments/{id}"), Some(&org.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/assessments/{id}"), Some(&org.token))
+            .await;
         assert_eq!(v["result"]["achieved_level"], Value::Null);
         assert_eq!(v["result"]["action_plan"][0]["criterion_id"], last.as_str());
         assert!(!v["result"]["action_plan"][0]["next_step"]["ja"]
@@ -73,11 +70,8 @@ async fn a_supplier_answers_every_level_3_criterion_declares_and_is_frozen() {
             "a declared assessment cannot be edited"
         );
         let v: Value = app
-            .get(&format!("/api/v1/assessments/{id}"), Some(&org.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/assessments/{id}"), Some(&org.token))
+            .await;
         assert_eq!(v["answers"][0]["status"], "implemented");
     }
 }
@@ -95,11 +89,8 @@ async fn partial_never_counts_and_the_plan_puts_level_3_gaps_first() {
         app.answer(&org.token, &id, &four_only, json!({ "status": "partial" }))
             .await;
         let v: Value = app
-            .get(&format!("/api/v1/assessments/{id}"), Some(&org.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/assessments/{id}"), Some(&org.token))
+            .await;
         assert_eq!(v["progress"]["total"], 153);
         assert_eq!(v["progress"]["met"], 0);
         let plan = v["result"]["action_plan"].as_array().unwrap();
@@ -185,11 +176,8 @@ async fn bad_answers_are_refused_with_the_field_named() {
         )
         .await;
         let v: Value = app
-            .get(&format!("/api/v1/assessments/{id}"), Some(&org.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/assessments/{id}"), Some(&org.token))
+            .await;
         assert_eq!(
             v["answers"].as_array().unwrap().len(),
             0,
@@ -232,11 +220,8 @@ async fn evidence_files_are_stored_content_addressed_and_served_only_to_their_or
             .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED);
         let v: Value = app
-            .get(&format!("/api/v1/assessments/{id}"), Some(&org.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/assessments/{id}"), Some(&org.token))
+            .await;
         let ev = v["evidence"].as_array().unwrap();
         assert_eq!(ev.len(), 2);
         assert_eq!(ev[0]["sha256"], ev[1]["sha256"], "same content, same blob");
@@ -352,11 +337,8 @@ async fn a_copied_assessment_shows_what_changed_criterion_by_criterion_and_keeps
             .unwrap()
             .to_string();
         let v: Value = app
-            .get(&format!("/api/v1/assessments/{second}"), Some(&org.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/assessments/{second}"), Some(&org.token))
+            .await;
         assert_eq!(
             v["answers"].as_array().unwrap().len(),
             2,
@@ -371,28 +353,17 @@ async fn a_copied_assessment_shows_what_changed_criterion_by_criterion_and_keeps
         )
         .await;
         let v: Value = app
-            .get(&format!("/api/v1/assessments/{second}"), Some(&org.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/assessments/{second}"), Some(&org.token))
+            .await;
         assert_eq!(
             v["changes_since_previous"],
             json!([{ "criterion_id": "1-2-1-1", "before": "partial", "after": "implemented" }])
         );
-        let list: Value = app
-            .get("/api/v1/assessments", Some(&org.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get_json("/api/v1/assessments", Some(&org.token)).await;
         assert_eq!(list.as_array().unwrap().len(), 2);
         let old: Value = app
-            .get(&format!("/api/v1/assessments/{first}"), Some(&org.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/assessments/{first}"), Some(&org.token))
+            .await;
         assert_eq!(old["status"], "superseded");
         assert_eq!(
             app.answer(

@@ -206,14 +206,11 @@ async fn no_api_route_acts_on_another_organisations_data() {
         );
         // And the victim's data is untouched.
         let v: Value = app
-            .get(
+            .get_json(
                 &format!("/api/v1/assessments/{}", w.assessment),
                 Some(&victim.token),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         assert_eq!(v["answers"].as_array().unwrap().len(), 1);
         assert_eq!(v["status"], "in_progress");
         assert_eq!(

@@ -94,12 +94,7 @@ async fn view(app: &TestApp, token: &str, query: &str) -> Value {
 }
 
 async fn kinds(app: &TestApp, token: &str) -> Vec<String> {
-    let v: Value = app
-        .get("/api/v1/notifications", Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v: Value = app.get_json("/api/v1/notifications", Some(token)).await;
     v.as_array()
         .unwrap()
         .iter()
@@ -230,20 +225,14 @@ async fn a_group_sees_how_many_consenting_members_depend_on_a_supplier_and_never
             StatusCode::FORBIDDEN
         );
         let mine: Value = app
-            .get("/api/v1/industry/memberships", Some(&a.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/industry/memberships", Some(&a.token))
+            .await;
         assert_eq!(mine[0]["membership_id"], a_id.as_str());
         assert_eq!(mine[0]["group_name"], "中部機械工業会");
         assert_eq!(mine[0]["status"], "active");
         let theirs: Value = app
-            .get("/api/v1/industry/memberships", Some(&c.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/industry/memberships", Some(&c.token))
+            .await;
         assert_eq!(theirs[0]["status"], "invited");
 
         // B leaves: S now has one dependent and disappears at once.
@@ -273,11 +262,8 @@ async fn a_group_sees_how_many_consenting_members_depend_on_a_supplier_and_never
             .await
             .contains(&"industry.removed".to_string()));
         let theirs: Value = app
-            .get("/api/v1/industry/memberships", Some(&c.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/industry/memberships", Some(&c.token))
+            .await;
         assert_eq!(theirs, json!([]));
         assert!(matches!(
             app.state.store.verify_audit().await.unwrap(),
@@ -396,12 +382,7 @@ async fn only_groups_use_the_group_routes_and_only_the_invited_owner_answers_an_
 #[tokio::test]
 async fn the_industry_routes_are_described_in_the_openapi_document() {
     let app = TestApp::sqlite().await;
-    let doc: Value = app
-        .get("/api/v1/openapi.json", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.get_json("/api/v1/openapi.json", None).await;
     for (path, method) in [
         ("/api/v1/industry", "get"),
         ("/api/v1/industry/members", "post"),

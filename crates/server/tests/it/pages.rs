@@ -250,11 +250,8 @@ async fn answering_through_the_pages_needs_the_csrf_token_and_a_same_origin_requ
             Some("true")
         );
         let v: serde_json::Value = app
-            .get(&format!("/api/v1/assessments/{id}"), Some(&org.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/assessments/{id}"), Some(&org.token))
+            .await;
         assert_eq!(
             v["answers"][0]["status"], "implemented",
             "the refused N/A did not overwrite the answer"
@@ -315,11 +312,8 @@ async fn no_page_shows_or_changes_another_organisations_assessment() {
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
         }
         let v: serde_json::Value = app
-            .get(&format!("/api/v1/assessments/{id}"), Some(&victim.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/assessments/{id}"), Some(&victim.token))
+            .await;
         assert_eq!(v["answers"][0]["status"], "implemented");
         assert_eq!(
             app.state.store.members(&victim.id).await.unwrap()[0].role,

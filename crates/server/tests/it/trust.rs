@@ -71,14 +71,11 @@ async fn a_level_3_declaration_yields_a_credential_that_verifies_and_can_be_with
         );
         // Asking again returns the same credential.
         let again: Value = app
-            .get(
+            .get_json(
                 &format!("/api/v1/assessments/{id}/credential"),
                 Some(&org.token),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         assert_eq!(again["id"], cred_id.as_str());
 
         let result = verify(&app, &vc).await;
@@ -98,11 +95,8 @@ async fn a_level_3_declaration_yields_a_credential_that_verifies_and_can_be_with
             .unwrap()
             .corporate_number;
         let reg: Value = app
-            .get(&format!("/api/v1/register?corporate_number={number}"), None)
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/register?corporate_number={number}"), None)
+            .await;
         assert_eq!(reg.as_array().unwrap().len(), 1);
         assert_eq!(reg[0]["level"], 3);
 
@@ -132,11 +126,8 @@ async fn a_level_3_declaration_yields_a_credential_that_verifies_and_can_be_with
             "the status list changes at once"
         );
         let reg: Value = app
-            .get(&format!("/api/v1/register?corporate_number={number}"), None)
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/register?corporate_number={number}"), None)
+            .await;
         assert_eq!(reg.as_array().unwrap().len(), 0);
         let r = app
             .post_json(
@@ -152,22 +143,12 @@ async fn a_level_3_declaration_yields_a_credential_that_verifies_and_can_be_with
 #[tokio::test]
 async fn the_did_document_context_and_status_list_are_published_and_the_status_list_verifies() {
     let app = TestApp::sqlite().await;
-    let did: Value = app
-        .get("/.well-known/did.json", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let did: Value = app.get_json("/.well-known/did.json", None).await;
     assert!(did["id"].as_str().unwrap().starts_with("did:web:"));
     assert!(!did["assertionMethod"].as_array().unwrap().is_empty());
-    let ctx: Value = app
-        .get("/contexts/v1.jsonld", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ctx: Value = app.get_json("/contexts/v1.jsonld", None).await;
     assert!(ctx["@context"].is_object());
-    let list: Value = app.get("/status/1", None).await.json().await.unwrap();
+    let list: Value = app.get_json("/status/1", None).await;
     assert_eq!(list["credentialSubject"]["statusPurpose"], "revocation");
     let mut resolver = shirube_trust::Resolver::did_key_only();
     resolver.add_did_document(&did).unwrap();
@@ -200,14 +181,11 @@ async fn nobody_else_can_fetch_or_revoke_an_organisations_credential() {
     for app in TestApp::all().await {
         let (org, id) = declared(&app, "Holder").await;
         let v: Value = app
-            .get(
+            .get_json(
                 &format!("/api/v1/assessments/{id}/credential"),
                 Some(&org.token),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         let cred_id = v["id"].as_str().unwrap();
         let other = app.signup("Other").await;
         assert_eq!(
@@ -314,12 +292,7 @@ async fn a_level_4_assessment_is_evaluated_by_a_body_refused_fixed_and_certified
                 .status(),
             StatusCode::NOT_FOUND
         );
-        let queue: Value = app
-            .get("/api/v1/evaluations", Some(&body.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let queue: Value = app.get_json("/api/v1/evaluations", Some(&body.token)).await;
         assert_eq!(queue[0]["id"], ev.as_str());
 
         // The body asks for more evidence on one criterion and refuses; the supplier replies.
@@ -478,23 +451,17 @@ async fn a_level_4_assessment_is_evaluated_by_a_body_refused_fixed_and_certified
             .await;
         assert_eq!(r.status(), StatusCode::OK);
         let detail: Value = app
-            .get(&format!("/api/v1/evaluations/{ev}"), Some(&supplier.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/evaluations/{ev}"), Some(&supplier.token))
+            .await;
         assert_eq!(detail["evaluation"]["status"], "certified");
         assert_eq!(detail["evaluation"]["round"], 2);
 
         let v: Value = app
-            .get(
+            .get_json(
                 &format!("/api/v1/assessments/{id}/credential"),
                 Some(&supplier.token),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         let vc = &v["credential"];
         assert_eq!(vc["credentialSubject"]["level"], 4);
         assert_eq!(vc["credentialSubject"]["assurance"], "third-party");
@@ -533,14 +500,11 @@ async fn the_certificate_and_the_verify_page_show_the_result_in_japanese() {
     let app = TestApp::sqlite().await;
     let (org, id) = declared(&app, "さくら電子").await;
     let v: Value = app
-        .get(
+        .get_json(
             &format!("/api/v1/assessments/{id}/credential"),
             Some(&org.token),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     let cred_id = v["id"].as_str().unwrap();
     let r = app
         .get(&format!("/credentials/{cred_id}/certificate"), None)
