@@ -19,6 +19,8 @@ pub use seed::*;
 pub use supply::*;
 mod scans;
 pub use scans::*;
+mod states;
+pub use states::*;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

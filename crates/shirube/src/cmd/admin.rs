@@ -118,7 +118,7 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             AdminCommand::RotateKey { data_dir } => {
-                let id = shirube_server::trust::rotate_key(&data_dir).context("adding a signing key")?;
+                let id = shirube_app::trust::rotate_key(&data_dir).context("adding a signing key")?;
                 println!("new signing key {id} written to {}; restart `shirube serve` to sign with it", data_dir.join("keys").display());
                 Ok(ExitCode::SUCCESS)
             }

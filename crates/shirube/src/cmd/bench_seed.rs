@@ -244,7 +244,7 @@ pub async fn run(args: BenchSeedArgs) -> anyhow::Result<std::process::ExitCode> 
         .criteria_for(StarLevel::Three)
         .map(|c| c.id.as_str())
         .collect();
-    let hash = shirube_server::auth::hash_password(BENCH_PASSWORD)
+    let hash = shirube_app::accounts::hash_password(BENCH_PASSWORD)
         .map_err(|e| anyhow::anyhow!("hashing the password: {e:?}"))?;
     // Numbering continues after the organisations already there, so seeding twice adds more
     // instead of colliding on e-mail addresses.
@@ -296,7 +296,7 @@ mod tests {
         for n in [1, 42, 10_000, 99_999] {
             let number = corporate_number(900_000_000_000 + n);
             assert!(
-                shirube_server::domain::CorporateNumber::parse(&number, "n").is_ok(),
+                shirube_app::domain::CorporateNumber::parse(&number, "n").is_ok(),
                 "{number}"
             );
         }

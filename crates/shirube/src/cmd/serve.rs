@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use shirube_server::{AppState, Config};
+use shirube_app::{App, Config};
+use shirube_web::AppState;
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -56,33 +57,30 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             database_url: args.database.clone(),
             public_url: public_url.clone(),
         };
-        let mut state = AppState::open(config)
-            .await
-            .context("opening Shirube's data")?;
-        state.validity = shirube_server::trust::ValidityPolicy {
+        let mut app = App::open(config).await.context("opening Shirube's data")?;
+        app.validity = shirube_app::trust::ValidityPolicy {
             self_declared_days: args.self_declared_validity_days,
             third_party_days: args.third_party_validity_days,
         };
         if let Some(url) = &args.smtp_url {
-            state.mailer = Some(std::sync::Arc::new(shirube_server::notify::Mailer::new(
-                url,
-                &args.mail_from,
-            )?));
+            app.mailer = Some(std::sync::Arc::new(
+                shirube_app::notifications::Mailer::new(url, &args.mail_from)?,
+            ));
         }
         if args.demo {
-            let logins = shirube_server::demo::seed(&state)
+            let logins = shirube_app::demo::seed(&app)
                 .await
                 .map_err(|e| anyhow::anyhow!("seeding the demo: {e:?}"))?;
             println!(
                 "Demo accounts (password: {}):",
-                shirube_server::demo::DEMO_PASSWORD
+                shirube_app::demo::DEMO_PASSWORD
             );
             for l in logins {
                 println!("  {:<32} {}  — {}", l.email, l.organization, l.what);
             }
         }
         println!("Shirube is listening on {public_url}  (Ctrl-C to stop)");
-        shirube_server::serve(state, args.bind)
+        shirube_web::serve(AppState::new(app), args.bind)
             .await
             .context("serving")?;
         Ok(ExitCode::SUCCESS)

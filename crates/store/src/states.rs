@@ -1,0 +1,188 @@
+//! The states Shirube's records move through, as closed enums parsed once where a row is
+//! read: assessment, evaluation and finding, share detail, industry membership, notification
+//! kind and role. A value the database holds that is not one of them is a decoding error,
+//! never a silent default. Their labels (Japanese and English) live in the application's
+//! i18n module, which a test walks variant by variant.
+
+/// A stored text that is not one of a state's values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a known {state}")]
+pub struct UnknownState {
+    pub state: &'static str,
+    pub value: String,
+}
+
+macro_rules! states {
+    ($(
+        $(#[$meta:meta])*
+        $name:ident ($what:literal) {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
+        }
+    )+) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $text)] $variant ),+
+        }
+
+        impl $name {
+            /// Every value, in a stable order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The value as stored and as the API spells it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = UnknownState;
+            fn from_str(s: &str) -> Result<Self, UnknownState> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(UnknownState { state: $what, value: other.to_string() }),
+                }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = UnknownState;
+            fn try_from(s: String) -> Result<Self, UnknownState> {
+                s.parse()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )+};
+}
+
+states! {
+    /// Where an assessment stands. ★3 ends in `Declared` (self-conformity declaration);
+    /// ★4 goes `Submitted` to an evaluation body, then `Certified` (or back to `InProgress`
+    /// when refused). A copy for the next round supersedes the old one.
+    AssessmentStatus ("assessment status") {
+        InProgress = "in_progress",
+        Submitted = "submitted",
+        Declared = "declared",
+        Certified = "certified",
+        Superseded = "superseded",
+    }
+
+    /// Where a ★4 evaluation stands.
+    EvaluationStatus ("evaluation status") {
+        Submitted = "submitted",
+        Certified = "certified",
+        Refused = "refused",
+    }
+
+    /// The evaluation body's verdict on one criterion.
+    Verdict ("finding verdict") {
+        Conform = "conform",
+        Nonconform = "nonconform",
+        MoreEvidence = "more_evidence",
+    }
+
+    /// How much of an assessment a share shows the buyer.
+    ShareDetail ("share detail") {
+        /// The level and its state only.
+        Level = "level",
+        /// Every answer and piece of evidence.
+        Full = "full",
+    }
+
+    /// An industry group's membership: invited until an owner of the member accepts.
+    MembershipStatus ("membership status") {
+        Invited = "invited",
+        Active = "active",
+    }
+
+    /// What a notification is about.
+    NotificationKind ("notification kind") {
+        RequestNew = "request.new",
+        RequestDueSoon = "request.due_soon",
+        RequestOverdue = "request.overdue",
+        ShareNew = "share.new",
+        ShareRevoked = "share.revoked",
+        LevelAchieved = "level.achieved",
+        LevelLost = "level.lost",
+        IndustryInvite = "industry.invite",
+        IndustryJoined = "industry.joined",
+        IndustryRemoved = "industry.removed",
+        ScanNewFindings = "scan.new_findings",
+    }
+
+    /// A member's role in an organisation, lowest first.
+    Role ("role") {
+        Viewer = "viewer",
+        Member = "member",
+        Owner = "owner",
+    }
+}
+
+impl AssessmentStatus {
+    /// Answers can still change.
+    pub fn is_open(self) -> bool {
+        self == AssessmentStatus::InProgress
+    }
+
+    /// The level stands on its own: declared (★3) or certified (★4).
+    pub fn is_achieved(self) -> bool {
+        matches!(
+            self,
+            AssessmentStatus::Declared | AssessmentStatus::Certified
+        )
+    }
+}
+
+impl Role {
+    /// Can change assessments, evidence and tokens.
+    pub fn can_edit(self) -> bool {
+        self >= Role::Member
+    }
+
+    /// Can manage members, settings and sign declarations.
+    pub fn is_owner(self) -> bool {
+        self == Role::Owner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_state_reads_back_what_it_writes_and_refuses_the_rest() {
+        fn round_trip<T>(all: &[T])
+        where
+            T: Copy
+                + PartialEq
+                + std::fmt::Debug
+                + std::str::FromStr<Err = UnknownState>
+                + std::fmt::Display,
+        {
+            for v in all {
+                assert_eq!(v.to_string().parse::<T>(), Ok(*v));
+            }
+            assert!("nonsense".parse::<T>().is_err());
+        }
+        round_trip(AssessmentStatus::ALL);
+        round_trip(EvaluationStatus::ALL);
+        round_trip(Verdict::ALL);
+        round_trip(ShareDetail::ALL);
+        round_trip(MembershipStatus::ALL);
+        round_trip(NotificationKind::ALL);
+        round_trip(Role::ALL);
+    }
+
+    #[test]
+    fn roles_are_ordered_by_what_they_may_do() {
+        assert!(Role::Owner.can_edit() && Role::Member.can_edit() && !Role::Viewer.can_edit());
+        assert!(Role::Owner.is_owner() && !Role::Member.is_owner());
+    }
+}

@@ -1,0 +1,120 @@
+//! `POST /api/v1/signup` and `POST /api/v1/auth/token`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use shirube_app::accounts;
+use utoipa::ToSchema;
+
+use crate::api::ApiJson;
+use crate::error::ApiError;
+use crate::AppState;
+use shirube_app::accounts::LoginOutcome;
+use shirube_app::accounts::SignupInput;
+use shirube_app::AppError;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignupOrganization {
+    /// Registered name.
+    pub name: String,
+    /// 13-digit corporate number (法人番号); the check digit is verified.
+    pub corporate_number: String,
+    /// JSIC division letter, A–T (E = manufacturing).
+    pub industry: String,
+    /// Number of employees.
+    pub employees: u32,
+    /// Prefecture: JIS code "01"–"47", or its Japanese or English name.
+    pub prefecture: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignupUser {
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+    pub name: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignupRequest {
+    pub organization: SignupOrganization,
+    pub user: SignupUser,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SignupResponse {
+    pub organization_id: String,
+    pub user_id: String,
+}
+
+/// Creates an organisation and its owner.
+#[utoipa::path(post, path = "/api/v1/signup", request_body = SignupRequest, tag = "accounts",
+    responses((status = 201, body = SignupResponse), (status = 422, description = "invalid field", content_type = "application/problem+json"), (status = 409, description = "corporate number or e-mail already registered")))]
+pub async fn signup(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<SignupRequest>,
+) -> Result<(StatusCode, Json<SignupResponse>), ApiError> {
+    let input = SignupInput {
+        org_name: req.organization.name,
+        corporate_number: req.organization.corporate_number,
+        industry: req.organization.industry,
+        employees: req.organization.employees.to_string(),
+        prefecture: req.organization.prefecture,
+        email: req.user.email,
+        password: req.user.password,
+        user_name: req.user.name,
+    };
+    let signed_up = accounts::signup(&state, &input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SignupResponse {
+            organization_id: signed_up.organization_id,
+            user_id: signed_up.user.id,
+        }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    pub email: String,
+    pub password: String,
+    /// The current authenticator code, required when two-factor sign-in is on.
+    #[serde(default)]
+    pub totp: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <token>`. Valid until revoked.
+    pub token: String,
+}
+
+/// Exchanges e-mail and password (and TOTP code) for an API token.
+#[utoipa::path(post, path = "/api/v1/auth/token", request_body = TokenRequest, tag = "accounts",
+    responses((status = 200, body = TokenResponse), (status = 422, description = "wrong e-mail or password, or TOTP code"), (status = 429, description = "too many failed attempts")))]
+pub async fn token(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<TokenRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    match accounts::check_login(&state, &req.email, &req.password, req.totp.as_deref()).await? {
+        LoginOutcome::Done(user) => {
+            if accounts::must_enrol_totp(&state, &user).await? {
+                return Err(ApiError(AppError::Conflict {
+                    key: "err-totp-enrol",
+                    field: Some("totp".into()),
+                }));
+            }
+            Ok(Json(TokenResponse {
+                token: accounts::token_for_login(&state, &user).await?,
+            }))
+        }
+        LoginOutcome::NeedsSecondFactor(_) => {
+            Err(ApiError(AppError::field("totp", "err-totp-required")))
+        }
+    }
+}

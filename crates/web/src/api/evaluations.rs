@@ -1,0 +1,256 @@
+//! ★4 third-party evaluation: submission, the body's queue, findings, thread, decision.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use shirube_app::{assessments, evaluations};
+use utoipa::ToSchema;
+
+use crate::api::assessments::Created;
+use crate::api::ApiJson;
+use crate::error::ApiError;
+use crate::AppState;
+use shirube_app::Principal;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitRequest {
+    /// Organisation id of a designated evaluation body.
+    pub body_id: String,
+}
+
+/// Submits a ★4 assessment that meets all 153 criteria for third-party evaluation.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/submission", request_body = SubmitRequest, tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 201, body = Created), (status = 409, description = "not ★4, not all criteria met, or frozen"), (status = 422, description = "unknown evaluation body")))]
+pub async fn submit(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<SubmitRequest>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let ev = evaluations::submit(&state, &p, &id, &req.body_id).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: ev })))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BodyOut {
+    pub id: String,
+    pub name: String,
+    pub corporate_number: String,
+}
+
+/// The designated evaluation bodies.
+#[utoipa::path(get, path = "/api/v1/evaluation-bodies", tag = "evaluations", responses((status = 200, body = [BodyOut])))]
+pub async fn bodies(State(state): State<AppState>) -> Result<Json<Vec<BodyOut>>, ApiError> {
+    let rows = evaluations::bodies(&state).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(id, name, corporate_number)| BodyOut {
+                id,
+                name,
+                corporate_number,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EvaluationOut {
+    pub id: String,
+    pub assessment_id: String,
+    pub organization_id: String,
+    pub supplier_name: String,
+    pub body_id: String,
+    /// `submitted`, `certified` or `refused`.
+    pub status: String,
+    pub round: i64,
+    pub submitted_at: String,
+    pub decided_at: Option<String>,
+    pub decision_reason: Option<String>,
+}
+
+impl EvaluationOut {
+    fn new(e: shirube_app::views::EvaluationRow, supplier_name: String) -> Self {
+        EvaluationOut {
+            id: e.id,
+            assessment_id: e.assessment_id,
+            organization_id: e.organization_id,
+            supplier_name,
+            body_id: e.body_id,
+            status: e.status,
+            round: e.round,
+            submitted_at: e.submitted_at,
+            decided_at: e.decided_at,
+            decision_reason: e.decision_reason,
+        }
+    }
+}
+
+/// An evaluation body's queue.
+#[utoipa::path(get, path = "/api/v1/evaluations", tag = "evaluations", security(("bearer" = [])), responses((status = 200, body = [EvaluationOut]), (status = 403, description = "not an evaluation body")))]
+pub async fn queue(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<EvaluationOut>>, ApiError> {
+    let rows = evaluations::queue(&state, &p).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(e, supplier_name)| EvaluationOut::new(e, supplier_name))
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FindingOut {
+    pub criterion_id: String,
+    pub verdict: String,
+    pub comment: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CommentOut {
+    pub criterion_id: String,
+    pub author_organization_id: String,
+    pub body: String,
+    pub created_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EvaluationDetail {
+    pub evaluation: EvaluationOut,
+    pub findings: Vec<FindingOut>,
+    pub comments: Vec<CommentOut>,
+}
+
+/// One evaluation, for the supplier or the body.
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = EvaluationDetail)))]
+pub async fn get(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<EvaluationDetail>, ApiError> {
+    let v = evaluations::evaluation_view(&state, &p, &id).await?;
+    let mut findings: Vec<FindingOut> = v
+        .findings
+        .into_values()
+        .map(|f| FindingOut {
+            criterion_id: f.criterion_id,
+            verdict: f.verdict,
+            comment: f.comment,
+        })
+        .collect();
+    findings.sort_by(|a, b| a.criterion_id.cmp(&b.criterion_id));
+    let e = v.evaluation;
+    Ok(Json(EvaluationDetail {
+        evaluation: EvaluationOut::new(e, v.supplier_name),
+        findings,
+        comments: v
+            .comments
+            .into_iter()
+            .map(|c| CommentOut {
+                criterion_id: c.criterion_id,
+                author_organization_id: c.author_organization_id,
+                body: c.body,
+                created_at: c.created_at,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindingRequest {
+    /// conform, nonconform or more_evidence.
+    pub verdict: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// The body's verdict on one criterion (`technical_verification` records the technical verification).
+#[utoipa::path(put, path = "/api/v1/evaluations/{id}/findings/{criterion_id}", request_body = FindingRequest, tag = "evaluations", security(("bearer" = [])),
+    params(("id" = String, Path), ("criterion_id" = String, Path)), responses((status = 204, description = "recorded")))]
+pub async fn finding(
+    State(state): State<AppState>,
+    p: Principal,
+    Path((id, criterion_id)): Path<(String, String)>,
+    ApiJson(req): ApiJson<FindingRequest>,
+) -> Result<StatusCode, ApiError> {
+    evaluations::put_finding(&state, &p, &id, &criterion_id, &req.verdict, &req.comment).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentRequest {
+    /// A criterion id, or `general`.
+    pub criterion_id: String,
+    pub body: String,
+}
+
+/// Adds a message to the thread between supplier and body.
+#[utoipa::path(post, path = "/api/v1/evaluations/{id}/comments", request_body = CommentRequest, tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 201, description = "added")))]
+pub async fn comment(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<CommentRequest>,
+) -> Result<StatusCode, ApiError> {
+    evaluations::comment(&state, &p, &id, &req.criterion_id, &req.body).await?;
+    Ok(StatusCode::CREATED)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    /// certify or refuse.
+    pub decision: String,
+    /// Required when refusing.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Certifies (issues the ★4 credential) or refuses (the supplier can fix and resubmit).
+#[utoipa::path(post, path = "/api/v1/evaluations/{id}/decision", request_body = DecisionRequest, tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = EvaluationOut), (status = 409, description = "findings incomplete or evaluation closed")))]
+pub async fn decide(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<DecisionRequest>,
+) -> Result<Json<EvaluationOut>, ApiError> {
+    let e = evaluations::decide(&state, &p, &id, &req.decision, &req.reason).await?;
+    let supplier_name = evaluations::supplier_name(&state, &e).await?;
+    Ok(Json(EvaluationOut::new(e, supplier_name)))
+}
+
+/// Attaches the technical verification report (multipart `file`, up to 20 MiB).
+#[utoipa::path(post, path = "/api/v1/evaluations/{id}/report", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)),
+    request_body(content_type = "multipart/form-data", description = "file"), responses((status = 201, body = Created)))]
+pub async fn report(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    mp: axum::extract::Multipart,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let (_, input) = crate::api::assessments::read_evidence_form(mp).await?;
+    let Some(assessments::EvidenceInput::File {
+        file_name, bytes, ..
+    }) = input
+    else {
+        return Err(shirube_app::AppError::field("file", "err-evidence-missing").into());
+    };
+    let sha = evaluations::attach_report(&state, &p, &id, &file_name, &bytes).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: sha })))
+}
+
+/// Downloads an attached report (supplier or body of the evaluation only).
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}/report/{sha256}", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path), ("sha256" = String, Path)), responses((status = 200, description = "the file")))]
+pub async fn report_download(
+    State(state): State<AppState>,
+    p: Principal,
+    Path((id, sha)): Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    let (name, bytes) = evaluations::report_file(&state, &p, &id, &sha).await?;
+    Ok(crate::api::assessments::file_response(Some(&name), bytes))
+}

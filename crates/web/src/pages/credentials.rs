@@ -1,0 +1,336 @@
+//! Public trust pages: the printable certificate with its QR code, verification (paste,
+//! upload or follow a QR link), and the register; plus the holder's credential and revocation.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use serde_json::Value;
+use shirube_app::credentials;
+use shirube_catalog::Lang;
+
+use crate::auth::ReqLang;
+use crate::error::PageError;
+use crate::pages::{render, FieldMessages, Nav, PageResult, Signed};
+use crate::AppState;
+use shirube_app::i18n::Tr;
+use shirube_app::AppError;
+
+/// An SVG QR code as a data URL.
+pub fn qr_data_url(text: &str) -> Result<String, AppError> {
+    use base64::Engine;
+    let svg = qrcode::QrCode::new(text.as_bytes())
+        .map(|q| {
+            q.render::<qrcode::render::svg::Color>()
+                .min_dimensions(180, 180)
+                .build()
+        })
+        .map_err(AppError::internal)?;
+    Ok(format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    ))
+}
+
+fn date(s: &str) -> String {
+    s.chars().take(10).collect()
+}
+
+#[derive(Template)]
+#[template(path = "credentials/certificate.html")]
+pub struct CertificatePage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub id: String,
+    pub name: String,
+    pub corporate_number: String,
+    pub level: i64,
+    pub third_party: bool,
+    pub body: String,
+    pub valid_from: String,
+    pub valid_until: String,
+    pub revoked: String,
+    pub edition: String,
+    pub issuer: String,
+    pub verify_url: String,
+    pub qr: String,
+}
+
+pub async fn certificate(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let c = credentials::public_credential(&state, &id)
+        .await
+        .page(lang)?;
+    let vc = credentials::credential_json(&c);
+    let subject = &vc["credentialSubject"];
+    let verify_url = format!("{}/verify?id={}", state.trust.public_url(), c.id);
+    let page = CertificatePage {
+        t: Tr::new(lang),
+        nav: None,
+        name: subject["name"].as_str().unwrap_or("").to_string(),
+        corporate_number: subject["id"]
+            .as_str()
+            .unwrap_or("")
+            .rsplit(':')
+            .next()
+            .unwrap_or("")
+            .to_string(),
+        level: c.level,
+        third_party: c.assurance == "third-party",
+        body: subject["evaluationBody"]["name"]
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
+        valid_from: date(&c.valid_from),
+        valid_until: date(&c.valid_until),
+        revoked: c.revoked_at.as_deref().map(date).unwrap_or_default(),
+        edition: subject["catalogEdition"].as_str().unwrap_or("").to_string(),
+        issuer: vc["issuer"].as_str().unwrap_or("").to_string(),
+        qr: qr_data_url(&verify_url).page(lang)?,
+        verify_url,
+        id: c.id,
+    };
+    render(&page, lang)
+}
+
+/// The holder's way to its credential: issue if needed, then show the certificate.
+pub async fn for_assessment(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let c = credentials::credential_for(&state, &p, &id)
+        .await
+        .page(p.lang)?;
+    Ok(Redirect::to(&format!("/credentials/{}/certificate", c.id)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RevokeForm {
+    pub csrf_token: String,
+    pub reason: String,
+    pub back: String,
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<RevokeForm>,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    p.check_csrf(&form.csrf_token).page(lang)?;
+    credentials::revoke(&state, &p, &id, &form.reason)
+        .await
+        .page(lang)?;
+    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+        form.back
+    } else {
+        format!("/credentials/{id}/certificate")
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// One verification outcome, ready to show.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub valid: bool,
+    pub headline: String,
+    pub detail: String,
+    pub checks: Vec<(String, String)>,
+    pub name: String,
+    pub corporate_number: String,
+    pub level: String,
+    pub assurance: String,
+    pub valid_until: String,
+    pub issuer: String,
+}
+
+fn outcome(t: &Tr, credential: &Value, result: &Value) -> Outcome {
+    let valid = result["valid"].as_bool().unwrap_or(false);
+    let code =
+        result["reason"]["code"]
+            .as_str()
+            .unwrap_or(if valid { "valid" } else { "malformed" });
+    let subject = &credential["credentialSubject"];
+    Outcome {
+        valid,
+        headline: t.t(&format!("msg-verify-{}", code.replace('_', "-"))),
+        detail: result["reason"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
+        checks: result["checks"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|c| {
+                        (
+                            c["check"].as_str().unwrap_or("").to_string(),
+                            c["result"].as_str().unwrap_or("").to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        name: subject["name"].as_str().unwrap_or("").to_string(),
+        corporate_number: subject["id"]
+            .as_str()
+            .unwrap_or("")
+            .rsplit(':')
+            .next()
+            .unwrap_or("")
+            .to_string(),
+        level: subject["level"]
+            .as_i64()
+            .map(|l| format!("★{l}"))
+            .unwrap_or_default(),
+        assurance: match subject["assurance"].as_str() {
+            Some("self") => t.t("label-assurance-self"),
+            Some("third-party") => t.t("label-assurance-third-party"),
+            _ => String::new(),
+        },
+        valid_until: credential["validUntil"]
+            .as_str()
+            .map(date)
+            .unwrap_or_default(),
+        issuer: credential["issuer"].as_str().unwrap_or("").to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "credentials/verify.html")]
+pub struct VerifyPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub outcome: Option<Outcome>,
+    pub pasted: String,
+    pub errors: FieldMessages,
+}
+
+#[derive(Deserialize)]
+pub struct VerifyQuery {
+    id: Option<String>,
+}
+
+async fn verify_page(state: &AppState, lang: Lang, text: &str) -> Result<VerifyPage, AppError> {
+    let t = Tr::new(lang);
+    let (outcome, errors) = match credentials::verify_text(state, text).await {
+        Ok(result) => {
+            let credential = shirube_trust::parse_json(text).unwrap_or(Value::Null);
+            (
+                Some(outcome(&t, &credential, &result)),
+                FieldMessages::default(),
+            )
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::Malformed { .. })) => {
+            (None, FieldMessages::from_error(&e, lang))
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(VerifyPage {
+        t,
+        nav: None,
+        outcome,
+        pasted: text.chars().take(100_000).collect(),
+        errors,
+    })
+}
+
+/// `/verify`, or `/verify?id=…` from a certificate's QR code.
+pub async fn verify_form(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<VerifyQuery>,
+) -> Result<Response, PageError> {
+    let page = match q.id {
+        Some(id) => {
+            let c = credentials::public_credential(&state, &id)
+                .await
+                .page(lang)?;
+            verify_page(&state, lang, &c.credential).await.page(lang)?
+        }
+        None => VerifyPage {
+            t: Tr::new(lang),
+            nav: None,
+            outcome: None,
+            pasted: String::new(),
+            errors: FieldMessages::default(),
+        },
+    };
+    render(&page, lang)
+}
+
+/// Verifies a pasted or uploaded credential. Read-only, so no session or CSRF token needed.
+pub async fn verify_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    mut mp: Multipart,
+) -> Result<Response, PageError> {
+    let mut text = String::new();
+    while let Ok(Some(field)) = mp.next_field().await {
+        let name = field.name().unwrap_or("").to_string();
+        let bytes = field.bytes().await.map_err(|_| {
+            PageError(
+                AppError::TooLarge {
+                    field: "file".into(),
+                },
+                lang,
+            )
+        })?;
+        if bytes.len() > 256 * 1024 {
+            return Err(PageError(AppError::TooLarge { field: name }, lang));
+        }
+        let s = String::from_utf8_lossy(&bytes).to_string();
+        if (name == "file" && !s.trim().is_empty())
+            || (name == "credential" && text.trim().is_empty())
+        {
+            text = s;
+        }
+    }
+    let page = verify_page(&state, lang, &text).await.page(lang)?;
+    render(&page, lang)
+}
+
+#[derive(Template)]
+#[template(path = "credentials/register.html")]
+pub struct RegisterPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub q: String,
+    pub rows: Vec<shirube_app::views::RegisterRow>,
+    pub errors: FieldMessages,
+}
+
+#[derive(Deserialize)]
+pub struct RegisterQuery {
+    corporate_number: Option<String>,
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<RegisterQuery>,
+) -> Result<Response, PageError> {
+    let query = q.corporate_number.unwrap_or_default();
+    let (rows, errors) = match credentials::register(&state, Some(&query)).await {
+        Ok(rows) => (rows, FieldMessages::default()),
+        Err(e @ AppError::Invalid(_)) => (Vec::new(), FieldMessages::from_error(&e, lang)),
+        Err(e) => return Err(PageError(e, lang)),
+    };
+    render(
+        &RegisterPage {
+            t: Tr::new(lang),
+            nav: None,
+            q: query,
+            rows,
+            errors,
+        },
+        lang,
+    )
+}

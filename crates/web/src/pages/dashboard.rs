@@ -1,0 +1,88 @@
+//! The dashboard: "where you stand" — level, progress, the next three actions, and what
+//! buyers have asked for.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use shirube_app::{assessments, buyers};
+
+use crate::error::PageError;
+use crate::pages::assessments::ActionItem;
+use crate::pages::{render, Nav, PageResult, Signed};
+use crate::AppState;
+use shirube_app::i18n::Tr;
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub org_name: String,
+    pub corporate_number: String,
+    pub can_edit: bool,
+    /// The declared level, if any: (level, date).
+    pub declared: Option<(i64, String, String)>,
+    /// The open assessment: (id, target level, percent, met, total, achieved level or 0).
+    pub current: Option<(String, i64, u8, usize, usize, u8)>,
+    pub next_actions: Vec<ActionItem>,
+    /// Buyers' requests: (relationship id, buyer, required level, due date, shared with it).
+    pub requests: Vec<(String, String, i64, String, bool)>,
+}
+
+pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Response, PageError> {
+    let lang = p.lang;
+    let t = Tr::new(lang);
+    let s = assessments::standing(&state, &p).await.page(lang)?;
+    let declared = s.declared.as_ref().map(|a| {
+        (
+            a.target_level,
+            a.declaration_date.clone().unwrap_or_default(),
+            a.id.clone(),
+        )
+    });
+    let (current, next_actions) = match &s.current {
+        Some(v) => {
+            let e = &v.evaluation;
+            let actions = e
+                .action_plan
+                .iter()
+                .take(3)
+                .filter_map(|a| ActionItem::new(&state, &t, &v.row.id, a))
+                .collect();
+            (
+                Some((
+                    v.row.id.clone(),
+                    v.row.target_level,
+                    e.progress.percent(),
+                    e.progress.met,
+                    e.progress.total,
+                    e.achieved.map(|l| l.number()).unwrap_or(0),
+                )),
+                actions,
+            )
+        }
+        None => (None, Vec::new()),
+    };
+    let shared = buyers::buyers_shared_with(&state, &p).await.page(lang)?;
+    let requests = buyers::requests_received(&state, &p)
+        .await
+        .page(lang)?
+        .into_iter()
+        .map(|(r, buyer)| {
+            let is_shared = shared.contains(&r.buyer_id);
+            (r.id, buyer, r.required_level, r.due_date, is_shared)
+        })
+        .collect();
+    let page = DashboardPage {
+        requests,
+        nav: Nav::for_principal(&state, &p).await.page(lang)?,
+        org_name: s.org.name.clone(),
+        corporate_number: s.org.corporate_number.clone(),
+        can_edit: p.role.can_edit(),
+        declared,
+        current,
+        next_actions,
+        t,
+    };
+    render(&page, lang)
+}

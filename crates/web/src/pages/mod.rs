@@ -1,0 +1,270 @@
+//! Server-rendered pages (askama templates under `templates/`, mirroring these modules).
+//! Usable without JavaScript; every form carries the session's CSRF token.
+
+pub mod assessments;
+pub mod auth;
+pub mod buyers;
+pub mod catalog;
+pub mod checks;
+pub mod credentials;
+pub mod dashboard;
+pub mod evaluations;
+pub mod inbox;
+pub mod industry;
+pub mod members;
+pub mod security;
+pub mod tokens;
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use shirube_catalog::Lang;
+
+use crate::auth::{ReqLang, LANG_COOKIE};
+pub use crate::chrome::Nav;
+use crate::error::{ErrorPage, PageError};
+use crate::AppState;
+use shirube_app::i18n::Tr;
+use shirube_app::AppError;
+use shirube_app::Principal;
+
+/// A signed-in page visitor. Not signed in → the sign-in page; an owner of an organisation
+/// that requires two-factor sign-in and has not set it up → the security page.
+pub struct Signed(pub Principal);
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let lang = crate::auth::request_lang(&parts.headers);
+        let p = match crate::auth::resolve(&parts.headers, state).await {
+            Ok(Some(p)) => p,
+            Ok(None) => return Err(Redirect::to("/login").into_response()),
+            Err(e) => return Err(PageError(e, lang).into_response()),
+        };
+        let path = parts.uri.path();
+        if !path.starts_with("/security") {
+            match shirube_app::accounts::must_enrol_totp(state, &p.user).await {
+                Ok(true) => return Err(Redirect::to("/security").into_response()),
+                Ok(false) => {}
+                Err(e) => return Err(PageError(e, lang).into_response()),
+            }
+        }
+        Ok(Signed(p))
+    }
+}
+
+/// Renders a template into an HTML response.
+pub fn render(t: &impl Template, lang: Lang) -> Result<Response, PageError> {
+    t.render()
+        .map(|html| Html(html).into_response())
+        .map_err(|e| PageError(crate::error::render_failed(e), lang))
+}
+
+/// Renders a page with another status than 200 (a form sent back with its errors).
+pub fn render_status(
+    t: &impl Template,
+    lang: Lang,
+    status: axum::http::StatusCode,
+) -> Result<Response, PageError> {
+    let mut resp = render(t, lang)?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+/// Maps an application error into a page error in the visitor's language.
+pub trait PageResult<T> {
+    fn page(self, lang: Lang) -> Result<T, PageError>;
+}
+
+impl<T> PageResult<T> for Result<T, AppError> {
+    fn page(self, lang: Lang) -> Result<T, PageError> {
+        self.map_err(|e| PageError(e, lang))
+    }
+}
+
+/// Per-field messages to show next to form inputs.
+#[derive(Debug, Clone, Default)]
+pub struct FieldMessages(pub Vec<(String, String)>);
+
+impl FieldMessages {
+    pub fn from_error(e: &AppError, lang: Lang) -> Self {
+        let mut v = e.field_messages(lang);
+        if v.is_empty() {
+            v.push((String::new(), e.message(lang)));
+        }
+        FieldMessages(v)
+    }
+    /// The message for a field (several API names may map to one input).
+    pub fn get(&self, field: &str) -> String {
+        self.0
+            .iter()
+            .filter(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| f == field)
+    }
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+    /// Messages not tied to a form field.
+    pub fn general(&self) -> String {
+        self.get("")
+    }
+    pub fn all(&self) -> Vec<String> {
+        self.0.iter().map(|(_, m)| m.clone()).collect()
+    }
+}
+
+/// Redraws an error page with the signed-in header (name, organisation, sign-out) when the
+/// request carries a session: errors are rendered where they happen, without the principal.
+pub async fn error_nav(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    // Every request passes here: keep only the cookie (a reference-counted copy), and do
+    // nothing more unless the answer is an error page for a visitor with a session.
+    let cookie = req.headers().get(axum::http::header::COOKIE).cloned();
+    let mut resp = next.run(req).await;
+    let Some(page) = resp.extensions_mut().remove::<ErrorPage>() else {
+        return resp;
+    };
+    let Some(cookie) = cookie else {
+        return resp;
+    };
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert(axum::http::header::COOKIE, cookie);
+    let Ok(Some(p)) = crate::auth::resolve(&headers, &state).await else {
+        return resp;
+    };
+    let Ok(nav) = Nav::for_principal(&state, &p).await else {
+        return resp;
+    };
+    let page = ErrorPage { nav, ..page };
+    match page.render() {
+        Ok(html) => {
+            // Same status and headers; only the body (and so its length) changes.
+            let (mut parts, _) = resp.into_parts();
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            axum::response::Response::from_parts(parts, axum::body::Body::from(html))
+        }
+        Err(_) => resp,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+}
+
+/// The landing page; signed-in visitors go to their dashboard.
+pub async fn home(
+    state: axum::extract::State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    if crate::auth::resolve(&headers, &state)
+        .await
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        return Ok(Redirect::to("/dashboard").into_response());
+    }
+    render(
+        &HomePage {
+            t: Tr::new(lang),
+            nav: None,
+        },
+        lang,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct Back {
+    back: Option<String>,
+}
+
+/// Switches the language (cookie for a year) and returns to the page the visitor was on.
+pub async fn set_lang(
+    Path(code): Path<String>,
+    Query(q): Query<Back>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = Lang::from_code(&code).unwrap_or_default();
+    // Only local paths, so the switch cannot be used as an open redirect.
+    let back = q
+        .back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .or_else(|| {
+            headers
+                .get(header::REFERER)
+                .and_then(|r| r.to_str().ok())
+                .and_then(|r| url::Url::parse(r).ok())
+                .map(|u| u.path().to_string())
+        })
+        .unwrap_or_else(|| "/".to_string());
+    let mut resp = Redirect::to(&back).into_response();
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+pub async fn static_css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+}
+
+/// Label of an answer status in a language.
+pub fn status_label(t: &Tr, status: Option<&str>) -> String {
+    match status {
+        Some("implemented") => t.t("status-implemented"),
+        Some("partial") => t.t("status-partial"),
+        Some("not_implemented") => t.t("status-not-implemented"),
+        Some("not_applicable") => t.t("status-not-applicable"),
+        _ => t.t("status-unanswered"),
+    }
+}
+
+/// Label of an assessment's state.
+pub fn assessment_state_label(t: &Tr, status: &str) -> String {
+    match status {
+        "declared" => t.t("status-declared"),
+        "superseded" => t.t("status-superseded"),
+        _ => t.t("status-in-progress"),
+    }
+}
+
+/// A session cookie header value.
+pub fn session_cookie(state: &AppState, value: &str, max_age: i64) -> String {
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        crate::auth::SESSION_COOKIE
+    )
+}

@@ -1,0 +1,129 @@
+//! API tokens: list, create (the secret is shown once), revoke.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use shirube_app::accounts;
+
+use crate::error::PageError;
+use crate::pages::{render, render_status, FieldMessages, Nav, PageResult, Signed};
+use crate::AppState;
+use shirube_app::i18n::Tr;
+use shirube_app::AppError;
+use shirube_app::Principal;
+
+#[derive(Template)]
+#[template(path = "tokens/index.html")]
+pub struct TokensPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub tokens: Vec<(String, String, String, String)>,
+    pub new_token: String,
+    pub can_edit: bool,
+    pub errors: FieldMessages,
+}
+
+async fn page(
+    state: &AppState,
+    p: &Principal,
+    new_token: String,
+    errors: FieldMessages,
+) -> Result<TokensPage, AppError> {
+    let tokens = accounts::api_tokens(state, p)
+        .await?
+        .into_iter()
+        .map(|t| {
+            (
+                t.id,
+                t.name,
+                t.created_at
+                    .chars()
+                    .take(16)
+                    .collect::<String>()
+                    .replace('T', " "),
+                t.revoked_at
+                    .map(|r| r.chars().take(10).collect())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    Ok(TokensPage {
+        t: Tr::new(p.lang),
+        nav: Nav::for_principal(state, p).await?,
+        tokens,
+        new_token,
+        can_edit: p.role.can_edit(),
+        errors,
+    })
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+) -> Result<Response, PageError> {
+    let pg = page(&state, &p, String::new(), FieldMessages::default())
+        .await
+        .page(p.lang)?;
+    render(&pg, p.lang)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CreateForm {
+    pub csrf_token: String,
+    pub name: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<CreateForm>,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    p.check_csrf(&form.csrf_token).page(lang)?;
+    match accounts::create_token(&state, &p, &form.name).await {
+        Ok((_, secret)) => {
+            let pg = page(&state, &p, secret, FieldMessages::default())
+                .await
+                .page(lang)?;
+            let mut resp = render(&pg, lang)?;
+            resp.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            Ok(resp)
+        }
+        Err(e @ AppError::Invalid(_)) => {
+            let pg = page(
+                &state,
+                &p,
+                String::new(),
+                FieldMessages::from_error(&e, lang),
+            )
+            .await
+            .page(lang)?;
+            render_status(&pg, lang, crate::error::status(&e))
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RevokeForm {
+    pub csrf_token: String,
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<RevokeForm>,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    p.check_csrf(&form.csrf_token).page(lang)?;
+    accounts::revoke_token(&state, &p, &id).await.page(lang)?;
+    Ok(Redirect::to("/tokens").into_response())
+}
