@@ -156,7 +156,7 @@ pub async fn principal_for_token(
         .user_for_token(&secret_hash(token))
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let role = domain::parse_role(&user.role, "role").map_err(|_| AppError::Forbidden)?;
+    let role = user.role;
     Ok(Principal {
         user,
         role,
@@ -180,7 +180,7 @@ pub async fn principal_for_session(
     if row.second_factor_pending {
         return Ok(None);
     }
-    let role = domain::parse_role(&user.role, "role").map_err(|_| AppError::Forbidden)?;
+    let role = user.role;
     Ok(Some(Principal {
         user,
         role,
@@ -395,7 +395,7 @@ pub async fn signup(state: &App, input: &SignupInput) -> Result<SignedUp, AppErr
     let owner = NewUser {
         email: email.as_str(),
         name: &user_name,
-        role: Role::Owner.as_str(),
+        role: Role::Owner,
         password_hash: &hash,
     };
     let (organization_id, user_id) = state.store.create_organization(&org, &owner).await?;
@@ -460,7 +460,7 @@ pub async fn check_login(
 /// Whether the user must set up TOTP before doing anything else: owners of an organisation
 /// that requires it.
 pub async fn must_enrol_totp(state: &App, user: &UserRow) -> Result<bool, AppError> {
-    if user.totp_enabled || user.role != Role::Owner.as_str() {
+    if user.totp_enabled || user.role != Role::Owner {
         return Ok(false);
     }
     Ok(state
@@ -562,7 +562,7 @@ pub async fn accept_invitation(
     let user = NewUser {
         email: &inv.email,
         name: &name,
-        role: &inv.role,
+        role: inv.role,
         password_hash: &hash,
     };
     let id = state

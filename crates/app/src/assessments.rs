@@ -151,7 +151,7 @@ pub async fn add_evidence(
     let Some(date) = date.filter(|_| errs.is_empty()) else {
         return Err(AppError::Invalid(errs));
     };
-    if a.status != shirube_store::STATUS_IN_PROGRESS {
+    if !a.status.is_open() {
         return Err(AppError::Conflict {
             key: "err-frozen",
             field: None,
@@ -255,13 +255,13 @@ impl AssessmentView {
         level_of(&self.row)
     }
     pub fn is_open(&self) -> bool {
-        self.row.status == shirube_store::STATUS_IN_PROGRESS
+        self.row.status.is_open()
     }
 }
 
 fn statuses(rows: &[AnswerRow]) -> HashMap<String, AnswerStatus> {
     rows.iter()
-        .filter_map(|r| r.status.parse().ok().map(|s| (r.criterion_id.clone(), s)))
+        .map(|r| (r.criterion_id.clone(), r.status))
         .collect()
 }
 
@@ -315,29 +315,36 @@ pub struct Standing {
     pub org: OrganizationRow,
     /// The newest open assessment, if any.
     pub current: Option<AssessmentView>,
-    /// The newest declared assessment, if any.
-    pub declared: Option<AssessmentRow>,
+    /// The level the organisation holds: its highest declared (★3) or certified (★4)
+    /// assessment, the newest of equals.
+    pub achieved: Option<AssessmentRow>,
+    /// The newest ★4 assessment waiting for its evaluation body, if any.
+    pub under_evaluation: Option<AssessmentRow>,
     pub history: Vec<AssessmentRow>,
 }
 
 pub async fn standing(state: &App, p: &Principal) -> Result<Standing, AppError> {
     let org = state.store.organization(p.org_id()).await?;
     let history = state.store.assessments(p.org_id()).await?;
-    let current = match history
-        .iter()
-        .find(|a| a.status == shirube_store::STATUS_IN_PROGRESS)
-    {
+    let current = match history.iter().find(|a| a.status.is_open()) {
         Some(a) => Some(assessment_view(state, p, &a.id).await?),
         None => None,
     };
-    let declared = history
+    let achieved = history
         .iter()
-        .find(|a| a.status == shirube_store::STATUS_DECLARED)
+        .rev()
+        .filter(|a| a.status.is_achieved())
+        .max_by_key(|a| a.target_level)
+        .cloned();
+    let under_evaluation = history
+        .iter()
+        .find(|a| a.status == shirube_store::AssessmentStatus::Submitted)
         .cloned();
     Ok(Standing {
         org,
         current,
-        declared,
+        achieved,
+        under_evaluation,
         history,
     })
 }

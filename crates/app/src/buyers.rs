@@ -7,7 +7,7 @@ use serde_json::json;
 use shirube_assess::decision::{decide, DecisionInput, ExtraFactor, InterruptionAngles};
 use shirube_assess::graph::{self, Edge, Node};
 use shirube_catalog::Lang;
-use shirube_store::{NewRelationship, RelationshipRow, SupplyLine};
+use shirube_store::{NewRelationship, NotificationKind, RelationshipRow, ShareDetail, SupplyLine};
 
 use crate::accounts::{self as auth, Principal};
 use crate::domain::{self, CorporateNumber, Email, FieldError};
@@ -166,7 +166,7 @@ pub async fn add_supplier(
         crate::notifications::notify(
             state,
             supplier,
-            "request.new",
+            NotificationKind::RequestNew,
             "notif-request-title",
             "notif-request-body",
             &[
@@ -573,7 +573,7 @@ pub async fn share(
     crate::notifications::notify(
         state,
         buyer_id,
-        "share.new",
+        NotificationKind::ShareNew,
         "notif-share-title",
         "notif-share-body",
         &[("supplier", supplier)],
@@ -631,7 +631,7 @@ pub async fn revoke_share(state: &App, p: &Principal, share_id: &str) -> Result<
     crate::notifications::notify(
         state,
         &share.buyer_id,
-        "share.revoked",
+        NotificationKind::ShareRevoked,
         "notif-share-revoked-title",
         "notif-share-revoked-body",
         &[("supplier", supplier)],
@@ -825,13 +825,13 @@ pub async fn level_changed(
     let supplier = state.store.organization(supplier_org).await?.name;
     let (kind, title, body) = if achieved {
         (
-            "level.achieved",
+            NotificationKind::LevelAchieved,
             "notif-level-achieved-title",
             "notif-level-achieved-body",
         )
     } else {
         (
-            "level.lost",
+            NotificationKind::LevelLost,
             "notif-level-lost-title",
             "notif-level-lost-body",
         )
@@ -882,12 +882,12 @@ pub async fn send_reminders(state: &App, today: chrono::NaiveDate) -> Result<usi
             if !met[&buyer].contains(&rel) {
                 let (kind_s, title, body) = match kind {
                     Reminder::DueSoon => (
-                        "request.due_soon",
+                        NotificationKind::RequestDueSoon,
                         "notif-due-soon-title",
                         "notif-due-soon-body",
                     ),
                     Reminder::Overdue => (
-                        "request.overdue",
+                        NotificationKind::RequestOverdue,
                         "notif-overdue-title",
                         "notif-overdue-body",
                     ),
@@ -997,7 +997,7 @@ pub async fn relationship_detail(
         {
             let assessment = app.store.assessment(supplier, &share.assessment_id).await?;
             // The answers themselves only for an active full share.
-            let answers = if share.detail == "full" && share.revoked_at.is_none() {
+            let answers = if share.detail == ShareDetail::Full && share.revoked_at.is_none() {
                 Some(
                     crate::assessments::assessment_view_of(app, supplier, &share.assessment_id)
                         .await?,

@@ -30,7 +30,7 @@ pub async fn declare(
     let (Some(name), Some(title)) = (name, title) else {
         return Err(AppError::Invalid(errs));
     };
-    if view.row.status != shirube_store::STATUS_IN_PROGRESS {
+    if !view.row.status.is_open() {
         return Err(AppError::Conflict {
             key: "err-frozen",
             field: None,

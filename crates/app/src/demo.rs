@@ -140,7 +140,7 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
         let user = NewUser {
             email: o.email,
             name: o.user,
-            role: "owner",
+            role: shirube_store::Role::Owner,
             password_hash: &hash,
         };
         let (org_id, user_id) = state.store.create_organization(&org, &user).await?;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use shirube_assess::AnswerStatus;
 use shirube_catalog::StarLevel;
-use shirube_store::{CommentRow, Decision, EvaluationRow, FindingRow};
+use shirube_store::{CommentRow, Decision, EvaluationRow, EvaluationStatus, FindingRow, Verdict};
 
 use crate::accounts::Principal;
 use crate::assessments::{self as app, AssessmentView};
@@ -100,7 +100,7 @@ pub async fn evaluation_view(
     let answers_rows = state.store.answers(&row.id).await?;
     let statuses: HashMap<String, AnswerStatus> = answers_rows
         .iter()
-        .filter_map(|r| r.status.parse().ok().map(|s| (r.criterion_id.clone(), s)))
+        .map(|r| (r.criterion_id.clone(), r.status))
         .collect();
     let evaluation_result = shirube_assess::evaluate(&state.catalog, StarLevel::Four, &statuses);
     let assessment = AssessmentView {
@@ -136,8 +136,6 @@ pub async fn evaluation_view(
     })
 }
 
-pub const VERDICTS: [&str; 3] = ["conform", "nonconform", "more_evidence"];
-
 /// The body's verdict on one criterion.
 pub async fn put_finding(
     state: &App,
@@ -153,15 +151,19 @@ pub async fn put_finding(
     if state.catalog.criterion(criterion_id).is_none() && criterion_id != "technical_verification" {
         errs.push(FieldError::new("criterion_id", "err-criterion"));
     }
-    if !VERDICTS.contains(&verdict) {
-        errs.push(FieldError::new("verdict", "err-verdict"));
-    }
-    if (verdict != "conform") && comment.trim().is_empty() {
+    let verdict = match verdict.parse::<Verdict>() {
+        Ok(v) => Some(v),
+        Err(_) => {
+            errs.push(FieldError::new("verdict", "err-verdict"));
+            None
+        }
+    };
+    if verdict != Some(Verdict::Conform) && comment.trim().is_empty() {
         errs.push(FieldError::new("comment", "err-verdict-comment"));
     }
-    if !errs.is_empty() {
+    let (Some(verdict), true) = (verdict, errs.is_empty()) else {
         return Err(AppError::Invalid(errs));
-    }
+    };
     if !state
         .store
         .put_finding(
@@ -169,7 +171,7 @@ pub async fn put_finding(
             p.org_id(),
             evaluation_id,
             criterion_id,
-            verdict,
+            verdict.as_str(),
             comment.trim(),
         )
         .await?
@@ -230,7 +232,7 @@ pub async fn decide(
         let all_conform = state.catalog.criteria.iter().all(|c| {
             view.findings
                 .get(c.id.as_str())
-                .is_some_and(|f| f.verdict == "conform")
+                .is_some_and(|f| f.verdict == Verdict::Conform)
         });
         if !all_conform {
             return Err(AppError::Conflict {
@@ -285,7 +287,7 @@ pub async fn attach_report(
     if ev.body_id != p.org_id() {
         return Err(AppError::Forbidden);
     }
-    if ev.status != "submitted" {
+    if ev.status != EvaluationStatus::Submitted {
         return Err(AppError::Conflict {
             key: "err-evaluation-closed",
             field: None,

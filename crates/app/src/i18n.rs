@@ -181,6 +181,8 @@ impl Labelled for shirube_store::NotificationKind {
             IndustryInvite => "notif-kind-industry-invite",
             IndustryJoined => "notif-kind-industry-joined",
             IndustryRemoved => "notif-kind-industry-removed",
+            IndustryLeft => "notif-kind-industry-left",
+            IndustryDeclined => "notif-kind-industry-declined",
             ScanNewFindings => "notif-kind-scan-new-findings",
         }
     }

@@ -7,17 +7,13 @@
 use std::collections::HashMap;
 
 use shirube_assess::graph::{shared_dependencies, MemberDependency, MIN_SHARED_DEPENDENTS};
-use shirube_store::{MembershipRow, StoreError};
+use shirube_store::{MembershipRow, MembershipStatus, NotificationKind, StoreError};
 
 use crate::accounts::Principal;
 use crate::domain::CorporateNumber;
 use crate::error::AppError;
 use crate::notifications::notify;
 use crate::App;
-
-/// Membership states as stored.
-pub const STATUS_INVITED: &str = "invited";
-pub const STATUS_ACTIVE: &str = "active";
 
 /// Active members a group needs before anything is counted. With two, every supplier shown
 /// would be one both members use — the view would name each member's suppliers; with three
@@ -90,7 +86,7 @@ pub async fn view(
     let members = state.store.industry_members(p.org_id()).await?;
     let active: Vec<String> = members
         .iter()
-        .filter(|m| m.status == STATUS_ACTIVE)
+        .filter(|m| m.status == MembershipStatus::Active)
         .map(|m| m.member_id.clone())
         .collect();
     let mut numbers: HashMap<String, String> = HashMap::new();
@@ -174,7 +170,7 @@ pub async fn invite(
     notify(
         state,
         &org.id,
-        "industry.invite",
+        NotificationKind::IndustryInvite,
         "notif-industry-invite-title",
         "notif-industry-invite-body",
         &[("group", group)],
@@ -196,7 +192,7 @@ pub async fn remove(state: &App, p: &Principal, membership_id: &str) -> Result<(
     notify(
         state,
         &ended.member_id,
-        "industry.removed",
+        NotificationKind::IndustryRemoved,
         "notif-industry-removed-title",
         "notif-industry-removed-body",
         &[("group", group)],
@@ -225,7 +221,7 @@ pub async fn accept(state: &App, p: &Principal, membership_id: &str) -> Result<(
             let already = memberships(state, p)
                 .await?
                 .iter()
-                .any(|m| m.id == membership_id && m.status == STATUS_ACTIVE);
+                .any(|m| m.id == membership_id && m.status == MembershipStatus::Active);
             return Err(if already {
                 AppError::Conflict {
                     key: "err-industry-already-member",
@@ -241,7 +237,7 @@ pub async fn accept(state: &App, p: &Principal, membership_id: &str) -> Result<(
     notify(
         state,
         &group_id,
-        "industry.joined",
+        NotificationKind::IndustryJoined,
         "notif-industry-joined-title",
         "notif-industry-joined-body",
         &[("member", member)],
@@ -258,15 +254,15 @@ pub async fn leave(state: &App, p: &Principal, membership_id: &str) -> Result<()
         .leave_industry_group(p.actor(), p.org_id(), membership_id)
         .await?;
     let member = state.store.organization(p.org_id()).await?.name;
-    let (kind, title, body) = if ended.status == STATUS_ACTIVE {
+    let (kind, title, body) = if ended.status == MembershipStatus::Active {
         (
-            "industry.left",
+            NotificationKind::IndustryLeft,
             "notif-industry-left-title",
             "notif-industry-left-body",
         )
     } else {
         (
-            "industry.declined",
+            NotificationKind::IndustryDeclined,
             "notif-industry-declined-title",
             "notif-industry-declined-body",
         )

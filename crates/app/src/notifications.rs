@@ -6,7 +6,7 @@ use std::sync::Arc;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use shirube_catalog::Lang;
-use shirube_store::NewNotification;
+use shirube_store::{NewNotification, NotificationKind};
 
 use crate::error::AppError;
 use crate::i18n::text_with;
@@ -51,7 +51,7 @@ impl Mailer {
 pub async fn notify(
     state: &App,
     organization_id: &str,
-    kind: &str,
+    kind: NotificationKind,
     title_key: &str,
     body_key: &str,
     args: &[(&'static str, String)],
@@ -92,7 +92,7 @@ pub async fn email_owners(
         .members(organization_id)
         .await?
         .into_iter()
-        .filter(|u| u.role == "owner")
+        .filter(|u| u.role == shirube_store::Role::Owner)
         .map(|u| u.email)
         .collect();
     let subject = format!("[Shirube] {} / {}", n.title_ja, n.title_en);

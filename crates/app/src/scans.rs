@@ -15,7 +15,9 @@ use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 use shirube_catalog::{Lang, StarLevel};
-use shirube_store::{NewNotification, NewScan, NotificationRow, ScanEvidence, ScanRow, ScanUpdate};
+use shirube_store::{
+    NewNotification, NewScan, NotificationKind, NotificationRow, ScanEvidence, ScanRow, ScanUpdate,
+};
 use shirube_vuln::{AdvisoryIndex, ScanReport};
 
 use crate::accounts::Principal;
@@ -30,9 +32,6 @@ pub const INDEX_FILE: &str = "advisories.idx";
 /// management (3-2-1-1, ★4 only) and patching (4-4-4-1, 4-4-4-2). Only those in the
 /// assessment's target level are used.
 pub const SCAN_CRITERIA: [&str; 4] = ["3-1-1-1", "3-2-1-1", "4-4-4-1", "4-4-4-2"];
-
-/// Notification kind for new findings after a re-scan.
-pub const KIND_NEW_FINDINGS: &str = "scan.new_findings";
 
 /// A loaded advisory index and what identifies it.
 pub struct LoadedIndex {
@@ -269,7 +268,7 @@ pub async fn upload(
                     }
                     other => other.into(),
                 })?;
-            if a.status != shirube_store::STATUS_IN_PROGRESS {
+            if !a.status.is_open() {
                 return Err(AppError::Conflict {
                     key: "err-frozen",
                     field: Some("assessment_id".into()),
@@ -454,7 +453,7 @@ pub async fn sweep(state: &App) -> Result<SweepOutcome, AppError> {
         });
         let link = format!("/checks/{}", row.id);
         let notification = texts.as_ref().map(|(tj, te, bj, be)| NewNotification {
-            kind: KIND_NEW_FINDINGS,
+            kind: NotificationKind::ScanNewFindings,
             title_ja: tj,
             title_en: te,
             body_ja: bj,

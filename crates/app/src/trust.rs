@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use shirube_catalog::StarLevel;
-use shirube_store::{Actor, AssessmentRow, CredentialRow, NewCredential};
+use shirube_store::{Actor, AssessmentRow, AssessmentStatus, CredentialRow, NewCredential};
 use shirube_trust::{
     allocate_index, did_document, did_web_from_url, issue_credential, shirube_context_url, verify,
     Assurance, CorporateNumber, EvaluationBody, Issuer, Keypair, LevelClaims, Resolver,
@@ -249,9 +249,9 @@ pub async fn ensure_credential(state: &App, a: &AssessmentRow) -> Result<Credent
     if let Some(c) = state.store.credential_for_assessment(&a.id).await? {
         return Ok(c);
     }
-    let (level, assurance, body_id) = match a.status.as_str() {
-        "declared" => (StarLevel::Three, Assurance::SelfDeclared, None),
-        "certified" => {
+    let (level, assurance, body_id) = match a.status {
+        AssessmentStatus::Declared => (StarLevel::Three, Assurance::SelfDeclared, None),
+        AssessmentStatus::Certified => {
             let ev = state
                 .store
                 .evaluation_for_assessment(&a.organization_id, &a.id)
@@ -281,7 +281,7 @@ pub async fn ensure_credential(state: &App, a: &AssessmentRow) -> Result<Credent
     let assurance_str = assurance.as_str();
     let claims = LevelClaims::new(subject, &org.name, level, &a.catalog_edition, assurance)
         .map_err(AppError::internal)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let days = match body_id {
         None => state.validity.self_declared_days,
         Some(_) => state.validity.third_party_days,
@@ -351,7 +351,7 @@ pub async fn ensure_credential(state: &App, a: &AssessmentRow) -> Result<Credent
 /// The current status list credential.
 pub async fn current_status_list(state: &App) -> Result<Value, AppError> {
     let revoked = state.store.revoked_status_indexes().await?;
-    state.trust.status_list(&revoked, Utc::now())
+    state.trust.status_list(&revoked, state.clock.now())
 }
 
 #[cfg(test)]

@@ -5,5 +5,10 @@
 pub use shirube_store::{
     ApiTokenRow, AssessmentRow, BcpFacts, CredentialRow, EvaluationRow, InvitationRow,
     MembershipRow, NavFacts, NotificationRow, OrganizationRow, RegisterRow, ShareRow, UserRow,
-    STATUS_DECLARED, STATUS_IN_PROGRESS, STATUS_SUPERSEDED,
+};
+
+/// The states those records carry, each with its label (`i18n::Labelled`).
+pub use shirube_store::{
+    AssessmentStatus, EvaluationStatus, MembershipStatus, NotificationKind, Role, ShareDetail,
+    Verdict,
 };

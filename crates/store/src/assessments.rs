@@ -3,15 +3,17 @@
 use serde_json::json;
 use sqlx::Row;
 
-use crate::{new_id, Actor, Backend, Result, Store, StoreError};
+use shirube_assess::AnswerStatus;
+
+use crate::states::decode;
+use crate::{new_id, Actor, AssessmentStatus, Backend, Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssessmentRow {
     pub id: String,
     pub organization_id: String,
     pub target_level: i64,
-    /// `in_progress`, `declared` or `superseded`.
-    pub status: String,
+    pub status: AssessmentStatus,
     pub catalog_edition: String,
     pub based_on: Option<String>,
     pub superseded_by: Option<String>,
@@ -27,7 +29,7 @@ pub struct AssessmentRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerRow {
     pub criterion_id: String,
-    pub status: String,
+    pub status: AnswerStatus,
     pub comment: String,
     pub not_applicable_reason: String,
     pub updated_by: String,
@@ -91,7 +93,7 @@ fn assessment_from_row(r: &sqlx::any::AnyRow) -> Result<AssessmentRow> {
         id: r.try_get("id")?,
         organization_id: r.try_get("organization_id")?,
         target_level: r.try_get("target_level")?,
-        status: r.try_get("status")?,
+        status: decode(r.try_get("status")?)?,
         catalog_edition: r.try_get("catalog_edition")?,
         based_on: r.try_get("based_on")?,
         superseded_by: r.try_get("superseded_by")?,
@@ -142,21 +144,20 @@ fn decode_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
 
 fn answers_from_json(json: &str) -> Result<Vec<AnswerRow>> {
     let rows: Vec<(String, String, String, String, String, String)> = decode_json(json)?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(
             |(criterion_id, status, comment, not_applicable_reason, updated_by, updated_at)| {
-                AnswerRow {
+                Ok(AnswerRow {
                     criterion_id,
-                    status,
+                    status: decode(status)?,
                     comment,
                     not_applicable_reason,
                     updated_by,
                     updated_at,
-                }
+                })
             },
         )
-        .collect())
+        .collect()
 }
 
 type EvidenceJson = (

@@ -4,7 +4,7 @@
 use serde_json::json;
 use sqlx::Row;
 
-use crate::{new_id, unique_violation, Actor, Result, Store, StoreError};
+use crate::{new_id, unique_violation, Actor, Result, ShareDetail, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RelationshipRow {
@@ -50,8 +50,7 @@ pub struct ShareRow {
     pub supplier_id: String,
     pub buyer_id: String,
     pub assessment_id: String,
-    /// `level` or `full`.
-    pub detail: String,
+    pub detail: ShareDetail,
     pub created_at: String,
     pub revoked_at: Option<String>,
     /// The newest unrevoked credential (certificate) of the shared assessment, if any.
@@ -91,7 +90,7 @@ fn share_from_row(r: &sqlx::any::AnyRow) -> Result<ShareRow> {
         supplier_id: r.try_get("supplier_id")?,
         buyer_id: r.try_get("buyer_id")?,
         assessment_id: r.try_get("assessment_id")?,
-        detail: r.try_get("detail")?,
+        detail: crate::states::decode(r.try_get("detail")?)?,
         created_at: r.try_get("created_at")?,
         revoked_at: r.try_get("revoked_at")?,
         credential_id: r.try_get("credential_id")?,

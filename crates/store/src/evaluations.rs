@@ -4,7 +4,9 @@
 use serde_json::json;
 use sqlx::Row;
 
-use crate::{new_id, Actor, Result, Store, StoreError};
+use crate::{
+    new_id, Actor, AssessmentStatus, EvaluationStatus, Result, Store, StoreError, Verdict,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvaluationRow {
@@ -12,8 +14,7 @@ pub struct EvaluationRow {
     pub assessment_id: String,
     pub organization_id: String,
     pub body_id: String,
-    /// `submitted`, `certified` or `refused`.
-    pub status: String,
+    pub status: EvaluationStatus,
     pub submitted_at: String,
     pub decided_at: Option<String>,
     pub decision_reason: Option<String>,
@@ -23,8 +24,7 @@ pub struct EvaluationRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FindingRow {
     pub criterion_id: String,
-    /// `conform`, `nonconform` or `more_evidence`.
-    pub verdict: String,
+    pub verdict: Verdict,
     pub comment: String,
     pub updated_at: String,
 }
@@ -47,7 +47,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<EvaluationRow> {
         assessment_id: r.try_get("assessment_id")?,
         organization_id: r.try_get("organization_id")?,
         body_id: r.try_get("body_id")?,
-        status: r.try_get("status")?,
+        status: crate::states::decode(r.try_get("status")?)?,
         submitted_at: r.try_get("submitted_at")?,
         decided_at: r.try_get("decided_at")?,
         decision_reason: r.try_get("decision_reason")?,
@@ -204,7 +204,7 @@ impl Store {
             .map(|r| {
                 Ok(FindingRow {
                     criterion_id: r.try_get("criterion_id")?,
-                    verdict: r.try_get("verdict")?,
+                    verdict: crate::states::decode(r.try_get("verdict")?)?,
                     comment: r.try_get("comment")?,
                     updated_at: r.try_get("updated_at")?,
                 })
@@ -275,8 +275,8 @@ impl Store {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         let (status, assessment_status) = match certify {
-            Decision::Certify => ("certified", "certified"),
-            Decision::Refuse => ("refused", "in_progress"),
+            Decision::Certify => (EvaluationStatus::Certified, AssessmentStatus::Certified),
+            Decision::Refuse => (EvaluationStatus::Refused, AssessmentStatus::InProgress),
         };
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM evaluations WHERE id = $1 AND body_id = $2"
@@ -287,11 +287,11 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let ev = from_row(&row)?;
-        if ev.status != "submitted" {
+        if ev.status != EvaluationStatus::Submitted {
             return Ok(None);
         }
         sqlx::query("UPDATE evaluations SET status = $1, decided_at = $2, decision_reason = $3, decided_by = $4 WHERE id = $5")
-            .bind(status)
+            .bind(status.as_str())
             .bind(&at)
             .bind(reason)
             .bind(actor.user_id.unwrap_or(""))
@@ -299,7 +299,7 @@ impl Store {
             .execute(tx.conn())
             .await?;
         sqlx::query("UPDATE assessments SET status = $1, updated_at = $2 WHERE id = $3")
-            .bind(assessment_status)
+            .bind(assessment_status.as_str())
             .bind(&at)
             .bind(&ev.assessment_id)
             .execute(tx.conn())
@@ -312,7 +312,7 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(Some(EvaluationRow {
-            status: status.to_string(),
+            status,
             decided_at: Some(at),
             decision_reason: Some(reason.to_string()),
             ..ev

@@ -5,7 +5,7 @@
 use serde_json::json;
 use sqlx::Row;
 
-use crate::{new_id, unique_violation, Actor, Result, Store, StoreError};
+use crate::{new_id, unique_violation, Actor, MembershipStatus, Result, Store, StoreError};
 
 /// A membership as either side sees it, with the other side's name and corporate number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,8 +13,7 @@ pub struct MembershipRow {
     pub id: String,
     pub group_id: String,
     pub member_id: String,
-    /// `invited` or `active`.
-    pub status: String,
+    pub status: MembershipStatus,
     pub created_at: String,
     pub accepted_at: Option<String>,
     /// The member's name in a group's list, the group's name in a member's list.
@@ -48,8 +47,8 @@ pub struct NavFacts {
 pub struct EndedMembership {
     pub group_id: String,
     pub member_id: String,
-    /// The status it had: `invited` (declined or withdrawn) or `active` (left or removed).
-    pub status: String,
+    /// The status it had: invited (declined or withdrawn) or active (left or removed).
+    pub status: MembershipStatus,
 }
 
 const MEMBERSHIP_COLUMNS: &str =
@@ -60,7 +59,7 @@ fn membership_from_row(r: &sqlx::any::AnyRow) -> Result<MembershipRow> {
         id: r.try_get("id")?,
         group_id: r.try_get("group_id")?,
         member_id: r.try_get("member_id")?,
-        status: r.try_get("status")?,
+        status: crate::states::decode(r.try_get("status")?)?,
         created_at: r.try_get("created_at")?,
         accepted_at: r.try_get("accepted_at")?,
         counterpart_name: r.try_get("name")?,
@@ -72,7 +71,7 @@ fn ended_from_row(r: &sqlx::any::AnyRow) -> Result<EndedMembership> {
     Ok(EndedMembership {
         group_id: r.try_get("group_id")?,
         member_id: r.try_get("member_id")?,
-        status: r.try_get("status")?,
+        status: crate::states::decode(r.try_get("status")?)?,
     })
 }
 

@@ -3,7 +3,7 @@
 use serde_json::json;
 use sqlx::Row;
 
-use crate::{new_id, unique_violation, Actor, Result, Store, StoreError};
+use crate::{new_id, unique_violation, Actor, Result, Role, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationRow {
@@ -23,7 +23,7 @@ pub struct UserRow {
     pub organization_id: String,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub totp_secret: Option<String>,
     pub totp_enabled: bool,
@@ -45,7 +45,7 @@ pub struct NewOrganization<'a> {
 pub struct NewUser<'a> {
     pub email: &'a str,
     pub name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub password_hash: &'a str,
 }
 
@@ -54,7 +54,7 @@ pub struct InvitationRow {
     pub id: String,
     pub organization_id: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub created_at: String,
     pub expires_at: String,
     pub accepted_at: Option<String>,
@@ -84,7 +84,7 @@ pub(crate) fn user_from_row(r: &sqlx::any::AnyRow) -> Result<UserRow> {
         organization_id: r.try_get("organization_id")?,
         email: r.try_get("email")?,
         name: r.try_get("name")?,
-        role: r.try_get("role")?,
+        role: crate::states::decode(r.try_get("role")?)?,
         password_hash: r.try_get("password_hash")?,
         totp_secret: r.try_get("totp_secret")?,
         totp_enabled: r.try_get::<i64, _>("totp_enabled")? != 0,
@@ -97,7 +97,7 @@ fn invitation_from_row(r: &sqlx::any::AnyRow) -> Result<InvitationRow> {
         id: r.try_get("id")?,
         organization_id: r.try_get("organization_id")?,
         email: r.try_get("email")?,
-        role: r.try_get("role")?,
+        role: crate::states::decode(r.try_get("role")?)?,
         created_at: r.try_get("created_at")?,
         expires_at: r.try_get("expires_at")?,
         accepted_at: r.try_get("accepted_at")?,
@@ -387,7 +387,7 @@ async fn insert_user(
     .bind(org_id)
     .bind(user.email)
     .bind(user.name)
-    .bind(user.role)
+    .bind(user.role.as_str())
     .bind(user.password_hash)
     .bind(&at)
     .execute(tx.conn())

@@ -5,7 +5,7 @@
 use serde_json::json;
 use sqlx::Row;
 
-use crate::{new_id, Actor, Result, Store, StoreError};
+use crate::{new_id, Actor, NotificationKind, Result, Store, StoreError};
 
 /// A stored scan: the uploaded file (as a blob) and its latest result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +69,7 @@ pub struct ScanUpdate<'a> {
 pub struct NotificationRow {
     pub id: String,
     pub organization_id: String,
-    pub kind: String,
+    pub kind: NotificationKind,
     pub title_ja: String,
     pub title_en: String,
     pub body_ja: String,
@@ -83,7 +83,7 @@ pub struct NotificationRow {
 /// A notification to add.
 #[derive(Debug, Clone)]
 pub struct NewNotification<'a> {
-    pub kind: &'a str,
+    pub kind: NotificationKind,
     pub title_ja: &'a str,
     pub title_en: &'a str,
     pub body_ja: &'a str,
@@ -124,7 +124,7 @@ fn notification_from_row(r: &sqlx::any::AnyRow) -> Result<NotificationRow> {
     Ok(NotificationRow {
         id: r.try_get("id")?,
         organization_id: r.try_get("organization_id")?,
-        kind: r.try_get("kind")?,
+        kind: crate::states::decode(r.try_get("kind")?)?,
         title_ja: r.try_get("title_ja")?,
         title_en: r.try_get("title_en")?,
         body_ja: r.try_get("body_ja")?,
@@ -381,7 +381,7 @@ async fn insert_notification(
     sqlx::query(&format!("INSERT INTO notifications ({NOTIFICATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)"))
         .bind(&id)
         .bind(organization_id)
-        .bind(n.kind)
+        .bind(n.kind.as_str())
         .bind(n.title_ja)
         .bind(n.title_en)
         .bind(n.body_ja)

@@ -547,7 +547,7 @@ mod tests {
             .unwrap();
         let assessments = store.assessments(&user.organization_id).await.unwrap();
         assert_eq!(assessments.len(), 1);
-        assert_eq!(assessments[0].status, STATUS_IN_PROGRESS);
+        assert_eq!(assessments[0].status, crate::AssessmentStatus::InProgress);
         assert_eq!(store.answers(&assessments[0].id).await.unwrap().len(), 60);
         assert_eq!(store.evidence(&assessments[0].id).await.unwrap().len(), 1);
         let details = store

@@ -114,6 +114,8 @@ states! {
         IndustryInvite = "industry.invite",
         IndustryJoined = "industry.joined",
         IndustryRemoved = "industry.removed",
+        IndustryLeft = "industry.left",
+        IndustryDeclined = "industry.declined",
         ScanNewFindings = "scan.new_findings",
     }
 
@@ -150,6 +152,15 @@ impl Role {
     pub fn is_owner(self) -> bool {
         self == Role::Owner
     }
+}
+
+/// Decodes a stored state, turning an unknown value into a decoding error.
+pub(crate) fn decode<T>(s: String) -> Result<T, sqlx::Error>
+where
+    T: std::str::FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    s.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 #[cfg(test)]

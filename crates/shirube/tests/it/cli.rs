@@ -120,7 +120,7 @@ fn data_dir_with_organisation(dir: &std::path::Path, corporate_number: &str) -> 
                 &NewUser {
                     email: "office@chubu-kikai.example",
                     name: "事務局",
-                    role: "owner",
+                    role: shirube_store::Role::Owner,
                     password_hash: "not-used-here",
                 },
             )

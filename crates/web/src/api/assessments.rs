@@ -69,7 +69,7 @@ pub async fn list(
             .map(|a| AssessmentSummary {
                 id: a.id,
                 target_level: a.target_level,
-                status: a.status,
+                status: a.status.as_str().to_string(),
                 created_at: a.created_at,
                 updated_at: a.updated_at,
                 declared_at: a.declared_at,
@@ -209,7 +209,7 @@ pub fn to_out(state: &AppState, v: AssessmentView) -> AssessmentOut {
         .values()
         .map(|a| AnswerOut {
             criterion_id: a.criterion_id.clone(),
-            status: a.status.clone(),
+            status: a.status.as_str().to_string(),
             comment: a.comment.clone(),
             not_applicable_reason: a.not_applicable_reason.clone(),
             updated_at: a.updated_at.clone(),
@@ -268,7 +268,7 @@ pub fn to_out(state: &AppState, v: AssessmentView) -> AssessmentOut {
         declaration,
         id: v.row.id,
         target_level: v.row.target_level,
-        status: v.row.status,
+        status: v.row.status.as_str().to_string(),
         catalog_edition: v.row.catalog_edition,
         based_on: v.row.based_on,
         created_at: v.row.created_at,

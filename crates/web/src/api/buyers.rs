@@ -336,7 +336,7 @@ pub async fn list_shares(
                 supplier_organization_id: s.supplier_id,
                 buyer_organization_id: s.buyer_id,
                 assessment_id: s.assessment_id,
-                detail: s.detail,
+                detail: s.detail.as_str().to_string(),
                 created_at: s.created_at,
                 credential_id: s.credential_id.filter(|_| s.revoked_at.is_none()),
                 revoked_at: s.revoked_at,

@@ -78,7 +78,7 @@ impl EvaluationOut {
             organization_id: e.organization_id,
             supplier_name,
             body_id: e.body_id,
-            status: e.status,
+            status: e.status.as_str().to_string(),
             round: e.round,
             submitted_at: e.submitted_at,
             decided_at: e.decided_at,
@@ -136,7 +136,7 @@ pub async fn get(
         .into_values()
         .map(|f| FindingOut {
             criterion_id: f.criterion_id,
-            verdict: f.verdict,
+            verdict: f.verdict.as_str().to_string(),
             comment: f.comment,
         })
         .collect();

@@ -95,7 +95,7 @@ pub async fn view(
                 organization_id: m.member_id,
                 corporate_number: m.counterpart_corporate_number,
                 name: m.counterpart_name,
-                status: m.status,
+                status: m.status.as_str().to_string(),
             })
             .collect(),
         counts: MemberCounts {
@@ -177,7 +177,7 @@ pub async fn memberships(
                 group_organization_id: m.group_id,
                 group_name: m.counterpart_name,
                 group_corporate_number: m.counterpart_corporate_number,
-                status: m.status,
+                status: m.status.as_str().to_string(),
                 invited_at: m.created_at,
                 accepted_at: m.accepted_at,
             })

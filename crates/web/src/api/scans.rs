@@ -165,7 +165,7 @@ pub async fn notifications(
         rows.into_iter()
             .map(|n| NotificationOut {
                 id: n.id,
-                kind: n.kind,
+                kind: n.kind.as_str().to_string(),
                 title: crate::api::catalog::Text {
                     ja: n.title_ja,
                     en: n.title_en,

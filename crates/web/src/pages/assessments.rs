@@ -1,6 +1,7 @@
 //! Assessment pages: history and start, the assessment by category, a criterion with
 //! guidance and evidence, the result and action plan, the printable report, the declaration.
 
+use shirube_app::views::AssessmentStatus;
 use shirube_app::{accounts, assessments, declarations, evaluations};
 use std::collections::HashMap;
 
@@ -13,10 +14,7 @@ use shirube_catalog::{Criterion, Lang, StarLevel};
 
 use crate::api::assessments::{file_response, form_value, read_evidence_form};
 use crate::error::PageError;
-use crate::pages::{
-    assessment_state_label, render, render_status, status_label, FieldMessages, Nav, PageResult,
-    Signed,
-};
+use crate::pages::{render, render_status, status_label, FieldMessages, Nav, PageResult, Signed};
 use crate::AppState;
 use shirube_app::assessments::AssessmentView;
 use shirube_app::i18n::Tr;
@@ -47,7 +45,7 @@ impl ActionItem {
             title: c.title.get(t.lang).to_string(),
             next_step: c.next_step.get(t.lang).to_string(),
             level: c.level.number(),
-            status: status_label(t, a.status.map(|s| s.as_str())),
+            status: status_label(t, a.status),
             href: format!("/assessments/{assessment_id}/criteria/{}", c.id),
         })
     }
@@ -86,10 +84,10 @@ async fn index_page(
         .map(|a| HistoryRow {
             id: a.id.clone(),
             level: a.target_level,
-            state: assessment_state_label(&t, &a.status),
+            state: t.label(a.status),
             created_at: a.created_at.chars().take(10).collect(),
             declared: a.declaration_date.clone().unwrap_or_default(),
-            open: a.status == shirube_app::views::STATUS_IN_PROGRESS,
+            open: a.status.is_open(),
         })
         .collect();
     Ok(IndexPage {
@@ -199,12 +197,12 @@ fn criterion_rows(state: &AppState, t: &Tr, v: &AssessmentView) -> Vec<CategoryS
                 .criteria_for(v.level())
                 .filter(|c| c.category == cat.id)
                 .map(|c| {
-                    let status = v.answers.get(c.id.as_str()).map(|a| a.status.as_str());
+                    let status = v.answers.get(c.id.as_str()).map(|a| a.status);
                     CriterionRow {
                         id: c.id.to_string(),
                         title: c.title.get(t.lang).to_string(),
                         level: c.level.number(),
-                        status_key: status.unwrap_or("unanswered").to_string(),
+                        status_key: status.map_or("unanswered", |s| s.as_str()).to_string(),
                         status: status_label(t, status),
                         evidence: evidence_count.get(c.id.as_str()).copied().unwrap_or(0),
                         href: format!("/assessments/{}/criteria/{}", v.row.id, c.id),
@@ -253,8 +251,8 @@ pub async fn show(
             (
                 c.criterion_id.to_string(),
                 title,
-                status_label(&t, c.before.map(|s| s.as_str())),
-                status_label(&t, c.after.map(|s| s.as_str())),
+                status_label(&t, c.before),
+                status_label(&t, c.after),
             )
         })
         .collect();
@@ -262,7 +260,7 @@ pub async fn show(
         nav: Nav::for_principal(&state, &p).await.page(lang)?,
         id: v.row.id.clone(),
         level: v.row.target_level,
-        state: assessment_state_label(&t, &v.row.status),
+        state: t.label(v.row.status),
         open: v.is_open(),
         percent: e.progress.percent(),
         met: e.progress.met,
@@ -397,10 +395,12 @@ async fn criterion_page(
         how: c.how.get(lang).to_string(),
         evidence_hint: c.evidence.get(lang).to_string(),
         next_step: c.next_step.get(lang).to_string(),
-        status_text: status_label(&t, answer.map(|a| a.status.as_str())),
-        status: o
-            .status
-            .unwrap_or_else(|| answer.map(|a| a.status.clone()).unwrap_or_default()),
+        status_text: status_label(&t, answer.map(|a| a.status)),
+        status: o.status.unwrap_or_else(|| {
+            answer
+                .map(|a| a.status.as_str().to_string())
+                .unwrap_or_default()
+        }),
         comment: o
             .comment
             .unwrap_or_else(|| answer.map(|a| a.comment.clone()).unwrap_or_default()),
@@ -665,7 +665,7 @@ async fn result_page(state: &AppState, p: &Principal, id: &str) -> Result<Result
             let a = v.answers.get(c.id.as_str());
             let note = a
                 .map(|a| {
-                    if a.status == "not_applicable" {
+                    if a.status == shirube_assess::AnswerStatus::NotApplicable {
                         a.not_applicable_reason.clone()
                     } else {
                         a.comment.clone()
@@ -675,7 +675,7 @@ async fn result_page(state: &AppState, p: &Principal, id: &str) -> Result<Result
             (
                 c.id.to_string(),
                 c.title.get(lang).to_string(),
-                status_label(&t, a.map(|a| a.status.as_str())),
+                status_label(&t, a.map(|a| a.status)),
                 note,
             )
         })
@@ -708,9 +708,9 @@ async fn result_page(state: &AppState, p: &Principal, id: &str) -> Result<Result
         nav: Nav::for_principal(state, p).await?,
         id: v.row.id.clone(),
         level: v.row.target_level,
-        state: assessment_state_label(&t, &v.row.status),
+        state: t.label(v.row.status),
         open: v.is_open(),
-        declared: v.row.status == shirube_app::views::STATUS_DECLARED,
+        declared: v.row.status == AssessmentStatus::Declared,
         percent: e.progress.percent(),
         met: e.progress.met,
         total: e.progress.total,

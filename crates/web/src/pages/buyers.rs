@@ -8,6 +8,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shirube_app::assessments;
+use shirube_app::views::AssessmentStatus;
 use shirube_catalog::Lang;
 
 use crate::error::PageError;
@@ -576,10 +577,7 @@ pub async fn relationship(
                     (
                         c.id.to_string(),
                         c.title.get(lang).to_string(),
-                        status_label(
-                            &t,
-                            view.answers.get(c.id.as_str()).map(|a| a.status.as_str()),
-                        ),
+                        status_label(&t, view.answers.get(c.id.as_str()).map(|a| a.status)),
                     )
                 })
                 .collect(),
@@ -592,12 +590,8 @@ pub async fn relationship(
                 .filter(|_| s.revoked_at.is_none())
                 .map(|_| s.id.clone()),
             level: a.target_level,
-            state: crate::pages::assessment_state_label(&t, &a.status),
-            detail: if s.detail == "full" {
-                t.t("label-share-full")
-            } else {
-                t.t("label-share-level")
-            },
+            state: t.label(a.status),
+            detail: t.label(s.detail),
             created: s.created_at.chars().take(10).collect(),
             revoked: s
                 .revoked_at
@@ -707,14 +701,14 @@ async fn requests_page(
     let assessments: Vec<(String, String)> = assessments::history(state, p)
         .await?
         .into_iter()
-        .filter(|a| a.status != shirube_app::views::STATUS_SUPERSEDED)
+        .filter(|a| a.status != AssessmentStatus::Superseded)
         .map(|a| {
             (
                 a.id.clone(),
                 format!(
                     "★{} {} ({})",
                     a.target_level,
-                    crate::pages::assessment_state_label(&t, &a.status),
+                    t.label(a.status),
                     a.created_at.chars().take(10).collect::<String>()
                 ),
             )
@@ -736,11 +730,7 @@ async fn requests_page(
                 s.id.clone(),
                 names.get(&s.buyer_id).cloned().unwrap_or_default(),
                 label(&s.assessment_id),
-                if s.detail == "full" {
-                    t.t("label-share-full")
-                } else {
-                    t.t("label-share-level")
-                },
+                t.label(s.detail),
                 s.created_at.chars().take(10).collect(),
                 s.revoked_at
                     .map(|r| r.chars().take(10).collect())

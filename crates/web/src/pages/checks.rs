@@ -69,7 +69,7 @@ async fn index_page(
     let assessments = assessments::history(state, p)
         .await?
         .into_iter()
-        .filter(|a| a.status == shirube_app::views::STATUS_IN_PROGRESS)
+        .filter(|a| a.status.is_open())
         .map(|a| AssessmentChoice {
             label: format!(
                 "★{} · {} ({})",

@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use shirube_app::views::AssessmentStatus;
 use shirube_app::{assessments, buyers};
 
 use crate::error::PageError;
@@ -20,8 +21,10 @@ pub struct DashboardPage {
     pub org_name: String,
     pub corporate_number: String,
     pub can_edit: bool,
-    /// The declared level, if any: (level, date).
-    pub declared: Option<(i64, String, String)>,
+    /// The level held, if any: (level, its state's label, when it was reached, assessment id).
+    pub declared: Option<(i64, String, String, String)>,
+    /// A ★4 assessment with its evaluation body: (level, assessment id).
+    pub under_evaluation: Option<(i64, String)>,
     /// The open assessment: (id, target level, percent, met, total, achieved level or 0).
     pub current: Option<(String, i64, u8, usize, usize, u8)>,
     pub next_actions: Vec<ActionItem>,
@@ -33,13 +36,23 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Re
     let lang = p.lang;
     let t = Tr::new(lang);
     let s = assessments::standing(&state, &p).await.page(lang)?;
-    let declared = s.declared.as_ref().map(|a| {
-        (
-            a.target_level,
-            a.declaration_date.clone().unwrap_or_default(),
-            a.id.clone(),
-        )
+    let declared = s.achieved.as_ref().map(|a| {
+        let when = match a.status {
+            AssessmentStatus::Certified => t.tn(
+                "msg-certified-on",
+                a.updated_at.chars().take(10).collect::<String>(),
+            ),
+            _ => t.tn(
+                "msg-declared-on",
+                a.declaration_date.clone().unwrap_or_default(),
+            ),
+        };
+        (a.target_level, t.label(a.status), when, a.id.clone())
     });
+    let under_evaluation = s
+        .under_evaluation
+        .as_ref()
+        .map(|a| (a.target_level, a.id.clone()));
     let (current, next_actions) = match &s.current {
         Some(v) => {
             let e = &v.evaluation;
@@ -80,6 +93,7 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Re
         corporate_number: s.org.corporate_number.clone(),
         can_edit: p.role.can_edit(),
         declared,
+        under_evaluation,
         current,
         next_actions,
         t,

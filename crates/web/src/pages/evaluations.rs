@@ -7,12 +7,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 use shirube_app::evaluations;
+use shirube_app::views::EvaluationStatus;
 
 use crate::error::PageError;
 use crate::pages::{render, status_label, Nav, PageResult, Signed};
 use crate::AppState;
-use shirube_app::evaluations::VERDICTS;
 use shirube_app::i18n::Tr;
+use shirube_app::views::Verdict;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -57,7 +58,7 @@ pub async fn queue(
             (
                 e.id,
                 name,
-                evaluation_status(&t, &e.status),
+                t.label(e.status),
                 e.submitted_at.chars().take(10).collect(),
                 e.round,
             )
@@ -71,23 +72,6 @@ pub async fn queue(
         },
         lang,
     )
-}
-
-pub fn evaluation_status(t: &Tr, s: &str) -> String {
-    match s {
-        "certified" => t.t("status-certified"),
-        "refused" => t.t("status-refused"),
-        _ => t.t("status-submitted"),
-    }
-}
-
-fn verdict_label(t: &Tr, v: &str) -> String {
-    match v {
-        "conform" => t.t("status-conform"),
-        "nonconform" => t.t("status-nonconform"),
-        "more_evidence" => t.t("status-more-evidence"),
-        _ => String::new(),
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -171,10 +155,10 @@ pub async fn show(
             Row {
                 id: c.id.to_string(),
                 title: c.title.get(lang).to_string(),
-                answer: status_label(&t, a.map(|a| a.status.as_str())),
+                answer: status_label(&t, a.map(|a| a.status)),
                 note: a
                     .map(|a| {
-                        if a.status == "not_applicable" {
+                        if a.status == shirube_assess::AnswerStatus::NotApplicable {
                             a.not_applicable_reason.clone()
                         } else {
                             a.comment.clone()
@@ -196,14 +180,16 @@ pub async fn show(
                         )
                     })
                     .collect(),
-                verdict: f.map(|f| f.verdict.clone()).unwrap_or_default(),
-                verdict_label: f.map(|f| verdict_label(&t, &f.verdict)).unwrap_or_default(),
+                verdict: f
+                    .map(|f| f.verdict.as_str().to_string())
+                    .unwrap_or_default(),
+                verdict_label: f.map(|f| t.label(f.verdict)).unwrap_or_default(),
                 finding_comment: f.map(|f| f.comment.clone()).unwrap_or_default(),
                 comments: comments_for(c.id.as_str()),
             }
         })
         .collect();
-    let credential_href = if v.evaluation.status == "certified" {
+    let credential_href = if v.evaluation.status == EvaluationStatus::Certified {
         evaluations::certificate_of(&state, &v)
             .await
             .page(lang)?
@@ -217,8 +203,8 @@ pub async fn show(
         id: v.evaluation.id.clone(),
         supplier: v.supplier_name.clone(),
         body: v.body_name.clone(),
-        status: evaluation_status(&t, &v.evaluation.status),
-        open: v.evaluation.status == "submitted",
+        status: t.label(v.evaluation.status),
+        open: v.evaluation.status == EvaluationStatus::Submitted,
         as_body: v.as_body,
         reason: v.evaluation.decision_reason.clone().unwrap_or_default(),
         round: v.evaluation.round,
@@ -240,13 +226,16 @@ pub async fn show(
             })
             .collect(),
         general: comments_for("general"),
-        conform: rows.iter().filter(|r| r.verdict == "conform").count(),
+        conform: rows
+            .iter()
+            .filter(|r| r.verdict == Verdict::Conform.as_str())
+            .count(),
         total: rows.len(),
         rows,
         credential_href,
-        verdicts: VERDICTS
+        verdicts: Verdict::ALL
             .iter()
-            .map(|v| (v.to_string(), verdict_label(&t, v)))
+            .map(|v| (v.as_str().to_string(), t.label(*v)))
             .collect(),
         t,
     };

@@ -13,7 +13,8 @@ use crate::error::PageError;
 use crate::pages::{render, FieldMessages, Nav, PageResult, Signed};
 use crate::AppState;
 use shirube_app::i18n::{text_with, Tr};
-use shirube_app::industry::{self, SharedSupplier, STATUS_ACTIVE};
+use shirube_app::industry::{self, SharedSupplier};
+use shirube_app::views::MembershipStatus;
 use shirube_app::AppError;
 use shirube_app::Principal;
 
@@ -66,14 +67,6 @@ pub struct IndustryPage {
     pub min_members: String,
 }
 
-fn status_label(t: &Tr, status: &str) -> String {
-    if status == STATUS_ACTIVE {
-        t.t("status-industry-active")
-    } else {
-        t.t("status-industry-invited")
-    }
-}
-
 fn date(s: &str) -> String {
     s.chars().take(10).collect()
 }
@@ -114,7 +107,7 @@ async fn page(
             .members
             .into_iter()
             .map(|m| MemberItem {
-                status: status_label(&t, &m.status),
+                status: t.label(m.status),
                 membership_id: m.id,
                 name: m.counterpart_name,
                 corporate_number: m.counterpart_corporate_number,
@@ -127,9 +120,9 @@ async fn page(
         .await?
         .into_iter()
         .map(|m| {
-            let active = m.status == STATUS_ACTIVE;
+            let active = m.status == MembershipStatus::Active;
             MembershipItem {
-                status: status_label(&t, &m.status),
+                status: t.label(m.status),
                 since: date(m.accepted_at.as_deref().unwrap_or(&m.created_at)),
                 membership_id: m.id,
                 group_name: m.counterpart_name,

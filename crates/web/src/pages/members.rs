@@ -54,7 +54,7 @@ async fn page(
             id: u.id,
             name: u.name,
             email: u.email,
-            role: u.role,
+            role: u.role.as_str().to_string(),
             totp: u.totp_enabled,
         })
         .collect();
@@ -63,7 +63,7 @@ async fn page(
         .map(|i| {
             (
                 i.email,
-                i.role,
+                i.role.as_str().to_string(),
                 i.expires_at.chars().take(10).collect(),
                 i.accepted_at.is_some(),
             )

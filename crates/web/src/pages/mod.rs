@@ -236,23 +236,11 @@ pub async fn static_css() -> impl IntoResponse {
     )
 }
 
-/// Label of an answer status in a language.
-pub fn status_label(t: &Tr, status: Option<&str>) -> String {
+/// Label of an answer status, or "unanswered".
+pub fn status_label(t: &Tr, status: Option<shirube_assess::AnswerStatus>) -> String {
     match status {
-        Some("implemented") => t.t("status-implemented"),
-        Some("partial") => t.t("status-partial"),
-        Some("not_implemented") => t.t("status-not-implemented"),
-        Some("not_applicable") => t.t("status-not-applicable"),
-        _ => t.t("status-unanswered"),
-    }
-}
-
-/// Label of an assessment's state.
-pub fn assessment_state_label(t: &Tr, status: &str) -> String {
-    match status {
-        "declared" => t.t("status-declared"),
-        "superseded" => t.t("status-superseded"),
-        _ => t.t("status-in-progress"),
+        Some(s) => t.label(s),
+        None => t.t("status-unanswered"),
     }
 }
 

@@ -230,7 +230,10 @@ async fn no_api_route_acts_on_another_organisations_data() {
             .await
             .unwrap();
         assert_eq!(invitations.len(), 1);
-        assert_eq!(invitations[0].status, "invited");
+        assert_eq!(
+            invitations[0].status,
+            shirube_store::MembershipStatus::Invited
+        );
         let _ = w.member_id;
     }
 }

@@ -317,7 +317,7 @@ async fn no_page_shows_or_changes_another_organisations_assessment() {
         assert_eq!(v["answers"][0]["status"], "implemented");
         assert_eq!(
             app.state.store().members(&victim.id).await.unwrap()[0].role,
-            "owner"
+            shirube_store::Role::Owner
         );
         let (status, _) = Browser::new(&app).get(&format!("/assessments/{id}")).await;
         assert_eq!(
@@ -341,7 +341,7 @@ async fn viewers_cannot_answer_and_members_cannot_manage_members_through_the_pag
         .await
         .unwrap()
         .into_iter()
-        .find(|u| u.role == "viewer")
+        .find(|u| u.role == shirube_store::Role::Viewer)
         .unwrap()
         .email;
     let b = Browser::new(&app);
