@@ -1,18 +1,18 @@
 //! Assessments, their answers and evidence. Every query is scoped to an organisation.
 
 use serde_json::json;
-use sqlx::Row;
 
 use shirube_assess::AnswerStatus;
 
 use crate::states::decode;
 use crate::{new_id, Actor, AssessmentStatus, Backend, Result, Store, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AssessmentRow {
     pub id: String,
     pub organization_id: String,
     pub target_level: i64,
+    #[sqlx(try_from = "String")]
     pub status: AssessmentStatus,
     pub catalog_edition: String,
     pub based_on: Option<String>,
@@ -36,7 +36,7 @@ pub struct AnswerRow {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EvidenceRow {
     pub id: String,
     pub assessment_id: String,
@@ -88,40 +88,17 @@ const ASSESSMENT_COLUMNS: &str =
     "id, organization_id, target_level, status, catalog_edition, based_on, superseded_by, \
     created_by, created_at, updated_at, declared_at, signer_name, signer_title, declaration_date";
 
-fn assessment_from_row(r: &sqlx::any::AnyRow) -> Result<AssessmentRow> {
-    Ok(AssessmentRow {
-        id: r.try_get("id")?,
-        organization_id: r.try_get("organization_id")?,
-        target_level: r.try_get("target_level")?,
-        status: decode(r.try_get("status")?)?,
-        catalog_edition: r.try_get("catalog_edition")?,
-        based_on: r.try_get("based_on")?,
-        superseded_by: r.try_get("superseded_by")?,
-        created_by: r.try_get("created_by")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        declared_at: r.try_get("declared_at")?,
-        signer_name: r.try_get("signer_name")?,
-        signer_title: r.try_get("signer_title")?,
-        declaration_date: r.try_get("declaration_date")?,
-    })
-}
+const EVIDENCE_COLUMNS: &str =
+    "id, assessment_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, \
+    evidence_date, created_by, created_at";
 
-fn evidence_from_row(r: &sqlx::any::AnyRow) -> Result<EvidenceRow> {
-    Ok(EvidenceRow {
-        id: r.try_get("id")?,
-        assessment_id: r.try_get("assessment_id")?,
-        criterion_id: r.try_get("criterion_id")?,
-        kind: r.try_get("kind")?,
-        url: r.try_get("url")?,
-        blob_sha256: r.try_get("blob_sha256")?,
-        file_name: r.try_get("file_name")?,
-        content_type: r.try_get("content_type")?,
-        size: r.try_get("size")?,
-        evidence_date: r.try_get("evidence_date")?,
-        created_by: r.try_get("created_by")?,
-        created_at: r.try_get("created_at")?,
-    })
+/// An assessment row with its answers and evidence as JSON arrays.
+#[derive(sqlx::FromRow)]
+struct DetailsRow {
+    #[sqlx(flatten)]
+    row: AssessmentRow,
+    answers_json: String,
+    evidence_json: String,
 }
 
 /// An assessment with everything shown about it.
@@ -233,48 +210,24 @@ impl Store {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         if let Some(src) = copy_from {
-            let found =
-                sqlx::query("SELECT id FROM assessments WHERE id = $1 AND organization_id = $2")
-                    .bind(src)
-                    .bind(organization_id)
-                    .fetch_optional(tx.conn())
-                    .await?;
+            let found = fetch_optional!(
+                tx.conn(),
+                (String,),
+                "SELECT id FROM assessments WHERE id = $1 AND organization_id = $2",
+                src,
+                organization_id
+            )?;
             if found.is_none() {
                 return Err(StoreError::NotFound);
             }
         }
-        sqlx::query(
-            "INSERT INTO assessments (id, organization_id, target_level, status, catalog_edition, based_on, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-        )
-        .bind(&id)
-        .bind(organization_id)
-        .bind(target_level)
-        .bind(STATUS_IN_PROGRESS)
-        .bind(catalog_edition)
-        .bind(copy_from)
-        .bind(actor.user_id.unwrap_or(""))
-        .bind(&at)
-        .execute(tx.conn())
-        .await?;
+        execute!(tx.conn(), "INSERT INTO assessments (id, organization_id, target_level, status, catalog_edition, based_on, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)", &id, organization_id, target_level, STATUS_IN_PROGRESS, catalog_edition, copy_from, actor.user_id.unwrap_or(""), &at)?;
         if let Some(src) = copy_from {
-            sqlx::query(
-                "INSERT INTO answers (assessment_id, criterion_id, status, comment, not_applicable_reason, updated_by, updated_at) \
-                 SELECT $1, criterion_id, status, comment, not_applicable_reason, updated_by, updated_at FROM answers WHERE assessment_id = $2",
-            )
-            .bind(&id)
-            .bind(src)
-            .execute(tx.conn())
-            .await?;
-            sqlx::query(
-                "UPDATE assessments SET superseded_by = $1, status = CASE WHEN status = 'in_progress' THEN 'superseded' ELSE status END \
-                 WHERE id = $2 AND organization_id = $3",
-            )
-            .bind(&id)
-            .bind(src)
-            .bind(organization_id)
-            .execute(tx.conn())
-            .await?;
+            execute!(tx.conn(), "INSERT INTO answers (assessment_id, criterion_id, status, comment, not_applicable_reason, updated_by, updated_at) \
+                 SELECT $1, criterion_id, status, comment, not_applicable_reason, updated_by, updated_at FROM answers WHERE assessment_id = $2", &id, src)?;
+            execute!(tx.conn(), "UPDATE assessments SET superseded_by = $1, status = CASE WHEN status = 'in_progress' THEN 'superseded' ELSE status END \
+                 WHERE id = $2 AND organization_id = $3", &id, src, organization_id)?;
         }
         tx.audit(
             "assessment.create",
@@ -288,26 +241,23 @@ impl Store {
 
     /// One assessment of an organisation; another organisation's id is not found.
     pub async fn assessment(&self, organization_id: &str, id: &str) -> Result<AssessmentRow> {
-        let row = sqlx::query(&format!(
+        fetch_optional!(
+            self.db(),
+            AssessmentRow,
+            &format!(
             "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE id = $1 AND organization_id = $2"
-        ))
-        .bind(id)
-        .bind(organization_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        assessment_from_row(&row)
+        ),
+            id,
+            organization_id
+        )?
+        .ok_or(StoreError::NotFound)
     }
 
     /// An organisation's assessments, newest first.
     pub async fn assessments(&self, organization_id: &str) -> Result<Vec<AssessmentRow>> {
-        let rows = sqlx::query(&format!(
+        Ok(fetch_all!(self.db(), AssessmentRow, &format!(
             "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE organization_id = $1 ORDER BY created_at DESC, id DESC"
-        ))
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(assessment_from_row).collect()
+        ), organization_id)?)
     }
 
     /// An assessment's answers. Fetched as one JSON array in one row: sqlx hands each result
@@ -318,10 +268,7 @@ impl Store {
             "SELECT {} FROM answers WHERE assessment_id = $1",
             self.json_rows(ANSWER_JSON, "")
         );
-        let (json,): (String,) = sqlx::query_as(&sql)
-            .bind(assessment_id)
-            .fetch_one(&self.pool)
-            .await?;
+        let (json,) = fetch_one!(self.db(), (String,), &sql, assessment_id)?;
         answers_from_json(&json)
     }
 
@@ -341,23 +288,19 @@ impl Store {
             self.json_rows(ANSWER_JSON, ""),
             self.json_rows(EVIDENCE_JSON, " ORDER BY created_at"),
         );
-        let row = sqlx::query(&sql)
-            .bind(id)
-            .bind(organization_id)
-            .fetch_optional(&self.pool)
-            .await?
+        let details = fetch_optional!(self.db(), DetailsRow, &sql, id, organization_id)?
             .ok_or(StoreError::NotFound)?;
         Ok(AssessmentDetails {
-            row: assessment_from_row(&row)?,
-            answers: answers_from_json(&row.try_get::<String, _>("answers_json")?)?,
-            evidence: evidence_from_json(&row.try_get::<String, _>("evidence_json")?)?,
+            row: details.row,
+            answers: answers_from_json(&details.answers_json)?,
+            evidence: evidence_from_json(&details.evidence_json)?,
         })
     }
 
     /// An aggregate that turns the selected rows into one JSON array of arrays, as text
     /// (`[]` when there are none). The functions differ between the two databases.
     pub(crate) fn json_rows(&self, columns: &str, order_by: &str) -> String {
-        match self.backend {
+        match self.backend() {
             Backend::Sqlite => format!("json_group_array(json_array({columns}){order_by})"),
             Backend::Postgres => {
                 format!("COALESCE(json_agg(json_build_array({columns}){order_by})::text, '[]')")
@@ -380,21 +323,10 @@ impl Store {
         }
         let at = tx.at().to_string();
         let user = actor.user_id.unwrap_or("");
-        sqlx::query(
-            "INSERT INTO answers (assessment_id, criterion_id, status, comment, not_applicable_reason, updated_by, updated_at) \
+        execute!(tx.conn(), "INSERT INTO answers (assessment_id, criterion_id, status, comment, not_applicable_reason, updated_by, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (assessment_id, criterion_id) DO UPDATE SET status = excluded.status, comment = excluded.comment, \
-             not_applicable_reason = excluded.not_applicable_reason, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        )
-        .bind(assessment_id)
-        .bind(answer.criterion_id)
-        .bind(answer.status)
-        .bind(answer.comment)
-        .bind(answer.not_applicable_reason)
-        .bind(user)
-        .bind(&at)
-        .execute(tx.conn())
-        .await?;
+             not_applicable_reason = excluded.not_applicable_reason, updated_by = excluded.updated_by, updated_at = excluded.updated_at", assessment_id, answer.criterion_id, answer.status, answer.comment, answer.not_applicable_reason, user, &at)?;
         touch(&mut tx, assessment_id, &at).await?;
         tx.audit(
             "answer.put",
@@ -420,18 +352,8 @@ impl Store {
             return Ok(false);
         }
         let at = tx.at().to_string();
-        sqlx::query(
-            "UPDATE assessments SET status = 'declared', declared_at = $1, updated_at = $1, signer_name = $2, signer_title = $3, declaration_date = $4 \
-             WHERE id = $5 AND organization_id = $6",
-        )
-        .bind(&at)
-        .bind(d.signer_name)
-        .bind(d.signer_title)
-        .bind(d.date)
-        .bind(assessment_id)
-        .bind(organization_id)
-        .execute(tx.conn())
-        .await?;
+        execute!(tx.conn(), "UPDATE assessments SET status = 'declared', declared_at = $1, updated_at = $1, signer_name = $2, signer_title = $3, declaration_date = $4 \
+             WHERE id = $5 AND organization_id = $6", &at, d.signer_name, d.signer_title, d.date, assessment_id, organization_id)?;
         tx.audit(
             "assessment.declare",
             assessment_id,
@@ -474,25 +396,8 @@ impl Store {
             ),
             NewEvidence::Link { url } => ("link", Some(*url), None, None, None, None),
         };
-        sqlx::query(
-            "INSERT INTO evidence (id, assessment_id, organization_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, evidence_date, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(&id)
-        .bind(assessment_id)
-        .bind(organization_id)
-        .bind(criterion_id)
-        .bind(kind)
-        .bind(url)
-        .bind(sha)
-        .bind(name)
-        .bind(ctype)
-        .bind(size)
-        .bind(evidence_date)
-        .bind(actor.user_id.unwrap_or(""))
-        .bind(&at)
-        .execute(tx.conn())
-        .await?;
+        execute!(tx.conn(), "INSERT INTO evidence (id, assessment_id, organization_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, evidence_date, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", &id, assessment_id, organization_id, criterion_id, kind, url, sha, name, ctype, size, evidence_date, actor.user_id.unwrap_or(""), &at)?;
         touch(&mut tx, assessment_id, &at).await?;
         tx.audit(
             "evidence.add",
@@ -506,28 +411,26 @@ impl Store {
 
     /// Evidence of an assessment (the caller has already checked the assessment's owner).
     pub async fn evidence(&self, assessment_id: &str) -> Result<Vec<EvidenceRow>> {
-        let rows = sqlx::query(
-            "SELECT id, assessment_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, evidence_date, created_by, created_at \
-             FROM evidence WHERE assessment_id = $1 ORDER BY created_at",
-        )
-        .bind(assessment_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(evidence_from_row).collect()
+        Ok(fetch_all!(
+            self.db(),
+            EvidenceRow,
+            &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE assessment_id = $1 ORDER BY created_at"),
+            assessment_id
+        )?)
     }
 
     /// One evidence item, only if it belongs to the organisation.
     pub async fn evidence_item(&self, organization_id: &str, id: &str) -> Result<EvidenceRow> {
-        let row = sqlx::query(
-            "SELECT id, assessment_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, evidence_date, created_by, created_at \
-             FROM evidence WHERE id = $1 AND organization_id = $2",
-        )
-        .bind(id)
-        .bind(organization_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        evidence_from_row(&row)
+        fetch_optional!(
+            self.db(),
+            EvidenceRow,
+            &format!(
+                "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE id = $1 AND organization_id = $2"
+            ),
+            id,
+            organization_id
+        )?
+        .ok_or(StoreError::NotFound)
     }
 }
 
@@ -536,22 +439,25 @@ async fn open_assessment(
     organization_id: &str,
     assessment_id: &str,
 ) -> Result<bool> {
-    let row = sqlx::query("SELECT status FROM assessments WHERE id = $1 AND organization_id = $2")
-        .bind(assessment_id)
-        .bind(organization_id)
-        .fetch_optional(tx.conn())
-        .await?;
+    let row = fetch_optional!(
+        tx.conn(),
+        (String,),
+        "SELECT status FROM assessments WHERE id = $1 AND organization_id = $2",
+        assessment_id,
+        organization_id
+    )?;
     match row {
         None => Err(StoreError::NotFound),
-        Some(r) => Ok(r.try_get::<String, _>("status")? == STATUS_IN_PROGRESS),
+        Some((status,)) => Ok(status == STATUS_IN_PROGRESS),
     }
 }
 
 async fn touch(tx: &mut crate::WriteTx, assessment_id: &str, at: &str) -> Result<()> {
-    sqlx::query("UPDATE assessments SET updated_at = $1 WHERE id = $2")
-        .bind(at)
-        .bind(assessment_id)
-        .execute(tx.conn())
-        .await?;
+    execute!(
+        tx.conn(),
+        "UPDATE assessments SET updated_at = $1 WHERE id = $2",
+        at,
+        assessment_id
+    )?;
     Ok(())
 }

@@ -1,12 +1,11 @@
 //! The append-only, hash-chained audit log and its verification.
 
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 use crate::{Result, Store};
 
 /// One audit entry: who (organisation, user) did what to which subject, when.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: String,
@@ -53,19 +52,8 @@ pub enum AuditVerification {
     Broken { seq: i64, reason: String },
 }
 
-fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<AuditEntry> {
-    Ok(AuditEntry {
-        seq: row.try_get("seq")?,
-        at: row.try_get("at")?,
-        organization_id: row.try_get("organization_id")?,
-        user_id: row.try_get("user_id")?,
-        action: row.try_get("action")?,
-        subject: row.try_get("subject")?,
-        detail: row.try_get("detail")?,
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
-    })
-}
+const ENTRY_COLUMNS: &str =
+    "seq, at, organization_id, user_id, action, subject, detail, prev_hash, hash";
 
 impl Store {
     /// Walks the whole chain in pages and checks every link.
@@ -73,18 +61,18 @@ impl Store {
         let mut expected_prev = "0".repeat(64);
         let mut expected_seq = 1i64;
         loop {
-            let rows = sqlx::query(
-                "SELECT seq, at, organization_id, user_id, action, subject, detail, prev_hash, hash \
-                 FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000",
-            )
-            .bind(expected_seq)
-            .fetch_all(&self.pool)
-            .await?;
+            let rows = fetch_all!(
+                self.db(),
+                AuditEntry,
+                &format!(
+                    "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 1000"
+                ),
+                expected_seq
+            )?;
             if rows.is_empty() {
                 break;
             }
-            for row in &rows {
-                let e = entry_from_row(row)?;
+            for e in rows {
                 if e.seq != expected_seq {
                     return Ok(AuditVerification::Broken {
                         seq: expected_seq,
@@ -107,10 +95,11 @@ impl Store {
                 expected_seq += 1;
             }
         }
-        let (head_seq, head_hash): (i64, String) =
-            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-                .fetch_one(&self.pool)
-                .await?;
+        let (head_seq, head_hash) = fetch_one!(
+            self.db(),
+            (i64, String),
+            "SELECT seq, hash FROM audit_head WHERE id = 1"
+        )?;
         if head_seq != expected_seq - 1 || head_hash != expected_prev {
             return Ok(AuditVerification::Broken {
                 seq: head_seq,
@@ -129,14 +118,14 @@ impl Store {
         organization_id: &str,
         limit: i64,
     ) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query(
-            "SELECT seq, at, organization_id, user_id, action, subject, detail, prev_hash, hash \
-             FROM audit_log WHERE organization_id = $1 ORDER BY seq DESC LIMIT $2",
-        )
-        .bind(organization_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(entry_from_row).collect()
+        Ok(fetch_all!(
+            self.db(),
+            AuditEntry,
+            &format!(
+                "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE organization_id = $1 ORDER BY seq DESC LIMIT $2"
+            ),
+            organization_id,
+            limit
+        )?)
     }
 }

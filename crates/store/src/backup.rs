@@ -8,7 +8,7 @@ use futures_util::TryStreamExt;
 use serde_json::Value;
 use sqlx::Row;
 
-use crate::{Backend, Result, Store, StoreError};
+use crate::{Backend, Conn, Db, Result, Store, StoreError, Tx};
 
 /// Every table, parents before children (the order restore inserts them in). A test checks
 /// that this list is the database's whole schema, so a new table cannot be left out.
@@ -53,15 +53,14 @@ pub trait BackupSink {
 
 /// A restore in progress: one transaction, committed by [`Restore::finish`].
 pub struct Restore {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
-    backend: Backend,
+    tx: Tx,
     rows: u64,
 }
 
 impl Store {
     /// The tables of the current schema, with their columns.
     pub async fn schema_tables(&self) -> Result<Vec<String>> {
-        let sql = match self.backend {
+        let sql = match self.backend() {
             Backend::Sqlite => {
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name"
             }
@@ -69,21 +68,22 @@ impl Store {
                 "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations' ORDER BY table_name"
             }
         };
-        let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(&self.pool).await?;
+        let rows = fetch_all!(self.db(), (String,), sql)?;
         Ok(rows.into_iter().map(|(n,)| n).collect())
     }
 
     /// Writes every table to `sink` from one consistent snapshot. Returns the rows written.
     pub async fn export(&self, sink: &mut dyn BackupSink) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
-        if self.backend == Backend::Postgres {
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                .execute(&mut *tx)
-                .await?;
+        let mut tx = self.begin().await?;
+        if self.backend() == Backend::Postgres {
+            execute!(
+                tx.conn(),
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+            )?;
         }
         let mut total = 0;
         for table in TABLES {
-            let columns = columns(&mut tx, self.backend, table).await?;
+            let columns = columns(tx.conn(), table).await?;
             sink.table(table, &columns)?;
             let list = columns
                 .iter()
@@ -91,22 +91,26 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join(", ");
             let sql = format!("SELECT {list} FROM {table}");
-            let mut rows = sqlx::query(&sql).fetch(&mut *tx);
             let mut values = Vec::with_capacity(columns.len());
-            while let Some(row) = rows.try_next().await? {
-                values.clear();
-                for (i, c) in columns.iter().enumerate() {
-                    values.push(if c.integer {
-                        row.try_get::<Option<i64>, _>(i)?
-                            .map_or(Value::Null, Value::from)
-                    } else {
-                        row.try_get::<Option<String>, _>(i)?
-                            .map_or(Value::Null, Value::from)
-                    });
+            // The column list is only known at run time, so each value is read by position
+            // with the type the catalogue gave.
+            run!(tx.conn(), |conn| {
+                let mut rows = sqlx::query(&sql).fetch(conn);
+                while let Some(row) = rows.try_next().await? {
+                    values.clear();
+                    for (i, c) in columns.iter().enumerate() {
+                        values.push(if c.integer {
+                            row.try_get::<Option<i64>, _>(i)?
+                                .map_or(Value::Null, Value::from)
+                        } else {
+                            row.try_get::<Option<String>, _>(i)?
+                                .map_or(Value::Null, Value::from)
+                        });
+                    }
+                    sink.row(&values)?;
+                    total += 1;
                 }
-                sink.row(&values)?;
-                total += 1;
-            }
+            });
         }
         tx.commit().await?;
         Ok(total)
@@ -115,27 +119,25 @@ impl Store {
     /// Starts restoring into this database, which must be empty (freshly created: no
     /// organisation and no audit entry). Everything lands in one transaction.
     pub async fn begin_restore(&self) -> Result<Restore> {
-        let mut tx = self.pool.begin().await?;
-        let (orgs,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM organizations")
-            .fetch_one(&mut *tx)
-            .await?;
-        let (entries,): (i64,) = sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log")
-            .fetch_one(&mut *tx)
-            .await?;
+        let mut tx = self.begin().await?;
+        let (orgs,) = fetch_one!(
+            tx.conn(),
+            (i64,),
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM organizations"
+        )?;
+        let (entries,) = fetch_one!(
+            tx.conn(),
+            (i64,),
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log"
+        )?;
         if orgs > 0 || entries > 0 {
             return Err(StoreError::Conflict { field: "database" });
         }
         // The migrations' own rows (the audit head) are replaced by the backup's.
         for table in TABLES.iter().rev() {
-            sqlx::query(&format!("DELETE FROM {table}"))
-                .execute(&mut *tx)
-                .await?;
+            execute!(tx.conn(), &format!("DELETE FROM {table}"))?;
         }
-        Ok(Restore {
-            tx,
-            backend: self.backend,
-            rows: 0,
-        })
+        Ok(Restore { tx, rows: 0 })
     }
 }
 
@@ -146,7 +148,7 @@ impl Restore {
         if !TABLES.contains(&table) {
             return Err(StoreError::NotFound);
         }
-        let known = columns(&mut self.tx, self.backend, table).await?;
+        let known = columns(self.tx.conn(), table).await?;
         let mut integer = Vec::with_capacity(names.len());
         for n in names {
             match known.iter().find(|c| &c.name == n) {
@@ -162,31 +164,33 @@ impl Restore {
             "INSERT INTO {table} ({}) VALUES ({placeholders})",
             names.join(", ")
         );
-        for row in rows {
-            if row.len() != names.len() {
-                return Err(StoreError::Database(sqlx::Error::Protocol(format!(
-                    "{table}: a row has {} values for {} columns",
-                    row.len(),
-                    names.len()
-                ))));
+        run!(self.tx.conn(), |conn| {
+            for row in rows {
+                if row.len() != names.len() {
+                    return Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                        "{table}: a row has {} values for {} columns",
+                        row.len(),
+                        names.len()
+                    ))));
+                }
+                let mut q = sqlx::query(&sql);
+                for (v, int) in row.iter().zip(&integer) {
+                    q = match (v, int) {
+                        (Value::Null, true) => q.bind(None::<i64>),
+                        (Value::Null, false) => q.bind(None::<String>),
+                        (Value::Number(n), true) => q.bind(n.as_i64()),
+                        (Value::String(s), false) => q.bind(s.as_str()),
+                        _ => {
+                            return Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                                "{table}: a value does not fit its column"
+                            ))))
+                        }
+                    };
+                }
+                q.execute(&mut *conn).await?;
+                self.rows += 1;
             }
-            let mut q = sqlx::query(&sql);
-            for (v, int) in row.iter().zip(&integer) {
-                q = match (v, int) {
-                    (Value::Null, true) => q.bind(None::<i64>),
-                    (Value::Null, false) => q.bind(None::<String>),
-                    (Value::Number(n), true) => q.bind(n.as_i64()),
-                    (Value::String(s), false) => q.bind(s.as_str()),
-                    _ => {
-                        return Err(StoreError::Database(sqlx::Error::Protocol(format!(
-                            "{table}: a value does not fit its column"
-                        ))))
-                    }
-                };
-            }
-            q.execute(&mut *self.tx).await?;
-            self.rows += 1;
-        }
+        });
         Ok(())
     }
 
@@ -198,19 +202,15 @@ impl Restore {
 }
 
 /// A table's columns in order, from the database's own catalogue.
-async fn columns(
-    conn: &mut sqlx::AnyConnection,
-    backend: Backend,
-    table: &str,
-) -> Result<Vec<Column>> {
-    let sql = match backend {
-        Backend::Sqlite => "SELECT name, type FROM pragma_table_info($1) ORDER BY cid",
-        Backend::Postgres => {
+async fn columns(conn: Conn<'_>, table: &str) -> Result<Vec<Column>> {
+    let sql = match conn {
+        Db::Sqlite(_) => "SELECT name, type FROM pragma_table_info($1) ORDER BY cid",
+        Db::Postgres(_) => {
             "SELECT CAST(column_name AS TEXT), CAST(data_type AS TEXT) FROM information_schema.columns \
              WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position"
         }
     };
-    let rows: Vec<(String, String)> = sqlx::query_as(sql).bind(table).fetch_all(conn).await?;
+    let rows = fetch_all!(conn, (String, String), sql, table)?;
     Ok(rows
         .into_iter()
         .map(|(name, kind)| Column {

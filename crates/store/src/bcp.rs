@@ -1,11 +1,10 @@
 //! BCP facts, the buyer's criticality per supplier, and pass-on shares.
 
 use serde_json::json;
-use sqlx::Row;
 
 use crate::{Actor, Result, Store, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, sqlx::FromRow)]
 pub struct BcpFacts {
     pub offline_backup: bool,
     /// YYYY-MM-DD of the last restore test, if any.
@@ -18,20 +17,13 @@ pub struct BcpFacts {
 
 impl Store {
     pub async fn bcp_facts(&self, organization_id: &str) -> Result<Option<BcpFacts>> {
-        let row = sqlx::query("SELECT offline_backup, last_restore_test, recovery_hours, alternative_site, updated_at FROM bcp_facts WHERE organization_id = $1")
-            .bind(organization_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| {
-            Ok(BcpFacts {
-                offline_backup: r.try_get::<i64, _>("offline_backup")? != 0,
-                last_restore_test: r.try_get("last_restore_test")?,
-                recovery_hours: r.try_get("recovery_hours")?,
-                alternative_site: r.try_get::<i64, _>("alternative_site")? != 0,
-                updated_at: r.try_get("updated_at")?,
-            })
-        })
-        .transpose()
+        Ok(fetch_optional!(
+            self.db(),
+            BcpFacts,
+            "SELECT offline_backup <> 0 AS offline_backup, last_restore_test, recovery_hours, \
+             alternative_site <> 0 AS alternative_site, updated_at FROM bcp_facts WHERE organization_id = $1",
+            organization_id
+        )?)
     }
 
     pub async fn set_bcp_facts(
@@ -42,19 +34,9 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        sqlx::query(
-            "INSERT INTO bcp_facts (organization_id, offline_backup, last_restore_test, recovery_hours, alternative_site, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+        execute!(tx.conn(), "INSERT INTO bcp_facts (organization_id, offline_backup, last_restore_test, recovery_hours, alternative_site, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (organization_id) DO UPDATE SET offline_backup = excluded.offline_backup, last_restore_test = excluded.last_restore_test, \
-             recovery_hours = excluded.recovery_hours, alternative_site = excluded.alternative_site, updated_at = excluded.updated_at",
-        )
-        .bind(organization_id)
-        .bind(f.offline_backup as i64)
-        .bind(&f.last_restore_test)
-        .bind(f.recovery_hours)
-        .bind(f.alternative_site as i64)
-        .bind(&at)
-        .execute(tx.conn())
-        .await?;
+             recovery_hours = excluded.recovery_hours, alternative_site = excluded.alternative_site, updated_at = excluded.updated_at", organization_id, i64::from(f.offline_backup), &f.last_restore_test, f.recovery_hours, i64::from(f.alternative_site), &at)?;
         tx.audit("bcp.update", organization_id, json!({ "offline_backup": f.offline_backup, "restore_tested": f.last_restore_test.is_some() })).await?;
         tx.commit().await
     }
@@ -70,15 +52,8 @@ impl Store {
         stock_days: i64,
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
-        let done = sqlx::query("UPDATE relationships SET critical = $1, alternatives = $2, stock_days = $3 WHERE id = $4 AND buyer_id = $5")
-            .bind(critical as i64)
-            .bind(alternatives)
-            .bind(stock_days)
-            .bind(relationship_id)
-            .bind(buyer_id)
-            .execute(tx.conn())
-            .await?;
-        if done.rows_affected() == 0 {
+        let done = execute!(tx.conn(), "UPDATE relationships SET critical = $1, alternatives = $2, stock_days = $3 WHERE id = $4 AND buyer_id = $5", i64::from(critical), alternatives, stock_days, relationship_id, buyer_id)?;
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         tx.audit(
@@ -99,13 +74,8 @@ impl Store {
         pass_on: bool,
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
-        let done = sqlx::query("UPDATE shares SET pass_on = $1 WHERE id = $2 AND supplier_id = $3 AND revoked_at IS NULL")
-            .bind(pass_on as i64)
-            .bind(share_id)
-            .bind(supplier_id)
-            .execute(tx.conn())
-            .await?;
-        if done.rows_affected() == 0 {
+        let done = execute!(tx.conn(), "UPDATE shares SET pass_on = $1 WHERE id = $2 AND supplier_id = $3 AND revoked_at IS NULL", i64::from(pass_on), share_id, supplier_id)?;
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         tx.audit("share.pass_on", share_id, json!({ "pass_on": pass_on }))

@@ -2,11 +2,10 @@
 //! assessments from suppliers to buyers. The portfolio query is in `supply.rs`.
 
 use serde_json::json;
-use sqlx::Row;
 
 use crate::{new_id, unique_violation, Actor, Result, ShareDetail, Store, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RelationshipRow {
     pub id: String,
     pub buyer_id: String,
@@ -44,12 +43,13 @@ pub struct NewRelationship<'a> {
     pub due_date: &'a str,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ShareRow {
     pub id: String,
     pub supplier_id: String,
     pub buyer_id: String,
     pub assessment_id: String,
+    #[sqlx(try_from = "String")]
     pub detail: ShareDetail,
     pub created_at: String,
     pub revoked_at: Option<String>,
@@ -61,40 +61,17 @@ pub struct ShareRow {
 const SHARE_COLUMNS: &str = "s.id, s.supplier_id, s.buyer_id, s.assessment_id, s.detail, s.created_at, s.revoked_at, \
     (SELECT c.id FROM credentials c WHERE c.assessment_id = s.assessment_id AND c.revoked_at IS NULL ORDER BY c.issued_at DESC LIMIT 1) AS credential_id";
 
-const REL_COLUMNS: &str = "r.id, r.buyer_id, r.supplier_id, r.invite_email, r.invite_expires_at, r.required_level, r.suggest_level_4, \
-    r.decision, r.reasons, r.due_date, r.created_at, r.updated_at, r.critical, r.alternatives, r.stock_days";
+/// Relationship columns; the 0/1 flags become booleans on both databases with `<> 0`.
+const REL_COLUMNS: &str = "r.id, r.buyer_id, r.supplier_id, r.invite_email, r.invite_expires_at, r.required_level, \
+    r.suggest_level_4 <> 0 AS suggest_level_4, r.decision, r.reasons, r.due_date, r.created_at, r.updated_at, \
+    r.critical <> 0 AS critical, r.alternatives, r.stock_days";
 
-fn rel_from_row(r: &sqlx::any::AnyRow) -> Result<RelationshipRow> {
-    Ok(RelationshipRow {
-        id: r.try_get("id")?,
-        buyer_id: r.try_get("buyer_id")?,
-        supplier_id: r.try_get("supplier_id")?,
-        invite_email: r.try_get("invite_email")?,
-        invite_expires_at: r.try_get("invite_expires_at")?,
-        required_level: r.try_get("required_level")?,
-        suggest_level_4: r.try_get::<i64, _>("suggest_level_4")? != 0,
-        decision: r.try_get("decision")?,
-        reasons: r.try_get("reasons")?,
-        due_date: r.try_get("due_date")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        critical: r.try_get::<i64, _>("critical")? != 0,
-        alternatives: r.try_get("alternatives")?,
-        stock_days: r.try_get("stock_days")?,
-    })
-}
-
-fn share_from_row(r: &sqlx::any::AnyRow) -> Result<ShareRow> {
-    Ok(ShareRow {
-        id: r.try_get("id")?,
-        supplier_id: r.try_get("supplier_id")?,
-        buyer_id: r.try_get("buyer_id")?,
-        assessment_id: r.try_get("assessment_id")?,
-        detail: crate::states::decode(r.try_get("detail")?)?,
-        created_at: r.try_get("created_at")?,
-        revoked_at: r.try_get("revoked_at")?,
-        credential_id: r.try_get("credential_id")?,
-    })
+/// A request with the buyer's name, for the supplier's list.
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    #[sqlx(flatten)]
+    relationship: RelationshipRow,
+    buyer_name: String,
 }
 
 impl Store {
@@ -107,25 +84,8 @@ impl Store {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        sqlx::query(
-            "INSERT INTO relationships (id, buyer_id, supplier_id, invite_email, invite_token_hash, invite_expires_at, required_level, suggest_level_4, decision, reasons, due_date, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
-        )
-        .bind(&id)
-        .bind(r.buyer_id)
-        .bind(r.supplier_id)
-        .bind(r.invite_email)
-        .bind(r.invite_token_hash)
-        .bind(r.invite_expires_at)
-        .bind(r.required_level)
-        .bind(r.suggest_level_4 as i64)
-        .bind(r.decision)
-        .bind(r.reasons)
-        .bind(r.due_date)
-        .bind(actor.user_id.unwrap_or(""))
-        .bind(&at)
-        .execute(tx.conn())
-        .await
+        execute!(tx.conn(), "INSERT INTO relationships (id, buyer_id, supplier_id, invite_email, invite_token_hash, invite_expires_at, required_level, suggest_level_4, decision, reasons, due_date, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)", &id, r.buyer_id, r.supplier_id, r.invite_email, r.invite_token_hash, r.invite_expires_at, r.required_level, i64::from(r.suggest_level_4), r.decision, r.reasons, r.due_date, actor.user_id.unwrap_or(""), &at)
         .map_err(|e| unique_violation(e, "corporate_number"))?;
         tx.audit("relationship.create", &id, json!({ "supplier_id": r.supplier_id, "invited": r.invite_email.is_some(), "required_level": r.required_level })).await?;
         tx.commit().await?;
@@ -134,26 +94,19 @@ impl Store {
 
     /// A relationship the organisation is part of (as buyer or supplier).
     pub async fn relationship(&self, viewer_org: &str, id: &str) -> Result<RelationshipRow> {
-        let row = sqlx::query(&format!("SELECT {REL_COLUMNS} FROM relationships r WHERE r.id = $1 AND (r.buyer_id = $2 OR r.supplier_id = $2)"))
-            .bind(id)
-            .bind(viewer_org)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        rel_from_row(&row)
+        fetch_optional!(self.db(), RelationshipRow, &format!("SELECT {REL_COLUMNS} FROM relationships r WHERE r.id = $1 AND (r.buyer_id = $2 OR r.supplier_id = $2)"), id, viewer_org)?
+        .ok_or(StoreError::NotFound)
     }
 
     /// A supplier's incoming requests, newest first, with the buyer's name.
     pub async fn requests_for(&self, supplier_id: &str) -> Result<Vec<(RelationshipRow, String)>> {
-        let rows = sqlx::query(&format!(
+        let rows = fetch_all!(self.db(), RequestRow, &format!(
             "SELECT {REL_COLUMNS}, b.name AS buyer_name FROM relationships r JOIN organizations b ON b.id = r.buyer_id WHERE r.supplier_id = $1 ORDER BY r.created_at DESC"
-        ))
-        .bind(supplier_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((rel_from_row(r)?, r.try_get("buyer_name")?)))
-            .collect()
+        ), supplier_id)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.relationship, r.buyer_name))
+            .collect())
     }
 
     /// The open invitation for a token hash.
@@ -161,11 +114,7 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<RelationshipRow>> {
-        let row = sqlx::query(&format!("SELECT {REL_COLUMNS} FROM relationships r WHERE r.invite_token_hash = $1 AND r.supplier_id IS NULL"))
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(rel_from_row).transpose()
+        Ok(fetch_optional!(self.db(), RelationshipRow, &format!("SELECT {REL_COLUMNS} FROM relationships r WHERE r.invite_token_hash = $1 AND r.supplier_id IS NULL"), token_hash)?)
     }
 
     /// Links an invitation to the accepting organisation; the token stops working.
@@ -177,16 +126,9 @@ impl Store {
     ) -> Result<bool> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        let done = sqlx::query(
-            "UPDATE relationships SET supplier_id = $1, invite_token_hash = NULL, updated_at = $2 WHERE id = $3 AND supplier_id IS NULL AND buyer_id <> $1",
-        )
-        .bind(supplier_id)
-        .bind(&at)
-        .bind(relationship_id)
-        .execute(tx.conn())
-        .await
+        let done = execute!(tx.conn(), "UPDATE relationships SET supplier_id = $1, invite_token_hash = NULL, updated_at = $2 WHERE id = $3 AND supplier_id IS NULL AND buyer_id <> $1", supplier_id, &at, relationship_id)
         .map_err(|e| unique_violation(e, "token"))?;
-        if done.rows_affected() == 0 {
+        if done == 0 {
             return Ok(false);
         }
         tx.audit(
@@ -201,12 +143,13 @@ impl Store {
 
     /// Whether `buyer_id` has asked `supplier_id` for a level (a precondition for sharing).
     pub async fn has_relationship(&self, buyer_id: &str, supplier_id: &str) -> Result<bool> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM relationships WHERE buyer_id = $1 AND supplier_id = $2")
-                .bind(buyer_id)
-                .bind(supplier_id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<(String,)> = fetch_optional!(
+            self.db(),
+            (String,),
+            "SELECT id FROM relationships WHERE buyer_id = $1 AND supplier_id = $2",
+            buyer_id,
+            supplier_id
+        )?;
         Ok(row.is_some())
     }
 
@@ -221,16 +164,7 @@ impl Store {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        sqlx::query("INSERT INTO shares (id, supplier_id, buyer_id, assessment_id, detail, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(&id)
-            .bind(supplier_id)
-            .bind(buyer_id)
-            .bind(assessment_id)
-            .bind(detail)
-            .bind(actor.user_id.unwrap_or(""))
-            .bind(&at)
-            .execute(tx.conn())
-            .await?;
+        execute!(tx.conn(), "INSERT INTO shares (id, supplier_id, buyer_id, assessment_id, detail, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", &id, supplier_id, buyer_id, assessment_id, detail, actor.user_id.unwrap_or(""), &at)?;
         tx.audit(
             "share.create",
             &id,
@@ -250,49 +184,34 @@ impl Store {
     ) -> Result<ShareRow> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        let done = sqlx::query("UPDATE shares SET revoked_at = $1 WHERE id = $2 AND supplier_id = $3 AND revoked_at IS NULL")
-            .bind(&at)
-            .bind(id)
-            .bind(supplier_id)
-            .execute(tx.conn())
-            .await?;
-        if done.rows_affected() == 0 {
+        let done = execute!(tx.conn(), "UPDATE shares SET revoked_at = $1 WHERE id = $2 AND supplier_id = $3 AND revoked_at IS NULL", &at, id, supplier_id)?;
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         tx.audit("share.revoke", id, json!({})).await?;
-        let row = sqlx::query(&format!(
-            "SELECT {SHARE_COLUMNS} FROM shares s WHERE s.id = $1"
-        ))
-        .bind(id)
-        .fetch_one(tx.conn())
-        .await?;
-        let share = share_from_row(&row)?;
+        let share = fetch_one!(
+            tx.conn(),
+            ShareRow,
+            &format!("SELECT {SHARE_COLUMNS} FROM shares s WHERE s.id = $1"),
+            id
+        )?;
         tx.commit().await?;
         Ok(share)
     }
 
     /// Shares given by a supplier or received by a buyer (active and revoked), newest first.
     pub async fn shares_of(&self, organization_id: &str) -> Result<Vec<ShareRow>> {
-        let rows = sqlx::query(&format!(
+        Ok(fetch_all!(self.db(), ShareRow, &format!(
             "SELECT {SHARE_COLUMNS} FROM shares s WHERE s.supplier_id = $1 OR s.buyer_id = $1 ORDER BY s.created_at DESC"
-        ))
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(share_from_row).collect()
+        ), organization_id)?)
     }
 
     /// A share the organisation gave or received, active or revoked.
     pub async fn share(&self, organization_id: &str, id: &str) -> Result<ShareRow> {
-        let row = sqlx::query(&format!(
+        fetch_optional!(self.db(), ShareRow, &format!(
             "SELECT {SHARE_COLUMNS} FROM shares s WHERE s.id = $1 AND (s.supplier_id = $2 OR s.buyer_id = $2)"
-        ))
-        .bind(id)
-        .bind(organization_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        share_from_row(&row)
+        ), id, organization_id)?
+        .ok_or(StoreError::NotFound)
     }
 
     /// The supplier organisation of an assessment shared in full with `buyer_id`, if any.
@@ -301,13 +220,7 @@ impl Store {
         buyer_id: &str,
         assessment_id: &str,
     ) -> Result<Option<String>> {
-        let row: Option<(String,)> = sqlx::query_as(
-            "SELECT supplier_id FROM shares WHERE buyer_id = $1 AND assessment_id = $2 AND detail = 'full' AND revoked_at IS NULL LIMIT 1",
-        )
-        .bind(buyer_id)
-        .bind(assessment_id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<(String,)> = fetch_optional!(self.db(), (String,), "SELECT supplier_id FROM shares WHERE buyer_id = $1 AND assessment_id = $2 AND detail = 'full' AND revoked_at IS NULL LIMIT 1", buyer_id, assessment_id)?;
         Ok(row.map(|(s,)| s))
     }
 
@@ -319,15 +232,7 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        sqlx::query("INSERT INTO request_messages (id, relationship_id, author_organization_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(new_id())
-            .bind(relationship_id)
-            .bind(actor.organization_id.unwrap_or(""))
-            .bind(actor.user_id.unwrap_or(""))
-            .bind(body)
-            .bind(&at)
-            .execute(tx.conn())
-            .await?;
+        execute!(tx.conn(), "INSERT INTO request_messages (id, relationship_id, author_organization_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)", new_id(), relationship_id, actor.organization_id.unwrap_or(""), actor.user_id.unwrap_or(""), body, &at)?;
         tx.audit("request.message", relationship_id, json!({}))
             .await?;
         tx.commit().await
@@ -338,12 +243,7 @@ impl Store {
         &self,
         relationship_id: &str,
     ) -> Result<Vec<(String, String, String)>> {
-        let rows: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT author_organization_id, body, created_at FROM request_messages WHERE relationship_id = $1 ORDER BY created_at",
-        )
-        .bind(relationship_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(String, String, String)> = fetch_all!(self.db(), (String, String, String), "SELECT author_organization_id, body, created_at FROM request_messages WHERE relationship_id = $1 ORDER BY created_at", relationship_id)?;
         Ok(rows)
     }
 
@@ -359,11 +259,13 @@ impl Store {
             Reminder::DueSoon => "SELECT id, buyer_id, supplier_id, due_date FROM relationships WHERE supplier_id IS NOT NULL AND due_soon_notified = 0 AND due_date >= $1 AND due_date <= $2",
             Reminder::Overdue => "SELECT id, buyer_id, supplier_id, due_date FROM relationships WHERE supplier_id IS NOT NULL AND overdue_notified = 0 AND due_date < $1 AND $2 = $2",
         };
-        let rows: Vec<(String, String, String, String)> = sqlx::query_as(sql)
-            .bind(today)
-            .bind(horizon)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<(String, String, String, String)> = fetch_all!(
+            self.db(),
+            (String, String, String, String),
+            sql,
+            today,
+            horizon
+        )?;
         Ok(rows)
     }
 
@@ -372,32 +274,29 @@ impl Store {
             Reminder::DueSoon => "UPDATE relationships SET due_soon_notified = 1 WHERE id = $1",
             Reminder::Overdue => "UPDATE relationships SET overdue_notified = 1 WHERE id = $1",
         };
-        sqlx::query(sql)
-            .bind(relationship_id)
-            .execute(&self.pool)
-            .await?;
+        execute!(self.db(), sql, relationship_id)?;
         Ok(())
     }
 
     /// Buyers a supplier currently shares something with.
     pub async fn buyers_shared_with(&self, supplier_id: &str) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as(
+        let rows: Vec<(String,)> = fetch_all!(
+            self.db(),
+            (String,),
             "SELECT DISTINCT buyer_id FROM shares WHERE supplier_id = $1 AND revoked_at IS NULL",
-        )
-        .bind(supplier_id)
-        .fetch_all(&self.pool)
-        .await?;
+            supplier_id
+        )?;
         Ok(rows.into_iter().map(|(b,)| b).collect())
     }
 
     /// Buyers holding an active share of an assessment.
     pub async fn buyers_sharing(&self, assessment_id: &str) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as(
+        let rows: Vec<(String,)> = fetch_all!(
+            self.db(),
+            (String,),
             "SELECT DISTINCT buyer_id FROM shares WHERE assessment_id = $1 AND revoked_at IS NULL",
-        )
-        .bind(assessment_id)
-        .fetch_all(&self.pool)
-        .await?;
+            assessment_id
+        )?;
         Ok(rows.into_iter().map(|(b,)| b).collect())
     }
 }

@@ -1,11 +1,10 @@
 //! Issued level credentials, their revocation, evaluation bodies, and the public register.
 
 use serde_json::json;
-use sqlx::Row;
 
 use crate::{Actor, Result, Store, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CredentialRow {
     pub id: String,
     pub organization_id: String,
@@ -40,7 +39,7 @@ pub struct NewCredential<'a> {
 }
 
 /// One line of the public register.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RegisterRow {
     pub credential_id: String,
     pub organization_name: String,
@@ -56,39 +55,21 @@ pub struct RegisterRow {
 const COLUMNS: &str = "id, organization_id, assessment_id, level, assurance, evaluation_body_id, status_index, valid_from, valid_until, \
     credential, issued_at, revoked_at, revoked_reason";
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<CredentialRow> {
-    Ok(CredentialRow {
-        id: r.try_get("id")?,
-        organization_id: r.try_get("organization_id")?,
-        assessment_id: r.try_get("assessment_id")?,
-        level: r.try_get("level")?,
-        assurance: r.try_get("assurance")?,
-        evaluation_body_id: r.try_get("evaluation_body_id")?,
-        status_index: r.try_get("status_index")?,
-        valid_from: r.try_get("valid_from")?,
-        valid_until: r.try_get("valid_until")?,
-        credential: r.try_get("credential")?,
-        issued_at: r.try_get("issued_at")?,
-        revoked_at: r.try_get("revoked_at")?,
-        revoked_reason: r.try_get("revoked_reason")?,
-    })
-}
-
 impl Store {
     /// Every status-list index in use (revoked or not).
     pub async fn used_status_indexes(&self) -> Result<Vec<i64>> {
-        let rows: Vec<(i64,)> = sqlx::query_as("SELECT status_index FROM credentials")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<(i64,)> =
+            fetch_all!(self.db(), (i64,), "SELECT status_index FROM credentials")?;
         Ok(rows.into_iter().map(|(i,)| i).collect())
     }
 
     /// Indexes of revoked credentials, for the status list.
     pub async fn revoked_status_indexes(&self) -> Result<Vec<i64>> {
-        let rows: Vec<(i64,)> =
-            sqlx::query_as("SELECT status_index FROM credentials WHERE revoked_at IS NOT NULL")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<(i64,)> = fetch_all!(
+            self.db(),
+            (i64,),
+            "SELECT status_index FROM credentials WHERE revoked_at IS NOT NULL"
+        )?;
         Ok(rows.into_iter().map(|(i,)| i).collect())
     }
 
@@ -96,23 +77,8 @@ impl Store {
     pub async fn insert_credential(&self, actor: Actor<'_>, c: &NewCredential<'_>) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        sqlx::query(
-            "INSERT INTO credentials (id, organization_id, assessment_id, level, assurance, evaluation_body_id, status_index, valid_from, valid_until, credential, issued_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(c.id)
-        .bind(c.organization_id)
-        .bind(c.assessment_id)
-        .bind(c.level)
-        .bind(c.assurance)
-        .bind(c.evaluation_body_id)
-        .bind(c.status_index)
-        .bind(c.valid_from)
-        .bind(c.valid_until)
-        .bind(c.credential)
-        .bind(&at)
-        .execute(tx.conn())
-        .await
+        execute!(tx.conn(), "INSERT INTO credentials (id, organization_id, assessment_id, level, assurance, evaluation_body_id, status_index, valid_from, valid_until, credential, issued_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", c.id, c.organization_id, c.assessment_id, c.level, c.assurance, c.evaluation_body_id, c.status_index, c.valid_from, c.valid_until, c.credential, &at)
         .map_err(|e| crate::unique_violation(e, "status_index"))?;
         tx.audit(
             "credential.issue",
@@ -125,12 +91,13 @@ impl Store {
 
     /// A credential by id, whoever holds it (callers decide who may see what).
     pub async fn credential(&self, id: &str) -> Result<CredentialRow> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM credentials WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        from_row(&row)
+        fetch_optional!(
+            self.db(),
+            CredentialRow,
+            &format!("SELECT {COLUMNS} FROM credentials WHERE id = $1"),
+            id
+        )?
+        .ok_or(StoreError::NotFound)
     }
 
     /// The newest credential issued for an assessment.
@@ -138,22 +105,19 @@ impl Store {
         &self,
         assessment_id: &str,
     ) -> Result<Option<CredentialRow>> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM credentials WHERE assessment_id = $1 ORDER BY issued_at DESC LIMIT 1"))
-            .bind(assessment_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(from_row).transpose()
+        Ok(fetch_optional!(self.db(), CredentialRow, &format!("SELECT {COLUMNS} FROM credentials WHERE assessment_id = $1 ORDER BY issued_at DESC LIMIT 1"), assessment_id)?)
     }
 
     /// An organisation's credentials, newest first.
     pub async fn credentials_of(&self, organization_id: &str) -> Result<Vec<CredentialRow>> {
-        let rows = sqlx::query(&format!(
+        Ok(fetch_all!(
+            self.db(),
+            CredentialRow,
+            &format!(
             "SELECT {COLUMNS} FROM credentials WHERE organization_id = $1 ORDER BY issued_at DESC"
-        ))
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(from_row).collect()
+        ),
+            organization_id
+        )?)
     }
 
     /// Revokes a credential once; `Ok(false)` if it was already revoked.
@@ -165,14 +129,8 @@ impl Store {
     ) -> Result<bool> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        let done = sqlx::query("UPDATE credentials SET revoked_at = $1, revoked_reason = $2, revoked_by = $3 WHERE id = $4 AND revoked_at IS NULL")
-            .bind(&at)
-            .bind(reason)
-            .bind(actor.user_id.unwrap_or("admin"))
-            .bind(id)
-            .execute(tx.conn())
-            .await?;
-        if done.rows_affected() == 0 {
+        let done = execute!(tx.conn(), "UPDATE credentials SET revoked_at = $1, revoked_reason = $2, revoked_by = $3 WHERE id = $4 AND revoked_at IS NULL", &at, reason, actor.user_id.unwrap_or("admin"), id)?;
+        if done == 0 {
             return Ok(false);
         }
         tx.audit("credential.revoke", id, json!({ "reason": reason }))
@@ -189,46 +147,27 @@ impl Store {
         corporate_number: Option<&str>,
         limit: i64,
     ) -> Result<Vec<RegisterRow>> {
-        let rows = sqlx::query(
-            "SELECT c.id, o.name, o.corporate_number, c.level, c.assurance, b.name AS body_name, c.valid_until, c.credential \
+        Ok(fetch_all!(self.db(), RegisterRow, "SELECT c.id AS credential_id, o.name AS organization_name, o.corporate_number, c.level, c.assurance, \
+             b.name AS evaluation_body, c.valid_until, c.credential \
              FROM credentials c JOIN organizations o ON o.id = c.organization_id \
              LEFT JOIN organizations b ON b.id = c.evaluation_body_id \
              WHERE c.revoked_at IS NULL AND c.valid_from <= $1 AND c.valid_until > $1 \
                AND ($2 = '' OR o.corporate_number = $2) \
                AND NOT EXISTS (SELECT 1 FROM credentials n WHERE n.organization_id = c.organization_id AND n.revoked_at IS NULL \
                                AND n.valid_from <= $1 AND n.valid_until > $1 AND (n.level > c.level OR (n.level = c.level AND n.issued_at > c.issued_at))) \
-             ORDER BY o.name LIMIT $3",
-        )
-        .bind(now)
-        .bind(corporate_number.unwrap_or(""))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(RegisterRow {
-                    credential_id: r.try_get("id")?,
-                    organization_name: r.try_get("name")?,
-                    corporate_number: r.try_get("corporate_number")?,
-                    level: r.try_get("level")?,
-                    assurance: r.try_get("assurance")?,
-                    evaluation_body: r.try_get("body_name")?,
-                    valid_until: r.try_get("valid_until")?,
-                    credential: r.try_get("credential")?,
-                })
-            })
-            .collect()
+             ORDER BY o.name LIMIT $3", now, corporate_number.unwrap_or(""), limit)?)
     }
 
     /// Designates (or undesignates) an organisation as an evaluation body.
     pub async fn set_evaluation_body(&self, organization_id: &str, designated: bool) -> Result<()> {
         let mut tx = self.begin_write(Actor::system()).await?;
-        let done = sqlx::query("UPDATE organizations SET is_evaluation_body = $1 WHERE id = $2")
-            .bind(designated as i64)
-            .bind(organization_id)
-            .execute(tx.conn())
-            .await?;
-        if done.rows_affected() == 0 {
+        let done = execute!(
+            tx.conn(),
+            "UPDATE organizations SET is_evaluation_body = $1 WHERE id = $2",
+            i64::from(designated),
+            organization_id
+        )?;
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         tx.audit(
@@ -241,20 +180,19 @@ impl Store {
     }
 
     pub async fn is_evaluation_body(&self, organization_id: &str) -> Result<bool> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT is_evaluation_body FROM organizations WHERE id = $1")
-                .bind(organization_id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<(i64,)> = fetch_optional!(
+            self.db(),
+            (i64,),
+            "SELECT is_evaluation_body FROM organizations WHERE id = $1",
+            organization_id
+        )?;
         Ok(row.is_some_and(|(v,)| v != 0))
     }
 
     /// Designated evaluation bodies: (id, name, corporate number).
     pub async fn evaluation_bodies(&self) -> Result<Vec<(String, String, String)>> {
         let rows: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT id, name, corporate_number FROM organizations WHERE is_evaluation_body = 1 ORDER BY name")
-                .fetch_all(&self.pool)
-                .await?;
+            fetch_all!(self.db(), (String, String, String), "SELECT id, name, corporate_number FROM organizations WHERE is_evaluation_body = 1 ORDER BY name")?;
         Ok(rows)
     }
 }

@@ -3,16 +3,16 @@
 //! suppliers its active members depend on.
 
 use serde_json::json;
-use sqlx::Row;
 
 use crate::{new_id, unique_violation, Actor, MembershipStatus, Result, Store, StoreError};
 
 /// A membership as either side sees it, with the other side's name and corporate number.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct MembershipRow {
     pub id: String,
     pub group_id: String,
     pub member_id: String,
+    #[sqlx(try_from = "String")]
     pub status: MembershipStatus,
     pub created_at: String,
     pub accepted_at: Option<String>,
@@ -22,7 +22,7 @@ pub struct MembershipRow {
 }
 
 /// One direct supplier of one active member of a group (linked suppliers only).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct MemberEdgeRow {
     pub member_id: String,
     pub supplier_id: String,
@@ -33,7 +33,7 @@ pub struct MemberEdgeRow {
 }
 
 /// What the page layout needs to know about the signed-in organisation, read in one query.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, sqlx::FromRow)]
 pub struct NavFacts {
     pub name: String,
     pub evaluation_body: bool,
@@ -43,37 +43,19 @@ pub struct NavFacts {
 }
 
 /// A membership removed by leaving, declining or removal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EndedMembership {
     pub group_id: String,
     pub member_id: String,
     /// The status it had: invited (declined or withdrawn) or active (left or removed).
+    #[sqlx(try_from = "String")]
     pub status: MembershipStatus,
 }
 
+/// Membership columns; `o` is the counterpart organisation.
 const MEMBERSHIP_COLUMNS: &str =
-    "m.id, m.group_id, m.member_id, m.status, m.created_at, m.accepted_at";
-
-fn membership_from_row(r: &sqlx::any::AnyRow) -> Result<MembershipRow> {
-    Ok(MembershipRow {
-        id: r.try_get("id")?,
-        group_id: r.try_get("group_id")?,
-        member_id: r.try_get("member_id")?,
-        status: crate::states::decode(r.try_get("status")?)?,
-        created_at: r.try_get("created_at")?,
-        accepted_at: r.try_get("accepted_at")?,
-        counterpart_name: r.try_get("name")?,
-        counterpart_corporate_number: r.try_get("corporate_number")?,
-    })
-}
-
-fn ended_from_row(r: &sqlx::any::AnyRow) -> Result<EndedMembership> {
-    Ok(EndedMembership {
-        group_id: r.try_get("group_id")?,
-        member_id: r.try_get("member_id")?,
-        status: crate::states::decode(r.try_get("status")?)?,
-    })
-}
+    "m.id, m.group_id, m.member_id, m.status, m.created_at, m.accepted_at, \
+    o.name AS counterpart_name, o.corporate_number AS counterpart_corporate_number";
 
 impl Store {
     /// Marks an organisation as an industry group (the operator vetted it).
@@ -89,12 +71,13 @@ impl Store {
 
     async fn write_industry_group(&self, organization_id: &str, flag: i64) -> Result<()> {
         let mut tx = self.begin_write(Actor::system()).await?;
-        let done = sqlx::query("UPDATE organizations SET is_industry_group = $1 WHERE id = $2")
-            .bind(flag)
-            .bind(organization_id)
-            .execute(tx.conn())
-            .await?;
-        if done.rows_affected() == 0 {
+        let done = execute!(
+            tx.conn(),
+            "UPDATE organizations SET is_industry_group = $1 WHERE id = $2",
+            flag,
+            organization_id
+        )?;
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         tx.audit(
@@ -107,32 +90,22 @@ impl Store {
     }
 
     pub async fn is_industry_group(&self, organization_id: &str) -> Result<bool> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT is_industry_group FROM organizations WHERE id = $1")
-                .bind(organization_id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<(i64,)> = fetch_optional!(
+            self.db(),
+            (i64,),
+            "SELECT is_industry_group FROM organizations WHERE id = $1",
+            organization_id
+        )?;
         Ok(row.is_some_and(|(v,)| v != 0))
     }
 
     /// The organisation's name and the flags that decide the layout's links, in one query
     /// (it runs on every page).
     pub async fn nav_facts(&self, organization_id: &str) -> Result<NavFacts> {
-        let row = sqlx::query(
-            "SELECT o.name, o.is_evaluation_body, o.is_industry_group, \
-               CAST(CASE WHEN EXISTS (SELECT 1 FROM industry_memberships m WHERE m.member_id = o.id) THEN 1 ELSE 0 END AS BIGINT) AS linked \
-             FROM organizations o WHERE o.id = $1",
-        )
-        .bind(organization_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        Ok(NavFacts {
-            name: row.try_get("name")?,
-            evaluation_body: row.try_get::<i64, _>("is_evaluation_body")? != 0,
-            industry_group: row.try_get::<i64, _>("is_industry_group")? != 0,
-            industry_membership: row.try_get::<i64, _>("linked")? != 0,
-        })
+        fetch_optional!(self.db(), NavFacts, "SELECT o.name, o.is_evaluation_body <> 0 AS evaluation_body, o.is_industry_group <> 0 AS industry_group, \
+               EXISTS (SELECT 1 FROM industry_memberships m WHERE m.member_id = o.id) AS industry_membership \
+             FROM organizations o WHERE o.id = $1", organization_id)?
+        .ok_or(StoreError::NotFound)
     }
 
     /// Invites an organisation into a group. A second invitation of the same organisation is
@@ -146,17 +119,8 @@ impl Store {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        sqlx::query(
-            "INSERT INTO industry_memberships (id, group_id, member_id, status, created_by, created_at) \
-             VALUES ($1, $2, $3, 'invited', $4, $5)",
-        )
-        .bind(&id)
-        .bind(group_id)
-        .bind(member_id)
-        .bind(actor.user_id.unwrap_or(""))
-        .bind(&at)
-        .execute(tx.conn())
-        .await
+        execute!(tx.conn(), "INSERT INTO industry_memberships (id, group_id, member_id, status, created_by, created_at) \
+             VALUES ($1, $2, $3, 'invited', $4, $5)", &id, group_id, member_id, actor.user_id.unwrap_or(""), &at)
         .map_err(|e| unique_violation(e, "corporate_number"))?;
         tx.audit(
             "industry.invite",
@@ -170,26 +134,23 @@ impl Store {
 
     /// A group's memberships (invited and active) with each member's name, by name.
     pub async fn industry_members(&self, group_id: &str) -> Result<Vec<MembershipRow>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {MEMBERSHIP_COLUMNS}, o.name, o.corporate_number FROM industry_memberships m \
+        Ok(fetch_all!(
+            self.db(),
+            MembershipRow,
+            &format!(
+            "SELECT {MEMBERSHIP_COLUMNS} FROM industry_memberships m \
              JOIN organizations o ON o.id = m.member_id WHERE m.group_id = $1 ORDER BY o.name, m.id"
-        ))
-        .bind(group_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(membership_from_row).collect()
+        ),
+            group_id
+        )?)
     }
 
     /// An organisation's memberships and invitations, with each group's name, newest first.
     pub async fn industry_memberships_of(&self, member_id: &str) -> Result<Vec<MembershipRow>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {MEMBERSHIP_COLUMNS}, o.name, o.corporate_number FROM industry_memberships m \
+        Ok(fetch_all!(self.db(), MembershipRow, &format!(
+            "SELECT {MEMBERSHIP_COLUMNS} FROM industry_memberships m \
              JOIN organizations o ON o.id = m.group_id WHERE m.member_id = $1 ORDER BY m.created_at DESC, m.id"
-        ))
-        .bind(member_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(membership_from_row).collect()
+        ), member_id)?)
     }
 
     /// The member accepts an open invitation and gets the group's id back; anything else (not
@@ -202,15 +163,15 @@ impl Store {
     ) -> Result<String> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        let (group_id,): (String,) = sqlx::query_as(
+        let (group_id,): (String,) = fetch_optional!(
+            tx.conn(),
+            (String,),
             "UPDATE industry_memberships SET status = 'active', accepted_at = $1 \
              WHERE id = $2 AND member_id = $3 AND status = 'invited' RETURNING group_id",
-        )
-        .bind(&at)
-        .bind(membership_id)
-        .bind(member_id)
-        .fetch_optional(tx.conn())
-        .await?
+            &at,
+            membership_id,
+            member_id
+        )?
         .ok_or(StoreError::NotFound)?;
         tx.audit(
             "industry.accept",
@@ -266,15 +227,10 @@ impl Store {
         action: &str,
     ) -> Result<EndedMembership> {
         let mut tx = self.begin_write(actor).await?;
-        let row = sqlx::query(&format!(
+        let ended = fetch_optional!(tx.conn(), EndedMembership, &format!(
             "DELETE FROM industry_memberships WHERE id = $1 AND {side} = $2 RETURNING group_id, member_id, status"
-        ))
-        .bind(membership_id)
-        .bind(organization_id)
-        .fetch_optional(tx.conn())
-        .await?
+        ), membership_id, organization_id)?
         .ok_or(StoreError::NotFound)?;
-        let ended = ended_from_row(&row)?;
         tx.audit(
             action,
             membership_id,
@@ -288,27 +244,10 @@ impl Store {
     /// The direct, linked suppliers of every active member of a group, in one query.
     /// Invited members are not part of it: only consent makes a member's suppliers count.
     pub async fn industry_supply_edges(&self, group_id: &str) -> Result<Vec<MemberEdgeRow>> {
-        let rows = sqlx::query(
-            "SELECT r.buyer_id AS member_id, r.supplier_id, o.name, o.corporate_number, r.critical, r.alternatives \
+        Ok(fetch_all!(self.db(), MemberEdgeRow, "SELECT r.buyer_id AS member_id, r.supplier_id, o.name, o.corporate_number, r.critical <> 0 AS critical, r.alternatives \
              FROM industry_memberships m \
              JOIN relationships r ON r.buyer_id = m.member_id \
              JOIN organizations o ON o.id = r.supplier_id \
-             WHERE m.group_id = $1 AND m.status = 'active' AND r.supplier_id IS NOT NULL",
-        )
-        .bind(group_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(MemberEdgeRow {
-                    member_id: r.try_get("member_id")?,
-                    supplier_id: r.try_get("supplier_id")?,
-                    name: r.try_get("name")?,
-                    corporate_number: r.try_get("corporate_number")?,
-                    critical: r.try_get::<i64, _>("critical")? != 0,
-                    alternatives: r.try_get("alternatives")?,
-                })
-            })
-            .collect()
+             WHERE m.group_id = $1 AND m.status = 'active' AND r.supplier_id IS NOT NULL", group_id)?)
     }
 }

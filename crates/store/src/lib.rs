@@ -1,6 +1,47 @@
 //! Persistence for Shirube: one store over SQLite or PostgreSQL, evidence blobs, audit log.
 #![doc = include_str!("../README.md")]
 
+/// Runs `$body` once with `$e` bound to the SQLite executor and once (in the other match arm)
+/// to the PostgreSQL one, whichever `$db` holds: each query is written once, as one SQL text,
+/// and compiled against both native drivers. `$db` is a [`Db`] of executors, e.g.
+/// `self.db()` (the pool) or `tx.conn()` (a write transaction).
+macro_rules! run {
+    ($db:expr, |$e:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($e) => $body,
+            $crate::Db::Postgres($e) => $body,
+        }
+    };
+}
+
+/// Executes one statement with its arguments bound in order; the number of rows it changed.
+macro_rules! execute {
+    ($db:expr, $sql:expr $(, $arg:expr)* $(,)?) => {
+        run!($db, |e| sqlx::query($sql)$(.bind($arg))*.execute(e).await.map(|r| r.rows_affected()))
+    };
+}
+
+/// Every row of a query, decoded as `$row` (a `#[derive(sqlx::FromRow)]` struct or a tuple).
+macro_rules! fetch_all {
+    ($db:expr, $row:ty, $sql:expr $(, $arg:expr)* $(,)?) => {
+        run!($db, |e| sqlx::query_as::<_, $row>($sql)$(.bind($arg))*.fetch_all(e).await)
+    };
+}
+
+/// The first row of a query, if there is one, decoded as `$row`.
+macro_rules! fetch_optional {
+    ($db:expr, $row:ty, $sql:expr $(, $arg:expr)* $(,)?) => {
+        run!($db, |e| sqlx::query_as::<_, $row>($sql)$(.bind($arg))*.fetch_optional(e).await)
+    };
+}
+
+/// Exactly one row (an error when there is none), decoded as `$row`.
+macro_rules! fetch_one {
+    ($db:expr, $row:ty, $sql:expr $(, $arg:expr)* $(,)?) => {
+        run!($db, |e| sqlx::query_as::<_, $row>($sql)$(.bind($arg))*.fetch_one(e).await)
+    };
+}
+
 mod assessments;
 mod backup;
 pub use backup::{BackupSink, Column, Restore, TABLES};
@@ -26,8 +67,12 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
+};
+use sqlx::{Postgres, Sqlite, Transaction};
 
 pub use assessments::*;
 pub use audit::{AuditEntry, AuditVerification};
@@ -69,11 +114,41 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// One value per database: a pool, a transaction, or an executor borrowed from either.
+/// [`run!`] and the macros built on it match on it, so a query is written once.
+#[derive(Clone)]
+pub(crate) enum Db<S, P> {
+    Sqlite(S),
+    Postgres(P),
+}
+
+type Pool = Db<SqlitePool, PgPool>;
+/// An open transaction on either database.
+pub(crate) type Tx = Db<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>;
+/// A connection (inside a transaction) on either database, as the query macros take it.
+pub(crate) type Conn<'a> = Db<&'a mut SqliteConnection, &'a mut PgConnection>;
+
+impl Tx {
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Db::Sqlite(tx) => Db::Sqlite(&mut **tx),
+            Db::Postgres(tx) => Db::Postgres(&mut **tx),
+        }
+    }
+
+    pub(crate) async fn commit(self) -> Result<()> {
+        match self {
+            Db::Sqlite(tx) => tx.commit().await?,
+            Db::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
 /// The store: a connection pool plus the content-addressed blob directory.
 #[derive(Clone)]
 pub struct Store {
-    pool: AnyPool,
-    backend: Backend,
+    pool: Pool,
     blobs: BlobStore,
 }
 
@@ -95,55 +170,71 @@ impl Store {
     /// Opens (creating if needed) the database at `url` and runs the migrations.
     /// `blob_dir` holds evidence files, content-addressed.
     pub async fn open(url: &str, blob_dir: &Path) -> Result<Store> {
-        sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
+        let pool = if url.starts_with("sqlite:") {
+            let mut options = SqliteConnectOptions::from_str(url)?
+                // WAL lets readers run beside the one writer; synchronous=FULL makes a
+                // committed write survive a crash of the process or the machine.
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                // Reads through a memory map share the operating system's page cache
+                // instead of copying every page into each connection's own cache with a
+                // read() call (a tenth of a large portfolio read's time).
+                .pragma("mmap_size", "268435456");
+            if !url.contains("mode=") {
+                options = options.create_if_missing(true);
+            }
+            Db::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?,
+            )
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
+            Db::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(PgConnectOptions::from_str(url)?)
+                    .await?,
+            )
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };
-        let url = match backend {
-            Backend::Sqlite if !url.contains("mode=") => {
-                let sep = if url.contains('?') { '&' } else { '?' };
-                format!("{url}{sep}mode=rwc")
-            }
-            _ => url.to_string(),
-        };
-        let options = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers run beside the one writer; synchronous=FULL makes a
-                        // committed write survive a crash of the process or the machine.
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = FULL").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 10000").await?;
-                        // Reads through a memory map share the operating system's page cache
-                        // instead of copying every page into each connection's own cache
-                        // with a read() call (a tenth of a large portfolio read's time).
-                        conn.execute("PRAGMA mmap_size = 268435456").await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
-        MIGRATOR.run(&pool).await?;
+        match &pool {
+            Db::Sqlite(p) => MIGRATOR.run(p).await?,
+            Db::Postgres(p) => MIGRATOR.run(p).await?,
+        }
         tokio::fs::create_dir_all(blob_dir).await?;
         Ok(Store {
             pool,
-            backend,
             blobs: BlobStore::new(blob_dir.to_path_buf()),
         })
     }
 
     pub fn backend(&self) -> Backend {
-        self.backend
+        match self.pool {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The pool as an executor for the query macros.
+    pub(crate) fn db(&self) -> Db<&SqlitePool, &PgPool> {
+        match &self.pool {
+            Db::Sqlite(p) => Db::Sqlite(p),
+            Db::Postgres(p) => Db::Postgres(p),
+        }
+    }
+
+    /// Starts a transaction on the pool.
+    pub(crate) async fn begin(&self) -> Result<Tx> {
+        Ok(match &self.pool {
+            Db::Sqlite(p) => Db::Sqlite(p.begin().await?),
+            Db::Postgres(p) => Db::Postgres(p.begin().await?),
+        })
     }
 
     pub fn blobs(&self) -> &BlobStore {
@@ -152,23 +243,27 @@ impl Store {
 
     /// Checks the database answers.
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        execute!(self.db(), "SELECT 1")?;
         Ok(())
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        match &self.pool {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
     }
 
     /// Starts a write transaction. Its first statement takes the audit-log head, which
     /// serialises writers (a row lock on PostgreSQL, the write lock on SQLite) so that the
     /// hash chain never forks and SQLite never has to upgrade a read snapshot.
     pub(crate) async fn begin_write(&self, actor: Actor<'_>) -> Result<WriteTx> {
-        let mut tx = self.pool.begin().await?;
-        let (seq, hash): (i64, String) =
-            sqlx::query_as("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
-                .fetch_one(&mut *tx)
-                .await?;
+        let mut tx = self.begin().await?;
+        let (seq, hash) = fetch_one!(
+            tx.conn(),
+            (i64, String),
+            "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash"
+        )?;
         Ok(WriteTx {
             tx,
             seq,
@@ -201,7 +296,7 @@ impl<'a> Actor<'a> {
 
 /// A write transaction that appends audit entries to the hash chain as it goes.
 pub(crate) struct WriteTx {
-    tx: Transaction<'static, Any>,
+    tx: Tx,
     seq: i64,
     hash: String,
     organization_id: Option<String>,
@@ -210,8 +305,8 @@ pub(crate) struct WriteTx {
 }
 
 impl WriteTx {
-    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
-        &mut self.tx
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        self.tx.conn()
     }
 
     pub(crate) fn at(&self) -> &str {
@@ -237,34 +332,33 @@ impl WriteTx {
             hash: String::new(),
         };
         let hash = entry.compute_hash();
-        sqlx::query(
+        execute!(
+            self.tx.conn(),
             "INSERT INTO audit_log (seq, at, organization_id, user_id, action, subject, detail, prev_hash, hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(entry.seq)
-        .bind(&entry.at)
-        .bind(&entry.organization_id)
-        .bind(&entry.user_id)
-        .bind(&entry.action)
-        .bind(&entry.subject)
-        .bind(&entry.detail)
-        .bind(&entry.prev_hash)
-        .bind(&hash)
-        .execute(&mut *self.tx)
-        .await?;
+            entry.seq,
+            &entry.at,
+            &entry.organization_id,
+            &entry.user_id,
+            &entry.action,
+            &entry.subject,
+            &entry.detail,
+            &entry.prev_hash,
+            &hash,
+        )?;
         self.seq = entry.seq;
         self.hash = hash;
         Ok(())
     }
 
     pub(crate) async fn commit(mut self) -> Result<()> {
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(self.seq)
-            .bind(&self.hash)
-            .execute(&mut *self.tx)
-            .await?;
-        self.tx.commit().await?;
-        Ok(())
+        execute!(
+            self.tx.conn(),
+            "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
+            self.seq,
+            &self.hash,
+        )?;
+        self.tx.commit().await
     }
 }
 
@@ -286,4 +380,170 @@ pub fn sqlite_url_for(data_dir: &Path) -> String {
 /// Where evidence blobs live for a data directory.
 pub fn blob_dir_for(data_dir: &Path) -> PathBuf {
     data_dir.join("blobs")
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Stores for unit tests: SQLite always, plus PostgreSQL when `SHIRUBE_TEST_POSTGRES`
+    //! holds a URL (each store in a fresh schema, so tests never see each other's rows).
+
+    use super::Store;
+
+    /// A store and the directory its files live in (removed when dropped).
+    pub(crate) struct TestStore {
+        pub(crate) store: Store,
+        _dir: tempfile::TempDir,
+    }
+
+    pub(crate) async fn stores() -> Vec<TestStore> {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(
+            &super::sqlite_url_for(dir.path()),
+            &dir.path().join("blobs"),
+        )
+        .await
+        .unwrap();
+        let mut out = vec![TestStore { store, _dir: dir }];
+        if let Some(url) = std::env::var("SHIRUBE_TEST_POSTGRES")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            use sqlx::Connection;
+            use std::sync::atomic::{AtomicU64, Ordering};
+            static N: AtomicU64 = AtomicU64::new(1);
+            let schema = format!(
+                "store{}_{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            );
+            let mut conn = sqlx::PgConnection::connect(&url)
+                .await
+                .expect("SHIRUBE_TEST_POSTGRES must be reachable");
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let sep = if url.contains('?') { '&' } else { '?' };
+            let scoped = format!("{url}{sep}options=-c%20search_path%3D{schema}");
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open(&scoped, &dir.path().join("blobs"))
+                .await
+                .unwrap();
+            out.push(TestStore { store, _dir: dir });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite_connections_run_in_wal_mode_with_full_sync_and_a_memory_map() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&sqlite_url_for(dir.path()), &dir.path().join("blobs"))
+            .await
+            .unwrap();
+        let Db::Sqlite(pool) = store.db() else {
+            unreachable!("a sqlite: URL opens SQLite")
+        };
+        let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let (sync,): (i64,) = sqlx::query_as("PRAGMA synchronous")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let (mmap,): (i64,) = sqlx::query_as("PRAGMA mmap_size")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(sync, 2, "synchronous = FULL");
+        assert_eq!(fk, 1);
+        assert_eq!(mmap, 268_435_456);
+    }
+
+    #[tokio::test]
+    async fn flags_and_optional_columns_read_back_on_every_backend() {
+        for t in testing::stores().await {
+            let store = &t.store;
+            let (org, user) = store
+                .create_organization(
+                    &NewOrganization {
+                        name: "Flag Co",
+                        corporate_number: "1234567890123",
+                        industry: "E",
+                        employees: 12,
+                        prefecture: "13",
+                    },
+                    &NewUser {
+                        email: "owner@flag.example",
+                        name: "Owner",
+                        role: Role::Owner,
+                        password_hash: "x",
+                    },
+                )
+                .await
+                .unwrap();
+            let actor = Actor::user(&org, &user);
+            assert!(!store.organization(&org).await.unwrap().require_totp);
+            store.set_require_totp(actor, &org, true).await.unwrap();
+            assert!(store.organization(&org).await.unwrap().require_totp);
+            store
+                .set_totp(actor, &user, Some("secret"), true)
+                .await
+                .unwrap();
+            let u = store.user(&user).await.unwrap();
+            assert!(u.totp_enabled);
+            assert_eq!(u.totp_secret.as_deref(), Some("secret"));
+            store
+                .create_session("hash", &u, "csrf", true, "2999-01-01T00:00:00.000000Z")
+                .await
+                .unwrap();
+            let (session, su) = store
+                .session("hash", "2026-01-01T00:00:00.000000Z")
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(session.second_factor_pending);
+            assert_eq!(su, u);
+            let nav = store.nav_facts(&org).await.unwrap();
+            assert_eq!(
+                (nav.name.as_str(), nav.evaluation_body, nav.industry_group),
+                ("Flag Co", false, false)
+            );
+            assert!(!nav.industry_membership);
+            store.set_evaluation_body(&org, true).await.unwrap();
+            assert!(store.nav_facts(&org).await.unwrap().evaluation_body);
+            let facts = BcpFacts {
+                offline_backup: true,
+                last_restore_test: None,
+                recovery_hours: Some(48),
+                alternative_site: false,
+                updated_at: String::new(),
+            };
+            store.set_bcp_facts(actor, &org, &facts).await.unwrap();
+            let read = store.bcp_facts(&org).await.unwrap().unwrap();
+            assert_eq!(
+                (
+                    read.offline_backup,
+                    read.recovery_hours,
+                    read.alternative_site
+                ),
+                (true, Some(48), false)
+            );
+            assert!(matches!(
+                store.verify_audit().await.unwrap(),
+                AuditVerification::Intact { .. }
+            ));
+            assert_eq!(store.audit_for_org(&org, 3).await.unwrap().len(), 3);
+        }
+    }
 }

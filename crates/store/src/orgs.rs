@@ -1,11 +1,10 @@
 //! Organisations, their users (members with a role) and member invitations.
 
 use serde_json::json;
-use sqlx::Row;
 
 use crate::{new_id, unique_violation, Actor, Result, Role, Store, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OrganizationRow {
     pub id: String,
     pub name: String,
@@ -17,12 +16,13 @@ pub struct OrganizationRow {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserRow {
     pub id: String,
     pub organization_id: String,
     pub email: String,
     pub name: String,
+    #[sqlx(try_from = "String")]
     pub role: Role,
     pub password_hash: String,
     pub totp_secret: Option<String>,
@@ -49,60 +49,27 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct InvitationRow {
     pub id: String,
     pub organization_id: String,
     pub email: String,
+    #[sqlx(try_from = "String")]
     pub role: Role,
     pub created_at: String,
     pub expires_at: String,
     pub accepted_at: Option<String>,
 }
 
-const ORG_COLUMNS: &str =
-    "id, name, corporate_number, industry, employees, prefecture, require_totp, created_at";
-const USER_COLUMNS: &str =
-    "id, organization_id, email, name, role, password_hash, totp_secret, totp_enabled, created_at";
-
-fn org_from_row(r: &sqlx::any::AnyRow) -> Result<OrganizationRow> {
-    Ok(OrganizationRow {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        corporate_number: r.try_get("corporate_number")?,
-        industry: r.try_get("industry")?,
-        employees: r.try_get("employees")?,
-        prefecture: r.try_get("prefecture")?,
-        require_totp: r.try_get::<i64, _>("require_totp")? != 0,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
-pub(crate) fn user_from_row(r: &sqlx::any::AnyRow) -> Result<UserRow> {
-    Ok(UserRow {
-        id: r.try_get("id")?,
-        organization_id: r.try_get("organization_id")?,
-        email: r.try_get("email")?,
-        name: r.try_get("name")?,
-        role: crate::states::decode(r.try_get("role")?)?,
-        password_hash: r.try_get("password_hash")?,
-        totp_secret: r.try_get("totp_secret")?,
-        totp_enabled: r.try_get::<i64, _>("totp_enabled")? != 0,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
-fn invitation_from_row(r: &sqlx::any::AnyRow) -> Result<InvitationRow> {
-    Ok(InvitationRow {
-        id: r.try_get("id")?,
-        organization_id: r.try_get("organization_id")?,
-        email: r.try_get("email")?,
-        role: crate::states::decode(r.try_get("role")?)?,
-        created_at: r.try_get("created_at")?,
-        expires_at: r.try_get("expires_at")?,
-        accepted_at: r.try_get("accepted_at")?,
-    })
-}
+// Flags are stored as 0/1 integers (the portable schema); `<> 0` turns them into booleans
+// on both databases (PostgreSQL decodes only a boolean as `bool`).
+const ORG_COLUMNS: &str = "id, name, corporate_number, industry, employees, prefecture, \
+    require_totp <> 0 AS require_totp, created_at";
+/// User columns, qualified with `u.` so that joins can use them too.
+pub(crate) const USER_COLUMNS: &str = "u.id, u.organization_id, u.email, u.name, u.role, \
+    u.password_hash, u.totp_secret, u.totp_enabled <> 0 AS totp_enabled, u.created_at";
+const INVITATION_COLUMNS: &str =
+    "id, organization_id, email, role, created_at, expires_at, accepted_at";
 
 impl Store {
     /// Creates an organisation and its owner in one transaction.
@@ -115,19 +82,18 @@ impl Store {
         let user_id = new_id();
         let mut tx = self.begin_write(Actor::user(&org_id, &user_id)).await?;
         let at = tx.at().to_string();
-        sqlx::query(
+        execute!(
+            tx.conn(),
             "INSERT INTO organizations (id, name, corporate_number, industry, employees, prefecture, require_totp, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
+            &org_id,
+            org.name,
+            org.corporate_number,
+            org.industry,
+            org.employees,
+            org.prefecture,
+            &at,
         )
-        .bind(&org_id)
-        .bind(org.name)
-        .bind(org.corporate_number)
-        .bind(org.industry)
-        .bind(org.employees)
-        .bind(org.prefecture)
-        .bind(&at)
-        .execute(tx.conn())
-        .await
         .map_err(|e| unique_violation(e, "organization.corporate_number"))?;
         insert_user(&mut tx, &user_id, &org_id, owner)
             .await
@@ -150,33 +116,29 @@ impl Store {
     }
 
     pub async fn organization(&self, id: &str) -> Result<OrganizationRow> {
-        let row = sqlx::query(&format!(
-            "SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        org_from_row(&row)
+        fetch_optional!(
+            self.db(),
+            OrganizationRow,
+            &format!("SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1"),
+            id
+        )?
+        .ok_or(StoreError::NotFound)
     }
 
     pub async fn organization_by_corporate_number(
         &self,
         number: &str,
     ) -> Result<Option<OrganizationRow>> {
-        let row = sqlx::query(&format!(
-            "SELECT {ORG_COLUMNS} FROM organizations WHERE corporate_number = $1"
-        ))
-        .bind(number)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(org_from_row).transpose()
+        Ok(fetch_optional!(
+            self.db(),
+            OrganizationRow,
+            &format!("SELECT {ORG_COLUMNS} FROM organizations WHERE corporate_number = $1"),
+            number
+        )?)
     }
 
     pub async fn count_organizations(&self) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organizations")
-            .fetch_one(&self.pool)
-            .await?;
+        let (n,) = fetch_one!(self.db(), (i64,), "SELECT COUNT(*) FROM organizations")?;
         Ok(n)
     }
 
@@ -187,11 +149,12 @@ impl Store {
         required: bool,
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
-        sqlx::query("UPDATE organizations SET require_totp = $1 WHERE id = $2")
-            .bind(required as i64)
-            .bind(organization_id)
-            .execute(tx.conn())
-            .await?;
+        execute!(
+            tx.conn(),
+            "UPDATE organizations SET require_totp = $1 WHERE id = $2",
+            i64::from(required),
+            organization_id
+        )?;
         tx.audit(
             "organization.require_totp",
             organization_id,
@@ -202,33 +165,34 @@ impl Store {
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>> {
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
-        ))
-        .bind(email)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(user_from_row).transpose()
+        Ok(fetch_optional!(
+            self.db(),
+            UserRow,
+            &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"),
+            email
+        )?)
     }
 
     pub async fn user(&self, id: &str) -> Result<UserRow> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        user_from_row(&row)
+        fetch_optional!(
+            self.db(),
+            UserRow,
+            &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"),
+            id
+        )?
+        .ok_or(StoreError::NotFound)
     }
 
     /// Members of one organisation, in joining order.
     pub async fn members(&self, organization_id: &str) -> Result<Vec<UserRow>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE organization_id = $1 ORDER BY created_at"
-        ))
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(user_from_row).collect()
+        Ok(fetch_all!(
+            self.db(),
+            UserRow,
+            &format!(
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.organization_id = $1 ORDER BY u.created_at"
+            ),
+            organization_id
+        )?)
     }
 
     /// Changes a member's role, only within the given organisation.
@@ -240,13 +204,14 @@ impl Store {
         role: &str,
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
-        let done = sqlx::query("UPDATE users SET role = $1 WHERE id = $2 AND organization_id = $3")
-            .bind(role)
-            .bind(user_id)
-            .bind(organization_id)
-            .execute(tx.conn())
-            .await?;
-        if done.rows_affected() == 0 {
+        let done = execute!(
+            tx.conn(),
+            "UPDATE users SET role = $1 WHERE id = $2 AND organization_id = $3",
+            role,
+            user_id,
+            organization_id
+        )?;
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         tx.audit("user.role", user_id, json!({ "role": role }))
@@ -263,12 +228,13 @@ impl Store {
         enabled: bool,
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
-        sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled = $2 WHERE id = $3")
-            .bind(secret)
-            .bind(enabled as i64)
-            .bind(user_id)
-            .execute(tx.conn())
-            .await?;
+        execute!(
+            tx.conn(),
+            "UPDATE users SET totp_secret = $1, totp_enabled = $2 WHERE id = $3",
+            secret,
+            i64::from(enabled),
+            user_id
+        )?;
         tx.audit(
             if enabled {
                 "user.totp_enable"
@@ -295,20 +261,19 @@ impl Store {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        sqlx::query(
+        execute!(
+            tx.conn(),
             "INSERT INTO invitations (id, organization_id, email, role, token_hash, created_by, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&id)
-        .bind(organization_id)
-        .bind(email)
-        .bind(role)
-        .bind(token_hash)
-        .bind(actor.user_id.unwrap_or(""))
-        .bind(&at)
-        .bind(expires_at)
-        .execute(tx.conn())
-        .await?;
+            &id,
+            organization_id,
+            email,
+            role,
+            token_hash,
+            actor.user_id.unwrap_or(""),
+            &at,
+            expires_at,
+        )?;
         tx.audit("invitation.create", &id, json!({ "role": role }))
             .await?;
         tx.commit().await?;
@@ -316,27 +281,26 @@ impl Store {
     }
 
     pub async fn invitations(&self, organization_id: &str) -> Result<Vec<InvitationRow>> {
-        let rows = sqlx::query(
-            "SELECT id, organization_id, email, role, created_at, expires_at, accepted_at FROM invitations \
-             WHERE organization_id = $1 ORDER BY created_at DESC",
-        )
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(invitation_from_row).collect()
+        Ok(fetch_all!(
+            self.db(),
+            InvitationRow,
+            &format!(
+                "SELECT {INVITATION_COLUMNS} FROM invitations WHERE organization_id = $1 ORDER BY created_at DESC"
+            ),
+            organization_id
+        )?)
     }
 
     pub async fn invitation_by_token_hash(
         &self,
         token_hash: &str,
     ) -> Result<Option<InvitationRow>> {
-        let row = sqlx::query(
-            "SELECT id, organization_id, email, role, created_at, expires_at, accepted_at FROM invitations WHERE token_hash = $1",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(invitation_from_row).transpose()
+        Ok(fetch_optional!(
+            self.db(),
+            InvitationRow,
+            &format!("SELECT {INVITATION_COLUMNS} FROM invitations WHERE token_hash = $1"),
+            token_hash
+        )?)
     }
 
     /// Accepts an open invitation by creating the user; refuses one already used.
@@ -350,14 +314,13 @@ impl Store {
             .begin_write(Actor::user(&invitation.organization_id, &user_id))
             .await?;
         let at = tx.at().to_string();
-        let done = sqlx::query(
+        let done = execute!(
+            tx.conn(),
             "UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL",
-        )
-        .bind(&at)
-        .bind(&invitation.id)
-        .execute(tx.conn())
-        .await?;
-        if done.rows_affected() == 0 {
+            &at,
+            &invitation.id
+        )?;
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         insert_user(&mut tx, &user_id, &invitation.organization_id, user).await?;
@@ -379,19 +342,18 @@ async fn insert_user(
     user: &NewUser<'_>,
 ) -> Result<()> {
     let at = tx.at().to_string();
-    sqlx::query(
+    execute!(
+        tx.conn(),
         "INSERT INTO users (id, organization_id, email, name, role, password_hash, totp_enabled, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
+        id,
+        org_id,
+        user.email,
+        user.name,
+        user.role.as_str(),
+        user.password_hash,
+        &at,
     )
-    .bind(id)
-    .bind(org_id)
-    .bind(user.email)
-    .bind(user.name)
-    .bind(user.role.as_str())
-    .bind(user.password_hash)
-    .bind(&at)
-    .execute(tx.conn())
-    .await
     .map_err(|e| unique_violation(e, "user.email"))?;
     Ok(())
 }

@@ -3,12 +3,11 @@
 //! re-scan sweep, which the server runs for all organisations.
 
 use serde_json::json;
-use sqlx::Row;
 
 use crate::{new_id, Actor, NotificationKind, Result, Store, StoreError};
 
 /// A stored scan: the uploaded file (as a blob) and its latest result.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ScanRow {
     pub id: String,
     pub organization_id: String,
@@ -65,10 +64,11 @@ pub struct ScanUpdate<'a> {
 }
 
 /// A message in an organisation's inbox, in both languages.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct NotificationRow {
     pub id: String,
     pub organization_id: String,
+    #[sqlx(try_from = "String")]
     pub kind: NotificationKind,
     pub title_ja: String,
     pub title_en: String,
@@ -100,41 +100,6 @@ const SCAN_COLUMNS: &str = "id, organization_id, assessment_id, file_name, input
 const NOTIFICATION_COLUMNS: &str =
     "id, organization_id, kind, title_ja, title_en, body_ja, body_en, link, created_at, read_at";
 
-fn scan_from_row(r: &sqlx::any::AnyRow) -> Result<ScanRow> {
-    Ok(ScanRow {
-        id: r.try_get("id")?,
-        organization_id: r.try_get("organization_id")?,
-        assessment_id: r.try_get("assessment_id")?,
-        file_name: r.try_get("file_name")?,
-        input_format: r.try_get("input_format")?,
-        blob_sha256: r.try_get("blob_sha256")?,
-        size: r.try_get("size")?,
-        created_by: r.try_get("created_by")?,
-        created_at: r.try_get("created_at")?,
-        scanned_at: r.try_get("scanned_at")?,
-        index_fingerprint: r.try_get("index_fingerprint")?,
-        components: r.try_get("components")?,
-        findings: r.try_get("findings")?,
-        advisories: r.try_get("advisories")?,
-        report: r.try_get("report")?,
-    })
-}
-
-fn notification_from_row(r: &sqlx::any::AnyRow) -> Result<NotificationRow> {
-    Ok(NotificationRow {
-        id: r.try_get("id")?,
-        organization_id: r.try_get("organization_id")?,
-        kind: crate::states::decode(r.try_get("kind")?)?,
-        title_ja: r.try_get("title_ja")?,
-        title_en: r.try_get("title_en")?,
-        body_ja: r.try_get("body_ja")?,
-        body_en: r.try_get("body_en")?,
-        link: r.try_get("link")?,
-        created_at: r.try_get("created_at")?,
-        read_at: r.try_get("read_at")?,
-    })
-}
-
 impl Store {
     /// Stores a scan and, with `evidence`, attaches it to the given criteria of an open
     /// assessment of the same organisation, in one transaction. Returns the scan id and the
@@ -148,40 +113,24 @@ impl Store {
     ) -> Result<Option<(String, Vec<String>)>> {
         let mut tx = self.begin_write(actor).await?;
         if let Some(ev) = evidence {
-            let row = sqlx::query(
+            let (status,) = fetch_optional!(
+                tx.conn(),
+                (String,),
                 "SELECT status FROM assessments WHERE id = $1 AND organization_id = $2",
-            )
-            .bind(ev.assessment_id)
-            .bind(organization_id)
-            .fetch_optional(tx.conn())
-            .await?
+                ev.assessment_id,
+                organization_id
+            )?
             .ok_or(StoreError::NotFound)?;
-            if row.try_get::<String, _>("status")? != crate::STATUS_IN_PROGRESS {
+            if status != crate::STATUS_IN_PROGRESS {
                 return Ok(None);
             }
         }
         let id = new_id();
         let at = tx.at().to_string();
         let user = actor.user_id.unwrap_or("");
-        sqlx::query(&format!(
+        execute!(tx.conn(), &format!(
             "INSERT INTO scans ({SCAN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $14)"
-        ))
-        .bind(&id)
-        .bind(organization_id)
-        .bind(evidence.map(|e| e.assessment_id))
-        .bind(scan.file_name)
-        .bind(scan.input_format)
-        .bind(scan.blob_sha256)
-        .bind(scan.size)
-        .bind(user)
-        .bind(&at)
-        .bind(scan.index_fingerprint)
-        .bind(scan.components)
-        .bind(scan.findings)
-        .bind(scan.advisories)
-        .bind(scan.report)
-        .execute(tx.conn())
-        .await?;
+        ), &id, organization_id, evidence.map(|e| e.assessment_id), scan.file_name, scan.input_format, scan.blob_sha256, scan.size, user, &at, scan.index_fingerprint, scan.components, scan.findings, scan.advisories, scan.report)?;
         tx.audit(
             "scan.create",
             &id,
@@ -193,25 +142,8 @@ impl Store {
             let link = format!("/checks/{id}");
             for criterion in ev.criteria {
                 let eid = new_id();
-                sqlx::query(
-                    "INSERT INTO evidence (id, assessment_id, organization_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, evidence_date, created_by, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                )
-                .bind(&eid)
-                .bind(ev.assessment_id)
-                .bind(organization_id)
-                .bind(*criterion)
-                .bind(EVIDENCE_KIND_SCAN)
-                .bind(&link)
-                .bind(scan.blob_sha256)
-                .bind(scan.file_name)
-                .bind("application/octet-stream")
-                .bind(scan.size)
-                .bind(ev.evidence_date)
-                .bind(user)
-                .bind(&at)
-                .execute(tx.conn())
-                .await?;
+                execute!(tx.conn(), "INSERT INTO evidence (id, assessment_id, organization_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, evidence_date, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", &eid, ev.assessment_id, organization_id, *criterion, EVIDENCE_KIND_SCAN, &link, scan.blob_sha256, scan.file_name, "application/octet-stream", scan.size, ev.evidence_date, user, &at)?;
                 tx.audit(
                     "evidence.add",
                     ev.assessment_id,
@@ -220,11 +152,12 @@ impl Store {
                 .await?;
                 evidence_ids.push(eid);
             }
-            sqlx::query("UPDATE assessments SET updated_at = $1 WHERE id = $2")
-                .bind(&at)
-                .bind(ev.assessment_id)
-                .execute(tx.conn())
-                .await?;
+            execute!(
+                tx.conn(),
+                "UPDATE assessments SET updated_at = $1 WHERE id = $2",
+                &at,
+                ev.assessment_id
+            )?;
         }
         tx.commit().await?;
         Ok(Some((id, evidence_ids)))
@@ -232,38 +165,27 @@ impl Store {
 
     /// One scan of an organisation; another organisation's id is not found.
     pub async fn scan(&self, organization_id: &str, id: &str) -> Result<ScanRow> {
-        let row = sqlx::query(&format!(
-            "SELECT {SCAN_COLUMNS} FROM scans WHERE id = $1 AND organization_id = $2"
-        ))
-        .bind(id)
-        .bind(organization_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        scan_from_row(&row)
+        fetch_optional!(
+            self.db(),
+            ScanRow,
+            &format!("SELECT {SCAN_COLUMNS} FROM scans WHERE id = $1 AND organization_id = $2"),
+            id,
+            organization_id
+        )?
+        .ok_or(StoreError::NotFound)
     }
 
     /// An organisation's scans, newest first.
     pub async fn scans(&self, organization_id: &str) -> Result<Vec<ScanRow>> {
-        let rows = sqlx::query(&format!(
+        Ok(fetch_all!(self.db(), ScanRow, &format!(
             "SELECT {SCAN_COLUMNS} FROM scans WHERE organization_id = $1 ORDER BY created_at DESC, id DESC"
-        ))
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(scan_from_row).collect()
+        ), organization_id)?)
     }
 
     /// Ids and organisations of every scan computed with another advisory index than
     /// `fingerprint`, oldest first: the work list of a re-scan sweep.
     pub async fn scans_needing_rescan(&self, fingerprint: &str) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query("SELECT id, organization_id FROM scans WHERE index_fingerprint <> $1 ORDER BY created_at, id")
-            .bind(fingerprint)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("organization_id")?)))
-            .collect()
+        Ok(fetch_all!(self.db(), (String, String), "SELECT id, organization_id FROM scans WHERE index_fingerprint <> $1 ORDER BY created_at, id", fingerprint)?)
     }
 
     /// Replaces a scan's result with a re-scan's and, when given, adds a notification to the
@@ -281,21 +203,9 @@ impl Store {
         };
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        let done = sqlx::query(
-            "UPDATE scans SET scanned_at = $1, index_fingerprint = $2, components = $3, findings = $4, advisories = $5, report = $6 \
-             WHERE id = $7 AND organization_id = $8",
-        )
-        .bind(&at)
-        .bind(update.index_fingerprint)
-        .bind(update.components)
-        .bind(update.findings)
-        .bind(update.advisories)
-        .bind(update.report)
-        .bind(id)
-        .bind(organization_id)
-        .execute(tx.conn())
-        .await?;
-        if done.rows_affected() == 0 {
+        let done = execute!(tx.conn(), "UPDATE scans SET scanned_at = $1, index_fingerprint = $2, components = $3, findings = $4, advisories = $5, report = $6 \
+             WHERE id = $7 AND organization_id = $8", &at, update.index_fingerprint, update.components, update.findings, update.advisories, update.report, id, organization_id)?;
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         tx.audit(
@@ -330,13 +240,9 @@ impl Store {
 
     /// An organisation's notifications, newest first.
     pub async fn notifications(&self, organization_id: &str) -> Result<Vec<NotificationRow>> {
-        let rows = sqlx::query(&format!(
+        Ok(fetch_all!(self.db(), NotificationRow, &format!(
             "SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE organization_id = $1 ORDER BY created_at DESC, id DESC"
-        ))
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(notification_from_row).collect()
+        ), organization_id)?)
     }
 
     /// Marks a notification read (once; later calls keep the first time).
@@ -348,22 +254,22 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        let found =
-            sqlx::query("SELECT read_at FROM notifications WHERE id = $1 AND organization_id = $2")
-                .bind(id)
-                .bind(organization_id)
-                .fetch_optional(tx.conn())
-                .await?
-                .ok_or(StoreError::NotFound)?;
-        if found.try_get::<Option<String>, _>("read_at")?.is_none() {
-            sqlx::query(
+        let (read_at,) = fetch_optional!(
+            tx.conn(),
+            (Option<String>,),
+            "SELECT read_at FROM notifications WHERE id = $1 AND organization_id = $2",
+            id,
+            organization_id
+        )?
+        .ok_or(StoreError::NotFound)?;
+        if read_at.is_none() {
+            execute!(
+                tx.conn(),
                 "UPDATE notifications SET read_at = $1 WHERE id = $2 AND organization_id = $3",
-            )
-            .bind(&at)
-            .bind(id)
-            .bind(organization_id)
-            .execute(tx.conn())
-            .await?;
+                &at,
+                id,
+                organization_id
+            )?;
             tx.audit("notification.read", id, json!({})).await?;
         }
         tx.commit().await?;
@@ -378,18 +284,7 @@ async fn insert_notification(
     at: &str,
 ) -> Result<String> {
     let id = new_id();
-    sqlx::query(&format!("INSERT INTO notifications ({NOTIFICATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)"))
-        .bind(&id)
-        .bind(organization_id)
-        .bind(n.kind.as_str())
-        .bind(n.title_ja)
-        .bind(n.title_en)
-        .bind(n.body_ja)
-        .bind(n.body_en)
-        .bind(n.link)
-        .bind(at)
-        .execute(tx.conn())
-        .await?;
+    execute!(tx.conn(), &format!("INSERT INTO notifications ({NOTIFICATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)"), &id, organization_id, n.kind.as_str(), n.title_ja, n.title_en, n.body_ja, n.body_en, n.link, at)?;
     tx.audit(
         "notification.add",
         &id,

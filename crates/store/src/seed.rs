@@ -77,12 +77,13 @@ const MAX_PARAMS: usize = 999;
 /// Inserts `rows` into `table` with as few multi-row INSERT statements as the parameter limit
 /// allows.
 async fn insert_rows(
-    conn: &mut sqlx::AnyConnection,
+    conn: crate::Conn<'_>,
     table: &str,
     columns: &[&str],
     rows: &[Vec<Value<'_>>],
 ) -> Result<()> {
     let per_statement = (MAX_PARAMS / columns.len()).max(1);
+    let mut batches = Vec::new();
     for batch in rows.chunks(per_statement) {
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
         let mut n = 0;
@@ -101,17 +102,22 @@ async fn insert_rows(
             }
             sql.push(')');
         }
-        let mut q = sqlx::query(&sql);
-        for row in batch {
-            for v in row {
-                q = match v {
-                    Value::Text(s) => q.bind(*s),
-                    Value::Int(i) => q.bind(*i),
-                };
-            }
-        }
-        q.execute(&mut *conn).await?;
+        batches.push(sql);
     }
+    run!(conn, |conn| {
+        for (sql, batch) in batches.iter().zip(rows.chunks(per_statement)) {
+            let mut q = sqlx::query(sql);
+            for row in batch {
+                for v in row {
+                    q = match v {
+                        Value::Text(s) => q.bind(*s),
+                        Value::Int(i) => q.bind(*i),
+                    };
+                }
+            }
+            q.execute(&mut *conn).await?;
+        }
+    });
     Ok(())
 }
 
@@ -359,13 +365,9 @@ impl Store {
     /// id, its first assessment id, its first user's e-mail). For benchmarks, which address
     /// seeded organisations by position.
     pub async fn seed_ids(&self) -> Result<Vec<(String, String, String)>> {
-        let rows: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT o.id, (SELECT MIN(a.id) FROM assessments a WHERE a.organization_id = o.id), \
+        let rows: Vec<(String, String, String)> = fetch_all!(self.db(), (String, String, String), "SELECT o.id, (SELECT MIN(a.id) FROM assessments a WHERE a.organization_id = o.id), \
                (SELECT MIN(u.email) FROM users u WHERE u.organization_id = o.id) FROM organizations o \
-             WHERE EXISTS (SELECT 1 FROM assessments a WHERE a.organization_id = o.id) ORDER BY o.corporate_number",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE EXISTS (SELECT 1 FROM assessments a WHERE a.organization_id = o.id) ORDER BY o.corporate_number")?;
         Ok(rows)
     }
 
@@ -462,10 +464,11 @@ impl Store {
         )
         .await?;
         for i in declare {
-            sqlx::query("UPDATE assessments SET status = 'declared' WHERE id = $1")
-                .bind(&ids[*i].1)
-                .execute(tx.conn())
-                .await?;
+            execute!(
+                tx.conn(),
+                "UPDATE assessments SET status = 'declared' WHERE id = $1",
+                &ids[*i].1
+            )?;
         }
         counts.declared = declare.len();
         tx.audit(
@@ -519,13 +522,12 @@ mod tests {
 
     #[tokio::test]
     async fn seeded_organisations_are_readable_and_the_audit_chain_stays_intact() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(
-            &crate::sqlite_url_for(dir.path()),
-            &dir.path().join("blobs"),
-        )
-        .await
-        .unwrap();
+        for t in crate::testing::stores().await {
+            check_seeded_organisations(&t.store).await;
+        }
+    }
+
+    async fn check_seeded_organisations(store: &Store) {
         // More rows than one statement takes, so the statement splitting is exercised too.
         let orgs: Vec<_> = (1..=30).map(|n| org(n, 60)).collect();
         let counts = store.seed_organizations(&orgs).await.unwrap();
@@ -582,13 +584,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_seeded_supply_graph_reads_back_through_the_portfolio_query() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(
-            &crate::sqlite_url_for(dir.path()),
-            &dir.path().join("blobs"),
-        )
-        .await
-        .unwrap();
+        for t in crate::testing::stores().await {
+            check_seeded_supply(&t.store).await;
+        }
+    }
+
+    async fn check_seeded_supply(store: &Store) {
         let orgs: Vec<_> = (1..=4).map(|n| org(n, 3)).collect();
         store.seed_organizations(&orgs).await.unwrap();
         let ids = store.seed_ids().await.unwrap();
