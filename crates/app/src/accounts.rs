@@ -601,8 +601,6 @@ pub async fn set_role(
         .await?)
 }
 
-/// The catalog used by this server.
-
 /// A session just opened: the cookie's secret (shown to the browser only) and how long the
 /// cookie lives, in seconds.
 pub struct NewSession {

@@ -7,7 +7,9 @@ use serde_json::json;
 use shirube_assess::decision::{decide, DecisionInput, ExtraFactor, InterruptionAngles};
 use shirube_assess::graph::{self, Edge, Node};
 use shirube_catalog::Lang;
-use shirube_store::{NewRelationship, NotificationKind, RelationshipRow, ShareDetail, SupplyLine};
+use shirube_store::{
+    Actor, NewRelationship, NotificationKind, RelationshipRow, ShareDetail, SupplyLine,
+};
 
 use crate::accounts::{self as auth, Principal};
 use crate::domain::{self, CorporateNumber, Email, FieldError};
@@ -150,20 +152,11 @@ pub async fn add_supplier(
         reasons: &reasons_json,
         due_date: &due,
     };
-    let id = state
-        .store
-        .create_relationship(p.actor(), &row)
-        .await
-        .map_err(|e| match e {
-            shirube_store::StoreError::Conflict { .. } => AppError::Conflict {
-                key: "err-supplier-exists",
-                field: Some("corporate_number".into()),
-            },
-            other => other.into(),
-        })?;
+    // The supplier is told in the transaction that records the request.
+    let mut notices = Vec::new();
     if let Some(supplier) = &supplier_id {
         let buyer = state.store.organization(p.org_id()).await?.name;
-        crate::notifications::notify(
+        notices.push(crate::notifications::to_org(
             state,
             supplier,
             NotificationKind::RequestNew,
@@ -175,9 +168,20 @@ pub async fn add_supplier(
                 ("due", due.clone()),
             ],
             "/requests",
-        )
-        .await?;
+        ));
     }
+    let id = state
+        .store
+        .create_relationship(p.actor().with_notices(&notices), &row)
+        .await
+        .map_err(|e| match e {
+            shirube_store::StoreError::Conflict { .. } => AppError::Conflict {
+                key: "err-supplier-exists",
+                field: Some("corporate_number".into()),
+            },
+            other => other.into(),
+        })?;
+    crate::notifications::kick(state);
     Ok(Added {
         relationship_id: id,
         required_level: outcome.required.number(),
@@ -565,12 +569,8 @@ pub async fn share(
             "err-share-no-request",
         ));
     }
-    let id = state
-        .store
-        .create_share(p.actor(), p.org_id(), buyer_id, assessment_id, detail)
-        .await?;
     let supplier = state.store.organization(p.org_id()).await?.name;
-    crate::notifications::notify(
+    let notices = [crate::notifications::to_org(
         state,
         buyer_id,
         NotificationKind::ShareNew,
@@ -578,8 +578,18 @@ pub async fn share(
         "notif-share-body",
         &[("supplier", supplier)],
         "/suppliers",
-    )
-    .await?;
+    )];
+    let id = state
+        .store
+        .create_share(
+            p.actor().with_notices(&notices),
+            p.org_id(),
+            buyer_id,
+            assessment_id,
+            detail,
+        )
+        .await?;
+    crate::notifications::kick(state);
     Ok(id)
 }
 
@@ -623,12 +633,13 @@ pub async fn shared_credential(
 
 pub async fn revoke_share(state: &App, p: &Principal, share_id: &str) -> Result<(), AppError> {
     p.require_edit()?;
-    let share = state
-        .store
-        .revoke_share(p.actor(), p.org_id(), share_id)
-        .await?;
+    let share = state.store.share(p.org_id(), share_id).await?;
+    if share.supplier_id != p.org_id() {
+        // Only the supplier that gave a share revokes it; to anyone else it does not exist.
+        return Err(AppError::NotFound);
+    }
     let supplier = state.store.organization(p.org_id()).await?.name;
-    crate::notifications::notify(
+    let notices = [crate::notifications::to_org(
         state,
         &share.buyer_id,
         NotificationKind::ShareRevoked,
@@ -636,8 +647,12 @@ pub async fn revoke_share(state: &App, p: &Principal, share_id: &str) -> Result<
         "notif-share-revoked-body",
         &[("supplier", supplier)],
         "/suppliers",
-    )
-    .await?;
+    )];
+    state
+        .store
+        .revoke_share(p.actor().with_notices(&notices), p.org_id(), share_id)
+        .await?;
+    crate::notifications::kick(state);
     Ok(())
 }
 
@@ -814,14 +829,15 @@ pub async fn set_pass_on(
         .await?)
 }
 
-/// Tells the buyers holding a share of this assessment that its level was achieved or lost.
-pub async fn level_changed(
+/// The notice to the buyers holding a share of this assessment that its level was achieved
+/// or lost; it goes with the change that causes it.
+pub async fn level_notice(
     state: &App,
     supplier_org: &str,
     assessment_id: &str,
     achieved: bool,
     level: i64,
-) -> Result<(), AppError> {
+) -> Result<shirube_store::Notice, AppError> {
     let supplier = state.store.organization(supplier_org).await?.name;
     let (kind, title, body) = if achieved {
         (
@@ -836,19 +852,15 @@ pub async fn level_changed(
             "notif-level-lost-body",
         )
     };
-    for buyer in state.store.buyers_sharing(assessment_id).await? {
-        crate::notifications::notify(
-            state,
-            &buyer,
-            kind,
-            title,
-            body,
-            &[("supplier", supplier.clone()), ("n", level.to_string())],
-            "/suppliers",
-        )
-        .await?;
-    }
-    Ok(())
+    Ok(crate::notifications::notice(
+        state,
+        shirube_store::Recipient::BuyersSharing(assessment_id.to_string()),
+        kind,
+        title,
+        body,
+        &[("supplier", supplier), ("n", level.to_string())],
+        "/suppliers",
+    ))
 }
 
 /// Sends due-in-14-days and overdue reminders once each, to the supplier and the buyer,
@@ -879,6 +891,7 @@ pub async fn send_reminders(state: &App, today: chrono::NaiveDate) -> Result<usi
                     .collect();
                 met.insert(buyer.clone(), ids);
             }
+            let mut notices = Vec::new();
             if !met[&buyer].contains(&rel) {
                 let (kind_s, title, body) = match kind {
                     Reminder::DueSoon => (
@@ -899,7 +912,7 @@ pub async fn send_reminders(state: &App, today: chrono::NaiveDate) -> Result<usi
                     ("supplier", supplier_name),
                     ("due", due.clone()),
                 ];
-                crate::notifications::notify(
+                notices.push(crate::notifications::to_org(
                     state,
                     &supplier,
                     kind_s,
@@ -907,9 +920,8 @@ pub async fn send_reminders(state: &App, today: chrono::NaiveDate) -> Result<usi
                     body,
                     &args,
                     "/requests",
-                )
-                .await?;
-                crate::notifications::notify(
+                ));
+                notices.push(crate::notifications::to_org(
                     state,
                     &buyer,
                     kind_s,
@@ -917,13 +929,16 @@ pub async fn send_reminders(state: &App, today: chrono::NaiveDate) -> Result<usi
                     body,
                     &args,
                     &format!("/suppliers/{rel}"),
-                )
-                .await?;
-                sent += 2;
+                ));
             }
-            state.store.mark_reminded(&rel, kind).await?;
+            state
+                .store
+                .mark_reminded(Actor::system().with_notices(&notices), &rel, kind)
+                .await?;
+            sent += notices.len();
         }
     }
+    crate::notifications::kick(state);
     Ok(sent)
 }
 

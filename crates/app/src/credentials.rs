@@ -51,9 +51,20 @@ pub async fn revoke(
     } else {
         p.require_edit()?;
     }
+    let notices =
+        [
+            crate::buyers::level_notice(
+                state,
+                &c.organization_id,
+                &c.assessment_id,
+                false,
+                c.level,
+            )
+            .await?,
+        ];
     if !state
         .store
-        .revoke_credential(p.actor(), credential_id, &reason)
+        .revoke_credential(p.actor().with_notices(&notices), credential_id, &reason)
         .await?
     {
         return Err(AppError::Conflict {
@@ -61,8 +72,7 @@ pub async fn revoke(
             field: None,
         });
     }
-    crate::buyers::level_changed(state, &c.organization_id, &c.assessment_id, false, c.level)
-        .await?;
+    crate::notifications::kick(state);
     Ok(state.store.credential(credential_id).await?)
 }
 

@@ -1,21 +1,23 @@
 //! The management's ★3 self-conformity declaration (自己適合宣言).
 
 use shirube_catalog::StarLevel;
-use shirube_store::Declaration;
+use shirube_store::{AssessmentRow, AssessmentStatus, Declaration};
 
 use crate::accounts::Principal;
 use crate::assessments::assessment_view;
 use crate::domain::{self, collect};
 use crate::error::AppError;
+use crate::trust::{index_taken, prepare_credential, ISSUE_ATTEMPTS};
 use crate::App;
 /// The management's ★3 self-conformity declaration; refused (409) unless ★3 is achieved.
+/// Returns the declared assessment.
 pub async fn declare(
     state: &App,
     p: &Principal,
     assessment_id: &str,
     signer_name: &str,
     signer_title: &str,
-) -> Result<(), AppError> {
+) -> Result<crate::assessments::AssessmentView, AppError> {
     p.require_owner()?;
     let view = assessment_view(state, p, assessment_id).await?;
     let mut errs = Vec::new();
@@ -54,22 +56,40 @@ pub async fn declare(
         signer_title: &title,
         date: &date,
     };
-    if !state
-        .store
-        .declare(p.actor(), p.org_id(), assessment_id, &d)
-        .await?
-    {
-        return Err(AppError::Conflict {
-            key: "err-frozen",
-            field: None,
-        });
+    // The declaration, its credential and the notices to the buyers holding a share commit
+    // in one transaction: either the level stands with its proof and the buyers are told,
+    // or nothing changed.
+    let declared = AssessmentRow {
+        status: AssessmentStatus::Declared,
+        ..view.row.clone()
+    };
+    let notices = [crate::buyers::level_notice(state, p.org_id(), assessment_id, true, 3).await?];
+    for _ in 0..ISSUE_ATTEMPTS {
+        let credential = prepare_credential(state, &declared, None).await?;
+        match state
+            .store
+            .declare(
+                p.actor().with_notices(&notices),
+                p.org_id(),
+                assessment_id,
+                &d,
+                Some(&credential.row()),
+            )
+            .await
+        {
+            Ok(true) => {
+                crate::notifications::kick(state);
+                return assessment_view(state, p, assessment_id).await;
+            }
+            Ok(false) => {
+                return Err(AppError::Conflict {
+                    key: "err-frozen",
+                    field: None,
+                })
+            }
+            Err(e) if index_taken(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
     }
-    // The declaration stands on its own; the credential is issued now so that the register
-    // shows it at once, and lazily on first request should this fail.
-    let row = state.store.assessment(p.org_id(), assessment_id).await?;
-    if let Err(e) = crate::trust::ensure_credential(state, &row).await {
-        tracing::warn!(error = ?e, "credential issuance after declaration failed; it will be retried on request");
-    }
-    crate::buyers::level_changed(state, p.org_id(), assessment_id, true, 3).await?;
-    Ok(())
+    Err(AppError::internal("could not allocate a status-list index"))
 }

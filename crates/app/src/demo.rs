@@ -197,7 +197,7 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
                 signer_title: "代表取締役",
                 date: &date,
             };
-            state.store.declare(actor, &org_id, &id, &d).await?;
+            state.store.declare(actor, &org_id, &id, &d, None).await?;
             let row = state.store.assessment(&org_id, &id).await?;
             crate::trust::ensure_credential(state, &row).await?;
         }

@@ -5,13 +5,16 @@ use std::collections::HashMap;
 
 use shirube_assess::AnswerStatus;
 use shirube_catalog::StarLevel;
-use shirube_store::{CommentRow, Decision, EvaluationRow, EvaluationStatus, FindingRow, Verdict};
+use shirube_store::{
+    AssessmentRow, AssessmentStatus, CommentRow, Decision, EvaluationRow, EvaluationStatus,
+    FindingRow, Verdict,
+};
 
 use crate::accounts::Principal;
 use crate::assessments::{self as app, AssessmentView};
 use crate::domain::{self, FieldError};
 use crate::error::AppError;
-use crate::trust::ensure_credential;
+use crate::trust::{index_taken, prepare_credential, ISSUE_ATTEMPTS};
 use crate::App;
 
 /// Submits a ★4 assessment that meets all 153 criteria to an evaluation body.
@@ -247,29 +250,56 @@ pub async fn decide(
             });
         }
     }
-    let ev = state
+    // Certification, its ★4 credential and the notices to the buyers holding a share
+    // commit in one transaction.
+    let a = state
         .store
-        .decide_evaluation(
-            p.actor(),
-            p.org_id(),
-            evaluation_id,
-            decision,
-            reason.trim(),
-        )
-        .await?
-        .ok_or(AppError::Conflict {
-            key: "err-evaluation-closed",
-            field: None,
-        })?;
-    if decision == Decision::Certify {
-        let a = state
+        .assessment_for_body(p.org_id(), &view.evaluation.assessment_id)
+        .await?;
+    let notices = match decision {
+        Decision::Certify => {
+            vec![crate::buyers::level_notice(state, &a.organization_id, &a.id, true, 4).await?]
+        }
+        Decision::Refuse => Vec::new(),
+    };
+    let certified = AssessmentRow {
+        status: AssessmentStatus::Certified,
+        ..a
+    };
+    for _ in 0..ISSUE_ATTEMPTS {
+        let credential = match decision {
+            Decision::Certify => {
+                Some(prepare_credential(state, &certified, Some(p.org_id())).await?)
+            }
+            Decision::Refuse => None,
+        };
+        match state
             .store
-            .assessment_for_body(p.org_id(), &ev.assessment_id)
-            .await?;
-        ensure_credential(state, &a).await?;
-        crate::buyers::level_changed(state, &a.organization_id, &a.id, true, 4).await?;
+            .decide_evaluation(
+                p.actor().with_notices(&notices),
+                p.org_id(),
+                evaluation_id,
+                decision,
+                reason.trim(),
+                credential.as_ref().map(|c| c.row()).as_ref(),
+            )
+            .await
+        {
+            Ok(Some(ev)) => {
+                crate::notifications::kick(state);
+                return Ok(ev);
+            }
+            Ok(None) => {
+                return Err(AppError::Conflict {
+                    key: "err-evaluation-closed",
+                    field: None,
+                })
+            }
+            Err(e) if index_taken(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
     }
-    Ok(ev)
+    Err(AppError::internal("could not allocate a status-list index"))
 }
 
 /// The evaluation body attaches its technical verification report (a file, up to 20 MiB);

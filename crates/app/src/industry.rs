@@ -12,7 +12,7 @@ use shirube_store::{MembershipRow, MembershipStatus, NotificationKind, StoreErro
 use crate::accounts::Principal;
 use crate::domain::CorporateNumber;
 use crate::error::AppError;
-use crate::notifications::notify;
+use crate::notifications::{kick, to_org};
 use crate::App;
 
 /// Active members a group needs before anything is counted. With two, every supplier shown
@@ -155,9 +155,19 @@ pub async fn invite(
     if org.id == p.org_id() {
         return Err(AppError::field("corporate_number", "err-industry-self"));
     }
+    let group = state.store.organization(p.org_id()).await?.name;
+    let notices = [to_org(
+        state,
+        &org.id,
+        NotificationKind::IndustryInvite,
+        "notif-industry-invite-title",
+        "notif-industry-invite-body",
+        &[("group", group)],
+        LINK,
+    )];
     let id = state
         .store
-        .invite_industry_member(p.actor(), p.org_id(), &org.id)
+        .invite_industry_member(p.actor().with_notices(&notices), p.org_id(), &org.id)
         .await
         .map_err(|e| match e {
             StoreError::Conflict { .. } => AppError::Conflict {
@@ -166,17 +176,7 @@ pub async fn invite(
             },
             other => other.into(),
         })?;
-    let group = state.store.organization(p.org_id()).await?.name;
-    notify(
-        state,
-        &org.id,
-        NotificationKind::IndustryInvite,
-        "notif-industry-invite-title",
-        "notif-industry-invite-body",
-        &[("group", group)],
-        LINK,
-    )
-    .await?;
+    kick(state);
     Ok(id)
 }
 
@@ -184,21 +184,44 @@ pub async fn invite(
 pub async fn remove(state: &App, p: &Principal, membership_id: &str) -> Result<(), AppError> {
     p.require_edit()?;
     require_group(state, p).await?;
-    let ended = state
-        .store
-        .remove_industry_member(p.actor(), p.org_id(), membership_id)
-        .await?;
     let group = state.store.organization(p.org_id()).await?.name;
-    notify(
-        state,
-        &ended.member_id,
-        NotificationKind::IndustryRemoved,
-        "notif-industry-removed-title",
-        "notif-industry-removed-body",
-        &[("group", group)],
-        LINK,
-    )
-    .await
+    let notices: Vec<_> = state
+        .store
+        .industry_members(p.org_id())
+        .await?
+        .into_iter()
+        .find(|m| m.id == membership_id)
+        .map(|m| {
+            to_org(
+                state,
+                &m.member_id,
+                NotificationKind::IndustryRemoved,
+                "notif-industry-removed-title",
+                "notif-industry-removed-body",
+                &[("group", group)],
+                LINK,
+            )
+        })
+        .into_iter()
+        .collect();
+    state
+        .store
+        .remove_industry_member(p.actor().with_notices(&notices), p.org_id(), membership_id)
+        .await?;
+    kick(state);
+    Ok(())
+}
+
+/// One of the caller's memberships as a member (or an invitation to it), if it exists.
+async fn membership(
+    state: &App,
+    p: &Principal,
+    membership_id: &str,
+) -> Result<Option<MembershipRow>, AppError> {
+    Ok(memberships(state, p)
+        .await?
+        .into_iter()
+        .find(|m| m.id == membership_id))
 }
 
 /// The caller's memberships and invitations (any role may read them).
@@ -210,12 +233,29 @@ pub async fn memberships(state: &App, p: &Principal) -> Result<Vec<MembershipRow
 /// counted in the group's view.
 pub async fn accept(state: &App, p: &Principal, membership_id: &str) -> Result<(), AppError> {
     p.require_owner()?;
-    let group_id = match state
+    let member = state.store.organization(p.org_id()).await?.name;
+    let notices: Vec<_> = membership(state, p, membership_id)
+        .await?
+        .filter(|m| m.member_id == p.org_id())
+        .map(|m| {
+            to_org(
+                state,
+                &m.group_id,
+                NotificationKind::IndustryJoined,
+                "notif-industry-joined-title",
+                "notif-industry-joined-body",
+                &[("member", member)],
+                LINK,
+            )
+        })
+        .into_iter()
+        .collect();
+    match state
         .store
-        .accept_industry_membership(p.actor(), p.org_id(), membership_id)
+        .accept_industry_membership(p.actor().with_notices(&notices), p.org_id(), membership_id)
         .await
     {
-        Ok(group_id) => group_id,
+        Ok(_) => {}
         Err(StoreError::NotFound) => {
             // Accepting twice says so; anything that is not the caller's stays a plain 404.
             let already = memberships(state, p)
@@ -233,28 +273,21 @@ pub async fn accept(state: &App, p: &Principal, membership_id: &str) -> Result<(
         }
         Err(e) => return Err(e.into()),
     };
-    let member = state.store.organization(p.org_id()).await?.name;
-    notify(
-        state,
-        &group_id,
-        NotificationKind::IndustryJoined,
-        "notif-industry-joined-title",
-        "notif-industry-joined-body",
-        &[("member", member)],
-        LINK,
-    )
-    .await
+    kick(state);
+    Ok(())
 }
 
 /// An owner of the member leaves the group, or declines its invitation; the group is told.
 pub async fn leave(state: &App, p: &Principal, membership_id: &str) -> Result<(), AppError> {
     p.require_owner()?;
-    let ended = state
-        .store
-        .leave_industry_group(p.actor(), p.org_id(), membership_id)
-        .await?;
     let member = state.store.organization(p.org_id()).await?.name;
-    let (kind, title, body) = if ended.status == MembershipStatus::Active {
+    let Some(m) = membership(state, p, membership_id)
+        .await?
+        .filter(|m| m.member_id == p.org_id())
+    else {
+        return Err(AppError::NotFound);
+    };
+    let (kind, title, body) = if m.status == MembershipStatus::Active {
         (
             NotificationKind::IndustryLeft,
             "notif-industry-left-title",
@@ -267,16 +300,21 @@ pub async fn leave(state: &App, p: &Principal, membership_id: &str) -> Result<()
             "notif-industry-declined-body",
         )
     };
-    notify(
+    let notices = [to_org(
         state,
-        &ended.group_id,
+        &m.group_id,
         kind,
         title,
         body,
         &[("member", member)],
         LINK,
-    )
-    .await
+    )];
+    state
+        .store
+        .leave_industry_group(p.actor().with_notices(&notices), p.org_id(), membership_id)
+        .await?;
+    kick(state);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -105,6 +105,12 @@ impl App {
     /// Opens the store (running migrations), the signing keys and the advisory index, and
     /// loads the catalog.
     pub async fn open(config: Config) -> Result<App, StartError> {
+        App::open_with_clock(config, Clock::system()).await
+    }
+
+    /// Opens the application with the given clock (tests pass `Clock::manual`), which the
+    /// store also uses for the time it stamps on every change.
+    pub async fn open_with_clock(config: Config, clock: Clock) -> Result<App, StartError> {
         std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
             path: config.data_dir.clone(),
             source,
@@ -113,13 +119,16 @@ impl App {
             &config.database_url(),
             &shirube_store::blob_dir_for(&config.data_dir),
         )
-        .await?;
+        .await?
+        .with_clock({
+            let clock = clock.clone();
+            move || clock.now_string()
+        });
         let catalog = Arc::new(shirube_catalog::scs_2026_03_27()?);
         let trust = Arc::new(trust::TrustService::open(
             &config.data_dir,
             &config.public_url,
         )?);
-        let clock = Clock::system();
         let advisories = Arc::new(scans::Advisories::load(&config.data_dir, clock.clone()));
         Ok(App {
             store,
@@ -151,9 +160,11 @@ impl App {
     }
 
     /// Starts the background work: the advisory-index watcher with its re-scans, the
-    /// hourly due-date reminders and the outgoing-mail delivery.
+    /// hourly due-date reminders and the outgoing-mail delivery (every 30 seconds, for
+    /// retries; new mail leaves at once after its commit).
     pub fn spawn_background(&self) {
         scans::spawn_watcher(self);
+        notifications::spawn_outbox_worker(self, std::time::Duration::from_secs(30));
         let app = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));

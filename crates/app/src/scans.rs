@@ -14,15 +14,14 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
-use shirube_catalog::{Lang, StarLevel};
+use shirube_catalog::StarLevel;
 use shirube_store::{
-    NewNotification, NewScan, NotificationKind, NotificationRow, ScanEvidence, ScanRow, ScanUpdate,
+    NewScan, NotificationKind, NotificationRow, ScanEvidence, ScanRow, ScanUpdate,
 };
 use shirube_vuln::{AdvisoryIndex, ScanReport};
 
 use crate::accounts::Principal;
 use crate::error::AppError;
-use crate::i18n::text_with;
 use crate::{App, Clock};
 
 /// File name of the advisory index inside the data directory (as `shirube advisories import` writes it).
@@ -438,37 +437,34 @@ pub async fn sweep(state: &App) -> Result<SweepOutcome, AppError> {
         };
         let texts = (!new_ids.is_empty()).then(|| {
             let ids = new_ids.iter().copied().collect::<Vec<_>>().join(", ");
-            let args = [
+            [
                 ("file", row.file_name.clone()),
                 ("n", new_ids.len().to_string()),
                 ("ids", ids),
-            ];
-            let t = |lang: Lang, key: &str| text_with(lang, key, &args);
-            (
-                t(Lang::Ja, "inbox-new-findings-title"),
-                t(Lang::En, "inbox-new-findings-title"),
-                t(Lang::Ja, "inbox-new-findings-body"),
-                t(Lang::En, "inbox-new-findings-body"),
-            )
+            ]
         });
         let link = format!("/checks/{}", row.id);
-        let notification = texts.as_ref().map(|(tj, te, bj, be)| NewNotification {
-            kind: NotificationKind::ScanNewFindings,
-            title_ja: tj,
-            title_en: te,
-            body_ja: bj,
-            body_en: be,
-            link: &link,
-        });
+        let notices: Vec<_> = texts
+            .map(|args| {
+                crate::notifications::to_org(
+                    state,
+                    &org,
+                    NotificationKind::ScanNewFindings,
+                    "inbox-new-findings-title",
+                    "inbox-new-findings-body",
+                    &args,
+                    &link,
+                )
+            })
+            .into_iter()
+            .collect();
         state
             .store
-            .update_scan(&org, &row.id, &update, notification.as_ref())
+            .update_scan(&org, &row.id, &update, &notices)
             .await?;
-        if let Some(n) = &notification {
-            crate::notifications::email_owners(state, &org, n).await?;
-        }
         out.rescanned += 1;
-        out.notified += usize::from(notification.is_some());
+        out.notified += usize::from(!notices.is_empty());
+        crate::notifications::kick(state);
     }
     if out.rescanned > 0 {
         tracing::info!(

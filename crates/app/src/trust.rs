@@ -243,21 +243,64 @@ impl Default for ValidityPolicy {
     }
 }
 
-/// Returns the credential of a declared (★3) or certified (★4) assessment, issuing it on
-/// first request. Nothing is issued for other states.
-pub async fn ensure_credential(state: &App, a: &AssessmentRow) -> Result<CredentialRow, AppError> {
-    if let Some(c) = state.store.credential_for_assessment(&a.id).await? {
-        return Ok(c);
+/// A signed credential ready to be stored, with the status-list index it took.
+pub struct PreparedCredential {
+    id: String,
+    organization_id: String,
+    assessment_id: String,
+    level: i64,
+    assurance: &'static str,
+    evaluation_body_id: Option<String>,
+    status_index: i64,
+    valid_from: String,
+    valid_until: String,
+    credential: String,
+}
+
+impl PreparedCredential {
+    /// The row the store inserts.
+    pub fn row(&self) -> NewCredential<'_> {
+        NewCredential {
+            id: &self.id,
+            organization_id: &self.organization_id,
+            assessment_id: &self.assessment_id,
+            level: self.level,
+            assurance: self.assurance,
+            evaluation_body_id: self.evaluation_body_id.as_deref(),
+            status_index: self.status_index,
+            valid_from: &self.valid_from,
+            valid_until: &self.valid_until,
+            credential: &self.credential,
+        }
     }
-    let (level, assurance, body_id) = match a.status {
-        AssessmentStatus::Declared => (StarLevel::Three, Assurance::SelfDeclared, None),
-        AssessmentStatus::Certified => {
-            let ev = state
-                .store
-                .evaluation_for_assessment(&a.organization_id, &a.id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let body = state.store.organization(&ev.body_id).await?;
+}
+
+/// How many times issuing tries another random status-list index after a collision.
+pub const ISSUE_ATTEMPTS: usize = 5;
+
+/// Whether a store error is a status-list index another issuer took at the same moment.
+pub fn index_taken(e: &shirube_store::StoreError) -> bool {
+    matches!(
+        e,
+        shirube_store::StoreError::Conflict {
+            field: "status_index"
+        }
+    )
+}
+
+/// Signs the credential of assessment `a` in the state it has (or is about to have):
+/// `Declared` gives the ★3 self-declared credential, `Certified` the ★4 one naming the
+/// evaluation body `body_id`. Nothing is stored: the caller inserts [`PreparedCredential::row`]
+/// in the transaction that declares or certifies, so both commit together.
+pub async fn prepare_credential(
+    state: &App,
+    a: &AssessmentRow,
+    body_id: Option<&str>,
+) -> Result<PreparedCredential, AppError> {
+    let (level, assurance, body_id) = match (a.status, body_id) {
+        (AssessmentStatus::Declared, _) => (StarLevel::Three, Assurance::SelfDeclared, None),
+        (AssessmentStatus::Certified, Some(body_id)) => {
+            let body = state.store.organization(body_id).await?;
             let number =
                 CorporateNumber::parse(&body.corporate_number).map_err(AppError::internal)?;
             (
@@ -266,7 +309,7 @@ pub async fn ensure_credential(state: &App, a: &AssessmentRow) -> Result<Credent
                     corporate_number: number,
                     name: body.name,
                 }),
-                Some(ev.body_id),
+                Some(body_id.to_string()),
             )
         }
         _ => {
@@ -289,59 +332,72 @@ pub async fn ensure_credential(state: &App, a: &AssessmentRow) -> Result<Credent
     let validity =
         Validity::new(now, now + chrono::Duration::days(days)).map_err(AppError::internal)?;
     // Random indexes, as the status list specification recommends; the UNIQUE constraint
-    // settles the rare race between two issuers, so retry a few times.
-    for _ in 0..5 {
-        let used: std::collections::HashSet<i64> = state
-            .store
-            .used_status_indexes()
-            .await?
-            .into_iter()
-            .collect();
-        let index = allocate_index(&mut rand::rngs::OsRng, MIN_STATUS_LIST_SIZE, &|i| {
-            used.contains(&i64::from(i))
-        })
-        .map_err(AppError::internal)?;
-        let id = Uuid::now_v7();
-        let entry = StatusEntry {
-            list_url: state.trust.status_list_url().to_string(),
-            index,
+    // settles the rare race between two issuers (the caller retries).
+    let used: std::collections::HashSet<i64> = state
+        .store
+        .used_status_indexes()
+        .await?
+        .into_iter()
+        .collect();
+    let index = allocate_index(&mut rand::rngs::OsRng, MIN_STATUS_LIST_SIZE, &|i| {
+        used.contains(&i64::from(i))
+    })
+    .map_err(AppError::internal)?;
+    let id = Uuid::now_v7();
+    let entry = StatusEntry {
+        list_url: state.trust.status_list_url().to_string(),
+        index,
+    };
+    let vc = issue_credential(
+        &state.trust.issuer,
+        id,
+        &state.trust.context_url,
+        &claims,
+        &entry,
+        validity,
+        now,
+    )
+    .map_err(AppError::internal)?;
+    Ok(PreparedCredential {
+        id: id.to_string(),
+        organization_id: a.organization_id.clone(),
+        assessment_id: a.id.clone(),
+        level: i64::from(level.number()),
+        assurance: assurance_str,
+        evaluation_body_id: body_id,
+        status_index: i64::from(index),
+        valid_from: shirube_store::format_time(now),
+        valid_until: shirube_store::format_time(now + chrono::Duration::days(days)),
+        credential: serde_json::to_string(&vc).map_err(AppError::internal)?,
+    })
+}
+
+/// Returns the credential of a declared (★3) or certified (★4) assessment, issuing it if it
+/// has none (credentials issued before declarations and certifications carried theirs).
+pub async fn ensure_credential(state: &App, a: &AssessmentRow) -> Result<CredentialRow, AppError> {
+    if let Some(c) = state.store.credential_for_assessment(&a.id).await? {
+        return Ok(c);
+    }
+    let body_id = match a.status {
+        AssessmentStatus::Certified => Some(
+            state
+                .store
+                .evaluation_for_assessment(&a.organization_id, &a.id)
+                .await?
+                .ok_or(AppError::NotFound)?
+                .body_id,
+        ),
+        _ => None,
+    };
+    for _ in 0..ISSUE_ATTEMPTS {
+        let prepared = prepare_credential(state, a, body_id.as_deref()).await?;
+        let actor = Actor {
+            organization_id: Some(&a.organization_id),
+            ..Actor::default()
         };
-        let vc = issue_credential(
-            &state.trust.issuer,
-            id,
-            &state.trust.context_url,
-            &claims,
-            &entry,
-            validity,
-            now,
-        )
-        .map_err(AppError::internal)?;
-        let text = serde_json::to_string(&vc).map_err(AppError::internal)?;
-        let row = NewCredential {
-            id: &id.to_string(),
-            organization_id: &a.organization_id,
-            assessment_id: &a.id,
-            level: i64::from(level.number()),
-            assurance: assurance_str,
-            evaluation_body_id: body_id.as_deref(),
-            status_index: i64::from(index),
-            valid_from: &shirube_store::format_time(now),
-            valid_until: &shirube_store::format_time(now + chrono::Duration::days(days)),
-            credential: &text,
-        };
-        match state
-            .store
-            .insert_credential(
-                Actor {
-                    organization_id: Some(&a.organization_id),
-                    user_id: None,
-                },
-                &row,
-            )
-            .await
-        {
-            Ok(()) => return Ok(state.store.credential(&id.to_string()).await?),
-            Err(shirube_store::StoreError::Conflict { .. }) => continue,
+        match state.store.insert_credential(actor, &prepared.row()).await {
+            Ok(()) => return Ok(state.store.credential(&prepared.id).await?),
+            Err(e) if index_taken(&e) => continue,
             Err(e) => return Err(e.into()),
         }
     }

@@ -346,6 +346,7 @@ impl Store {
         organization_id: &str,
         assessment_id: &str,
         d: &Declaration<'_>,
+        credential: Option<&crate::NewCredential<'_>>,
     ) -> Result<bool> {
         let mut tx = self.begin_write(actor).await?;
         if !open_assessment(&mut tx, organization_id, assessment_id).await? {
@@ -360,6 +361,9 @@ impl Store {
             json!({ "signer_name": d.signer_name, "signer_title": d.signer_title, "date": d.date }),
         )
         .await?;
+        if let Some(c) = credential {
+            crate::credentials::insert_credential(&mut tx, c).await?;
+        }
         tx.commit().await?;
         Ok(true)
     }

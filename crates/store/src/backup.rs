@@ -12,7 +12,7 @@ use crate::{Backend, Conn, Db, Result, Store, StoreError, Tx};
 
 /// Every table, parents before children (the order restore inserts them in). A test checks
 /// that this list is the database's whole schema, so a new table cannot be left out.
-pub const TABLES: [&str; 21] = [
+pub const TABLES: [&str; 22] = [
     "organizations",
     "users",
     "invitations",
@@ -34,6 +34,7 @@ pub const TABLES: [&str; 21] = [
     "request_messages",
     "bcp_facts",
     "industry_memberships",
+    "outbox",
 ];
 
 /// A column and whether it holds integers (otherwise text).

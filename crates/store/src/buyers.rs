@@ -269,13 +269,33 @@ impl Store {
         Ok(rows)
     }
 
-    pub async fn mark_reminded(&self, relationship_id: &str, kind: Reminder) -> Result<()> {
-        let sql = match kind {
-            Reminder::DueSoon => "UPDATE relationships SET due_soon_notified = 1 WHERE id = $1",
-            Reminder::Overdue => "UPDATE relationships SET overdue_notified = 1 WHERE id = $1",
+    /// Records that a reminder was handled, with the notifications it sends (`actor`'s
+    /// notices), in one transaction: a reminder is sent once, or not at all.
+    pub async fn mark_reminded(
+        &self,
+        actor: Actor<'_>,
+        relationship_id: &str,
+        kind: Reminder,
+    ) -> Result<()> {
+        let (sql, what) = match kind {
+            Reminder::DueSoon => (
+                "UPDATE relationships SET due_soon_notified = 1 WHERE id = $1",
+                "due_soon",
+            ),
+            Reminder::Overdue => (
+                "UPDATE relationships SET overdue_notified = 1 WHERE id = $1",
+                "overdue",
+            ),
         };
-        execute!(self.db(), sql, relationship_id)?;
-        Ok(())
+        let mut tx = self.begin_write(actor).await?;
+        execute!(tx.conn(), sql, relationship_id)?;
+        tx.audit(
+            "relationship.reminded",
+            relationship_id,
+            json!({ "kind": what }),
+        )
+        .await?;
+        tx.commit().await
     }
 
     /// Buyers a supplier currently shares something with.

@@ -76,16 +76,7 @@ impl Store {
     /// Records an issued credential. A taken status index is a `Conflict` (allocate again).
     pub async fn insert_credential(&self, actor: Actor<'_>, c: &NewCredential<'_>) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
-        let at = tx.at().to_string();
-        execute!(tx.conn(), "INSERT INTO credentials (id, organization_id, assessment_id, level, assurance, evaluation_body_id, status_index, valid_from, valid_until, credential, issued_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", c.id, c.organization_id, c.assessment_id, c.level, c.assurance, c.evaluation_body_id, c.status_index, c.valid_from, c.valid_until, c.credential, &at)
-        .map_err(|e| crate::unique_violation(e, "status_index"))?;
-        tx.audit(
-            "credential.issue",
-            c.id,
-            json!({ "assessment_id": c.assessment_id, "level": c.level, "assurance": c.assurance }),
-        )
-        .await?;
+        insert_credential(&mut tx, c).await?;
         tx.commit().await
     }
 
@@ -195,4 +186,23 @@ impl Store {
             fetch_all!(self.db(), (String, String, String), "SELECT id, name, corporate_number FROM organizations WHERE is_evaluation_body = 1 ORDER BY name")?;
         Ok(rows)
     }
+}
+
+/// Inserts an issued credential inside a write transaction (with the declaration or the
+/// certification that causes it). A taken status-list index is a `Conflict` on
+/// `status_index`: the caller allocates another and retries.
+pub(crate) async fn insert_credential(
+    tx: &mut crate::WriteTx,
+    c: &NewCredential<'_>,
+) -> Result<()> {
+    let at = tx.at().to_string();
+    execute!(tx.conn(), "INSERT INTO credentials (id, organization_id, assessment_id, level, assurance, evaluation_body_id, status_index, valid_from, valid_until, credential, issued_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", c.id, c.organization_id, c.assessment_id, c.level, c.assurance, c.evaluation_body_id, c.status_index, c.valid_from, c.valid_until, c.credential, &at)
+    .map_err(|e| crate::unique_violation(e, "status_index"))?;
+    tx.audit(
+        "credential.issue",
+        c.id,
+        json!({ "assessment_id": c.assessment_id, "level": c.level, "assurance": c.assurance }),
+    )
+    .await
 }

@@ -177,6 +177,7 @@ impl Store {
         evaluation_id: &str,
         certify: Decision,
         reason: &str,
+        credential: Option<&crate::NewCredential<'_>>,
     ) -> Result<Option<EvaluationRow>> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -209,6 +210,9 @@ impl Store {
             json!({ "decision": status, "reason": reason }),
         )
         .await?;
+        if let Some(c) = credential.filter(|_| status == EvaluationStatus::Certified) {
+            crate::credentials::insert_credential(&mut tx, c).await?;
+        }
         tx.commit().await?;
         Ok(Some(EvaluationRow {
             status,

@@ -62,6 +62,8 @@ mod scans;
 pub use scans::*;
 mod states;
 pub use states::*;
+mod outbox;
+pub use outbox::*;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -150,6 +152,8 @@ impl Tx {
 pub struct Store {
     pool: Pool,
     blobs: BlobStore,
+    /// Where write transactions read the time they stamp on their changes.
+    now: std::sync::Arc<dyn Fn() -> String + Send + Sync>,
 }
 
 /// Current time as the store writes it: RFC 3339 UTC with microseconds, sortable as text.
@@ -211,7 +215,15 @@ impl Store {
         Ok(Store {
             pool,
             blobs: BlobStore::new(blob_dir.to_path_buf()),
+            now: std::sync::Arc::new(now_string),
         })
+    }
+
+    /// Takes the time of every change from `now` (the application's clock) instead of the
+    /// wall clock, so tests that move time see it in what the store writes.
+    pub fn with_clock(mut self, now: impl Fn() -> String + Send + Sync + 'static) -> Store {
+        self.now = std::sync::Arc::new(now);
+        self
     }
 
     pub fn backend(&self) -> Backend {
@@ -270,7 +282,8 @@ impl Store {
             hash,
             organization_id: actor.organization_id.map(str::to_string),
             user_id: actor.user_id.map(str::to_string),
-            at: now_string(),
+            at: (self.now)(),
+            notices: actor.notices.to_vec(),
         })
     }
 }
@@ -280,6 +293,8 @@ impl Store {
 pub struct Actor<'a> {
     pub organization_id: Option<&'a str>,
     pub user_id: Option<&'a str>,
+    /// The notifications the change causes: committed with it, or not at all.
+    pub notices: &'a [Notice],
 }
 
 impl<'a> Actor<'a> {
@@ -287,7 +302,13 @@ impl<'a> Actor<'a> {
         Actor {
             organization_id: Some(organization_id),
             user_id: Some(user_id),
+            notices: &[],
         }
+    }
+
+    /// The same actor, with the notifications its change causes.
+    pub fn with_notices(self, notices: &'a [Notice]) -> Self {
+        Actor { notices, ..self }
     }
     pub fn system() -> Self {
         Actor::default()
@@ -302,6 +323,8 @@ pub(crate) struct WriteTx {
     organization_id: Option<String>,
     user_id: Option<String>,
     at: String,
+    /// Applied just before the commit, so they stand or fall with the change.
+    notices: Vec<Notice>,
 }
 
 impl WriteTx {
@@ -352,6 +375,8 @@ impl WriteTx {
     }
 
     pub(crate) async fn commit(mut self) -> Result<()> {
+        let notices = std::mem::take(&mut self.notices);
+        self.apply_notices(&notices).await?;
         execute!(
             self.tx.conn(),
             "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",

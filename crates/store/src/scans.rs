@@ -195,11 +195,12 @@ impl Store {
         organization_id: &str,
         id: &str,
         update: &ScanUpdate<'_>,
-        notification: Option<&NewNotification<'_>>,
+        notices: &[crate::Notice],
     ) -> Result<()> {
         let actor = Actor {
             organization_id: Some(organization_id),
             user_id: None,
+            notices,
         };
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -214,9 +215,6 @@ impl Store {
             json!({ "findings": update.findings, "index": update.index_fingerprint }),
         )
         .await?;
-        if let Some(n) = notification {
-            insert_notification(&mut tx, organization_id, n, &at).await?;
-        }
         tx.commit().await?;
         Ok(())
     }
@@ -229,7 +227,7 @@ impl Store {
     ) -> Result<String> {
         let actor = Actor {
             organization_id: Some(organization_id),
-            user_id: None,
+            ..Actor::default()
         };
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -277,7 +275,7 @@ impl Store {
     }
 }
 
-async fn insert_notification(
+pub(crate) async fn insert_notification(
     tx: &mut crate::WriteTx,
     organization_id: &str,
     n: &NewNotification<'_>,

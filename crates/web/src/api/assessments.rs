@@ -481,7 +481,6 @@ pub async fn declare(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<DeclarationRequest>,
 ) -> Result<Json<AssessmentOut>, ApiError> {
-    declarations::declare(&state, &p, &id, &req.signer_name, &req.signer_title).await?;
-    let view = assessments::assessment_view(&state, &p, &id).await?;
+    let view = declarations::declare(&state, &p, &id, &req.signer_name, &req.signer_title).await?;
     Ok(Json(to_out(&state, view)))
 }

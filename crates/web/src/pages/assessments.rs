@@ -847,7 +847,9 @@ pub async fn declare_submit(
     let result = if form.confirm != "yes" {
         Err(AppError::field("confirm", "err-confirm"))
     } else {
-        declarations::declare(&state, &p, &id, &form.signer_name, &form.signer_title).await
+        declarations::declare(&state, &p, &id, &form.signer_name, &form.signer_title)
+            .await
+            .map(|_| ())
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/assessments/{id}/result")).into_response()),

@@ -827,7 +827,7 @@ async fn requests_with_errors(
     let page = requests_page(state, p, FieldMessages::from_error(e, lang), 0)
         .await
         .page(lang)?;
-    render_status(&page, lang, crate::error::status(&e))
+    render_status(&page, lang, crate::error::status(e))
 }
 
 pub async fn revoke_share(

@@ -154,7 +154,7 @@ fn respond(
     let (page, refused) = built;
     let mut resp = render(&page, lang)?;
     if let Some(e) = status_of.or(refused.as_ref()) {
-        *resp.status_mut() = crate::error::status(&e);
+        *resp.status_mut() = crate::error::status(e);
     }
     Ok(resp)
 }

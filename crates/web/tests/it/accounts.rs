@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{assert_problem, corporate_number, TestApp};
+use crate::support::{assert_problem, bearer_headers, corporate_number, TestApp};
 
 #[tokio::test]
 async fn signup_creates_an_organisation_and_its_owner_who_can_get_a_token() {
@@ -275,4 +275,60 @@ async fn the_catalog_api_lists_81_criteria_at_level_3_with_both_languages() {
         "level",
     )
     .await;
+}
+
+/// Time is a parameter: with the app's clock moved forward (no sleeping), an invitation
+/// that was open yesterday has expired after its fourteen days, and what the store writes
+/// carries the moved time.
+#[tokio::test]
+async fn an_invitation_expires_on_the_apps_clock() {
+    let start = chrono::DateTime::parse_from_rfc3339("2027-01-05T09:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let clock = shirube_app::Clock::manual(start);
+    let app = TestApp::sqlite_with_clock(clock.clone()).await;
+    let org = app.signup("時計株式会社").await;
+    let p = shirube_web::auth::resolve(&bearer_headers(&org.token), &app.state)
+        .await
+        .unwrap()
+        .unwrap();
+    let early = shirube_app::accounts::invite(&app.state, &p, "early@example.jp", "member")
+        .await
+        .unwrap();
+    let late = shirube_app::accounts::invite(&app.state, &p, "late@example.jp", "member")
+        .await
+        .unwrap();
+    clock.advance(chrono::Duration::days(13));
+    shirube_app::accounts::accept_invitation(&app.state, &early, "Early", "a long enough password")
+        .await
+        .expect("day 13: still open");
+    clock.advance(chrono::Duration::days(2));
+    let expired = shirube_app::accounts::accept_invitation(
+        &app.state,
+        &late,
+        "Late",
+        "a long enough password",
+    )
+    .await;
+    assert!(
+        matches!(
+            expired,
+            Err(shirube_app::AppError::Conflict {
+                key: "err-invitation-used",
+                ..
+            })
+        ),
+        "day 15: expired"
+    );
+    // The accepted member was written at the moved time.
+    let members = app.state.store().members(&org.id).await.unwrap();
+    let early_row = members
+        .iter()
+        .find(|u| u.email == "early@example.jp")
+        .unwrap();
+    assert!(
+        early_row.created_at.starts_with("2027-01-18"),
+        "{}",
+        early_row.created_at
+    );
 }

@@ -2,7 +2,7 @@
 
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
-use shirube_app::{App, Config};
+use shirube_app::{App, Clock, Config};
 use shirube_web::AppState;
 
 pub struct TestApp {
@@ -43,7 +43,13 @@ impl TestApp {
 
     pub async fn sqlite() -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        Self::start(dir, None, "sqlite").await
+        Self::start(dir, None, "sqlite", Clock::system()).await
+    }
+
+    /// A SQLite app whose time stands still until the test moves `clock`.
+    pub async fn sqlite_with_clock(clock: Clock) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        Self::start(dir, None, "sqlite", clock).await
     }
 
     /// A fresh schema in the given PostgreSQL database, so tests never see each other's rows.
@@ -60,13 +66,14 @@ impl TestApp {
         let sep = if url.contains('?') { '&' } else { '?' };
         let scoped = format!("{url}{sep}options=-c%20search_path%3D{schema}");
         let dir = tempfile::tempdir().unwrap();
-        Self::start(dir, Some(scoped), "postgres").await
+        Self::start(dir, Some(scoped), "postgres", Clock::system()).await
     }
 
     async fn start(
         dir: tempfile::TempDir,
         database_url: Option<String>,
         backend: &'static str,
+        clock: Clock,
     ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -76,7 +83,7 @@ impl TestApp {
             database_url,
             public_url: base.clone(),
         };
-        let state = AppState::new(App::open(config).await.unwrap());
+        let state = AppState::new(App::open_with_clock(config, clock).await.unwrap());
         let app = shirube_web::router::router(state.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
