@@ -35,8 +35,10 @@ impl Modify for BearerAuth {
         api::industry::view, api::industry::invite, api::industry::remove, api::industry::memberships, api::industry::accept, api::industry::leave,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
     ),
+    components(schemas(api::problem::Problem, api::problem::FieldProblem)),
     modifiers(&BearerAuth),
-    tags((name = "accounts"), (name = "catalog"), (name = "assessments"), (name = "checks"), (name = "industry", description = "Industry groups: suppliers on which several members depend, as counts only")),
+    tags((name = "accounts"), (name = "catalog"), (name = "assessments"), (name = "checks"), (name = "industry", description = "Industry groups: suppliers on which several members depend, as counts only"),
+        (name = "credentials"), (name = "evaluations"), (name = "buyers")),
 )]
 pub struct ApiDoc;
 
