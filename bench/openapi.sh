@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
 # Property-based check of the OpenAPI document against the running server: starts
-# `shirube serve --demo` on a free port with a throwaway data directory, signs in a demo owner
-# for a bearer token, and runs schemathesis over every operation of /api/v1/openapi.json with
-# these checks:
+# `shirube serve --demo` on a free port with a throwaway data directory, signs in one demo
+# login after another (a supplier, a buyer, the evaluation body, the industry group) for a
+# bearer token, and runs schemathesis over every operation of /api/v1/openapi.json as each,
+# with these checks:
 #   not_a_server_error, status_code_conformance (every status answered is documented),
 #   content_type_conformance, response_schema_conformance.
 # Data come from the document's schemas (valid and invalid: `--mode all`), with a fixed seed.
 #
 # Env: SHIRUBE_BIN (default: build the release binary), EXAMPLES (max examples per operation
-#      and phase, default 40), SEED (default 20260401), LOGIN (demo e-mail, default the
-#      supplier owner@minato-seiko.example), REPORT_DIR (keep schemathesis' JUnit report there).
+#      and phase, default 50), SEED (default 20260401), LOGINS (demo e-mails, space-separated;
+#      default the four above), REPORT_DIR (keep schemathesis' JUnit reports there).
 # Needs: curl, python3, schemathesis 4 (`pip install schemathesis`; installed when missing).
 # Exit: 0 clean, 1 schemathesis found a failure, 2 the check could not run.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-examples="${EXAMPLES:-40}"
+examples="${EXAMPLES:-50}"
 seed="${SEED:-20260401}"
-login="${LOGIN:-owner@minato-seiko.example}"
+logins="${LOGINS:-owner@minato-seiko.example buyer@yamato-parts.example assessor@scs-hyoka.example office@tokai-parts.example}"
 password="shirube-demo-2026"
 
 fail() { echo "openapi.sh: $*" >&2; exit 2; }
@@ -49,32 +50,53 @@ for _ in $(seq 1 200); do
 done
 curl -sf "$base/healthz" >/dev/null || fail "the server does not answer /healthz"
 
-token=$(curl -sf -H 'content-type: application/json' \
-  -d "{\"email\":\"$login\",\"password\":\"$password\"}" "$base/api/v1/auth/token" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])') \
-  || fail "signing in as $login failed"
-
 echo "shirube: $("$SHIRUBE_BIN" --version)  schemathesis: $(schemathesis --version | awk '{print $NF}')"
-echo "server: $base (demo data), signed in as $login; $examples examples per operation, seed $seed"
-echo
+echo "server: $base (demo data); $examples examples per operation, seed $seed"
 
-report_args=()
-if [ -n "${REPORT_DIR:-}" ]; then
-  report_args=(--report junit --report-dir "$REPORT_DIR")
-fi
-
+cid=$(curl -sf "$base/api/v1/catalog?level=3" | python3 -c 'import json,sys; print(json.load(sys.stdin)["criteria"][0]["id"])') \
+  || fail "the catalog does not answer"
 status=0
-schemathesis run "$base/api/v1/openapi.json" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-  --header "Authorization: Bearer $token" \
-  --mode all \
-  --phases examples,coverage,fuzzing \
-  --max-examples "$examples" \
-  --seed "$seed" \
-  --workers 2 \
-  --request-timeout 30 \
-  --no-color \
-  "${report_args[@]}" || status=$?
+n=0
+for login in $logins; do
+  n=$((n + 1))
+  token=$(curl -sf -H 'content-type: application/json' \
+    -d "{\"email\":\"$login\",\"password\":\"$password\"}" "$base/api/v1/auth/token" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])') \
+    || fail "signing in as $login failed"
+  # Random ids only ever meet 404: operations on one assessment get an open assessment of
+  # this login (when it has one) and a ★3 criterion, so their bodies reach the use cases.
+  aid=$(curl -sf -H "Authorization: Bearer $token" "$base/api/v1/assessments" \
+    | python3 -c 'import json,sys; print(next((a["id"] for a in json.load(sys.stdin) if a["status"] == "in_progress"), ""))')
+  config="$work/schemathesis-$n.toml"
+  : >"$config"
+  if [ -n "$aid" ]; then
+    {
+      echo '[[operations]]'
+      echo 'include-path-regex = "^/api/v1/assessments/\\{id\\}"'
+      echo "parameters = { \"path.id\" = \"$aid\", \"path.criterion_id\" = \"$cid\" }"
+    } >"$config"
+  fi
+  report_args=()
+  if [ -n "${REPORT_DIR:-}" ]; then
+    report_args=(--report junit --report-junit-path "$REPORT_DIR/openapi-$n.xml")
+  fi
+  echo
+  echo "== as $login${aid:+ (assessment $aid)}"
+  rc=0
+  schemathesis --config-file "$config" run "$base/api/v1/openapi.json" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --header "Authorization: Bearer $token" \
+    --mode all \
+    --phases examples,coverage,fuzzing,stateful \
+    --max-examples "$examples" \
+    --seed "$seed" \
+    --workers 2 \
+    --request-timeout 30 \
+    --generation-database none \
+    --no-color \
+    "${report_args[@]}" || rc=$?
+  [ "$rc" -gt "$status" ] && status=$rc
+done
 
 # A 500 is logged by the server with its operation id: show them for the record.
 if grep -q "internal error" "$work/server.log"; then

@@ -10,7 +10,10 @@ use shirube_app::{assessments, declarations};
 use utoipa::ToSchema;
 
 use crate::api::catalog::Text;
-use crate::api::problem::{BadRequest, Forbidden, Invalid, JsonBodyErrors, MultipartErrors, NotFound, Problem, Unauthorized};
+use crate::api::problem::{
+    BadRequest, Forbidden, Invalid, JsonBodyErrors, MultipartErrors, NotFound, Problem,
+    Unauthorized,
+};
 use crate::api::{ApiJson, ApiMultipart, ApiPath};
 use crate::error::ApiError;
 use crate::AppState;
@@ -418,10 +421,26 @@ pub fn form_value<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// The parts of an evidence upload (documentation only: `read_evidence_form` reads them).
+#[derive(ToSchema)]
+pub struct EvidenceUpload {
+    /// A criterion of the assessment's level.
+    pub criterion_id: String,
+    /// YYYY-MM-DD.
+    #[schema(format = Date)]
+    pub evidence_date: String,
+    /// The file, up to 20 MiB…
+    #[schema(value_type = Option<String>, format = Binary)]
+    pub file: Option<Vec<u8>>,
+    /// …or a link (http or https, up to 2,000 characters).
+    #[schema(max_length = 2000)]
+    pub url: Option<String>,
+}
+
 /// Attaches evidence (a file up to 20 MiB, or a link) to a criterion.
 #[utoipa::path(post, path = "/api/v1/assessments/{id}/evidence", tag = "assessments", security(("bearer" = [])),
     params(("id" = String, Path)),
-    request_body(content_type = "multipart/form-data", description = "criterion_id, evidence_date (YYYY-MM-DD), and file or url"),
+    request_body(content = EvidenceUpload, content_type = "multipart/form-data", description = "criterion_id, evidence_date (YYYY-MM-DD), and file or url"),
     responses((status = 201, body = Created), MultipartErrors, Unauthorized, Forbidden, NotFound,
         (status = 409, description = "the assessment is declared or superseded", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "unknown criterion, bad date, bad URL, no or empty file", body = Problem, content_type = "application/problem+json")))]

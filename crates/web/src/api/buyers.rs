@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::assessments::Created;
-use crate::api::problem::{BadRequest, Forbidden, Invalid, JsonBodyErrors, NotFound, Problem, Unauthorized};
+use crate::api::problem::{
+    BadRequest, Forbidden, Invalid, JsonBodyErrors, NotFound, Problem, Unauthorized,
+};
 use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::error::ApiError;
 use crate::AppState;
@@ -172,7 +174,9 @@ pub struct Portfolio {
     pub suppliers: Vec<PortfolioLine>,
     /// Statuses of your direct suppliers (your own requests).
     pub counts: BTreeMap<String, usize>,
-    /// How many suppliers are listed per tier.
+    /// How many suppliers are listed per tier; the keys are tier numbers ("1", "2", …), as
+    /// JSON object keys are strings.
+    #[schema(value_type = BTreeMap<String, usize>)]
     pub tiers: BTreeMap<u32, usize>,
     /// The chain is larger than one view reads (20,000 organisations' supplier lists):
     /// deeper suppliers are missing.

@@ -8,7 +8,10 @@ use shirube_app::{assessments, evaluations};
 use utoipa::ToSchema;
 
 use crate::api::assessments::Created;
-use crate::api::problem::{BadRequest, Forbidden, Invalid, JsonBodyErrors, MultipartErrors, NotFound, Problem, Unauthorized};
+use crate::api::problem::{
+    BadRequest, Forbidden, Invalid, JsonBodyErrors, MultipartErrors, NotFound, Problem,
+    Unauthorized,
+};
 use crate::api::{ApiJson, ApiMultipart, ApiPath};
 use crate::error::ApiError;
 use crate::AppState;
@@ -257,9 +260,17 @@ pub async fn decide(
     Ok(Json(EvaluationOut::new(e, supplier_name)))
 }
 
+/// The part of a report upload (documentation only).
+#[derive(ToSchema)]
+pub struct ReportUpload {
+    /// The report, up to 20 MiB.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
 /// Attaches the technical verification report (multipart `file`, up to 20 MiB).
 #[utoipa::path(post, path = "/api/v1/evaluations/{id}/report", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)),
-    request_body(content_type = "multipart/form-data", description = "file"),
+    request_body(content = ReportUpload, content_type = "multipart/form-data", description = "file"),
     responses((status = 201, body = Created), MultipartErrors, Unauthorized,
         (status = 403, description = "not the evaluation body (or a viewer, a cross-site request, or no CSRF token)", body = Problem, content_type = "application/problem+json"),
         NotFound,

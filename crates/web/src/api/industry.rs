@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::assessments::Created;
-use crate::api::problem::{BadRequest, Forbidden, JsonBodyErrors, NotFound, Problem, Unauthorized};
+use crate::api::problem::{BadRequest, JsonBodyErrors, Problem, Unauthorized};
 use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::error::ApiError;
 use crate::AppState;

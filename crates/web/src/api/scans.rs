@@ -7,7 +7,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::assessments::{form_value, read_evidence_form};
-use crate::api::problem::{BadRequest, Forbidden, MultipartErrors, NotFound, Problem, Unauthorized};
+use crate::api::problem::{
+    BadRequest, Forbidden, MultipartErrors, NotFound, Problem, Unauthorized,
+};
 use crate::api::{ApiMultipart, ApiPath};
 use crate::error::ApiError;
 use crate::AppState;
@@ -70,11 +72,21 @@ fn to_out(v: ScanView) -> ScanOut {
     }
 }
 
+/// The parts of a scan upload (documentation only).
+#[derive(ToSchema)]
+pub struct ScanUpload {
+    /// The SBOM or lockfile, up to 20 MiB.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// An open assessment of yours to attach the result to as evidence.
+    pub assessment_id: Option<String>,
+}
+
 /// Checks an SBOM or lockfile against the advisory index; with `assessment_id` (an open
 /// assessment of yours), the dated result becomes evidence (kind `scan`) on criteria
 /// 3-1-1-1, 3-2-1-1 (★4) and 4-4-4-1/4-4-4-2.
 #[utoipa::path(post, path = "/api/v1/scans", tag = "checks", security(("bearer" = [])),
-    request_body(content_type = "multipart/form-data", description = "file (CycloneDX/SPDX JSON, Cargo.lock, package-lock.json, requirements.txt, poetry.lock, uv.lock; up to 20 MiB), optional assessment_id"),
+    request_body(content = ScanUpload, content_type = "multipart/form-data", description = "file (CycloneDX/SPDX JSON, Cargo.lock, package-lock.json, requirements.txt, poetry.lock, uv.lock; up to 20 MiB), optional assessment_id"),
     responses((status = 201, body = ScanOut), MultipartErrors, Unauthorized, Forbidden,
         (status = 409, description = "no advisory index: run `shirube advisories import`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "no file, file unreadable (the parser's reason), or assessment_id unknown", body = Problem, content_type = "application/problem+json")))]

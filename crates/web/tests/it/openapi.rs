@@ -61,8 +61,15 @@ async fn every_operation_documents_the_errors_it_can_answer_as_problem_json() {
     let ops = operations(&doc);
     assert!(ops.len() > 50, "only {} operations documented", ops.len());
     let mut missing = Vec::new();
+    let mut ids = std::collections::BTreeSet::new();
     for (path, method, op) in &ops {
         let name = format!("{} {path}", method.to_uppercase());
+        if !ids.insert(op["operationId"].to_string()) {
+            missing.push(format!(
+                "{name}: operationId {} is not unique",
+                op["operationId"]
+            ));
+        }
         let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
         if secured && !documented(op, 401) {
             missing.push(format!("{name}: 401"));
@@ -80,12 +87,10 @@ async fn every_operation_documents_the_errors_it_can_answer_as_problem_json() {
         }
         // Operations that read a body of one media type refuse the others with 415 (verify
         // reads any, since credentials travel under several media types).
-        if (body.get("application/json").is_some() && path != "/api/v1/verify")
-            || body.get("multipart/form-data").is_some()
-        {
-            if !documented(op, 415) {
-                missing.push(format!("{name}: 415"));
-            }
+        let one_media_type = (body.get("application/json").is_some() && path != "/api/v1/verify")
+            || body.get("multipart/form-data").is_some();
+        if one_media_type && !documented(op, 415) {
+            missing.push(format!("{name}: 415"));
         }
         // Every state change can meet the Origin check or the CSRF check.
         if method != "get" && !documented(op, 403) {
@@ -148,34 +153,155 @@ async fn deliberately_bad_requests_answer_problems_with_statuses_their_operation
         expect,
     };
     let mut cases = vec![
-        bad(Method::POST, "/api/v1/assessments", "/api/v1/assessments", json_ct, Some("{not json"), StatusCode::BAD_REQUEST),
-        bad(Method::POST, "/api/v1/assessments", "/api/v1/assessments", json_ct, Some(r#"{"target_level": "three"}"#), StatusCode::BAD_REQUEST),
-        bad(Method::POST, "/api/v1/assessments", "/api/v1/assessments", Some("text/plain"), Some(r#"{"target_level": 3}"#), StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        bad(Method::POST, "/api/v1/assessments", "/api/v1/assessments", None, Some(r#"{"target_level": 3}"#), StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        bad(Method::POST, "/api/v1/assessments", "/api/v1/assessments", json_ct, Some(r#"{"target_level": 5}"#), StatusCode::UNPROCESSABLE_ENTITY),
-        bad(Method::PUT, "/api/v1/bcp", "/api/v1/bcp", Some("application/x-www-form-urlencoded"), Some("offline_backup=true"), StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        bad(Method::PUT, "/api/v1/bcp", "/api/v1/bcp", json_ct, Some(r#"{"offline_backup": true, "alternative_site": false, "recovery_hours": -1}"#), StatusCode::UNPROCESSABLE_ENTITY),
-        bad(Method::POST, "/api/v1/scans", "/api/v1/scans", json_ct, Some("{}"), StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        bad(Method::POST, "/api/v1/assessments/none/evidence", "/api/v1/assessments/{id}/evidence", None, None, StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        bad(Method::GET, "/api/v1/assessments/no-such-id", "/api/v1/assessments/{id}", None, None, StatusCode::NOT_FOUND),
-        bad(Method::DELETE, "/api/v1/shares/no-such-id", "/api/v1/shares/{id}", None, None, StatusCode::NOT_FOUND),
-        bad(Method::GET, "/api/v1/portfolio?max_tier=0", "/api/v1/portfolio", None, None, StatusCode::UNPROCESSABLE_ENTITY),
-        bad(Method::GET, "/api/v1/catalog?level=5", "/api/v1/catalog", None, None, StatusCode::UNPROCESSABLE_ENTITY),
-        bad(Method::GET, "/api/v1/assessments/%FF", "/api/v1/assessments/{id}", None, None, StatusCode::BAD_REQUEST),
-        bad(Method::GET, "/api/v1/evaluations", "/api/v1/evaluations", None, None, StatusCode::FORBIDDEN),
+        bad(
+            Method::POST,
+            "/api/v1/assessments",
+            "/api/v1/assessments",
+            json_ct,
+            Some("{not json"),
+            StatusCode::BAD_REQUEST,
+        ),
+        bad(
+            Method::POST,
+            "/api/v1/assessments",
+            "/api/v1/assessments",
+            json_ct,
+            Some(r#"{"target_level": "three"}"#),
+            StatusCode::BAD_REQUEST,
+        ),
+        bad(
+            Method::POST,
+            "/api/v1/assessments",
+            "/api/v1/assessments",
+            Some("text/plain"),
+            Some(r#"{"target_level": 3}"#),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        bad(
+            Method::POST,
+            "/api/v1/assessments",
+            "/api/v1/assessments",
+            None,
+            Some(r#"{"target_level": 3}"#),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        bad(
+            Method::POST,
+            "/api/v1/assessments",
+            "/api/v1/assessments",
+            json_ct,
+            Some(r#"{"target_level": 5}"#),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        bad(
+            Method::PUT,
+            "/api/v1/bcp",
+            "/api/v1/bcp",
+            Some("application/x-www-form-urlencoded"),
+            Some("offline_backup=true"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        bad(
+            Method::PUT,
+            "/api/v1/bcp",
+            "/api/v1/bcp",
+            json_ct,
+            Some(r#"{"offline_backup": true, "alternative_site": false, "recovery_hours": -1}"#),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        bad(
+            Method::POST,
+            "/api/v1/scans",
+            "/api/v1/scans",
+            json_ct,
+            Some("{}"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        bad(
+            Method::POST,
+            "/api/v1/assessments/none/evidence",
+            "/api/v1/assessments/{id}/evidence",
+            None,
+            None,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        bad(
+            Method::GET,
+            "/api/v1/assessments/no-such-id",
+            "/api/v1/assessments/{id}",
+            None,
+            None,
+            StatusCode::NOT_FOUND,
+        ),
+        bad(
+            Method::DELETE,
+            "/api/v1/shares/no-such-id",
+            "/api/v1/shares/{id}",
+            None,
+            None,
+            StatusCode::NOT_FOUND,
+        ),
+        bad(
+            Method::GET,
+            "/api/v1/portfolio?max_tier=0",
+            "/api/v1/portfolio",
+            None,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        bad(
+            Method::GET,
+            "/api/v1/catalog?level=5",
+            "/api/v1/catalog",
+            None,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        bad(
+            Method::GET,
+            "/api/v1/assessments/%FF",
+            "/api/v1/assessments/{id}",
+            None,
+            None,
+            StatusCode::BAD_REQUEST,
+        ),
+        bad(
+            Method::GET,
+            "/api/v1/evaluations",
+            "/api/v1/evaluations",
+            None,
+            None,
+            StatusCode::FORBIDDEN,
+        ),
     ];
     for (method, url, template) in [
         (Method::GET, "/api/v1/me", "/api/v1/me"),
         (Method::PUT, "/api/v1/bcp", "/api/v1/bcp"),
-        (Method::GET, "/api/v1/assessments/x", "/api/v1/assessments/{id}"),
+        (
+            Method::GET,
+            "/api/v1/assessments/x",
+            "/api/v1/assessments/{id}",
+        ),
     ] {
-        let mut case = bad(method, url, template, json_ct, Some("{}"), StatusCode::UNAUTHORIZED);
+        let mut case = bad(
+            method,
+            url,
+            template,
+            json_ct,
+            Some("{}"),
+            StatusCode::UNAUTHORIZED,
+        );
         case.token = false;
         cases.push(case);
     }
     for case in cases {
         let op = &doc["paths"][case.template][case.method.as_str().to_lowercase()];
-        assert!(op.is_object(), "{} {} is not documented", case.method, case.template);
+        assert!(
+            op.is_object(),
+            "{} {} is not documented",
+            case.method,
+            case.template
+        );
         let mut req = TestApp::client().request(case.method.clone(), app.url(&case.url));
         if case.token {
             req = req.bearer_auth(&org.token);
