@@ -38,6 +38,9 @@ pub enum AppError {
     },
     /// The upload is too large (413).
     TooLarge { field: String },
+    /// The request body is not of a media type the operation reads (415); `expected` names
+    /// the one it does, e.g. `application/json`.
+    UnsupportedMediaType { expected: &'static str },
     /// Too many failed attempts; retry after this many seconds (429).
     TooManyRequests { retry_after: u64 },
     /// Our fault (500); the cause was logged with this operation id.
@@ -68,6 +71,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict { .. } => 409,
             AppError::TooLarge { .. } => 413,
+            AppError::UnsupportedMediaType { .. } => 415,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal { .. } => 500,
         }
@@ -84,6 +88,7 @@ impl AppError {
             AppError::NotFound => "err-title-not-found",
             AppError::Conflict { key, .. } => key,
             AppError::TooLarge { .. } => "err-too-large",
+            AppError::UnsupportedMediaType { .. } => "err-title-unsupported-media-type",
             AppError::TooManyRequests { .. } => "err-too-many-attempts",
             AppError::Internal { .. } => "err-title-internal",
         }
@@ -120,6 +125,9 @@ impl AppError {
             }
             AppError::Internal { op_id } => {
                 format!("{} ({op_id})", text(lang, "err-title-internal"))
+            }
+            AppError::UnsupportedMediaType { expected } => {
+                format!("{}: {expected}", text(lang, "err-unsupported-media-type"))
             }
             other => text(lang, other.title_key()),
         }

@@ -17,6 +17,32 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Operation ids are the handlers' names, which repeat across modules (`create`, `get`):
+/// prefixed with the tag they become unique, as OpenAPI requires.
+struct UniqueOperationIds;
+
+impl Modify for UniqueOperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let tag = op.tags.as_ref().and_then(|t| t.first()).cloned();
+                if let (Some(tag), Some(id)) = (tag, op.operation_id.as_mut()) {
+                    *id = format!("{tag}_{id}");
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Shirube API", description = "Supply-chain security (SCS ★3/★4) self-assessment, evidence and declarations. Errors are RFC 9457 application/problem+json with an `errors` array naming each field."),
@@ -35,8 +61,10 @@ impl Modify for BearerAuth {
         api::industry::view, api::industry::invite, api::industry::remove, api::industry::memberships, api::industry::accept, api::industry::leave,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
     ),
-    modifiers(&BearerAuth),
-    tags((name = "accounts"), (name = "catalog"), (name = "assessments"), (name = "checks"), (name = "industry", description = "Industry groups: suppliers on which several members depend, as counts only")),
+    components(schemas(api::problem::Problem, api::problem::FieldProblem)),
+    modifiers(&BearerAuth, &UniqueOperationIds),
+    tags((name = "accounts"), (name = "catalog"), (name = "assessments"), (name = "checks"), (name = "industry", description = "Industry groups: suppliers on which several members depend, as counts only"),
+        (name = "credentials"), (name = "evaluations"), (name = "buyers")),
 )]
 pub struct ApiDoc;
 

@@ -1,7 +1,7 @@
 //! Assessments: create, read with result, answer, attach evidence, declare.
 
 use axum::body::Body;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::Response;
 use axum::Json;
@@ -10,7 +10,11 @@ use shirube_app::{assessments, declarations};
 use utoipa::ToSchema;
 
 use crate::api::catalog::Text;
-use crate::api::ApiJson;
+use crate::api::problem::{
+    BadRequest, Forbidden, Invalid, JsonBodyErrors, MultipartErrors, NotFound, Problem,
+    Unauthorized,
+};
+use crate::api::{ApiJson, ApiMultipart, ApiPath};
 use crate::error::ApiError;
 use crate::AppState;
 use shirube_app::assessments::AssessmentView;
@@ -23,6 +27,7 @@ use shirube_app::MAX_EVIDENCE_BYTES;
 #[serde(deny_unknown_fields)]
 pub struct CreateAssessment {
     /// 3 or 4.
+    #[schema(minimum = 3, maximum = 4)]
     pub target_level: u8,
     /// Copy the answers of this earlier assessment of yours.
     #[serde(default)]
@@ -36,7 +41,8 @@ pub struct Created {
 
 /// Starts a self-assessment for ★3 or ★4.
 #[utoipa::path(post, path = "/api/v1/assessments", request_body = CreateAssessment, tag = "assessments", security(("bearer" = [])),
-    responses((status = 201, body = Created), (status = 422, description = "invalid target_level")))]
+    responses((status = 201, body = Created), JsonBodyErrors, Unauthorized, Forbidden,
+        (status = 422, description = "invalid target_level, or copy_from is not an assessment of yours", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(state): State<AppState>,
     p: Principal,
@@ -51,6 +57,7 @@ pub async fn create(
 pub struct AssessmentSummary {
     pub id: String,
     pub target_level: i64,
+    /// `in_progress`, `declared` or `superseded`.
     pub status: String,
     pub created_at: String,
     pub updated_at: String,
@@ -58,7 +65,7 @@ pub struct AssessmentSummary {
 }
 
 /// The caller's assessments, newest first (the history).
-#[utoipa::path(get, path = "/api/v1/assessments", tag = "assessments", security(("bearer" = [])), responses((status = 200, body = [AssessmentSummary])))]
+#[utoipa::path(get, path = "/api/v1/assessments", tag = "assessments", security(("bearer" = [])), responses((status = 200, body = [AssessmentSummary]), Unauthorized))]
 pub async fn list(
     State(state): State<AppState>,
     p: Principal,
@@ -278,11 +285,11 @@ pub fn to_out(state: &AppState, v: AssessmentView) -> AssessmentOut {
 
 /// One assessment with its computed result and action plan.
 #[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assessments", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = AssessmentOut), (status = 404, description = "no such assessment of yours")))]
+    params(("id" = String, Path)), responses((status = 200, body = AssessmentOut), BadRequest, Unauthorized, NotFound))]
 pub async fn get(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AssessmentOut>, ApiError> {
     let view = assessments::readable_assessment(&state, &p, &id).await?;
     Ok(Json(to_out(&state, view)))
@@ -291,23 +298,37 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutAnswer {
-    /// implemented, partial, not_implemented or not_applicable.
+    #[schema(value_type = AnswerStatusName)]
     pub status: String,
     #[serde(default)]
+    #[schema(max_length = 10_000)]
     pub comment: Option<String>,
     /// Required when status is not_applicable.
     #[serde(default)]
+    #[schema(max_length = 10_000)]
     pub not_applicable_reason: Option<String>,
+}
+
+/// The answer to a criterion.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum AnswerStatusName {
+    Implemented,
+    Partial,
+    NotImplemented,
+    NotApplicable,
 }
 
 /// Records the answer to one criterion (saves as you go).
 #[utoipa::path(put, path = "/api/v1/assessments/{id}/answers/{criterion_id}", request_body = PutAnswer, tag = "assessments", security(("bearer" = [])),
     params(("id" = String, Path), ("criterion_id" = String, Path)),
-    responses((status = 200, body = AssessmentOut), (status = 422, description = "unknown criterion, bad status, N/A without reason"), (status = 409, description = "assessment is declared or superseded")))]
+    responses((status = 200, body = AssessmentOut), JsonBodyErrors, Unauthorized, Forbidden, NotFound,
+        (status = 409, description = "the assessment is declared or superseded", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "unknown criterion or one outside the target level, bad status, N/A without a reason, text too long", body = Problem, content_type = "application/problem+json")))]
 pub async fn put_answer(
     State(state): State<AppState>,
     p: Principal,
-    Path((id, criterion_id)): Path<(String, String)>,
+    ApiPath((id, criterion_id)): ApiPath<(String, String)>,
     ApiJson(req): ApiJson<PutAnswer>,
 ) -> Result<Json<AssessmentOut>, ApiError> {
     assessments::put_answer(
@@ -400,16 +421,34 @@ pub fn form_value<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// The parts of an evidence upload (documentation only: `read_evidence_form` reads them).
+#[derive(ToSchema)]
+pub struct EvidenceUpload {
+    /// A criterion of the assessment's level.
+    pub criterion_id: String,
+    /// YYYY-MM-DD.
+    #[schema(format = Date)]
+    pub evidence_date: String,
+    /// The file, up to 20 MiB…
+    #[schema(value_type = Option<String>, format = Binary)]
+    pub file: Option<Vec<u8>>,
+    /// …or a link (http or https, up to 2,000 characters).
+    #[schema(max_length = 2000)]
+    pub url: Option<String>,
+}
+
 /// Attaches evidence (a file up to 20 MiB, or a link) to a criterion.
 #[utoipa::path(post, path = "/api/v1/assessments/{id}/evidence", tag = "assessments", security(("bearer" = [])),
     params(("id" = String, Path)),
-    request_body(content_type = "multipart/form-data", description = "criterion_id, evidence_date (YYYY-MM-DD), and file or url"),
-    responses((status = 201, body = Created), (status = 413, description = "file larger than 20 MiB"), (status = 422, description = "invalid field")))]
+    request_body(content = EvidenceUpload, content_type = "multipart/form-data", description = "criterion_id, evidence_date (YYYY-MM-DD), and file or url"),
+    responses((status = 201, body = Created), MultipartErrors, Unauthorized, Forbidden, NotFound,
+        (status = 409, description = "the assessment is declared or superseded", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "unknown criterion, bad date, bad URL, no or empty file", body = Problem, content_type = "application/problem+json")))]
 pub async fn add_evidence(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
-    mp: Multipart,
+    ApiPath(id): ApiPath<String>,
+    ApiMultipart(mp): ApiMultipart,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     p.require_edit()?;
     let (fields, input) = read_evidence_form(mp).await?;
@@ -428,11 +467,11 @@ pub async fn add_evidence(
 
 /// Downloads an evidence file; only members of the owning organisation may.
 #[utoipa::path(get, path = "/api/v1/evidence/{id}", tag = "assessments", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, description = "the file"), (status = 404, description = "no such evidence of yours")))]
+    responses((status = 200, description = "the file", content_type = "application/octet-stream", body = Vec<u8>), BadRequest, Unauthorized, NotFound))]
 pub async fn download(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let (ev, bytes) = assessments::evidence_file(&state, &p, &id).await?;
     Ok(file_response(ev.file_name.as_deref(), bytes))
@@ -467,18 +506,24 @@ pub fn file_response(file_name: Option<&str>, bytes: Vec<u8>) -> Response {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeclarationRequest {
+    #[schema(min_length = 1, max_length = 200)]
     pub signer_name: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub signer_title: String,
 }
 
 /// The management's ★3 self-conformity declaration: freezes the assessment as `declared`.
 #[utoipa::path(post, path = "/api/v1/assessments/{id}/declaration", request_body = DeclarationRequest, tag = "assessments", security(("bearer" = [])),
     params(("id" = String, Path)),
-    responses((status = 200, body = AssessmentOut), (status = 409, description = "★3 not achieved, target ★4, or already frozen"), (status = 403, description = "only owners declare")))]
+    responses((status = 200, body = AssessmentOut), JsonBodyErrors, Unauthorized,
+        (status = 403, description = "only owners declare (or a cross-site request, or no CSRF token)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
+        (status = 409, description = "★3 not achieved, target ★4, or already frozen", body = Problem, content_type = "application/problem+json"),
+        Invalid))]
 pub async fn declare(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<DeclarationRequest>,
 ) -> Result<Json<AssessmentOut>, ApiError> {
     let view = declarations::declare(&state, &p, &id, &req.signer_name, &req.signer_title).await?;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use shirube_app::accounts;
 use utoipa::ToSchema;
 
+use crate::api::problem::{Invalid, JsonBodyErrors, Problem};
 use crate::api::ApiJson;
 use crate::error::ApiError;
 use crate::AppState;
@@ -18,23 +19,32 @@ use shirube_app::AppError;
 #[serde(deny_unknown_fields)]
 pub struct SignupOrganization {
     /// Registered name.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
-    /// 13-digit corporate number (法人番号); the check digit is verified.
+    /// 13-digit corporate number (法人番号); the check digit is verified. Full-width digits,
+    /// spaces and hyphens copied from documents are accepted and removed.
+    #[schema(pattern = "^[0-9]{13}$", example = "7000012050002")]
     pub corporate_number: String,
     /// JSIC division letter, A–T (E = manufacturing).
+    #[schema(pattern = "^[A-Ta-t]$", example = "E")]
     pub industry: String,
     /// Number of employees.
+    #[schema(minimum = 1, maximum = 10_000_000)]
     pub employees: u32,
     /// Prefecture: JIS code "01"–"47", or its Japanese or English name.
+    #[schema(min_length = 1, max_length = 20, example = "23")]
     pub prefecture: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupUser {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
-    /// At least 10 characters.
+    /// 10 to 1,024 characters.
+    #[schema(min_length = 10, max_length = 1024)]
     pub password: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
 }
 
@@ -53,7 +63,10 @@ pub struct SignupResponse {
 
 /// Creates an organisation and its owner.
 #[utoipa::path(post, path = "/api/v1/signup", request_body = SignupRequest, tag = "accounts",
-    responses((status = 201, body = SignupResponse), (status = 422, description = "invalid field", content_type = "application/problem+json"), (status = 409, description = "corporate number or e-mail already registered")))]
+    responses((status = 201, body = SignupResponse), JsonBodyErrors,
+        (status = 403, description = "cross-site request", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "corporate number or e-mail already registered", body = Problem, content_type = "application/problem+json"),
+        Invalid))]
 pub async fn signup(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<SignupRequest>,
@@ -81,7 +94,9 @@ pub async fn signup(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
+    #[schema(max_length = 254)]
     pub email: String,
+    #[schema(min_length = 1)]
     pub password: String,
     /// The current authenticator code, required when two-factor sign-in is on.
     #[serde(default)]
@@ -96,7 +111,12 @@ pub struct TokenResponse {
 
 /// Exchanges e-mail and password (and TOTP code) for an API token.
 #[utoipa::path(post, path = "/api/v1/auth/token", request_body = TokenRequest, tag = "accounts",
-    responses((status = 200, body = TokenResponse), (status = 422, description = "wrong e-mail or password, or TOTP code"), (status = 429, description = "too many failed attempts")))]
+    responses((status = 200, body = TokenResponse), JsonBodyErrors,
+        (status = 403, description = "cross-site request", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "an owner of an organisation that requires two-factor sign-in has not set it up", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "wrong e-mail or password, or a TOTP code is required or wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too many failed attempts: wait for `Retry-After` seconds", body = Problem, content_type = "application/problem+json",
+            headers(("retry-after" = u64, description = "seconds to wait")))))]
 pub async fn token(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<TokenRequest>,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::assessments::Created;
-use crate::api::ApiJson;
+use crate::api::problem::{
+    BadRequest, Forbidden, Invalid, JsonBodyErrors, NotFound, Problem, Unauthorized,
+};
+use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::error::ApiError;
 use crate::AppState;
 use shirube_app::buyers::{self, AddSupplier, DecisionAnswers};
@@ -31,21 +34,36 @@ pub struct DecisionIn {
     pub hard_to_stock: bool,
     /// Q3: can the supplier's environment reach the buyer's internal systems?
     pub network_access: bool,
-    /// single_source, privileged_remote_access, re_subcontracting, past_incidents, regulated_personal_data.
+    /// Factors that point to ★4 even when every answer is no.
     #[serde(default)]
+    #[schema(value_type = Vec<ExtraFactorName>)]
     pub extra_factors: Vec<String>,
+}
+
+/// A factor beyond the three questions that points to ★4.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ExtraFactorName {
+    SingleSource,
+    PrivilegedRemoteAccess,
+    ReSubcontracting,
+    PastIncidents,
+    RegulatedPersonalData,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddSupplierRequest {
-    /// A supplier already on Shirube…
+    /// A supplier already on Shirube (its 13-digit corporate number)…
     #[serde(default)]
+    #[schema(pattern = "^[0-9]{13}$")]
     pub corporate_number: Option<String>,
-    /// …or an e-mail invitation (single-use link, valid 14 days).
+    /// …or an e-mail invitation (single-use link, valid 14 days): exactly one of the two.
     #[serde(default)]
+    #[schema(format = Email, max_length = 254)]
     pub invite_email: Option<String>,
     /// YYYY-MM-DD.
+    #[schema(format = Date)]
     pub due_date: String,
     pub decision: DecisionIn,
 }
@@ -84,7 +102,9 @@ pub struct AddSupplierResponse {
 
 /// Adds a supplier and records the level decision with its reasons.
 #[utoipa::path(post, path = "/api/v1/suppliers", request_body = AddSupplierRequest, tag = "buyers", security(("bearer" = [])),
-    responses((status = 201, body = AddSupplierResponse), (status = 422, description = "invalid field"), (status = 409, description = "already a supplier")))]
+    responses((status = 201, body = AddSupplierResponse), JsonBodyErrors, Unauthorized, Forbidden,
+        (status = 409, description = "already a supplier", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid field, unknown corporate number, yourself, or not exactly one of corporate_number and invite_email", body = Problem, content_type = "application/problem+json")))]
 pub async fn add(
     State(state): State<AppState>,
     p: Principal,
@@ -154,7 +174,9 @@ pub struct Portfolio {
     pub suppliers: Vec<PortfolioLine>,
     /// Statuses of your direct suppliers (your own requests).
     pub counts: BTreeMap<String, usize>,
-    /// How many suppliers are listed per tier.
+    /// How many suppliers are listed per tier; the keys are tier numbers ("1", "2", …), as
+    /// JSON object keys are strings.
+    #[schema(value_type = BTreeMap<String, usize>)]
     pub tiers: BTreeMap<u32, usize>,
     /// The chain is larger than one view reads (20,000 organisations' supplier lists):
     /// deeper suppliers are missing.
@@ -164,6 +186,7 @@ pub struct Portfolio {
 #[derive(Deserialize, Default, utoipa::IntoParams)]
 pub struct PortfolioParams {
     /// Deepest tier to include, 1–32 (default: every tier you can see; 1: direct suppliers only).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 32)]
     pub max_tier: Option<String>,
 }
 
@@ -189,11 +212,11 @@ fn non_empty(s: String) -> Option<String> {
 }
 
 /// The buyer's suppliers, tier by tier, with required and achieved levels and status.
-#[utoipa::path(get, path = "/api/v1/portfolio", tag = "buyers", security(("bearer" = [])), params(PortfolioParams), responses((status = 200, body = Portfolio), (status = 422, description = "invalid max_tier")))]
+#[utoipa::path(get, path = "/api/v1/portfolio", tag = "buyers", security(("bearer" = [])), params(PortfolioParams), responses((status = 200, body = Portfolio), BadRequest, Unauthorized, Invalid))]
 pub async fn portfolio(
     State(state): State<AppState>,
     p: Principal,
-    Query(q): Query<PortfolioParams>,
+    ApiQuery(q): ApiQuery<PortfolioParams>,
 ) -> Result<Json<Portfolio>, ApiError> {
     let portfolio = buyers::portfolio(&state, &p, q.max_tier()?).await?;
     let counts: BTreeMap<String, usize> = portfolio
@@ -229,11 +252,11 @@ pub async fn portfolio(
 }
 
 /// The portfolio as CSV.
-#[utoipa::path(get, path = "/api/v1/portfolio.csv", tag = "buyers", security(("bearer" = [])), params(PortfolioParams), responses((status = 200, description = "text/csv"), (status = 422, description = "invalid max_tier")))]
+#[utoipa::path(get, path = "/api/v1/portfolio.csv", tag = "buyers", security(("bearer" = [])), params(PortfolioParams), responses((status = 200, description = "one line per supplier", content_type = "text/csv", body = String), BadRequest, Unauthorized, Invalid))]
 pub async fn portfolio_csv(
     State(state): State<AppState>,
     p: Principal,
-    Query(q): Query<PortfolioParams>,
+    ApiQuery(q): ApiQuery<PortfolioParams>,
 ) -> Result<Response, ApiError> {
     let lines = buyers::portfolio(&state, &p, q.max_tier()?).await?.lines;
     Ok((
@@ -262,14 +285,28 @@ pub struct ShareRequest {
     pub buyer_organization_id: String,
     /// level (level and status only, the default) or full (answers and evidence).
     #[serde(default)]
+    #[schema(value_type = Option<ShareDetail>)]
     pub detail: Option<String>,
     /// Also pass on the level-only view of your own suppliers (tiers).
     #[serde(default)]
     pub pass_on: bool,
 }
 
+/// How much a share shows the buyer.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ShareDetail {
+    /// The level and status only.
+    Level,
+    /// Answers and evidence too.
+    Full,
+}
+
 /// Shares one of your assessments with a buyer that asked you for a level.
-#[utoipa::path(post, path = "/api/v1/shares", request_body = ShareRequest, tag = "buyers", security(("bearer" = [])), responses((status = 201, body = Created), (status = 422, description = "invalid field")))]
+#[utoipa::path(post, path = "/api/v1/shares", request_body = ShareRequest, tag = "buyers", security(("bearer" = [])),
+    responses((status = 201, body = Created), JsonBodyErrors, Unauthorized, Forbidden,
+        (status = 409, description = "already shared with this buyer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "not exactly one of assessment_id and credential_id, unknown or revoked, bad detail, or the buyer never asked you", body = Problem, content_type = "application/problem+json")))]
 pub async fn share(
     State(state): State<AppState>,
     p: Principal,
@@ -298,11 +335,11 @@ pub async fn share(
 }
 
 /// Revokes a share; the buyer's access ends at once.
-#[utoipa::path(delete, path = "/api/v1/shares/{id}", tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 204, description = "revoked"), (status = 404, description = "not a share you gave")))]
+#[utoipa::path(delete, path = "/api/v1/shares/{id}", tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 204, description = "revoked"), BadRequest, Unauthorized, Forbidden, NotFound))]
 pub async fn revoke(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     buyers::revoke_share(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -323,7 +360,7 @@ pub struct ShareOut {
 }
 
 /// Shares you gave (as a supplier) or received (as a buyer).
-#[utoipa::path(get, path = "/api/v1/shares", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = [ShareOut])))]
+#[utoipa::path(get, path = "/api/v1/shares", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = [ShareOut]), Unauthorized))]
 pub async fn list_shares(
     State(state): State<AppState>,
     p: Principal,
@@ -348,11 +385,12 @@ pub async fn list_shares(
 /// The certificate (W3C verifiable credential) carried by an active share, for the buyer
 /// to keep and verify offline (`shirube verify`, or any VC 2.0 verifier).
 #[utoipa::path(get, path = "/api/v1/shares/{id}/credential", tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = crate::api::credentials::CredentialOut), (status = 404, description = "no such active share, or its assessment has no certificate")))]
+    responses((status = 200, body = crate::api::credentials::CredentialOut), BadRequest, Unauthorized,
+        (status = 404, description = "no such active share, or its assessment has no certificate", body = Problem, content_type = "application/problem+json")))]
 pub async fn shared_credential(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<crate::api::credentials::CredentialOut>, ApiError> {
     let c = buyers::shared_credential(&state, &p, &id).await?;
     Ok(Json(crate::api::credentials::out(c)))
@@ -371,7 +409,7 @@ pub struct RequestOut {
 }
 
 /// The supplier's incoming requests, with the buyer's reasons and due dates.
-#[utoipa::path(get, path = "/api/v1/requests", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = [RequestOut])))]
+#[utoipa::path(get, path = "/api/v1/requests", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = [RequestOut]), Unauthorized))]
 pub async fn requests(
     State(state): State<AppState>,
     p: Principal,
@@ -396,15 +434,17 @@ pub async fn requests(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageRequest {
+    #[schema(min_length = 1, max_length = 5000)]
     pub body: String,
 }
 
 /// Adds a message to a request's thread (buyer or supplier).
-#[utoipa::path(post, path = "/api/v1/requests/{id}/messages", request_body = MessageRequest, tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 201, description = "added")))]
+#[utoipa::path(post, path = "/api/v1/requests/{id}/messages", request_body = MessageRequest, tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 201, description = "added"), JsonBodyErrors, Unauthorized, Forbidden, NotFound, Invalid))]
 pub async fn message(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<MessageRequest>,
 ) -> Result<StatusCode, ApiError> {
     buyers::message(&state, &p, &id, &req.body).await?;
@@ -412,11 +452,15 @@ pub async fn message(
 }
 
 /// Accepts a buyer's e-mail invitation for your organisation (owners).
-#[utoipa::path(post, path = "/api/v1/supplier-invitations/{token}/accept", tag = "buyers", security(("bearer" = [])), params(("token" = String, Path)), responses((status = 200, body = Created)))]
+#[utoipa::path(post, path = "/api/v1/supplier-invitations/{token}/accept", tag = "buyers", security(("bearer" = [])), params(("token" = String, Path)),
+    responses((status = 200, body = Created), BadRequest, Unauthorized,
+        (status = 403, description = "owners only (or a cross-site request, or no CSRF token)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such invitation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "used, expired, your own, or already a supplier", body = Problem, content_type = "application/problem+json")))]
 pub async fn accept(
     State(state): State<AppState>,
     p: Principal,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
 ) -> Result<Json<Created>, ApiError> {
     let rel = buyers::accept_invite(&state, &p, &token).await?;
     Ok(Json(Created { id: rel.id }))
@@ -460,7 +504,7 @@ fn tier_nodes(nodes: Vec<shirube_assess::graph::Node>) -> Vec<TierNode> {
 }
 
 /// Every tier the buyer can see (level-only views passed on by its suppliers).
-#[utoipa::path(get, path = "/api/v1/portfolio/tiers", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = Tiers)))]
+#[utoipa::path(get, path = "/api/v1/portfolio/tiers", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = Tiers), Unauthorized))]
 pub async fn tiers(State(state): State<AppState>, p: Principal) -> Result<Json<Tiers>, ApiError> {
     let (nodes, truncated) = buyers::tiers(&state, &p).await?;
     Ok(Json(Tiers {
@@ -470,7 +514,7 @@ pub async fn tiers(State(state): State<AppState>, p: Principal) -> Result<Json<T
 }
 
 /// Single points of failure across every visible tier.
-#[utoipa::path(get, path = "/api/v1/bcp/weak-points", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = Tiers)))]
+#[utoipa::path(get, path = "/api/v1/bcp/weak-points", tag = "buyers", security(("bearer" = [])), responses((status = 200, body = Tiers), Unauthorized))]
 pub async fn weak_points(
     State(state): State<AppState>,
     p: Principal,
@@ -492,14 +536,18 @@ pub struct BcpIn {
     pub offline_backup: bool,
     /// YYYY-MM-DD of the last restore test.
     #[serde(default)]
+    #[schema(format = Date)]
     pub last_restore_test: Option<String>,
+    /// Hours to recover, 0 to 8,760 (a year).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 8760)]
     pub recovery_hours: Option<i64>,
     pub alternative_site: bool,
 }
 
 /// Records your BCP facts (backup, restore test, recovery time, alternative site).
-#[utoipa::path(put, path = "/api/v1/bcp", request_body = BcpIn, tag = "buyers", security(("bearer" = [])), responses((status = 204, description = "saved")))]
+#[utoipa::path(put, path = "/api/v1/bcp", request_body = BcpIn, tag = "buyers", security(("bearer" = [])),
+    responses((status = 204, description = "saved"), JsonBodyErrors, Unauthorized, Forbidden, Invalid))]
 pub async fn set_bcp(
     State(state): State<AppState>,
     p: Principal,
@@ -522,18 +570,21 @@ pub async fn set_bcp(
 #[serde(deny_unknown_fields)]
 pub struct DependencyIn {
     pub critical: bool,
-    /// Alternative sources available.
+    /// Alternative sources available, 0 to 1,000.
+    #[schema(minimum = 0, maximum = 1000)]
     pub alternatives: i64,
-    /// Days of stock held.
+    /// Days of stock held, 0 to 3,650.
+    #[schema(minimum = 0, maximum = 3650)]
     pub stock_days: i64,
 }
 
 /// The buyer records how much it depends on a supplier.
-#[utoipa::path(put, path = "/api/v1/suppliers/{id}/dependency", request_body = DependencyIn, tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 204, description = "saved")))]
+#[utoipa::path(put, path = "/api/v1/suppliers/{id}/dependency", request_body = DependencyIn, tag = "buyers", security(("bearer" = [])), params(("id" = String, Path, description = "relationship id")),
+    responses((status = 204, description = "saved"), JsonBodyErrors, Unauthorized, Forbidden, NotFound, Invalid))]
 pub async fn set_dependency(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<DependencyIn>,
 ) -> Result<StatusCode, ApiError> {
     buyers::set_dependency(
@@ -555,11 +606,12 @@ pub struct PassOnIn {
 }
 
 /// Passes the level-only view of your own suppliers on to the buyer of this share.
-#[utoipa::path(put, path = "/api/v1/shares/{id}/pass-on", request_body = PassOnIn, tag = "buyers", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 204, description = "saved")))]
+#[utoipa::path(put, path = "/api/v1/shares/{id}/pass-on", request_body = PassOnIn, tag = "buyers", security(("bearer" = [])), params(("id" = String, Path, description = "share id")),
+    responses((status = 204, description = "saved"), JsonBodyErrors, Unauthorized, Forbidden, NotFound))]
 pub async fn pass_on(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<PassOnIn>,
 ) -> Result<StatusCode, ApiError> {
     buyers::set_pass_on(&state, &p, &id, req.pass_on).await?;

@@ -1,17 +1,20 @@
 //! `GET /api/v1/catalog`: the SCS criteria with guidance, optionally for one level.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use shirube_app::assessments;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::problem::{BadRequest, Invalid};
+use crate::api::ApiQuery;
 use crate::error::ApiError;
 use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
 pub struct CatalogQuery {
     /// 3 or 4: only the criteria that level requires.
+    #[param(value_type = Option<u8>, minimum = 3, maximum = 4)]
     pub level: Option<String>,
 }
 
@@ -36,6 +39,7 @@ pub struct CriterionOut {
     pub id: String,
     pub requirement_id: String,
     /// Lowest level that requires it: 3 or 4.
+    #[schema(minimum = 3, maximum = 4)]
     pub level: u8,
     pub category: String,
     pub csf_function: String,
@@ -54,10 +58,10 @@ pub struct CatalogOut {
 }
 
 /// Lists criteria with their guidance. Public: the catalog is public information.
-#[utoipa::path(get, path = "/api/v1/catalog", params(CatalogQuery), tag = "catalog", responses((status = 200, body = CatalogOut)))]
+#[utoipa::path(get, path = "/api/v1/catalog", params(CatalogQuery), tag = "catalog", responses((status = 200, body = CatalogOut), BadRequest, Invalid))]
 pub async fn list(
     State(state): State<AppState>,
-    Query(q): Query<CatalogQuery>,
+    ApiQuery(q): ApiQuery<CatalogQuery>,
 ) -> Result<Json<CatalogOut>, ApiError> {
     let level = match q.level.as_deref() {
         Some(l) => Some(assessments::parse_level(l, "level")?),

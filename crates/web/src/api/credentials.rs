@@ -1,7 +1,8 @@
 //! Credentials, verification, the public register, and the published trust documents
 //! (DID document, JSON-LD context, status list).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,7 +12,8 @@ use serde_json::Value;
 use shirube_app::credentials;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::ApiJson;
+use crate::api::problem::{BadRequest, Invalid, JsonBodyErrors, NotFound, Problem, Unauthorized};
+use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::error::ApiError;
 use crate::AppState;
 use shirube_app::AppError;
@@ -41,11 +43,12 @@ pub fn out(c: shirube_app::views::CredentialRow) -> CredentialOut {
 
 /// The level credential of a declared (★3) or certified (★4) assessment; issued on first request.
 #[utoipa::path(get, path = "/api/v1/assessments/{id}/credential", tag = "credentials", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = CredentialOut), (status = 409, description = "not declared or certified"), (status = 404, description = "no such assessment of yours")))]
+    responses((status = 200, body = CredentialOut), BadRequest, Unauthorized, NotFound,
+        (status = 409, description = "not declared or certified", body = Problem, content_type = "application/problem+json")))]
 pub async fn for_assessment(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CredentialOut>, ApiError> {
     Ok(Json(out(
         credentials::credential_for(&state, &p, &id).await?
@@ -55,16 +58,21 @@ pub async fn for_assessment(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 
 /// Revokes a credential: the holder its own self-declared one, the evaluation body what it issued.
 #[utoipa::path(post, path = "/api/v1/credentials/{id}/revoke", request_body = RevokeRequest, tag = "credentials", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = CredentialOut), (status = 409, description = "already revoked"), (status = 404, description = "not yours to revoke")))]
+    responses((status = 200, body = CredentialOut), JsonBodyErrors, Unauthorized,
+        (status = 403, description = "only owners revoke their own credential (or a cross-site request, or no CSRF token)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not yours to revoke", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "already revoked, or a third-party certificate its holder cannot revoke", body = Problem, content_type = "application/problem+json"),
+        Invalid))]
 pub async fn revoke(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<RevokeRequest>,
 ) -> Result<Json<CredentialOut>, ApiError> {
     Ok(Json(out(
@@ -84,8 +92,28 @@ pub struct VerifyOut {
 
 /// Verifies a credential (the request body is the credential itself). Public.
 #[utoipa::path(post, path = "/api/v1/verify", tag = "credentials", request_body(content = Object, description = "the credential"),
-    responses((status = 200, body = VerifyOut), (status = 400, description = "not JSON")))]
-pub async fn verify(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    responses((status = 200, body = VerifyOut),
+        (status = 400, description = "not JSON (or not UTF-8)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "cross-site request", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "larger than 256 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "empty body", body = Problem, content_type = "application/problem+json")))]
+pub async fn verify(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    // Any media type is read: credentials travel as application/vc, application/json or none.
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge {
+                field: "credential".into(),
+            }
+        } else {
+            AppError::Malformed {
+                field: Some("credential".into()),
+                detail: e.body_text(),
+            }
+        }
+    })?;
     if body.len() > 256 * 1024 {
         return Err(AppError::TooLarge {
             field: "credential".into(),
@@ -101,6 +129,8 @@ pub async fn verify(State(state): State<AppState>, body: Bytes) -> Result<Json<V
 
 #[derive(Deserialize, IntoParams)]
 pub struct RegisterQuery {
+    /// Only this organisation (13-digit corporate number).
+    #[param(pattern = "^[0-9]{13}$")]
     pub corporate_number: Option<String>,
 }
 
@@ -118,10 +148,10 @@ pub struct RegisterEntry {
 }
 
 /// The public register of organisations holding a valid level credential.
-#[utoipa::path(get, path = "/api/v1/register", tag = "credentials", params(RegisterQuery), responses((status = 200, body = [RegisterEntry]), (status = 422, description = "invalid corporate_number")))]
+#[utoipa::path(get, path = "/api/v1/register", tag = "credentials", params(RegisterQuery), responses((status = 200, body = [RegisterEntry]), BadRequest, Invalid))]
 pub async fn register(
     State(state): State<AppState>,
-    Query(q): Query<RegisterQuery>,
+    ApiQuery(q): ApiQuery<RegisterQuery>,
 ) -> Result<Json<Vec<RegisterEntry>>, ApiError> {
     let rows = credentials::register(&state, q.corporate_number.as_deref()).await?;
     Ok(Json(

@@ -1,6 +1,6 @@
 //! ★4 third-party evaluation: submission, the body's queue, findings, thread, decision.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -8,7 +8,11 @@ use shirube_app::{assessments, evaluations};
 use utoipa::ToSchema;
 
 use crate::api::assessments::Created;
-use crate::api::ApiJson;
+use crate::api::problem::{
+    BadRequest, Forbidden, Invalid, JsonBodyErrors, MultipartErrors, NotFound, Problem,
+    Unauthorized,
+};
+use crate::api::{ApiJson, ApiMultipart, ApiPath};
 use crate::error::ApiError;
 use crate::AppState;
 use shirube_app::Principal;
@@ -22,11 +26,13 @@ pub struct SubmitRequest {
 
 /// Submits a ★4 assessment that meets all 153 criteria for third-party evaluation.
 #[utoipa::path(post, path = "/api/v1/assessments/{id}/submission", request_body = SubmitRequest, tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 201, body = Created), (status = 409, description = "not ★4, not all criteria met, or frozen"), (status = 422, description = "unknown evaluation body")))]
+    responses((status = 201, body = Created), JsonBodyErrors, Unauthorized, Forbidden, NotFound,
+        (status = 409, description = "not ★4, not all criteria met, or frozen", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "unknown evaluation body", body = Problem, content_type = "application/problem+json")))]
 pub async fn submit(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<SubmitRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let ev = evaluations::submit(&state, &p, &id, &req.body_id).await?;
@@ -88,7 +94,8 @@ impl EvaluationOut {
 }
 
 /// An evaluation body's queue.
-#[utoipa::path(get, path = "/api/v1/evaluations", tag = "evaluations", security(("bearer" = [])), responses((status = 200, body = [EvaluationOut]), (status = 403, description = "not an evaluation body")))]
+#[utoipa::path(get, path = "/api/v1/evaluations", tag = "evaluations", security(("bearer" = [])), responses((status = 200, body = [EvaluationOut]), Unauthorized,
+        (status = 403, description = "not an evaluation body", body = Problem, content_type = "application/problem+json")))]
 pub async fn queue(
     State(state): State<AppState>,
     p: Principal,
@@ -124,11 +131,11 @@ pub struct EvaluationDetail {
 }
 
 /// One evaluation, for the supplier or the body.
-#[utoipa::path(get, path = "/api/v1/evaluations/{id}", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = EvaluationDetail)))]
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = EvaluationDetail), BadRequest, Unauthorized, NotFound))]
 pub async fn get(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<EvaluationDetail>, ApiError> {
     let v = evaluations::evaluation_view(&state, &p, &id).await?;
     let mut findings: Vec<FindingOut> = v
@@ -161,19 +168,34 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindingRequest {
-    /// conform, nonconform or more_evidence.
+    #[schema(value_type = VerdictName)]
     pub verdict: String,
+    /// Required unless the verdict is conform.
     #[serde(default)]
     pub comment: String,
 }
 
+/// The body's verdict on a criterion.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum VerdictName {
+    Conform,
+    Nonconform,
+    MoreEvidence,
+}
+
 /// The body's verdict on one criterion (`technical_verification` records the technical verification).
 #[utoipa::path(put, path = "/api/v1/evaluations/{id}/findings/{criterion_id}", request_body = FindingRequest, tag = "evaluations", security(("bearer" = [])),
-    params(("id" = String, Path), ("criterion_id" = String, Path)), responses((status = 204, description = "recorded")))]
+    params(("id" = String, Path), ("criterion_id" = String, Path)),
+    responses((status = 204, description = "recorded"), JsonBodyErrors, Unauthorized,
+        (status = 403, description = "not an evaluation body (or a viewer, a cross-site request, or no CSRF token)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
+        (status = 409, description = "the evaluation is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "unknown criterion, bad verdict, or no comment on a verdict other than conform", body = Problem, content_type = "application/problem+json")))]
 pub async fn finding(
     State(state): State<AppState>,
     p: Principal,
-    Path((id, criterion_id)): Path<(String, String)>,
+    ApiPath((id, criterion_id)): ApiPath<(String, String)>,
     ApiJson(req): ApiJson<FindingRequest>,
 ) -> Result<StatusCode, ApiError> {
     evaluations::put_finding(&state, &p, &id, &criterion_id, &req.verdict, &req.comment).await?;
@@ -183,17 +205,19 @@ pub async fn finding(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentRequest {
-    /// A criterion id, or `general`.
+    /// A criterion id, `technical_verification` or `general`.
     pub criterion_id: String,
+    #[schema(min_length = 1, max_length = 5000)]
     pub body: String,
 }
 
 /// Adds a message to the thread between supplier and body.
-#[utoipa::path(post, path = "/api/v1/evaluations/{id}/comments", request_body = CommentRequest, tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 201, description = "added")))]
+#[utoipa::path(post, path = "/api/v1/evaluations/{id}/comments", request_body = CommentRequest, tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 201, description = "added"), JsonBodyErrors, Unauthorized, Forbidden, NotFound, Invalid))]
 pub async fn comment(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<CommentRequest>,
 ) -> Result<StatusCode, ApiError> {
     evaluations::comment(&state, &p, &id, &req.criterion_id, &req.body).await?;
@@ -203,20 +227,32 @@ pub async fn comment(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
-    /// certify or refuse.
+    #[schema(value_type = DecisionName)]
     pub decision: String,
     /// Required when refusing.
     #[serde(default)]
     pub reason: String,
 }
 
+/// What the body decides.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum DecisionName {
+    Certify,
+    Refuse,
+}
+
 /// Certifies (issues the ★4 credential) or refuses (the supplier can fix and resubmit).
 #[utoipa::path(post, path = "/api/v1/evaluations/{id}/decision", request_body = DecisionRequest, tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = EvaluationOut), (status = 409, description = "findings incomplete or evaluation closed")))]
+    responses((status = 200, body = EvaluationOut), JsonBodyErrors, Unauthorized,
+        (status = 403, description = "not an evaluation body (or a viewer, a cross-site request, or no CSRF token)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
+        (status = 409, description = "findings incomplete or evaluation closed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "bad decision, or refusing without a reason", body = Problem, content_type = "application/problem+json")))]
 pub async fn decide(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<DecisionRequest>,
 ) -> Result<Json<EvaluationOut>, ApiError> {
     let e = evaluations::decide(&state, &p, &id, &req.decision, &req.reason).await?;
@@ -224,14 +260,27 @@ pub async fn decide(
     Ok(Json(EvaluationOut::new(e, supplier_name)))
 }
 
+/// The part of a report upload (documentation only).
+#[derive(ToSchema)]
+pub struct ReportUpload {
+    /// The report, up to 20 MiB.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
 /// Attaches the technical verification report (multipart `file`, up to 20 MiB).
 #[utoipa::path(post, path = "/api/v1/evaluations/{id}/report", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path)),
-    request_body(content_type = "multipart/form-data", description = "file"), responses((status = 201, body = Created)))]
+    request_body(content = ReportUpload, content_type = "multipart/form-data", description = "file"),
+    responses((status = 201, body = Created), MultipartErrors, Unauthorized,
+        (status = 403, description = "not the evaluation body (or a viewer, a cross-site request, or no CSRF token)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
+        (status = 409, description = "the evaluation is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "no file, or an empty one", body = Problem, content_type = "application/problem+json")))]
 pub async fn report(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
-    mp: axum::extract::Multipart,
+    ApiPath(id): ApiPath<String>,
+    ApiMultipart(mp): ApiMultipart,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let (_, input) = crate::api::assessments::read_evidence_form(mp).await?;
     let Some(assessments::EvidenceInput::File {
@@ -245,11 +294,12 @@ pub async fn report(
 }
 
 /// Downloads an attached report (supplier or body of the evaluation only).
-#[utoipa::path(get, path = "/api/v1/evaluations/{id}/report/{sha256}", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path), ("sha256" = String, Path)), responses((status = 200, description = "the file")))]
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}/report/{sha256}", tag = "evaluations", security(("bearer" = [])), params(("id" = String, Path), ("sha256" = String, Path)),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream", body = Vec<u8>), BadRequest, Unauthorized, NotFound))]
 pub async fn report_download(
     State(state): State<AppState>,
     p: Principal,
-    Path((id, sha)): Path<(String, String)>,
+    ApiPath((id, sha)): ApiPath<(String, String)>,
 ) -> Result<axum::response::Response, ApiError> {
     let (name, bytes) = evaluations::report_file(&state, &p, &id, &sha).await?;
     Ok(crate::api::assessments::file_response(Some(&name), bytes))

@@ -2,14 +2,15 @@
 //! members depend on, as counts), inviting and removing members, and the member's side —
 //! its memberships and invitations, accepting, leaving.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::assessments::Created;
-use crate::api::ApiJson;
+use crate::api::problem::{BadRequest, JsonBodyErrors, Problem, Unauthorized};
+use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::error::ApiError;
 use crate::AppState;
 use shirube_app::industry;
@@ -20,6 +21,7 @@ pub struct ViewQuery {
     /// Show suppliers on which at least this many active members depend (default 2, never
     /// less than 2).
     #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 2, maximum = 1_000_000)]
     pub min_members: Option<String>,
 }
 
@@ -75,11 +77,13 @@ pub struct IndustryView {
 /// The industry group's view (groups only): members, and suppliers on which at least
 /// `min_members` active members depend.
 #[utoipa::path(get, path = "/api/v1/industry", tag = "industry", security(("bearer" = [])), params(ViewQuery),
-    responses((status = 200, body = IndustryView), (status = 403, description = "not an industry group"), (status = 422, description = "min_members below 2")))]
+    responses((status = 200, body = IndustryView), BadRequest, Unauthorized,
+        (status = 403, description = "not an industry group", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "min_members below 2 or not a whole number", body = Problem, content_type = "application/problem+json")))]
 pub async fn view(
     State(state): State<AppState>,
     p: Principal,
-    Query(q): Query<ViewQuery>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
 ) -> Result<Json<IndustryView>, ApiError> {
     let v = industry::view(&state, &p, q.min_members.as_deref()).await?;
     Ok(Json(IndustryView {
@@ -123,13 +127,17 @@ pub async fn view(
 #[serde(deny_unknown_fields)]
 pub struct InviteMemberRequest {
     /// The 13-digit corporate number of an organisation on Shirube.
+    #[schema(pattern = "^[0-9]{13}$")]
     pub corporate_number: String,
 }
 
 /// Invites an organisation into the group (groups only); it is told in its inbox and joins
 /// when one of its owners accepts.
 #[utoipa::path(post, path = "/api/v1/industry/members", request_body = InviteMemberRequest, tag = "industry", security(("bearer" = [])),
-    responses((status = 201, body = Created), (status = 403, description = "not an industry group"), (status = 409, description = "already a member or invited"), (status = 422, description = "invalid field")))]
+    responses((status = 201, body = Created), JsonBodyErrors, Unauthorized,
+        (status = 403, description = "not an industry group (or a viewer, a cross-site request, or no CSRF token)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "already a member or invited", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid or unknown corporate number, or the group itself", body = Problem, content_type = "application/problem+json")))]
 pub async fn invite(
     State(state): State<AppState>,
     p: Principal,
@@ -141,11 +149,13 @@ pub async fn invite(
 
 /// Removes a member or withdraws an invitation (groups only).
 #[utoipa::path(delete, path = "/api/v1/industry/members/{id}", tag = "industry", security(("bearer" = [])), params(("id" = String, Path, description = "membership id")),
-    responses((status = 204, description = "removed"), (status = 403, description = "not an industry group"), (status = 404, description = "not a membership of this group")))]
+    responses((status = 204, description = "removed"), BadRequest, Unauthorized,
+        (status = 403, description = "not an industry group (or a viewer, a cross-site request, or no CSRF token)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not a membership of this group", body = Problem, content_type = "application/problem+json")))]
 pub async fn remove(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     industry::remove(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -164,7 +174,7 @@ pub struct MembershipOut {
 }
 
 /// Your organisation's industry-group memberships and invitations.
-#[utoipa::path(get, path = "/api/v1/industry/memberships", tag = "industry", security(("bearer" = [])), responses((status = 200, body = [MembershipOut])))]
+#[utoipa::path(get, path = "/api/v1/industry/memberships", tag = "industry", security(("bearer" = [])), responses((status = 200, body = [MembershipOut]), Unauthorized))]
 pub async fn memberships(
     State(state): State<AppState>,
     p: Principal,
@@ -188,11 +198,14 @@ pub async fn memberships(
 /// Accepts an invitation (owners): your direct suppliers are then counted, anonymously, in
 /// the group's view.
 #[utoipa::path(post, path = "/api/v1/industry/memberships/{id}/accept", tag = "industry", security(("bearer" = [])), params(("id" = String, Path, description = "membership id")),
-    responses((status = 204, description = "joined"), (status = 403, description = "owners only"), (status = 404, description = "not your invitation"), (status = 409, description = "already a member")))]
+    responses((status = 204, description = "joined"), BadRequest, Unauthorized,
+        (status = 403, description = "owners only (or a cross-site request, or no CSRF token)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not your invitation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "already a member", body = Problem, content_type = "application/problem+json")))]
 pub async fn accept(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     industry::accept(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -200,11 +213,13 @@ pub async fn accept(
 
 /// Leaves a group or declines its invitation (owners); your suppliers stop counting at once.
 #[utoipa::path(delete, path = "/api/v1/industry/memberships/{id}", tag = "industry", security(("bearer" = [])), params(("id" = String, Path, description = "membership id")),
-    responses((status = 204, description = "left or declined"), (status = 403, description = "owners only"), (status = 404, description = "not your membership")))]
+    responses((status = 204, description = "left or declined"), BadRequest, Unauthorized,
+        (status = 403, description = "owners only (or a cross-site request, or no CSRF token)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not your membership", body = Problem, content_type = "application/problem+json")))]
 pub async fn leave(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     industry::leave(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)

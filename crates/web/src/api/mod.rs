@@ -8,10 +8,12 @@ pub mod catalog;
 pub mod credentials;
 pub mod evaluations;
 pub mod industry;
+pub mod problem;
 pub mod scans;
 pub mod tokens;
 
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
+use axum::http::{header, HeaderMap, StatusCode};
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
@@ -25,14 +27,45 @@ pub struct ApiJson<T>(pub T);
 /// Longest JSON body accepted.
 const MAX_JSON: usize = 1024 * 1024;
 
+/// Whether the request says its body is JSON: `application/json` or any `application/*+json`,
+/// with or without parameters. A missing Content-Type is not JSON.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
-            ApiError(AppError::Malformed {
-                field: None,
-                detail: "the request body could not be read".into(),
-            })
+        if !is_json(req.headers()) {
+            return Err(ApiError(AppError::UnsupportedMediaType {
+                expected: "application/json",
+            }));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            // The router's body limit answers 413 like our own limit below, not 400.
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError(AppError::TooLarge {
+                    field: "body".into(),
+                })
+            } else {
+                ApiError(AppError::Malformed {
+                    field: None,
+                    detail: "the request body could not be read".into(),
+                })
+            }
         })?;
         if bytes.len() > MAX_JSON {
             return Err(ApiError(AppError::TooLarge {
@@ -66,5 +99,60 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                     detail: inner.to_string(),
                 })
             })
+    }
+}
+
+/// A `multipart/form-data` body whose rejections are problem+json: 415 when the request is
+/// not multipart at all, unlike axum's `Multipart`, whose rejections are plain text.
+pub struct ApiMultipart(pub Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::multipart::MultipartRejection;
+        Multipart::from_request(req, state)
+            .await
+            .map(ApiMultipart)
+            .map_err(|e| match e {
+                // axum reports a missing or non-multipart Content-Type as a bad boundary.
+                MultipartRejection::InvalidBoundary(_) => {
+                    ApiError(AppError::UnsupportedMediaType {
+                        expected: "multipart/form-data",
+                    })
+                }
+                other => ApiError(AppError::Malformed {
+                    field: None,
+                    detail: other.body_text(),
+                }),
+            })
+    }
+}
+
+/// Path parameters whose rejections (say, percent-encoded bytes that are not UTF-8) are
+/// problem+json.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// A query string whose rejections are problem+json naming the problem.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+impl From<axum::extract::rejection::PathRejection> for ApiError {
+    fn from(e: axum::extract::rejection::PathRejection) -> Self {
+        ApiError(AppError::Malformed {
+            field: None,
+            detail: e.body_text(),
+        })
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    fn from(e: axum::extract::rejection::QueryRejection) -> Self {
+        ApiError(AppError::Malformed {
+            field: None,
+            detail: e.body_text(),
+        })
     }
 }

@@ -1,12 +1,16 @@
 //! Vulnerability checks: upload an SBOM or lockfile, read scan results, and the inbox.
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::assessments::{form_value, read_evidence_form};
+use crate::api::problem::{
+    BadRequest, Forbidden, MultipartErrors, NotFound, Problem, Unauthorized,
+};
+use crate::api::{ApiMultipart, ApiPath};
 use crate::error::ApiError;
 use crate::AppState;
 use shirube_app::assessments::EvidenceInput;
@@ -68,17 +72,28 @@ fn to_out(v: ScanView) -> ScanOut {
     }
 }
 
+/// The parts of a scan upload (documentation only).
+#[derive(ToSchema)]
+pub struct ScanUpload {
+    /// The SBOM or lockfile, up to 20 MiB.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// An open assessment of yours to attach the result to as evidence.
+    pub assessment_id: Option<String>,
+}
+
 /// Checks an SBOM or lockfile against the advisory index; with `assessment_id` (an open
 /// assessment of yours), the dated result becomes evidence (kind `scan`) on criteria
 /// 3-1-1-1, 3-2-1-1 (★4) and 4-4-4-1/4-4-4-2.
 #[utoipa::path(post, path = "/api/v1/scans", tag = "checks", security(("bearer" = [])),
-    request_body(content_type = "multipart/form-data", description = "file (CycloneDX/SPDX JSON, Cargo.lock, package-lock.json, requirements.txt, poetry.lock, uv.lock; up to 20 MiB), optional assessment_id"),
-    responses((status = 201, body = ScanOut), (status = 403, description = "viewers cannot upload"), (status = 409, description = "no advisory index: run `shirube advisories import`"),
-        (status = 413, description = "file larger than 20 MiB"), (status = 422, description = "file unreadable (the parser's reason) or assessment_id unknown")))]
+    request_body(content = ScanUpload, content_type = "multipart/form-data", description = "file (CycloneDX/SPDX JSON, Cargo.lock, package-lock.json, requirements.txt, poetry.lock, uv.lock; up to 20 MiB), optional assessment_id"),
+    responses((status = 201, body = ScanOut), MultipartErrors, Unauthorized, Forbidden,
+        (status = 409, description = "no advisory index: run `shirube advisories import`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "no file, file unreadable (the parser's reason), or assessment_id unknown", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(state): State<AppState>,
     p: Principal,
-    mp: Multipart,
+    ApiMultipart(mp): ApiMultipart,
 ) -> Result<(StatusCode, Json<ScanOut>), ApiError> {
     p.require_edit()?;
     let (fields, input) = read_evidence_form(mp).await?;
@@ -95,11 +110,11 @@ pub async fn create(
 
 /// One scan of yours with its findings.
 #[utoipa::path(get, path = "/api/v1/scans/{id}", tag = "checks", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = ScanOut), (status = 404, description = "no such scan of yours")))]
+    responses((status = 200, body = ScanOut), BadRequest, Unauthorized, NotFound))]
 pub async fn get(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ScanOut>, ApiError> {
     Ok(Json(to_out(scans::scan(&state, &p, &id).await?)))
 }
@@ -118,7 +133,7 @@ pub struct ScanSummaryOut {
 }
 
 /// Your scans, newest first.
-#[utoipa::path(get, path = "/api/v1/scans", tag = "checks", security(("bearer" = [])), responses((status = 200, body = [ScanSummaryOut])))]
+#[utoipa::path(get, path = "/api/v1/scans", tag = "checks", security(("bearer" = [])), responses((status = 200, body = [ScanSummaryOut]), Unauthorized))]
 pub async fn list(
     State(state): State<AppState>,
     p: Principal,
@@ -155,7 +170,7 @@ pub struct NotificationOut {
 }
 
 /// Your organisation's inbox, newest first.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "checks", security(("bearer" = [])), responses((status = 200, body = [NotificationOut])))]
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "checks", security(("bearer" = [])), responses((status = 200, body = [NotificationOut]), Unauthorized))]
 pub async fn notifications(
     State(state): State<AppState>,
     p: Principal,
@@ -184,11 +199,11 @@ pub async fn notifications(
 
 /// Marks a notification read.
 #[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "checks", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 204, description = "marked read"), (status = 404, description = "no such notification of yours")))]
+    responses((status = 204, description = "marked read"), BadRequest, Unauthorized, Forbidden, NotFound))]
 pub async fn mark_read(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     scans::mark_read(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)

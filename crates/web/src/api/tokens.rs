@@ -1,13 +1,14 @@
 //! API tokens: list, create, revoke. Secrets are shown once and stored hashed.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use shirube_app::accounts;
 use utoipa::ToSchema;
 
-use crate::api::ApiJson;
+use crate::api::problem::{BadRequest, Forbidden, Invalid, JsonBodyErrors, NotFound, Unauthorized};
+use crate::api::{ApiJson, ApiPath};
 use crate::error::ApiError;
 use crate::AppState;
 use shirube_app::Principal;
@@ -21,7 +22,7 @@ pub struct TokenOut {
 }
 
 /// The organisation's API tokens (never their secrets).
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = [TokenOut])))]
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = [TokenOut]), Unauthorized))]
 pub async fn list(
     State(state): State<AppState>,
     p: Principal,
@@ -42,6 +43,7 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
 }
 
@@ -52,7 +54,7 @@ pub struct CreatedToken {
     pub token: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/tokens", request_body = CreateToken, tag = "accounts", security(("bearer" = [])), responses((status = 201, body = CreatedToken)))]
+#[utoipa::path(post, path = "/api/v1/tokens", request_body = CreateToken, tag = "accounts", security(("bearer" = [])), responses((status = 201, body = CreatedToken), JsonBodyErrors, Unauthorized, Forbidden, Invalid))]
 pub async fn create(
     State(state): State<AppState>,
     p: Principal,
@@ -63,11 +65,11 @@ pub async fn create(
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 204, description = "revoked"), (status = 404, description = "no such token of yours")))]
+    responses((status = 204, description = "revoked"), BadRequest, Unauthorized, Forbidden, NotFound))]
 pub async fn revoke(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     accounts::revoke_token(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -78,11 +80,12 @@ pub struct MeOut {
     pub user_id: String,
     pub organization_id: String,
     pub name: String,
+    /// owner, member or viewer.
     pub role: String,
 }
 
 /// Who the caller is.
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = MeOut)))]
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = MeOut), Unauthorized))]
 pub async fn me(p: Principal) -> Json<MeOut> {
     Json(MeOut {
         user_id: p.user.id.clone(),
