@@ -169,11 +169,7 @@ pub async fn add_evidence(
                 .put(bytes)
                 .await
                 .map_err(AppError::internal)?;
-            let name: String = file_name
-                .chars()
-                .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-                .take(200)
-                .collect();
+            let name = domain::safe_file_name(file_name);
             let name = if name.trim().is_empty() {
                 "evidence".to_string()
             } else {

@@ -3,6 +3,15 @@
 
 use shirube_catalog::Lang;
 
+/// A file name as stored and shown: no control characters or path separators, at most 200
+/// characters (an uploaded name is only a label; files are stored by their hash).
+pub fn safe_file_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+        .take(200)
+        .collect()
+}
+
 /// Keeps a parsed value, or records its field error so that every problem of a form is
 /// reported at once.
 pub fn collect<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {

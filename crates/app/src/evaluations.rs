@@ -332,11 +332,7 @@ pub async fn attach_report(
         .put(bytes)
         .await
         .map_err(AppError::internal)?;
-    let name: String = file_name
-        .chars()
-        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-        .take(200)
-        .collect();
+    let name = domain::safe_file_name(file_name);
     let body = format!("{REPORT_PREFIX}{sha} {name}");
     state
         .store
