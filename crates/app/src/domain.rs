@@ -132,6 +132,9 @@ pub fn required_text(input: &str, field: &str, max: usize) -> Result<String, Fie
     if s.is_empty() {
         return Err(FieldError::new(field, "err-required"));
     }
+    if s.contains('\0') {
+        return Err(FieldError::new(field, "err-control-chars"));
+    }
     if s.chars().count() > max {
         return Err(FieldError::new(field, "err-too-long"));
     }

@@ -585,3 +585,4 @@ msg-certified-on = Certified by an evaluation body on { $n }.
 msg-under-evaluation = An evaluation body is evaluating your ★{ $n } assessment. Answers cannot change until it decides.
 page-dashboard-waiting = Waiting for the evaluation body
 page-dashboard-waiting-text = If the evaluation body asks a question or for more evidence, answer it on the evaluation page.
+err-control-chars = Control characters (NUL) are not allowed. Please type the text again.

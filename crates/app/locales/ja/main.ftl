@@ -576,3 +576,4 @@ msg-certified-on = { $n } に評価機関の認証を受けました。
 msg-under-evaluation = ★{ $n } の自己評価を評価機関が評価しています。結果が出るまで回答は変更できません。
 page-dashboard-waiting = 評価機関の結果を待っています
 page-dashboard-waiting-text = 評価機関から質問や追加の証跡の依頼が届いたら、評価の画面で答えてください。
+err-control-chars = 制御文字（NUL）は使えません。文字を入力し直してください。

@@ -72,6 +72,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 field: "body".into(),
             }));
         }
+        if has_nul_escape(&bytes) {
+            // PostgreSQL text cannot hold NUL, and no field of ours means one: refuse it here
+            // rather than fail in the database.
+            return Err(ApiError(AppError::Malformed {
+                field: None,
+                detail: "text must not contain NUL characters (\\u0000)".into(),
+            }));
+        }
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(de)
             .map(ApiJson)
@@ -154,5 +162,28 @@ impl From<axum::extract::rejection::QueryRejection> for ApiError {
             field: None,
             detail: e.body_text(),
         })
+    }
+}
+
+/// Whether a JSON text contains the escape `\u0000` (an odd number of backslashes before
+/// `u0000`, so an escaped backslash followed by the letters does not count).
+fn has_nul_escape(json: &[u8]) -> bool {
+    json.windows(5)
+        .enumerate()
+        .filter(|(_, w)| w.eq_ignore_ascii_case(b"u0000"))
+        .any(|(i, _)| {
+            let slashes = json[..i].iter().rev().take_while(|b| **b == b'\\').count();
+            slashes % 2 == 1
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_nul_escape_is_found_and_an_escaped_backslash_is_not_one() {
+        assert!(super::has_nul_escape(br#"{"name":"a\u0000b"}"#));
+        assert!(super::has_nul_escape(br#"{"name":"\\\u0000"}"#));
+        assert!(!super::has_nul_escape(br#"{"name":"\\u0000"}"#));
+        assert!(!super::has_nul_escape(br#"{"name":"u0000"}"#));
     }
 }
