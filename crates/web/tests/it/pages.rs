@@ -820,3 +820,134 @@ async fn an_industry_group_invites_through_the_page_and_sees_shared_suppliers_in
         assert!(select(&html, "#industry-members").is_empty());
     }
 }
+
+/// The text of a page without its markup, for "does the reader see this word" checks.
+fn visible_text(html: &str) -> String {
+    Html::parse_document(html)
+        .root_element()
+        .text()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A ★4 assessment reads "under evaluation" once submitted and "certified" once certified —
+/// on the supplier's list, its result page and dashboard (which shows the certified level),
+/// and on the buyer's drill-down — never "in progress".
+#[tokio::test]
+async fn a_level_4_assessment_shows_as_under_evaluation_then_certified_everywhere() {
+    use reqwest::StatusCode as S;
+    use serde_json::Value;
+    for app in TestApp::all().await {
+        let buyer = app.signup("大和自動車部品").await;
+        let supplier = app.signup("ひかりシステム").await;
+        let body = app.signup("評価機関").await;
+        app.state
+            .store()
+            .set_evaluation_body(&body.id, true)
+            .await
+            .unwrap();
+        let number = app
+            .state
+            .store()
+            .organization(&supplier.id)
+            .await
+            .unwrap()
+            .corporate_number;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number, "due_date": "2027-03-31", "decision": { "confidential_info": true, "business_interruption": true, "network_access": true } })).await;
+        assert_eq!(r.status(), S::CREATED);
+        let rel = r.json::<Value>().await.unwrap()["relationship_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let id = app.create_assessment(&supplier.token, 4).await;
+        for c in app.criteria(4) {
+            app.answer(&supplier.token, &id, &c, json!({ "status": "implemented" }))
+                .await;
+        }
+        let r = app.post_json("/api/v1/shares", Some(&supplier.token), json!({ "assessment_id": id, "buyer_organization_id": buyer.id, "detail": "level" })).await;
+        assert_eq!(r.status(), S::CREATED);
+        let r = app
+            .post_json(
+                &format!("/api/v1/assessments/{id}/submission"),
+                Some(&supplier.token),
+                json!({ "body_id": body.id }),
+            )
+            .await;
+        assert_eq!(r.status(), S::CREATED);
+        let ev = r.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+
+        let s = Browser::new(&app);
+        s.login(&supplier.email, "a long enough password").await;
+        let b = Browser::new(&app);
+        b.login(&buyer.email, "a long enough password").await;
+        let pages = |label: &'static str| {
+            let (s, b, id, rel) = (&s, &b, id.clone(), rel.clone());
+            async move {
+                for (who, path) in [
+                    (s, "/assessments".to_string()),
+                    (s, format!("/assessments/{id}/result")),
+                    (b, format!("/suppliers/{rel}")),
+                ] {
+                    let (status, html) = who.get(&path).await;
+                    assert_eq!(status, S::OK, "{path}");
+                    let text = visible_text(&html);
+                    assert!(text.contains(label), "{path} should say {label}");
+                    assert!(!text.contains("回答中"), "{path} still says 回答中");
+                }
+            }
+        };
+        pages("評価中").await;
+        let (_, dash) = s.get("/dashboard").await;
+        assert!(visible_text(&dash).contains("評価機関の結果を待っています"));
+
+        for c in app.criteria(4) {
+            app.put_json(
+                &format!("/api/v1/evaluations/{ev}/findings/{c}"),
+                &body.token,
+                json!({ "verdict": "conform" }),
+            )
+            .await;
+        }
+        app.put_json(
+            &format!("/api/v1/evaluations/{ev}/findings/technical_verification"),
+            &body.token,
+            json!({ "verdict": "conform", "comment": "外部脆弱性診断: 重大な指摘なし" }),
+        )
+        .await;
+        let r = app
+            .post_json(
+                &format!("/api/v1/evaluations/{ev}/decision"),
+                Some(&body.token),
+                json!({ "decision": "certify" }),
+            )
+            .await;
+        assert_eq!(r.status(), S::OK, "{}", r.text().await.unwrap());
+        pages("認証済み").await;
+        let (_, dash) = s.get("/dashboard").await;
+        let dash = visible_text(&dash);
+        assert!(
+            dash.contains("★4"),
+            "the dashboard shows the certified level"
+        );
+        assert!(dash.contains("認証済み"));
+        assert!(
+            !dash.contains("まだ宣言したレベルはありません"),
+            "a certified supplier holds a level"
+        );
+        // The buyer was told in the same transaction as the certification.
+        let inbox: Value = app
+            .get_json("/api/v1/notifications", Some(&buyer.token))
+            .await;
+        assert!(
+            inbox
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["kind"] == "level.achieved"),
+            "{inbox}"
+        );
+    }
+}
