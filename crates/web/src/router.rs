@@ -303,6 +303,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::pages::error_nav,
         ))
+        .layer(middleware::from_fn(form_nul_guard))
         .layer(DefaultBodyLimit::max(MAX_EVIDENCE_BYTES + 1024 * 1024))
         .layer(middleware::from_fn_with_state(state.clone(), origin_check))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
@@ -358,6 +359,40 @@ async fn not_found(req: Request) -> Response {
 
 /// Refuses state-changing requests that a browser says come from another site. Bearer-token
 /// calls carry no ambient credentials and are exempt.
+/// Largest URL-encoded form body the pages accept (forms carry text, files go multipart).
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+/// Refuses URL-encoded form bodies that carry a NUL character (`%00`): no field of ours
+/// means one, and PostgreSQL text cannot hold it, so it is answered here with a page that
+/// says what to fix instead of failing in the database.
+async fn form_nul_guard(req: Request, next: Next) -> Response {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return next.run(req).await;
+    }
+    let lang = crate::auth::request_lang(req.headers());
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+        return crate::error::PageError(
+            AppError::TooLarge {
+                field: "body".into(),
+            },
+            lang,
+        )
+        .into_response();
+    };
+    if bytes.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) {
+        return crate::error::PageError(AppError::field("", "err-control-chars"), lang)
+            .into_response();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
 async fn origin_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let bearer = req.headers().get(header::AUTHORIZATION).is_some();

@@ -951,3 +951,40 @@ async fn a_level_4_assessment_shows_as_under_evaluation_then_certified_everywher
         );
     }
 }
+
+/// A NUL character in a form field is refused with a page that says what to fix (never a
+/// server error from the database), on both databases.
+#[tokio::test]
+async fn a_nul_character_in_a_form_is_refused_with_a_readable_page() {
+    for app in TestApp::all().await {
+        let b = Browser::new(&app);
+        let r = b
+            .post(
+                "/signup",
+                &[
+                    ("org_name", "しるべ\0商事"),
+                    ("corporate_number", &corporate_number(9_100)),
+                    ("industry", "E"),
+                    ("employees", "30"),
+                    ("prefecture", "23"),
+                    ("email", "nul@example.jp"),
+                    ("password", "a long enough password"),
+                    ("user_name", "担当者"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            app.backend
+        );
+        let html = r.text().await.unwrap();
+        assert!(html.contains("制御文字"), "{html}");
+        assert_eq!(
+            app.state.store().count_organizations().await.unwrap(),
+            0,
+            "nothing was stored"
+        );
+    }
+}
