@@ -19,31 +19,47 @@ fn shirube(args: &[&str]) -> std::process::Output {
 /// Serves `data_dir` (with `--demo` when asked) and returns what a user would compare: the
 /// DID document, the demo buyer's portfolio and the public register.
 fn snapshot(data_dir: &Path, demo: bool) -> (Value, Value, Value) {
-    let port = free_port().expect("free port");
     let dir = data_dir.to_string_lossy().to_string();
-    let bind = format!("127.0.0.1:{port}");
-    // The issuer's did:web comes from the public URL: keep it the same on both servers.
-    let mut args = vec![
-        "serve",
-        "--data-dir",
-        &dir,
-        "--bind",
-        &bind,
-        "--public-url",
-        "https://shirube.example",
-    ];
-    if demo {
-        args.push("--demo");
+    // A port found free can be taken by a parallel test before the server binds it: start
+    // again on another one when the server exits at once, and say why when it keeps failing.
+    let mut last = String::new();
+    let mut started = None;
+    for _ in 0..3 {
+        let port = free_port().expect("free port");
+        let bind = format!("127.0.0.1:{port}");
+        // The issuer's did:web comes from the public URL: keep it the same on both servers.
+        let mut args = vec![
+            "serve",
+            "--data-dir",
+            &dir,
+            "--bind",
+            &bind,
+            "--public-url",
+            "https://shirube.example",
+        ];
+        if demo {
+            args.push("--demo");
+        }
+        let log = data_dir.with_extension("serve.log");
+        let mut server = Killed(
+            Command::new(env!("CARGO_BIN_EXE_shirube"))
+                .args(&args)
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(&log).expect("server log"))
+                .spawn()
+                .expect("start shirube serve"),
+        );
+        match wait_ready(port, "/healthz", "shirube serve", &mut server.0) {
+            Ok(()) => {
+                started = Some((server, bind));
+                break;
+            }
+            Err(e) => last = format!("{e}: {}", std::fs::read_to_string(&log).unwrap_or_default()),
+        }
     }
-    let mut server = Killed(
-        Command::new(env!("CARGO_BIN_EXE_shirube"))
-            .args(&args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start shirube serve"),
-    );
-    wait_ready(port, "/healthz", "shirube serve", &mut server.0).expect("server ready");
+    let Some((_server, bind)) = started else {
+        panic!("server ready: {last}");
+    };
     let base = format!("http://{bind}");
     let http = reqwest::blocking::Client::new();
     let get = |path: &str, token: Option<&str>| -> Value {

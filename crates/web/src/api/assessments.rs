@@ -404,6 +404,10 @@ pub async fn read_evidence_form(
                 field: Some(name.clone()),
                 detail: e.body_text(),
             })?;
+            if text.contains('\0') {
+                // PostgreSQL text cannot hold NUL, and no field of ours means one.
+                return Err(AppError::field(name, "err-control-chars"));
+            }
             if name == "url" && !text.trim().is_empty() && input.is_none() {
                 input = Some(EvidenceInput::Link { url: text.clone() });
             }
