@@ -159,6 +159,11 @@ pub async fn deliver_due(state: &App) -> Result<usize, AppError> {
     }
 }
 
+/// Mail not sent yet: (waiting for delivery or a retry, given up after too many attempts).
+pub async fn backlog(state: &App) -> Result<(i64, i64), AppError> {
+    Ok(state.store.outbox_backlog().await?)
+}
+
 /// Delivers queued mail every `every` (retries, and mail queued while SMTP was down).
 pub fn spawn_outbox_worker(state: &App, every: std::time::Duration) {
     if state.mailer.is_none() {

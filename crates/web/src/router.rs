@@ -336,6 +336,14 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    // Mail waiting in the outbox, and mail given up on: an operator alerts on the second.
+    match shirube_app::notifications::backlog(&state).await {
+        Ok((queued, failed)) => {
+            ::metrics::gauge!("shirube_outbox_mail_queued").set(queued as f64);
+            ::metrics::gauge!("shirube_outbox_mail_failed").set(failed as f64);
+        }
+        Err(e) => tracing::warn!(error = ?e, "reading the outbox backlog failed"),
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),

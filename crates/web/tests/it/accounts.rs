@@ -241,6 +241,10 @@ async fn health_metrics_and_openapi_are_served() {
     let _ = app.get("/api/v1/catalog?level=3", None).await;
     let metrics = app.get("/metrics", None).await.text().await.unwrap();
     assert!(metrics.contains("shirube_http_requests_total"), "{metrics}");
+    assert!(
+        metrics.contains("shirube_outbox_mail_failed"),
+        "the outbox backlog is exported: {metrics}"
+    );
     let doc: Value = app.get_json("/api/v1/openapi.json", None).await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     for path in [
