@@ -45,11 +45,6 @@ impl Clock {
         ))))
     }
 
-    /// Whether this clock is the real one.
-    pub fn is_system(&self) -> bool {
-        matches!(&*self.0, Inner::System)
-    }
-
     pub fn now(&self) -> DateTime<Utc> {
         match &*self.0 {
             Inner::System => Utc::now(),

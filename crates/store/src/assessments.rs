@@ -190,11 +190,6 @@ fn evidence_from_json(json: &str) -> Result<Vec<EvidenceRow>> {
         .collect())
 }
 
-/// Why a change to an assessment was refused.
-pub const STATUS_IN_PROGRESS: &str = "in_progress";
-pub const STATUS_DECLARED: &str = "declared";
-pub const STATUS_SUPERSEDED: &str = "superseded";
-
 impl Store {
     /// Starts an assessment; with `copy_from`, copies that assessment's answers (same
     /// organisation only) and marks an in-progress source as superseded.
@@ -222,7 +217,7 @@ impl Store {
             }
         }
         execute!(tx.conn(), "INSERT INTO assessments (id, organization_id, target_level, status, catalog_edition, based_on, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)", &id, organization_id, target_level, STATUS_IN_PROGRESS, catalog_edition, copy_from, actor.user_id.unwrap_or(""), &at)?;
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)", &id, organization_id, target_level, AssessmentStatus::InProgress.as_str(), catalog_edition, copy_from, actor.user_id.unwrap_or(""), &at)?;
         if let Some(src) = copy_from {
             execute!(tx.conn(), "INSERT INTO answers (assessment_id, criterion_id, status, comment, not_applicable_reason, updated_by, updated_at) \
                  SELECT $1, criterion_id, status, comment, not_applicable_reason, updated_by, updated_at FROM answers WHERE assessment_id = $2", &id, src)?;
@@ -452,7 +447,7 @@ async fn open_assessment(
     )?;
     match row {
         None => Err(StoreError::NotFound),
-        Some((status,)) => Ok(status == STATUS_IN_PROGRESS),
+        Some((status,)) => Ok(status == AssessmentStatus::InProgress.as_str()),
     }
 }
 

@@ -308,17 +308,6 @@ impl Store {
         )?;
         Ok(rows.into_iter().map(|(b,)| b).collect())
     }
-
-    /// Buyers holding an active share of an assessment.
-    pub async fn buyers_sharing(&self, assessment_id: &str) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = fetch_all!(
-            self.db(),
-            (String,),
-            "SELECT DISTINCT buyer_id FROM shares WHERE assessment_id = $1 AND revoked_at IS NULL",
-            assessment_id
-        )?;
-        Ok(rows.into_iter().map(|(b,)| b).collect())
-    }
 }
 
 /// The due-date reminders.

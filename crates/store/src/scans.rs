@@ -121,7 +121,7 @@ impl Store {
                 organization_id
             )?
             .ok_or(StoreError::NotFound)?;
-            if status != crate::STATUS_IN_PROGRESS {
+            if status != crate::AssessmentStatus::InProgress.as_str() {
                 return Ok(None);
             }
         }
@@ -217,23 +217,6 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Adds a notification to an organisation's inbox.
-    pub async fn add_notification(
-        &self,
-        organization_id: &str,
-        n: &NewNotification<'_>,
-    ) -> Result<String> {
-        let actor = Actor {
-            organization_id: Some(organization_id),
-            ..Actor::default()
-        };
-        let mut tx = self.begin_write(actor).await?;
-        let at = tx.at().to_string();
-        let id = insert_notification(&mut tx, organization_id, n, &at).await?;
-        tx.commit().await?;
-        Ok(id)
     }
 
     /// An organisation's notifications, newest first.

@@ -7,7 +7,7 @@
 
 use serde_json::json;
 
-use crate::{new_id, Actor, Result, Store, STATUS_IN_PROGRESS};
+use crate::{new_id, Actor, AssessmentStatus, Result, Store};
 
 /// One organisation to seed, with its owner and one open assessment.
 #[derive(Debug, Clone)]
@@ -216,7 +216,7 @@ impl Store {
                     Value::Text(assessment_id),
                     Value::Text(org_id),
                     Value::Int(o.assessment.target_level),
-                    Value::Text(STATUS_IN_PROGRESS),
+                    Value::Text(AssessmentStatus::InProgress.as_str()),
                     Value::Text(&o.assessment.catalog_edition),
                     Value::Text(user_id),
                     Value::Text(at),

@@ -903,14 +903,7 @@ async fn a_level_4_assessment_shows_as_under_evaluation_then_certified_everywher
         let (_, dash) = s.get("/dashboard").await;
         assert!(visible_text(&dash).contains("評価機関の結果を待っています"));
 
-        for c in app.criteria(4) {
-            app.put_json(
-                &format!("/api/v1/evaluations/{ev}/findings/{c}"),
-                &body.token,
-                json!({ "verdict": "conform" }),
-            )
-            .await;
-        }
+        app.conform_every_criterion(&ev, &body.token).await;
         app.put_json(
             &format!("/api/v1/evaluations/{ev}/findings/technical_verification"),
             &body.token,

@@ -235,6 +235,20 @@ impl TestApp {
         .await
     }
 
+    /// The evaluation body finds every ★4 criterion of evaluation `ev` conform.
+    pub async fn conform_every_criterion(&self, ev: &str, body_token: &str) {
+        for c in self.criteria(4) {
+            let r = self
+                .put_json(
+                    &format!("/api/v1/evaluations/{ev}/findings/{c}"),
+                    body_token,
+                    json!({ "verdict": "conform" }),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::NO_CONTENT, "finding on {c}");
+        }
+    }
+
     pub fn criteria(&self, level: u8) -> Vec<String> {
         let level = if level == 3 {
             shirube_catalog::StarLevel::Three

@@ -364,14 +364,7 @@ async fn a_level_4_assessment_is_evaluated_by_a_body_refused_fixed_and_certified
             ev.as_str(),
             "the same evaluation, next round"
         );
-        for c in &all {
-            app.put_json(
-                &format!("/api/v1/evaluations/{ev}/findings/{c}"),
-                &body.token,
-                json!({ "verdict": "conform" }),
-            )
-            .await;
-        }
+        app.conform_every_criterion(&ev, &body.token).await;
         let r = app
             .post_json(
                 &format!("/api/v1/evaluations/{ev}/decision"),
