@@ -2,6 +2,12 @@
 
 mod cmd;
 
+/// The portfolio and tier views build tens of thousands of small strings per request; with
+/// glibc's allocator malloc and free took about 30% of the server's time on a 10,000-supplier
+/// portfolio (perf, bench/supply.sh), which mimalloc's thread-local free lists cut.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::process::ExitCode;
 

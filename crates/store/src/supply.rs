@@ -112,16 +112,43 @@ impl Store {
             // The statements are not kept prepared: a cached generic plan cannot tell one
             // buyer with 10,000 lines from 3,000 buyers with none, and planning costs under
             // a millisecond.
-            Db::Postgres(pool) => tokio::try_join!(
-                sqlx::query_as(&lines)
-                    .bind(buyer_ids)
-                    .persistent(false)
-                    .fetch_all(pool),
-                sqlx::query_as(&shares)
-                    .bind(buyer_ids)
-                    .persistent(false)
-                    .fetch_all(pool),
-            )?,
+            //
+            // A tier's frontier (many buyers) often holds only suppliers that buy from no one
+            // on Shirube: their lines are read first, and the shares only when there are any.
+            // One buyer's portfolio reads both side by side.
+            //
+            // Rows decode by position into tuples: by name, each of the 14 columns of 10,000
+            // lines was a hash lookup, a fifth of the whole request (perf, bench/supply.sh).
+            Db::Postgres(pool) => {
+                let lines = async {
+                    let rows: Vec<LineTuple> = sqlx::query_as(&lines)
+                        .bind(buyer_ids)
+                        .persistent(false)
+                        .fetch_all(pool)
+                        .await?;
+                    Ok::<_, sqlx::Error>(rows.into_iter().map(LineRecord::from).collect::<Vec<_>>())
+                };
+                let shares = async {
+                    let rows: Vec<ShareTuple> = sqlx::query_as(&shares)
+                        .bind(buyer_ids)
+                        .persistent(false)
+                        .fetch_all(pool)
+                        .await?;
+                    Ok::<_, sqlx::Error>(
+                        rows.into_iter().map(ShareRecord::from).collect::<Vec<_>>(),
+                    )
+                };
+                if buyer_ids.len() == 1 {
+                    tokio::try_join!(lines, shares)?
+                } else {
+                    let lines: Vec<LineRecord> = lines.await?;
+                    if lines.is_empty() {
+                        (lines, Vec::new())
+                    } else {
+                        (lines, shares.await?)
+                    }
+                }
+            }
         };
         let shares: HashMap<(&str, &str), &ShareRecord> = shares
             .iter()
@@ -176,9 +203,9 @@ fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
     serde_json::from_str(json).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
 }
 
-/// A relationship as the database returns it: a row on PostgreSQL, an element of the JSON
+/// A relationship as the database returns it: a [`LineTuple`] on PostgreSQL, an element of the JSON
 /// array on SQLite (fields in column order; flags as 0/1).
-#[derive(Deserialize, sqlx::FromRow)]
+#[derive(Deserialize)]
 struct LineRecord {
     buyer_id: OrganizationId,
     id: RelationshipId,
@@ -198,7 +225,7 @@ struct LineRecord {
 
 /// Active shares from one supplier to one buyer, aggregated: best level, count, last update,
 /// pass-on (fields in column order, as for [`LineRecord`]).
-#[derive(Deserialize, sqlx::FromRow)]
+#[derive(Deserialize)]
 struct ShareRecord {
     buyer_id: OrganizationId,
     supplier_id: OrganizationId,
@@ -206,4 +233,83 @@ struct ShareRecord {
     shares: i64,
     last_update: Option<String>,
     passes: Option<i64>,
+}
+
+/// A [`LineRecord`] as PostgreSQL returns it, column by column in select order.
+type LineTuple = (
+    OrganizationId,
+    RelationshipId,
+    Option<OrganizationId>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+);
+
+impl From<LineTuple> for LineRecord {
+    fn from(t: LineTuple) -> Self {
+        let (
+            buyer_id,
+            id,
+            supplier_id,
+            invite_email,
+            name,
+            corporate_number,
+            required_level,
+            due_date,
+            created_at,
+            updated_at,
+            critical,
+            alternatives,
+            stock_days,
+            restore_tested,
+        ) = t;
+        LineRecord {
+            buyer_id,
+            id,
+            supplier_id,
+            invite_email,
+            name,
+            corporate_number,
+            required_level,
+            due_date,
+            created_at,
+            updated_at,
+            critical,
+            alternatives,
+            stock_days,
+            restore_tested,
+        }
+    }
+}
+
+/// A [`ShareRecord`] as PostgreSQL returns it, column by column in select order.
+type ShareTuple = (
+    OrganizationId,
+    OrganizationId,
+    Option<i64>,
+    i64,
+    Option<String>,
+    Option<i64>,
+);
+
+impl From<ShareTuple> for ShareRecord {
+    fn from(t: ShareTuple) -> Self {
+        let (buyer_id, supplier_id, achieved, shares, last_update, passes) = t;
+        ShareRecord {
+            buyer_id,
+            supplier_id,
+            achieved,
+            shares,
+            last_update,
+            passes,
+        }
+    }
 }
