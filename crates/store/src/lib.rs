@@ -64,6 +64,8 @@ mod states;
 pub use states::*;
 mod outbox;
 pub use outbox::*;
+mod experts;
+pub use experts::*;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

@@ -335,7 +335,7 @@ impl Store {
     }
 }
 
-async fn insert_user(
+pub(crate) async fn insert_user(
     tx: &mut crate::WriteTx,
     id: &str,
     org_id: &str,

@@ -25,6 +25,7 @@ async fn declare(app: &TestApp, org: &Org) -> String {
         )
         .await;
     }
+    crate::experts::expert_confirms(app, org, &id).await;
     let r = app
         .post_json(
             &format!("/api/v1/assessments/{id}/declaration"),

@@ -541,6 +541,7 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
                 app.answer(&org.token, &id, &c, json!({ "status": "implemented" }))
                     .await;
             }
+            crate::experts::expert_confirms(&app, org, &id).await;
             app.post_json(
                 &format!("/api/v1/assessments/{id}/declaration"),
                 Some(&org.token),
