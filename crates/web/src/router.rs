@@ -64,7 +64,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/evaluation-bodies", get(api::evaluations::bodies))
         // Security experts: sign-up and the directory are public.
         .route("/api/v1/experts/signup", post(api::experts::signup))
-        .route("/api/v1/experts", get(api::experts::directory));
+        .route("/api/v1/experts", get(api::experts::directory))
+        .route("/experts", get(pages::experts::directory))
+        .route(
+            "/experts/signup",
+            get(pages::experts::signup_form).post(pages::experts::signup_submit),
+        );
 
     // Signed in (session or token); each handler checks role and organisation.
     let api = Router::new()
@@ -321,6 +326,20 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/evaluations/{id}/report/{sha}",
             get(pages::evaluations::report_download),
+        )
+        // Security experts and engagements.
+        .route("/experts/requests", post(pages::experts::request))
+        .route("/engagements", get(pages::experts::engagements))
+        .route("/engagements/{id}/accept", post(pages::experts::accept))
+        .route("/engagements/{id}/decline", post(pages::experts::decline))
+        .route("/engagements/{id}/end", post(pages::experts::end))
+        .route(
+            "/engagements/assessments/{id}/advice",
+            post(pages::experts::advise),
+        )
+        .route(
+            "/engagements/assessments/{id}/confirmation",
+            post(pages::experts::confirm),
         );
 
     Router::new()

@@ -347,16 +347,15 @@ async fn experts_without_an_active_engagement_and_other_companies_get_404_and_en
             StatusCode::OK
         );
 
-        // A pending expert cannot accept a request, so never reads.
-        let asked = ask(&app, &client, &pending).await;
+        // A pending expert cannot be asked, so never reads.
         let r = app
             .post_json(
-                &format!("/api/v1/engagements/{asked}/accept"),
-                Some(&pending.token),
-                json!({}),
+                "/api/v1/engagements",
+                Some(&client.token),
+                json!({ "expert_id": pending.id, "message": "" }),
             )
             .await;
-        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "expert_id").await;
         for token in [&stranger_expert.token, &pending.token, &other.token] {
             assert_eq!(
                 app.get(&path, Some(token)).await.status(),
@@ -611,5 +610,189 @@ async fn the_expert_workspace_puts_clients_waiting_for_confirmation_first() {
         // Someone who is not an expert has no workspace.
         let r = app.get("/api/v1/experts/me/clients", Some(&idle.token)).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn the_pages_show_the_directory_the_workspace_the_advice_and_the_confirming_expert_in_both_languages(
+) {
+    use crate::pages::{select, Browser};
+    for app in TestApp::all().await {
+        let client = app.signup("ひかり製作所").await;
+        let id = app.create_assessment(&client.token, 3).await;
+        answer_all(&app, &client, &id).await;
+        let expert = approved_expert(&app, "画面 八郎").await;
+
+        // The public directory lists the expert, in Japanese and in English.
+        let anon = Browser::new(&app);
+        let (status, html) = anon.get("/experts?prefecture=13").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(select(&html, "#experts .expert-name").contains(&"画面 八郎".to_string()));
+        assert!(select(&html, "#experts td")
+            .iter()
+            .any(|c| c == "情報処理安全確保支援士"));
+        let (_, html) = anon.get("/lang/en?back=/experts").await;
+        let _ = html;
+        let (_, html) = anon.get("/experts?prefecture=13").await;
+        assert_eq!(select(&html, "h1"), ["Find a security expert"]);
+        let (status, _) = anon.get("/experts?prefecture=Atlantis").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // The client's owner asks from the directory page.
+        let cb = Browser::new(&app);
+        cb.login(&client.email, "a long enough password").await;
+        let csrf = cb.csrf().await;
+        let r = cb
+            .post(
+                "/experts/requests",
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("expert_id", expert.id.as_str()),
+                    ("message", "お願いします"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (_, html) = cb.get("/engagements").await;
+        assert_eq!(select(&html, "#my-engagements td")[0], "画面 八郎");
+
+        // The expert accepts on the engagements page and sees the client waiting first.
+        let eb = Browser::new(&app);
+        eb.login(&expert.email, "a long enough password").await;
+        let ecsrf = eb.csrf().await;
+        let (_, html) = eb.get("/engagements").await;
+        let action = crate::pages::attr(&html, "#engagement-requests form", "action").unwrap();
+        let r = eb.post(&action, &[("csrf_token", ecsrf.as_str())]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (_, html) = eb.get("/engagements").await;
+        assert_eq!(select(&html, "#expert-clients .client-name"), ["ひかり製作所"]);
+        assert_eq!(
+            select(&html, "#expert-clients .attention"),
+            ["確認待ち（★3の基準をすべて満たしました）"]
+        );
+        // Advice through the form; the client sees it on the criterion page.
+        let c = app.criteria(3)[0].clone();
+        let r = eb
+            .post(
+                &format!("/engagements/assessments/{id}/advice"),
+                &[
+                    ("csrf_token", ecsrf.as_str()),
+                    ("criterion_id", c.as_str()),
+                    ("body", "規程に改訂日を入れましょう"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (_, html) = cb.get(&format!("/assessments/{id}/criteria/{c}")).await;
+        assert_eq!(
+            select(&html, "#expert-advice blockquote p"),
+            ["規程に改訂日を入れましょう"]
+        );
+        // Without a CSRF token the confirmation form is refused.
+        let r = eb
+            .post(
+                &format!("/engagements/assessments/{id}/confirmation"),
+                &[("statement", "確認しました")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = eb
+            .post(
+                &format!("/engagements/assessments/{id}/confirmation"),
+                &[("csrf_token", ecsrf.as_str()), ("statement", "確認しました")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (_, html) = eb.get("/engagements").await;
+        assert_eq!(select(&html, "#expert-clients .attention"), ["対応不要"]);
+
+        // The client declares; the certificate and the register name the expert.
+        let r = declare(&app, &client, &id).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let v: Value = app
+            .get_json(
+                &format!("/api/v1/assessments/{id}/credential"),
+                Some(&client.token),
+            )
+            .await;
+        let cred = v["id"].as_str().unwrap();
+        let (_, html) = anon.get(&format!("/credentials/{cred}/certificate")).await;
+        let line = select(&html, "#expert-confirmation");
+        assert_eq!(line.len(), 1);
+        assert!(line[0].starts_with("画面 八郎 (Registered Information Security Specialist (RISS) 012345)"), "{line:?}");
+        let number = app
+            .state
+            .store()
+            .organization(&client.id)
+            .await
+            .unwrap()
+            .corporate_number;
+        let (_, html) = anon
+            .get(&format!("/register?corporate_number={number}"))
+            .await;
+        assert!(select(&html, "td.expert")[0].starts_with("画面 八郎"));
+        let reg = app
+            .get_json(&format!("/api/v1/register?corporate_number={number}"), None)
+            .await;
+        assert_eq!(reg[0]["expert_confirmation"]["name"], "画面 八郎");
+    }
+}
+
+#[tokio::test]
+async fn an_expert_signs_up_through_the_form_and_bad_fields_are_named_on_the_page() {
+    use crate::pages::{select, Browser};
+    for app in TestApp::all().await {
+        let b = Browser::new(&app);
+        let (status, html) = b.get("/experts/signup").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(select(&html, "h1"), ["専門家として登録"]);
+        let email = format!("form{}@riss.example.jp", unique());
+        let r = b
+            .post(
+                "/experts/signup",
+                &[
+                    ("name", "様式 九郎"),
+                    ("email", email.as_str()),
+                    ("password", "a long enough password"),
+                    ("qualification_kind", "riss"),
+                    ("qualification_number", "000123"),
+                    ("prefectures", "13, Atlantis"),
+                    ("industries", "E"),
+                    ("languages", "ja"),
+                    ("accepting", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert_eq!(select(&html, "#prefectures[aria-invalid=true]").len(), 1);
+        let r = b
+            .post(
+                "/experts/signup",
+                &[
+                    ("name", "様式 九郎"),
+                    ("email", email.as_str()),
+                    ("password", "a long enough password"),
+                    ("qualification_kind", "riss"),
+                    ("qualification_number", "000123"),
+                    ("prefectures", "13, 神奈川県"),
+                    ("industries", "E, G"),
+                    ("languages", "ja, en"),
+                    ("accepting", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = r.text().await.unwrap();
+        assert_eq!(select(&html, "#signed-up").len(), 1);
+        let expert = app
+            .state
+            .store()
+            .expert_by_email(&email)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(expert.prefectures, r#"["13","14"]"#);
+        assert_eq!(expert.status.as_str(), "pending");
     }
 }
