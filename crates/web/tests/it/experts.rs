@@ -796,3 +796,37 @@ async fn an_expert_signs_up_through_the_form_and_bad_fields_are_named_on_the_pag
         assert_eq!(expert.status.as_str(), "pending");
     }
 }
+
+#[tokio::test]
+async fn the_demo_expert_advises_three_clients_and_confirmed_the_declared_ones() {
+    for app in TestApp::all().await {
+        shirube_app::demo::seed(&app.state).await.unwrap();
+        let password = shirube_app::demo::DEMO_PASSWORD;
+        let expert = app.token("expert@anzen-shien.example", password).await;
+        let v = app
+            .get_json("/api/v1/experts/me/clients", Some(&expert))
+            .await;
+        let mut names: Vec<&str> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["client_name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names.remove(0), "株式会社みなと精工", "the one still answering comes first");
+        names.sort_unstable();
+        assert_eq!(names, ["さくら電子工業株式会社", "有限会社北浜鋳造"]);
+        let dir = app.get_json("/api/v1/experts?prefecture=23", None).await;
+        assert_eq!(dir[0]["name"], "安全 誠");
+        assert_eq!(dir[0]["clients"], 3);
+        let sakura = app.token("owner@sakura-denshi.example", password).await;
+        let list = app.get_json("/api/v1/assessments", Some(&sakura)).await;
+        let id = list[0]["id"].as_str().unwrap();
+        let c = app
+            .get_json(&format!("/api/v1/assessments/{id}/credential"), Some(&sakura))
+            .await;
+        assert_eq!(
+            c["credential"]["credentialSubject"]["expertConfirmation"]["name"],
+            "安全 誠"
+        );
+    }
+}
