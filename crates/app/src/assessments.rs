@@ -412,3 +412,23 @@ async fn expert_client(
         .await?;
     Ok(Some(client))
 }
+
+/// Whether the caller reads `client_id`'s record `subject` as its security expert (approved,
+/// with an active engagement); the read is written to the client's audit log first. The rule
+/// is the one [`readable_assessment`] applies, for records that belong to an organisation
+/// rather than to one assessment (scan results).
+pub(crate) async fn expert_reads_client(
+    app: &App,
+    p: &Principal,
+    client_id: &str,
+    what: &str,
+    subject: &str,
+) -> Result<bool, AppError> {
+    let Some(expert_id) = app.store.expert_of_client(p.user_id(), client_id).await? else {
+        return Ok(false);
+    };
+    app.store
+        .record_expert_read(client_id, p.user_id(), &expert_id, what, subject)
+        .await?;
+    Ok(true)
+}

@@ -443,6 +443,31 @@ impl Store {
         )?)
     }
 
+    /// The expert id of the user when the user is an approved expert with an active
+    /// engagement with `client_id`; `None` otherwise.
+    pub async fn expert_of_client(&self, user_id: &str, client_id: &str) -> Result<Option<String>> {
+        let row: Option<(String,)> = fetch_optional!(
+            self.db(),
+            (String,),
+            "SELECT e.id FROM experts e JOIN engagements g ON g.expert_id = e.id AND g.status = 'active' \
+             WHERE e.user_id = $1 AND e.status = 'approved' AND g.client_id = $2 LIMIT 1",
+            user_id,
+            client_id
+        )?;
+        Ok(row.map(|(id,)| id))
+    }
+
+    /// The organisation a scan belongs to.
+    pub async fn scan_owner(&self, scan_id: &str) -> Result<Option<String>> {
+        let row: Option<(String,)> = fetch_optional!(
+            self.db(),
+            (String,),
+            "SELECT organization_id FROM scans WHERE id = $1",
+            scan_id
+        )?;
+        Ok(row.map(|(o,)| o))
+    }
+
     /// The organisation and assessment an evidence item belongs to.
     pub async fn evidence_owner(&self, evidence_id: &str) -> Result<Option<(String, String)>> {
         Ok(fetch_optional!(

@@ -830,3 +830,51 @@ async fn the_demo_expert_advises_three_clients_and_confirmed_the_declared_ones()
         );
     }
 }
+
+#[tokio::test]
+async fn an_engaged_expert_downloads_the_clients_evidence_and_a_stranger_expert_gets_404() {
+    for app in TestApp::all().await {
+        let client = app.signup("証跡工業").await;
+        let id = app.create_assessment(&client.token, 3).await;
+        let c = app.criteria(3)[0].clone();
+        let form = reqwest::multipart::Form::new()
+            .text("criterion_id", c.clone())
+            .text("evidence_date", "2026-11-01")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(b"policy v2".to_vec()).file_name("policy.txt"),
+            );
+        let r = TestApp::client()
+            .post(app.url(&format!("/api/v1/assessments/{id}/evidence")))
+            .bearer_auth(&client.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let v: Value = r.json().await.unwrap();
+        let evidence = v["id"].as_str().unwrap().to_string();
+        let path = format!("/api/v1/evidence/{evidence}");
+        let engaged = approved_expert(&app, "証跡 見る").await;
+        let stranger = approved_expert(&app, "無縁 見ない").await;
+        engage(&app, &client, &engaged).await;
+        let r = app.get(&path, Some(&engaged.token)).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.bytes().await.unwrap().as_ref(), b"policy v2");
+        assert_eq!(
+            app.get(&path, Some(&stranger.token)).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        let reads = app
+            .get_json("/api/v1/expert-reads", Some(&client.token))
+            .await;
+        assert_eq!(reads[0]["detail"]["what"], "evidence");
+        assert_eq!(reads[0]["subject"], evidence.as_str());
+        // A member who is not an owner does not see the log.
+        let member = app.member(&client, "member").await;
+        assert_eq!(
+            app.get("/api/v1/expert-reads", Some(&member)).await.status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+}
