@@ -184,7 +184,7 @@ fn outcome(t: &Tr, credential: &Value, result: &Value) -> Outcome {
             })
             .unwrap_or_default(),
         name: subject["name"].as_str().unwrap_or("").to_string(),
-        expert: expert_line(&t, subject),
+        expert: expert_line(t, subject),
         corporate_number: subject["id"]
             .as_str()
             .unwrap_or("")

@@ -54,7 +54,11 @@ fn expert_item(t: &Tr, e: ExpertRow) -> ExpertItem {
     }
 }
 
-fn choices(lang: Lang) -> (Vec<(String, String)>, Vec<(String, String)>) {
+/// The options of a select: (value, label).
+type Options = Vec<(String, String)>;
+
+/// The prefecture and industry options in a language.
+fn choices(lang: Lang) -> (Options, Options) {
     let prefectures = PREFECTURES
         .iter()
         .enumerate()
