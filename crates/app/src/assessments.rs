@@ -2,6 +2,7 @@
 //! attach dated evidence, and read an assessment with its computed result; the
 //! organisation's standing for the dashboard.
 
+use crate::views::{AssessmentId, EvidenceId, OrganizationId};
 use std::collections::HashMap;
 
 use shirube_assess::{evaluate, Answer, AnswerStatus, Change, Evaluation};
@@ -27,8 +28,8 @@ pub async fn create_assessment(
     state: &App,
     p: &Principal,
     target: StarLevel,
-    copy_from: Option<&str>,
-) -> Result<String, AppError> {
+    copy_from: Option<&AssessmentId>,
+) -> Result<AssessmentId, AppError> {
     p.require_edit()?;
     let id = state
         .store
@@ -54,7 +55,7 @@ pub async fn create_assessment(
 pub async fn put_answer(
     state: &App,
     p: &Principal,
-    assessment_id: &str,
+    assessment_id: &AssessmentId,
     criterion_id: &str,
     status: &str,
     comment: Option<&str>,
@@ -117,11 +118,11 @@ pub enum EvidenceInput {
 pub async fn add_evidence(
     state: &App,
     p: &Principal,
-    assessment_id: &str,
+    assessment_id: &AssessmentId,
     criterion_id: &str,
     input: EvidenceInput,
     evidence_date: &str,
-) -> Result<String, AppError> {
+) -> Result<EvidenceId, AppError> {
     p.require_edit()?;
     let a = state.store.assessment(p.org_id(), assessment_id).await?;
     let mut errs = Vec::new();
@@ -219,7 +220,7 @@ pub async fn add_evidence(
 pub async fn evidence_file(
     state: &App,
     p: &Principal,
-    evidence_id: &str,
+    evidence_id: &EvidenceId,
 ) -> Result<(EvidenceRow, Vec<u8>), AppError> {
     let ev = match state.store.evidence_item(p.org_id(), evidence_id).await {
         Err(shirube_store::StoreError::NotFound) => {
@@ -282,7 +283,7 @@ fn statuses(rows: &[AnswerRow]) -> HashMap<String, AnswerStatus> {
 pub async fn assessment_view(
     state: &App,
     p: &Principal,
-    id: &str,
+    id: &AssessmentId,
 ) -> Result<AssessmentView, AppError> {
     assessment_view_of(state, p.org_id(), id).await
 }
@@ -291,8 +292,8 @@ pub async fn assessment_view(
 /// buyer holding an active full share).
 pub async fn assessment_view_of(
     state: &App,
-    organization_id: &str,
-    id: &str,
+    organization_id: &OrganizationId,
+    id: &AssessmentId,
 ) -> Result<AssessmentView, AppError> {
     // One query for the row, its answers and its evidence: this view is behind every
     // assessment page and API read (bench/web.sh).
@@ -375,7 +376,7 @@ pub async fn history(app: &App, p: &Principal) -> Result<Vec<AssessmentRow>, App
 pub async fn readable_assessment(
     app: &App,
     p: &Principal,
-    id: &str,
+    id: &AssessmentId,
 ) -> Result<AssessmentView, AppError> {
     match assessment_view(app, p, id).await {
         Err(AppError::NotFound) => match app.store.full_share_owner(p.org_id(), id).await? {
@@ -396,10 +397,10 @@ pub async fn readable_assessment(
 async fn expert_client(
     app: &App,
     p: &Principal,
-    assessment_id: &str,
+    assessment_id: &AssessmentId,
     what: &str,
     subject: &str,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<OrganizationId>, AppError> {
     let Some((client, expert_id)) = app
         .store
         .expert_client_of_assessment(p.user_id(), assessment_id)
@@ -420,7 +421,7 @@ async fn expert_client(
 pub(crate) async fn expert_reads_client(
     app: &App,
     p: &Principal,
-    client_id: &str,
+    client_id: &OrganizationId,
     what: &str,
     subject: &str,
 ) -> Result<bool, AppError> {

@@ -19,6 +19,7 @@ pub use shirube_store::{
 };
 
 use crate::accounts::{hash_password, Principal};
+use crate::views::{AssessmentId, OrganizationId};
 use crate::assessments::{readable_assessment, AssessmentView};
 use crate::domain::{self, collect, Email, FieldError, Industry, Prefecture};
 use crate::error::AppError;
@@ -303,7 +304,7 @@ pub async fn set_status(
 
 fn ended_notice(
     state: &App,
-    to: &str,
+    to: &OrganizationId,
     other: &str,
 ) -> shirube_store::Notice {
     to_org(
@@ -516,7 +517,7 @@ pub async fn engagements(state: &App, p: &Principal) -> Result<Engagements, AppE
 async fn as_expert(
     state: &App,
     p: &Principal,
-    assessment_id: &str,
+    assessment_id: &AssessmentId,
 ) -> Result<(AssessmentView, ExpertRow), AppError> {
     let expert = myself(state, p).await?.ok_or(AppError::NotFound)?;
     let view = readable_assessment(state, p, assessment_id).await?;
@@ -537,7 +538,7 @@ async fn as_expert(
 pub async fn advise(
     state: &App,
     p: &Principal,
-    assessment_id: &str,
+    assessment_id: &AssessmentId,
     criterion_id: &str,
     body: &str,
 ) -> Result<(), AppError> {
@@ -569,7 +570,7 @@ pub async fn advise(
 pub async fn advice(
     state: &App,
     p: &Principal,
-    assessment_id: &str,
+    assessment_id: &AssessmentId,
 ) -> Result<Vec<AdviceRow>, AppError> {
     readable_assessment(state, p, assessment_id).await?;
     Ok(state.store.advice(assessment_id).await?)
@@ -615,7 +616,7 @@ pub fn answers_digest(view: &AssessmentView) -> String {
 pub async fn confirm(
     state: &App,
     p: &Principal,
-    assessment_id: &str,
+    assessment_id: &AssessmentId,
     statement: &str,
 ) -> Result<ConfirmationRow, AppError> {
     let (view, expert) = as_expert(state, p, assessment_id).await?;
@@ -718,9 +719,9 @@ impl Attention {
 #[derive(Debug, Clone)]
 pub struct ClientItem {
     pub engagement_id: String,
-    pub client_id: String,
+    pub client_id: OrganizationId,
     pub client_name: String,
-    pub assessment_id: Option<String>,
+    pub assessment_id: Option<AssessmentId>,
     pub target_level: Option<i64>,
     pub achieved_level: Option<u8>,
     pub met: usize,

@@ -6,16 +6,16 @@
 use serde_json::json;
 
 use crate::{
-    new_id, unique_violation, Actor, EngagementStatus, ExpertStatus, NewUser, QualificationKind,
-    Result, Role, Store, StoreError,
+    new_id, unique_violation, Actor, AssessmentId, EngagementStatus, ExpertStatus, NewUser,
+    OrganizationId, QualificationKind, Result, Role, Store, StoreError, UserId,
 };
 
 /// An expert as the operator, the directory and the expert see them.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ExpertRow {
     pub id: String,
-    pub user_id: String,
-    pub organization_id: String,
+    pub user_id: UserId,
+    pub organization_id: OrganizationId,
     pub name: String,
     #[sqlx(try_from = "String")]
     pub qualification_kind: QualificationKind,
@@ -53,8 +53,8 @@ pub struct NewExpert<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedExpert {
     pub expert_id: String,
-    pub organization_id: String,
-    pub user_id: String,
+    pub organization_id: OrganizationId,
+    pub user_id: UserId,
 }
 
 /// An engagement with both sides' names.
@@ -62,7 +62,7 @@ pub struct CreatedExpert {
 pub struct EngagementRow {
     pub id: String,
     pub expert_id: String,
-    pub client_id: String,
+    pub client_id: OrganizationId,
     #[sqlx(try_from = "String")]
     pub status: EngagementStatus,
     pub message: String,
@@ -71,7 +71,7 @@ pub struct EngagementRow {
     pub ended_at: Option<String>,
     pub expert_name: String,
     /// The expert's practice organisation (where the expert's notices go).
-    pub expert_organization_id: String,
+    pub expert_organization_id: OrganizationId,
     pub client_name: String,
     pub client_corporate_number: String,
 }
@@ -90,8 +90,8 @@ pub struct AdviceRow {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ConfirmationRow {
     pub id: String,
-    pub assessment_id: String,
-    pub organization_id: String,
+    pub assessment_id: AssessmentId,
+    pub organization_id: OrganizationId,
     pub expert_id: String,
     pub statement: String,
     pub answers_digest: String,
@@ -106,10 +106,10 @@ pub struct ConfirmationRow {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ClientRow {
     pub engagement_id: String,
-    pub client_id: String,
+    pub client_id: OrganizationId,
     pub client_name: String,
     pub accepted_at: Option<String>,
-    pub assessment_id: Option<String>,
+    pub assessment_id: Option<AssessmentId>,
     pub target_level: Option<i64>,
     pub assessment_status: Option<String>,
     pub assessment_updated_at: Option<String>,
@@ -141,9 +141,10 @@ impl Store {
         email: &str,
         password_hash: &str,
     ) -> Result<CreatedExpert> {
-        let expert_id = new_id();
-        let org_id = new_id();
-        let user_id = new_id();
+        // Expert, engagement and confirmation ids are still text in this module's rows.
+        let expert_id: String = new_id::<crate::kind::Expert>().into();
+        let org_id: OrganizationId = new_id();
+        let user_id: UserId = new_id();
         let mut tx = self.begin_write(Actor::user(&org_id, &user_id)).await?;
         let at = tx.at().to_string();
         execute!(
@@ -316,7 +317,7 @@ impl Store {
         client_id: &str,
         message: &str,
     ) -> Result<String> {
-        let id = new_id();
+        let id: String = new_id::<crate::kind::Engagement>().into();
         let mut tx = self.begin_write(actor).await?;
         let open: Option<(String,)> = fetch_optional!(
             tx.conn(),
@@ -430,10 +431,10 @@ impl Store {
         &self,
         user_id: &str,
         assessment_id: &str,
-    ) -> Result<Option<(String, String)>> {
+    ) -> Result<Option<(OrganizationId, String)>> {
         Ok(fetch_optional!(
             self.db(),
-            (String, String),
+            (OrganizationId, String),
             "SELECT a.organization_id, e.id FROM experts e \
              JOIN engagements g ON g.expert_id = e.id AND g.status = 'active' \
              JOIN assessments a ON a.organization_id = g.client_id \
@@ -458,10 +459,10 @@ impl Store {
     }
 
     /// The organisation a scan belongs to.
-    pub async fn scan_owner(&self, scan_id: &str) -> Result<Option<String>> {
-        let row: Option<(String,)> = fetch_optional!(
+    pub async fn scan_owner(&self, scan_id: &str) -> Result<Option<OrganizationId>> {
+        let row: Option<(OrganizationId,)> = fetch_optional!(
             self.db(),
-            (String,),
+            (OrganizationId,),
             "SELECT organization_id FROM scans WHERE id = $1",
             scan_id
         )?;
@@ -469,10 +470,13 @@ impl Store {
     }
 
     /// The organisation and assessment an evidence item belongs to.
-    pub async fn evidence_owner(&self, evidence_id: &str) -> Result<Option<(String, String)>> {
+    pub async fn evidence_owner(
+        &self,
+        evidence_id: &str,
+    ) -> Result<Option<(OrganizationId, AssessmentId)>> {
         Ok(fetch_optional!(
             self.db(),
-            (String, String),
+            (OrganizationId, AssessmentId),
             "SELECT organization_id, assessment_id FROM evidence WHERE id = $1",
             evidence_id
         )?)
@@ -481,8 +485,8 @@ impl Store {
     /// Records, in the client's audit log, that an expert read one of its records.
     pub async fn record_expert_read(
         &self,
-        client_id: &str,
-        expert_user_id: &str,
+        client_id: &OrganizationId,
+        expert_user_id: &UserId,
         expert_id: &str,
         what: &str,
         subject: &str,
@@ -567,7 +571,7 @@ impl Store {
         statement: &str,
         answers_digest: &str,
     ) -> Result<ConfirmationRow> {
-        let id = new_id();
+        let id: String = new_id::<crate::kind::ExpertConfirmation>().into();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         execute!(

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use shirube_app::experts::{self, EngagementRow, ExpertRow};
+use shirube_app::views::AssessmentId;
 use shirube_app::Principal;
 use utoipa::{IntoParams, ToSchema};
 
@@ -228,7 +229,7 @@ fn engagement_out(g: EngagementRow) -> EngagementOut {
         status: g.status.as_str().to_string(),
         expert_id: g.expert_id,
         expert_name: g.expert_name,
-        client_id: g.client_id,
+        client_id: g.client_id.into(),
         client_name: g.client_name,
         message: g.message,
         created_at: g.created_at,
@@ -321,7 +322,7 @@ pub struct AdviceOut {
 pub async fn advise(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath((id, criterion_id)): ApiPath<(String, String)>,
+    ApiPath((id, criterion_id)): ApiPath<(AssessmentId, String)>,
     ApiJson(req): ApiJson<AdviceRequest>,
 ) -> Result<StatusCode, ApiError> {
     experts::advise(&state, &p, &id, &criterion_id, &req.body).await?;
@@ -334,7 +335,7 @@ pub async fn advise(
 pub async fn advice(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<AssessmentId>,
 ) -> Result<Json<Vec<AdviceOut>>, ApiError> {
     let rows = experts::advice(&state, &p, &id).await?;
     Ok(Json(
@@ -378,7 +379,7 @@ pub struct ConfirmationOut {
 pub async fn confirm(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<AssessmentId>,
     ApiJson(req): ApiJson<ConfirmationRequest>,
 ) -> Result<(StatusCode, Json<ConfirmationOut>), ApiError> {
     let c = experts::confirm(&state, &p, &id, &req.statement).await?;
@@ -422,9 +423,9 @@ pub async fn workspace(
             .into_iter()
             .map(|c| ClientOut {
                 engagement_id: c.engagement_id,
-                client_id: c.client_id,
+                client_id: c.client_id.into(),
                 client_name: c.client_name,
-                assessment_id: c.assessment_id,
+                assessment_id: c.assessment_id.map(String::from),
                 target_level: c.target_level,
                 achieved_level: c.achieved_level,
                 met: c.met,

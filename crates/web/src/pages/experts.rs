@@ -17,6 +17,7 @@ use crate::pages::{render, render_status, FieldMessages, Nav, PageResult, Signed
 use crate::AppState;
 use shirube_app::domain::{industry_name, prefecture_name, INDUSTRIES, PREFECTURES};
 use shirube_app::experts::{self, EngagementRow, EngagementStatus, ExpertRow};
+use shirube_app::views::AssessmentId;
 use shirube_app::i18n::Tr;
 use shirube_app::AppError;
 use shirube_app::Principal;
@@ -387,7 +388,7 @@ async fn engagements_page(
                     String::new()
                 },
                 gaps: c.gaps,
-                assessment_id: c.assessment_id.unwrap_or_default(),
+                assessment_id: c.assessment_id.map(String::from).unwrap_or_default(),
                 engagement_id: c.engagement_id,
                 name: c.client_name,
             })
@@ -499,7 +500,7 @@ pub struct AdviceForm {
 pub async fn advise(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<AssessmentId>,
     Form(form): Form<AdviceForm>,
 ) -> Result<Response, PageError> {
     p.check_csrf(&form.csrf_token).page(p.lang)?;
@@ -520,7 +521,7 @@ pub struct ConfirmForm {
 pub async fn confirm(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<AssessmentId>,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, PageError> {
     p.check_csrf(&form.csrf_token).page(p.lang)?;
