@@ -93,6 +93,8 @@ const expectations = [
   ['cert-revoked.json', {status: true}, r => r.proofOk && r.statusOk && r.revoked],
   ['cert-tampered.json', {status: true}, r => !r.verified && !r.proofOk],
   ['cert-didkey.json', {status: false}, r => r.verified && r.proofOk],
+  ['cert-expert.json', {status: true}, r => r.verified && r.proofOk && r.statusOk && !r.revoked],
+  ['cert-expert-tampered.json', {status: true}, r => !r.verified && !r.proofOk],
 ];
 
 let failures = 0;
@@ -118,8 +120,8 @@ for(const [file, options, expected] of expectations) {
 }
 // Shirube's context is valid JSON-LD and defines every term used: expansion in safe mode
 // fails on undefined terms and on redefinitions of protected VC terms.
-{
-  const credential = readJson(join(fixtures, 'cert-valid.json'));
+for(const file of ['cert-valid.json', 'cert-expert.json']) {
+  const credential = readJson(join(fixtures, file));
   let ok = true;
   let detail = '';
   try {
@@ -130,7 +132,7 @@ for(const [file, options, expected] of expectations) {
     detail = ` (${e.message}${e.details?.event ? ': ' + JSON.stringify(e.details.event.details ?? e.details.event.code) : ''})`;
   }
   failures += ok ? 0 : 1;
-  console.log(`${ok ? 'PASS' : 'FAIL'} JSON-LD safe-mode expansion of cert-valid.json${detail}`);
+  console.log(`${ok ? 'PASS' : 'FAIL'} JSON-LD safe-mode expansion of ${file}${detail}`);
 }
-console.log(`${6 - failures} passed, ${failures} failed`);
+console.log(`${9 - failures} passed, ${failures} failed`);
 process.exit(failures ? 1 : 0);

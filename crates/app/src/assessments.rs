@@ -215,13 +215,30 @@ pub async fn add_evidence(
     })
 }
 
-/// Reads an evidence file of the caller's organisation.
+/// Reads an evidence file of the caller's organisation, or of a client of the caller's
+/// expert practice (see [`readable_assessment`]).
 pub async fn evidence_file(
     state: &App,
     p: &Principal,
     evidence_id: &EvidenceId,
 ) -> Result<(EvidenceRow, Vec<u8>), AppError> {
-    let ev = state.store.evidence_item(p.org_id(), evidence_id).await?;
+    let ev = match state.store.evidence_item(p.org_id(), evidence_id).await {
+        Err(shirube_store::StoreError::NotFound) => {
+            // The client's expert may read it too, under the same rule as the assessment.
+            let (organization_id, assessment_id) = state
+                .store
+                .evidence_owner(evidence_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            match expert_client(state, p, &assessment_id, "evidence", evidence_id).await? {
+                Some(client) if client == organization_id => {
+                    state.store.evidence_item(&client, evidence_id).await?
+                }
+                _ => return Err(AppError::NotFound),
+            }
+        }
+        other => other?,
+    };
     let sha = ev.blob_sha256.clone().ok_or(AppError::NotFound)?;
     let bytes = state
         .store
@@ -351,9 +368,11 @@ pub async fn history(app: &App, p: &Principal) -> Result<Vec<AssessmentRow>, App
     Ok(app.store.assessments(p.org_id()).await?)
 }
 
-/// An assessment the caller may read: its own organisation's, or a supplier's that was
+/// An assessment the caller may read: its own organisation's, a supplier's that was
 /// shared with the caller's organisation in full (an active `full` share made directly to
-/// it). Anything else is `NotFound`, as if it did not exist.
+/// it), or a client's when the caller is an approved security expert with an active
+/// engagement with that client (each such read is in the client's audit log). Anything else
+/// is `NotFound`, as if it did not exist.
 pub async fn readable_assessment(
     app: &App,
     p: &Principal,
@@ -362,8 +381,55 @@ pub async fn readable_assessment(
     match assessment_view(app, p, id).await {
         Err(AppError::NotFound) => match app.store.full_share_owner(p.org_id(), id).await? {
             Some(supplier) => assessment_view_of(app, &supplier, id).await,
-            None => Err(AppError::NotFound),
+            None => match expert_client(app, p, id, "assessment", id).await? {
+                Some(client) => assessment_view_of(app, &client, id).await,
+                None => Err(AppError::NotFound),
+            },
         },
         other => other,
     }
+}
+
+/// The client organisation whose assessment `assessment_id` the caller reads as its security
+/// expert: an approved expert with an active engagement with that organisation, and nothing
+/// else. The read (`what`, `subject`) is written to the client's audit log first, so a read
+/// that is not logged does not happen.
+async fn expert_client(
+    app: &App,
+    p: &Principal,
+    assessment_id: &AssessmentId,
+    what: &str,
+    subject: &str,
+) -> Result<Option<OrganizationId>, AppError> {
+    let Some((client, expert_id)) = app
+        .store
+        .expert_client_of_assessment(p.user_id(), assessment_id)
+        .await?
+    else {
+        return Ok(None);
+    };
+    app.store
+        .record_expert_read(&client, p.user_id(), &expert_id, what, subject)
+        .await?;
+    Ok(Some(client))
+}
+
+/// Whether the caller reads `client_id`'s record `subject` as its security expert (approved,
+/// with an active engagement); the read is written to the client's audit log first. The rule
+/// is the one [`readable_assessment`] applies, for records that belong to an organisation
+/// rather than to one assessment (scan results).
+pub(crate) async fn expert_reads_client(
+    app: &App,
+    p: &Principal,
+    client_id: &OrganizationId,
+    what: &str,
+    subject: &str,
+) -> Result<bool, AppError> {
+    let Some(expert_id) = app.store.expert_of_client(p.user_id(), client_id).await? else {
+        return Ok(false);
+    };
+    app.store
+        .record_expert_read(client_id, p.user_id(), &expert_id, what, subject)
+        .await?;
+    Ok(true)
 }

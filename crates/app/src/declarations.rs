@@ -10,7 +10,8 @@ use crate::domain::{self, collect};
 use crate::error::AppError;
 use crate::trust::{index_taken, prepare_credential, ISSUE_ATTEMPTS};
 use crate::App;
-/// The management's ★3 self-conformity declaration; refused (409) unless ★3 is achieved.
+/// The management's ★3 self-conformity declaration; refused (409) unless ★3 is achieved and
+/// a security expert's confirmation matches the answers and evidence as they are now.
 /// Returns the declared assessment.
 pub async fn declare(
     state: &App,
@@ -50,6 +51,23 @@ pub async fn declare(
             key: "err-declare-not-achieved",
             field: None,
         });
+    }
+    // The scheme's ★3 is a self-assessment confirmed by a security expert: the newest
+    // confirmation must match the answers and evidence as they are now.
+    match crate::experts::confirmation(state, &view).await? {
+        Some((_, true)) => {}
+        Some((_, false)) => {
+            return Err(AppError::Conflict {
+                key: "expert-err-confirmation-stale",
+                field: Some("expert_confirmation".into()),
+            })
+        }
+        None => {
+            return Err(AppError::Conflict {
+                key: "expert-err-confirmation-missing",
+                field: Some("expert_confirmation".into()),
+            })
+        }
     }
     let date = state.clock.today_string();
     let d = Declaration {

@@ -1,7 +1,8 @@
 //! `serve --demo`: a small world to try Shirube with — a supplier half-way through ★3, one
 //! that has declared ★3 and passes on its own (tier-2) supplier, one working toward ★4, a
-//! buyer asking all three, an evaluation body, and an industry group whose members share a
-//! supplier.
+//! buyer asking all three, an evaluation body, an industry group whose members share a
+//! supplier, and a security expert (情報処理安全確保支援士) advising three of the suppliers,
+//! who confirmed the two declared ★3s.
 
 use shirube_assess::AnswerStatus;
 use shirube_catalog::StarLevel;
@@ -114,9 +115,12 @@ const ORGS: [Org; 7] = [
     },
 ];
 
+/// The demo expert's login.
+const EXPERT_EMAIL: &str = "expert@anzen-shien.example";
+
 /// Seeds the demo world once; returns the logins. Running it again changes nothing.
 pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
-    let logins = ORGS
+    let mut logins: Vec<DemoLogin> = ORGS
         .iter()
         .map(|o| DemoLogin {
             email: o.email,
@@ -124,10 +128,43 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
             what: o.what,
         })
         .collect();
+    logins.push(DemoLogin {
+        email: EXPERT_EMAIL,
+        organization: "安全 誠（情報処理安全確保支援士）",
+        what: "security expert advising three suppliers / 3社を支援するセキュリティ専門家",
+    });
     if state.store.user_by_email(ORGS[0].email).await?.is_some() {
         return Ok(logins);
     }
     let hash = auth::hash_password(DEMO_PASSWORD)?;
+    // The security expert, approved by the operator, advising みなと精工, さくら電子 and 北浜鋳造.
+    let expert = state
+        .store
+        .create_expert(
+            &shirube_store::NewExpert {
+                name: "安全 誠",
+                qualification_kind: shirube_store::QualificationKind::Riss,
+                qualification_number: "026001",
+                prefectures: r#"["23","13","27"]"#,
+                industries: r#"["E","G"]"#,
+                languages: r#"["ja","en"]"#,
+                accepting: true,
+                prefecture: "23",
+                industry: "E",
+            },
+            EXPERT_EMAIL,
+            &hash,
+        )
+        .await?;
+    let expert_actor = Actor::user(&expert.organization_id, &expert.user_id);
+    state
+        .store
+        .set_expert_status(
+            Actor::system(),
+            &expert.expert_id,
+            shirube_store::ExpertStatus::Approved,
+        )
+        .await?;
     for (i, o) in ORGS.iter().enumerate() {
         let number = corporate_number(o.base);
         let org = NewOrganization {
@@ -150,6 +187,26 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
         }
         if i == 6 {
             state.store.designate_industry_group(&org_id).await?;
+        }
+        if matches!(i, 0 | 1 | 5) {
+            let engagement = state
+                .store
+                .create_engagement(
+                    actor,
+                    &expert.expert_id,
+                    &org_id,
+                    "★3の自己評価の確認と助言をお願いします。",
+                )
+                .await?;
+            state
+                .store
+                .move_engagement(
+                    expert_actor,
+                    &engagement,
+                    &[shirube_store::EngagementStatus::Requested],
+                    shirube_store::EngagementStatus::Active,
+                )
+                .await?;
         }
         let (level, share) = match i {
             0 => (StarLevel::Three, 0.5),
@@ -190,7 +247,32 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
             };
             state.store.put_answer(actor, &org_id, &id, &w).await?;
         }
+        if i == 0 {
+            state
+                .store
+                .put_advice(
+                    Actor::user(&org_id, &expert.user_id),
+                    &id,
+                    criteria[0].id.as_str(),
+                    &expert.expert_id,
+                    "方針の承認日と見直し予定日を文書に残し、その写しを証跡にしてください。 / Record when the policy was approved and when it will be reviewed, and attach that page as evidence.",
+                )
+                .await?;
+        }
         if share >= 1.0 {
+            // The expert confirms the answers as they stand, then the management declares.
+            let view = crate::assessments::assessment_view_of(state, &org_id, &id).await?;
+            state
+                .store
+                .add_confirmation(
+                    Actor::user(&org_id, &expert.user_id),
+                    &org_id,
+                    &id,
+                    &expert.expert_id,
+                    "全評価基準の回答と証跡を確認しました。 / Checked every answer and its evidence.",
+                    &crate::experts::answers_digest(&view),
+                )
+                .await?;
             let date = state.clock.today_string();
             let d = Declaration {
                 signer_name: o.user,

@@ -184,6 +184,44 @@ impl Labelled for shirube_store::NotificationKind {
             IndustryLeft => "notif-kind-industry-left",
             IndustryDeclined => "notif-kind-industry-declined",
             ScanNewFindings => "notif-kind-scan-new-findings",
+            EngagementRequested => "engagement-kind-requested",
+            EngagementAccepted => "engagement-kind-accepted",
+            EngagementDeclined => "engagement-kind-declined",
+            EngagementEnded => "engagement-kind-ended",
+            ExpertConfirmed => "expert-kind-confirmed",
+        }
+    }
+}
+
+impl Labelled for shirube_store::ExpertStatus {
+    fn label_key(self) -> &'static str {
+        use shirube_store::ExpertStatus::*;
+        match self {
+            Pending => "expert-status-pending",
+            Approved => "expert-status-approved",
+            Withdrawn => "expert-status-withdrawn",
+        }
+    }
+}
+
+impl Labelled for shirube_store::EngagementStatus {
+    fn label_key(self) -> &'static str {
+        use shirube_store::EngagementStatus::*;
+        match self {
+            Requested => "engagement-status-requested",
+            Active => "engagement-status-active",
+            Declined => "engagement-status-declined",
+            Ended => "engagement-status-ended",
+        }
+    }
+}
+
+impl Labelled for shirube_store::QualificationKind {
+    fn label_key(self) -> &'static str {
+        use shirube_store::QualificationKind::*;
+        match self {
+            Riss => "expert-qualification-riss",
+            ScsTraining => "expert-qualification-scs-training",
         }
     }
 }
@@ -382,6 +420,9 @@ mod tests {
         check(shirube_store::MembershipStatus::ALL, &mut missing);
         check(shirube_store::NotificationKind::ALL, &mut missing);
         check(shirube_store::Role::ALL, &mut missing);
+        check(shirube_store::ExpertStatus::ALL, &mut missing);
+        check(shirube_store::EngagementStatus::ALL, &mut missing);
+        check(shirube_store::QualificationKind::ALL, &mut missing);
         check(&shirube_assess::AnswerStatus::ALL, &mut missing);
         assert!(missing.is_empty(), "states without a label: {missing:?}");
     }

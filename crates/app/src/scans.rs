@@ -348,9 +348,23 @@ pub async fn upload(
     })
 }
 
-/// One scan of the caller's organisation.
+/// One scan of the caller's organisation, or of a client while the caller is its engaged
+/// security expert.
 pub async fn scan(state: &App, p: &Principal, id: &ScanId) -> Result<ScanView, AppError> {
-    decode(state.store.scan(p.org_id(), id).await?)
+    match state.store.scan(p.org_id(), id).await {
+        // The client's security expert reads it too, while engaged (and the client's log
+        // says so).
+        Err(shirube_store::StoreError::NotFound) => match state.store.scan_owner(id).await? {
+            Some(client)
+                if crate::assessments::expert_reads_client(state, p, &client, "scan", id)
+                    .await? =>
+            {
+                decode(state.store.scan(&client, id).await?)
+            }
+            _ => Err(AppError::NotFound),
+        },
+        other => decode(other?),
+    }
 }
 
 /// The caller's organisation's scans, newest first (reports not decoded).

@@ -290,7 +290,8 @@ pub fn index_taken(e: &shirube_store::StoreError) -> bool {
 }
 
 /// Signs the credential of assessment `a` in the state it has (or is about to have):
-/// `Declared` gives the ★3 self-declared credential, `Certified` the ★4 one naming the
+/// `Declared` gives the ★3 self-declared credential (naming the expert of its newest
+/// confirmation), `Certified` the ★4 one naming the
 /// evaluation body `body_id`. Nothing is stored: the caller inserts [`PreparedCredential::row`]
 /// in the transaction that declares or certifies, so both commit together.
 pub async fn prepare_credential(
@@ -323,8 +324,25 @@ pub async fn prepare_credential(
     let org = state.store.organization(&a.organization_id).await?;
     let subject = CorporateNumber::parse(&org.corporate_number).map_err(AppError::internal)?;
     let assurance_str = assurance.as_str();
-    let claims = LevelClaims::new(subject, &org.name, level, &a.catalog_edition, assurance)
+    let mut claims = LevelClaims::new(subject, &org.name, level, &a.catalog_edition, assurance)
         .map_err(AppError::internal)?;
+    // A ★3 names the security expert whose confirmation the declaration rests on (the newest;
+    // the declaration checked it matches the answers).
+    if a.status == AssessmentStatus::Declared {
+        if let Some(c) = state.store.latest_confirmation(&a.id).await? {
+            let confirmed_at = chrono::DateTime::parse_from_rfc3339(&c.confirmed_at)
+                .map_err(AppError::internal)?
+                .with_timezone(&Utc);
+            claims = claims
+                .with_expert(shirube_trust::ExpertConfirmation {
+                    name: c.expert_name,
+                    qualification: c.qualification_kind.as_str().to_string(),
+                    qualification_number: c.qualification_number,
+                    confirmed_at,
+                })
+                .map_err(AppError::internal)?;
+        }
+    }
     let now = state.clock.now();
     let days = match body_id {
         None => state.validity.self_declared_days,

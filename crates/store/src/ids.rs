@@ -61,6 +61,12 @@ pub mod kind {
         Membership,
         /// A mail waiting in the outbox.
         OutboxMail,
+        /// A security expert.
+        Expert,
+        /// An engagement between a company and a security expert.
+        Engagement,
+        /// A security expert's confirmation of an assessment.
+        ExpertConfirmation,
     }
 }
 
@@ -78,6 +84,9 @@ pub type ScanId = Id<kind::Scan>;
 pub type NotificationId = Id<kind::Notification>;
 pub type InvitationId = Id<kind::Invitation>;
 pub type MembershipId = Id<kind::Membership>;
+pub type ExpertId = Id<kind::Expert>;
+pub type EngagementId = Id<kind::Engagement>;
+pub type ExpertConfirmationId = Id<kind::ExpertConfirmation>;
 pub type OutboxMailId = Id<kind::OutboxMail>;
 
 impl<K> Id<K> {

@@ -66,6 +66,8 @@ mod ids;
 pub use ids::*;
 mod outbox;
 pub use outbox::*;
+mod experts;
+pub use experts::*;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

@@ -339,7 +339,7 @@ impl Store {
     }
 }
 
-async fn insert_user(
+pub(crate) async fn insert_user(
     tx: &mut crate::WriteTx,
     id: &UserId,
     org_id: &OrganizationId,

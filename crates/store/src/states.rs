@@ -117,6 +117,37 @@ states! {
         IndustryLeft = "industry.left",
         IndustryDeclined = "industry.declined",
         ScanNewFindings = "scan.new_findings",
+        EngagementRequested = "engagement.requested",
+        EngagementAccepted = "engagement.accepted",
+        EngagementDeclined = "engagement.declined",
+        EngagementEnded = "engagement.ended",
+        ExpertConfirmed = "expert.confirmed",
+    }
+
+    /// Where a security expert stands with the operator: pending until the qualification
+    /// is checked, approved, or withdrawn (open engagements end, no new confirmations).
+    ExpertStatus ("expert status") {
+        Pending = "pending",
+        Approved = "approved",
+        Withdrawn = "withdrawn",
+    }
+
+    /// An engagement between a company and an expert: requested by the company, active once
+    /// the expert accepts, declined by the expert, or ended by either side (or by the
+    /// expert's withdrawal).
+    EngagementStatus ("engagement status") {
+        Requested = "requested",
+        Active = "active",
+        Declined = "declined",
+        Ended = "ended",
+    }
+
+    /// The qualification an expert holds.
+    QualificationKind ("qualification kind") {
+        /// 情報処理安全確保支援士 (Registered Information Security Specialist).
+        Riss = "riss",
+        /// The scheme's own expert training.
+        ScsTraining = "scs_training",
     }
 
     /// A member's role in an organisation, lowest first.
@@ -139,6 +170,13 @@ impl AssessmentStatus {
             self,
             AssessmentStatus::Declared | AssessmentStatus::Certified
         )
+    }
+}
+
+impl EngagementStatus {
+    /// Requested or active: not yet declined or ended.
+    pub fn is_open(self) -> bool {
+        matches!(self, EngagementStatus::Requested | EngagementStatus::Active)
     }
 }
 
@@ -189,6 +227,9 @@ mod tests {
         round_trip(MembershipStatus::ALL);
         round_trip(NotificationKind::ALL);
         round_trip(Role::ALL);
+        round_trip(ExpertStatus::ALL);
+        round_trip(EngagementStatus::ALL);
+        round_trip(QualificationKind::ALL);
     }
 
     #[test]

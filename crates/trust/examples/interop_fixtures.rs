@@ -10,7 +10,7 @@ use chrono::{TimeZone, Utc};
 use serde_json::Value;
 use shirube_trust::{
     did_document, did_web_from_url, issue_credential, shirube_context_url, Assurance,
-    CorporateNumber, EvaluationBody, Issuer, Keypair, LevelClaims, StarLevel, StatusEntry,
+    CorporateNumber, EvaluationBody, ExpertConfirmation, Issuer, Keypair, LevelClaims, StarLevel, StatusEntry,
     StatusList, Validity, MIN_STATUS_LIST_SIZE, SHIRUBE_CONTEXT,
 };
 
@@ -82,11 +82,26 @@ fn main() {
     list.set_revoked(17).unwrap();
     let did_key_issuer = Issuer::did_key(Keypair::from_seed(&[0x43; 32]));
     let did_key_cred = issue(&did_key_issuer, &three, 3, 5);
+    // A ★3 naming the security expert who confirmed it, and a copy with the expert changed.
+    let confirmed = three
+        .clone()
+        .with_expert(ExpertConfirmation {
+            name: "支援士 花子".into(),
+            qualification: "riss".into(),
+            qualification_number: "012345".into(),
+            confirmed_at: t(2025, 12, 20),
+        })
+        .unwrap();
+    let expert = issue(&issuer, &confirmed, 4, 23);
+    let mut expert_tampered = expert.clone();
+    expert_tampered["credentialSubject"]["expertConfirmation"]["name"] = Value::from("別人");
 
     write("cert-valid.json", &valid);
     write("cert-revoked.json", &revoked);
     write("cert-tampered.json", &tampered);
     write("cert-didkey.json", &did_key_cred);
+    write("cert-expert.json", &expert);
+    write("cert-expert-tampered.json", &expert_tampered);
     write(
         "status-list-1.json",
         &list

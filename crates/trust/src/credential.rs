@@ -122,6 +122,19 @@ impl Assurance {
     }
 }
 
+/// The security expert who confirmed a ★3 self-assessment, as the credential names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpertConfirmation {
+    /// The expert's name.
+    pub name: String,
+    /// `riss` (情報処理安全確保支援士) or `scs_training`.
+    pub qualification: String,
+    /// The registration or certificate number.
+    pub qualification_number: String,
+    /// When the expert confirmed the answers.
+    pub confirmed_at: DateTime<Utc>,
+}
+
 /// Why level claims were refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClaimsError {
@@ -131,6 +144,9 @@ pub enum ClaimsError {
         /// The level.
         level: u8,
     },
+    /// Only a ★3 self-assessment is confirmed by an expert.
+    #[error("expertConfirmation: only a self-declared ★3 carries an expert confirmation")]
+    ExpertOnSelfDeclaredOnly,
     /// Names are shown to people; an empty one is a bug upstream.
     #[error("{field}: must not be empty")]
     Empty {
@@ -147,6 +163,7 @@ pub struct LevelClaims {
     level: StarLevel,
     catalog_edition: String,
     assurance: Assurance,
+    expert: Option<ExpertConfirmation>,
 }
 
 impl LevelClaims {
@@ -185,7 +202,30 @@ impl LevelClaims {
             level,
             catalog_edition: catalog_edition.to_string(),
             assurance,
+            expert: None,
         })
+    }
+
+    /// The same claims, naming the expert who confirmed the self-assessment (★3,
+    /// self-declared only).
+    pub fn with_expert(mut self, expert: ExpertConfirmation) -> Result<Self, ClaimsError> {
+        if self.assurance != Assurance::SelfDeclared {
+            return Err(ClaimsError::ExpertOnSelfDeclaredOnly);
+        }
+        for (field, value) in [
+            ("expertConfirmation.name", &expert.name),
+            ("expertConfirmation.qualification", &expert.qualification),
+            (
+                "expertConfirmation.qualificationNumber",
+                &expert.qualification_number,
+            ),
+        ] {
+            if value.trim().is_empty() {
+                return Err(ClaimsError::Empty { field });
+            }
+        }
+        self.expert = Some(expert);
+        Ok(self)
     }
 
     /// The `credentialSubject` object.
@@ -207,6 +247,17 @@ impl LevelClaims {
             s.insert(
                 "evaluationBody".into(),
                 json!({"id": body.corporate_number.to_urn(), "name": body.name}),
+            );
+        }
+        if let Some(e) = &self.expert {
+            s.insert(
+                "expertConfirmation".into(),
+                json!({
+                    "name": e.name,
+                    "qualification": e.qualification,
+                    "qualificationNumber": e.qualification_number,
+                    "confirmedAt": format_datetime(e.confirmed_at),
+                }),
             );
         }
         Value::Object(s)

@@ -13,7 +13,7 @@ mod verify;
 
 pub use credential::{
     issue_credential, shirube_context_url, Assurance, ClaimsError, CorporateNumber,
-    CorporateNumberError, EvaluationBody, LevelClaims, Validity, ValidityError,
+    CorporateNumberError, EvaluationBody, ExpertConfirmation, LevelClaims, Validity, ValidityError,
     CORPORATE_NUMBER_URN_PREFIX, CREDENTIAL_TYPE, SHIRUBE_CONTEXT, VC_V2_CONTEXT,
 };
 pub use did::{

@@ -60,11 +60,14 @@ impl Modify for UniqueOperationIds {
         api::buyers::tiers, api::buyers::shared_credential, api::buyers::weak_points, api::buyers::set_bcp, api::buyers::set_dependency, api::buyers::pass_on,
         api::industry::view, api::industry::invite, api::industry::remove, api::industry::memberships, api::industry::accept, api::industry::leave,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
+        api::experts::signup, api::experts::directory, api::experts::me, api::experts::workspace, api::experts::request, api::experts::list,
+        api::experts::accept, api::experts::decline, api::experts::end, api::experts::advise, api::experts::advice, api::experts::confirm, api::experts::reads,
     ),
     components(schemas(api::problem::Problem, api::problem::FieldProblem)),
     modifiers(&BearerAuth, &UniqueOperationIds),
     tags((name = "accounts"), (name = "catalog"), (name = "assessments"), (name = "checks"), (name = "industry", description = "Industry groups: suppliers on which several members depend, as counts only"),
-        (name = "credentials"), (name = "evaluations"), (name = "buyers")),
+        (name = "credentials"), (name = "evaluations"), (name = "buyers"),
+        (name = "experts", description = "Security experts (情報処理安全確保支援士): directory, engagements, advice and ★3 confirmation")),
 )]
 pub struct ApiDoc;
 

@@ -61,7 +61,15 @@ pub fn router(state: AppState) -> Router {
         .route("/supplier-invite/{token}", get(pages::buyers::invite))
         .route("/api/v1/verify", post(api::credentials::verify))
         .route("/api/v1/register", get(api::credentials::register))
-        .route("/api/v1/evaluation-bodies", get(api::evaluations::bodies));
+        .route("/api/v1/evaluation-bodies", get(api::evaluations::bodies))
+        // Security experts: sign-up and the directory are public.
+        .route("/api/v1/experts/signup", post(api::experts::signup))
+        .route("/api/v1/experts", get(api::experts::directory))
+        .route("/experts", get(pages::experts::directory))
+        .route(
+            "/experts/signup",
+            get(pages::experts::signup_form).post(pages::experts::signup_submit),
+        );
 
     // Signed in (session or token); each handler checks role and organisation.
     let api = Router::new()
@@ -176,7 +184,33 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/evaluations/{id}/report/{sha}",
             get(api::evaluations::report_download),
-        );
+        )
+        // Security experts and engagements.
+        .route("/api/v1/experts/me", get(api::experts::me))
+        .route("/api/v1/experts/me/clients", get(api::experts::workspace))
+        .route(
+            "/api/v1/engagements",
+            post(api::experts::request).get(api::experts::list),
+        )
+        .route("/api/v1/engagements/{id}", delete(api::experts::end))
+        .route(
+            "/api/v1/engagements/{id}/accept",
+            post(api::experts::accept),
+        )
+        .route(
+            "/api/v1/engagements/{id}/decline",
+            post(api::experts::decline),
+        )
+        .route("/api/v1/assessments/{id}/advice", get(api::experts::advice))
+        .route(
+            "/api/v1/assessments/{id}/advice/{criterion_id}",
+            put(api::experts::advise),
+        )
+        .route(
+            "/api/v1/assessments/{id}/expert-confirmation",
+            post(api::experts::confirm),
+        )
+        .route("/api/v1/expert-reads", get(api::experts::reads));
 
     let signed_in_pages = Router::new()
         .route("/dashboard", get(pages::dashboard::show))
@@ -292,6 +326,20 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/evaluations/{id}/report/{sha}",
             get(pages::evaluations::report_download),
+        )
+        // Security experts and engagements.
+        .route("/experts/requests", post(pages::experts::request))
+        .route("/engagements", get(pages::experts::engagements))
+        .route("/engagements/{id}/accept", post(pages::experts::accept))
+        .route("/engagements/{id}/decline", post(pages::experts::decline))
+        .route("/engagements/{id}/end", post(pages::experts::end))
+        .route(
+            "/engagements/assessments/{id}/advice",
+            post(pages::experts::advise),
+        )
+        .route(
+            "/engagements/assessments/{id}/confirmation",
+            post(pages::experts::confirm),
         );
 
     Router::new()

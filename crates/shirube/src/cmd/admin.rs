@@ -34,6 +34,19 @@ pub enum AdminCommand {
         #[arg(long)]
         revoke: bool,
     },
+    /// Approve a security expert after checking their qualification against the public
+    /// register (情報処理安全確保支援士 / SCS training), or withdraw the approval: open
+    /// engagements end and future confirmations are refused; earlier ones keep their date.
+    ApproveExpert {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The e-mail address the expert signed up with.
+        #[arg(long)]
+        email: String,
+        /// Withdraw the approval instead.
+        #[arg(long)]
+        revoke: bool,
+    },
     /// Add a new credential signing key; older keys stay in the DID document so that
     /// credentials signed with them still verify. Restart the server to sign with it.
     RotateKey {
@@ -114,6 +127,31 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
                 } else {
                     store.designate_industry_group(&org.id).await?;
                     println!("{} ({}) is now an industry group; it can invite members on its Industry page", org.name, org.corporate_number);
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            AdminCommand::ApproveExpert { store, email, revoke } => {
+                // Through the application, so that a withdrawal tells both sides of every
+                // engagement it ends, in their inboxes.
+                store.open().await?.close().await;
+                let app = shirube_app::App::open(shirube_app::Config {
+                    data_dir: store.data_dir.clone(),
+                    database_url: store.database.clone(),
+                    public_url: std::env::var("SHIRUBE_PUBLIC_URL").unwrap_or_else(|_| "http://localhost:8080".into()),
+                })
+                .await
+                .context("opening Shirube's data")?;
+                let (expert, ended) = match shirube_app::experts::set_status(&app, &email, !revoke).await {
+                    Ok(done) => done,
+                    Err(shirube_app::AppError::NotFound) => anyhow::bail!("no expert has signed up with {}", email.trim()),
+                    Err(shirube_app::AppError::Invalid(_)) => anyhow::bail!("--email {email:?} is not an e-mail address"),
+                    Err(e) => anyhow::bail!("changing the expert's status failed: {}", e.message(shirube_catalog::Lang::En)),
+                };
+                app.close().await;
+                if revoke {
+                    println!("{} ({} {}) is withdrawn; {ended} open engagement(s) ended", expert.name, expert.qualification_kind, expert.qualification_number);
+                } else {
+                    println!("{} ({} {}) is approved and appears in the expert directory", expert.name, expert.qualification_kind, expert.qualification_number);
                 }
                 Ok(ExitCode::SUCCESS)
             }

@@ -57,6 +57,85 @@ fn http_status(port: u16, path: &str) -> Option<u16> {
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
 }
 
+/// What a ★3 declaration needs beside the answers, done the way people do it: an expert signs
+/// up, the operator approves them with `shirube admin approve-expert`, the client's owner asks
+/// them, they accept and confirm the assessment as it stands.
+pub(crate) async fn expert_confirms(
+    base: &str,
+    data_dir: &Path,
+    client_email: &str,
+    client_password: &str,
+    assessment_id: &str,
+) -> Res<()> {
+    let http = reqwest::Client::new();
+    let email = format!("expert-{assessment_id}@riss.example.jp");
+    let r = http
+        .post(format!("{base}/api/v1/experts/signup"))
+        .json(&json!({ "name": "支援士 一郎", "email": email, "password": "expert passphrase",
+            "qualification": { "kind": "riss", "number": "012345" },
+            "prefectures": ["13"], "industries": ["E"], "languages": ["ja"], "accepting": true }))
+        .send()
+        .await?;
+    if r.status() != 201 {
+        return Err(format!("expert sign-up answered {}", r.status()).into());
+    }
+    let expert: serde_json::Value = r.json().await?;
+    let approved = Command::new(env!("CARGO_BIN_EXE_shirube"))
+        .args(["admin", "approve-expert", "--data-dir"])
+        .arg(data_dir)
+        .args(["--email", &email])
+        .output()?;
+    if !approved.status.success() {
+        return Err(format!(
+            "approve-expert failed: {}",
+            String::from_utf8_lossy(&approved.stderr)
+        )
+        .into());
+    }
+    let token = |email: String, password: String| {
+        let http = http.clone();
+        async move {
+            let v: serde_json::Value = http
+                .post(format!("{base}/api/v1/auth/token"))
+                .json(&json!({ "email": email, "password": password }))
+                .send()
+                .await?
+                .json()
+                .await?;
+            Ok::<String, Box<dyn Error>>(v["token"].as_str().unwrap_or("").to_string())
+        }
+    };
+    let client = token(client_email.into(), client_password.into()).await?;
+    let expert_token = token(email.clone(), "expert passphrase".into()).await?;
+    let engagement: serde_json::Value = http
+        .post(format!("{base}/api/v1/engagements"))
+        .bearer_auth(&client)
+        .json(&json!({ "expert_id": expert["expert_id"], "message": "" }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let id = engagement["id"].as_str().unwrap_or("");
+    for (path, body) in [
+        (format!("/api/v1/engagements/{id}/accept"), json!({})),
+        (
+            format!("/api/v1/assessments/{assessment_id}/expert-confirmation"),
+            json!({ "statement": "回答と証跡を確認しました。" }),
+        ),
+    ] {
+        let r = http
+            .post(format!("{base}{path}"))
+            .bearer_auth(&expert_token)
+            .json(&body)
+            .send()
+            .await?;
+        if !r.status().is_success() {
+            return Err(format!("{path} answered {}", r.status()).into());
+        }
+    }
+    Ok(())
+}
+
 /// Polls until `path` answers 200: there is no readiness signal to wait on instead.
 pub(crate) fn wait_ready(port: u16, path: &str, what: &str, child: &mut Child) -> Res<()> {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -412,6 +491,16 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
         )
         .into());
     }
+    // The scheme's ★3 needs a security expert's confirmation before the declaration.
+    let assessment_id = assessment_path.rsplit('/').next().unwrap_or("").to_string();
+    expert_confirms(
+        base,
+        &work.join("data"),
+        "hanako@shirube-seiki.example.jp",
+        "a long enough passphrase",
+        &assessment_id,
+    )
+    .await?;
     let result_url = c.current_url().await?.to_string();
     submit(c, "a.button[href$='/declaration']", &result_url).await?;
     let declare_url = c.current_url().await?.to_string();

@@ -14,8 +14,15 @@ use crate::browser::{
     click, connect, corporate_number, fill, free_port, on_path, submit, wait_ready, Killed, Res,
 };
 
-/// Signs an organisation up over the API and declares ★3 with every criterion implemented.
-fn declared_supplier(base: &str, name: &str, base12: &str, email: &str) -> String {
+/// Signs an organisation up over the API and declares ★3 with every criterion implemented
+/// and confirmed by an approved expert.
+fn declared_supplier(
+    base: &str,
+    data_dir: &std::path::Path,
+    name: &str,
+    base12: &str,
+    email: &str,
+) -> String {
     let http = reqwest::blocking::Client::new();
     let number = corporate_number(base12);
     let body = json!({
@@ -61,6 +68,18 @@ fn declared_supplier(base: &str, name: &str, base12: &str, email: &str) -> Strin
             .send()
             .unwrap();
     }
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(crate::browser::expert_confirms(
+            base,
+            data_dir,
+            email,
+            "supplier passphrase",
+            &id,
+        ))
+        .unwrap();
     let r = http
         .post(format!("{base}/api/v1/assessments/{id}/declaration"))
         .bearer_auth(&token)
@@ -265,9 +284,9 @@ fn across_two_tiers_a_buyer_adds_suppliers_they_share_the_portfolio_shows_who_me
             .status(),
         201
     );
-    let a = declared_supplier(&base, "みなと精工", "300001000002", "a@minato.example.jp");
-    let b = declared_supplier(&base, "さくら電子", "300001000003", "b@sakura.example.jp");
-    let sub = declared_supplier(&base, "北浜鋳造", "300001000004", "c@kitahama.example.jp");
+    let a = declared_supplier(&base, &work.path().join("data"), "みなと精工", "300001000002", "a@minato.example.jp");
+    let b = declared_supplier(&base, &work.path().join("data"), "さくら電子", "300001000003", "b@sakura.example.jp");
+    let sub = declared_supplier(&base, &work.path().join("data"), "北浜鋳造", "300001000004", "c@kitahama.example.jp");
 
     let driver_port = free_port().expect("free port");
     let mut driver = Killed(

@@ -199,3 +199,99 @@ fn grant_industry_group_marks_a_signed_up_organisation_and_revoke_withdraws_it()
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("1234567890123"));
 }
+
+fn expert_status(dir: &std::path::Path, email: &str) -> Option<String> {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = shirube_store::Store::open(
+            &shirube_store::sqlite_url_for(dir),
+            &shirube_store::blob_dir_for(dir),
+        )
+        .await
+        .unwrap();
+        let e = store.expert_by_email(email).await.unwrap();
+        store.close().await;
+        e.map(|e| e.status.as_str().to_string())
+    })
+}
+
+#[test]
+fn approve_expert_approves_a_signed_up_expert_and_revoke_withdraws_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = shirube_store::Store::open(
+            &shirube_store::sqlite_url_for(dir.path()),
+            &shirube_store::blob_dir_for(dir.path()),
+        )
+        .await
+        .unwrap();
+        store
+            .create_expert(
+                &shirube_store::NewExpert {
+                    name: "支援士 花子",
+                    qualification_kind: shirube_store::QualificationKind::Riss,
+                    qualification_number: "012345",
+                    prefectures: r#"["13"]"#,
+                    industries: r#"["E"]"#,
+                    languages: r#"["ja"]"#,
+                    accepting: true,
+                    prefecture: "13",
+                    industry: "E",
+                },
+                "hanako@riss.example.jp",
+                "not-used-here",
+            )
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let data_dir = dir.path().to_str().unwrap();
+    assert_eq!(
+        expert_status(dir.path(), "hanako@riss.example.jp").as_deref(),
+        Some("pending")
+    );
+    let out = shirube(&[
+        "admin",
+        "approve-expert",
+        "--data-dir",
+        data_dir,
+        "--email",
+        "Hanako@riss.example.jp",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is approved"));
+    assert_eq!(
+        expert_status(dir.path(), "hanako@riss.example.jp").as_deref(),
+        Some("approved")
+    );
+    let out = shirube(&[
+        "admin",
+        "approve-expert",
+        "--data-dir",
+        data_dir,
+        "--email",
+        "hanako@riss.example.jp",
+        "--revoke",
+    ]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("withdrawn; 0 open engagement(s) ended"));
+    assert_eq!(
+        expert_status(dir.path(), "hanako@riss.example.jp").as_deref(),
+        Some("withdrawn")
+    );
+    let out = shirube(&[
+        "admin",
+        "approve-expert",
+        "--data-dir",
+        data_dir,
+        "--email",
+        "nobody@riss.example.jp",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "an unknown expert is bad input");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nobody@riss.example.jp"));
+}

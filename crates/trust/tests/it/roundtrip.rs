@@ -439,3 +439,81 @@ fn adding_expires_to_a_signed_proof_breaks_the_signature() {
     // Adding `expires` after signing breaks the signature: it is covered by the proof hash.
     assert_eq!(code(&v), Some("invalid_signature"), "{v:#?}");
 }
+
+fn expert_confirmed_three_star() -> Value {
+    use shirube_trust::{
+        issue_credential, shirube_context_url, Assurance, CorporateNumber, ExpertConfirmation,
+        LevelClaims, StarLevel, Validity,
+    };
+    let claims = LevelClaims::new(
+        CorporateNumber::parse("7123456789012").expect("fixture corporate number"),
+        "株式会社テスト部品製作所",
+        StarLevel::Three,
+        "2026-03-27",
+        Assurance::SelfDeclared,
+    )
+    .and_then(|c| {
+        c.with_expert(ExpertConfirmation {
+            name: "支援士 花子".into(),
+            qualification: "riss".into(),
+            qualification_number: "012345".into(),
+            confirmed_at: at(2026, 4, 1),
+        })
+    })
+    .expect("claims");
+    issue_credential(
+        &issuer(),
+        uuid::Uuid::from_u128(0x0190b3c5_0000_7000_8000_000000000003),
+        &shirube_context_url(crate::fixtures::PUBLIC_URL),
+        &claims,
+        &crate::fixtures::entry(9),
+        Validity::new(at(2026, 4, 2), at(2027, 4, 2)).expect("validity"),
+        at(2026, 4, 2),
+    )
+    .expect("credential")
+}
+
+#[test]
+fn a_three_star_credential_names_its_confirming_expert_and_tampering_with_them_breaks_it() {
+    let c = expert_confirmed_three_star();
+    let e = &c["credentialSubject"]["expertConfirmation"];
+    assert_eq!(
+        *e,
+        json!({ "name": "支援士 花子", "qualification": "riss", "qualificationNumber": "012345",
+            "confirmedAt": "2026-04-01T00:00:00Z" })
+    );
+    let list = status_list(&[]);
+    let v = verify(&c, &resolver(), StatusInput::Credential(&list), at(2026, 6, 1));
+    assert!(v.valid, "{v:#?}");
+    for (field, value) in [
+        ("name", json!("別人")),
+        ("qualification", json!("scs_training")),
+        ("qualificationNumber", json!("999999")),
+        ("confirmedAt", json!("2026-05-01T00:00:00Z")),
+    ] {
+        let mut t = c.clone();
+        t["credentialSubject"]["expertConfirmation"][field] = value;
+        let v = verify(&t, &resolver(), StatusInput::Credential(&list), at(2026, 6, 1));
+        assert_eq!(code(&v), Some("invalid_signature"), "tampered {field}");
+    }
+    let mut removed = c.clone();
+    if let Some(s) = removed["credentialSubject"].as_object_mut() {
+        s.remove("expertConfirmation");
+    }
+    let v = verify(&removed, &resolver(), StatusInput::Credential(&list), at(2026, 6, 1));
+    assert_eq!(code(&v), Some("invalid_signature"), "expert removed");
+}
+
+#[test]
+fn only_a_self_declared_three_star_carries_an_expert_confirmation() {
+    let e = shirube_trust::ExpertConfirmation {
+        name: "支援士 花子".into(),
+        qualification: "riss".into(),
+        qualification_number: "012345".into(),
+        confirmed_at: at(2026, 4, 1),
+    };
+    assert_eq!(
+        crate::fixtures::claims().with_expert(e),
+        Err(shirube_trust::ClaimsError::ExpertOnSelfDeclaredOnly)
+    );
+}

@@ -146,6 +146,11 @@ pub struct RegisterEntry {
     pub valid_until: String,
     pub credential_id: String,
     pub verify: String,
+    /// For a ★3: the security expert whose confirmation the declaration rests on, as the
+    /// signed credential names them (`name`, `qualification`, `qualificationNumber`,
+    /// `confirmedAt`).
+    #[schema(value_type = Option<Object>)]
+    pub expert_confirmation: Option<serde_json::Value>,
 }
 
 /// The public register of organisations holding a valid level credential.
@@ -158,6 +163,10 @@ pub async fn register(
     Ok(Json(
         rows.into_iter()
             .map(|r| RegisterEntry {
+                expert_confirmation: serde_json::from_str::<serde_json::Value>(&r.credential)
+                    .ok()
+                    .map(|vc| vc["credentialSubject"]["expertConfirmation"].clone())
+                    .filter(|e| e.is_object()),
                 verify: format!("/verify?id={}", r.credential_id),
                 name: r.organization_name,
                 corporate_number: r.corporate_number,

@@ -7,6 +7,7 @@ pub mod buyers;
 pub mod catalog;
 pub mod credentials;
 pub mod evaluations;
+pub mod experts;
 pub mod industry;
 pub mod problem;
 pub mod scans;

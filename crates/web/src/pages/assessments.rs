@@ -321,6 +321,16 @@ pub struct CriterionPage {
     pub total: usize,
     pub today: String,
     pub saved: bool,
+    /// The engaged experts' advice on this criterion.
+    pub advice: Vec<AdviceItem>,
+}
+
+/// One expert's advice on a criterion, as the client sees it.
+#[derive(Debug, Clone)]
+pub struct AdviceItem {
+    pub expert_name: String,
+    pub body: String,
+    pub date: String,
 }
 
 fn human_size(n: i64) -> String {
@@ -379,7 +389,18 @@ async fn criterion_page(
         })
         .collect();
     let req = state.catalog.requirement(c.requirement_id.as_str());
+    let advice = shirube_app::experts::advice(state, p, id)
+        .await?
+        .into_iter()
+        .filter(|a| a.criterion_id == criterion_id)
+        .map(|a| AdviceItem {
+            expert_name: a.expert_name,
+            body: a.body,
+            date: a.updated_at.chars().take(10).collect(),
+        })
+        .collect();
     Ok(CriterionPage {
+        advice,
         nav: Nav::for_principal(state, p).await?,
         assessment_id: id.to_string(),
         open: v.is_open(),

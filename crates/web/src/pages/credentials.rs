@@ -45,6 +45,8 @@ pub struct CertificatePage {
     pub nav: Option<Nav>,
     pub id: String,
     pub name: String,
+    /// The security expert who confirmed a ★3, with qualification and date ("" if none).
+    pub expert: String,
     pub corporate_number: String,
     pub level: i64,
     pub third_party: bool,
@@ -73,6 +75,7 @@ pub async fn certificate(
         t: Tr::new(lang),
         nav: None,
         name: subject["name"].as_str().unwrap_or("").to_string(),
+        expert: expert_line(&Tr::new(lang), subject),
         corporate_number: subject["id"]
             .as_str()
             .unwrap_or("")
@@ -141,6 +144,8 @@ pub async fn revoke(
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
     pub valid: bool,
+    /// The security expert who confirmed a ★3, with qualification and date ("" if none).
+    pub expert: String,
     pub headline: String,
     pub detail: String,
     pub checks: Vec<(String, String)>,
@@ -180,6 +185,7 @@ fn outcome(t: &Tr, credential: &Value, result: &Value) -> Outcome {
             })
             .unwrap_or_default(),
         name: subject["name"].as_str().unwrap_or("").to_string(),
+        expert: expert_line(t, subject),
         corporate_number: subject["id"]
             .as_str()
             .unwrap_or("")
@@ -304,7 +310,8 @@ pub struct RegisterPage {
     pub t: Tr,
     pub nav: Option<Nav>,
     pub q: String,
-    pub rows: Vec<shirube_app::views::RegisterRow>,
+    /// Each entry with its confirming expert ("" unless a ★3 names one).
+    pub rows: Vec<(shirube_app::views::RegisterRow, String)>,
     pub errors: FieldMessages,
 }
 
@@ -324,9 +331,18 @@ pub async fn register(
         Err(e @ AppError::Invalid(_)) => (Vec::new(), FieldMessages::from_error(&e, lang)),
         Err(e) => return Err(PageError(e, lang)),
     };
+    let t = Tr::new(lang);
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let vc: serde_json::Value = serde_json::from_str(&r.credential).unwrap_or_default();
+            let expert = expert_line(&t, &vc["credentialSubject"]);
+            (r, expert)
+        })
+        .collect();
     render(
         &RegisterPage {
-            t: Tr::new(lang),
+            t,
             nav: None,
             q: query,
             rows,
@@ -334,4 +350,22 @@ pub async fn register(
         },
         lang,
     )
+}
+
+/// "name (qualification number), confirmed on date" from a credential subject's
+/// `expertConfirmation`, or "" when it has none.
+pub fn expert_line(t: &Tr, subject: &serde_json::Value) -> String {
+    let e = &subject["expertConfirmation"];
+    let Some(name) = e["name"].as_str() else {
+        return String::new();
+    };
+    let qualification = match e["qualification"].as_str() {
+        Some("riss") => t.t("expert-qualification-riss"),
+        Some("scs_training") => t.t("expert-qualification-scs-training"),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let number = e["qualificationNumber"].as_str().unwrap_or("");
+    let confirmed = e["confirmedAt"].as_str().map(date).unwrap_or_default();
+    format!("{name} ({qualification} {number}), {confirmed}")
 }

@@ -9,6 +9,7 @@ pub mod checks;
 pub mod credentials;
 pub mod dashboard;
 pub mod evaluations;
+pub mod experts;
 pub mod inbox;
 pub mod industry;
 pub mod members;

@@ -43,6 +43,7 @@ async fn a_supplier_answers_every_level_3_criterion_declares_and_is_frozen() {
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["result"]["achieved_level"], 3);
         assert_eq!(v["progress"]["percent"], 100);
+        crate::experts::expert_confirms(&app, &org, &id).await;
 
         let r = app
             .post_json(

@@ -25,6 +25,7 @@ async fn declare(app: &TestApp, org: &Org) -> String {
         )
         .await;
     }
+    crate::experts::expert_confirms(app, org, &id).await;
     let r = app
         .post_json(
             &format!("/api/v1/assessments/{id}/declaration"),
@@ -451,7 +452,13 @@ async fn requests_shares_revocations_and_due_dates_reach_the_inbox_and_mail() {
         shirube_app::buyers::add_supplier(&app.state, &p, &input)
             .await
             .unwrap();
-        assert_eq!(kinds(&app, &supplier.token).await, ["request.new"]);
+        // Beside the notices of its ★3's expert confirmation, the request.
+        let supplier_kinds: Vec<String> = kinds(&app, &supplier.token)
+            .await
+            .into_iter()
+            .filter(|k| !k.starts_with("engagement.") && !k.starts_with("expert."))
+            .collect();
+        assert_eq!(supplier_kinds, ["request.new"]);
         let message = tokio::time::timeout(std::time::Duration::from_secs(10), mail.recv())
             .await
             .unwrap()
@@ -752,9 +759,9 @@ async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
 async fn the_demo_shows_two_tiers_and_an_industry_view() {
     for app in TestApp::all().await {
         let logins = shirube_app::demo::seed(&app.state).await.unwrap();
-        assert_eq!(logins.len(), 7);
+        assert_eq!(logins.len(), 8);
         let again = shirube_app::demo::seed(&app.state).await.unwrap();
-        assert_eq!(again.len(), 7, "seeding twice changes nothing");
+        assert_eq!(again.len(), 8, "seeding twice changes nothing");
         let password = shirube_app::demo::DEMO_PASSWORD;
         let buyer = app.token("buyer@yamato-parts.example", password).await;
         let portfolio: Value = app.get_json("/api/v1/portfolio", Some(&buyer)).await;

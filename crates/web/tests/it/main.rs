@@ -8,6 +8,7 @@ mod assessments;
 mod authz;
 mod backup;
 mod buyers;
+mod experts;
 mod industry;
 mod openapi;
 mod pages;

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::support::{corporate_number, TestApp};
 
-fn select(html: &str, css: &str) -> Vec<String> {
+pub(crate) fn select(html: &str, css: &str) -> Vec<String> {
     let doc = Html::parse_document(html);
     let sel = Selector::parse(css).unwrap();
     doc.select(&sel)
@@ -15,7 +15,7 @@ fn select(html: &str, css: &str) -> Vec<String> {
         .collect()
 }
 
-fn attr(html: &str, css: &str, name: &str) -> Option<String> {
+pub(crate) fn attr(html: &str, css: &str, name: &str) -> Option<String> {
     let doc = Html::parse_document(html);
     let sel = Selector::parse(css).unwrap();
     doc.select(&sel)
@@ -23,19 +23,19 @@ fn attr(html: &str, css: &str, name: &str) -> Option<String> {
         .and_then(|e| e.value().attr(name).map(str::to_string))
 }
 
-struct Browser {
+pub(crate) struct Browser {
     client: Client,
     base: String,
 }
 
 impl Browser {
-    fn new(app: &TestApp) -> Self {
+    pub(crate) fn new(app: &TestApp) -> Self {
         Browser {
             client: TestApp::client(),
             base: app.base.clone(),
         }
     }
-    async fn get(&self, path: &str) -> (StatusCode, String) {
+    pub(crate) async fn get(&self, path: &str) -> (StatusCode, String) {
         let r = self
             .client
             .get(format!("{}{path}", self.base))
@@ -44,7 +44,7 @@ impl Browser {
             .unwrap();
         (r.status(), r.text().await.unwrap())
     }
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.base))
             .header("origin", &self.base)
@@ -53,13 +53,13 @@ impl Browser {
             .await
             .unwrap()
     }
-    async fn login(&self, email: &str, password: &str) {
+    pub(crate) async fn login(&self, email: &str, password: &str) {
         let r = self
             .post("/login", &[("email", email), ("password", password)])
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "login failed");
     }
-    async fn csrf(&self) -> String {
+    pub(crate) async fn csrf(&self) -> String {
         let (_, html) = self.get("/dashboard").await;
         attr(
             &html,
@@ -541,6 +541,7 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
                 app.answer(&org.token, &id, &c, json!({ "status": "implemented" }))
                     .await;
             }
+            crate::experts::expert_confirms(&app, org, &id).await;
             app.post_json(
                 &format!("/api/v1/assessments/{id}/declaration"),
                 Some(&org.token),

@@ -694,3 +694,37 @@ async fn a_supplier_checks_a_lockfile_in_the_browser_and_sees_the_findings_as_ev
         );
     }
 }
+
+#[tokio::test]
+async fn an_engaged_expert_reads_the_clients_scan_results_and_loses_them_when_the_engagement_ends(
+) {
+    for app in TestApp::all().await {
+        write_index(&app, &[SMALLVEC]);
+        let client = app.signup("みなと精工").await;
+        let v = json(upload(&app, &client.token, "Cargo.lock", CARGO_LOCK, None).await).await;
+        let id = v["id"].as_str().unwrap();
+        let path = format!("/api/v1/scans/{id}");
+        let expert = crate::experts::approved_expert(&app, "検査 十郎").await;
+        assert_eq!(
+            app.get(&path, Some(&expert.token)).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        let engagement = crate::experts::engage(&app, &client, &expert).await;
+        let r = app.get(&path, Some(&expert.token)).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let reads = json(app.get("/api/v1/expert-reads", Some(&client.token)).await).await;
+        assert_eq!(reads[0]["subject"], id);
+        assert_eq!(reads[0]["detail"]["what"], "scan");
+        let r = Client::new()
+            .delete(app.url(&format!("/api/v1/engagements/{engagement}")))
+            .bearer_auth(&expert.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        assert_eq!(
+            app.get(&path, Some(&expert.token)).await.status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+}

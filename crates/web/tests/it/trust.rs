@@ -13,6 +13,7 @@ async fn declared(app: &TestApp, name: &str) -> (Org, String) {
         app.answer(&org.token, &id, &c, json!({ "status": "implemented" }))
             .await;
     }
+    crate::experts::expert_confirms(app, &org, &id).await;
     let r = app
         .post_json(
             &format!("/api/v1/assessments/{id}/declaration"),

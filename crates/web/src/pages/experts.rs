@@ -1,0 +1,532 @@
+//! Security-expert pages: the public directory (with the request form for a company's
+//! owners), the expert's sign-up, and the engagements page — for a company its requests and
+//! experts; for an expert the requests to answer and the workspace of clients ordered by what
+//! needs the expert first, with advice and confirmation forms.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use shirube_catalog::Lang;
+
+use crate::auth::ReqLang;
+use crate::error::PageError;
+use crate::pages::{render, render_status, FieldMessages, Nav, PageResult, Signed};
+use crate::AppState;
+use shirube_app::domain::{industry_name, prefecture_name, INDUSTRIES, PREFECTURES};
+use shirube_app::experts::{self, EngagementRow, EngagementStatus, ExpertRow};
+use shirube_app::views::AssessmentId;
+use shirube_app::i18n::Tr;
+use shirube_app::AppError;
+use shirube_app::Principal;
+
+/// One expert in the directory, ready to show.
+#[derive(Debug, Clone)]
+pub struct ExpertItem {
+    pub id: String,
+    pub name: String,
+    pub qualification: String,
+    pub prefectures: String,
+    pub industries: String,
+    pub languages: String,
+    pub clients: i64,
+}
+
+fn expert_item(t: &Tr, e: ExpertRow) -> ExpertItem {
+    let lang = t.lang;
+    ExpertItem {
+        qualification: t.label(e.qualification_kind),
+        prefectures: experts::list_of(&e.prefectures)
+            .iter()
+            .map(|p| prefecture_name(p, lang))
+            .collect::<Vec<_>>()
+            .join("、"),
+        industries: experts::list_of(&e.industries)
+            .iter()
+            .map(|i| industry_name(i, lang))
+            .collect::<Vec<_>>()
+            .join(" / "),
+        languages: experts::list_of(&e.languages).join(", "),
+        id: e.id,
+        name: e.name,
+        clients: e.clients,
+    }
+}
+
+/// The options of a select: (value, label).
+type Options = Vec<(String, String)>;
+
+/// The prefecture and industry options in a language.
+fn choices(lang: Lang) -> (Options, Options) {
+    let prefectures = PREFECTURES
+        .iter()
+        .enumerate()
+        .map(|(i, (ja, en))| {
+            (
+                format!("{:02}", i + 1),
+                if lang == Lang::Ja { ja } else { en }.to_string(),
+            )
+        })
+        .collect();
+    let industries = INDUSTRIES
+        .iter()
+        .map(|(c, ja, en)| {
+            (
+                c.to_string(),
+                format!("{c}: {}", if lang == Lang::Ja { ja } else { en }),
+            )
+        })
+        .collect();
+    (prefectures, industries)
+}
+
+#[derive(Template)]
+#[template(path = "experts/directory.html")]
+pub struct DirectoryPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub experts: Vec<ExpertItem>,
+    pub prefecture: String,
+    pub industry: String,
+    pub prefectures: Vec<(String, String)>,
+    pub industries: Vec<(String, String)>,
+    /// The visitor may ask an expert (an owner of a company, signed in).
+    pub can_request: bool,
+    pub errors: FieldMessages,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DirectoryQuery {
+    pub prefecture: String,
+    pub industry: String,
+}
+
+async fn directory_page(
+    state: &AppState,
+    lang: Lang,
+    p: Option<&Principal>,
+    q: DirectoryQuery,
+    mut errors: FieldMessages,
+) -> Result<(DirectoryPage, Option<AppError>), AppError> {
+    let t = Tr::new(lang);
+    let (rows, refused) = match experts::directory(state, Some(&q.prefecture), Some(&q.industry)).await {
+        Ok(rows) => (rows, None),
+        Err(e @ AppError::Invalid(_)) => {
+            errors.0.extend(e.field_messages(lang));
+            (experts::directory(state, None, None).await?, Some(e))
+        }
+        Err(e) => return Err(e),
+    };
+    let nav = match p {
+        Some(p) => Nav::for_principal(state, p).await?,
+        None => None,
+    };
+    let (prefectures, industries) = choices(lang);
+    let page = DirectoryPage {
+        nav,
+        experts: rows.into_iter().map(|e| expert_item(&t, e)).collect(),
+        prefecture: q.prefecture,
+        industry: q.industry,
+        prefectures,
+        industries,
+        can_request: p.is_some_and(|p| p.role.is_owner()),
+        errors,
+        t,
+    };
+    Ok((page, refused))
+}
+
+/// The public directory of approved experts who accept clients.
+pub async fn directory(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Query(q): Query<DirectoryQuery>,
+) -> Result<Response, PageError> {
+    let p = crate::auth::resolve(&headers, &state).await.ok().flatten();
+    let lang = p.as_ref().map_or(lang, |p| p.lang);
+    let (page, refused) = directory_page(&state, lang, p.as_ref(), q, FieldMessages::default())
+        .await
+        .page(lang)?;
+    match refused {
+        Some(e) => render_status(&page, lang, crate::error::status(&e)),
+        None => render(&page, lang),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RequestForm {
+    pub csrf_token: String,
+    pub expert_id: String,
+    pub message: String,
+}
+
+/// A company's owner asks an expert from the directory.
+pub async fn request(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<RequestForm>,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    p.check_csrf(&form.csrf_token).page(lang)?;
+    match experts::request(&state, &p, &form.expert_id, &form.message).await {
+        Ok(_) => Ok(Redirect::to("/engagements").into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
+            let (page, _) = directory_page(
+                &state,
+                lang,
+                Some(&p),
+                DirectoryQuery::default(),
+                FieldMessages::from_error(&e, lang),
+            )
+            .await
+            .page(lang)?;
+            render_status(&page, lang, crate::error::status(&e))
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct SignupForm {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub qualification_kind: String,
+    pub qualification_number: String,
+    /// Comma-separated prefecture codes or names.
+    pub prefectures: String,
+    /// Comma-separated JSIC letters.
+    pub industries: String,
+    /// Comma-separated language codes.
+    pub languages: String,
+    /// `yes` when the box is ticked.
+    pub accepting: String,
+}
+
+#[derive(Template)]
+#[template(path = "experts/signup.html")]
+pub struct SignupPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub form: SignupForm,
+    pub errors: FieldMessages,
+    /// Signed up: the page says what happens next instead of the form.
+    pub done: bool,
+}
+
+pub async fn signup_form(ReqLang(lang): ReqLang) -> Result<Response, PageError> {
+    render(
+        &SignupPage {
+            t: Tr::new(lang),
+            nav: None,
+            form: SignupForm {
+                languages: "ja".into(),
+                accepting: "yes".into(),
+                ..Default::default()
+            },
+            errors: FieldMessages::default(),
+            done: false,
+        },
+        lang,
+    )
+}
+
+fn split(list: &str) -> Vec<String> {
+    list.split([',', '、', '，'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Signs an expert up; like the company sign-up, a pre-session form relies on the Origin
+/// check and SameSite cookies instead of a CSRF token.
+pub async fn signup_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Form(form): Form<SignupForm>,
+) -> Result<Response, PageError> {
+    let input = experts::SignupInput {
+        name: form.name.clone(),
+        email: form.email.clone(),
+        password: form.password.clone(),
+        qualification_kind: form.qualification_kind.clone(),
+        qualification_number: form.qualification_number.clone(),
+        prefectures: split(&form.prefectures),
+        industries: split(&form.industries),
+        languages: split(&form.languages),
+        accepting: form.accepting == "yes",
+    };
+    match experts::signup(&state, &input).await {
+        Ok(_) => render(
+            &SignupPage {
+                t: Tr::new(lang),
+                nav: None,
+                form: SignupForm::default(),
+                errors: FieldMessages::default(),
+                done: true,
+            },
+            lang,
+        ),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
+            // List elements are named by index (`prefectures[1]`); the form has one input
+            // per list.
+            let errors = FieldMessages(
+                e.field_messages(lang)
+                    .into_iter()
+                    .map(|(f, m)| (f.split('[').next().unwrap_or("").to_string(), m))
+                    .collect(),
+            );
+            render_status(
+                &SignupPage {
+                    t: Tr::new(lang),
+                    nav: None,
+                    form: SignupForm {
+                        password: String::new(),
+                        ..form
+                    },
+                    errors,
+                    done: false,
+                },
+                lang,
+                crate::error::status(&e),
+            )
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+/// An engagement row, ready to show.
+#[derive(Debug, Clone)]
+pub struct EngagementItem {
+    pub id: String,
+    pub other: String,
+    pub status: String,
+    pub open: bool,
+    pub requested: bool,
+    pub message: String,
+    pub since: String,
+}
+
+fn engagement_item(t: &Tr, g: EngagementRow, as_client: bool) -> EngagementItem {
+    EngagementItem {
+        status: t.label(g.status),
+        open: g.status.is_open(),
+        requested: g.status == EngagementStatus::Requested,
+        since: g
+            .accepted_at
+            .as_deref()
+            .or(g.ended_at.as_deref())
+            .unwrap_or(&g.created_at)
+            .chars()
+            .take(10)
+            .collect(),
+        other: if as_client { g.expert_name } else { g.client_name },
+        message: g.message,
+        id: g.id,
+    }
+}
+
+/// One client in the expert's workspace, ready to show.
+#[derive(Debug, Clone)]
+pub struct ClientItem {
+    pub engagement_id: String,
+    pub name: String,
+    pub assessment_id: String,
+    pub level: String,
+    pub progress: String,
+    pub gaps: usize,
+    pub attention: String,
+    /// The expert can confirm now (met and not confirmed, or changed since).
+    pub confirmable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "experts/engagements.html")]
+pub struct EngagementsPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub as_client: Vec<EngagementItem>,
+    pub is_owner: bool,
+    /// The caller's expert status, when the caller is an expert.
+    pub expert_status: Option<String>,
+    pub requests: Vec<EngagementItem>,
+    pub clients: Vec<ClientItem>,
+    pub errors: FieldMessages,
+}
+
+async fn engagements_page(
+    state: &AppState,
+    p: &Principal,
+    errors: FieldMessages,
+) -> Result<EngagementsPage, AppError> {
+    let t = Tr::new(p.lang);
+    let e = experts::engagements(state, p).await?;
+    let clients = match &e.expert {
+        Some(_) => experts::workspace(state, p)
+            .await?
+            .into_iter()
+            .map(|c| ClientItem {
+                confirmable: matches!(
+                    c.attention,
+                    experts::Attention::ConfirmationNeeded | experts::Attention::ConfirmationStale
+                ),
+                attention: t.t(c.attention.key()),
+                level: c
+                    .target_level
+                    .map(|l| format!("★{l}"))
+                    .unwrap_or_default(),
+                progress: if c.total > 0 {
+                    format!("{} / {}", c.met, c.total)
+                } else {
+                    String::new()
+                },
+                gaps: c.gaps,
+                assessment_id: c.assessment_id.map(String::from).unwrap_or_default(),
+                engagement_id: c.engagement_id,
+                name: c.client_name,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(EngagementsPage {
+        nav: Nav::for_principal(state, p).await?,
+        as_client: e
+            .as_client
+            .into_iter()
+            .map(|g| engagement_item(&t, g, true))
+            .collect(),
+        is_owner: p.role.is_owner(),
+        expert_status: e.expert.as_ref().map(|x| t.label(x.status)),
+        requests: e
+            .as_expert
+            .into_iter()
+            .filter(|g| g.status == EngagementStatus::Requested)
+            .map(|g| engagement_item(&t, g, false))
+            .collect(),
+        clients,
+        errors,
+        t,
+    })
+}
+
+pub async fn engagements(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+) -> Result<Response, PageError> {
+    let page = engagements_page(&state, &p, FieldMessages::default())
+        .await
+        .page(p.lang)?;
+    render(&page, p.lang)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfForm {
+    pub csrf_token: String,
+}
+
+/// Re-renders the engagements page with a refused form's messages, or fails the page.
+async fn refused(state: &AppState, p: &Principal, e: AppError) -> Result<Response, PageError> {
+    let lang = p.lang;
+    match e {
+        AppError::Invalid(_) | AppError::Conflict { .. } => {
+            let page = engagements_page(state, p, FieldMessages::from_error(&e, lang))
+                .await
+                .page(lang)?;
+            render_status(&page, lang, crate::error::status(&e))
+        }
+        other => Err(PageError(other, lang)),
+    }
+}
+
+/// The expert accepts a request.
+pub async fn accept(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    p.check_csrf(&form.csrf_token).page(p.lang)?;
+    match experts::accept(&state, &p, &id).await {
+        Ok(_) => Ok(Redirect::to("/engagements#clients-h").into_response()),
+        Err(e) => refused(&state, &p, e).await,
+    }
+}
+
+/// The expert declines a request.
+pub async fn decline(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    p.check_csrf(&form.csrf_token).page(p.lang)?;
+    match experts::decline(&state, &p, &id).await {
+        Ok(_) => Ok(Redirect::to("/engagements").into_response()),
+        Err(e) => refused(&state, &p, e).await,
+    }
+}
+
+/// Either side ends an engagement.
+pub async fn end(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    p.check_csrf(&form.csrf_token).page(p.lang)?;
+    match experts::end(&state, &p, &id).await {
+        Ok(()) => Ok(Redirect::to("/engagements").into_response()),
+        Err(e) => refused(&state, &p, e).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AdviceForm {
+    pub csrf_token: String,
+    pub criterion_id: String,
+    pub body: String,
+}
+
+/// The expert writes advice on one criterion of a client's assessment.
+pub async fn advise(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<AssessmentId>,
+    Form(form): Form<AdviceForm>,
+) -> Result<Response, PageError> {
+    p.check_csrf(&form.csrf_token).page(p.lang)?;
+    match experts::advise(&state, &p, &id, form.criterion_id.trim(), &form.body).await {
+        Ok(()) => Ok(Redirect::to("/engagements#clients-h").into_response()),
+        Err(e) => refused(&state, &p, e).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ConfirmForm {
+    pub csrf_token: String,
+    pub statement: String,
+}
+
+/// The expert confirms a client's assessment as it stands.
+pub async fn confirm(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<AssessmentId>,
+    Form(form): Form<ConfirmForm>,
+) -> Result<Response, PageError> {
+    p.check_csrf(&form.csrf_token).page(p.lang)?;
+    match experts::confirm(&state, &p, &id, &form.statement).await {
+        Ok(_) => Ok(Redirect::to("/engagements#clients-h").into_response()),
+        Err(e) => refused(&state, &p, e).await,
+    }
+}
