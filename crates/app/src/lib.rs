@@ -17,6 +17,8 @@ pub mod evaluations;
 pub mod i18n;
 pub mod industry;
 pub mod notifications;
+pub mod releases;
+pub mod roadmap;
 pub mod scans;
 pub mod trust;
 pub mod views;

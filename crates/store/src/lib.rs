@@ -64,6 +64,8 @@ mod states;
 pub use states::*;
 mod outbox;
 pub use outbox::*;
+mod public;
+pub use public::*;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

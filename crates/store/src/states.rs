@@ -125,6 +125,16 @@ states! {
         Member = "member",
         Owner = "owner",
     }
+
+    /// What a roadmap revision decided about its measure (行政事業レビュー's decisions).
+    MeasureDecision ("measure decision") {
+        /// The measure is recorded for the first time.
+        Adopt = "adopt",
+        Continue = "continue",
+        Revise = "revise",
+        Shrink = "shrink",
+        Abolish = "abolish",
+    }
 }
 
 impl AssessmentStatus {
@@ -189,6 +199,7 @@ mod tests {
         round_trip(MembershipStatus::ALL);
         round_trip(NotificationKind::ALL);
         round_trip(Role::ALL);
+        round_trip(MeasureDecision::ALL);
     }
 
     #[test]

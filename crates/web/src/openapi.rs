@@ -60,11 +60,13 @@ impl Modify for UniqueOperationIds {
         api::buyers::tiers, api::buyers::shared_credential, api::buyers::weak_points, api::buyers::set_bcp, api::buyers::set_dependency, api::buyers::pass_on,
         api::industry::view, api::industry::invite, api::industry::remove, api::industry::memberships, api::industry::accept, api::industry::leave,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
+        api::public::create_measure, api::public::revise, api::public::get_roadmap, api::public::publish, api::public::list, api::public::catalogue, api::public::file,
     ),
     components(schemas(api::problem::Problem, api::problem::FieldProblem)),
     modifiers(&BearerAuth, &UniqueOperationIds),
     tags((name = "accounts"), (name = "catalog"), (name = "assessments"), (name = "checks"), (name = "industry", description = "Industry groups: suppliers on which several members depend, as counts only"),
-        (name = "credentials"), (name = "evaluations"), (name = "buyers")),
+        (name = "credentials"), (name = "evaluations"), (name = "buyers"),
+        (name = "public", description = "The roadmap, the half-yearly releases and the statistics with disclosure control (PDL1.0)")),
 )]
 pub struct ApiDoc;
 

@@ -61,10 +61,30 @@ pub fn router(state: AppState) -> Router {
         .route("/supplier-invite/{token}", get(pages::buyers::invite))
         .route("/api/v1/verify", post(api::credentials::verify))
         .route("/api/v1/register", get(api::credentials::register))
-        .route("/api/v1/evaluation-bodies", get(api::evaluations::bodies));
+        .route("/api/v1/evaluation-bodies", get(api::evaluations::bodies))
+        // The public side: roadmap, releases, statistics (reading needs no sign-in).
+        .route("/api/v1/roadmap", get(api::public::get_roadmap))
+        .route("/api/v1/releases/catalog.jsonld", get(api::public::catalogue))
+        .route("/api/v1/releases/{period}/{file}", get(api::public::file))
+        .route("/roadmap", get(pages::public::roadmap))
+        .route("/releases", get(pages::public::releases))
+        .route("/releases/{period}", get(pages::public::release));
 
     // Signed in (session or token); each handler checks role and organisation.
     let api = Router::new()
+        // The public side: publishers record measures and publish releases.
+        .route(
+            "/api/v1/roadmap/measures",
+            post(api::public::create_measure),
+        )
+        .route(
+            "/api/v1/roadmap/measures/{id}/revisions",
+            post(api::public::revise),
+        )
+        .route(
+            "/api/v1/releases",
+            post(api::public::publish).get(api::public::list),
+        )
         .route("/api/v1/me", get(api::tokens::me))
         .route(
             "/api/v1/assessments",

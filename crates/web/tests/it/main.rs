@@ -11,6 +11,7 @@ mod buyers;
 mod industry;
 mod openapi;
 mod pages;
+mod public;
 mod scans;
 mod support;
 mod trust;
