@@ -41,7 +41,7 @@ struct Org {
     what: &'static str,
 }
 
-const ORGS: [Org; 7] = [
+const ORGS: [Org; 8] = [
     Org {
         name: "株式会社みなと精工",
         base: "180001000001",
@@ -111,6 +111,16 @@ const ORGS: [Org; 7] = [
         email: "office@tokai-parts.example",
         user: "東海 四郎",
         what: "industry group / 業界団体",
+    },
+    Org {
+        name: "サイバー産業政策局（デモ）",
+        base: "180001000008",
+        industry: "S",
+        employees: 300,
+        prefecture: "13",
+        email: "roadmap@policy.example",
+        user: "政策 五郎",
+        what: "publisher: roadmap and releases / 公表機関（工程表と半期公表）",
     },
 ];
 
@@ -235,6 +245,11 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
             )
             .await?;
     }
+    // The publisher: three measures and the current half year's release, published last so
+    // that it counts the organisations above.
+    let publisher = user(state, 7).await?;
+    state.store.set_publisher(&publisher.organization_id, true).await?;
+    crate::roadmap::seed_demo(state, &publisher.organization_id, &publisher.id).await?;
     Ok(logins)
 }
 

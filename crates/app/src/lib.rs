@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod releases;
 pub mod roadmap;
 pub mod scans;
+pub mod selfsufficiency;
 pub mod trust;
 pub mod views;
 

@@ -21,13 +21,14 @@ use crate::roadmap::{self, require_publisher, LICENCE_NAME, LICENCE_URL};
 use crate::App;
 
 /// The files of a release, in the order they are listed.
-pub const FILES: [(&str, &str); 6] = [
+pub const FILES: [(&str, &str); 7] = [
     ("roadmap.json", "application/json"),
     ("roadmap.schema.json", "application/schema+json"),
     ("statistics.json", "application/json"),
     ("statistics.schema.json", "application/schema+json"),
     ("statistics.csv", "text/csv; charset=utf-8"),
     ("statistics.csv-metadata.json", "application/csvm+json"),
+    ("self-sufficiency.json", "application/json"),
 ];
 
 /// A half year: `YYYYH1` (January–June) or `YYYYH2` (July–December).
@@ -363,6 +364,22 @@ fn roadmap_schema(base: &str, period: &str) -> Value {
 /// not be published yet (409) and must come after the newest release (409).
 pub async fn publish(state: &App, p: &Principal, period: &str) -> Result<String, AppError> {
     require_publisher(state, p).await?;
+    publish_for(state, p.actor(), p.org_id(), period).await
+}
+
+/// The period that contains `day`.
+pub fn period_of(day: NaiveDate) -> Period {
+    use chrono::Datelike;
+    Period { year: day.year(), half: if day.month() <= 6 { 1 } else { 2 } }
+}
+
+/// Publishes a release on behalf of a publisher (the caller checked the right to).
+pub(crate) async fn publish_for(
+    state: &App,
+    actor: shirube_store::Actor<'_>,
+    publisher_id: &str,
+    period: &str,
+) -> Result<String, AppError> {
     let period = Period::parse(period)?;
     let today = state.clock.today();
     if period.start() > today {
@@ -398,6 +415,10 @@ pub async fn publish(state: &App, p: &Principal, period: &str) -> Result<String,
         .collect();
     contents.insert("roadmap.json".into(), pretty(&road_doc));
     contents.insert("roadmap.schema.json".into(), pretty(&roadmap_schema(&base, &code)));
+    contents.insert(
+        "self-sufficiency.json".into(),
+        pretty(&crate::selfsufficiency::document(state, &reference_text, &code).await?),
+    );
     let files: Vec<NewReleaseFile> = FILES
         .iter()
         .map(|(name, media)| NewReleaseFile {
@@ -408,7 +429,7 @@ pub async fn publish(state: &App, p: &Principal, period: &str) -> Result<String,
         .collect();
     state
         .store
-        .create_release(p.actor(), &code, &reference_text, p.org_id(), &protected.to_json(), &files)
+        .create_release(actor, &code, &reference_text, publisher_id, &protected.to_json(), &files)
         .await
         .map_err(|e| match e {
             shirube_store::StoreError::Conflict { .. } => {

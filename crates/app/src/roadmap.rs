@@ -500,6 +500,140 @@ pub fn roadmap_document(r: &Roadmap, period: Option<&str>) -> Value {
     })
 }
 
+// The demo's KPIs read best as one call each, argument by argument.
+#[allow(clippy::too_many_arguments)]
+fn demo_kpi(
+    name: (&str, &str),
+    unit: &str,
+    baseline: (f64, &str),
+    interim: (f64, &str),
+    target: (f64, &str),
+    source: &str,
+    quality_note: &str,
+    latest: Option<(f64, &str)>,
+    live: Option<&str>,
+) -> KpiInput {
+    let dv = |(value, date): (f64, &str)| DatedValue { value, date: date.to_string() };
+    KpiInput {
+        name_ja: name.0.into(),
+        name_en: name.1.into(),
+        unit: unit.into(),
+        baseline: dv(baseline),
+        interim_targets: vec![dv(interim)],
+        target: dv(target),
+        source: source.into(),
+        quality_note: quality_note.into(),
+        latest: latest.map(dv),
+        live: live.map(str::to_string),
+    }
+}
+
+fn lm(inputs: &str, activities: &str, outputs: &str, outcomes: &str) -> LogicModel {
+    LogicModel {
+        inputs: vec![inputs.into()],
+        activities: vec![activities.into()],
+        outputs: vec![outputs.into()],
+        outcomes: vec![outcomes.into()],
+    }
+}
+
+/// `serve --demo`: a publisher's roadmap of three measures (one revised) and the release of
+/// the current half year.
+pub(crate) async fn seed_demo(state: &App, org_id: &str, user_id: &str) -> Result<(), AppError> {
+    let actor = shirube_store::Actor::user(org_id, user_id);
+    let shirube = "Shirube (live) / しるべ（自動集計）";
+    let measures = [
+        MeasureInput {
+            title_ja: "中小企業への★3の普及".into(),
+            title_en: "★3 among small and medium enterprises".into(),
+            logic_model: lm(
+                "説明会と相談窓口の予算 / Budget for briefings and a help desk",
+                "全国での説明会、専門家派遣 / Briefings nationwide, expert visits",
+                "説明会参加企業数 / Firms attending briefings",
+                "★3を宣言した中小企業の割合の上昇 / A rising share of SMEs declaring ★3",
+            ),
+            kpis: vec![demo_kpi(
+                ("中小企業のうち★3が有効な割合", "Share of SMEs holding a valid ★3"),
+                "%",
+                (0.0, "2026-04-01"),
+                (10.0, "2027-03-31"),
+                (40.0, "2029-03-31"),
+                shirube,
+                "しるべ登録企業のみ。母数が10社未満の間はデータなし。 / Organisations on Shirube only; no data while fewer than ten SMEs are registered.",
+                None,
+                Some("sme_star3_share"),
+            )],
+        },
+        MeasureInput {
+            title_ja: "★4評価体制の整備".into(),
+            title_en: "Capacity for ★4 evaluations".into(),
+            logic_model: lm(
+                "評価機関の認定制度 / An accreditation scheme for evaluation bodies",
+                "評価機関の認定と評価員の研修 / Accrediting bodies, training evaluators",
+                "認定評価機関数 / Accredited evaluation bodies",
+                "★4認証取得企業の増加 / More organisations certified ★4",
+            ),
+            kpis: vec![demo_kpi(
+                ("★4が有効な組織数", "Organisations holding a valid ★4"),
+                "organisations",
+                (0.0, "2026-04-01"),
+                (50.0, "2027-03-31"),
+                (500.0, "2028-03-31"),
+                shirube,
+                "評価機関が認証した★4のみ。 / ★4 certified by an evaluation body only.",
+                None,
+                Some("star4_valid"),
+            )],
+        },
+        MeasureInput {
+            title_ja: "国産セキュリティ製品の利用拡大".into(),
+            title_en: "Wider use of domestic security products".into(),
+            logic_model: lm(
+                "政府機関での試行導入の予算 / Budget for trial use in government",
+                "有望製品の試行導入とマッチング / Trial use of promising products, matchmaking",
+                "試行導入した製品数 / Products trialled",
+                "国産製品の利用割合の上昇 / A rising share of domestic products in use",
+            ),
+            kpis: vec![demo_kpi(
+                ("国産製品の利用割合（利用ベース）", "Share of domestic products in use (usage basis)"),
+                "%",
+                (9.5, "2025-03-31"),
+                (12.0, "2027-03-31"),
+                (20.0, "2030-03-31"),
+                "デモ用の値 / Demo figures",
+                "デモ用の架空の値です。 / Illustrative figures for the demo.",
+                Some((10.2, "2026-09-30")),
+                None,
+            )],
+        },
+    ];
+    let mut ids = Vec::new();
+    for m in &measures {
+        let m = parse_measure(m, "")?;
+        ids.push(state.store.create_measure(actor, org_id, "adopted / 採択", &body_text(&m)?).await?);
+    }
+    if let (Some(id), Some(m)) = (ids.get(1), measures.get(1)) {
+        let mut revised = m.clone();
+        if let Some(k) = revised.kpis.first_mut() {
+            k.target.value = 300.0;
+        }
+        state
+            .store
+            .add_revision(
+                actor,
+                org_id,
+                id,
+                MeasureDecision::Revise,
+                "評価機関の認定が遅れたため最終目標を見直し / Final target revised: accreditation started late",
+                &body_text(&revised)?,
+            )
+            .await?;
+    }
+    let period = crate::releases::period_of(state.clock.today()).code();
+    crate::releases::publish_for(state, actor, org_id, &period).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,5 +3,6 @@
 #![doc = include_str!("../README.md")]
 
 pub mod sdc;
+pub mod selfsufficiency;
 pub mod sme;
 pub mod trajectory;

@@ -44,3 +44,40 @@ CREATE TABLE release_files (
     content TEXT NOT NULL,
     PRIMARY KEY (period, name)
 );
+
+-- The self-sufficiency rate: a registry of security vendors (with the country of their head
+-- office and of their ultimate parent) and their products by category, kept by publishers,
+-- and the products each organisation declares it uses, with the criteria they serve.
+CREATE TABLE security_vendors (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    corporate_number TEXT,
+    head_office_country TEXT NOT NULL,
+    ultimate_parent_name TEXT NOT NULL,
+    ultimate_parent_country TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE security_products (
+    id TEXT PRIMARY KEY,
+    vendor_id TEXT NOT NULL REFERENCES security_vendors(id),
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    -- For monitoring services: whether the analysis is done in Japan.
+    monitoring_in_japan BIGINT NOT NULL DEFAULT 0,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX security_products_vendor ON security_products(vendor_id);
+
+CREATE TABLE product_uses (
+    organization_id TEXT NOT NULL REFERENCES organizations(id),
+    product_id TEXT NOT NULL REFERENCES security_products(id),
+    -- Space-separated SCS criterion ids the product serves.
+    criteria TEXT NOT NULL,
+    annual_spend_yen BIGINT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (organization_id, product_id)
+);
+CREATE INDEX product_uses_product ON product_uses(product_id);

@@ -310,3 +310,209 @@ impl Store {
         )?)
     }
 }
+
+/// A security vendor of the registry.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct VendorRow {
+    pub id: String,
+    pub name: String,
+    pub corporate_number: Option<String>,
+    pub head_office_country: String,
+    pub ultimate_parent_name: String,
+    pub ultimate_parent_country: String,
+}
+
+/// A new vendor.
+#[derive(Debug, Clone)]
+pub struct NewVendor<'a> {
+    pub name: &'a str,
+    pub corporate_number: Option<&'a str>,
+    pub head_office_country: &'a str,
+    pub ultimate_parent_name: &'a str,
+    pub ultimate_parent_country: &'a str,
+}
+
+/// A product of the registry with its vendor's countries.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ProductRow {
+    pub id: String,
+    pub vendor_id: String,
+    pub vendor_name: String,
+    pub head_office_country: String,
+    pub ultimate_parent_country: String,
+    pub name: String,
+    pub category: String,
+    pub monitoring_in_japan: bool,
+}
+
+/// One organisation's use of one product, with the product's facts (for the statistics).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ProductUseRow {
+    pub organization_id: String,
+    pub product_id: String,
+    pub product_name: String,
+    pub vendor_id: String,
+    pub category: String,
+    pub head_office_country: String,
+    pub ultimate_parent_country: String,
+    pub monitoring_in_japan: bool,
+    pub criteria: String,
+    pub annual_spend_yen: Option<i64>,
+}
+
+const PRODUCT_COLUMNS: &str = "p.id, p.vendor_id, v.name AS vendor_name, v.head_office_country, v.ultimate_parent_country, \
+    p.name, p.category, p.monitoring_in_japan <> 0 AS monitoring_in_japan";
+
+const USE_COLUMNS: &str = "u.organization_id, u.product_id, p.name AS product_name, p.vendor_id, p.category, v.head_office_country, \
+    v.ultimate_parent_country, p.monitoring_in_japan <> 0 AS monitoring_in_japan, u.criteria, u.annual_spend_yen";
+
+impl Store {
+    /// Adds a vendor to the registry; returns its id.
+    pub async fn create_vendor(&self, actor: Actor<'_>, v: &NewVendor<'_>) -> Result<String> {
+        let id = new_id();
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        execute!(
+            tx.conn(),
+            "INSERT INTO security_vendors (id, name, corporate_number, head_office_country, ultimate_parent_name, ultimate_parent_country, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &id,
+            v.name,
+            v.corporate_number,
+            v.head_office_country,
+            v.ultimate_parent_name,
+            v.ultimate_parent_country,
+            actor.user_id.unwrap_or("admin"),
+            &at
+        )?;
+        tx.audit("registry.vendor.create", &id, json!({ "name": v.name })).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Adds a product of a vendor; an unknown vendor is `NotFound`.
+    pub async fn create_product(
+        &self,
+        actor: Actor<'_>,
+        vendor_id: &str,
+        name: &str,
+        category: &str,
+        monitoring_in_japan: bool,
+    ) -> Result<String> {
+        let id = new_id();
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        let found: Option<(String,)> = fetch_optional!(tx.conn(), (String,), "SELECT id FROM security_vendors WHERE id = $1", vendor_id)?;
+        if found.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        execute!(
+            tx.conn(),
+            "INSERT INTO security_products (id, vendor_id, name, category, monitoring_in_japan, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &id,
+            vendor_id,
+            name,
+            category,
+            i64::from(monitoring_in_japan),
+            actor.user_id.unwrap_or("admin"),
+            &at
+        )?;
+        tx.audit("registry.product.create", &id, json!({ "name": name, "category": category })).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The registry's vendors, by name.
+    pub async fn vendors(&self) -> Result<Vec<VendorRow>> {
+        Ok(fetch_all!(
+            self.db(),
+            VendorRow,
+            "SELECT id, name, corporate_number, head_office_country, ultimate_parent_name, ultimate_parent_country \
+             FROM security_vendors ORDER BY name, id"
+        )?)
+    }
+
+    /// The registry's products, by category and name.
+    pub async fn products(&self) -> Result<Vec<ProductRow>> {
+        Ok(fetch_all!(
+            self.db(),
+            ProductRow,
+            &format!("SELECT {PRODUCT_COLUMNS} FROM security_products p JOIN security_vendors v ON v.id = p.vendor_id ORDER BY p.category, p.name, p.id")
+        )?)
+    }
+
+    /// Declares (or updates) that an organisation uses a product; an unknown product is
+    /// `NotFound`.
+    pub async fn put_product_use(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        product_id: &str,
+        criteria: &str,
+        annual_spend_yen: Option<i64>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        let found: Option<(String,)> = fetch_optional!(tx.conn(), (String,), "SELECT id FROM security_products WHERE id = $1", product_id)?;
+        if found.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        execute!(
+            tx.conn(),
+            "DELETE FROM product_uses WHERE organization_id = $1 AND product_id = $2",
+            organization_id,
+            product_id
+        )?;
+        execute!(
+            tx.conn(),
+            "INSERT INTO product_uses (organization_id, product_id, criteria, annual_spend_yen, created_at) VALUES ($1, $2, $3, $4, $5)",
+            organization_id,
+            product_id,
+            criteria,
+            annual_spend_yen,
+            &at
+        )?;
+        tx.audit("product_use.put", product_id, json!({ "criteria": criteria, "spend_declared": annual_spend_yen.is_some() })).await?;
+        tx.commit().await
+    }
+
+    /// Withdraws a declared use; `NotFound` when there was none.
+    pub async fn delete_product_use(&self, actor: Actor<'_>, organization_id: &str, product_id: &str) -> Result<()> {
+        let mut tx = self.begin_write(actor).await?;
+        let done = execute!(
+            tx.conn(),
+            "DELETE FROM product_uses WHERE organization_id = $1 AND product_id = $2",
+            organization_id,
+            product_id
+        )?;
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.audit("product_use.delete", product_id, json!({})).await?;
+        tx.commit().await
+    }
+
+    /// The products one organisation declared.
+    pub async fn product_uses_of(&self, organization_id: &str) -> Result<Vec<ProductUseRow>> {
+        Ok(fetch_all!(
+            self.db(),
+            ProductUseRow,
+            &format!("SELECT {USE_COLUMNS} FROM product_uses u JOIN security_products p ON p.id = u.product_id \
+                      JOIN security_vendors v ON v.id = p.vendor_id WHERE u.organization_id = $1 ORDER BY p.category, p.name"),
+            organization_id
+        )?)
+    }
+
+    /// Every declared use by organisations registered at `at`, declared at or before it.
+    pub async fn product_uses_at(&self, at: &str) -> Result<Vec<ProductUseRow>> {
+        Ok(fetch_all!(
+            self.db(),
+            ProductUseRow,
+            &format!("SELECT {USE_COLUMNS} FROM product_uses u JOIN security_products p ON p.id = u.product_id \
+                      JOIN security_vendors v ON v.id = p.vendor_id JOIN organizations o ON o.id = u.organization_id \
+                      WHERE u.created_at <= $1 AND o.created_at <= $1 ORDER BY u.organization_id, u.product_id"),
+            at
+        )?)
+    }
+}

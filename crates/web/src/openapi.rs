@@ -61,6 +61,7 @@ impl Modify for UniqueOperationIds {
         api::industry::view, api::industry::invite, api::industry::remove, api::industry::memberships, api::industry::accept, api::industry::leave,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
         api::public::create_measure, api::public::revise, api::public::get_roadmap, api::public::publish, api::public::list, api::public::catalogue, api::public::file,
+        api::public::create_vendor, api::public::create_product, api::public::registry, api::public::put_use, api::public::delete_use, api::public::list_uses,
     ),
     components(schemas(api::problem::Problem, api::problem::FieldProblem)),
     modifiers(&BearerAuth, &UniqueOperationIds),

@@ -85,6 +85,16 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/releases",
             post(api::public::publish).get(api::public::list),
         )
+        .route("/api/v1/registry/vendors", post(api::public::create_vendor))
+        .route(
+            "/api/v1/registry/products",
+            post(api::public::create_product).get(api::public::registry),
+        )
+        .route("/api/v1/product-uses", get(api::public::list_uses))
+        .route(
+            "/api/v1/product-uses/{product_id}",
+            put(api::public::put_use).delete(api::public::delete_use),
+        )
         .route("/api/v1/me", get(api::tokens::me))
         .route(
             "/api/v1/assessments",

@@ -216,3 +216,176 @@ pub async fn file(
     )
         .into_response())
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VendorRequest {
+    pub name: String,
+    /// 法人番号, where the vendor has one.
+    #[serde(default)]
+    pub corporate_number: Option<String>,
+    /// ISO 3166-1 alpha-2, e.g. JP.
+    pub head_office_country: String,
+    pub ultimate_parent_name: String,
+    /// ISO 3166-1 alpha-2.
+    pub ultimate_parent_country: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductRequest {
+    pub vendor_id: String,
+    pub name: String,
+    /// edr, firewall_utm, email_security, web_dns_filtering, vulnerability_scanning, backup,
+    /// iam_mfa or siem_soc.
+    pub category: String,
+    /// For monitoring services: whether the analysis is done in Japan.
+    #[serde(default)]
+    pub monitoring_in_japan: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RegistryCreated {
+    pub id: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProductOut {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    pub vendor_id: String,
+    pub vendor_name: String,
+    pub head_office_country: String,
+    pub ultimate_parent_country: String,
+    /// Head office in Japan and a Japanese ultimate parent.
+    pub domestic: bool,
+    pub monitoring_in_japan: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Registry {
+    pub products: Vec<ProductOut>,
+}
+
+/// Adds a security vendor to the registry (publishers only).
+#[utoipa::path(post, path = "/api/v1/registry/vendors", request_body = VendorRequest, tag = "public", security(("bearer" = [])),
+    responses((status = 201, body = RegistryCreated), JsonBodyErrors, Unauthorized, Forbidden, Invalid))]
+pub async fn create_vendor(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<VendorRequest>,
+) -> Result<(StatusCode, Json<RegistryCreated>), ApiError> {
+    let id = shirube_app::selfsufficiency::add_vendor(
+        &state,
+        &p,
+        &shirube_app::selfsufficiency::VendorInput {
+            name: &req.name,
+            corporate_number: req.corporate_number.as_deref(),
+            head_office_country: &req.head_office_country,
+            ultimate_parent_name: &req.ultimate_parent_name,
+            ultimate_parent_country: &req.ultimate_parent_country,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(RegistryCreated { id })))
+}
+
+/// Adds a product of a registered vendor (publishers only).
+#[utoipa::path(post, path = "/api/v1/registry/products", request_body = ProductRequest, tag = "public", security(("bearer" = [])),
+    responses((status = 201, body = RegistryCreated), JsonBodyErrors, Unauthorized, Forbidden, Invalid))]
+pub async fn create_product(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<ProductRequest>,
+) -> Result<(StatusCode, Json<RegistryCreated>), ApiError> {
+    let id = shirube_app::selfsufficiency::add_product(&state, &p, &req.vendor_id, &req.name, &req.category, req.monitoring_in_japan)
+        .await?;
+    Ok((StatusCode::CREATED, Json(RegistryCreated { id })))
+}
+
+/// The vendor and product registry (public).
+#[utoipa::path(get, path = "/api/v1/registry/products", tag = "public", responses((status = 200, body = Registry)))]
+pub async fn registry(State(state): State<AppState>) -> Result<Json<Registry>, ApiError> {
+    let (_, products) = shirube_app::selfsufficiency::registry(&state).await?;
+    Ok(Json(Registry {
+        products: products
+            .into_iter()
+            .map(|p| ProductOut {
+                domestic: shirube_app::selfsufficiency::is_domestic(&p.head_office_country, &p.ultimate_parent_country),
+                id: p.id,
+                name: p.name,
+                category: p.category,
+                vendor_id: p.vendor_id,
+                vendor_name: p.vendor_name,
+                head_office_country: p.head_office_country,
+                ultimate_parent_country: p.ultimate_parent_country,
+                monitoring_in_japan: p.monitoring_in_japan,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductUseRequest {
+    /// SCS criterion ids the product serves (its declaration is evidence for them).
+    pub criteria: Vec<String>,
+    /// Annual spend in yen, optional.
+    #[serde(default)]
+    pub annual_spend_yen: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProductUseOut {
+    pub product_id: String,
+    pub product_name: String,
+    pub category: String,
+    pub criteria: Vec<String>,
+    pub annual_spend_yen: Option<i64>,
+}
+
+/// Declares that the caller's organisation uses a product of the registry (editors).
+#[utoipa::path(put, path = "/api/v1/product-uses/{product_id}", request_body = ProductUseRequest, tag = "public", security(("bearer" = [])),
+    params(("product_id" = String, Path, description = "product id")),
+    responses((status = 204, description = "declared"), JsonBodyErrors, BadRequest, Unauthorized, Forbidden, NotFound, Invalid))]
+pub async fn put_use(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(product_id): ApiPath<String>,
+    ApiJson(req): ApiJson<ProductUseRequest>,
+) -> Result<StatusCode, ApiError> {
+    shirube_app::selfsufficiency::declare_use(&state, &p, &product_id, &req.criteria, req.annual_spend_yen).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Withdraws a declared product use (editors).
+#[utoipa::path(delete, path = "/api/v1/product-uses/{product_id}", tag = "public", security(("bearer" = [])),
+    params(("product_id" = String, Path, description = "product id")),
+    responses((status = 204, description = "withdrawn"), BadRequest, Unauthorized, Forbidden, NotFound))]
+pub async fn delete_use(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(product_id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    shirube_app::selfsufficiency::withdraw_use(&state, &p, &product_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The products the caller's organisation declared.
+#[utoipa::path(get, path = "/api/v1/product-uses", tag = "public", security(("bearer" = [])),
+    responses((status = 200, body = [ProductUseOut]), Unauthorized))]
+pub async fn list_uses(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<ProductUseOut>>, ApiError> {
+    let uses = shirube_app::selfsufficiency::my_uses(&state, &p).await?;
+    Ok(Json(
+        uses.into_iter()
+            .map(|u| ProductUseOut {
+                criteria: u.criteria.split(' ').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                product_id: u.product_id,
+                product_name: u.product_name,
+                category: u.category,
+                annual_spend_yen: u.annual_spend_yen,
+            })
+            .collect(),
+    ))
+}

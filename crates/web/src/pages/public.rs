@@ -244,9 +244,19 @@ pub struct FileLink {
     pub sha256: String,
 }
 
+/// One line of the self-sufficiency table.
+#[derive(Debug, Clone)]
+pub struct ShareRow {
+    pub label: String,
+    pub organisations: String,
+    pub share: String,
+}
+
 #[derive(Template)]
 #[template(path = "public/release.html")]
 pub struct ReleasePage {
+    pub shares: Vec<ShareRow>,
+    pub share_definition: String,
     pub t: Tr,
     pub nav: Option<Nav>,
     pub period: String,
@@ -325,8 +335,37 @@ pub async fn release(
         table("size", t.t("stats-by-size"), sizes),
         table("prefecture", t.t("stats-by-prefecture"), prefectures),
     ];
+    // The self-sufficiency figures, as the release published them.
+    let (_, ss_text) = releases::file(&state, &period, "self-sufficiency.json")
+        .await
+        .map_err(|e| PageError(e, lang))?;
+    let ss: serde_json::Value = serde_json::from_str(&ss_text).unwrap_or_default();
+    let share_row = |label: String, v: &serde_json::Value| ShareRow {
+        label,
+        organisations: v["organisations"].as_u64().map(|n| n.to_string()).unwrap_or_else(|| "x".into()),
+        share: v["percent"]
+            .as_f64()
+            .map(|p| format!("{p:.1}%"))
+            .unwrap_or_else(|| t.t("stats-too-thin")),
+    };
+    let mut shares: Vec<ShareRow> = ss["usage_share"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| share_row(format!("{} ({})", t.t("stats-usage-share"), c["category"].as_str().unwrap_or("")), c))
+                .collect()
+        })
+        .unwrap_or_default();
+    shares.push(share_row(t.t("stats-spend-share"), &ss["spend_share"]));
+    shares.push(share_row(t.t("stats-monitoring-share"), &ss["monitoring_in_japan"]));
+    let share_definition = ss["definition"][if lang == Lang::Ja { "ja" } else { "en" }]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     let base = state.config.public_url.trim_end_matches('/').to_string();
     let page = ReleasePage {
+        shares,
+        share_definition,
         files: summary
             .files
             .iter()

@@ -207,7 +207,7 @@ async fn file(app: &TestApp, period: &str, name: &str) -> (StatusCode, String, S
     (status, ct, r.text().await.unwrap())
 }
 
-const NAMES: [&str; 8] = [
+const NAMES: [&str; 9] = [
     "roadmap",
     "roadmap.json",
     "roadmap.schema.json",
@@ -216,6 +216,7 @@ const NAMES: [&str; 8] = [
     "statistics.schema.json",
     "statistics.csv",
     "statistics.csv-metadata.json",
+    "self-sufficiency.json",
 ];
 
 async fn declare(app: &TestApp, org: &Org) {
@@ -269,7 +270,7 @@ async fn a_release_is_published_once_and_reads_back_byte_for_byte_after_more_org
         let r = &list["releases"][0];
         assert_eq!(r["period"], "2026H2");
         assert_eq!(r["publisher"], "サイバー政策庁");
-        assert_eq!(r["files"].as_array().unwrap().len(), 6);
+        assert_eq!(r["files"].as_array().unwrap().len(), 7);
         // Unknown files and periods are 404, not 500.
         assert_eq!(file(&app, "2026H2", "secret.json").await.0, StatusCode::NOT_FOUND);
         assert_eq!(file(&app, "2031H1", "statistics").await.0, StatusCode::NOT_FOUND);
@@ -427,7 +428,7 @@ async fn the_csvw_metadata_and_the_dcat_catalogue_parse_with_standard_libraries(
     let catalogue = r.text().await.unwrap();
     let cat: Value = serde_json::from_str(&catalogue).unwrap();
     assert_eq!(cat["@type"], "dcat:Catalog");
-    assert_eq!(cat["dcat:dataset"][0]["dcat:distribution"].as_array().unwrap().len(), 6);
+    assert_eq!(cat["dcat:dataset"][0]["dcat:distribution"].as_array().unwrap().len(), 7);
     std::fs::write(dir.path().join("catalog.jsonld"), &catalogue).unwrap();
 
     let csvw = r#"
@@ -451,7 +452,7 @@ DCT = rdflib.Namespace('http://purl.org/dc/terms/')
 datasets = list(g.subjects(rdflib.RDF.type, DCAT.Dataset))
 assert len(datasets) == 1, datasets
 dists = list(g.objects(datasets[0], DCAT.distribution))
-assert len(dists) == 6, dists
+assert len(dists) == 7, dists
 assert (None, DCT.license, rdflib.URIRef('https://www.digital.go.jp/resources/open_data/public_data_license_v1.0')) in g
 print('rdflib ok', len(g))
 "#;
@@ -497,5 +498,107 @@ async fn the_public_pages_show_the_roadmap_and_a_release_with_x_for_withheld_cel
             assert!(page.contains("PDL1.0"));
             assert_eq!(get("/releases/1999H1").await.unwrap().status(), StatusCode::NOT_FOUND);
         }
+    }
+}
+
+#[tokio::test]
+async fn the_demo_has_a_publisher_with_three_measures_and_a_published_release() {
+    for app in TestApp::all().await {
+        let logins = shirube_app::demo::seed(&app.state).await.unwrap();
+        assert!(logins.iter().any(|l| l.email == "roadmap@policy.example"));
+        let road = app.get_json("/api/v1/roadmap", None).await;
+        let ms = road["measures"].as_array().unwrap();
+        assert_eq!(ms.len(), 3, "{}", app.backend);
+        assert_eq!(ms[1]["decision"], "revise");
+        assert_eq!(ms[1]["revisions"].as_array().unwrap().len(), 2);
+        let list = app.get_json("/api/v1/releases", None).await;
+        let releases = list["releases"].as_array().unwrap();
+        assert_eq!(releases.len(), 1);
+        let period = releases[0]["period"].as_str().unwrap();
+        let stats: Value = serde_json::from_str(&file(&app, period, "statistics").await.2).unwrap();
+        let total = cell(stats["observations"].as_array().unwrap(), "organizations_registered", "_T", "_T", "_T");
+        assert_eq!(total["value"], 8);
+        let page = TestApp::client().get(app.url(&format!("/releases/{period}"))).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn organisations_declare_products_and_a_release_publishes_domestic_shares_or_says_too_thin() {
+    for app in TestApp::all().await {
+        let gov = publisher(&app).await;
+        let vendor = |name: &str, head: &str, parent: &str| {
+            json!({ "name": name, "head_office_country": head, "ultimate_parent_name": name, "ultimate_parent_country": parent })
+        };
+        let mut ids = Vec::new();
+        for (name, head, parent) in [("国産セキュリティ", "JP", "JP"), ("Global EDR Inc.", "US", "US"), ("日本法人（外資）", "JP", "US")] {
+            let r = app.post_json("/api/v1/registry/vendors", Some(&gov.token), vendor(name, head, parent)).await;
+            assert_eq!(r.status(), StatusCode::CREATED, "{}", app.backend);
+            ids.push(r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
+        }
+        assert_problem(
+            app.post_json("/api/v1/registry/vendors", Some(&gov.token), vendor("x", "Japan", "JP")).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "head_office_country",
+        )
+        .await;
+        let product = |vendor: &str, name: &str, category: &str| json!({ "vendor_id": vendor, "name": name, "category": category });
+        let mut products = Vec::new();
+        for (v, name) in [(0, "国産EDR"), (1, "Global EDR"), (2, "Resold EDR")] {
+            let r = app.post_json("/api/v1/registry/products", Some(&gov.token), product(&ids[v], name, "edr")).await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+            products.push(r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
+        }
+        assert_problem(
+            app.post_json("/api/v1/registry/products", Some(&gov.token), product(&ids[0], "x", "antivirus")).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "category",
+        )
+        .await;
+        let firm = app.signup("みなと精工").await;
+        assert_eq!(
+            app.post_json("/api/v1/registry/vendors", Some(&firm.token), vendor("x", "JP", "JP")).await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let registry = app.get_json("/api/v1/registry/products", None).await;
+        let domestic: Vec<bool> = registry["products"].as_array().unwrap().iter().map(|p| p["domestic"].as_bool().unwrap()).collect();
+        assert_eq!(domestic.iter().filter(|d| **d).count(), 1, "a resold foreign product is not domestic");
+
+        // Twelve organisations use an EDR: four the domestic one.
+        let mut users = vec![firm];
+        for i in 0..11 {
+            users.push(signup_as(&app, &format!("利用{i}"), "E", 40, "23").await);
+        }
+        for (i, u) in users.iter().enumerate() {
+            let r = app
+                .put_json(
+                    &format!("/api/v1/product-uses/{}", products[i % 3]),
+                    &u.token,
+                    json!({ "criteria": ["3-1-1-1"], "annual_spend_yen": 1_000_000 }),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::NO_CONTENT, "{}", r.text().await.unwrap());
+        }
+        let bad = app.put_json(&format!("/api/v1/product-uses/{}", products[0]), &users[0].token, json!({ "criteria": ["9-9-9-9"] })).await;
+        assert_problem(bad, StatusCode::UNPROCESSABLE_ENTITY, "criteria[0]").await;
+        let unknown = app.put_json("/api/v1/product-uses/nope", &users[0].token, json!({ "criteria": ["3-1-1-1"] })).await;
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+        let mine = app.get_json("/api/v1/product-uses", Some(&users[0].token)).await;
+        assert_eq!(mine[0]["criteria"][0], "3-1-1-1");
+
+        assert_eq!(publish(&app, &gov, "2026H2").await.status(), StatusCode::CREATED);
+        let (status, _, text) = file(&app, "2026H2", "self-sufficiency.json").await;
+        assert_eq!(status, StatusCode::OK);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert!(v["definition"]["en"].as_str().unwrap().contains("ultimate parent"));
+        let edr = v["usage_share"].as_array().unwrap().iter().find(|c| c["category"] == "edr").unwrap();
+        assert_eq!(edr["organisations"], 12);
+        assert_eq!(edr["percent"], 33.3);
+        let backup = v["usage_share"].as_array().unwrap().iter().find(|c| c["category"] == "backup").unwrap();
+        assert_eq!(backup["withheld"], "too_thin");
+        // Three vendors with equal spend pass the dominance rule.
+        assert_eq!(v["spend_share"]["percent"], 33.3);
+        assert_eq!(v["monitoring_in_japan"]["withheld"], "too_thin");
+        assert!(v["monitoring_in_japan"]["organisations"].is_null());
     }
 }
