@@ -250,6 +250,9 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
     let publisher = user(state, 7).await?;
     state.store.set_publisher(&publisher.organization_id, true).await?;
     crate::roadmap::seed_demo(state, &publisher.organization_id, &publisher.id).await?;
+    let period = crate::releases::period_of(state.clock.today()).code();
+    let actor = Actor::user(&publisher.organization_id, &publisher.id);
+    crate::releases::publish_for(state, actor, &publisher.organization_id, &period).await?;
     Ok(logins)
 }
 

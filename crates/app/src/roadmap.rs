@@ -537,8 +537,7 @@ fn lm(inputs: &str, activities: &str, outputs: &str, outcomes: &str) -> LogicMod
     }
 }
 
-/// `serve --demo`: a publisher's roadmap of three measures (one revised) and the release of
-/// the current half year.
+/// `serve --demo`: a publisher's roadmap of three measures, one of them revised.
 pub(crate) async fn seed_demo(state: &App, org_id: &str, user_id: &str) -> Result<(), AppError> {
     let actor = shirube_store::Actor::user(org_id, user_id);
     let shirube = "Shirube (live) / しるべ（自動集計）";
@@ -629,8 +628,6 @@ pub(crate) async fn seed_demo(state: &App, org_id: &str, user_id: &str) -> Resul
             )
             .await?;
     }
-    let period = crate::releases::period_of(state.clock.today()).code();
-    crate::releases::publish_for(state, actor, org_id, &period).await?;
     Ok(())
 }
 
