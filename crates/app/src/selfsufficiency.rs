@@ -152,7 +152,7 @@ pub async fn my_uses(state: &App, p: &Principal) -> Result<Vec<ProductUseRow>, A
 
 fn share_json(s: &ss::Share) -> Value {
     // A count of one or two organisations is itself withheld.
-    let n = (s.denominator >= shirube_stats::sdc::MIN_COUNT).then_some(s.denominator);
+    let n = (s.denominator == 0 || s.denominator >= shirube_stats::sdc::MIN_COUNT).then_some(s.denominator);
     json!({ "organisations": n, "percent": s.percent, "withheld": s.withheld })
 }
 
