@@ -42,7 +42,7 @@ struct Org {
     what: &'static str,
 }
 
-const ORGS: [Org; 7] = [
+const ORGS: [Org; 8] = [
     Org {
         name: "株式会社みなと精工",
         base: "180001000001",
@@ -112,6 +112,16 @@ const ORGS: [Org; 7] = [
         email: "office@tokai-parts.example",
         user: "東海 四郎",
         what: "industry group / 業界団体",
+    },
+    Org {
+        name: "サイバー産業政策局（デモ）",
+        base: "180001000008",
+        industry: "S",
+        employees: 300,
+        prefecture: "13",
+        email: "roadmap@policy.example",
+        user: "政策 五郎",
+        what: "publisher: roadmap and releases / 公表機関（工程表と半期公表）",
     },
 ];
 
@@ -317,6 +327,17 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
             )
             .await?;
     }
+    // The publisher: three measures and the current half year's release, published last so
+    // that it counts the organisations above.
+    let publisher = user(state, 7).await?;
+    state
+        .store
+        .set_publisher(&publisher.organization_id, true)
+        .await?;
+    crate::roadmap::seed_demo(state, &publisher.organization_id, &publisher.id).await?;
+    let period = crate::releases::period_of(state.clock.today()).code();
+    let actor = Actor::user(&publisher.organization_id, &publisher.id);
+    crate::releases::publish_for(state, actor, &publisher.organization_id, &period).await?;
     Ok(logins)
 }
 

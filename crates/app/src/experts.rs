@@ -19,11 +19,11 @@ pub use shirube_store::{
 };
 
 use crate::accounts::{hash_password, Principal};
-use crate::views::{AssessmentId, OrganizationId};
 use crate::assessments::{readable_assessment, AssessmentView};
 use crate::domain::{self, collect, Email, FieldError, Industry, Prefecture};
 use crate::error::AppError;
 use crate::notifications::{kick, to_org};
+use crate::views::{AssessmentId, OrganizationId};
 use crate::App;
 
 /// Where notifications about engagements point.
@@ -160,21 +160,10 @@ pub async fn signup(state: &App, input: &SignupInput) -> Result<String, AppError
     .into_iter()
     .map(|i| i.code().to_string())
     .collect();
-    let languages = parse_list(
-        &mut errs,
-        "languages",
-        &input.languages,
-        20,
-        parse_language,
-    );
-    let (Some(name), Some(email), Some(password), Some(kind), Some(number), true) = (
-        name,
-        email,
-        password,
-        kind,
-        number,
-        errs.is_empty(),
-    ) else {
+    let languages = parse_list(&mut errs, "languages", &input.languages, 20, parse_language);
+    let (Some(name), Some(email), Some(password), Some(kind), Some(number), true) =
+        (name, email, password, kind, number, errs.is_empty())
+    else {
         return Err(AppError::Invalid(errs));
     };
     let hash = hash_password(password)?;
@@ -302,11 +291,7 @@ pub async fn set_status(
     Ok((expert, ended.len()))
 }
 
-fn ended_notice(
-    state: &App,
-    to: &OrganizationId,
-    other: &str,
-) -> shirube_store::Notice {
+fn ended_notice(state: &App, to: &OrganizationId, other: &str) -> shirube_store::Notice {
     to_org(
         state,
         to,
@@ -377,11 +362,7 @@ enum Side {
     Client,
 }
 
-async fn side(
-    state: &App,
-    p: &Principal,
-    id: &str,
-) -> Result<(EngagementRow, Side), AppError> {
+async fn side(state: &App, p: &Principal, id: &str) -> Result<(EngagementRow, Side), AppError> {
     let g = state.store.engagement(id).await?;
     if g.client_id == p.org_id() {
         return Ok((g, Side::Client));
@@ -671,10 +652,7 @@ pub async fn confirmation(
 }
 
 /// What an expert's reads of the organisation's records were (owners only), newest first.
-pub async fn reads(
-    state: &App,
-    p: &Principal,
-) -> Result<Vec<AuditEntry>, AppError> {
+pub async fn reads(state: &App, p: &Principal) -> Result<Vec<AuditEntry>, AppError> {
     p.require_owner()?;
     Ok(state.store.expert_reads(p.org_id(), 500).await?)
 }

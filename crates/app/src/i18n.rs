@@ -237,6 +237,30 @@ impl Labelled for shirube_store::Role {
     }
 }
 
+impl Labelled for shirube_store::MeasureDecision {
+    fn label_key(self) -> &'static str {
+        use shirube_store::MeasureDecision::*;
+        match self {
+            Adopt => "roadmap-decision-adopt",
+            Continue => "roadmap-decision-continue",
+            Revise => "roadmap-decision-revise",
+            Shrink => "roadmap-decision-shrink",
+            Abolish => "roadmap-decision-abolish",
+        }
+    }
+}
+
+impl Labelled for shirube_stats::trajectory::KpiStatus {
+    fn label_key(self) -> &'static str {
+        use shirube_stats::trajectory::KpiStatus::*;
+        match self {
+            OnPace => "roadmap-status-on-pace",
+            Behind => "roadmap-status-behind",
+            NoData => "roadmap-status-no-data",
+        }
+    }
+}
+
 impl Labelled for shirube_assess::AnswerStatus {
     fn label_key(self) -> &'static str {
         use shirube_assess::AnswerStatus::*;
@@ -424,6 +448,15 @@ mod tests {
         check(shirube_store::EngagementStatus::ALL, &mut missing);
         check(shirube_store::QualificationKind::ALL, &mut missing);
         check(&shirube_assess::AnswerStatus::ALL, &mut missing);
+        check(shirube_store::MeasureDecision::ALL, &mut missing);
+        check(
+            &[
+                shirube_stats::trajectory::KpiStatus::OnPace,
+                shirube_stats::trajectory::KpiStatus::Behind,
+                shirube_stats::trajectory::KpiStatus::NoData,
+            ],
+            &mut missing,
+        );
         assert!(missing.is_empty(), "states without a label: {missing:?}");
     }
 

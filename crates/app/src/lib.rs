@@ -18,7 +18,10 @@ pub mod experts;
 pub mod i18n;
 pub mod industry;
 pub mod notifications;
+pub mod releases;
+pub mod roadmap;
 pub mod scans;
+pub mod selfsufficiency;
 pub mod trust;
 pub mod views;
 

@@ -12,7 +12,7 @@ use crate::{Backend, Conn, Db, Result, Store, StoreError, Tx};
 
 /// Every table, parents before children (the order restore inserts them in). A test checks
 /// that this list is the database's whole schema, so a new table cannot be left out.
-pub const TABLES: [&str; 26] = [
+pub const TABLES: [&str; 33] = [
     "organizations",
     "users",
     "invitations",
@@ -39,6 +39,13 @@ pub const TABLES: [&str; 26] = [
     "engagements",
     "expert_advice",
     "expert_confirmations",
+    "roadmap_measures",
+    "roadmap_revisions",
+    "releases",
+    "release_files",
+    "security_vendors",
+    "security_products",
+    "product_uses",
 ];
 
 /// A column and whether it holds integers (otherwise text).

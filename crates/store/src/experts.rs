@@ -120,7 +120,8 @@ const EXPERT_COLUMNS: &str = "e.id, e.user_id, e.organization_id, e.name, e.qual
     e.status, e.created_at, e.approved_at, e.withdrawn_at, \
     (SELECT COUNT(*) FROM engagements g WHERE g.expert_id = e.id AND g.status = 'active') AS clients";
 
-const ENGAGEMENT_COLUMNS: &str = "g.id, g.expert_id, g.client_id, g.status, g.message, g.created_at, \
+const ENGAGEMENT_COLUMNS: &str =
+    "g.id, g.expert_id, g.client_id, g.status, g.message, g.created_at, \
     g.accepted_at, g.ended_at, e.name AS expert_name, e.organization_id AS expert_organization_id, \
     o.name AS client_name, o.corporate_number AS client_corporate_number";
 

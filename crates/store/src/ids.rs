@@ -67,6 +67,12 @@ pub mod kind {
         Engagement,
         /// A security expert's confirmation of an assessment.
         ExpertConfirmation,
+        /// A measure of the public roadmap.
+        RoadmapMeasure,
+        /// A security vendor in the self-sufficiency registry.
+        SecurityVendor,
+        /// A security product in the self-sufficiency registry.
+        SecurityProduct,
     }
 }
 

@@ -68,6 +68,8 @@ mod outbox;
 pub use outbox::*;
 mod experts;
 pub use experts::*;
+mod public;
+pub use public::*;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

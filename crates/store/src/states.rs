@@ -156,6 +156,16 @@ states! {
         Member = "member",
         Owner = "owner",
     }
+
+    /// What a roadmap revision decided about its measure (行政事業レビュー's decisions).
+    MeasureDecision ("measure decision") {
+        /// The measure is recorded for the first time.
+        Adopt = "adopt",
+        Continue = "continue",
+        Revise = "revise",
+        Shrink = "shrink",
+        Abolish = "abolish",
+    }
 }
 
 impl AssessmentStatus {
@@ -230,6 +240,7 @@ mod tests {
         round_trip(ExpertStatus::ALL);
         round_trip(EngagementStatus::ALL);
         round_trip(QualificationKind::ALL);
+        round_trip(MeasureDecision::ALL);
     }
 
     #[test]

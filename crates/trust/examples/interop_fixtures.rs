@@ -10,8 +10,8 @@ use chrono::{TimeZone, Utc};
 use serde_json::Value;
 use shirube_trust::{
     did_document, did_web_from_url, issue_credential, shirube_context_url, Assurance,
-    CorporateNumber, EvaluationBody, ExpertConfirmation, Issuer, Keypair, LevelClaims, StarLevel, StatusEntry,
-    StatusList, Validity, MIN_STATUS_LIST_SIZE, SHIRUBE_CONTEXT,
+    CorporateNumber, EvaluationBody, ExpertConfirmation, Issuer, Keypair, LevelClaims, StarLevel,
+    StatusEntry, StatusList, Validity, MIN_STATUS_LIST_SIZE, SHIRUBE_CONTEXT,
 };
 
 fn main() {

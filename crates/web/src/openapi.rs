@@ -62,12 +62,15 @@ impl Modify for UniqueOperationIds {
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
         api::experts::signup, api::experts::directory, api::experts::me, api::experts::workspace, api::experts::request, api::experts::list,
         api::experts::accept, api::experts::decline, api::experts::end, api::experts::advise, api::experts::advice, api::experts::confirm, api::experts::reads,
+        api::public::create_measure, api::public::revise, api::public::get_roadmap, api::public::publish, api::public::list, api::public::catalogue, api::public::file,
+        api::public::create_vendor, api::public::create_product, api::public::registry, api::public::put_use, api::public::delete_use, api::public::list_uses,
     ),
     components(schemas(api::problem::Problem, api::problem::FieldProblem)),
     modifiers(&BearerAuth, &UniqueOperationIds),
     tags((name = "accounts"), (name = "catalog"), (name = "assessments"), (name = "checks"), (name = "industry", description = "Industry groups: suppliers on which several members depend, as counts only"),
         (name = "credentials"), (name = "evaluations"), (name = "buyers"),
-        (name = "experts", description = "Security experts (情報処理安全確保支援士): directory, engagements, advice and ★3 confirmation")),
+        (name = "experts", description = "Security experts (情報処理安全確保支援士): directory, engagements, advice and ★3 confirmation"),
+        (name = "public", description = "The roadmap, the half-yearly releases and the statistics with disclosure control (PDL1.0)")),
 )]
 pub struct ApiDoc;
 

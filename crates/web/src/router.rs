@@ -69,10 +69,43 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/experts/signup",
             get(pages::experts::signup_form).post(pages::experts::signup_submit),
-        );
+        )
+        // The public side: roadmap, releases, statistics (reading needs no sign-in).
+        .route("/api/v1/roadmap", get(api::public::get_roadmap))
+        .route(
+            "/api/v1/releases/catalog.jsonld",
+            get(api::public::catalogue),
+        )
+        .route("/api/v1/releases/{period}/{file}", get(api::public::file))
+        .route("/roadmap", get(pages::public::roadmap))
+        .route("/releases", get(pages::public::releases))
+        .route("/releases/{period}", get(pages::public::release));
 
     // Signed in (session or token); each handler checks role and organisation.
     let api = Router::new()
+        // The public side: publishers record measures and publish releases.
+        .route(
+            "/api/v1/roadmap/measures",
+            post(api::public::create_measure),
+        )
+        .route(
+            "/api/v1/roadmap/measures/{id}/revisions",
+            post(api::public::revise),
+        )
+        .route(
+            "/api/v1/releases",
+            post(api::public::publish).get(api::public::list),
+        )
+        .route("/api/v1/registry/vendors", post(api::public::create_vendor))
+        .route(
+            "/api/v1/registry/products",
+            post(api::public::create_product).get(api::public::registry),
+        )
+        .route("/api/v1/product-uses", get(api::public::list_uses))
+        .route(
+            "/api/v1/product-uses/{product_id}",
+            put(api::public::put_use).delete(api::public::delete_use),
+        )
         .route("/api/v1/me", get(api::tokens::me))
         .route(
             "/api/v1/assessments",

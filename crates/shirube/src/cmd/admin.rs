@@ -47,6 +47,18 @@ pub enum AdminCommand {
         #[arg(long)]
         revoke: bool,
     },
+    /// Mark an organisation as a publisher (a ministry, agency or IPA): its members edit the
+    /// public roadmap and publish the half-yearly releases.
+    GrantPublisher {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The organisation's 13-digit corporate number (it must have signed up).
+        #[arg(long)]
+        corporate_number: String,
+        /// Withdraw the mark instead (its measures and releases stay published).
+        #[arg(long)]
+        revoke: bool,
+    },
     /// Add a new credential signing key; older keys stay in the DID document so that
     /// credentials signed with them still verify. Restart the server to sign with it.
     RotateKey {
@@ -152,6 +164,21 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
                     println!("{} ({} {}) is withdrawn; {ended} open engagement(s) ended", expert.name, expert.qualification_kind, expert.qualification_number);
                 } else {
                     println!("{} ({} {}) is approved and appears in the expert directory", expert.name, expert.qualification_kind, expert.qualification_number);
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            AdminCommand::GrantPublisher { store, corporate_number, revoke } => {
+                let store = store.open().await?;
+                let number: String = corporate_number.chars().filter(|c| c.is_ascii_digit()).collect();
+                let org = store
+                    .organization_by_corporate_number(&number)
+                    .await?
+                    .with_context(|| format!("no organisation with corporate number {corporate_number} has signed up"))?;
+                store.set_publisher(&org.id, !revoke).await?;
+                if revoke {
+                    println!("{} ({}) is no longer a publisher", org.name, org.corporate_number);
+                } else {
+                    println!("{} ({}) is now a publisher; its members can edit the roadmap and publish releases", org.name, org.corporate_number);
                 }
                 Ok(ExitCode::SUCCESS)
             }

@@ -71,9 +71,11 @@ pub(crate) async fn expert_confirms(
     let email = format!("expert-{assessment_id}@riss.example.jp");
     let r = http
         .post(format!("{base}/api/v1/experts/signup"))
-        .json(&json!({ "name": "支援士 一郎", "email": email, "password": "expert passphrase",
+        .json(
+            &json!({ "name": "支援士 一郎", "email": email, "password": "expert passphrase",
             "qualification": { "kind": "riss", "number": "012345" },
-            "prefectures": ["13"], "industries": ["E"], "languages": ["ja"], "accepting": true }))
+            "prefectures": ["13"], "industries": ["E"], "languages": ["ja"], "accepting": true }),
+        )
         .send()
         .await?;
     if r.status() != 201 {

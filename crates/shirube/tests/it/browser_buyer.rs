@@ -284,9 +284,27 @@ fn across_two_tiers_a_buyer_adds_suppliers_they_share_the_portfolio_shows_who_me
             .status(),
         201
     );
-    let a = declared_supplier(&base, &work.path().join("data"), "みなと精工", "300001000002", "a@minato.example.jp");
-    let b = declared_supplier(&base, &work.path().join("data"), "さくら電子", "300001000003", "b@sakura.example.jp");
-    let sub = declared_supplier(&base, &work.path().join("data"), "北浜鋳造", "300001000004", "c@kitahama.example.jp");
+    let a = declared_supplier(
+        &base,
+        &work.path().join("data"),
+        "みなと精工",
+        "300001000002",
+        "a@minato.example.jp",
+    );
+    let b = declared_supplier(
+        &base,
+        &work.path().join("data"),
+        "さくら電子",
+        "300001000003",
+        "b@sakura.example.jp",
+    );
+    let sub = declared_supplier(
+        &base,
+        &work.path().join("data"),
+        "北浜鋳造",
+        "300001000004",
+        "c@kitahama.example.jp",
+    );
 
     let driver_port = free_port().expect("free port");
     let mut driver = Killed(

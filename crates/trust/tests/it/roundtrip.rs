@@ -483,7 +483,12 @@ fn a_three_star_credential_names_its_confirming_expert_and_tampering_with_them_b
             "confirmedAt": "2026-04-01T00:00:00Z" })
     );
     let list = status_list(&[]);
-    let v = verify(&c, &resolver(), StatusInput::Credential(&list), at(2026, 6, 1));
+    let v = verify(
+        &c,
+        &resolver(),
+        StatusInput::Credential(&list),
+        at(2026, 6, 1),
+    );
     assert!(v.valid, "{v:#?}");
     for (field, value) in [
         ("name", json!("別人")),
@@ -493,14 +498,24 @@ fn a_three_star_credential_names_its_confirming_expert_and_tampering_with_them_b
     ] {
         let mut t = c.clone();
         t["credentialSubject"]["expertConfirmation"][field] = value;
-        let v = verify(&t, &resolver(), StatusInput::Credential(&list), at(2026, 6, 1));
+        let v = verify(
+            &t,
+            &resolver(),
+            StatusInput::Credential(&list),
+            at(2026, 6, 1),
+        );
         assert_eq!(code(&v), Some("invalid_signature"), "tampered {field}");
     }
     let mut removed = c.clone();
     if let Some(s) = removed["credentialSubject"].as_object_mut() {
         s.remove("expertConfirmation");
     }
-    let v = verify(&removed, &resolver(), StatusInput::Credential(&list), at(2026, 6, 1));
+    let v = verify(
+        &removed,
+        &resolver(),
+        StatusInput::Credential(&list),
+        at(2026, 6, 1),
+    );
     assert_eq!(code(&v), Some("invalid_signature"), "expert removed");
 }
 

@@ -269,7 +269,9 @@ pub async fn accept(
     p: Principal,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<EngagementOut>, ApiError> {
-    Ok(Json(engagement_out(experts::accept(&state, &p, &id).await?)))
+    Ok(Json(engagement_out(
+        experts::accept(&state, &p, &id).await?,
+    )))
 }
 
 /// The expert declines a request.
@@ -281,7 +283,9 @@ pub async fn decline(
     p: Principal,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<EngagementOut>, ApiError> {
-    Ok(Json(engagement_out(experts::decline(&state, &p, &id).await?)))
+    Ok(Json(engagement_out(
+        experts::decline(&state, &p, &id).await?,
+    )))
 }
 
 /// Either side ends an engagement (or withdraws a request); the expert's access ends at once.

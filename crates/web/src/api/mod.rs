@@ -10,6 +10,7 @@ pub mod evaluations;
 pub mod experts;
 pub mod industry;
 pub mod problem;
+pub mod public;
 pub mod scans;
 pub mod tokens;
 

@@ -17,8 +17,8 @@ use crate::pages::{render, render_status, FieldMessages, Nav, PageResult, Signed
 use crate::AppState;
 use shirube_app::domain::{industry_name, prefecture_name, INDUSTRIES, PREFECTURES};
 use shirube_app::experts::{self, EngagementRow, EngagementStatus, ExpertRow};
-use shirube_app::views::AssessmentId;
 use shirube_app::i18n::Tr;
+use shirube_app::views::AssessmentId;
 use shirube_app::AppError;
 use shirube_app::Principal;
 
@@ -112,14 +112,15 @@ async fn directory_page(
     mut errors: FieldMessages,
 ) -> Result<(DirectoryPage, Option<AppError>), AppError> {
     let t = Tr::new(lang);
-    let (rows, refused) = match experts::directory(state, Some(&q.prefecture), Some(&q.industry)).await {
-        Ok(rows) => (rows, None),
-        Err(e @ AppError::Invalid(_)) => {
-            errors.0.extend(e.field_messages(lang));
-            (experts::directory(state, None, None).await?, Some(e))
-        }
-        Err(e) => return Err(e),
-    };
+    let (rows, refused) =
+        match experts::directory(state, Some(&q.prefecture), Some(&q.industry)).await {
+            Ok(rows) => (rows, None),
+            Err(e @ AppError::Invalid(_)) => {
+                errors.0.extend(e.field_messages(lang));
+                (experts::directory(state, None, None).await?, Some(e))
+            }
+            Err(e) => return Err(e),
+        };
     let nav = match p {
         Some(p) => Nav::for_principal(state, p).await?,
         None => None,
@@ -327,7 +328,11 @@ fn engagement_item(t: &Tr, g: EngagementRow, as_client: bool) -> EngagementItem 
             .chars()
             .take(10)
             .collect(),
-        other: if as_client { g.expert_name } else { g.client_name },
+        other: if as_client {
+            g.expert_name
+        } else {
+            g.client_name
+        },
         message: g.message,
         id: g.id,
     }
@@ -378,10 +383,7 @@ async fn engagements_page(
                     experts::Attention::ConfirmationNeeded | experts::Attention::ConfirmationStale
                 ),
                 attention: t.t(c.attention.key()),
-                level: c
-                    .target_level
-                    .map(|l| format!("★{l}"))
-                    .unwrap_or_default(),
+                level: c.target_level.map(|l| format!("★{l}")).unwrap_or_default(),
                 progress: if c.total > 0 {
                     format!("{} / {}", c.met, c.total)
                 } else {

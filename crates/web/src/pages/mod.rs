@@ -13,6 +13,7 @@ pub mod experts;
 pub mod inbox;
 pub mod industry;
 pub mod members;
+pub mod public;
 pub mod security;
 pub mod tokens;
 

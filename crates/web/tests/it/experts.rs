@@ -418,15 +418,18 @@ async fn experts_without_an_active_engagement_and_other_companies_get_404_and_en
             .clone();
         assert_eq!(row["status"], "ended");
         let r = app
-            .post_json(&confirmation, Some(&engaged.token), json!({ "statement": "ok" }))
+            .post_json(
+                &confirmation,
+                Some(&engaged.token),
+                json!({ "statement": "ok" }),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
     }
 }
 
 #[tokio::test]
-async fn the_expert_advises_per_criterion_the_client_reads_it_and_the_answers_stay_the_clients()
-{
+async fn the_expert_advises_per_criterion_the_client_reads_it_and_the_answers_stay_the_clients() {
     for app in TestApp::all().await {
         let client = app.signup("みどり工業").await;
         let id = app.create_assessment(&client.token, 3).await;
@@ -452,7 +455,10 @@ async fn the_expert_advises_per_criterion_the_client_reads_it_and_the_answers_st
             .await;
         assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "criterion_id").await;
         let v = app
-            .get_json(&format!("/api/v1/assessments/{id}/advice"), Some(&client.token))
+            .get_json(
+                &format!("/api/v1/assessments/{id}/advice"),
+                Some(&client.token),
+            )
             .await;
         assert_eq!(v[0]["criterion_id"], c.as_str());
         assert_eq!(v[0]["expert_name"], "助言 四郎");
@@ -517,11 +523,10 @@ async fn a_level_3_declaration_needs_an_expert_confirmation_of_the_current_answe
         assert_eq!(e["name"], "確認 五郎");
         assert_eq!(e["qualification"], "riss");
         assert_eq!(e["qualificationNumber"], "012345");
-        let confirmed = chrono::DateTime::parse_from_rfc3339(e["confirmedAt"].as_str().unwrap())
-            .unwrap();
+        let confirmed =
+            chrono::DateTime::parse_from_rfc3339(e["confirmedAt"].as_str().unwrap()).unwrap();
         let recorded =
-            chrono::DateTime::parse_from_rfc3339(second["confirmed_at"].as_str().unwrap())
-                .unwrap();
+            chrono::DateTime::parse_from_rfc3339(second["confirmed_at"].as_str().unwrap()).unwrap();
         assert!((confirmed - recorded).num_seconds().abs() < 1);
 
         let r = TestApp::client()
@@ -608,7 +613,9 @@ async fn the_expert_workspace_puts_clients_waiting_for_confirmation_first() {
         assert_eq!(v[1]["met"], 1);
         assert_eq!(v[1]["gaps"], 80);
         // Someone who is not an expert has no workspace.
-        let r = app.get("/api/v1/experts/me/clients", Some(&idle.token)).await;
+        let r = app
+            .get("/api/v1/experts/me/clients", Some(&idle.token))
+            .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
     }
 }
@@ -665,7 +672,10 @@ async fn the_pages_show_the_directory_the_workspace_the_advice_and_the_confirmin
         let r = eb.post(&action, &[("csrf_token", ecsrf.as_str())]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let (_, html) = eb.get("/engagements").await;
-        assert_eq!(select(&html, "#expert-clients .client-name"), ["ひかり製作所"]);
+        assert_eq!(
+            select(&html, "#expert-clients .client-name"),
+            ["ひかり製作所"]
+        );
         assert_eq!(
             select(&html, "#expert-clients .attention"),
             ["確認待ち（★3の基準をすべて満たしました）"]
@@ -699,7 +709,10 @@ async fn the_pages_show_the_directory_the_workspace_the_advice_and_the_confirmin
         let r = eb
             .post(
                 &format!("/engagements/assessments/{id}/confirmation"),
-                &[("csrf_token", ecsrf.as_str()), ("statement", "確認しました")],
+                &[
+                    ("csrf_token", ecsrf.as_str()),
+                    ("statement", "確認しました"),
+                ],
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -719,7 +732,12 @@ async fn the_pages_show_the_directory_the_workspace_the_advice_and_the_confirmin
         let (_, html) = anon.get(&format!("/credentials/{cred}/certificate")).await;
         let line = select(&html, "#expert-confirmation");
         assert_eq!(line.len(), 1);
-        assert!(line[0].starts_with("画面 八郎 (Registered Information Security Specialist (RISS) 012345)"), "{line:?}");
+        assert!(
+            line[0].starts_with(
+                "画面 八郎 (Registered Information Security Specialist (RISS) 012345)"
+            ),
+            "{line:?}"
+        );
         let number = app
             .state
             .store()
@@ -812,7 +830,11 @@ async fn the_demo_expert_advises_three_clients_and_confirmed_the_declared_ones()
             .iter()
             .map(|c| c["client_name"].as_str().unwrap())
             .collect();
-        assert_eq!(names.remove(0), "株式会社みなと精工", "the one still answering comes first");
+        assert_eq!(
+            names.remove(0),
+            "株式会社みなと精工",
+            "the one still answering comes first"
+        );
         names.sort_unstable();
         assert_eq!(names, ["さくら電子工業株式会社", "有限会社北浜鋳造"]);
         let dir = app.get_json("/api/v1/experts?prefecture=23", None).await;
@@ -822,7 +844,10 @@ async fn the_demo_expert_advises_three_clients_and_confirmed_the_declared_ones()
         let list = app.get_json("/api/v1/assessments", Some(&sakura)).await;
         let id = list[0]["id"].as_str().unwrap();
         let c = app
-            .get_json(&format!("/api/v1/assessments/{id}/credential"), Some(&sakura))
+            .get_json(
+                &format!("/api/v1/assessments/{id}/credential"),
+                Some(&sakura),
+            )
             .await;
         assert_eq!(
             c["credential"]["credentialSubject"]["expertConfirmation"]["name"],
@@ -873,7 +898,9 @@ async fn an_engaged_expert_downloads_the_clients_evidence_and_a_stranger_expert_
         // A member who is not an owner does not see the log.
         let member = app.member(&client, "member").await;
         assert_eq!(
-            app.get("/api/v1/expert-reads", Some(&member)).await.status(),
+            app.get("/api/v1/expert-reads", Some(&member))
+                .await
+                .status(),
             StatusCode::FORBIDDEN
         );
     }

@@ -12,6 +12,7 @@ mod experts;
 mod industry;
 mod openapi;
 mod pages;
+mod public;
 mod scans;
 mod support;
 mod trust;

@@ -696,8 +696,8 @@ async fn a_supplier_checks_a_lockfile_in_the_browser_and_sees_the_findings_as_ev
 }
 
 #[tokio::test]
-async fn an_engaged_expert_reads_the_clients_scan_results_and_loses_them_when_the_engagement_ends(
-) {
+async fn an_engaged_expert_reads_the_clients_scan_results_and_loses_them_when_the_engagement_ends()
+{
     for app in TestApp::all().await {
         write_index(&app, &[SMALLVEC]);
         let client = app.signup("みなと精工").await;

@@ -1,0 +1,798 @@
+//! The roadmap (工程表): measures recorded by publishers (public bodies the operator marked),
+//! each with its logic model and KPIs, and every change of target, scope or decision as an
+//! appended revision with its reason. Anyone reads it; a KPI's status is computed from its
+//! trajectory (`shirube_stats::trajectory`), and KPIs Shirube measures itself take their
+//! latest value from live data.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use shirube_stats::sdc::{rate, INDUSTRIES};
+use shirube_stats::sme::{size_class, SizeClass};
+use shirube_stats::trajectory::{self, KpiStatus, Point};
+use shirube_store::{MeasureDecision, RevisionRow, StatisticsGroupRow};
+
+use crate::accounts::Principal;
+use crate::domain::{collect, required_text, FieldError};
+use crate::error::AppError;
+use crate::App;
+
+/// The licence every public file is published under.
+pub const LICENCE_URL: &str =
+    "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0";
+pub const LICENCE_NAME: &str = "公共データ利用規約（第1.0版） (PDL1.0)";
+
+/// The status rule, as stated on the pages and in the files.
+pub const STATUS_RULE_EN: &str = "A KPI is on pace when its latest value is at or past the straight line from its baseline through its interim targets to its final target, on the day the value was measured (past meaning towards the target); behind otherwise; no data when nothing was measured in the last 366 days.";
+pub const STATUS_RULE_JA: &str = "最新値が、基準値から中間目標を経て最終目標へ至る直線上の、その測定日における値に達している（目標の方向に）ときは「順調」、達していないときは「遅れ」、過去366日に測定値がないときは「データなし」とします。";
+
+/// Upper bounds on what one measure holds.
+const MAX_KPIS: usize = 20;
+const MAX_ITEMS: usize = 20;
+const MAX_TEXT: usize = 2000;
+
+/// What a publisher sends for a measure (also the stored body of a revision).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureInput {
+    pub title_ja: String,
+    pub title_en: String,
+    #[serde(default)]
+    pub logic_model: LogicModel,
+    pub kpis: Vec<KpiInput>,
+}
+
+/// Inputs → activities → outputs → outcomes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogicModel {
+    #[serde(default)]
+    pub inputs: Vec<String>,
+    #[serde(default)]
+    pub activities: Vec<String>,
+    #[serde(default)]
+    pub outputs: Vec<String>,
+    #[serde(default)]
+    pub outcomes: Vec<String>,
+}
+
+/// A value on a date (YYYY-MM-DD).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatedValue {
+    pub value: f64,
+    pub date: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KpiInput {
+    pub name_ja: String,
+    pub name_en: String,
+    pub unit: String,
+    pub baseline: DatedValue,
+    #[serde(default)]
+    pub interim_targets: Vec<DatedValue>,
+    pub target: DatedValue,
+    /// Where the figure comes from (統計, survey, or Shirube itself).
+    pub source: String,
+    /// What the figure can and cannot say.
+    pub quality_note: String,
+    /// The latest value measured outside Shirube; ignored when `live` is set.
+    #[serde(default)]
+    pub latest: Option<DatedValue>,
+    /// A figure Shirube measures itself, updated from live data.
+    #[serde(default)]
+    pub live: Option<String>,
+}
+
+/// Figures Shirube measures itself.
+pub const LIVE_MEASURES: [&str; 5] = [
+    "organizations_registered",
+    "star3_valid",
+    "star4_valid",
+    "sme_star3_share",
+    "sme_star4_share",
+];
+
+/// A revision request: the measure as it will stand, the decision and its reason.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionInput {
+    pub decision: String,
+    pub reason: String,
+    pub measure: MeasureInput,
+}
+
+fn date(input: &str, field: &str) -> Result<NaiveDate, FieldError> {
+    NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d")
+        .map_err(|_| FieldError::new(field, "roadmap-err-date"))
+}
+
+fn day(d: NaiveDate) -> i64 {
+    (d - NaiveDate::default()).num_days()
+}
+
+fn value(v: f64, field: &str) -> Result<f64, FieldError> {
+    if v.is_finite() && v.abs() < 1e15 {
+        Ok(v)
+    } else {
+        Err(FieldError::new(field, "roadmap-err-value"))
+    }
+}
+
+fn dated(d: &DatedValue, field: &str, errors: &mut Vec<FieldError>) -> Option<(NaiveDate, f64)> {
+    let a = collect(errors, date(&d.date, &format!("{field}.date")));
+    let b = collect(errors, value(d.value, &format!("{field}.value")));
+    Some((a?, b?))
+}
+
+fn items(list: &[String], field: &str, errors: &mut Vec<FieldError>) -> Vec<String> {
+    if list.len() > MAX_ITEMS {
+        errors.push(FieldError::new(field, "err-too-long"));
+        return Vec::new();
+    }
+    list.iter()
+        .enumerate()
+        .filter_map(|(i, s)| collect(errors, required_text(s, &format!("{field}[{i}]"), MAX_TEXT)))
+        .collect()
+}
+
+/// Checks a measure, naming every field at fault; returns it trimmed.
+pub fn parse_measure(m: &MeasureInput, prefix: &str) -> Result<MeasureInput, AppError> {
+    let mut errors = Vec::new();
+    let title_ja = collect(
+        &mut errors,
+        required_text(&m.title_ja, &format!("{prefix}title_ja"), 200),
+    );
+    let title_en = collect(
+        &mut errors,
+        required_text(&m.title_en, &format!("{prefix}title_en"), 200),
+    );
+    let lm = &m.logic_model;
+    let logic_model = LogicModel {
+        inputs: items(
+            &lm.inputs,
+            &format!("{prefix}logic_model.inputs"),
+            &mut errors,
+        ),
+        activities: items(
+            &lm.activities,
+            &format!("{prefix}logic_model.activities"),
+            &mut errors,
+        ),
+        outputs: items(
+            &lm.outputs,
+            &format!("{prefix}logic_model.outputs"),
+            &mut errors,
+        ),
+        outcomes: items(
+            &lm.outcomes,
+            &format!("{prefix}logic_model.outcomes"),
+            &mut errors,
+        ),
+    };
+    if m.kpis.is_empty() || m.kpis.len() > MAX_KPIS {
+        errors.push(FieldError::new(
+            format!("{prefix}kpis"),
+            "roadmap-err-kpi-count",
+        ));
+    }
+    let mut kpis = Vec::new();
+    for (i, k) in m.kpis.iter().enumerate().take(MAX_KPIS) {
+        let f = format!("{prefix}kpis[{i}]");
+        let name_ja = collect(
+            &mut errors,
+            required_text(&k.name_ja, &format!("{f}.name_ja"), 200),
+        );
+        let name_en = collect(
+            &mut errors,
+            required_text(&k.name_en, &format!("{f}.name_en"), 200),
+        );
+        let unit = collect(
+            &mut errors,
+            required_text(&k.unit, &format!("{f}.unit"), 40),
+        );
+        let source = collect(
+            &mut errors,
+            required_text(&k.source, &format!("{f}.source"), MAX_TEXT),
+        );
+        let quality_note = collect(
+            &mut errors,
+            required_text(&k.quality_note, &format!("{f}.quality_note"), MAX_TEXT),
+        );
+        let baseline = dated(&k.baseline, &format!("{f}.baseline"), &mut errors);
+        let target = dated(&k.target, &format!("{f}.target"), &mut errors);
+        if let (Some((b, _)), Some((t, _))) = (baseline, target) {
+            if t <= b {
+                errors.push(FieldError::new(
+                    format!("{f}.target.date"),
+                    "roadmap-err-target-before-baseline",
+                ));
+            }
+        }
+        if k.interim_targets.len() > MAX_ITEMS {
+            errors.push(FieldError::new(
+                format!("{f}.interim_targets"),
+                "err-too-long",
+            ));
+        }
+        for (j, it) in k.interim_targets.iter().enumerate().take(MAX_ITEMS) {
+            let g = format!("{f}.interim_targets[{j}]");
+            if let (Some((d, _)), Some((b, _)), Some((t, _))) =
+                (dated(it, &g, &mut errors), baseline, target)
+            {
+                if d <= b || d >= t {
+                    errors.push(FieldError::new(
+                        format!("{g}.date"),
+                        "roadmap-err-interim-outside",
+                    ));
+                }
+            }
+        }
+        if let Some(l) = &k.latest {
+            dated(l, &format!("{f}.latest"), &mut errors);
+        }
+        let live = match k.live.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) if LIVE_MEASURES.contains(&s) => Some(s.to_string()),
+            Some(_) => {
+                errors.push(FieldError::new(format!("{f}.live"), "roadmap-err-live"));
+                None
+            }
+        };
+        if let (Some(name_ja), Some(name_en), Some(unit), Some(source), Some(quality_note)) =
+            (name_ja, name_en, unit, source, quality_note)
+        {
+            kpis.push(KpiInput {
+                name_ja,
+                name_en,
+                unit,
+                baseline: k.baseline.clone(),
+                interim_targets: k.interim_targets.clone(),
+                target: k.target.clone(),
+                source,
+                quality_note,
+                latest: if live.is_some() {
+                    None
+                } else {
+                    k.latest.clone()
+                },
+                live,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    Ok(MeasureInput {
+        title_ja: title_ja.unwrap_or_default(),
+        title_en: title_en.unwrap_or_default(),
+        logic_model,
+        kpis,
+    })
+}
+
+/// Roadmap editing needs the operator's publisher mark and a role that may edit.
+pub(crate) async fn require_publisher(state: &App, p: &Principal) -> Result<(), AppError> {
+    p.require_edit()?;
+    if state.store.is_publisher(p.org_id()).await? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn reason(input: &str) -> Result<String, AppError> {
+    required_text(input, "reason", MAX_TEXT).map_err(|e| AppError::Invalid(vec![e]))
+}
+
+fn body_text(m: &MeasureInput) -> Result<String, AppError> {
+    serde_json::to_string(m).map_err(AppError::internal)
+}
+
+/// Records a new measure (publishers only); returns its id.
+pub async fn create_measure(
+    state: &App,
+    p: &Principal,
+    m: &MeasureInput,
+    why: &str,
+) -> Result<String, AppError> {
+    require_publisher(state, p).await?;
+    let m = parse_measure(m, "")?;
+    let why = if why.trim().is_empty() {
+        "adopted".to_string()
+    } else {
+        reason(why)?
+    };
+    Ok(state
+        .store
+        .create_measure(p.actor(), p.org_id(), &why, &body_text(&m)?)
+        .await?)
+}
+
+/// Appends a revision to one of the publisher's own measures; returns its number.
+pub async fn revise_measure(
+    state: &App,
+    p: &Principal,
+    measure_id: &str,
+    r: &RevisionInput,
+) -> Result<i64, AppError> {
+    require_publisher(state, p).await?;
+    let mut errors = Vec::new();
+    let decision = match r.decision.trim().parse::<MeasureDecision>() {
+        Ok(d) if d != MeasureDecision::Adopt => Some(d),
+        _ => {
+            errors.push(FieldError::new("decision", "roadmap-err-decision"));
+            None
+        }
+    };
+    let why = collect(&mut errors, required_text(&r.reason, "reason", MAX_TEXT));
+    let m = match parse_measure(&r.measure, "measure.") {
+        Ok(m) => Some(m),
+        Err(AppError::Invalid(e)) => {
+            errors.extend(e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let (Some(decision), Some(why), Some(m)) = (decision, why, m) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    Ok(state
+        .store
+        .add_revision(
+            p.actor(),
+            p.org_id(),
+            measure_id,
+            decision,
+            &why,
+            &body_text(&m)?,
+        )
+        .await?)
+}
+
+/// Live figures at one time, from the organisations' rows.
+#[derive(Debug, Clone, Default)]
+pub struct LiveFigures {
+    pub registered: u64,
+    pub star3: u64,
+    pub star4: u64,
+    pub sme_registered: u64,
+    pub sme_star3: u64,
+    pub sme_star4: u64,
+}
+
+impl LiveFigures {
+    pub fn from_groups(groups: &[StatisticsGroupRow]) -> LiveFigures {
+        let mut f = LiveFigures::default();
+        for g in groups {
+            let n = u64::try_from(g.organizations).unwrap_or(0);
+            let s3 = u64::try_from(g.star3).unwrap_or(0);
+            let s4 = u64::try_from(g.star4).unwrap_or(0);
+            f.registered += n;
+            f.star3 += s3;
+            f.star4 += s4;
+            let industry = if INDUSTRIES.contains(&g.industry.as_str()) {
+                g.industry.as_str()
+            } else {
+                "T"
+            };
+            if size_class(industry, u64::try_from(g.employees).unwrap_or(0)) != SizeClass::Large {
+                f.sme_registered += n;
+                f.sme_star3 += s3;
+                f.sme_star4 += s4;
+            }
+        }
+        f
+    }
+
+    /// The value of a live KPI, `None` where a rate's denominator is under ten.
+    pub fn value(&self, live: &str) -> Option<f64> {
+        match live {
+            "organizations_registered" => Some(self.registered as f64),
+            "star3_valid" => Some(self.star3 as f64),
+            "star4_valid" => Some(self.star4 as f64),
+            "sme_star3_share" => {
+                rate(self.sme_star3, self.sme_registered).map(|r| (r * 10.0).round() / 10.0)
+            }
+            "sme_star4_share" => {
+                rate(self.sme_star4, self.sme_registered).map(|r| (r * 10.0).round() / 10.0)
+            }
+            _ => None,
+        }
+    }
+}
+
+fn parse_date_or_epoch(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+}
+
+/// A KPI's latest value (live or recorded) and its status on `today`.
+pub fn kpi_status(
+    k: &KpiInput,
+    live: &LiveFigures,
+    today: NaiveDate,
+) -> (Option<DatedValue>, KpiStatus) {
+    let latest = match &k.live {
+        Some(code) => live.value(code).map(|v| DatedValue {
+            value: v,
+            date: today.format("%Y-%m-%d").to_string(),
+        }),
+        None => k.latest.clone(),
+    };
+    let point = |d: &DatedValue| Point {
+        day: day(parse_date_or_epoch(&d.date)),
+        value: d.value,
+    };
+    let interim: Vec<Point> = k.interim_targets.iter().map(point).collect();
+    let status = trajectory::status(
+        point(&k.baseline),
+        &interim,
+        point(&k.target),
+        latest.as_ref().map(point),
+        day(today),
+    );
+    (latest, status)
+}
+
+/// One revision as read back.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub revision: i64,
+    pub decision: MeasureDecision,
+    pub reason: String,
+    pub created_at: String,
+    pub measure: MeasureInput,
+}
+
+/// A KPI with its latest value and computed status.
+#[derive(Debug, Clone)]
+pub struct KpiView {
+    pub kpi: KpiInput,
+    pub latest: Option<DatedValue>,
+    pub status: KpiStatus,
+}
+
+/// A measure as it stands, with its history.
+#[derive(Debug, Clone)]
+pub struct MeasureView {
+    pub id: String,
+    pub owner_name: String,
+    pub owner_corporate_number: String,
+    pub created_at: String,
+    pub current: Revision,
+    pub kpis: Vec<KpiView>,
+    /// Every revision, oldest first (the last is `current`).
+    pub revisions: Vec<Revision>,
+}
+
+/// The roadmap at a time: every measure with its KPIs' statuses on `today`.
+#[derive(Debug, Clone)]
+pub struct Roadmap {
+    pub as_of: NaiveDate,
+    pub measures: Vec<MeasureView>,
+}
+
+fn decode_revision(r: RevisionRow) -> Result<Revision, AppError> {
+    let measure: MeasureInput = serde_json::from_str(&r.body).map_err(AppError::internal)?;
+    Ok(Revision {
+        revision: r.revision,
+        decision: r.decision,
+        reason: r.reason,
+        created_at: r.created_at,
+        measure,
+    })
+}
+
+/// The roadmap with live figures and statuses at `at` (RFC 3339).
+pub(crate) async fn roadmap_at(
+    state: &App,
+    at: &str,
+    today: NaiveDate,
+) -> Result<Roadmap, AppError> {
+    let live = LiveFigures::from_groups(&state.store.statistics_groups(at).await?);
+    let measures = state.store.measures().await?;
+    let mut revisions = state.store.revisions().await?;
+    let mut out = Vec::new();
+    for m in measures {
+        let mine: Vec<Revision> = revisions
+            .iter()
+            .filter(|r| r.measure_id == m.id && r.created_at.as_str() <= at)
+            .cloned()
+            .map(decode_revision)
+            .collect::<Result<_, _>>()?;
+        let Some(current) = mine.last().cloned() else {
+            continue;
+        };
+        let kpis = current
+            .measure
+            .kpis
+            .iter()
+            .map(|k| {
+                let (latest, status) = kpi_status(k, &live, today);
+                KpiView {
+                    kpi: k.clone(),
+                    latest,
+                    status,
+                }
+            })
+            .collect();
+        out.push(MeasureView {
+            id: m.id,
+            owner_name: m.owner_name,
+            owner_corporate_number: m.owner_corporate_number,
+            created_at: m.created_at,
+            current,
+            kpis,
+            revisions: mine,
+        });
+    }
+    revisions.clear();
+    Ok(Roadmap {
+        as_of: today,
+        measures: out,
+    })
+}
+
+/// The roadmap now (public).
+pub async fn roadmap(state: &App) -> Result<Roadmap, AppError> {
+    roadmap_at(state, &state.clock.now_string(), state.clock.today()).await
+}
+
+fn dated_json(d: &DatedValue) -> Value {
+    json!({ "value": d.value, "date": d.date })
+}
+
+/// The roadmap as the JSON document the API serves and a release freezes.
+pub fn roadmap_document(r: &Roadmap, period: Option<&str>) -> Value {
+    let measures: Vec<Value> = r
+        .measures
+        .iter()
+        .map(|m| {
+            let c = &m.current.measure;
+            json!({
+                "id": m.id,
+                "title": { "ja": c.title_ja, "en": c.title_en },
+                "owner": { "name": m.owner_name, "corporate_number": m.owner_corporate_number },
+                "decision": m.current.decision.as_str(),
+                "revision": m.current.revision,
+                "logic_model": {
+                    "inputs": c.logic_model.inputs,
+                    "activities": c.logic_model.activities,
+                    "outputs": c.logic_model.outputs,
+                    "outcomes": c.logic_model.outcomes,
+                },
+                "kpis": m.kpis.iter().map(|k| json!({
+                    "name": { "ja": k.kpi.name_ja, "en": k.kpi.name_en },
+                    "unit": k.kpi.unit,
+                    "baseline": dated_json(&k.kpi.baseline),
+                    "interim_targets": k.kpi.interim_targets.iter().map(dated_json).collect::<Vec<_>>(),
+                    "target": dated_json(&k.kpi.target),
+                    "source": k.kpi.source,
+                    "quality_note": k.kpi.quality_note,
+                    "live": k.kpi.live,
+                    "latest": k.latest.as_ref().map(dated_json),
+                    "status": k.status.code(),
+                })).collect::<Vec<_>>(),
+                "revisions": m.revisions.iter().map(|v| json!({
+                    "revision": v.revision,
+                    "decision": v.decision.as_str(),
+                    "reason": v.reason,
+                    "at": v.created_at,
+                    "targets": v.measure.kpis.iter().map(|k| json!({
+                        "kpi": k.name_en,
+                        "interim_targets": k.interim_targets.iter().map(dated_json).collect::<Vec<_>>(),
+                        "target": dated_json(&k.target),
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "period": period,
+        "as_of": r.as_of.format("%Y-%m-%d").to_string(),
+        "licence": { "name": LICENCE_NAME, "url": LICENCE_URL },
+        "status_rule": { "ja": STATUS_RULE_JA, "en": STATUS_RULE_EN },
+        "measures": measures,
+    })
+}
+
+// The demo's KPIs read best as one call each, argument by argument.
+#[allow(clippy::too_many_arguments)]
+fn demo_kpi(
+    name: (&str, &str),
+    unit: &str,
+    baseline: (f64, &str),
+    interim: (f64, &str),
+    target: (f64, &str),
+    source: &str,
+    quality_note: &str,
+    latest: Option<(f64, &str)>,
+    live: Option<&str>,
+) -> KpiInput {
+    let dv = |(value, date): (f64, &str)| DatedValue {
+        value,
+        date: date.to_string(),
+    };
+    KpiInput {
+        name_ja: name.0.into(),
+        name_en: name.1.into(),
+        unit: unit.into(),
+        baseline: dv(baseline),
+        interim_targets: vec![dv(interim)],
+        target: dv(target),
+        source: source.into(),
+        quality_note: quality_note.into(),
+        latest: latest.map(dv),
+        live: live.map(str::to_string),
+    }
+}
+
+fn lm(inputs: &str, activities: &str, outputs: &str, outcomes: &str) -> LogicModel {
+    LogicModel {
+        inputs: vec![inputs.into()],
+        activities: vec![activities.into()],
+        outputs: vec![outputs.into()],
+        outcomes: vec![outcomes.into()],
+    }
+}
+
+/// `serve --demo`: a publisher's roadmap of three measures, one of them revised.
+pub(crate) async fn seed_demo(
+    state: &App,
+    org_id: &crate::views::OrganizationId,
+    user_id: &crate::views::UserId,
+) -> Result<(), AppError> {
+    let actor = shirube_store::Actor::user(org_id, user_id);
+    let shirube = "Shirube (live) / しるべ（自動集計）";
+    let measures = [
+        MeasureInput {
+            title_ja: "中小企業への★3の普及".into(),
+            title_en: "★3 among small and medium enterprises".into(),
+            logic_model: lm(
+                "説明会と相談窓口の予算 / Budget for briefings and a help desk",
+                "全国での説明会、専門家派遣 / Briefings nationwide, expert visits",
+                "説明会参加企業数 / Firms attending briefings",
+                "★3を宣言した中小企業の割合の上昇 / A rising share of SMEs declaring ★3",
+            ),
+            kpis: vec![demo_kpi(
+                ("中小企業のうち★3が有効な割合", "Share of SMEs holding a valid ★3"),
+                "%",
+                (0.0, "2026-04-01"),
+                (10.0, "2027-03-31"),
+                (40.0, "2029-03-31"),
+                shirube,
+                "しるべ登録企業のみ。母数が10社未満の間はデータなし。 / Organisations on Shirube only; no data while fewer than ten SMEs are registered.",
+                None,
+                Some("sme_star3_share"),
+            )],
+        },
+        MeasureInput {
+            title_ja: "★4評価体制の整備".into(),
+            title_en: "Capacity for ★4 evaluations".into(),
+            logic_model: lm(
+                "評価機関の認定制度 / An accreditation scheme for evaluation bodies",
+                "評価機関の認定と評価員の研修 / Accrediting bodies, training evaluators",
+                "認定評価機関数 / Accredited evaluation bodies",
+                "★4認証取得企業の増加 / More organisations certified ★4",
+            ),
+            kpis: vec![demo_kpi(
+                ("★4が有効な組織数", "Organisations holding a valid ★4"),
+                "organisations",
+                (0.0, "2026-04-01"),
+                (50.0, "2027-03-31"),
+                (500.0, "2028-03-31"),
+                shirube,
+                "評価機関が認証した★4のみ。 / ★4 certified by an evaluation body only.",
+                None,
+                Some("star4_valid"),
+            )],
+        },
+        MeasureInput {
+            title_ja: "国産セキュリティ製品の利用拡大".into(),
+            title_en: "Wider use of domestic security products".into(),
+            logic_model: lm(
+                "政府機関での試行導入の予算 / Budget for trial use in government",
+                "有望製品の試行導入とマッチング / Trial use of promising products, matchmaking",
+                "試行導入した製品数 / Products trialled",
+                "国産製品の利用割合の上昇 / A rising share of domestic products in use",
+            ),
+            kpis: vec![demo_kpi(
+                ("国産製品の利用割合（利用ベース）", "Share of domestic products in use (usage basis)"),
+                "%",
+                (9.5, "2025-03-31"),
+                (12.0, "2027-03-31"),
+                (20.0, "2030-03-31"),
+                "デモ用の値 / Demo figures",
+                "デモ用の架空の値です。 / Illustrative figures for the demo.",
+                Some((10.2, "2026-09-30")),
+                None,
+            )],
+        },
+    ];
+    let mut ids = Vec::new();
+    for m in &measures {
+        let m = parse_measure(m, "")?;
+        ids.push(
+            state
+                .store
+                .create_measure(actor, org_id, "adopted / 採択", &body_text(&m)?)
+                .await?,
+        );
+    }
+    if let (Some(id), Some(m)) = (ids.get(1), measures.get(1)) {
+        let mut revised = m.clone();
+        if let Some(k) = revised.kpis.first_mut() {
+            k.target.value = 300.0;
+        }
+        state
+            .store
+            .add_revision(
+                actor,
+                org_id,
+                id,
+                MeasureDecision::Revise,
+                "評価機関の認定が遅れたため最終目標を見直し / Final target revised: accreditation started late",
+                &body_text(&revised)?,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kpi() -> KpiInput {
+        KpiInput {
+            name_ja: "★3取得企業数".into(),
+            name_en: "Organisations holding ★3".into(),
+            unit: "organisations".into(),
+            baseline: DatedValue {
+                value: 0.0,
+                date: "2026-04-01".into(),
+            },
+            interim_targets: vec![],
+            target: DatedValue {
+                value: 100.0,
+                date: "2027-04-01".into(),
+            },
+            source: "Shirube".into(),
+            quality_note: "Platform users only".into(),
+            latest: None,
+            live: Some("star3_valid".into()),
+        }
+    }
+
+    #[test]
+    fn a_live_kpi_takes_todays_figure_and_is_judged_against_the_line() {
+        let today = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap_or_default();
+        let mut live = LiveFigures {
+            star3: 60,
+            ..LiveFigures::default()
+        };
+        // Half a year of a year's line is ~50: 60 is on pace, 40 behind.
+        assert_eq!(kpi_status(&kpi(), &live, today).1, KpiStatus::OnPace);
+        live.star3 = 40;
+        assert_eq!(kpi_status(&kpi(), &live, today).1, KpiStatus::Behind);
+    }
+
+    #[test]
+    fn a_share_with_fewer_than_ten_smes_behind_it_is_no_data() {
+        let live = LiveFigures {
+            sme_registered: 9,
+            sme_star3: 9,
+            ..LiveFigures::default()
+        };
+        assert_eq!(live.value("sme_star3_share"), None);
+        let mut k = kpi();
+        k.live = Some("sme_star3_share".into());
+        let today = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap_or_default();
+        assert_eq!(kpi_status(&k, &live, today).1, KpiStatus::NoData);
+    }
+}

@@ -1,0 +1,823 @@
+//! The fixed table set of the statistics and its disclosure control.
+//!
+//! **Tables.** Per measure, three linked two-way tables with their margins: industry × size
+//! (all prefectures), industry × prefecture (all sizes) and size × prefecture (all
+//! industries). Every published cell has at least one `_T` dimension; the full three-way cube
+//! is never published (20 × 3 × 47 cells would be mostly ones and twos). The tables share
+//! their one-way margins and the national total, so they are protected together.
+//!
+//! **Relations.** Every margin is the sum of the cells it totals: a row or column of a two-way
+//! table, and the national total over each one-way margin. These are all the linear facts a
+//! reader has besides the published values.
+//!
+//! **Primary suppression (`C`).** A count of one or two organisations is never published,
+//! nor any part of a margin of one or two (so that a margin of 2 over two parts does not
+//! pin each part to 1): a reader knows a `C` cell holds 0, 1 or 2.
+//!
+//! **Secondary suppression (`D`).** Further cells are withheld until no withheld count of
+//! organisations can be worked out, judged as a reader who knows every relation, every
+//! published value, that a `C` cell holds at most 2 and that a `D` cell holds 0 or more. A
+//! withheld cell counts as worked out when it is
+//! - *determined*: its value follows from the relations by linear algebra (it is a pivot of
+//!   the reduced system with no free variable in its row), or
+//! - *pinned*: within one relation, the bounds of the other withheld cells leave it a single
+//!   possible value (the interval check statistics offices run on their tables).
+//!
+//! **Differencing two releases.** The table set is fixed, so no cell of one release is the
+//! difference of two cells of another. A cell withheld in the previous release keeps being
+//! withheld while its value is unchanged, so a later release never reveals what an earlier
+//! one protected — even to a reader who knows which values did not change — and an unchanged
+//! population gives an identical release. Cells the previous release published with the
+//! value they still have are never chosen as `D` (withholding them would hide nothing). What
+//! no suppression can hide: a reader who knows exactly which organisations joined or left
+//! between two releases can place them in the margins; the half-year cadence bundles every
+//! change of six months into one release so that a single one is not isolated.
+
+use std::collections::HashMap;
+
+use crate::sme::SizeClass;
+
+/// JSIC divisions A–T.
+pub const INDUSTRIES: [&str; 20] = [
+    "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S",
+    "T",
+];
+pub const N_INDUSTRY: usize = 20;
+pub const N_SIZE: usize = 3;
+pub const N_PREF: usize = 47;
+/// The code of a total over a dimension (SDMX).
+pub const TOTAL: &str = "_T";
+
+/// A dimension's index of its total.
+const IT: usize = N_INDUSTRY;
+const ST: usize = N_SIZE;
+const PT: usize = N_PREF;
+
+/// The index of a JSIC division letter.
+pub fn industry_index(letter: &str) -> Option<usize> {
+    INDUSTRIES.iter().position(|c| *c == letter)
+}
+
+/// The index of a JIS X 0401 prefecture code "01".."47".
+pub fn prefecture_index(code: &str) -> Option<usize> {
+    if code.len() != 2 {
+        return None;
+    }
+    match code.parse::<usize>() {
+        Ok(n) if (1..=N_PREF).contains(&n) => Some(n - 1),
+        _ => None,
+    }
+}
+
+/// The measures of the statistics, in publication order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Measure {
+    /// Organisations registered on Shirube at the reference time.
+    OrganizationsRegistered,
+    /// Organisations holding a valid ★3 credential (not revoked, within its validity).
+    Star3Valid,
+    /// Organisations holding a valid ★4 credential.
+    Star4Valid,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 3] = [
+        Measure::OrganizationsRegistered,
+        Measure::Star3Valid,
+        Measure::Star4Valid,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Measure::OrganizationsRegistered => "organizations_registered",
+            Measure::Star3Valid => "star3_valid",
+            Measure::Star4Valid => "star4_valid",
+        }
+    }
+}
+
+/// One published cell: indexes into its dimensions, where the last index is the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Cell {
+    /// 0..20 a JSIC division, 20 the total.
+    pub industry: usize,
+    /// 0..3 a size class, 3 the total.
+    pub size: usize,
+    /// 0..47 a prefecture (code − 1), 47 the total.
+    pub prefecture: usize,
+}
+
+impl Cell {
+    pub fn industry_code(&self) -> &'static str {
+        INDUSTRIES.get(self.industry).copied().unwrap_or(TOTAL)
+    }
+    pub fn size_code(&self) -> &'static str {
+        SizeClass::ALL
+            .get(self.size)
+            .map(|s| s.code())
+            .unwrap_or(TOTAL)
+    }
+    pub fn prefecture_code(&self) -> String {
+        if self.prefecture >= N_PREF {
+            TOTAL.to_string()
+        } else {
+            format!("{:02}", self.prefecture + 1)
+        }
+    }
+    /// How many of the cell's dimensions are totals (1 for a two-way table's inner cell).
+    fn totals(&self) -> usize {
+        usize::from(self.industry == IT)
+            + usize::from(self.size == ST)
+            + usize::from(self.prefecture == PT)
+    }
+}
+
+/// A margin and the cells it is the sum of.
+#[derive(Debug, Clone)]
+pub struct Relation {
+    pub total: usize,
+    pub parts: Vec<usize>,
+}
+
+/// The cells of the table set, in publication order, and the relations between them.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub cells: Vec<Cell>,
+    index: HashMap<Cell, usize>,
+    pub relations: Vec<Relation>,
+    /// For each cell, the relations it takes part in.
+    relations_of: Vec<Vec<usize>>,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout::new()
+    }
+}
+
+impl Layout {
+    pub fn new() -> Layout {
+        let mut cells = Vec::new();
+        // Publication order: industry, then size, then prefecture, totals last in each.
+        for i in 0..=IT {
+            for s in 0..=ST {
+                for p in 0..=PT {
+                    let c = Cell {
+                        industry: i,
+                        size: s,
+                        prefecture: p,
+                    };
+                    if c.totals() >= 1 {
+                        cells.push(c);
+                    }
+                }
+            }
+        }
+        let index: HashMap<Cell, usize> = cells.iter().enumerate().map(|(n, c)| (*c, n)).collect();
+        let at = |i: usize, s: usize, p: usize| {
+            index[&Cell {
+                industry: i,
+                size: s,
+                prefecture: p,
+            }]
+        };
+        let mut relations = Vec::new();
+        // industry × size (all prefectures)
+        for i in 0..IT {
+            relations.push(Relation {
+                total: at(i, ST, PT),
+                parts: (0..ST).map(|s| at(i, s, PT)).collect(),
+            });
+        }
+        for s in 0..ST {
+            relations.push(Relation {
+                total: at(IT, s, PT),
+                parts: (0..IT).map(|i| at(i, s, PT)).collect(),
+            });
+        }
+        // industry × prefecture (all sizes)
+        for i in 0..IT {
+            relations.push(Relation {
+                total: at(i, ST, PT),
+                parts: (0..PT).map(|p| at(i, ST, p)).collect(),
+            });
+        }
+        for p in 0..PT {
+            relations.push(Relation {
+                total: at(IT, ST, p),
+                parts: (0..IT).map(|i| at(i, ST, p)).collect(),
+            });
+        }
+        // size × prefecture (all industries)
+        for s in 0..ST {
+            relations.push(Relation {
+                total: at(IT, s, PT),
+                parts: (0..PT).map(|p| at(IT, s, p)).collect(),
+            });
+        }
+        for p in 0..PT {
+            relations.push(Relation {
+                total: at(IT, ST, p),
+                parts: (0..ST).map(|s| at(IT, s, p)).collect(),
+            });
+        }
+        // The national total over each one-way margin.
+        relations.push(Relation {
+            total: at(IT, ST, PT),
+            parts: (0..IT).map(|i| at(i, ST, PT)).collect(),
+        });
+        relations.push(Relation {
+            total: at(IT, ST, PT),
+            parts: (0..ST).map(|s| at(IT, s, PT)).collect(),
+        });
+        relations.push(Relation {
+            total: at(IT, ST, PT),
+            parts: (0..PT).map(|p| at(IT, ST, p)).collect(),
+        });
+        let mut relations_of = vec![Vec::new(); cells.len()];
+        for (r, rel) in relations.iter().enumerate() {
+            relations_of[rel.total].push(r);
+            for &p in &rel.parts {
+                relations_of[p].push(r);
+            }
+        }
+        Layout {
+            cells,
+            index,
+            relations,
+            relations_of,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    pub fn index_of(&self, cell: Cell) -> Option<usize> {
+        self.index.get(&cell).copied()
+    }
+
+    /// Adds `n` organisations of one (industry, size, prefecture) to every cell they count in.
+    pub fn add(&self, values: &mut [u64], industry: usize, size: usize, prefecture: usize, n: u64) {
+        if n == 0 || industry >= IT || size >= ST || prefecture >= PT {
+            return;
+        }
+        for (i, s, p) in [
+            (industry, size, PT),
+            (industry, ST, prefecture),
+            (IT, size, prefecture),
+            (industry, ST, PT),
+            (IT, size, PT),
+            (IT, ST, prefecture),
+            (IT, ST, PT),
+        ] {
+            if let Some(k) = self.index_of(Cell {
+                industry: i,
+                size: s,
+                prefecture: p,
+            }) {
+                values[k] += n;
+            }
+        }
+    }
+}
+
+/// Organisations of one (industry, size, prefecture) and how many of them count in each
+/// measure: the unit of input, so that a million organisations arrive as a few thousand rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group {
+    pub industry: usize,
+    pub size: SizeClass,
+    pub prefecture: usize,
+    pub organizations: u64,
+    pub star3: u64,
+    pub star4: u64,
+}
+
+/// The true value of every cell, per measure (in `Measure::ALL` order).
+pub fn tabulate(layout: &Layout, groups: impl IntoIterator<Item = Group>) -> Vec<Vec<u64>> {
+    let mut out = vec![vec![0u64; layout.len()]; Measure::ALL.len()];
+    for g in groups {
+        let s = g.size.index();
+        layout.add(&mut out[0], g.industry, s, g.prefecture, g.organizations);
+        layout.add(&mut out[1], g.industry, s, g.prefecture, g.star3);
+        layout.add(&mut out[2], g.industry, s, g.prefecture, g.star4);
+    }
+    out
+}
+
+/// Whether a cell is published, and if not why (SDMX CONF_STATUS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Free (`F`).
+    Published,
+    /// Primary confidentiality: one or two organisations, or a part of a margin of one or
+    /// two (`C`).
+    Primary,
+    /// Secondary confidentiality: withheld so that no `C` cell can be worked out (`D`).
+    Secondary,
+}
+
+impl Status {
+    pub fn conf_status(self) -> &'static str {
+        match self {
+            Status::Published => "F",
+            Status::Primary => "C",
+            Status::Secondary => "D",
+        }
+    }
+    pub fn is_suppressed(self) -> bool {
+        self != Status::Published
+    }
+}
+
+/// The smallest count published: cells of 1 or 2 organisations are withheld.
+pub const MIN_COUNT: u64 = 3;
+
+/// Denominator a published rate needs.
+pub const MIN_RATE_DENOMINATOR: u64 = 10;
+
+/// A rate in percent, or `None` when its denominator is under ten organisations.
+pub fn rate(numerator: u64, denominator: u64) -> Option<f64> {
+    if denominator < MIN_RATE_DENOMINATOR {
+        None
+    } else {
+        Some(numerator as f64 * 100.0 / denominator as f64)
+    }
+}
+
+/// A withheld cell a reader could work out, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exposure {
+    /// Follows from the relations (linear algebra).
+    Determined { cell: usize },
+    /// A single value is possible within this relation.
+    Pinned { cell: usize, relation: usize },
+}
+
+impl Exposure {
+    pub fn cell(&self) -> usize {
+        match self {
+            Exposure::Determined { cell } | Exposure::Pinned { cell, .. } => *cell,
+        }
+    }
+}
+
+/// What a reader knows a withheld cell holds at least and at most.
+fn bounds(status: Status) -> (f64, f64) {
+    match status {
+        // A `C` cell holds 1 or 2, or 0 when it is part of a margin of 1 or 2 (see `protect`).
+        Status::Primary => (0.0, (MIN_COUNT - 1) as f64),
+        // A `D` cell is usually a count of three or more, but a zero may be withheld too.
+        _ => (0.0, f64::INFINITY),
+    }
+}
+
+/// The withheld counts of organisations (cells of one or more) a reader could work out from
+/// the published values, the relations and the extra values it knows (`known[c]`: for
+/// instance unchanged values of the previous release). Empty means the table set is safe.
+/// A withheld zero that a published zero margin implies is not an exposure: no organisation
+/// is behind it.
+pub fn exposures(
+    layout: &Layout,
+    values: &[u64],
+    status: &[Status],
+    known: &[bool],
+) -> Vec<Exposure> {
+    let mut out = all_exposures(layout, values, status, known);
+    out.retain(|e| values[e.cell()] > 0);
+    out
+}
+
+fn all_exposures(
+    layout: &Layout,
+    values: &[u64],
+    status: &[Status],
+    known: &[bool],
+) -> Vec<Exposure> {
+    let unknown = |c: usize| status[c].is_suppressed() && !known.get(c).copied().unwrap_or(false);
+    let mut out = Vec::new();
+    // Pinned within one relation. Written as x_total − Σ x_parts = 0.
+    for (r, rel) in layout.relations.iter().enumerate() {
+        let terms: Vec<(usize, f64)> = std::iter::once((rel.total, 1.0))
+            .chain(rel.parts.iter().map(|&p| (p, -1.0)))
+            .collect();
+        if !terms.iter().any(|(c, _)| unknown(*c)) {
+            continue;
+        }
+        let k: f64 = terms
+            .iter()
+            .filter(|(c, _)| !unknown(*c))
+            .map(|(c, a)| a * values[*c] as f64)
+            .sum();
+        let unknowns: Vec<(usize, f64)> =
+            terms.iter().copied().filter(|(c, _)| unknown(*c)).collect();
+        for &(i, ai) in &unknowns {
+            // a_i x_i = −k − Σ_{j≠i} a_j x_j
+            let (mut smin, mut smax) = (0.0f64, 0.0f64);
+            for &(j, aj) in &unknowns {
+                if j == i {
+                    continue;
+                }
+                let (lb, ub) = bounds(status[j]);
+                if aj > 0.0 {
+                    smin += aj * lb;
+                    smax += aj * ub;
+                } else {
+                    smin += aj * ub;
+                    smax += aj * lb;
+                }
+            }
+            let (lo, hi) = if ai > 0.0 {
+                (-k - smax, -k - smin)
+            } else {
+                (k + smin, k + smax)
+            };
+            let (lb, ub) = bounds(status[i]);
+            let (lo, hi) = (lo.max(lb), hi.min(ub));
+            if hi - lo < 1.0 {
+                out.push(Exposure::Pinned {
+                    cell: i,
+                    relation: r,
+                });
+            }
+        }
+    }
+    // Determined by linear algebra over all relations: reduce the system restricted to the
+    // unknown cells; a pivot whose row has no free variable is fixed.
+    let cols: Vec<usize> = (0..layout.len()).filter(|&c| unknown(c)).collect();
+    if cols.is_empty() {
+        return out;
+    }
+    let col_of: HashMap<usize, usize> = cols.iter().enumerate().map(|(k, &c)| (c, k)).collect();
+    let mut rows: Vec<Vec<f64>> = Vec::new();
+    for rel in &layout.relations {
+        let mut row = vec![0.0; cols.len()];
+        let mut any = false;
+        if let Some(&k) = col_of.get(&rel.total) {
+            row[k] += 1.0;
+            any = true;
+        }
+        for p in &rel.parts {
+            if let Some(&k) = col_of.get(p) {
+                row[k] -= 1.0;
+                any = true;
+            }
+        }
+        if any {
+            rows.push(row);
+        }
+    }
+    let pivots = reduce(&mut rows);
+    let pivot_cols: std::collections::HashSet<usize> = pivots.iter().map(|(_, c)| *c).collect();
+    for (r, pc) in pivots {
+        let free = rows[r]
+            .iter()
+            .enumerate()
+            .any(|(k, v)| k != pc && !pivot_cols.contains(&k) && v.abs() > 1e-9);
+        if !free {
+            out.push(Exposure::Determined { cell: cols[pc] });
+        }
+    }
+    out
+}
+
+/// Reduced row echelon form in place; returns (row, column) of each pivot.
+fn reduce(rows: &mut [Vec<f64>]) -> Vec<(usize, usize)> {
+    let n_cols = rows.first().map_or(0, Vec::len);
+    let mut pivots = Vec::new();
+    let mut r = 0;
+    for c in 0..n_cols {
+        if r >= rows.len() {
+            break;
+        }
+        let Some(best) = (r..rows.len())
+            .filter(|&k| rows[k][c].abs() > 1e-9)
+            .max_by(|&a, &b| rows[a][c].abs().total_cmp(&rows[b][c].abs()))
+        else {
+            continue;
+        };
+        rows.swap(r, best);
+        let pv = rows[r][c];
+        for v in rows[r].iter_mut() {
+            *v /= pv;
+        }
+        let pivot_row = rows[r].clone();
+        let nz: Vec<usize> = (0..n_cols)
+            .filter(|&k| pivot_row[k].abs() > 1e-12)
+            .collect();
+        for (k, row) in rows.iter_mut().enumerate() {
+            if k == r {
+                continue;
+            }
+            let f = row[c];
+            if f.abs() > 1e-12 {
+                for &j in &nz {
+                    row[j] -= f * pivot_row[j];
+                }
+                row[c] = 0.0;
+            }
+        }
+        pivots.push((r, c));
+        r += 1;
+    }
+    pivots
+}
+
+/// The previous release of the same measure: what it published and the true values behind
+/// it (kept with the release, never published).
+#[derive(Debug, Clone, Copy)]
+pub struct Previous<'a> {
+    pub values: &'a [u64],
+    pub status: &'a [Status],
+}
+
+/// Decides which cells to publish, given the previous release of the same measure.
+///
+/// Across releases: a value the previous release published and that did not change is known
+/// to the reader, so it is never chosen to protect anything; a value the previous release
+/// withheld and that did not change stays withheld, so that the new release does not reveal
+/// what the old one protected.
+pub fn protect(layout: &Layout, values: &[u64], previous: Option<Previous<'_>>) -> Vec<Status> {
+    let unchanged = |c: usize| previous.is_some_and(|p| p.values.get(c) == Some(&values[c]));
+    let was = |c: usize| previous.and_then(|p| p.status.get(c).copied());
+    let mut status: Vec<Status> = (0..layout.len())
+        .map(|c| {
+            let v = values[c];
+            if v > 0 && v < MIN_COUNT {
+                Status::Primary
+            } else if unchanged(c) && was(c).is_some_and(Status::is_suppressed) {
+                Status::Secondary
+            } else {
+                Status::Published
+            }
+        })
+        .collect();
+    // A margin of 1 or 2 organisations says its parts hold at most 2 each; were its zero
+    // parts published, the rest would be pinned (a total of 2 over two non-zero parts makes
+    // each 1). So every part of such a margin is withheld as `C` too, zeros included, and a
+    // reader cannot tell those zeros from ones and twos.
+    loop {
+        let mut changed = false;
+        for rel in &layout.relations {
+            if status[rel.total] == Status::Primary {
+                for &p in &rel.parts {
+                    if status[p] != Status::Primary {
+                        status[p] = Status::Primary;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let known: Vec<bool> = (0..layout.len())
+        .map(|c| unchanged(c) && was(c) == Some(Status::Published))
+        .collect();
+    let none = vec![false; layout.len()];
+    for _ in 0..layout.len() {
+        // What this release alone gives away must be closed whatever it costs; what a reader
+        // holding the previous release could add is closed with cells it does not know.
+        let alone = exposures(layout, values, &status, &none);
+        let with_previous = if previous.is_some() {
+            exposures(layout, values, &status, &known)
+        } else {
+            Vec::new()
+        };
+        if alone.is_empty() && with_previous.is_empty() {
+            break;
+        }
+        let mut touched = vec![false; layout.relations.len()];
+        let mut added = false;
+        let tagged = alone
+            .iter()
+            .map(|e| (e, true))
+            .chain(with_previous.iter().map(|e| (e, false)));
+        for (e, must) in tagged {
+            let rels: Vec<usize> = match *e {
+                Exposure::Pinned { relation, .. } => vec![relation],
+                Exposure::Determined { cell } => layout.relations_of[cell].clone(),
+            };
+            if rels.iter().any(|&r| touched[r]) {
+                continue;
+            }
+            let pick = |allow_zero: bool, allow_known: bool| {
+                rels.iter()
+                    .flat_map(|&r| {
+                        let rel = &layout.relations[r];
+                        std::iter::once(rel.total)
+                            .chain(rel.parts.iter().copied())
+                            .map(move |c| (r, c))
+                    })
+                    .filter(|&(_, c)| {
+                        status[c] == Status::Published
+                            && (allow_zero || values[c] > 0)
+                            && (allow_known || !known[c])
+                    })
+                    .min_by_key(|&(_, c)| (values[c] == 0, values[c], layout.cells[c].totals(), c))
+            };
+            // Prefer the smallest count of organisations; a zero only when there is none, and
+            // a value the previous release already showed only as a last resort.
+            let choice = pick(false, false)
+                .or_else(|| pick(true, false))
+                .or_else(|| if must { pick(true, true) } else { None });
+            if let Some((r, c)) = choice {
+                status[c] = Status::Secondary;
+                touched[r] = true;
+                added = true;
+            }
+        }
+        if !added {
+            break;
+        }
+    }
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn groups_of(orgs: &[(usize, usize, usize, bool, bool)]) -> Vec<Group> {
+        orgs.iter()
+            .map(|&(i, s, p, s3, s4)| Group {
+                industry: i,
+                size: SizeClass::ALL[s],
+                prefecture: p,
+                organizations: 1,
+                star3: u64::from(s3),
+                star4: u64::from(s4),
+            })
+            .collect()
+    }
+
+    fn cell(l: &Layout, i: usize, s: usize, p: usize) -> usize {
+        l.index_of(Cell {
+            industry: i,
+            size: s,
+            prefecture: p,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_table_set_has_every_two_way_cell_and_margin_but_no_three_way_cell() {
+        let l = Layout::new();
+        assert_eq!(l.len(), 20 * 3 + 20 * 47 + 3 * 47 + 20 + 3 + 47 + 1);
+        assert!(l
+            .index_of(Cell {
+                industry: 4,
+                size: 0,
+                prefecture: 22
+            })
+            .is_none());
+    }
+
+    #[test]
+    fn primary_suppression_alone_leaves_a_cell_derivable_and_protect_closes_it() {
+        let l = Layout::new();
+        // Manufacturing in Aichi: one small firm and ten medium ones; nothing else.
+        let mut orgs = vec![(4, 0, 22, false, false)];
+        orgs.extend(std::iter::repeat_n((4, 1, 22, false, false), 10));
+        let v = tabulate(&l, groups_of(&orgs));
+        let registered = &v[0];
+        let primary: Vec<Status> = registered
+            .iter()
+            .map(|&x| {
+                if x > 0 && x < MIN_COUNT {
+                    Status::Primary
+                } else {
+                    Status::Published
+                }
+            })
+            .collect();
+        // (E, small, all) = (E, all, all) − (E, medium, all) − (E, large, all) = 11 − 10 − 0.
+        let no_extra = vec![false; l.len()];
+        assert!(!exposures(&l, registered, &primary, &no_extra).is_empty());
+        let s = protect(&l, registered, None);
+        assert_eq!(s[cell(&l, 4, 0, PT)], Status::Primary);
+        assert!(exposures(&l, registered, &s, &no_extra).is_empty());
+        // The national total stays published.
+        assert_eq!(s[cell(&l, IT, ST, PT)], Status::Published);
+    }
+
+    #[test]
+    fn two_single_firms_in_one_row_do_not_reveal_each_other() {
+        let l = Layout::new();
+        let mut orgs = vec![(0, 0, 0, false, false), (0, 2, 0, false, false)];
+        orgs.extend(std::iter::repeat_n((4, 1, 12, false, false), 30));
+        let v = tabulate(&l, groups_of(&orgs));
+        let s = protect(&l, &v[0], None);
+        assert!(exposures(&l, &v[0], &s, &vec![false; l.len()]).is_empty());
+        // Agriculture's total of 2 is itself withheld.
+        assert_eq!(s[cell(&l, 0, ST, PT)], Status::Primary);
+    }
+
+    /// Populations concentrated on a few industries and prefectures, as early adoption is,
+    /// so that small cells are common.
+    fn population() -> impl Strategy<Value = Vec<(usize, usize, usize, bool, bool)>> {
+        prop::collection::vec(
+            (
+                0usize..6,
+                0usize..3,
+                prop_oneof![0usize..4, 0usize..47],
+                any::<bool>(),
+                prop::bool::weighted(0.2),
+            ),
+            0..250,
+        )
+        .prop_map(|v| {
+            v.into_iter()
+                .map(|(i, s, p, a, b)| (i * 3 % 20, s, p, a, b && a))
+                .collect()
+        })
+    }
+
+    /// What a reader holding both releases knows of one: the values the other published
+    /// that did not change.
+    fn known_from(other_values: &[u64], other_status: &[Status], values: &[u64]) -> Vec<bool> {
+        (0..values.len())
+            .map(|c| other_status[c] == Status::Published && other_values[c] == values[c])
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+        #[test]
+        fn no_suppressed_cell_can_be_worked_out_from_a_release(orgs in population()) {
+            let l = Layout::new();
+            let values = tabulate(&l, groups_of(&orgs));
+            for v in &values {
+                let s = protect(&l, v, None);
+                for (c, st) in s.iter().enumerate() {
+                    if v[c] == 1 || v[c] == 2 {
+                        prop_assert_eq!(*st, Status::Primary);
+                    }
+                    if *st == Status::Secondary {
+                        prop_assert!(v[c] == 0 || v[c] >= MIN_COUNT);
+                    }
+                    if *st == Status::Primary {
+                        prop_assert!(v[c] < MIN_COUNT);
+                    }
+                }
+                let e = exposures(&l, v, &s, &vec![false; l.len()]);
+                prop_assert!(e.is_empty(), "exposed: {:?}", e);
+            }
+        }
+
+        #[test]
+        fn differencing_two_releases_works_out_no_suppressed_cell(
+            orgs in population(),
+            leave in prop::collection::vec(any::<prop::sample::Index>(), 0..6),
+            join in population().prop_map(|v| v.into_iter().take(8).collect::<Vec<_>>()),
+        ) {
+            let l = Layout::new();
+            let before = tabulate(&l, groups_of(&orgs));
+            let mut later = orgs.clone();
+            for ix in leave {
+                if !later.is_empty() {
+                    let k = ix.index(later.len());
+                    later.remove(k);
+                }
+            }
+            later.extend(join);
+            let after = tabulate(&l, groups_of(&later));
+            for m in 0..Measure::ALL.len() {
+                let s1 = protect(&l, &before[m], None);
+                let s2 = protect(&l, &after[m], Some(Previous { values: &before[m], status: &s1 }));
+                // Each release is safe on its own.
+                let none = vec![false; l.len()];
+                let e = exposures(&l, &after[m], &s2, &none);
+                prop_assert!(e.is_empty(), "later release exposed: {:?}", e);
+                // A reader who holds both and even knows which values did not change learns
+                // nothing the earlier release withheld from the later one.
+                let e = exposures(&l, &before[m], &s1, &known_from(&after[m], &s2, &before[m]));
+                prop_assert!(e.is_empty(), "earlier release exposed by the later: {:?}", e);
+                // Where nothing changed, the later release is the earlier one: differencing the
+                // two shows nothing at all.
+                let again = protect(&l, &before[m], Some(Previous { values: &before[m], status: &s1 }));
+                prop_assert_eq!(&again, &s1);
+                // Nothing the later release publishes contradicts the earlier for unchanged cells.
+                for c in 0..l.len() {
+                    if s2[c] == Status::Published {
+                        prop_assert!(after[m][c] == 0 || after[m][c] >= MIN_COUNT);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_rate_needs_ten_organisations_behind_it() {
+        assert_eq!(rate(3, 9), None);
+        assert_eq!(rate(5, 10), Some(50.0));
+    }
+}
