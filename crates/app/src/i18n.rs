@@ -188,6 +188,17 @@ impl Labelled for shirube_store::NotificationKind {
     }
 }
 
+impl Labelled for shirube_store::MemberAccess {
+    fn label_key(self) -> &'static str {
+        use shirube_store::MemberAccess::*;
+        match self {
+            Read => "intel-access-read",
+            ReadWrite => "intel-access-read-write",
+            Write => "intel-access-write",
+        }
+    }
+}
+
 impl Labelled for shirube_store::Role {
     fn label_key(self) -> &'static str {
         use shirube_store::Role::*;
@@ -382,6 +393,7 @@ mod tests {
         check(shirube_store::MembershipStatus::ALL, &mut missing);
         check(shirube_store::NotificationKind::ALL, &mut missing);
         check(shirube_store::Role::ALL, &mut missing);
+        check(shirube_store::MemberAccess::ALL, &mut missing);
         check(&shirube_assess::AnswerStatus::ALL, &mut missing);
         assert!(missing.is_empty(), "states without a label: {missing:?}");
     }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod evaluations;
 pub mod i18n;
 pub mod industry;
+pub mod intel;
 pub mod notifications;
 pub mod scans;
 pub mod trust;

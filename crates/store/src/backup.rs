@@ -12,7 +12,7 @@ use crate::{Backend, Conn, Db, Result, Store, StoreError, Tx};
 
 /// Every table, parents before children (the order restore inserts them in). A test checks
 /// that this list is the database's whole schema, so a new table cannot be left out.
-pub const TABLES: [&str; 22] = [
+pub const TABLES: [&str; 26] = [
     "organizations",
     "users",
     "invitations",
@@ -35,6 +35,10 @@ pub const TABLES: [&str; 22] = [
     "bcp_facts",
     "industry_memberships",
     "outbox",
+    "intel_collections",
+    "intel_objects",
+    "intel_recipients",
+    "intel_status",
 ];
 
 /// A column and whether it holds integers (otherwise text).

@@ -119,6 +119,15 @@ states! {
         ScanNewFindings = "scan.new_findings",
     }
 
+    /// What active members of an industry group may do in one of its intelligence
+    /// collections (the group's own users read and write them all).
+    MemberAccess ("member access") {
+        Read = "read",
+        ReadWrite = "read_write",
+        /// A drop box: members add, only the group reads.
+        Write = "write",
+    }
+
     /// A member's role in an organisation, lowest first.
     Role ("role") {
         Viewer = "viewer",
@@ -189,6 +198,7 @@ mod tests {
         round_trip(MembershipStatus::ALL);
         round_trip(NotificationKind::ALL);
         round_trip(Role::ALL);
+        round_trip(MemberAccess::ALL);
     }
 
     #[test]

@@ -59,12 +59,14 @@ impl Modify for UniqueOperationIds {
         api::buyers::list_shares, api::buyers::requests, api::buyers::message, api::buyers::accept,
         api::buyers::tiers, api::buyers::shared_credential, api::buyers::weak_points, api::buyers::set_bcp, api::buyers::set_dependency, api::buyers::pass_on,
         api::industry::view, api::industry::invite, api::industry::remove, api::industry::memberships, api::industry::accept, api::industry::leave,
+        api::intel::create, api::intel::list,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
     ),
     components(schemas(api::problem::Problem, api::problem::FieldProblem)),
     modifiers(&BearerAuth, &UniqueOperationIds),
     tags((name = "accounts"), (name = "catalog"), (name = "assessments"), (name = "checks"), (name = "industry", description = "Industry groups: suppliers on which several members depend, as counts only"),
-        (name = "credentials"), (name = "evaluations"), (name = "buyers")),
+        (name = "credentials"), (name = "evaluations"), (name = "buyers"),
+        (name = "intel", description = "Threat-intelligence collections of industry groups; objects travel over TAXII 2.1 at /taxii2/")),
 )]
 pub struct ApiDoc;
 

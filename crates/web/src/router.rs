@@ -125,6 +125,11 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/supplier-invitations/{token}/accept",
             post(api::buyers::accept),
         )
+        // Threat intelligence (the objects themselves are under /taxii2/, see `taxii.rs`).
+        .route(
+            "/api/v1/intel/collections",
+            post(api::intel::create).get(api::intel::list),
+        )
         .route("/api/v1/industry", get(api::industry::view))
         .route("/api/v1/industry/members", post(api::industry::invite))
         .route(
@@ -298,6 +303,7 @@ pub fn router(state: AppState) -> Router {
         .merge(public)
         .merge(api)
         .merge(signed_in_pages)
+        .merge(crate::taxii::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod credentials;
 pub mod evaluations;
 pub mod industry;
+pub mod intel;
 pub mod problem;
 pub mod scans;
 pub mod tokens;

@@ -9,6 +9,7 @@ mod authz;
 mod backup;
 mod buyers;
 mod industry;
+mod intel;
 mod openapi;
 mod pages;
 mod scans;

@@ -1,0 +1,355 @@
+//! Threat intelligence over TAXII 2.1: an industry group's collections, members using them
+//! with their own tokens (Bearer or Basic), objects kept byte for byte, keyset paging, TLP
+//! RED enforced on every route, and the errors the specification asks for.
+
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{json, Value};
+
+use crate::support::{assert_problem, Org, TestApp};
+
+const TAXII: &str = "application/taxii+json;version=2.1";
+
+/// A group with one active member and one outsider, and a collection.
+pub struct Community {
+    pub group: Org,
+    pub member: Org,
+    pub outsider: Org,
+    pub collection: String,
+}
+
+impl Community {
+    pub fn objects(&self) -> String {
+        format!("/taxii2/{}/collections/{}/objects/", self.group.id, self.collection)
+    }
+}
+
+async fn number(app: &TestApp, org: &Org) -> String {
+    app.state.store().organization(&org.id).await.unwrap().corporate_number
+}
+
+/// Makes `member` an active member of `group` (invitation, then the member's consent).
+pub async fn join(app: &TestApp, group: &Org, member: &Org) {
+    let r = app
+        .post_json("/api/v1/industry/members", Some(&group.token), json!({ "corporate_number": number(app, member).await }))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let r = app
+        .post_json(&format!("/api/v1/industry/memberships/{id}/accept"), Some(&member.token), json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+}
+
+pub async fn collection(app: &TestApp, group: &Org, access: &str) -> String {
+    let r = app
+        .post_json(
+            "/api/v1/intel/collections",
+            Some(&group.token),
+            json!({ "title": "ICS indicators", "description": "Shared by the group", "member_access": access }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
+}
+
+pub async fn community(app: &TestApp, access: &str) -> Community {
+    let group = app.signup("Denki ISAC").await;
+    app.state.store().designate_industry_group(&group.id).await.unwrap();
+    let member = app.signup("Member Works").await;
+    let outsider = app.signup("Outsider Ltd").await;
+    join(app, &group, &member).await;
+    let collection = collection(app, &group, access).await;
+    Community { group, member, outsider, collection }
+}
+
+pub async fn taxii_get(app: &TestApp, path: &str, token: &str) -> Response {
+    TestApp::client().get(app.url(path)).bearer_auth(token).header("accept", TAXII).send().await.unwrap()
+}
+
+pub async fn taxii_post(app: &TestApp, path: &str, token: &str, body: &str) -> Response {
+    TestApp::client()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .header("accept", TAXII)
+        .header("content-type", TAXII)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Posts an envelope and returns the (already complete) status.
+pub async fn add(app: &TestApp, c: &Community, token: &str, body: &str) -> Value {
+    let r = taxii_post(app, &c.objects(), token, body).await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED, "{}", r.text().await.unwrap());
+    assert_eq!(r.headers()["content-type"], TAXII);
+    let status: Value = r.json().await.unwrap();
+    assert_eq!(status["status"], "complete");
+    status
+}
+
+fn indicator(uuid_tail: u32, modified: &str, extra: &str) -> String {
+    format!(
+        r#"{{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-{uuid_tail:012}","created":"2024-01-01T00:00:00.000Z","modified":"{modified}","pattern":"[ipv4-addr:value = '198.51.100.{}']","pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z"{extra}}}"#,
+        uuid_tail % 250
+    )
+}
+
+fn ids(envelope: &Value) -> Vec<String> {
+    envelope["objects"].as_array().map(|a| a.iter().map(|o| o["id"].as_str().unwrap().to_string()).collect()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_group_shares_objects_that_a_member_reads_over_taxii_with_its_own_token_and_outsiders_find_nothing() {
+    for app in TestApp::all().await {
+        let c = community(&app, "read_write").await;
+        // Discovery lists the group's API root for the member, nothing for an outsider.
+        let d: Value = taxii_get(&app, "/taxii2/", &c.member.token).await.json().await.unwrap();
+        assert_eq!(d["api_roots"], json!([app.url(&format!("/taxii2/{}/", c.group.id))]));
+        let d: Value = taxii_get(&app, "/taxii2/", &c.outsider.token).await.json().await.unwrap();
+        assert_eq!(d["api_roots"], json!([]));
+        for path in [
+            format!("/taxii2/{}/", c.group.id),
+            format!("/taxii2/{}/collections/", c.group.id),
+            format!("/taxii2/{}/collections/{}/", c.group.id, c.collection),
+            c.objects(),
+        ] {
+            assert_eq!(taxii_get(&app, &path, &c.outsider.token).await.status(), StatusCode::NOT_FOUND, "{path}");
+        }
+        let cols: Value = taxii_get(&app, &format!("/taxii2/{}/collections/", c.group.id), &c.member.token).await.json().await.unwrap();
+        assert_eq!(cols["collections"][0]["id"], c.collection.as_str());
+        assert_eq!(cols["collections"][0]["can_read"], true);
+        assert_eq!(cols["collections"][0]["can_write"], true);
+
+        let body = format!(r#"{{"objects":[{}]}}"#, indicator(1, "2024-01-01T00:00:00.000Z", ""));
+        let status = add(&app, &c, &c.group.token, &body).await;
+        assert_eq!((status["total_count"].as_i64(), status["success_count"].as_i64()), (Some(1), Some(1)));
+        let r = taxii_get(&app, &c.objects(), &c.member.token).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.headers().contains_key("x-taxii-date-added-first"));
+        let env: Value = r.json().await.unwrap();
+        assert_eq!(ids(&env), vec!["indicator--00000000-0000-4000-8000-000000000001"]);
+        assert_eq!(env["more"], false);
+        // The status is the sender's to poll; the outsider cannot.
+        let status_path = format!("/taxii2/{}/status/{}/", c.group.id, status["id"].as_str().unwrap());
+        let polled: Value = taxii_get(&app, &status_path, &c.group.token).await.json().await.unwrap();
+        assert_eq!(polled["success_count"], 1);
+        assert_eq!(taxii_get(&app, &status_path, &c.member.token).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(taxii_get(&app, &status_path, &c.outsider.token).await.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn objects_come_back_byte_for_byte_with_their_custom_properties() {
+    for app in TestApp::all().await {
+        let c = community(&app, "read").await;
+        let odd = indicator(7, "2024-02-01T00:00:00.1Z", r#", "x_acme_score" : 1.50e0, "extensions":{"extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e":{"extension_type":"property-extension","rank":5}} ,"x_nested":{"z":[1,2,{"ja":"日本語\u3042"}]}"#);
+        add(&app, &c, &c.group.token, &format!("{{\"objects\":[\n  {odd}\n]}}")).await;
+        let r = taxii_get(&app, &format!("{}indicator--00000000-0000-4000-8000-000000000007/", c.objects()), &c.member.token).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let text = r.text().await.unwrap();
+        assert!(text.contains(&odd), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_object_fails_alone_with_its_reason_in_the_status() {
+    for app in TestApp::all().await {
+        let c = community(&app, "read_write").await;
+        let bad_id = r#"{"type":"indicator","spec_version":"2.1","id":"malware--00000000-0000-4000-8000-000000000009","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z"}"#;
+        let no_spec = r#"{"type":"malware","id":"malware--00000000-0000-4000-8000-000000000010","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","is_family":false}"#;
+        let body = format!(r#"{{"objects":[{},{bad_id},{no_spec},42]}}"#, indicator(2, "2024-01-01T00:00:00Z", ""));
+        let status = add(&app, &c, &c.member.token, &body).await;
+        assert_eq!(status["total_count"], 4);
+        assert_eq!(status["success_count"], 1);
+        assert_eq!(status["failure_count"], 3);
+        let messages: Vec<&str> = status["failures"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap()).collect();
+        assert!(messages[0].contains("`id`"), "{messages:?}");
+        assert!(messages[1].contains("spec_version"), "{messages:?}");
+        assert_eq!(status["failures"][1]["id"], "malware--00000000-0000-4000-8000-000000000010");
+        // Sending the same object again is a success that stores nothing twice.
+        let again = add(&app, &c, &c.member.token, &body).await;
+        assert_eq!(again["success_count"], 1);
+        let env: Value = taxii_get(&app, &c.objects(), &c.group.token).await.json().await.unwrap();
+        assert_eq!(ids(&env).len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn paging_with_limit_and_next_visits_every_object_once_and_versions_can_be_chosen() {
+    for app in TestApp::all().await {
+        let c = community(&app, "read").await;
+        let objects: Vec<String> = (1..=25).map(|i| indicator(i, "2024-01-01T00:00:00Z", "")).collect();
+        add(&app, &c, &c.group.token, &format!(r#"{{"objects":[{}]}}"#, objects.join(","))).await;
+        // A second version of object 3.
+        add(&app, &c, &c.group.token, &format!(r#"{{"objects":[{}]}}"#, indicator(3, "2024-06-01T00:00:00Z", ""))).await;
+        let mut seen = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let path = match &next {
+                Some(n) => format!("{}?limit=10&next={n}", c.objects()),
+                None => format!("{}?limit=10", c.objects()),
+            };
+            let env: Value = taxii_get(&app, &path, &c.member.token).await.json().await.unwrap();
+            seen.extend(ids(&env));
+            if env["more"] == true {
+                next = Some(env["next"].as_str().unwrap().to_string());
+            } else {
+                break;
+            }
+        }
+        assert_eq!(seen.len(), 25, "the latest version of each object, once");
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 25);
+        let three = "indicator--00000000-0000-4000-8000-000000000003";
+        let versions: Value = taxii_get(&app, &format!("{}{three}/versions/", c.objects()), &c.member.token).await.json().await.unwrap();
+        assert_eq!(versions["versions"], json!(["2024-01-01T00:00:00Z", "2024-06-01T00:00:00Z"]));
+        let first: Value = taxii_get(&app, &format!("{}{three}/?match[version]=first", c.objects()), &c.member.token).await.json().await.unwrap();
+        assert_eq!(first["objects"][0]["modified"], "2024-01-01T00:00:00Z");
+        let all: Value = taxii_get(&app, &format!("{}?match[id]={three}&match[version]=all", c.objects()), &c.member.token).await.json().await.unwrap();
+        assert_eq!(ids(&all).len(), 2);
+        let manifest: Value = taxii_get(&app, &format!("/taxii2/{}/collections/{}/manifest/?match[type]=indicator&limit=5", c.group.id, c.collection), &c.member.token).await.json().await.unwrap();
+        assert_eq!(manifest["objects"].as_array().unwrap().len(), 5);
+        assert_eq!(manifest["objects"][0]["media_type"], "application/stix+json;version=2.1");
+        let none: Value = taxii_get(&app, &format!("{}?match[type]=malware", c.objects()), &c.member.token).await.json().await.unwrap();
+        assert_eq!(none, json!({ "more": false }));
+    }
+}
+
+#[tokio::test]
+async fn a_red_object_stays_with_its_contributor_the_group_and_its_named_recipients_on_every_route() {
+    for app in TestApp::all().await {
+        let c = community(&app, "read_write").await;
+        let recipient = app.signup("Recipient KK").await;
+        join(&app, &c.group, &recipient).await;
+        let red = r#"{"type":"vulnerability","spec_version":"2.1","id":"vulnerability--00000000-0000-4000-8000-0000000000aa","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"CVE-2024-0001","object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]}"#;
+        let unknown = r#"{"type":"vulnerability","spec_version":"2.1","id":"vulnerability--00000000-0000-4000-8000-0000000000bb","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"CVE-2024-0002","object_marking_refs":["marking-definition--00000000-0000-4000-8000-000000000001"]}"#;
+        let green = indicator(5, "2024-01-01T00:00:00Z", r#","object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]"#);
+        let body = format!(
+            r#"{{"x_shirube_recipients":["{}"],"objects":[{red},{unknown},{green}]}}"#,
+            number(&app, &recipient).await
+        );
+        add(&app, &c, &c.member.token, &body).await;
+        let other = app.signup("Other Member").await;
+        join(&app, &c.group, &other).await;
+        let red_id = "vulnerability--00000000-0000-4000-8000-0000000000aa";
+        let unknown_id = "vulnerability--00000000-0000-4000-8000-0000000000bb";
+        let manifest = format!("/taxii2/{}/collections/{}/manifest/", c.group.id, c.collection);
+        for (who, token, sees) in [
+            ("contributor", &c.member.token, true),
+            ("group", &c.group.token, true),
+            ("recipient", &recipient.token, true),
+            ("other member", &other.token, false),
+        ] {
+            let env: Value = taxii_get(&app, &c.objects(), token).await.json().await.unwrap();
+            assert_eq!(ids(&env).contains(&red_id.to_string()), sees, "{who} objects");
+            assert_eq!(ids(&env).contains(&unknown_id.to_string()), sees, "{who}: an unknown marking counts as RED");
+            assert_eq!(ids(&env).len(), if sees { 3 } else { 1 }, "{who} count");
+            let m: Value = taxii_get(&app, &manifest, token).await.json().await.unwrap();
+            assert_eq!(ids(&m).contains(&red_id.to_string()), sees, "{who} manifest");
+            let by_id = taxii_get(&app, &format!("{}{red_id}/", c.objects()), token).await.status();
+            assert_eq!(by_id == StatusCode::OK, sees, "{who} by id");
+            let versions = taxii_get(&app, &format!("{}{red_id}/versions/", c.objects()), token).await.status();
+            assert_eq!(versions == StatusCode::OK, sees, "{who} versions");
+            let matched: Value = taxii_get(&app, &format!("{}?match[id]={red_id}", c.objects()), token).await.json().await.unwrap();
+            assert_eq!(ids(&matched).len(), usize::from(sees), "{who} match[id]");
+        }
+        // The other member cannot delete what it cannot see, nor what another member added.
+        let del = TestApp::client().delete(app.url(&format!("{}{red_id}/", c.objects()))).bearer_auth(&other.token).header("accept", TAXII).send().await.unwrap();
+        assert_eq!(del.status(), StatusCode::NOT_FOUND);
+        let green_id = "indicator--00000000-0000-4000-8000-000000000005";
+        let del = TestApp::client().delete(app.url(&format!("{}{green_id}/", c.objects()))).bearer_auth(&other.token).header("accept", TAXII).send().await.unwrap();
+        assert_eq!(del.status(), StatusCode::FORBIDDEN);
+        let del = TestApp::client().delete(app.url(&format!("{}{green_id}/", c.objects()))).bearer_auth(&c.member.token).header("accept", TAXII).send().await.unwrap();
+        assert_eq!(del.status(), StatusCode::OK);
+        assert_eq!(taxii_get(&app, &format!("{}{green_id}/", c.objects()), &c.group.token).await.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn an_anonymised_contribution_names_the_group_and_keeps_the_sender_only_in_the_audit_log() {
+    for app in TestApp::all().await {
+        let c = community(&app, "read_write").await;
+        let body = format!(r#"{{"x_shirube_anonymous":true,"objects":[{}]}}"#, indicator(11, "2024-01-01T00:00:00Z", ""));
+        add(&app, &c, &c.member.token, &body).await;
+        let rows = app.state.store().intel_objects(&c.collection, shirube_store::Reader { organization_id: &c.group.id, is_group: true }, &shirube_store::IntelQuery { versions: shirube_store::VersionMatch { all: true, ..Default::default() }, ..Default::default() }).await.unwrap();
+        assert_eq!(rows[0].contributor_id, c.group.id);
+        let audit = app.state.store().audit_for_org(&c.member.id, 20).await.unwrap();
+        assert!(audit.iter().any(|e| e.action == "intel.objects.add" && e.detail.contains(&c.member.id)));
+        // Bad options are refused before anything is stored.
+        let r = taxii_post(&app, &c.objects(), &c.member.token, r#"{"x_shirube_recipients":["1234567890123"],"objects":[]}"#).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("x_shirube_recipients"));
+    }
+}
+
+#[tokio::test]
+async fn a_drop_box_takes_members_objects_but_only_the_group_reads_it() {
+    for app in TestApp::all().await {
+        let c = community(&app, "write").await;
+        add(&app, &c, &c.member.token, &format!(r#"{{"objects":[{}]}}"#, indicator(21, "2024-01-01T00:00:00Z", ""))).await;
+        assert_eq!(taxii_get(&app, &c.objects(), &c.member.token).await.status(), StatusCode::FORBIDDEN);
+        let env: Value = taxii_get(&app, &c.objects(), &c.group.token).await.json().await.unwrap();
+        assert_eq!(ids(&env).len(), 1);
+        // A read-only collection refuses the member's objects.
+        let ro = collection(&app, &c.group, "read").await;
+        let r = taxii_post(&app, &format!("/taxii2/{}/collections/{ro}/objects/", c.group.id), &c.member.token, r#"{"objects":[]}"#).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn media_types_credentials_and_bad_parameters_get_the_errors_taxii_specifies() {
+    for app in TestApp::all().await {
+        let c = community(&app, "read_write").await;
+        let client = TestApp::client();
+        let r = client.get(app.url("/taxii2/")).header("accept", TAXII).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(r.headers()["content-type"], TAXII);
+        let r = client.get(app.url("/taxii2/")).bearer_auth("not-a-token").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        let r = client.get(app.url("/taxii2/")).bearer_auth(&c.member.token).header("accept", "application/json").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_ACCEPTABLE);
+        let r = client.get(app.url("/taxii2/")).bearer_auth(&c.member.token).header("accept", "application/taxii+json").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        // Basic: e-mail and an API token as the password.
+        let r = client.get(app.url("/taxii2/")).basic_auth(&c.member.email, Some(&c.member.token)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = client.get(app.url("/taxii2/")).basic_auth(&c.outsider.email, Some(&c.member.token)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        let r = client.post(app.url(&c.objects())).bearer_auth(&c.member.token).header("content-type", "application/json").body("{}").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let r = taxii_post(&app, &c.objects(), &c.member.token, "{not json").await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let big = format!(r#"{{"objects":["{}"]}}"#, "x".repeat(21 * 1024 * 1024));
+        let r = taxii_post(&app, &c.objects(), &c.member.token, &big).await;
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        for q in ["limit=0", "next=abc", "added_after=yesterday", "match[version]=newest"] {
+            let r = taxii_get(&app, &format!("{}?{q}", c.objects()), &c.member.token).await;
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{q}");
+            let e: Value = r.json().await.unwrap();
+            assert_eq!(e["http_status"], "400");
+        }
+        let r = client.request(Method::GET, app.url(&format!("/taxii2/{}/collections/nope/", c.group.id))).bearer_auth(&c.member.token).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn only_an_industry_group_creates_collections_and_bad_fields_are_named() {
+    for app in TestApp::all().await {
+        let c = community(&app, "read").await;
+        let r = app.post_json("/api/v1/intel/collections", Some(&c.member.token), json!({ "title": "x", "member_access": "read" })).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = app.post_json("/api/v1/intel/collections", Some(&c.group.token), json!({ "title": " ", "member_access": "read" })).await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "title").await;
+        let r = app.post_json("/api/v1/intel/collections", Some(&c.group.token), json!({ "title": "ok", "member_access": "everyone" })).await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "member_access").await;
+        let list: Value = app.get_json("/api/v1/intel/collections", Some(&c.member.token)).await;
+        assert_eq!(list[0]["id"], c.collection.as_str());
+        let list: Value = app.get_json("/api/v1/intel/collections", Some(&c.outsider.token)).await;
+        assert_eq!(list, json!([]));
+    }
+}
