@@ -184,6 +184,7 @@ impl Labelled for shirube_store::NotificationKind {
             IndustryLeft => "notif-kind-industry-left",
             IndustryDeclined => "notif-kind-industry-declined",
             ScanNewFindings => "notif-kind-scan-new-findings",
+            IntelExposure => "intel-kind-exposure",
         }
     }
 }

@@ -460,6 +460,7 @@ async fn add_to(state: &App, p: &Principal, collection: &IntelCollectionRow, bod
             }
         }
     }
+    let mut candidates = Vec::new();
     let objects = parsed
         .into_iter()
         .map(|o| {
@@ -471,6 +472,18 @@ async fn add_to(state: &App, p: &Principal, collection: &IntelCollectionRow, bod
                     .map_or("none", Tlp::as_str)
                     .to_string()
             };
+            let candidate = crate::intel_match::Candidate {
+                collection_id: collection.id.clone(),
+                collection_title: collection.title.clone(),
+                object_id: o.id.clone(),
+                name: o.name.clone().unwrap_or_else(|| o.id.clone()),
+                marking: marking.clone(),
+                cves: o.cves.clone(),
+                packages: o.packages.clone(),
+            };
+            if candidate.matters() {
+                candidates.push(candidate);
+            }
             NewIntelObject {
                 object_id: o.id,
                 object_type: o.object_type,
@@ -486,7 +499,7 @@ async fn add_to(state: &App, p: &Principal, collection: &IntelCollectionRow, bod
         })
         .collect();
     let contributor = if options.anonymous { collection.group_id.as_str() } else { p.org_id() };
-    Ok(state
+    let status = state
         .store
         .add_intel_objects(
             p.actor(),
@@ -499,7 +512,44 @@ async fn add_to(state: &App, p: &Principal, collection: &IntelCollectionRow, bod
                 failures,
             },
         )
-        .await?)
+        .await?;
+    if !candidates.is_empty() {
+        // Who may read each object: the group, and the active members unless the collection
+        // is a drop box; for RED only the contributor and the named recipients among them.
+        let mut readers = vec![collection.group_id.clone()];
+        if collection.member_access != MemberAccess::Write {
+            readers.extend(
+                state
+                    .store
+                    .industry_members(&collection.group_id)
+                    .await?
+                    .into_iter()
+                    .filter(|m| m.status == MembershipStatus::Active)
+                    .map(|m| m.member_id),
+            );
+        }
+        let pairs: Vec<_> = candidates
+            .into_iter()
+            .map(|c| {
+                let allowed: Vec<String> = readers
+                    .iter()
+                    .filter(|r| {
+                        c.marking != "red"
+                            || **r == collection.group_id
+                            || *r == contributor
+                            || options.recipients.contains(r)
+                    })
+                    .cloned()
+                    .collect();
+                (c, allowed)
+            })
+            .collect();
+        // The objects are stored whatever matching finds; a failure here is logged.
+        if let Err(e) = crate::intel_match::notify(state, &pairs).await {
+            tracing::warn!(error = ?e, "matching new intelligence against members' scans failed");
+        }
+    }
+    Ok(status)
 }
 
 /// The status of an add request, for the organisation that sent it.
@@ -536,6 +586,27 @@ pub async fn import(state: &App, collection_id: &str, body: &[u8]) -> Result<Int
         lang: shirube_catalog::Lang::Ja,
     };
     add_to(state, &p, &collection, body).await
+}
+
+/// What affects the caller's organisation: intelligence objects naming components of its
+/// stored scans (newest first).
+pub async fn my_exposures(state: &App, p: &Principal) -> Result<Vec<shirube_store::IntelExposureRow>, AppError> {
+    Ok(state.store.intel_exposures_of(p.org_id()).await?)
+}
+
+/// The group's exposure report: per object, how many active members are exposed. Counts
+/// only, never which member.
+pub async fn exposure_report(state: &App, p: &Principal) -> Result<Vec<(String, String, i64)>, AppError> {
+    if !state.store.is_industry_group(p.org_id()).await? {
+        return Err(AppError::Forbidden);
+    }
+    Ok(state.store.intel_exposure_counts(p.org_id()).await?)
+}
+
+/// A buyer's suppliers (those that shared their level with it) exposed to CLEAR or GREEN
+/// intelligence; AMBER and RED objects never reach a buyer.
+pub async fn supplier_exposures(state: &App, p: &Principal) -> Result<Vec<shirube_store::SupplierExposureRow>, AppError> {
+    Ok(state.store.supplier_intel_exposures(p.org_id()).await?)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod evaluations;
 pub mod i18n;
 pub mod industry;
 pub mod intel;
+pub mod intel_match;
 pub mod notifications;
 pub mod scans;
 pub mod trust;

@@ -63,3 +63,21 @@ CREATE TABLE intel_status (
     -- {"successes": [...], "failures": [...]} as TAXII writes them.
     details TEXT NOT NULL
 );
+
+-- A member's stored scan that holds a component an intelligence object names (a CVE its
+-- findings carry, or a package URL / CPE among its components). One row per object,
+-- member, scan and component, so that a member is told once.
+CREATE TABLE intel_exposures (
+    id TEXT PRIMARY KEY,
+    collection_id TEXT NOT NULL REFERENCES intel_collections(id),
+    object_id TEXT NOT NULL,
+    object_name TEXT NOT NULL,
+    -- The object's marking when it matched: buyers see CLEAR and GREEN ones only.
+    marking TEXT NOT NULL,
+    organization_id TEXT NOT NULL REFERENCES organizations(id),
+    scan_id TEXT NOT NULL REFERENCES scans(id),
+    component TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX intel_exposures_once ON intel_exposures(collection_id, object_id, organization_id, scan_id, component);
+CREATE INDEX intel_exposures_org ON intel_exposures(organization_id);

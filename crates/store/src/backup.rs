@@ -12,7 +12,7 @@ use crate::{Backend, Conn, Db, Result, Store, StoreError, Tx};
 
 /// Every table, parents before children (the order restore inserts them in). A test checks
 /// that this list is the database's whole schema, so a new table cannot be left out.
-pub const TABLES: [&str; 26] = [
+pub const TABLES: [&str; 27] = [
     "organizations",
     "users",
     "invitations",
@@ -39,6 +39,7 @@ pub const TABLES: [&str; 26] = [
     "intel_objects",
     "intel_recipients",
     "intel_status",
+    "intel_exposures",
 ];
 
 /// A column and whether it holds integers (otherwise text).

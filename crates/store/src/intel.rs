@@ -468,3 +468,102 @@ impl Store {
         tx.commit().await
     }
 }
+
+/// A match between an intelligence object and a member's stored scan.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct IntelExposureRow {
+    pub collection_id: String,
+    pub object_id: String,
+    pub object_name: String,
+    pub marking: String,
+    pub organization_id: String,
+    pub scan_id: String,
+    pub component: String,
+    pub created_at: String,
+}
+
+/// A supplier, shared with a buyer, exposed to a CLEAR or GREEN object.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SupplierExposureRow {
+    pub supplier_id: String,
+    pub supplier_name: String,
+    pub object_id: String,
+    pub object_name: String,
+}
+
+impl Store {
+    /// Records exposures (those already recorded are skipped) with the notifications they
+    /// cause, in one transaction.
+    pub async fn record_intel_exposures(
+        &self,
+        actor: Actor<'_>,
+        exposures: &[IntelExposureRow],
+    ) -> Result<()> {
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        for e in exposures {
+            let added = execute!(
+                tx.conn(),
+                "INSERT INTO intel_exposures (id, collection_id, object_id, object_name, marking, organization_id, scan_id, component, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (collection_id, object_id, organization_id, scan_id, component) DO NOTHING",
+                new_id(),
+                &e.collection_id,
+                &e.object_id,
+                &e.object_name,
+                &e.marking,
+                &e.organization_id,
+                &e.scan_id,
+                &e.component,
+                &at
+            )?;
+            if added == 1 {
+                tx.audit(
+                    "intel.exposure",
+                    &e.object_id,
+                    json!({ "organization_id": e.organization_id, "scan_id": e.scan_id, "component": e.component }),
+                )
+                .await?;
+            }
+        }
+        tx.commit().await
+    }
+
+    /// Exposures already recorded for one organisation.
+    pub async fn intel_exposures_of(&self, organization_id: &str) -> Result<Vec<IntelExposureRow>> {
+        Ok(fetch_all!(
+            self.db(),
+            IntelExposureRow,
+            "SELECT collection_id, object_id, object_name, marking, organization_id, scan_id, component, created_at \
+             FROM intel_exposures WHERE organization_id = $1 ORDER BY created_at DESC, object_id",
+            organization_id
+        )?)
+    }
+
+    /// Per object of a group's collections: how many distinct active members are exposed.
+    pub async fn intel_exposure_counts(&self, group_id: &str) -> Result<Vec<(String, String, i64)>> {
+        Ok(fetch_all!(
+            self.db(),
+            (String, String, i64),
+            "SELECT e.object_id, MAX(e.object_name), COUNT(DISTINCT e.organization_id) FROM intel_exposures e \
+             JOIN intel_collections c ON c.id = e.collection_id \
+             JOIN industry_memberships m ON m.group_id = c.group_id AND m.member_id = e.organization_id AND m.status = 'active' \
+             WHERE c.group_id = $1 GROUP BY e.object_id ORDER BY COUNT(DISTINCT e.organization_id) DESC, e.object_id",
+            group_id
+        )?)
+    }
+
+    /// The buyer's suppliers (through an active share) exposed to CLEAR or GREEN objects.
+    pub async fn supplier_intel_exposures(&self, buyer_id: &str) -> Result<Vec<SupplierExposureRow>> {
+        Ok(fetch_all!(
+            self.db(),
+            SupplierExposureRow,
+            "SELECT DISTINCT e.organization_id AS supplier_id, o.name AS supplier_name, e.object_id, e.object_name \
+             FROM intel_exposures e JOIN organizations o ON o.id = e.organization_id \
+             WHERE e.marking IN ('clear', 'green') AND EXISTS (SELECT 1 FROM shares s \
+               WHERE s.supplier_id = e.organization_id AND s.buyer_id = $1 AND s.revoked_at IS NULL) \
+             ORDER BY o.name, e.object_id",
+            buyer_id
+        )?)
+    }
+}

@@ -117,6 +117,7 @@ states! {
         IndustryLeft = "industry.left",
         IndustryDeclined = "industry.declined",
         ScanNewFindings = "scan.new_findings",
+        IntelExposure = "intel.exposure",
     }
 
     /// What active members of an industry group may do in one of its intelligence

@@ -59,7 +59,7 @@ impl Modify for UniqueOperationIds {
         api::buyers::list_shares, api::buyers::requests, api::buyers::message, api::buyers::accept,
         api::buyers::tiers, api::buyers::shared_credential, api::buyers::weak_points, api::buyers::set_bcp, api::buyers::set_dependency, api::buyers::pass_on,
         api::industry::view, api::industry::invite, api::industry::remove, api::industry::memberships, api::industry::accept, api::industry::leave,
-        api::intel::create, api::intel::list,
+        api::intel::create, api::intel::list, api::intel::exposures, api::intel::exposure_report, api::intel::supplier_exposures,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
     ),
     components(schemas(api::problem::Problem, api::problem::FieldProblem)),

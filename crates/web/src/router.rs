@@ -130,6 +130,15 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/intel/collections",
             post(api::intel::create).get(api::intel::list),
         )
+        .route("/api/v1/intel/exposures", get(api::intel::exposures))
+        .route(
+            "/api/v1/intel/exposure-report",
+            get(api::intel::exposure_report),
+        )
+        .route(
+            "/api/v1/intel/supplier-exposures",
+            get(api::intel::supplier_exposures),
+        )
         .route("/api/v1/industry", get(api::industry::view))
         .route("/api/v1/industry/members", post(api::industry::invite))
         .route(

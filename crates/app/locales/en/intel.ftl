@@ -7,3 +7,7 @@ intel-err-recipient = Each recipient must be the corporate number of an active m
 intel-access-read = Members read
 intel-access-read-write = Members read and add
 intel-access-write = Members add only (drop box)
+intel-kind-exposure = Threat intelligence affects you
+intel-notif-exposure-title = Threat intelligence names a component you use
+intel-notif-exposure-body = "{ $object }" in the collection "{ $collection }" names { $component }, found in { $file }.
+intel-notif-exposure-restricted-body = An object in the collection "{ $collection }" names { $component }, found in { $file }. Its marking keeps it inside the collection: read it on Shirube.

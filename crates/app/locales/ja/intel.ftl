@@ -7,3 +7,7 @@ intel-err-recipient = 受信者には、業界団体の有効な会員の法人�
 intel-access-read = 会員は閲覧のみ
 intel-access-read-write = 会員は閲覧と追加
 intel-access-write = 会員は追加のみ（投函箱）
+intel-kind-exposure = 脅威インテリジェンスの影響
+intel-notif-exposure-title = 脅威インテリジェンスが御社の使う部品を挙げています
+intel-notif-exposure-body = コレクション「{ $collection }」の「{ $object }」が { $component } を挙げています（{ $file } に含まれます）。
+intel-notif-exposure-restricted-body = コレクション「{ $collection }」のオブジェクトが { $component } を挙げています（{ $file } に含まれます）。マーキングによりコレクションの外には出せないため、Shirube 上でご確認ください。

@@ -79,3 +79,78 @@ pub async fn list(State(state): State<AppState>, p: Principal) -> Result<Json<Ve
     }
     Ok(Json(out))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct ExposureOut {
+    pub collection_id: String,
+    pub object_id: String,
+    pub object_name: String,
+    /// The object's TLP marking (`clear`, `green`, `amber`, `amber-strict`, `red`, `none`).
+    pub marking: String,
+    pub scan_id: String,
+    /// `name@version` of the component the object names.
+    pub component: String,
+    pub matched_at: String,
+}
+
+/// What affects your organisation: intelligence objects naming components of your scans.
+#[utoipa::path(get, path = "/api/v1/intel/exposures", tag = "intel", security(("bearer" = [])), responses((status = 200, body = [ExposureOut]), Unauthorized))]
+pub async fn exposures(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<ExposureOut>>, ApiError> {
+    Ok(Json(
+        intel::my_exposures(&state, &p)
+            .await?
+            .into_iter()
+            .map(|e| ExposureOut {
+                collection_id: e.collection_id,
+                object_id: e.object_id,
+                object_name: e.object_name,
+                marking: e.marking,
+                scan_id: e.scan_id,
+                component: e.component,
+                matched_at: e.created_at,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExposureCountOut {
+    pub object_id: String,
+    pub object_name: String,
+    /// Active members exposed (which ones is never shown).
+    pub members: i64,
+}
+
+/// The group's exposure report (industry groups only): per object, how many members.
+#[utoipa::path(get, path = "/api/v1/intel/exposure-report", tag = "intel", security(("bearer" = [])), responses((status = 200, body = [ExposureCountOut]), Unauthorized,
+    (status = 403, description = "not an industry group", body = Problem, content_type = "application/problem+json")))]
+pub async fn exposure_report(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<ExposureCountOut>>, ApiError> {
+    Ok(Json(
+        intel::exposure_report(&state, &p)
+            .await?
+            .into_iter()
+            .map(|(object_id, object_name, members)| ExposureCountOut { object_id, object_name, members })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SupplierExposureOut {
+    pub supplier_id: String,
+    pub supplier_name: String,
+    pub object_id: String,
+    pub object_name: String,
+}
+
+/// Your suppliers (those sharing their level with you) exposed to intelligence marked
+/// CLEAR or GREEN.
+#[utoipa::path(get, path = "/api/v1/intel/supplier-exposures", tag = "intel", security(("bearer" = [])), responses((status = 200, body = [SupplierExposureOut]), Unauthorized))]
+pub async fn supplier_exposures(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<SupplierExposureOut>>, ApiError> {
+    Ok(Json(
+        intel::supplier_exposures(&state, &p)
+            .await?
+            .into_iter()
+            .map(|e| SupplierExposureOut { supplier_id: e.supplier_id, supplier_name: e.supplier_name, object_id: e.object_id, object_name: e.object_name })
+            .collect(),
+    ))
+}

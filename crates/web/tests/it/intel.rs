@@ -353,3 +353,91 @@ async fn only_an_industry_group_creates_collections_and_bad_fields_are_named() {
         assert_eq!(list, json!([]));
     }
 }
+
+const SMALLVEC: &str = r#"{"id":"RUSTSEC-2021-0003","aliases":["CVE-2021-25900"],"summary":"Buffer overflow in SmallVec::insert_many",
+  "affected":[{"package":{"ecosystem":"crates.io","name":"smallvec"},"ranges":[{"type":"SEMVER","events":[{"introduced":"1.0.0"},{"fixed":"1.6.1"}]}]}]}"#;
+const CARGO_LOCK: &str = "version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+const REQUIREMENTS: &str = "idna==3.4\n";
+
+fn write_index(app: &TestApp) {
+    let mut b = shirube_vuln::IndexBuilder::new();
+    b.add_osv_json(SMALLVEC.as_bytes()).unwrap();
+    let path = app.state.config.data_dir.join(shirube_app::scans::INDEX_FILE);
+    std::fs::write(&path, b.build().to_bytes()).unwrap();
+}
+
+async fn upload(app: &TestApp, token: &str, name: &str, body: &str) {
+    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name(name.to_string()));
+    let r = TestApp::client().post(app.url("/api/v1/scans")).bearer_auth(token).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+}
+
+async fn intel_notices(app: &TestApp, token: &str) -> Vec<Value> {
+    let all: Value = app.get_json("/api/v1/notifications", Some(token)).await;
+    all.as_array().unwrap().iter().filter(|n| n["kind"] == "intel.exposure").cloned().collect()
+}
+
+#[tokio::test]
+async fn a_vulnerability_reaches_only_the_member_whose_scan_holds_the_package_and_buyers_see_green_flags_only() {
+    for app in TestApp::all().await {
+        write_index(&app);
+        let c = community(&app, "read").await;
+        let other = app.signup("Python Shop").await;
+        join(&app, &c.group, &other).await;
+        upload(&app, &c.member.token, "Cargo.lock", CARGO_LOCK).await;
+        upload(&app, &other.token, "requirements.txt", REQUIREMENTS).await;
+        // A buyer the member shares its level with.
+        let buyer = app.signup("Buyer Motors").await;
+        let assessment = app.create_assessment(&c.member.token, 3).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &c.member).await, "due_date": "2027-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } })).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let r = app.post_json("/api/v1/shares", Some(&c.member.token), json!({ "assessment_id": assessment, "buyer_organization_id": buyer.id })).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+
+        let green = r#"{"type":"vulnerability","spec_version":"2.1","id":"vulnerability--00000000-0000-4000-8000-0000000000c1","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"SmallVec overflow","external_references":[{"source_name":"cve","external_id":"CVE-2021-25900"}],"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}"#;
+        let amber = r#"{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-0000000000c2","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"Secret idna campaign","pattern":"[software:x_purl = 'pkg:pypi/idna@3.4']","pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z","object_marking_refs":["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"]}"#;
+        add(&app, &c, &c.group.token, &format!(r#"{{"objects":[{green},{amber}]}}"#)).await;
+
+        let mine = intel_notices(&app, &c.member.token).await;
+        assert_eq!(mine.len(), 1, "{mine:?}");
+        let text = mine[0]["body"].to_string();
+        assert!(text.contains("SmallVec overflow") && text.contains("smallvec@1.6.0") && text.contains("Cargo.lock"), "{text}");
+        let theirs = intel_notices(&app, &other.token).await;
+        assert_eq!(theirs.len(), 1, "{theirs:?}");
+        let text = theirs[0]["body"].to_string();
+        assert!(text.contains("idna@3.4") && !text.contains("Secret idna campaign"), "AMBER names no object: {text}");
+        assert!(intel_notices(&app, &c.outsider.token).await.is_empty());
+
+        let exposures: Value = app.get_json("/api/v1/intel/exposures", Some(&c.member.token)).await;
+        assert_eq!(exposures[0]["component"], "smallvec@1.6.0");
+        let report: Value = app.get_json("/api/v1/intel/exposure-report", Some(&c.group.token)).await;
+        assert_eq!(report.as_array().unwrap().len(), 2);
+        assert!(report.as_array().unwrap().iter().all(|r| r["members"] == 1 && r.get("organization_id").is_none()));
+        let flags: Value = app.get_json("/api/v1/intel/supplier-exposures", Some(&buyer.token)).await;
+        assert_eq!(flags, json!([{ "supplier_id": c.member.id, "supplier_name": "Member Works", "object_id": "vulnerability--00000000-0000-4000-8000-0000000000c1", "object_name": "SmallVec overflow" }]));
+
+        // Posting again tells nobody twice; a member who uploads later is matched then.
+        add(&app, &c, &c.group.token, &format!(r#"{{"objects":[{green}]}}"#)).await;
+        assert_eq!(intel_notices(&app, &c.member.token).await.len(), 1);
+        let late = app.signup("Late Joiner").await;
+        join(&app, &c.group, &late).await;
+        upload(&app, &late.token, "Cargo.lock", CARGO_LOCK).await;
+        assert_eq!(intel_notices(&app, &late.token).await.len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_red_vulnerability_tells_no_member_who_is_not_its_recipient() {
+    for app in TestApp::all().await {
+        write_index(&app);
+        let c = community(&app, "read").await;
+        upload(&app, &c.member.token, "Cargo.lock", CARGO_LOCK).await;
+        let red = r#"{"type":"vulnerability","spec_version":"2.1","id":"vulnerability--00000000-0000-4000-8000-0000000000d1","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"CVE-2021-25900","object_marking_refs":["marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"]}"#;
+        add(&app, &c, &c.group.token, &format!(r#"{{"objects":[{red}]}}"#)).await;
+        assert!(intel_notices(&app, &c.member.token).await.is_empty());
+        let other = app.signup("Second").await;
+        join(&app, &c.group, &other).await;
+        upload(&app, &other.token, "Cargo.lock", CARGO_LOCK).await;
+        assert!(intel_notices(&app, &other.token).await.is_empty(), "a new upload is matched only against what its organisation may read");
+    }
+}
