@@ -10,6 +10,7 @@ mod backup;
 mod buyers;
 mod industry;
 mod intel;
+mod intel_conformance;
 mod openapi;
 mod pages;
 mod scans;
