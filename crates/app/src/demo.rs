@@ -235,6 +235,8 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
             )
             .await?;
     }
+    // The group's intelligence collection with a few hand-written objects.
+    crate::intel::seed_demo(state, group).await?;
     Ok(logins)
 }
 

@@ -588,6 +588,29 @@ pub async fn import(state: &App, collection_id: &str, body: &[u8]) -> Result<Int
     add_to(state, &p, &collection, body).await
 }
 
+/// Hand-written intelligence for the demo: a collection of the demo industry group with a
+/// GREEN vulnerability, a GREEN indicator naming a package, an AMBER indicator and a RED one
+/// for the group only.
+pub(crate) async fn seed_demo(state: &App, group_owner: shirube_store::UserRow) -> Result<(), AppError> {
+    let p = Principal {
+        role: group_owner.role,
+        user: group_owner,
+        via: crate::accounts::Via::Token,
+        lang: shirube_catalog::Lang::Ja,
+    };
+    let id = create_collection(state, &p, "製造業 脅威情報 / Manufacturing threat intelligence", "会員向けの脆弱性・侵害指標 (demo)", "read_write").await?;
+    let collection = state.store.intel_collection(&id).await?;
+    add_to(state, &p, &collection, DEMO_BUNDLE.as_bytes()).await?;
+    Ok(())
+}
+
+const DEMO_BUNDLE: &str = r#"{"type":"bundle","id":"bundle--6f1c2c0e-8a55-4a38-9d4e-3f0f2f6c1a01","objects":[
+{"type":"vulnerability","spec_version":"2.1","id":"vulnerability--0b9e6c8e-5d6c-4a71-a0c3-0f5b8a1e2d11","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","name":"requests: Proxy-Authorization header leaked on redirect","external_references":[{"source_name":"cve","external_id":"CVE-2023-32681"}],"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
+{"type":"indicator","spec_version":"2.1","id":"indicator--6a2d1c3e-1f4b-4c6d-9e8f-2a3b4c5d6e71","created":"2026-10-02T00:00:00.000Z","modified":"2026-10-02T00:00:00.000Z","name":"Compromised release of lodash used in HMI panels","pattern":"[software:x_purl = 'pkg:npm/lodash@4.17.20']","pattern_type":"stix","valid_from":"2026-10-02T00:00:00Z","object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
+{"type":"indicator","spec_version":"2.1","id":"indicator--7b3e2d4f-2a5c-4d7e-8f90-3b4c5d6e7f82","created":"2026-10-03T00:00:00.000Z","modified":"2026-10-03T00:00:00.000Z","name":"C2 address seen at a member's plant","pattern":"[ipv4-addr:value = '198.51.100.23']","pattern_type":"stix","valid_from":"2026-10-03T00:00:00Z","object_marking_refs":["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"]},
+{"type":"indicator","spec_version":"2.1","id":"indicator--8c4f3e5a-3b6d-4e8f-9a01-4c5d6e7f8093","created":"2026-10-04T00:00:00.000Z","modified":"2026-10-04T00:00:00.000Z","name":"Ongoing intrusion under investigation","pattern":"[domain-name:value = 'update.example.net']","pattern_type":"stix","valid_from":"2026-10-04T00:00:00Z","object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]}
+]}"#;
+
 /// What affects the caller's organisation: intelligence objects naming components of its
 /// stored scans (newest first).
 pub async fn my_exposures(state: &App, p: &Principal) -> Result<Vec<shirube_store::IntelExposureRow>, AppError> {
