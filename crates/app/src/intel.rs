@@ -75,10 +75,16 @@ impl Filter {
     /// Reads `match[id]`, `match[type]`, `match[version]`, `match[spec_version]`,
     /// `added_after`, `limit` and `next` (comma-separated lists; repeated keys add up).
     /// Anything malformed is a 400 naming the parameter.
-    pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Filter, AppError> {
+    pub fn parse<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Filter, AppError> {
         let mut f = Filter::default();
         let split = |v: &str| -> Vec<String> {
-            v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
         };
         for (key, value) in pairs {
             match key {
@@ -99,28 +105,35 @@ impl Filter {
                             "all" => m.all = true,
                             "last" => m.last = true,
                             "first" => m.first = true,
-                            ts => m.keys.push(shirube_stix::timestamp_key(ts).ok_or_else(|| {
-                                malformed(key, "must be last, first, all or a timestamp")
-                            })?),
+                            ts => {
+                                m.keys.push(shirube_stix::timestamp_key(ts).ok_or_else(|| {
+                                    malformed(key, "must be last, first, all or a timestamp")
+                                })?)
+                            }
                         }
                     }
                 }
                 "added_after" => {
-                    let key9 = shirube_stix::timestamp_key(value)
-                        .ok_or_else(|| malformed(key, "must be a timestamp (YYYY-MM-DDTHH:MM:SS[.s]Z)"))?;
+                    let key9 = shirube_stix::timestamp_key(value).ok_or_else(|| {
+                        malformed(key, "must be a timestamp (YYYY-MM-DDTHH:MM:SS[.s]Z)")
+                    })?;
                     // Stored times have six fractional digits: truncating keeps "strictly
                     // after" exact (see the store's format).
                     f.added_after = Some(format!("{}Z", &key9[..key9.len() - 4]));
                 }
                 "limit" => {
-                    let n: i64 = value.parse().map_err(|_| malformed(key, "must be a positive whole number"))?;
+                    let n: i64 = value
+                        .parse()
+                        .map_err(|_| malformed(key, "must be a positive whole number"))?;
                     if n < 1 {
                         return Err(malformed(key, "must be a positive whole number"));
                     }
                     f.limit = Some(n.min(MAX_PAGE));
                 }
                 "next" => {
-                    let n: i64 = value.parse().map_err(|_| malformed(key, "is not a cursor this server gave"))?;
+                    let n: i64 = value
+                        .parse()
+                        .map_err(|_| malformed(key, "is not a cursor this server gave"))?;
                     if n < 0 {
                         return Err(malformed(key, "is not a cursor this server gave"));
                     }
@@ -170,7 +183,11 @@ pub async fn api_roots(state: &App, p: &Principal) -> Result<Vec<IntelGroupRow>,
 }
 
 /// One API root, or 404 when the caller may not use it.
-pub async fn api_root(state: &App, p: &Principal, group_id: &str) -> Result<IntelGroupRow, AppError> {
+pub async fn api_root(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+) -> Result<IntelGroupRow, AppError> {
     api_roots(state, p)
         .await?
         .into_iter()
@@ -191,7 +208,11 @@ fn rights(p: &Principal, is_group: bool, access: MemberAccess) -> (bool, bool) {
 }
 
 /// The collections of a group, as the caller may use them.
-pub async fn collections(state: &App, p: &Principal, group_id: &str) -> Result<Vec<Collection>, AppError> {
+pub async fn collections(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+) -> Result<Vec<Collection>, AppError> {
     api_root(state, p, group_id).await?;
     let is_group = p.org_id() == group_id;
     Ok(state
@@ -201,12 +222,23 @@ pub async fn collections(state: &App, p: &Principal, group_id: &str) -> Result<V
         .into_iter()
         .map(|c| {
             let (can_read, can_write) = rights(p, is_group, c.member_access);
-            Access { collection: c, is_group, can_read, can_write }.view()
+            Access {
+                collection: c,
+                is_group,
+                can_read,
+                can_write,
+            }
+            .view()
         })
         .collect())
 }
 
-async fn access(state: &App, p: &Principal, group_id: &str, collection_id: &str) -> Result<Access, AppError> {
+async fn access(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+    collection_id: &str,
+) -> Result<Access, AppError> {
     api_root(state, p, group_id).await?;
     let is_group = p.org_id() == group_id;
     let collection = state
@@ -217,11 +249,21 @@ async fn access(state: &App, p: &Principal, group_id: &str, collection_id: &str)
         .find(|c| c.id == collection_id)
         .ok_or(AppError::NotFound)?;
     let (can_read, can_write) = rights(p, is_group, collection.member_access);
-    Ok(Access { collection, is_group, can_read, can_write })
+    Ok(Access {
+        collection,
+        is_group,
+        can_read,
+        can_write,
+    })
 }
 
 /// One collection.
-pub async fn collection(state: &App, p: &Principal, group_id: &str, collection_id: &str) -> Result<Collection, AppError> {
+pub async fn collection(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+    collection_id: &str,
+) -> Result<Collection, AppError> {
     Ok(access(state, p, group_id, collection_id).await?.view())
 }
 
@@ -239,15 +281,22 @@ pub async fn create_collection(
     }
     let mut errors = Vec::new();
     let title = title.trim();
-    if title.is_empty() || title.chars().count() > MAX_TITLE || title.chars().any(char::is_control) {
+    if title.is_empty() || title.chars().count() > MAX_TITLE || title.chars().any(char::is_control)
+    {
         errors.push(crate::domain::FieldError::new("title", "intel-err-title"));
     }
     if description.chars().count() > MAX_DESCRIPTION || description.contains('\0') {
-        errors.push(crate::domain::FieldError::new("description", "intel-err-description"));
+        errors.push(crate::domain::FieldError::new(
+            "description",
+            "intel-err-description",
+        ));
     }
     let access = member_access.parse::<MemberAccess>();
     if access.is_err() {
-        errors.push(crate::domain::FieldError::new("member_access", "intel-err-member-access"));
+        errors.push(crate::domain::FieldError::new(
+            "member_access",
+            "intel-err-member-access",
+        ));
     }
     let (Ok(access), true) = (access, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
@@ -272,16 +321,31 @@ fn query(filter: &Filter, default_versions: VersionMatch, with_body: bool) -> In
 }
 
 fn last() -> VersionMatch {
-    VersionMatch { last: true, ..VersionMatch::default() }
+    VersionMatch {
+        last: true,
+        ..VersionMatch::default()
+    }
 }
 
 fn all() -> VersionMatch {
-    VersionMatch { all: true, ..VersionMatch::default() }
+    VersionMatch {
+        all: true,
+        ..VersionMatch::default()
+    }
 }
 
-async fn page(state: &App, p: &Principal, a: &Access, filter: &Filter, q: IntelQuery) -> Result<Page, AppError> {
+async fn page(
+    state: &App,
+    p: &Principal,
+    a: &Access,
+    filter: &Filter,
+    q: IntelQuery,
+) -> Result<Page, AppError> {
     let limit = filter.limit.unwrap_or(DEFAULT_PAGE) as usize;
-    let mut rows = state.store.intel_objects(&a.collection.id, a.reader(p), &q).await?;
+    let mut rows = state
+        .store
+        .intel_objects(&a.collection.id, a.reader(p), &q)
+        .await?;
     let next = if rows.len() > limit {
         rows.truncate(limit);
         rows.last().map(|r| r.seq.to_string())
@@ -291,7 +355,12 @@ async fn page(state: &App, p: &Principal, a: &Access, filter: &Filter, q: IntelQ
     Ok(Page { rows, next })
 }
 
-async fn readable(state: &App, p: &Principal, group_id: &str, collection_id: &str) -> Result<Access, AppError> {
+async fn readable(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+    collection_id: &str,
+) -> Result<Access, AppError> {
     let a = access(state, p, group_id, collection_id).await?;
     if !a.can_read {
         return Err(AppError::Forbidden);
@@ -300,19 +369,38 @@ async fn readable(state: &App, p: &Principal, group_id: &str, collection_id: &st
 }
 
 /// Objects of a collection (TAXII "Get Objects"): the latest version by default.
-pub async fn objects(state: &App, p: &Principal, group_id: &str, collection_id: &str, filter: &Filter) -> Result<Page, AppError> {
+pub async fn objects(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+    collection_id: &str,
+    filter: &Filter,
+) -> Result<Page, AppError> {
     let a = readable(state, p, group_id, collection_id).await?;
     page(state, p, &a, filter, query(filter, last(), true)).await
 }
 
 /// The manifest: the same selection without bodies.
-pub async fn manifest(state: &App, p: &Principal, group_id: &str, collection_id: &str, filter: &Filter) -> Result<Page, AppError> {
+pub async fn manifest(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+    collection_id: &str,
+    filter: &Filter,
+) -> Result<Page, AppError> {
     let a = readable(state, p, group_id, collection_id).await?;
     page(state, p, &a, filter, query(filter, last(), false)).await
 }
 
 /// One object (TAXII "Get an Object"); 404 when the caller can see no version of it.
-pub async fn object(state: &App, p: &Principal, group_id: &str, collection_id: &str, object_id: &str, filter: &Filter) -> Result<Page, AppError> {
+pub async fn object(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+    collection_id: &str,
+    object_id: &str,
+    filter: &Filter,
+) -> Result<Page, AppError> {
     let a = readable(state, p, group_id, collection_id).await?;
     let mut f = filter.clone();
     f.ids = vec![object_id.to_string()];
@@ -330,7 +418,12 @@ async fn exists(state: &App, p: &Principal, a: &Access, object_id: &str) -> Resu
         limit: Some(1),
         ..IntelQuery::default()
     };
-    if state.store.intel_objects(&a.collection.id, a.reader(p), &q).await?.is_empty() {
+    if state
+        .store
+        .intel_objects(&a.collection.id, a.reader(p), &q)
+        .await?
+        .is_empty()
+    {
         Err(AppError::NotFound)
     } else {
         Ok(())
@@ -338,7 +431,14 @@ async fn exists(state: &App, p: &Principal, a: &Access, object_id: &str) -> Resu
 }
 
 /// The versions of one object the caller can see (TAXII "Get Object Versions").
-pub async fn versions(state: &App, p: &Principal, group_id: &str, collection_id: &str, object_id: &str, filter: &Filter) -> Result<Page, AppError> {
+pub async fn versions(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+    collection_id: &str,
+    object_id: &str,
+    filter: &Filter,
+) -> Result<Page, AppError> {
     let a = readable(state, p, group_id, collection_id).await?;
     let mut f = filter.clone();
     f.ids = vec![object_id.to_string()];
@@ -353,7 +453,14 @@ pub async fn versions(state: &App, p: &Principal, group_id: &str, collection_id:
 
 /// Deletes an object's versions (all, or those `match[version]` selects). Needs write
 /// access; a member deletes only what its organisation contributed, the group anything.
-pub async fn delete_object(state: &App, p: &Principal, group_id: &str, collection_id: &str, object_id: &str, filter: &Filter) -> Result<(), AppError> {
+pub async fn delete_object(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+    collection_id: &str,
+    object_id: &str,
+    filter: &Filter,
+) -> Result<(), AppError> {
     let a = access(state, p, group_id, collection_id).await?;
     if !a.can_write {
         return Err(AppError::Forbidden);
@@ -364,15 +471,24 @@ pub async fn delete_object(state: &App, p: &Principal, group_id: &str, collectio
         spec_versions: filter.spec_versions.clone(),
         ..IntelQuery::default()
     };
-    let rows = state.store.intel_objects(&a.collection.id, a.reader(p), &q).await?;
+    let rows = state
+        .store
+        .intel_objects(&a.collection.id, a.reader(p), &q)
+        .await?;
     if rows.is_empty() {
         return Err(AppError::NotFound);
     }
     if !a.is_group && rows.iter().any(|r| r.contributor_id != p.org_id()) {
         return Err(AppError::Forbidden);
     }
-    let victims: Vec<(i64, String, String)> = rows.into_iter().map(|r| (r.seq, r.object_id, r.version)).collect();
-    state.store.delete_intel_objects(p.actor(), &a.collection.id, &victims).await?;
+    let victims: Vec<(i64, String, String)> = rows
+        .into_iter()
+        .map(|r| (r.seq, r.object_id, r.version))
+        .collect();
+    state
+        .store
+        .delete_intel_objects(p.actor(), &a.collection.id, &victims)
+        .await?;
     Ok(())
 }
 
@@ -383,11 +499,20 @@ struct AddOptions {
     recipients: Vec<String>,
 }
 
-async fn add_options(state: &App, group_id: &str, props: &serde_json::Map<String, serde_json::Value>) -> Result<AddOptions, AppError> {
+async fn add_options(
+    state: &App,
+    group_id: &str,
+    props: &serde_json::Map<String, serde_json::Value>,
+) -> Result<AddOptions, AppError> {
     let anonymous = match props.get("x_shirube_anonymous") {
         None => false,
         Some(serde_json::Value::Bool(b)) => *b,
-        Some(_) => return Err(AppError::field("x_shirube_anonymous", "intel-err-anonymous")),
+        Some(_) => {
+            return Err(AppError::field(
+                "x_shirube_anonymous",
+                "intel-err-anonymous",
+            ))
+        }
     };
     let mut recipients = Vec::new();
     match props.get("x_shirube_recipients") {
@@ -401,15 +526,28 @@ async fn add_options(state: &App, group_id: &str, props: &serde_json::Map<String
                 });
                 match member {
                     Some(m) => recipients.push(m.member_id.clone()),
-                    None => return Err(AppError::field("x_shirube_recipients", "intel-err-recipient")),
+                    None => {
+                        return Err(AppError::field(
+                            "x_shirube_recipients",
+                            "intel-err-recipient",
+                        ))
+                    }
                 }
             }
         }
-        Some(_) => return Err(AppError::field("x_shirube_recipients", "intel-err-recipient")),
+        Some(_) => {
+            return Err(AppError::field(
+                "x_shirube_recipients",
+                "intel-err-recipient",
+            ))
+        }
     }
     recipients.sort();
     recipients.dedup();
-    Ok(AddOptions { anonymous, recipients })
+    Ok(AddOptions {
+        anonymous,
+        recipients,
+    })
 }
 
 /// Adds the objects of an envelope (TAXII "Add Objects"). Each object is validated alone:
@@ -418,7 +556,13 @@ async fn add_options(state: &App, group_id: &str, props: &serde_json::Map<String
 /// `x_shirube_anonymous: true` (store the group as contributor; the sender stays in the
 /// audit log) and `x_shirube_recipients` (corporate numbers of active members who may read
 /// the request's RED objects).
-pub async fn add_objects(state: &App, p: &Principal, group_id: &str, collection_id: &str, body: &[u8]) -> Result<IntelStatusRow, AppError> {
+pub async fn add_objects(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+    collection_id: &str,
+    body: &[u8],
+) -> Result<IntelStatusRow, AppError> {
     let a = access(state, p, group_id, collection_id).await?;
     if !a.can_write {
         return Err(AppError::Forbidden);
@@ -426,13 +570,22 @@ pub async fn add_objects(state: &App, p: &Principal, group_id: &str, collection_
     add_to(state, p, &a.collection, body).await
 }
 
-async fn add_to(state: &App, p: &Principal, collection: &IntelCollectionRow, body: &[u8]) -> Result<IntelStatusRow, AppError> {
+async fn add_to(
+    state: &App,
+    p: &Principal,
+    collection: &IntelCollectionRow,
+    body: &[u8],
+) -> Result<IntelStatusRow, AppError> {
     let envelope = split_envelope(body).map_err(|e| malformed("objects", e.to_string()))?;
     let options = add_options(state, &collection.group_id, &envelope.properties).await?;
     // What each non-predefined marking definition is: those already in the collection, and
     // those in this envelope.
     let mut definitions: HashMap<String, MarkingDefinitionKind> = HashMap::new();
-    for body in state.store.intel_marking_definitions(&collection.id).await? {
+    for body in state
+        .store
+        .intel_marking_definitions(&collection.id)
+        .await?
+    {
         if let Ok(o) = StixObject::parse(body.as_bytes()) {
             if let Some(kind) = o.definition {
                 definitions.insert(o.id, kind);
@@ -451,7 +604,12 @@ async fn add_to(state: &App, p: &Principal, collection: &IntelCollectionRow, bod
             }
             Err(e) => {
                 let v: Option<serde_json::Value> = serde_json::from_slice(raw).ok();
-                let field = |k: &str| v.as_ref().and_then(|v| v.get(k)).and_then(|s| s.as_str()).map(str::to_string);
+                let field = |k: &str| {
+                    v.as_ref()
+                        .and_then(|v| v.get(k))
+                        .and_then(|s| s.as_str())
+                        .map(str::to_string)
+                };
                 failures.push((
                     field("id").unwrap_or_default(),
                     field("modified").or_else(|| field("created")),
@@ -498,7 +656,11 @@ async fn add_to(state: &App, p: &Principal, collection: &IntelCollectionRow, bod
             }
         })
         .collect();
-    let contributor = if options.anonymous { collection.group_id.as_str() } else { p.org_id() };
+    let contributor = if options.anonymous {
+        collection.group_id.as_str()
+    } else {
+        p.org_id()
+    };
     let status = state
         .store
         .add_intel_objects(
@@ -553,7 +715,12 @@ async fn add_to(state: &App, p: &Principal, collection: &IntelCollectionRow, bod
 }
 
 /// The status of an add request, for the organisation that sent it.
-pub async fn status(state: &App, p: &Principal, group_id: &str, status_id: &str) -> Result<IntelStatusRow, AppError> {
+pub async fn status(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+    status_id: &str,
+) -> Result<IntelStatusRow, AppError> {
     api_root(state, p, group_id).await?;
     let status = state.store.intel_status(status_id, p.org_id()).await?;
     let in_group = state
@@ -570,7 +737,11 @@ pub async fn status(state: &App, p: &Principal, group_id: &str, status_id: &str)
 
 /// Loads a STIX bundle into a collection from the command line, as the group (the first
 /// owner of the group is recorded as the actor). Returns the status of the add.
-pub async fn import(state: &App, collection_id: &str, body: &[u8]) -> Result<IntelStatusRow, AppError> {
+pub async fn import(
+    state: &App,
+    collection_id: &str,
+    body: &[u8],
+) -> Result<IntelStatusRow, AppError> {
     let collection = state.store.intel_collection(collection_id).await?;
     let owner = state
         .store
@@ -591,14 +762,24 @@ pub async fn import(state: &App, collection_id: &str, body: &[u8]) -> Result<Int
 /// Hand-written intelligence for the demo: a collection of the demo industry group with a
 /// GREEN vulnerability, a GREEN indicator naming a package, an AMBER indicator and a RED one
 /// for the group only.
-pub(crate) async fn seed_demo(state: &App, group_owner: shirube_store::UserRow) -> Result<(), AppError> {
+pub(crate) async fn seed_demo(
+    state: &App,
+    group_owner: shirube_store::UserRow,
+) -> Result<(), AppError> {
     let p = Principal {
         role: group_owner.role,
         user: group_owner,
         via: crate::accounts::Via::Token,
         lang: shirube_catalog::Lang::Ja,
     };
-    let id = create_collection(state, &p, "製造業 脅威情報 / Manufacturing threat intelligence", "会員向けの脆弱性・侵害指標 (demo)", "read_write").await?;
+    let id = create_collection(
+        state,
+        &p,
+        "製造業 脅威情報 / Manufacturing threat intelligence",
+        "会員向けの脆弱性・侵害指標 (demo)",
+        "read_write",
+    )
+    .await?;
     let collection = state.store.intel_collection(&id).await?;
     add_to(state, &p, &collection, DEMO_BUNDLE.as_bytes()).await?;
     Ok(())
@@ -613,13 +794,19 @@ const DEMO_BUNDLE: &str = r#"{"type":"bundle","id":"bundle--6f1c2c0e-8a55-4a38-9
 
 /// What affects the caller's organisation: intelligence objects naming components of its
 /// stored scans (newest first).
-pub async fn my_exposures(state: &App, p: &Principal) -> Result<Vec<shirube_store::IntelExposureRow>, AppError> {
+pub async fn my_exposures(
+    state: &App,
+    p: &Principal,
+) -> Result<Vec<shirube_store::IntelExposureRow>, AppError> {
     Ok(state.store.intel_exposures_of(p.org_id()).await?)
 }
 
 /// The group's exposure report: per object, how many active members are exposed. Counts
 /// only, never which member.
-pub async fn exposure_report(state: &App, p: &Principal) -> Result<Vec<(String, String, i64)>, AppError> {
+pub async fn exposure_report(
+    state: &App,
+    p: &Principal,
+) -> Result<Vec<(String, String, i64)>, AppError> {
     if !state.store.is_industry_group(p.org_id()).await? {
         return Err(AppError::Forbidden);
     }
@@ -628,7 +815,10 @@ pub async fn exposure_report(state: &App, p: &Principal) -> Result<Vec<(String, 
 
 /// A buyer's suppliers (those that shared their level with it) exposed to CLEAR or GREEN
 /// intelligence; AMBER and RED objects never reach a buyer.
-pub async fn supplier_exposures(state: &App, p: &Principal) -> Result<Vec<shirube_store::SupplierExposureRow>, AppError> {
+pub async fn supplier_exposures(
+    state: &App,
+    p: &Principal,
+) -> Result<Vec<shirube_store::SupplierExposureRow>, AppError> {
     Ok(state.store.supplier_intel_exposures(p.org_id()).await?)
 }
 
@@ -650,11 +840,23 @@ mod tests {
         assert_eq!(f.ids.len(), 2);
         let v = f.versions.unwrap();
         assert!(v.first && !v.last && v.keys == ["2016-01-01T00:00:00.000000000Z"]);
-        assert_eq!(f.added_after.as_deref(), Some("2020-01-01T00:00:00.123456Z"));
+        assert_eq!(
+            f.added_after.as_deref(),
+            Some("2020-01-01T00:00:00.123456Z")
+        );
         assert_eq!((f.limit, f.next), (Some(MAX_PAGE), Some(17)));
-        for (k, v) in [("limit", "0"), ("limit", "x"), ("next", "-1"), ("added_after", "yesterday"), ("match[version]", "newest"), ("match[spec_version]", "3.0")] {
+        for (k, v) in [
+            ("limit", "0"),
+            ("limit", "x"),
+            ("next", "-1"),
+            ("added_after", "yesterday"),
+            ("match[version]", "newest"),
+            ("match[spec_version]", "3.0"),
+        ] {
             match Filter::parse([(k, v)]) {
-                Err(AppError::Malformed { field: Some(field), .. }) => assert_eq!(field, k),
+                Err(AppError::Malformed {
+                    field: Some(field), ..
+                }) => assert_eq!(field, k),
                 other => panic!("{k}={v}: {other:?}"),
             }
         }

@@ -8,7 +8,9 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use shirube_store::{IntelExposureRow, IntelQuery, MemberAccess, NotificationKind, Reader, ScanRow, VersionMatch};
+use shirube_store::{
+    IntelExposureRow, IntelQuery, MemberAccess, NotificationKind, Reader, ScanRow, VersionMatch,
+};
 use shirube_vuln::{Component, ScanReport};
 
 use crate::error::AppError;
@@ -43,7 +45,9 @@ fn purl_base(purl: &str) -> (String, Option<String>) {
     let no_qual = no_sub.split('?').next().unwrap_or("");
     match no_qual.rsplit_once('@') {
         // An `@` in the namespace of npm scopes comes after a `/`; the version's is last.
-        Some((base, v)) if !v.contains('/') && !v.is_empty() => (base.to_ascii_lowercase(), Some(v.to_string())),
+        Some((base, v)) if !v.contains('/') && !v.is_empty() => {
+            (base.to_ascii_lowercase(), Some(v.to_string()))
+        }
         _ => (no_qual.to_ascii_lowercase(), None),
     }
 }
@@ -54,7 +58,10 @@ fn component_matches(package: &str, c: &Component) -> bool {
         let (want, want_version) = purl_base(package);
         let (have, have_version) = match (&c.purl, c.ecosystem) {
             (Some(p), _) => purl_base(p),
-            (None, Some(eco)) => (format!("pkg:{}/{}", eco.purl_type(), c.name).to_ascii_lowercase(), c.version.clone()),
+            (None, Some(eco)) => (
+                format!("pkg:{}/{}", eco.purl_type(), c.name).to_ascii_lowercase(),
+                c.version.clone(),
+            ),
             (None, None) => return false,
         };
         let version_ok = match (&want_version, have_version.or_else(|| c.version.clone())) {
@@ -78,7 +85,12 @@ fn component_matches(package: &str, c: &Component) -> bool {
 }
 
 /// The components of one scan that an object names.
-async fn matches_in_scan(state: &App, candidate: &Candidate, scan: &ScanRow, components: &mut Option<Vec<Component>>) -> Result<BTreeSet<String>, AppError> {
+async fn matches_in_scan(
+    state: &App,
+    candidate: &Candidate,
+    scan: &ScanRow,
+    components: &mut Option<Vec<Component>>,
+) -> Result<BTreeSet<String>, AppError> {
     let mut out = BTreeSet::new();
     if !candidate.cves.is_empty() {
         if let Ok(report) = serde_json::from_str::<ScanReport>(&scan.report) {
@@ -94,12 +106,21 @@ async fn matches_in_scan(state: &App, candidate: &Candidate, scan: &ScanRow, com
     }
     if !candidate.packages.is_empty() {
         if components.is_none() {
-            let bytes = state.store.blobs().get(&scan.blob_sha256).await.map_err(AppError::internal)?;
+            let bytes = state
+                .store
+                .blobs()
+                .get(&scan.blob_sha256)
+                .await
+                .map_err(AppError::internal)?;
             let name = scan.file_name.clone();
             let parsed = match bytes {
-                Some(b) => tokio::task::spawn_blocking(move || shirube_vuln::detect_and_parse(Some(&name), &b).map(|i| i.components).unwrap_or_default())
-                    .await
-                    .map_err(AppError::internal)?,
+                Some(b) => tokio::task::spawn_blocking(move || {
+                    shirube_vuln::detect_and_parse(Some(&name), &b)
+                        .map(|i| i.components)
+                        .unwrap_or_default()
+                })
+                .await
+                .map_err(AppError::internal)?,
                 None => Vec::new(),
             };
             *components = Some(parsed);
@@ -141,21 +162,42 @@ pub async fn notify(state: &App, pairs: &[(Candidate, Vec<String>)]) -> Result<u
                     continue;
                 }
                 for component in matches_in_scan(state, candidate, &scan, &mut components).await? {
-                    if known.contains(&(candidate.object_id.clone(), scan.id.clone(), component.clone())) {
+                    if known.contains(&(
+                        candidate.object_id.clone(),
+                        scan.id.clone(),
+                        component.clone(),
+                    )) {
                         continue;
                     }
                     let (body, args) = if candidate.forwardable() {
                         (
                             "intel-notif-exposure-body",
-                            vec![("object", candidate.name.clone()), ("component", component.clone()), ("file", scan.file_name.clone()), ("collection", candidate.collection_title.clone())],
+                            vec![
+                                ("object", candidate.name.clone()),
+                                ("component", component.clone()),
+                                ("file", scan.file_name.clone()),
+                                ("collection", candidate.collection_title.clone()),
+                            ],
                         )
                     } else {
                         (
                             "intel-notif-exposure-restricted-body",
-                            vec![("component", component.clone()), ("file", scan.file_name.clone()), ("collection", candidate.collection_title.clone())],
+                            vec![
+                                ("component", component.clone()),
+                                ("file", scan.file_name.clone()),
+                                ("collection", candidate.collection_title.clone()),
+                            ],
                         )
                     };
-                    notices.push(to_org(state, org, NotificationKind::IntelExposure, "intel-notif-exposure-title", body, &args, "/intel/exposure"));
+                    notices.push(to_org(
+                        state,
+                        org,
+                        NotificationKind::IntelExposure,
+                        "intel-notif-exposure-title",
+                        body,
+                        &args,
+                        "/intel/exposure",
+                    ));
                     exposures.push(IntelExposureRow {
                         collection_id: candidate.collection_id.clone(),
                         object_id: candidate.object_id.clone(),
@@ -175,7 +217,10 @@ pub async fn notify(state: &App, pairs: &[(Candidate, Vec<String>)]) -> Result<u
     }
     state
         .store
-        .record_intel_exposures(shirube_store::Actor::system().with_notices(&notices), &exposures)
+        .record_intel_exposures(
+            shirube_store::Actor::system().with_notices(&notices),
+            &exposures,
+        )
         .await?;
     kick(state);
     Ok(exposures.len())
@@ -192,17 +237,46 @@ pub async fn match_new_upload(state: &App, organization_id: &str) -> Result<usiz
             if !is_group && c.member_access == MemberAccess::Write {
                 continue;
             }
-            let q = IntelQuery { versions: VersionMatch { last: true, ..VersionMatch::default() }, ..IntelQuery::default() };
-            let rows = state.store.intel_objects(&c.id, Reader { organization_id, is_group }, &q).await?;
-            for r in rows.into_iter().filter(|r| !r.cves.is_empty() || !r.packages.is_empty()) {
+            let q = IntelQuery {
+                versions: VersionMatch {
+                    last: true,
+                    ..VersionMatch::default()
+                },
+                ..IntelQuery::default()
+            };
+            let rows = state
+                .store
+                .intel_objects(
+                    &c.id,
+                    Reader {
+                        organization_id,
+                        is_group,
+                    },
+                    &q,
+                )
+                .await?;
+            for r in rows
+                .into_iter()
+                .filter(|r| !r.cves.is_empty() || !r.packages.is_empty())
+            {
                 let candidate = Candidate {
                     collection_id: c.id.clone(),
                     collection_title: c.title.clone(),
                     name: r.name.clone().unwrap_or_else(|| r.object_id.clone()),
                     object_id: r.object_id,
                     marking: r.marking,
-                    cves: r.cves.split(' ').filter(|s| !s.is_empty()).map(str::to_string).collect(),
-                    packages: r.packages.split(' ').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                    cves: r
+                        .cves
+                        .split(' ')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    packages: r
+                        .packages
+                        .split(' ')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect(),
                 };
                 pairs.push((candidate, vec![organization_id.to_string()]));
             }
@@ -217,20 +291,39 @@ mod tests {
     use shirube_vuln::Ecosystem;
 
     fn comp(name: &str, version: &str, purl: Option<&str>, eco: Option<Ecosystem>) -> Component {
-        Component { ecosystem: eco, name: name.into(), version: Some(version.into()), purl: purl.map(str::to_string) }
+        Component {
+            ecosystem: eco,
+            name: name.into(),
+            version: Some(version.into()),
+            purl: purl.map(str::to_string),
+        }
     }
 
     #[test]
     fn package_urls_and_cpes_match_the_components_they_name() {
-        let c = comp("lodash", "4.17.20", Some("pkg:npm/lodash@4.17.20?x=1"), Some(Ecosystem::Npm));
+        let c = comp(
+            "lodash",
+            "4.17.20",
+            Some("pkg:npm/lodash@4.17.20?x=1"),
+            Some(Ecosystem::Npm),
+        );
         assert!(component_matches("pkg:npm/lodash", &c));
         assert!(component_matches("pkg:npm/lodash@4.17.20", &c));
         assert!(!component_matches("pkg:npm/lodash@4.17.21", &c));
         assert!(!component_matches("pkg:pypi/lodash", &c));
         let lock = comp("requests", "2.0.0", None, Some(Ecosystem::PyPI));
         assert!(component_matches("pkg:pypi/requests@2.0.0", &lock));
-        assert!(component_matches("cpe:2.3:a:python:requests:2.0.0:*:*:*:*:*:*:*", &lock));
-        assert!(component_matches("cpe:2.3:a:python:requests:*:*:*:*:*:*:*:*", &lock));
-        assert!(!component_matches("cpe:2.3:a:python:requests:2.1.0:*:*:*:*:*:*:*", &lock));
+        assert!(component_matches(
+            "cpe:2.3:a:python:requests:2.0.0:*:*:*:*:*:*:*",
+            &lock
+        ));
+        assert!(component_matches(
+            "cpe:2.3:a:python:requests:*:*:*:*:*:*:*:*",
+            &lock
+        ));
+        assert!(!component_matches(
+            "cpe:2.3:a:python:requests:2.1.0:*:*:*:*:*:*:*",
+            &lock
+        ));
     }
 }

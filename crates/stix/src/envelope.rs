@@ -240,11 +240,15 @@ mod tests {
 
     #[test]
     fn objects_come_back_as_the_exact_bytes_they_were_sent_in() {
-        let body = br#"{ "more": false, "objects" : [ {"b":1.50,"a":"x\"]"} ,{"c":[1,{"d":null}]} ] }"#;
+        let body =
+            br#"{ "more": false, "objects" : [ {"b":1.50,"a":"x\"]"} ,{"c":[1,{"d":null}]} ] }"#;
         let env = split_envelope(body).unwrap();
         assert_eq!(
             env.objects,
-            vec![&br#"{"b":1.50,"a":"x\"]"}"#[..], &br#"{"c":[1,{"d":null}]}"#[..]]
+            vec![
+                &br#"{"b":1.50,"a":"x\"]"}"#[..],
+                &br#"{"c":[1,{"d":null}]}"#[..]
+            ]
         );
         assert_eq!(env.properties.get("more"), Some(&Value::Bool(false)));
     }
@@ -259,9 +263,18 @@ mod tests {
 
     #[test]
     fn bodies_that_are_not_envelopes_are_refused_with_a_reason() {
-        assert!(matches!(split_envelope(b"[1]"), Err(EnvelopeError::NotAnObject)));
-        assert!(matches!(split_envelope(b"{\"objects\":1}"), Err(EnvelopeError::ObjectsNotArray)));
-        assert!(matches!(split_envelope(b"{\"objects\":[]} x"), Err(EnvelopeError::NotJson(_))));
+        assert!(matches!(
+            split_envelope(b"[1]"),
+            Err(EnvelopeError::NotAnObject)
+        ));
+        assert!(matches!(
+            split_envelope(b"{\"objects\":1}"),
+            Err(EnvelopeError::ObjectsNotArray)
+        ));
+        assert!(matches!(
+            split_envelope(b"{\"objects\":[]} x"),
+            Err(EnvelopeError::NotJson(_))
+        ));
         assert!(split_envelope(b"{}").unwrap().objects.is_empty());
     }
 
@@ -269,7 +282,7 @@ mod tests {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(|n| Value::from(n)),
+            any::<i64>().prop_map(Value::from),
             "[a-z\"\\\\\u{3042} ]{0,8}".prop_map(Value::String),
         ];
         leaf.prop_recursive(3, 24, 4, |inner| {

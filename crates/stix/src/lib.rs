@@ -165,7 +165,10 @@ pub fn classify(
 ) -> Option<Tlp> {
     let mut level: Option<Tlp> = None;
     for r in refs {
-        let this = match predefined_tlp(r).map(MarkingDefinitionKind::Tlp).or_else(|| lookup(r)) {
+        let this = match predefined_tlp(r)
+            .map(MarkingDefinitionKind::Tlp)
+            .or_else(|| lookup(r))
+        {
             Some(MarkingDefinitionKind::Tlp(t)) => Some(t),
             Some(MarkingDefinitionKind::Statement) => None,
             Some(MarkingDefinitionKind::Other) | None => Some(Tlp::Red),
@@ -183,7 +186,8 @@ impl StixObject {
         let Value::Object(o) = value else {
             return Err(ObjectError::NotAnObject);
         };
-        let raw = String::from_utf8(raw.to_vec()).map_err(|e| ObjectError::NotJson(e.to_string()))?;
+        let raw =
+            String::from_utf8(raw.to_vec()).map_err(|e| ObjectError::NotJson(e.to_string()))?;
         let object_type = required_str(&o, "type")?;
         if !(3..=250).contains(&object_type.len())
             || !object_type
@@ -203,8 +207,7 @@ impl StixObject {
         let is_sco = SCO_TYPES.contains(&object_type);
         let is_marking = object_type == "marking-definition";
         // Custom object types: an SDO when it has `created`, an SCO otherwise.
-        let is_custom_sco =
-            !is_sco && object_type.starts_with("x-") && !o.contains_key("created");
+        let is_custom_sco = !is_sco && object_type.starts_with("x-") && !o.contains_key("created");
         let spec_version = match o.get("spec_version") {
             None if is_sco || is_custom_sco => "2.1".to_string(),
             None => return Err(ObjectError::Missing("spec_version")),
@@ -293,7 +296,10 @@ fn required_str<'a>(o: &'a Map<String, Value>, key: &'static str) -> Result<&'a 
     }
 }
 
-fn optional_timestamp(o: &Map<String, Value>, key: &'static str) -> Result<Option<String>, ObjectError> {
+fn optional_timestamp(
+    o: &Map<String, Value>,
+    key: &'static str,
+) -> Result<Option<String>, ObjectError> {
     match o.get(key) {
         None => Ok(None),
         Some(Value::String(s)) if timestamp_key(s).is_some() => Ok(Some(s.clone())),
@@ -353,8 +359,19 @@ pub fn timestamp_key(s: &str) -> Option<String> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
-    let (month, day, hour, minute, second) = (num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    let (month, day, hour, minute, second) = (
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let frac = &s[19..s.len() - 1];
@@ -414,7 +431,9 @@ fn packages(o: &Map<String, Value>) -> Vec<String> {
             }
         }
     }
-    out.retain(|p| (p.starts_with("pkg:") || p.starts_with("cpe:")) && !p.contains('\0') && !p.contains(' '));
+    out.retain(|p| {
+        (p.starts_with("pkg:") || p.starts_with("cpe:")) && !p.contains('\0') && !p.contains(' ')
+    });
     out.sort();
     out.dedup();
     out

@@ -21,7 +21,10 @@ fn a_valid_object_keeps_its_exact_text_and_yields_its_index_columns() {
     assert_eq!(o.raw, INDICATOR);
     assert_eq!(o.object_type, "indicator");
     assert_eq!(o.version.as_deref(), Some("2016-04-06T20:03:48.000Z"));
-    assert_eq!(o.version_key.as_deref(), Some("2016-04-06T20:03:48.000000000Z"));
+    assert_eq!(
+        o.version_key.as_deref(),
+        Some("2016-04-06T20:03:48.000000000Z")
+    );
     assert_eq!(o.packages, vec!["cpe:2.3:a:acme:plc:1.0:*:*:*:*:*:*:*"]);
 }
 
@@ -31,21 +34,51 @@ fn each_broken_rule_is_named_in_the_error() {
     let cases = [
         (with("type", Value::Null), ObjectError::Missing("type")),
         (with("type", json!("Indicator")), ObjectError::BadType),
-        (with("id", json!("malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")), ObjectError::BadId("indicator".into())),
-        (with("id", json!("indicator--not-a-uuid")), ObjectError::BadId("indicator".into())),
-        (with("spec_version", Value::Null), ObjectError::Missing("spec_version")),
-        (with("spec_version", json!("2.0")), ObjectError::BadSpecVersion),
-        (with("created", json!("yesterday")), ObjectError::BadTimestamp("created")),
-        (with("modified", json!("2016-04-06T20:03:48+09:00")), ObjectError::BadTimestamp("modified")),
-        (with("modified", json!("2015-01-01T00:00:00Z")), ObjectError::ModifiedBeforeCreated),
-        (with("modified", Value::Null), ObjectError::Missing("modified")),
-        (with("object_marking_refs", json!(["identity--x"])), ObjectError::BadMarkingRefs("object_marking_refs")),
+        (
+            with("id", json!("malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")),
+            ObjectError::BadId("indicator".into()),
+        ),
+        (
+            with("id", json!("indicator--not-a-uuid")),
+            ObjectError::BadId("indicator".into()),
+        ),
+        (
+            with("spec_version", Value::Null),
+            ObjectError::Missing("spec_version"),
+        ),
+        (
+            with("spec_version", json!("2.0")),
+            ObjectError::BadSpecVersion,
+        ),
+        (
+            with("created", json!("yesterday")),
+            ObjectError::BadTimestamp("created"),
+        ),
+        (
+            with("modified", json!("2016-04-06T20:03:48+09:00")),
+            ObjectError::BadTimestamp("modified"),
+        ),
+        (
+            with("modified", json!("2015-01-01T00:00:00Z")),
+            ObjectError::ModifiedBeforeCreated,
+        ),
+        (
+            with("modified", Value::Null),
+            ObjectError::Missing("modified"),
+        ),
+        (
+            with("object_marking_refs", json!(["identity--x"])),
+            ObjectError::BadMarkingRefs("object_marking_refs"),
+        ),
     ];
     for (bytes, expected) in cases {
         assert_eq!(StixObject::parse(&bytes), Err(expected));
     }
     assert_eq!(StixObject::parse(b"[]"), Err(ObjectError::NotAnObject));
-    assert!(matches!(StixObject::parse(b"{"), Err(ObjectError::NotJson(_))));
+    assert!(matches!(
+        StixObject::parse(b"{"),
+        Err(ObjectError::NotJson(_))
+    ));
 }
 
 #[test]
@@ -61,7 +94,12 @@ fn timestamps_of_any_precision_sort_as_the_times_they_are() {
     let c = timestamp_key("2020-01-01T00:00:00.5Z").unwrap();
     assert_eq!(a, b);
     assert!(c > a);
-    for bad in ["2020-13-01T00:00:00Z", "2020-01-01 00:00:00Z", "2020-01-01T00:00:00.Z", "2020-01-01T00:00:00"] {
+    for bad in [
+        "2020-13-01T00:00:00Z",
+        "2020-01-01 00:00:00Z",
+        "2020-01-01T00:00:00.Z",
+        "2020-01-01T00:00:00",
+    ] {
         assert_eq!(timestamp_key(bad), None, "{bad}");
     }
 }
@@ -71,14 +109,35 @@ fn markings_take_the_most_restrictive_level_and_unknown_ones_are_red() {
     let none = |_: &str| None;
     let refs = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert_eq!(classify(&[], none), None);
-    assert_eq!(classify(&refs(&[Tlp::Green.marking_definition_id()]), none), Some(Tlp::Green));
     assert_eq!(
-        classify(&refs(&["marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"]), none),
+        classify(&refs(&[Tlp::Green.marking_definition_id()]), none),
+        Some(Tlp::Green)
+    );
+    assert_eq!(
+        classify(
+            &refs(&[
+                "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+                "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"
+            ]),
+            none
+        ),
         Some(Tlp::Amber)
     );
-    assert_eq!(classify(&refs(&["marking-definition--00000000-0000-4000-8000-000000000000"]), none), Some(Tlp::Red));
+    assert_eq!(
+        classify(
+            &refs(&["marking-definition--00000000-0000-4000-8000-000000000000"]),
+            none
+        ),
+        Some(Tlp::Red)
+    );
     let statement = |_: &str| Some(MarkingDefinitionKind::Statement);
-    assert_eq!(classify(&refs(&["marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168"]), statement), None);
+    assert_eq!(
+        classify(
+            &refs(&["marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168"]),
+            statement
+        ),
+        None
+    );
 }
 
 #[test]
@@ -106,7 +165,10 @@ fn the_oasis_examples_and_attack_for_ics_are_all_accepted() {
     let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     files.push(dir.join("attack/ics-attack-18.1.json"));
     let mut count = 0;
-    for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "json")) {
+    for f in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+    {
         let bytes = std::fs::read(f).unwrap();
         let env = split_envelope(&bytes).unwrap();
         for raw in env.objects {

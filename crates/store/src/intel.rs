@@ -136,7 +136,8 @@ fn visible(a: &str) -> String {
     )
 }
 
-const OBJECT_COLUMNS: &str = "o.seq, o.collection_id, o.object_id, o.object_type, o.spec_version, o.version, \
+const OBJECT_COLUMNS: &str =
+    "o.seq, o.collection_id, o.object_id, o.object_type, o.spec_version, o.version, \
     o.date_added, o.marking, o.contributor_id, o.name, o.cves, o.packages";
 
 impl Store {
@@ -339,13 +340,17 @@ impl Store {
                     (
                         first_seq + i as i64,
                         o.version.clone().unwrap_or_else(|| at.clone()),
-                        o.version_key.clone().unwrap_or_else(|| version_key_of_now.clone()),
+                        o.version_key
+                            .clone()
+                            .unwrap_or_else(|| version_key_of_now.clone()),
                     )
                 })
                 .collect();
             let values: Vec<String> = (0..chunk.len())
                 .map(|r| {
-                    let marks: Vec<String> = (1..=COLUMNS).map(|c| format!("${}", r * COLUMNS + c)).collect();
+                    let marks: Vec<String> = (1..=COLUMNS)
+                        .map(|c| format!("${}", r * COLUMNS + c))
+                        .collect();
                     format!("({})", marks.join(", "))
                 })
                 .collect();
@@ -376,7 +381,8 @@ impl Store {
                 }
                 q.fetch_all(e).await
             })?;
-            let inserted: std::collections::HashSet<i64> = inserted.into_iter().map(|(s,)| s).collect();
+            let inserted: std::collections::HashSet<i64> =
+                inserted.into_iter().map(|(s,)| s).collect();
             for (o, (s, version, _)) in chunk.iter().zip(&rows) {
                 if inserted.contains(s) {
                     if o.marking == "red" {
@@ -390,7 +396,8 @@ impl Store {
                         }
                     }
                     added_ids.push(json!([o.object_id, version]));
-                    successes.push(json!({ "id": o.object_id, "version": version, "message": "added" }));
+                    successes
+                        .push(json!({ "id": o.object_id, "version": version, "message": "added" }));
                 } else {
                     successes.push(json!({ "id": o.object_id, "version": version, "message": "already present" }));
                 }
@@ -566,7 +573,10 @@ impl Store {
     }
 
     /// Per object of a group's collections: how many distinct active members are exposed.
-    pub async fn intel_exposure_counts(&self, group_id: &str) -> Result<Vec<(String, String, i64)>> {
+    pub async fn intel_exposure_counts(
+        &self,
+        group_id: &str,
+    ) -> Result<Vec<(String, String, i64)>> {
         Ok(fetch_all!(
             self.db(),
             (String, String, i64),
@@ -579,7 +589,10 @@ impl Store {
     }
 
     /// The buyer's suppliers (through an active share) exposed to CLEAR or GREEN objects.
-    pub async fn supplier_intel_exposures(&self, buyer_id: &str) -> Result<Vec<SupplierExposureRow>> {
+    pub async fn supplier_intel_exposures(
+        &self,
+        buyer_id: &str,
+    ) -> Result<Vec<SupplierExposureRow>> {
         Ok(fetch_all!(
             self.db(),
             SupplierExposureRow,

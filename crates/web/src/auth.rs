@@ -3,9 +3,9 @@
 //! (passwords, sessions, tokens and TOTP themselves live in `shirube_app::accounts`).
 
 use axum::extract::FromRequestParts;
-use base64::Engine as _;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
+use base64::Engine as _;
 use shirube_app::accounts::{self, PendingSession, Via};
 use shirube_app::{i18n, AppError, Principal};
 use shirube_catalog::Lang;

@@ -30,13 +30,24 @@ pub fn routes() -> Router<AppState> {
         ("/taxii2/{root}/status/{id}", get(status)),
         ("/taxii2/{root}/collections", get(collections)),
         ("/taxii2/{root}/collections/{cid}", get(collection)),
-        ("/taxii2/{root}/collections/{cid}/objects", get(objects).post(add_objects)),
+        (
+            "/taxii2/{root}/collections/{cid}/objects",
+            get(objects).post(add_objects),
+        ),
         ("/taxii2/{root}/collections/{cid}/manifest", get(manifest)),
-        ("/taxii2/{root}/collections/{cid}/objects/{oid}", get(object).delete(delete_object)),
-        ("/taxii2/{root}/collections/{cid}/objects/{oid}/versions", get(versions)),
+        (
+            "/taxii2/{root}/collections/{cid}/objects/{oid}",
+            get(object).delete(delete_object),
+        ),
+        (
+            "/taxii2/{root}/collections/{cid}/objects/{oid}/versions",
+            get(versions),
+        ),
     ];
     for (path, method) in paths {
-        r = r.route(&format!("{path}/"), method.clone()).route(path, method);
+        r = r
+            .route(&format!("{path}/"), method.clone())
+            .route(path, method);
     }
     r
 }
@@ -50,7 +61,11 @@ struct TaxiiError {
 
 impl TaxiiError {
     fn new(status: StatusCode, title: &str) -> Self {
-        TaxiiError { status, title: title.to_string(), description: None }
+        TaxiiError {
+            status,
+            title: title.to_string(),
+            description: None,
+        }
     }
 }
 
@@ -71,13 +86,18 @@ impl From<AppError> for TaxiiError {
             AppError::UnsupportedMediaType { .. } => "Unsupported media type",
             _ => "Error",
         };
-        TaxiiError { status, title: title.to_string(), description: Some(description) }
+        TaxiiError {
+            status,
+            title: title.to_string(),
+            description: Some(description),
+        }
     }
 }
 
 impl IntoResponse for TaxiiError {
     fn into_response(self) -> Response {
-        let mut body = json!({ "title": self.title, "http_status": self.status.as_u16().to_string() });
+        let mut body =
+            json!({ "title": self.title, "http_status": self.status.as_u16().to_string() });
         if let Some(d) = self.description {
             body["description"] = json!(d);
         }
@@ -96,7 +116,8 @@ type Result<T> = std::result::Result<T, TaxiiError>;
 
 fn taxii_response(status: StatusCode, body: String) -> Response {
     let mut resp = (status, body).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII));
     resp
 }
 
@@ -104,11 +125,16 @@ fn taxii_response(status: StatusCode, body: String) -> Response {
 /// version or `version=2.1`.
 fn is_taxii(media: &str) -> bool {
     let mut parts = media.split(';').map(str::trim);
-    if !parts.next().is_some_and(|e| e.eq_ignore_ascii_case("application/taxii+json")) {
+    if !parts
+        .next()
+        .is_some_and(|e| e.eq_ignore_ascii_case("application/taxii+json"))
+    {
         return false;
     }
     parts.all(|p| match p.split_once('=') {
-        Some((k, v)) if k.trim().eq_ignore_ascii_case("version") => v.trim().trim_matches('"') == "2.1",
+        Some((k, v)) if k.trim().eq_ignore_ascii_case("version") => {
+            v.trim().trim_matches('"') == "2.1"
+        }
         _ => true,
     })
 }
@@ -147,19 +173,33 @@ async fn caller(state: &AppState, headers: &HeaderMap, method: &Method) -> Resul
 }
 
 fn filter(query: &Option<String>) -> Result<Filter> {
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
-        .into_owned()
-        .collect();
-    Ok(Filter::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?)
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    Ok(Filter::parse(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )?)
 }
 
 fn root_url(state: &AppState, group_id: &str) -> String {
-    format!("{}/taxii2/{group_id}/", state.config.public_url.trim_end_matches('/'))
+    format!(
+        "{}/taxii2/{group_id}/",
+        state.config.public_url.trim_end_matches('/')
+    )
 }
 
-async fn discovery(State(state): State<AppState>, method: Method, headers: HeaderMap) -> Result<Response> {
+async fn discovery(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response> {
     let p = caller(&state, &headers, &method).await?;
-    let roots: Vec<String> = intel::api_roots(&state, &p).await?.iter().map(|g| root_url(&state, &g.id)).collect();
+    let roots: Vec<String> = intel::api_roots(&state, &p)
+        .await?
+        .iter()
+        .map(|g| root_url(&state, &g.id))
+        .collect();
     let mut body = json!({
         "title": "Shirube TAXII 2.1",
         "description": "Threat intelligence shared within industry groups (業界団体).",
@@ -171,7 +211,12 @@ async fn discovery(State(state): State<AppState>, method: Method, headers: Heade
     Ok(taxii_response(StatusCode::OK, body.to_string()))
 }
 
-async fn api_root(State(state): State<AppState>, method: Method, headers: HeaderMap, Path(root): Path<String>) -> Result<Response> {
+async fn api_root(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(root): Path<String>,
+) -> Result<Response> {
     let p = caller(&state, &headers, &method).await?;
     let group = intel::api_root(&state, &p, &root).await?;
     let body = json!({
@@ -193,17 +238,38 @@ fn collection_json(c: &intel::Collection) -> Value {
     })
 }
 
-async fn collections(State(state): State<AppState>, method: Method, headers: HeaderMap, Path(root): Path<String>) -> Result<Response> {
+async fn collections(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(root): Path<String>,
+) -> Result<Response> {
     let p = caller(&state, &headers, &method).await?;
-    let list: Vec<Value> = intel::collections(&state, &p, &root).await?.iter().map(collection_json).collect();
-    let body = if list.is_empty() { json!({}) } else { json!({ "collections": list }) };
+    let list: Vec<Value> = intel::collections(&state, &p, &root)
+        .await?
+        .iter()
+        .map(collection_json)
+        .collect();
+    let body = if list.is_empty() {
+        json!({})
+    } else {
+        json!({ "collections": list })
+    };
     Ok(taxii_response(StatusCode::OK, body.to_string()))
 }
 
-async fn collection(State(state): State<AppState>, method: Method, headers: HeaderMap, Path((root, cid)): Path<(String, String)>) -> Result<Response> {
+async fn collection(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path((root, cid)): Path<(String, String)>,
+) -> Result<Response> {
     let p = caller(&state, &headers, &method).await?;
     let c = intel::collection(&state, &p, &root, &cid).await?;
-    Ok(taxii_response(StatusCode::OK, collection_json(&c).to_string()))
+    Ok(taxii_response(
+        StatusCode::OK,
+        collection_json(&c).to_string(),
+    ))
 }
 
 /// An envelope (or manifest or versions list) with the date-added headers.
@@ -221,7 +287,10 @@ fn paged(page: &Page, key: &str, items: Vec<String>) -> Response {
     body.push('}');
     let mut resp = taxii_response(StatusCode::OK, body);
     if let (Some(first), Some(last)) = (page.rows.first(), page.rows.last()) {
-        for (name, value) in [("x-taxii-date-added-first", &first.date_added), ("x-taxii-date-added-last", &last.date_added)] {
+        for (name, value) in [
+            ("x-taxii-date-added-first", &first.date_added),
+            ("x-taxii-date-added-last", &last.date_added),
+        ] {
             if let Ok(v) = HeaderValue::from_str(value) {
                 resp.headers_mut().insert(name, v);
             }
@@ -235,19 +304,37 @@ fn envelope(page: Page) -> Response {
     paged(&page, "objects", items)
 }
 
-async fn objects(State(state): State<AppState>, method: Method, headers: HeaderMap, Path((root, cid)): Path<(String, String)>, RawQuery(q): RawQuery) -> Result<Response> {
+async fn objects(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path((root, cid)): Path<(String, String)>,
+    RawQuery(q): RawQuery,
+) -> Result<Response> {
     let p = caller(&state, &headers, &method).await?;
     let page = intel::objects(&state, &p, &root, &cid, &filter(&q)?).await?;
     Ok(envelope(page))
 }
 
-async fn object(State(state): State<AppState>, method: Method, headers: HeaderMap, Path((root, cid, oid)): Path<(String, String, String)>, RawQuery(q): RawQuery) -> Result<Response> {
+async fn object(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path((root, cid, oid)): Path<(String, String, String)>,
+    RawQuery(q): RawQuery,
+) -> Result<Response> {
     let p = caller(&state, &headers, &method).await?;
     let page = intel::object(&state, &p, &root, &cid, &oid, &filter(&q)?).await?;
     Ok(envelope(page))
 }
 
-async fn manifest(State(state): State<AppState>, method: Method, headers: HeaderMap, Path((root, cid)): Path<(String, String)>, RawQuery(q): RawQuery) -> Result<Response> {
+async fn manifest(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path((root, cid)): Path<(String, String)>,
+    RawQuery(q): RawQuery,
+) -> Result<Response> {
     let p = caller(&state, &headers, &method).await?;
     let page = intel::manifest(&state, &p, &root, &cid, &filter(&q)?).await?;
     let items = page
@@ -258,14 +345,30 @@ async fn manifest(State(state): State<AppState>, method: Method, headers: Header
     Ok(paged(&page, "objects", items))
 }
 
-async fn versions(State(state): State<AppState>, method: Method, headers: HeaderMap, Path((root, cid, oid)): Path<(String, String, String)>, RawQuery(q): RawQuery) -> Result<Response> {
+async fn versions(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path((root, cid, oid)): Path<(String, String, String)>,
+    RawQuery(q): RawQuery,
+) -> Result<Response> {
     let p = caller(&state, &headers, &method).await?;
     let page = intel::versions(&state, &p, &root, &cid, &oid, &filter(&q)?).await?;
-    let items = page.rows.iter().map(|r| json!(r.version).to_string()).collect();
+    let items = page
+        .rows
+        .iter()
+        .map(|r| json!(r.version).to_string())
+        .collect();
     Ok(paged(&page, "versions", items))
 }
 
-async fn delete_object(State(state): State<AppState>, method: Method, headers: HeaderMap, Path((root, cid, oid)): Path<(String, String, String)>, RawQuery(q): RawQuery) -> Result<Response> {
+async fn delete_object(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path((root, cid, oid)): Path<(String, String, String)>,
+    RawQuery(q): RawQuery,
+) -> Result<Response> {
     let p = caller(&state, &headers, &method).await?;
     intel::delete_object(&state, &p, &root, &cid, &oid, &filter(&q)?).await?;
     Ok(taxii_response(StatusCode::OK, String::new()))
@@ -283,18 +386,30 @@ fn status_json(s: &shirube_app::intel::Status) -> String {
         "pending_count": 0,
     });
     for key in ["successes", "failures"] {
-        if let Some(list) = details.get(key).filter(|l| l.as_array().is_some_and(|a| !a.is_empty())) {
+        if let Some(list) = details
+            .get(key)
+            .filter(|l| l.as_array().is_some_and(|a| !a.is_empty()))
+        {
             body[key] = list.clone();
         }
     }
     body.to_string()
 }
 
-async fn add_objects(State(state): State<AppState>, method: Method, headers: HeaderMap, Path((root, cid)): Path<(String, String)>, body: Body) -> Result<Response> {
+async fn add_objects(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path((root, cid)): Path<(String, String)>,
+    body: Body,
+) -> Result<Response> {
     let p = caller(&state, &headers, &method).await?;
     // Who may write is checked before the body is read or its type judged.
     intel::collection(&state, &p, &root, &cid).await?;
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if !is_taxii(content_type) {
         return Err(TaxiiError {
             status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -309,7 +424,12 @@ async fn add_objects(State(state): State<AppState>, method: Method, headers: Hea
     Ok(taxii_response(StatusCode::ACCEPTED, status_json(&s)))
 }
 
-async fn status(State(state): State<AppState>, method: Method, headers: HeaderMap, Path((root, id)): Path<(String, String)>) -> Result<Response> {
+async fn status(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path((root, id)): Path<(String, String)>,
+) -> Result<Response> {
     let p = caller(&state, &headers, &method).await?;
     let s = intel::status(&state, &p, &root, &id).await?;
     Ok(taxii_response(StatusCode::OK, status_json(&s)))

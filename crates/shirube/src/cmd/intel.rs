@@ -27,27 +27,58 @@ pub enum IntelCommand {
 }
 
 pub fn run(command: IntelCommand) -> anyhow::Result<ExitCode> {
-    let IntelCommand::Import { file, collection, data_dir, database } = command;
+    let IntelCommand::Import {
+        file,
+        collection,
+        data_dir,
+        database,
+    } = command;
     let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
     if database.is_none() && !data_dir.join("shirube.db").exists() {
-        anyhow::bail!("no database in {} (use --data-dir or --database)", data_dir.display());
+        anyhow::bail!(
+            "no database in {} (use --data-dir or --database)",
+            data_dir.display()
+        );
     }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
-        let config = Config { data_dir, database_url: database, public_url: "http://localhost".into() };
+        let config = Config {
+            data_dir,
+            database_url: database,
+            public_url: "http://localhost".into(),
+        };
         let app = App::open(config).await.context("opening Shirube's data")?;
         let status = shirube_app::intel::import(&app, &collection, &bytes)
             .await
-            .map_err(|e| anyhow::anyhow!("{}", e.message(shirube_catalog::Lang::En) + &e.field_messages(shirube_catalog::Lang::En).into_iter().map(|(f, m)| format!(" {f}: {m}")).collect::<String>()))
-            .with_context(|| format!("importing {} into collection {collection}", file.display()))?;
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{}",
+                    e.message(shirube_catalog::Lang::En)
+                        + &e.field_messages(shirube_catalog::Lang::En)
+                            .into_iter()
+                            .map(|(f, m)| format!(" {f}: {m}"))
+                            .collect::<String>()
+                )
+            })
+            .with_context(|| {
+                format!("importing {} into collection {collection}", file.display())
+            })?;
         let details: serde_json::Value = serde_json::from_str(&status.details).unwrap_or_default();
         println!(
             "{} of {} objects stored in collection {collection} ({} refused)",
             status.success_count, status.total_count, status.failure_count
         );
         for f in details["failures"].as_array().into_iter().flatten() {
-            println!("refused {}: {}", f["id"].as_str().unwrap_or("(no id)"), f["message"].as_str().unwrap_or(""));
+            println!(
+                "refused {}: {}",
+                f["id"].as_str().unwrap_or("(no id)"),
+                f["message"].as_str().unwrap_or("")
+            );
         }
-        Ok(if status.failure_count > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        Ok(if status.failure_count > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
     })
 }

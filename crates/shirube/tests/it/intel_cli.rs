@@ -8,19 +8,39 @@ fn data_dir_with_collection(dir: &std::path::Path) -> String {
     use shirube_store::{Actor, MemberAccess, NewOrganization, NewUser, Store};
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let store = Store::open(&shirube_store::sqlite_url_for(dir), &shirube_store::blob_dir_for(dir))
-            .await
-            .unwrap();
+        let store = Store::open(
+            &shirube_store::sqlite_url_for(dir),
+            &shirube_store::blob_dir_for(dir),
+        )
+        .await
+        .unwrap();
         let (org, user) = store
             .create_organization(
-                &NewOrganization { name: "電機ISAC", corporate_number: "7000012050002", industry: "E", employees: 12, prefecture: "13" },
-                &NewUser { email: "office@isac.example", name: "事務局", role: shirube_store::Role::Owner, password_hash: "not-used-here" },
+                &NewOrganization {
+                    name: "電機ISAC",
+                    corporate_number: "7000012050002",
+                    industry: "E",
+                    employees: 12,
+                    prefecture: "13",
+                },
+                &NewUser {
+                    email: "office@isac.example",
+                    name: "事務局",
+                    role: shirube_store::Role::Owner,
+                    password_hash: "not-used-here",
+                },
             )
             .await
             .unwrap();
         store.designate_industry_group(&org).await.unwrap();
         let id = store
-            .create_intel_collection(Actor::user(&org, &user), &org, "ATT&CK for ICS", "", MemberAccess::Read)
+            .create_intel_collection(
+                Actor::user(&org, &user),
+                &org,
+                "ATT&CK for ICS",
+                "",
+                MemberAccess::Read,
+            )
             .await
             .unwrap();
         store.close().await;
@@ -30,7 +50,15 @@ fn data_dir_with_collection(dir: &std::path::Path) -> String {
 
 fn import(dir: &std::path::Path, file: &std::path::Path, collection: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_shirube"))
-        .args(["intel", "import", file.to_str().unwrap(), "--collection", collection, "--data-dir", dir.to_str().unwrap()])
+        .args([
+            "intel",
+            "import",
+            file.to_str().unwrap(),
+            "--collection",
+            collection,
+            "--data-dir",
+            dir.to_str().unwrap(),
+        ])
         .output()
         .expect("run shirube")
 }
@@ -49,9 +77,17 @@ fn intel_import_stores_a_bundle_and_lists_the_objects_it_refused() {
     .unwrap();
     let out = import(dir.path(), &bundle, &collection);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("1 of 2 objects stored"), "{stdout}");
-    assert!(stdout.contains("refused tool--00000000-0000-4000-8000-000000000003"), "{stdout}");
+    assert!(
+        stdout.contains("refused tool--00000000-0000-4000-8000-000000000003"),
+        "{stdout}"
+    );
 
     let out = import(dir.path(), &bundle, "no-such-collection");
     assert_eq!(out.status.code(), Some(2));
@@ -63,7 +99,8 @@ fn intel_import_stores_a_bundle_and_lists_the_objects_it_refused() {
 
 #[test]
 fn intel_import_loads_attack_for_ics_whole() {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/stix/attack/ics-attack-18.1.json");
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/stix/attack/ics-attack-18.1.json");
     if !file.exists() {
         println!("skipped: {} is absent", file.display());
         return;
@@ -72,6 +109,10 @@ fn intel_import_loads_attack_for_ics_whole() {
     let collection = data_dir_with_collection(dir.path());
     let out = import(dir.path(), &file, &collection);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("1826 of 1826 objects stored"), "{stdout}");
 }

@@ -6,7 +6,7 @@ mod backup;
 mod browser;
 mod browser_buyer;
 mod cli;
-mod intel_cli;
 mod durability;
+mod intel_cli;
 mod tidy;
 mod verify;

@@ -38,7 +38,8 @@ pub async fn create(
     p: Principal,
     ApiJson(req): ApiJson<CreateCollectionRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = intel::create_collection(&state, &p, &req.title, &req.description, &req.member_access).await?;
+    let id = intel::create_collection(&state, &p, &req.title, &req.description, &req.member_access)
+        .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -60,7 +61,10 @@ pub struct CollectionOut {
 /// The collections you may use: your group's, and those of the groups you are an active
 /// member of.
 #[utoipa::path(get, path = "/api/v1/intel/collections", tag = "intel", security(("bearer" = [])), responses((status = 200, body = [CollectionOut]), Unauthorized))]
-pub async fn list(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<CollectionOut>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<CollectionOut>>, ApiError> {
     let mut out = Vec::new();
     for g in intel::api_roots(&state, &p).await? {
         for c in intel::collections(&state, &p, &g.id).await? {
@@ -95,7 +99,10 @@ pub struct ExposureOut {
 
 /// What affects your organisation: intelligence objects naming components of your scans.
 #[utoipa::path(get, path = "/api/v1/intel/exposures", tag = "intel", security(("bearer" = [])), responses((status = 200, body = [ExposureOut]), Unauthorized))]
-pub async fn exposures(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<ExposureOut>>, ApiError> {
+pub async fn exposures(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<ExposureOut>>, ApiError> {
     Ok(Json(
         intel::my_exposures(&state, &p)
             .await?
@@ -124,12 +131,19 @@ pub struct ExposureCountOut {
 /// The group's exposure report (industry groups only): per object, how many members.
 #[utoipa::path(get, path = "/api/v1/intel/exposure-report", tag = "intel", security(("bearer" = [])), responses((status = 200, body = [ExposureCountOut]), Unauthorized,
     (status = 403, description = "not an industry group", body = Problem, content_type = "application/problem+json")))]
-pub async fn exposure_report(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<ExposureCountOut>>, ApiError> {
+pub async fn exposure_report(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<ExposureCountOut>>, ApiError> {
     Ok(Json(
         intel::exposure_report(&state, &p)
             .await?
             .into_iter()
-            .map(|(object_id, object_name, members)| ExposureCountOut { object_id, object_name, members })
+            .map(|(object_id, object_name, members)| ExposureCountOut {
+                object_id,
+                object_name,
+                members,
+            })
             .collect(),
     ))
 }
@@ -145,12 +159,20 @@ pub struct SupplierExposureOut {
 /// Your suppliers (those sharing their level with you) exposed to intelligence marked
 /// CLEAR or GREEN.
 #[utoipa::path(get, path = "/api/v1/intel/supplier-exposures", tag = "intel", security(("bearer" = [])), responses((status = 200, body = [SupplierExposureOut]), Unauthorized))]
-pub async fn supplier_exposures(State(state): State<AppState>, p: Principal) -> Result<Json<Vec<SupplierExposureOut>>, ApiError> {
+pub async fn supplier_exposures(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<SupplierExposureOut>>, ApiError> {
     Ok(Json(
         intel::supplier_exposures(&state, &p)
             .await?
             .into_iter()
-            .map(|e| SupplierExposureOut { supplier_id: e.supplier_id, supplier_name: e.supplier_name, object_id: e.object_id, object_name: e.object_name })
+            .map(|e| SupplierExposureOut {
+                supplier_id: e.supplier_id,
+                supplier_name: e.supplier_name,
+                object_id: e.object_id,
+                object_name: e.object_name,
+            })
             .collect(),
     ))
 }

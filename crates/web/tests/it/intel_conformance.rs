@@ -18,19 +18,27 @@ async fn python() -> Option<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_oasis_taxii_client_and_stix2_library_work_against_the_server_and_examples_round_trip_unchanged() {
+async fn the_oasis_taxii_client_and_stix2_library_work_against_the_server_and_examples_round_trip_unchanged(
+) {
     let Some(python) = python().await else {
         println!("skipped: no Python with taxii2-client and stix2 (set SHIRUBE_TAXII_PYTHON; .ci/run installs them)");
         return;
     };
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/taxii_conformance.py");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/taxii_conformance.py");
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/stix");
     for app in TestApp::all().await {
         let c = community(&app, "read_write").await;
         let member_email = c.member.email.clone();
         let out = tokio::process::Command::new(&python)
             .arg(&script)
-            .args([&app.base, &member_email, &c.member.token, &c.group.id, &c.collection])
+            .args([
+                &app.base,
+                &member_email,
+                &c.member.token,
+                &c.group.id,
+                &c.collection,
+            ])
             .arg(&data)
             .output()
             .await
@@ -42,6 +50,9 @@ async fn the_oasis_taxii_client_and_stix2_library_work_against_the_server_and_ex
             app.backend,
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(stdout.contains("conformance: all checks passed"), "{stdout}");
+        assert!(
+            stdout.contains("conformance: all checks passed"),
+            "{stdout}"
+        );
     }
 }
