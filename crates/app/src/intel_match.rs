@@ -196,7 +196,7 @@ pub async fn notify(state: &App, pairs: &[(Candidate, Vec<String>)]) -> Result<u
                         "intel-notif-exposure-title",
                         body,
                         &args,
-                        "/intel/exposure",
+                        "/intel",
                     ));
                     exposures.push(IntelExposureRow {
                         collection_id: candidate.collection_id.clone(),

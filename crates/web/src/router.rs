@@ -265,6 +265,8 @@ pub fn router(state: AppState) -> Router {
             "/supplier-invite/{token}/accept",
             post(pages::buyers::invite_accept),
         )
+        .route("/intel", get(pages::intel::index))
+        .route("/intel/collections", post(pages::intel::create))
         .route("/industry", get(pages::industry::index))
         .route("/industry/members", post(pages::industry::invite))
         .route(

@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod evaluations;
 pub mod inbox;
 pub mod industry;
+pub mod intel;
 pub mod members;
 pub mod security;
 pub mod tokens;

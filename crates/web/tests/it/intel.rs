@@ -916,3 +916,148 @@ async fn a_red_vulnerability_tells_no_member_who_is_not_its_recipient() {
         );
     }
 }
+
+fn select(html: &str, css: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(css).unwrap();
+    doc.select(&sel)
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+fn attr(html: &str, css: &str, name: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(css).unwrap();
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr(name).map(str::to_string))
+}
+
+async fn browser(app: &TestApp, org: &Org) -> reqwest::Client {
+    let c = TestApp::client();
+    let r = c
+        .post(app.url("/login"))
+        .header("origin", &app.base)
+        .form(&[
+            ("email", org.email.as_str()),
+            ("password", "a long enough password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    c
+}
+
+#[tokio::test]
+async fn the_group_creates_a_collection_on_its_page_and_a_member_sees_what_affects_it() {
+    for app in TestApp::all().await {
+        write_index(&app);
+        let c = community(&app, "read").await;
+        upload(&app, &c.member.token, "Cargo.lock", CARGO_LOCK).await;
+        let green = r#"{"type":"vulnerability","spec_version":"2.1","id":"vulnerability--00000000-0000-4000-8000-0000000000e1","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"SmallVec overflow","external_references":[{"source_name":"cve","external_id":"CVE-2021-25900"}],"object_marking_refs":["marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"]}"#;
+        add(
+            &app,
+            &c,
+            &c.group.token,
+            &format!(r#"{{"objects":[{green}]}}"#),
+        )
+        .await;
+
+        let group = browser(&app, &c.group).await;
+        let html = group
+            .get(app.url("/intel"))
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = attr(
+            &html,
+            "form[action='/intel/collections'] input[name=csrf_token]",
+            "value",
+        )
+        .unwrap();
+        let r = group
+            .post(app.url("/intel/collections"))
+            .header("origin", &app.base)
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("title", "Drop box"),
+                ("description", ""),
+                ("member_access", "write"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let html = group
+            .get(app.url("/intel"))
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(select(&html, "#intel-collections tbody tr").len(), 2);
+        assert_eq!(select(&html, "#intel-report td.members"), vec!["1"]);
+        let r = group
+            .post(app.url("/intel/collections"))
+            .header("origin", &app.base)
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("title", ""),
+                ("member_access", "read"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let r = group
+            .post(app.url("/intel/collections"))
+            .header("origin", &app.base)
+            .form(&[
+                ("csrf_token", "wrong"),
+                ("title", "x"),
+                ("member_access", "read"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+        let member = browser(&app, &c.member).await;
+        let html = member
+            .get(app.url("/intel"))
+            .header("accept-language", "ja")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let rows = select(&html, "#intel-exposures tbody tr");
+        assert_eq!(rows.len(), 1);
+        assert!(
+            rows[0].contains("SmallVec overflow") && rows[0].contains("smallvec@1.6.0"),
+            "{rows:?}"
+        );
+        assert!(
+            select(&html, "#intel-report").is_empty(),
+            "members see no group report"
+        );
+        let outsider = browser(&app, &c.outsider).await;
+        let html = outsider
+            .get(app.url("/intel"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!select(&html, "#no-collections").is_empty());
+    }
+}
