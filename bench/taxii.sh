@@ -5,6 +5,7 @@
 # is complete. Prints objects per second for both and the ratios (target: 20x on each).
 #
 # Env: SHIRUBE_BIN (default: build the release binary), BACKEND (sqlite | postgres),
+#      MILLION (also add this many objects to another collection and page through them),
 #      ATTACK (the ATT&CK bundle; default ../shared/data/stix/attack/ics-attack-18.1.json).
 # Needs: python3 with venv (medallion, requests are installed into a temporary venv from PyPI).
 # Exit: 0 all ratios at least 20, 1 a ratio below, 2 the benchmark could not run.
@@ -51,6 +52,14 @@ cid=$(echo "$created" | "$py" -c 'import json,sys; print(json.load(sys.stdin)["i
 group=$(curl -fs -H "authorization: Bearer $token" "$base/api/v1/me" | "$py" -c 'import json,sys; d=json.load(sys.stdin); print(d.get("organization_id") or d["organization"]["id"])')
 "$SHIRUBE_BIN" intel import "$attack" --collection "$cid" --data-dir "$data" "${db_args[@]}" >/dev/null
 shirube=$("$py" "$repo/bench/taxii/drive.py" shirube "$base/taxii2/$group/collections/$cid/" "$email" "$token" "$attack")
+
+# Paging at depth (Shirube only): MILLION=1000000 adds that many objects to a second
+# collection and pages through all of them.
+if [ -n "${MILLION:-}" ]; then
+  created=$(curl -fs -H "authorization: Bearer $token" -H 'content-type: application/json' -d '{"title":"Deep","member_access":"read"}' "$base/api/v1/intel/collections")
+  deep=$(echo "$created" | "$py" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  echo "paging at depth: $("$py" "$repo/bench/taxii/million.py" "$base/taxii2/$group/collections/$deep/" "$email" "$token" "$MILLION")"
+fi
 
 # medallion: its memory backend with an empty collection, ATT&CK loaded through its API.
 mport=$(free_port)
