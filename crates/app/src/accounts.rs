@@ -2,6 +2,7 @@
 //! failures), sessions and API tokens (random secrets stored as SHA-256), the `Principal`
 //! every use case takes, members, invitations and roles.
 
+use crate::views::{OrganizationId, SessionId, UserId};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -91,11 +92,11 @@ pub struct Principal {
 }
 
 impl Principal {
-    pub fn org_id(&self) -> &str {
+    pub fn org_id(&self) -> &OrganizationId {
         &self.user.organization_id
     }
 
-    pub fn user_id(&self) -> &str {
+    pub fn user_id(&self) -> &UserId {
         &self.user.id
     }
 
@@ -333,7 +334,7 @@ pub struct SignupInput {
 /// Creates an organisation and its owner. All field problems are reported at once.
 /// A new organisation and its first owner.
 pub struct SignedUp {
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub user: UserRow,
 }
 
@@ -475,7 +476,7 @@ pub async fn create_token(
     state: &App,
     p: &Principal,
     name: &str,
-) -> Result<(String, String), AppError> {
+) -> Result<(SessionId, String), AppError> {
     p.require_edit()?;
     let name = domain::required_text(name, "name", 100).map_err(|e| AppError::Invalid(vec![e]))?;
     let secret = new_secret("shr_");
@@ -584,7 +585,7 @@ pub async fn accept_invitation(
 pub async fn set_role(
     state: &App,
     p: &Principal,
-    user_id: &str,
+    user_id: &UserId,
     role: &str,
 ) -> Result<(), AppError> {
     p.require_owner()?;
@@ -681,7 +682,7 @@ pub async fn api_tokens(
 }
 
 /// Revokes one of the organisation's API tokens (members who can edit).
-pub async fn revoke_token(app: &App, p: &Principal, id: &str) -> Result<(), AppError> {
+pub async fn revoke_token(app: &App, p: &Principal, id: &SessionId) -> Result<(), AppError> {
     p.require_edit()?;
     Ok(app
         .store

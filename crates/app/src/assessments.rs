@@ -2,6 +2,7 @@
 //! attach dated evidence, and read an assessment with its computed result; the
 //! organisation's standing for the dashboard.
 
+use crate::views::{AssessmentId, EvidenceId, OrganizationId};
 use std::collections::HashMap;
 
 use shirube_assess::{evaluate, Answer, AnswerStatus, Change, Evaluation};
@@ -27,8 +28,8 @@ pub async fn create_assessment(
     state: &App,
     p: &Principal,
     target: StarLevel,
-    copy_from: Option<&str>,
-) -> Result<String, AppError> {
+    copy_from: Option<&AssessmentId>,
+) -> Result<AssessmentId, AppError> {
     p.require_edit()?;
     let id = state
         .store
@@ -54,7 +55,7 @@ pub async fn create_assessment(
 pub async fn put_answer(
     state: &App,
     p: &Principal,
-    assessment_id: &str,
+    assessment_id: &AssessmentId,
     criterion_id: &str,
     status: &str,
     comment: Option<&str>,
@@ -117,11 +118,11 @@ pub enum EvidenceInput {
 pub async fn add_evidence(
     state: &App,
     p: &Principal,
-    assessment_id: &str,
+    assessment_id: &AssessmentId,
     criterion_id: &str,
     input: EvidenceInput,
     evidence_date: &str,
-) -> Result<String, AppError> {
+) -> Result<EvidenceId, AppError> {
     p.require_edit()?;
     let a = state.store.assessment(p.org_id(), assessment_id).await?;
     let mut errs = Vec::new();
@@ -218,7 +219,7 @@ pub async fn add_evidence(
 pub async fn evidence_file(
     state: &App,
     p: &Principal,
-    evidence_id: &str,
+    evidence_id: &EvidenceId,
 ) -> Result<(EvidenceRow, Vec<u8>), AppError> {
     let ev = state.store.evidence_item(p.org_id(), evidence_id).await?;
     let sha = ev.blob_sha256.clone().ok_or(AppError::NotFound)?;
@@ -265,7 +266,7 @@ fn statuses(rows: &[AnswerRow]) -> HashMap<String, AnswerStatus> {
 pub async fn assessment_view(
     state: &App,
     p: &Principal,
-    id: &str,
+    id: &AssessmentId,
 ) -> Result<AssessmentView, AppError> {
     assessment_view_of(state, p.org_id(), id).await
 }
@@ -274,8 +275,8 @@ pub async fn assessment_view(
 /// buyer holding an active full share).
 pub async fn assessment_view_of(
     state: &App,
-    organization_id: &str,
-    id: &str,
+    organization_id: &OrganizationId,
+    id: &AssessmentId,
 ) -> Result<AssessmentView, AppError> {
     // One query for the row, its answers and its evidence: this view is behind every
     // assessment page and API read (bench/web.sh).
@@ -356,7 +357,7 @@ pub async fn history(app: &App, p: &Principal) -> Result<Vec<AssessmentRow>, App
 pub async fn readable_assessment(
     app: &App,
     p: &Principal,
-    id: &str,
+    id: &AssessmentId,
 ) -> Result<AssessmentView, AppError> {
     match assessment_view(app, p, id).await {
         Err(AppError::NotFound) => match app.store.full_share_owner(p.org_id(), id).await? {

@@ -1,6 +1,7 @@
 //! Application rules for buyers and suppliers: requests carrying the three-question level
 //! decision, answer-once shares, and the buyer's portfolio.
 
+use crate::views::{AssessmentId, CredentialId, OrganizationId, RelationshipId, ShareId};
 use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
@@ -40,7 +41,7 @@ pub struct AddSupplier {
 
 /// What adding a supplier produced.
 pub struct Added {
-    pub relationship_id: String,
+    pub relationship_id: RelationshipId,
     pub required_level: u8,
     pub suggest_level_4: bool,
     pub reason_keys: Vec<&'static str>,
@@ -287,13 +288,13 @@ fn deep_status(n: &Node) -> PortfolioStatus {
 #[derive(Debug, Clone)]
 pub struct Line {
     /// The buyer's own request; `None` for deeper tiers.
-    pub relationship_id: Option<String>,
-    pub organization_id: Option<String>,
+    pub relationship_id: Option<RelationshipId>,
+    pub organization_id: Option<OrganizationId>,
     pub corporate_number: String,
     pub name: String,
     pub tier: u32,
     /// The organisation this supplier is seen through (the buyer itself for tier 1).
-    pub parent_organization_id: Option<String>,
+    pub parent_organization_id: Option<OrganizationId>,
     pub required_level: i64,
     pub achieved_level: Option<i64>,
     pub status: PortfolioStatus,
@@ -323,7 +324,7 @@ pub struct Chain {
 
 fn edge(l: &SupplyLine) -> Option<Edge> {
     Some(Edge {
-        supplier: l.supplier_id.clone()?,
+        supplier: l.supplier_id.as_deref()?.to_string(),
         name: l.supplier_name.clone().unwrap_or_default(),
         achieved: l.achieved_level.and_then(|a| u8::try_from(a).ok()),
         required: u8::try_from(l.required_level).unwrap_or(4),
@@ -338,29 +339,34 @@ fn edge(l: &SupplyLine) -> Option<Edge> {
 /// the suppliers that pass their own suppliers on to anyone already read are read next. The
 /// pure walk then applies the visibility rule (passed on to the buyer it was reached
 /// through).
-pub async fn chain(state: &App, root: &str, max_tier: u32) -> Result<Chain, AppError> {
+pub async fn chain(state: &App, root: &OrganizationId, max_tier: u32) -> Result<Chain, AppError> {
     chain_limited(state, root, max_tier, MAX_GRAPH_LOADS).await
 }
 
 /// [`chain`] reading at most `max_loads` organisations' supplier lists (the root's included).
 pub async fn chain_limited(
     state: &App,
-    root: &str,
+    root: &OrganizationId,
     max_tier: u32,
     max_loads: usize,
 ) -> Result<Chain, AppError> {
     let direct = state.store.portfolio(root).await?;
     let mut edges: HashMap<String, Vec<Edge>> = HashMap::new();
     edges.insert(root.to_string(), direct.iter().filter_map(edge).collect());
-    let mut loaded: HashSet<String> = HashSet::from([root.to_string()]);
-    let mut frontier: Vec<String> = direct
+    let mut loaded: HashSet<OrganizationId> = HashSet::from([root.clone()]);
+    let mut frontier: Vec<OrganizationId> = direct
         .iter()
         .filter(|l| l.passes_on)
         .filter_map(|l| l.supplier_id.clone())
         .collect();
     let mut corporate_numbers: HashMap<String, String> = direct
         .iter()
-        .filter_map(|l| Some((l.supplier_id.clone()?, l.corporate_number.clone()?)))
+        .filter_map(|l| {
+            Some((
+                l.supplier_id.as_deref()?.to_string(),
+                l.corporate_number.clone()?,
+            ))
+        })
         .collect();
     let mut truncated = false;
     let mut tier = 1;
@@ -381,10 +387,13 @@ pub async fn chain_limited(
                 }
             }
             if let (Some(s), Some(n)) = (&line.supplier_id, &line.corporate_number) {
-                corporate_numbers.insert(s.clone(), n.clone());
+                corporate_numbers.insert(s.to_string(), n.clone());
             }
             if let Some(e) = edge(&line) {
-                edges.entry(line.buyer_id).or_default().push(e);
+                edges
+                    .entry(line.buyer_id.into_string())
+                    .or_default()
+                    .push(e);
             }
         }
         next.sort_unstable();
@@ -432,7 +441,7 @@ pub async fn portfolio(state: &App, p: &Principal, max_tier: u32) -> Result<Port
                     .or_else(|| l.invite_email.clone())
                     .unwrap_or_default(),
                 tier: 1,
-                parent_organization_id: Some(p.org_id().to_string()),
+                parent_organization_id: Some(p.org_id().clone()),
                 required_level: l.required_level,
                 achieved_level: l.achieved_level,
                 status: status_of(l, &today),
@@ -446,7 +455,7 @@ pub async fn portfolio(state: &App, p: &Principal, max_tier: u32) -> Result<Port
     lines.extend(chain.nodes.iter().filter(|n| n.tier > 1).map(|n| {
         Line {
             relationship_id: None,
-            organization_id: Some(n.supplier.clone()),
+            organization_id: Some(OrganizationId::from(n.supplier.as_str())),
             corporate_number: chain
                 .corporate_numbers
                 .get(&n.supplier)
@@ -454,7 +463,7 @@ pub async fn portfolio(state: &App, p: &Principal, max_tier: u32) -> Result<Port
                 .unwrap_or_default(),
             name: n.name.clone(),
             tier: n.tier,
-            parent_organization_id: Some(n.parent.clone()),
+            parent_organization_id: Some(OrganizationId::from(n.parent.as_str())),
             required_level: i64::from(n.required),
             achieved_level: n.achieved.map(i64::from),
             status: deep_status(n),
@@ -543,10 +552,10 @@ pub fn portfolio_csv(lines: &[Line]) -> String {
 pub async fn share(
     state: &App,
     p: &Principal,
-    assessment_id: &str,
-    buyer_id: &str,
+    assessment_id: &AssessmentId,
+    buyer_id: &OrganizationId,
     detail: &str,
-) -> Result<String, AppError> {
+) -> Result<ShareId, AppError> {
     p.require_edit()?;
     let detail = match detail {
         "" | "level" => "level",
@@ -598,8 +607,8 @@ pub async fn share(
 pub async fn assessment_of_credential(
     state: &App,
     p: &Principal,
-    credential_id: &str,
-) -> Result<String, AppError> {
+    credential_id: &CredentialId,
+) -> Result<AssessmentId, AppError> {
     let c = match state.store.credential(credential_id).await {
         Ok(c) if c.organization_id == p.org_id() => c,
         Ok(_) | Err(shirube_store::StoreError::NotFound) => {
@@ -621,7 +630,7 @@ pub async fn assessment_of_credential(
 pub async fn shared_credential(
     state: &App,
     p: &Principal,
-    share_id: &str,
+    share_id: &ShareId,
 ) -> Result<shirube_store::CredentialRow, AppError> {
     let share = state.store.share(p.org_id(), share_id).await?;
     if share.revoked_at.is_some() {
@@ -631,7 +640,7 @@ pub async fn shared_credential(
     Ok(state.store.credential(&id).await?)
 }
 
-pub async fn revoke_share(state: &App, p: &Principal, share_id: &str) -> Result<(), AppError> {
+pub async fn revoke_share(state: &App, p: &Principal, share_id: &ShareId) -> Result<(), AppError> {
     p.require_edit()?;
     let share = state.store.share(p.org_id(), share_id).await?;
     if share.supplier_id != p.org_id() {
@@ -708,7 +717,7 @@ pub async fn accept_invite(
 pub async fn message(
     state: &App,
     p: &Principal,
-    relationship_id: &str,
+    relationship_id: &RelationshipId,
     body: &str,
 ) -> Result<(), AppError> {
     p.require_edit()?;
@@ -786,7 +795,7 @@ pub async fn set_bcp(
 pub async fn set_dependency(
     state: &App,
     p: &Principal,
-    relationship_id: &str,
+    relationship_id: &RelationshipId,
     critical: bool,
     alternatives: i64,
     stock_days: i64,
@@ -819,7 +828,7 @@ pub async fn set_dependency(
 pub async fn set_pass_on(
     state: &App,
     p: &Principal,
-    share_id: &str,
+    share_id: &ShareId,
     pass_on: bool,
 ) -> Result<(), AppError> {
     p.require_edit()?;
@@ -833,8 +842,8 @@ pub async fn set_pass_on(
 /// or lost; it goes with the change that causes it.
 pub async fn level_notice(
     state: &App,
-    supplier_org: &str,
-    assessment_id: &str,
+    supplier_org: &OrganizationId,
+    assessment_id: &AssessmentId,
     achieved: bool,
     level: i64,
 ) -> Result<shirube_store::Notice, AppError> {
@@ -854,7 +863,7 @@ pub async fn level_notice(
     };
     Ok(crate::notifications::notice(
         state,
-        shirube_store::Recipient::BuyersSharing(assessment_id.to_string()),
+        shirube_store::Recipient::BuyersSharing(assessment_id.clone()),
         kind,
         title,
         body,
@@ -873,7 +882,7 @@ pub async fn send_reminders(state: &App, today: chrono::NaiveDate) -> Result<usi
         .to_string();
     let mut sent = 0;
     // Statuses per buyer, read once per buyer rather than once per reminder.
-    let mut met: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut met: HashMap<OrganizationId, HashSet<RelationshipId>> = HashMap::new();
     for kind in [Reminder::DueSoon, Reminder::Overdue] {
         for (rel, buyer, supplier, due) in state
             .store
@@ -956,7 +965,7 @@ pub async fn requests_received(
 }
 
 /// The buyers the caller's organisation shares an assessment with.
-pub async fn buyers_shared_with(app: &App, p: &Principal) -> Result<Vec<String>, AppError> {
+pub async fn buyers_shared_with(app: &App, p: &Principal) -> Result<Vec<OrganizationId>, AppError> {
     Ok(app.store.buyers_shared_with(p.org_id()).await?)
 }
 
@@ -987,7 +996,7 @@ pub struct RelationshipDetail {
 pub async fn relationship_detail(
     app: &App,
     p: &Principal,
-    id: &str,
+    id: &RelationshipId,
 ) -> Result<RelationshipDetail, AppError> {
     let rel = app.store.relationship(p.org_id(), id).await?;
     let as_buyer = rel.buyer_id == p.org_id();

@@ -1,5 +1,6 @@
 //! Level credentials: the caller's own, revocation, verification and the public register.
 
+use crate::views::{AssessmentId, CredentialId};
 use serde_json::Value;
 use shirube_store::{CredentialRow, RegisterRow};
 
@@ -13,7 +14,7 @@ use crate::App;
 pub async fn credential_for(
     state: &App,
     p: &Principal,
-    assessment_id: &str,
+    assessment_id: &AssessmentId,
 ) -> Result<CredentialRow, AppError> {
     let a = state.store.assessment(p.org_id(), assessment_id).await?;
     ensure_credential(state, &a).await
@@ -29,7 +30,7 @@ pub fn credential_json(c: &CredentialRow) -> Value {
 pub async fn revoke(
     state: &App,
     p: &Principal,
-    credential_id: &str,
+    credential_id: &CredentialId,
     reason: &str,
 ) -> Result<CredentialRow, AppError> {
     let reason =
@@ -135,6 +136,6 @@ pub async fn register(
 
 /// A stored credential by id; public, since the id is what the certificate's QR code carries
 /// and the credential itself is meant to be shown.
-pub async fn public_credential(app: &App, id: &str) -> Result<CredentialRow, AppError> {
+pub async fn public_credential(app: &App, id: &CredentialId) -> Result<CredentialRow, AppError> {
     Ok(app.store.credential(id).await?)
 }

@@ -1,5 +1,6 @@
 //! The management's ★3 self-conformity declaration (自己適合宣言).
 
+use crate::views::AssessmentId;
 use shirube_catalog::StarLevel;
 use shirube_store::{AssessmentRow, AssessmentStatus, Declaration};
 
@@ -14,7 +15,7 @@ use crate::App;
 pub async fn declare(
     state: &App,
     p: &Principal,
-    assessment_id: &str,
+    assessment_id: &AssessmentId,
     signer_name: &str,
     signer_title: &str,
 ) -> Result<crate::assessments::AssessmentView, AppError> {

@@ -1,6 +1,7 @@
 //! ★4 third-party evaluations: submit, the body's queue, findings, the thread, the decision
 //! and the technical-verification report.
 
+use crate::views::{AssessmentId, EvaluationId, OrganizationId};
 use std::collections::HashMap;
 
 use shirube_assess::AnswerStatus;
@@ -21,9 +22,9 @@ use crate::App;
 pub async fn submit(
     state: &App,
     p: &Principal,
-    assessment_id: &str,
-    body_id: &str,
-) -> Result<String, AppError> {
+    assessment_id: &AssessmentId,
+    body_id: &OrganizationId,
+) -> Result<EvaluationId, AppError> {
     p.require_owner()?;
     let view = app::assessment_view(state, p, assessment_id).await?;
     if view.level() != StarLevel::Four {
@@ -91,7 +92,7 @@ pub struct EvaluationView {
 pub async fn evaluation_view(
     state: &App,
     p: &Principal,
-    evaluation_id: &str,
+    evaluation_id: &EvaluationId,
 ) -> Result<EvaluationView, AppError> {
     let evaluation = state.store.evaluation(p.org_id(), evaluation_id).await?;
     let as_body = evaluation.body_id == p.org_id();
@@ -143,7 +144,7 @@ pub async fn evaluation_view(
 pub async fn put_finding(
     state: &App,
     p: &Principal,
-    evaluation_id: &str,
+    evaluation_id: &EvaluationId,
     criterion_id: &str,
     verdict: &str,
     comment: &str,
@@ -191,7 +192,7 @@ pub async fn put_finding(
 pub async fn comment(
     state: &App,
     p: &Principal,
-    evaluation_id: &str,
+    evaluation_id: &EvaluationId,
     criterion_id: &str,
     body: &str,
 ) -> Result<(), AppError> {
@@ -216,7 +217,7 @@ pub async fn comment(
 pub async fn decide(
     state: &App,
     p: &Principal,
-    evaluation_id: &str,
+    evaluation_id: &EvaluationId,
     decision: &str,
     reason: &str,
 ) -> Result<EvaluationRow, AppError> {
@@ -307,7 +308,7 @@ pub async fn decide(
 pub async fn attach_report(
     state: &App,
     p: &Principal,
-    evaluation_id: &str,
+    evaluation_id: &EvaluationId,
     file_name: &str,
     bytes: &[u8],
 ) -> Result<String, AppError> {
@@ -348,7 +349,7 @@ pub const REPORT_PREFIX: &str = "report:sha256:";
 pub async fn report_file(
     state: &App,
     p: &Principal,
-    evaluation_id: &str,
+    evaluation_id: &EvaluationId,
     sha: &str,
 ) -> Result<(String, Vec<u8>), AppError> {
     let _ = state.store.evaluation(p.org_id(), evaluation_id).await?;
@@ -397,7 +398,7 @@ pub async fn bodies_for(app: &App, p: &Principal) -> Result<Vec<(String, String)
 pub async fn evaluation_of_assessment(
     app: &App,
     p: &Principal,
-    assessment_id: &str,
+    assessment_id: &AssessmentId,
 ) -> Result<Option<EvaluationRow>, AppError> {
     Ok(app
         .store

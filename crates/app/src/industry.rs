@@ -4,6 +4,7 @@
 //! depend directly — counts only, never which members, and never a count below two, since a
 //! count of one would reveal one member's supplier.
 
+use crate::views::{MembershipId, OrganizationId};
 use std::collections::HashMap;
 
 use shirube_assess::graph::{shared_dependencies, MemberDependency, MIN_SHARED_DEPENDENTS};
@@ -29,7 +30,7 @@ const LINK: &str = "/industry";
 /// One supplier in the group's view: how many active members depend on it, nothing more.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedSupplier {
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub corporate_number: String,
     pub name: String,
     pub dependents: usize,
@@ -40,7 +41,7 @@ pub struct SharedSupplier {
 /// What an industry group sees.
 #[derive(Debug, Clone)]
 pub struct GroupView {
-    pub group_id: String,
+    pub group_id: OrganizationId,
     pub group_name: String,
     /// Invited and active memberships, by member name.
     pub members: Vec<MembershipRow>,
@@ -87,7 +88,7 @@ pub async fn view(
     let active: Vec<String> = members
         .iter()
         .filter(|m| m.status == MembershipStatus::Active)
-        .map(|m| m.member_id.clone())
+        .map(|m| m.member_id.to_string())
         .collect();
     let mut numbers: HashMap<String, String> = HashMap::new();
     let dependencies: Vec<MemberDependency> = state
@@ -97,11 +98,11 @@ pub async fn view(
         .into_iter()
         .map(|r| {
             numbers
-                .entry(r.supplier_id.clone())
+                .entry(r.supplier_id.to_string())
                 .or_insert(r.corporate_number);
             MemberDependency {
-                member: r.member_id,
-                supplier: r.supplier_id,
+                member: r.member_id.into_string(),
+                supplier: r.supplier_id.into_string(),
                 name: r.name,
                 critical: r.critical,
                 alternatives: u32::try_from(r.alternatives).unwrap_or(0),
@@ -116,7 +117,7 @@ pub async fn view(
         .into_iter()
         .map(|s| SharedSupplier {
             corporate_number: numbers.get(&s.supplier).cloned().unwrap_or_default(),
-            organization_id: s.supplier,
+            organization_id: s.supplier.into(),
             name: s.name,
             dependents: s.dependents,
             critical_dependents: s.critical_dependents,
@@ -142,7 +143,7 @@ pub async fn invite(
     state: &App,
     p: &Principal,
     corporate_number: &str,
-) -> Result<String, AppError> {
+) -> Result<MembershipId, AppError> {
     p.require_edit()?;
     require_group(state, p).await?;
     let number = CorporateNumber::parse(corporate_number, "corporate_number")
@@ -181,7 +182,11 @@ pub async fn invite(
 }
 
 /// The group removes a member or withdraws an invitation; the member is told.
-pub async fn remove(state: &App, p: &Principal, membership_id: &str) -> Result<(), AppError> {
+pub async fn remove(
+    state: &App,
+    p: &Principal,
+    membership_id: &MembershipId,
+) -> Result<(), AppError> {
     p.require_edit()?;
     require_group(state, p).await?;
     let group = state.store.organization(p.org_id()).await?.name;
@@ -216,7 +221,7 @@ pub async fn remove(state: &App, p: &Principal, membership_id: &str) -> Result<(
 async fn membership(
     state: &App,
     p: &Principal,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<Option<MembershipRow>, AppError> {
     Ok(memberships(state, p)
         .await?
@@ -231,7 +236,11 @@ pub async fn memberships(state: &App, p: &Principal) -> Result<Vec<MembershipRow
 
 /// An owner of the invited organisation consents: from now on its direct suppliers are
 /// counted in the group's view.
-pub async fn accept(state: &App, p: &Principal, membership_id: &str) -> Result<(), AppError> {
+pub async fn accept(
+    state: &App,
+    p: &Principal,
+    membership_id: &MembershipId,
+) -> Result<(), AppError> {
     p.require_owner()?;
     let member = state.store.organization(p.org_id()).await?.name;
     let notices: Vec<_> = membership(state, p, membership_id)
@@ -278,7 +287,11 @@ pub async fn accept(state: &App, p: &Principal, membership_id: &str) -> Result<(
 }
 
 /// An owner of the member leaves the group, or declines its invitation; the group is told.
-pub async fn leave(state: &App, p: &Principal, membership_id: &str) -> Result<(), AppError> {
+pub async fn leave(
+    state: &App,
+    p: &Principal,
+    membership_id: &MembershipId,
+) -> Result<(), AppError> {
     p.require_owner()?;
     let member = state.store.organization(p.org_id()).await?.name;
     let Some(m) = membership(state, p, membership_id)

@@ -5,6 +5,7 @@
 //! the commit, from the `outbox` table, retried with a growing delay; sending never fails
 //! the request that caused it.
 
+use crate::views::OrganizationId;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use shirube_catalog::Lang;
@@ -85,7 +86,7 @@ pub fn notice(
 /// A notice to one organisation.
 pub fn to_org(
     state: &App,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     kind: NotificationKind,
     title_key: &str,
     body_key: &str,
@@ -94,7 +95,7 @@ pub fn to_org(
 ) -> Notice {
     notice(
         state,
-        Recipient::Organization(organization_id.to_string()),
+        Recipient::Organization(organization_id.clone()),
         kind,
         title_key,
         body_key,

@@ -8,6 +8,7 @@
 //! by its size and modification time, then compares the SHA-256 of its content (the
 //! fingerprint stored with each scan) before swapping it in.
 
+use crate::views::{AssessmentId, EvidenceId, NotificationId, ScanId};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -183,7 +184,7 @@ pub struct ScanView {
     pub row: ScanRow,
     pub report: ScanReport,
     /// Evidence created by this request (empty when reading a stored scan).
-    pub evidence_ids: Vec<String>,
+    pub evidence_ids: Vec<EvidenceId>,
 }
 
 fn decode(row: ScanRow) -> Result<ScanView, AppError> {
@@ -259,7 +260,7 @@ pub async fn upload(
         Some(id) => {
             let a = state
                 .store
-                .assessment(p.org_id(), id)
+                .assessment(p.org_id(), &AssessmentId::from(id))
                 .await
                 .map_err(|e| match e {
                     shirube_store::StoreError::NotFound => {
@@ -352,7 +353,7 @@ pub async fn upload(
 }
 
 /// One scan of the caller's organisation.
-pub async fn scan(state: &App, p: &Principal, id: &str) -> Result<ScanView, AppError> {
+pub async fn scan(state: &App, p: &Principal, id: &ScanId) -> Result<ScanView, AppError> {
     decode(state.store.scan(p.org_id(), id).await?)
 }
 
@@ -367,7 +368,7 @@ pub async fn notifications(state: &App, p: &Principal) -> Result<Vec<Notificatio
 }
 
 /// Marks a notification of the caller's organisation read. Any member may.
-pub async fn mark_read(state: &App, p: &Principal, id: &str) -> Result<(), AppError> {
+pub async fn mark_read(state: &App, p: &Principal, id: &NotificationId) -> Result<(), AppError> {
     Ok(state
         .store
         .mark_notification_read(p.actor(), p.org_id(), id)

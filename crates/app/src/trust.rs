@@ -15,6 +15,7 @@ use shirube_trust::{
 };
 
 use crate::error::AppError;
+use crate::views::{AssessmentId, CredentialId, OrganizationId};
 use crate::App;
 
 /// Why the trust service could not start or rotate keys.
@@ -245,12 +246,12 @@ impl Default for ValidityPolicy {
 
 /// A signed credential ready to be stored, with the status-list index it took.
 pub struct PreparedCredential {
-    id: String,
-    organization_id: String,
-    assessment_id: String,
+    id: CredentialId,
+    organization_id: OrganizationId,
+    assessment_id: AssessmentId,
     level: i64,
     assurance: &'static str,
-    evaluation_body_id: Option<String>,
+    evaluation_body_id: Option<OrganizationId>,
     status_index: i64,
     valid_from: String,
     valid_until: String,
@@ -266,7 +267,7 @@ impl PreparedCredential {
             assessment_id: &self.assessment_id,
             level: self.level,
             assurance: self.assurance,
-            evaluation_body_id: self.evaluation_body_id.as_deref(),
+            evaluation_body_id: self.evaluation_body_id.as_ref(),
             status_index: self.status_index,
             valid_from: &self.valid_from,
             valid_until: &self.valid_until,
@@ -295,7 +296,7 @@ pub fn index_taken(e: &shirube_store::StoreError) -> bool {
 pub async fn prepare_credential(
     state: &App,
     a: &AssessmentRow,
-    body_id: Option<&str>,
+    body_id: Option<&OrganizationId>,
 ) -> Result<PreparedCredential, AppError> {
     let (level, assurance, body_id) = match (a.status, body_id) {
         (AssessmentStatus::Declared, _) => (StarLevel::Three, Assurance::SelfDeclared, None),
@@ -309,7 +310,7 @@ pub async fn prepare_credential(
                     corporate_number: number,
                     name: body.name,
                 }),
-                Some(body_id.to_string()),
+                Some(body_id.clone()),
             )
         }
         _ => {
@@ -359,7 +360,7 @@ pub async fn prepare_credential(
     )
     .map_err(AppError::internal)?;
     Ok(PreparedCredential {
-        id: id.to_string(),
+        id: CredentialId::from(id.to_string()),
         organization_id: a.organization_id.clone(),
         assessment_id: a.id.clone(),
         level: i64::from(level.number()),
@@ -390,7 +391,7 @@ pub async fn ensure_credential(state: &App, a: &AssessmentRow) -> Result<Credent
         _ => None,
     };
     for _ in 0..ISSUE_ATTEMPTS {
-        let prepared = prepare_credential(state, a, body_id.as_deref()).await?;
+        let prepared = prepare_credential(state, a, body_id.as_ref()).await?;
         let actor = Actor {
             organization_id: Some(&a.organization_id),
             ..Actor::default()

@@ -7,6 +7,12 @@ pub use shirube_store::{
     MembershipRow, NavFacts, NotificationRow, OrganizationRow, RegisterRow, ShareRow, UserRow,
 };
 
+/// The typed ids of those records (text on the wire; `Id<K>` derefs to `str`).
+pub use shirube_store::{
+    AssessmentId, CredentialId, EvaluationId, EvidenceId, Id, InvitationId, MembershipId,
+    NotificationId, OrganizationId, RelationshipId, ScanId, SessionId, ShareId, UserId,
+};
+
 /// The states those records carry, each with its label (`i18n::Labelled`).
 pub use shirube_store::{
     AssessmentStatus, EvaluationStatus, MembershipStatus, NotificationKind, Role, ShareDetail,

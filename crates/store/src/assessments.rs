@@ -1,5 +1,6 @@
 //! Assessments, their answers and evidence. Every query is scoped to an organisation.
 
+use crate::ids::{AssessmentId, EvidenceId, OrganizationId};
 use serde_json::json;
 
 use shirube_assess::AnswerStatus;
@@ -9,13 +10,13 @@ use crate::{new_id, Actor, AssessmentStatus, Backend, Result, Store, StoreError}
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AssessmentRow {
-    pub id: String,
-    pub organization_id: String,
+    pub id: AssessmentId,
+    pub organization_id: OrganizationId,
     pub target_level: i64,
     #[sqlx(try_from = "String")]
     pub status: AssessmentStatus,
     pub catalog_edition: String,
-    pub based_on: Option<String>,
+    pub based_on: Option<AssessmentId>,
     pub superseded_by: Option<String>,
     pub created_by: String,
     pub created_at: String,
@@ -38,8 +39,8 @@ pub struct AnswerRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EvidenceRow {
-    pub id: String,
-    pub assessment_id: String,
+    pub id: EvidenceId,
+    pub assessment_id: AssessmentId,
     pub criterion_id: String,
     /// `file` or `link`.
     pub kind: String,
@@ -172,8 +173,8 @@ fn evidence_from_json(json: &str) -> Result<Vec<EvidenceRow>> {
                 created_at,
             )| {
                 EvidenceRow {
-                    id,
-                    assessment_id,
+                    id: id.into(),
+                    assessment_id: assessment_id.into(),
                     criterion_id,
                     kind,
                     url,
@@ -196,11 +197,11 @@ impl Store {
     pub async fn create_assessment(
         &self,
         actor: Actor<'_>,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         target_level: i64,
         catalog_edition: &str,
-        copy_from: Option<&str>,
-    ) -> Result<String> {
+        copy_from: Option<&AssessmentId>,
+    ) -> Result<AssessmentId> {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -235,7 +236,11 @@ impl Store {
     }
 
     /// One assessment of an organisation; another organisation's id is not found.
-    pub async fn assessment(&self, organization_id: &str, id: &str) -> Result<AssessmentRow> {
+    pub async fn assessment(
+        &self,
+        organization_id: &OrganizationId,
+        id: &AssessmentId,
+    ) -> Result<AssessmentRow> {
         fetch_optional!(
             self.db(),
             AssessmentRow,
@@ -249,7 +254,10 @@ impl Store {
     }
 
     /// An organisation's assessments, newest first.
-    pub async fn assessments(&self, organization_id: &str) -> Result<Vec<AssessmentRow>> {
+    pub async fn assessments(
+        &self,
+        organization_id: &OrganizationId,
+    ) -> Result<Vec<AssessmentRow>> {
         Ok(fetch_all!(self.db(), AssessmentRow, &format!(
             "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE organization_id = $1 ORDER BY created_at DESC, id DESC"
         ), organization_id)?)
@@ -258,7 +266,7 @@ impl Store {
     /// An assessment's answers. Fetched as one JSON array in one row: sqlx hands each result
     /// row from its SQLite thread to the async side separately, which made 60–150 answer rows
     /// cost several times what the query itself does (bench/web.sh).
-    pub async fn answers(&self, assessment_id: &str) -> Result<Vec<AnswerRow>> {
+    pub async fn answers(&self, assessment_id: &AssessmentId) -> Result<Vec<AnswerRow>> {
         let sql = format!(
             "SELECT {} FROM answers WHERE assessment_id = $1",
             self.json_rows(ANSWER_JSON, "")
@@ -272,8 +280,8 @@ impl Store {
     /// database costs more than the rows it brings back. Another organisation's id is not found.
     pub async fn assessment_details(
         &self,
-        organization_id: &str,
-        id: &str,
+        organization_id: &OrganizationId,
+        id: &AssessmentId,
     ) -> Result<AssessmentDetails> {
         let sql = format!(
             "SELECT {ASSESSMENT_COLUMNS}, \
@@ -308,8 +316,8 @@ impl Store {
     pub async fn put_answer(
         &self,
         actor: Actor<'_>,
-        organization_id: &str,
-        assessment_id: &str,
+        organization_id: &OrganizationId,
+        assessment_id: &AssessmentId,
         answer: &AnswerWrite<'_>,
     ) -> Result<bool> {
         let mut tx = self.begin_write(actor).await?;
@@ -338,8 +346,8 @@ impl Store {
     pub async fn declare(
         &self,
         actor: Actor<'_>,
-        organization_id: &str,
-        assessment_id: &str,
+        organization_id: &OrganizationId,
+        assessment_id: &AssessmentId,
         d: &Declaration<'_>,
         credential: Option<&crate::NewCredential<'_>>,
     ) -> Result<bool> {
@@ -367,12 +375,12 @@ impl Store {
     pub async fn add_evidence(
         &self,
         actor: Actor<'_>,
-        organization_id: &str,
-        assessment_id: &str,
+        organization_id: &OrganizationId,
+        assessment_id: &AssessmentId,
         criterion_id: &str,
         evidence: &NewEvidence<'_>,
         evidence_date: &str,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<EvidenceId>> {
         let mut tx = self.begin_write(actor).await?;
         if !open_assessment(&mut tx, organization_id, assessment_id).await? {
             return Ok(None);
@@ -409,7 +417,7 @@ impl Store {
     }
 
     /// Evidence of an assessment (the caller has already checked the assessment's owner).
-    pub async fn evidence(&self, assessment_id: &str) -> Result<Vec<EvidenceRow>> {
+    pub async fn evidence(&self, assessment_id: &AssessmentId) -> Result<Vec<EvidenceRow>> {
         Ok(fetch_all!(
             self.db(),
             EvidenceRow,
@@ -419,7 +427,11 @@ impl Store {
     }
 
     /// One evidence item, only if it belongs to the organisation.
-    pub async fn evidence_item(&self, organization_id: &str, id: &str) -> Result<EvidenceRow> {
+    pub async fn evidence_item(
+        &self,
+        organization_id: &OrganizationId,
+        id: &EvidenceId,
+    ) -> Result<EvidenceRow> {
         fetch_optional!(
             self.db(),
             EvidenceRow,
@@ -435,8 +447,8 @@ impl Store {
 
 async fn open_assessment(
     tx: &mut crate::WriteTx,
-    organization_id: &str,
-    assessment_id: &str,
+    organization_id: &OrganizationId,
+    assessment_id: &AssessmentId,
 ) -> Result<bool> {
     let row = fetch_optional!(
         tx.conn(),
@@ -451,7 +463,7 @@ async fn open_assessment(
     }
 }
 
-async fn touch(tx: &mut crate::WriteTx, assessment_id: &str, at: &str) -> Result<()> {
+async fn touch(tx: &mut crate::WriteTx, assessment_id: &AssessmentId, at: &str) -> Result<()> {
     execute!(
         tx.conn(),
         "UPDATE assessments SET updated_at = $1 WHERE id = $2",

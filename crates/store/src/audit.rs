@@ -1,5 +1,6 @@
 //! The append-only, hash-chained audit log and its verification.
 
+use crate::ids::OrganizationId;
 use sha2::{Digest, Sha256};
 
 use crate::{Result, Store};
@@ -115,7 +116,7 @@ impl Store {
     /// The most recent audit entries of one organisation, newest first.
     pub async fn audit_for_org(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         limit: i64,
     ) -> Result<Vec<AuditEntry>> {
         Ok(fetch_all!(

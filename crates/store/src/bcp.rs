@@ -1,5 +1,6 @@
 //! BCP facts, the buyer's criticality per supplier, and pass-on shares.
 
+use crate::ids::{OrganizationId, RelationshipId, ShareId};
 use serde_json::json;
 
 use crate::{Actor, Result, Store, StoreError};
@@ -16,7 +17,7 @@ pub struct BcpFacts {
 }
 
 impl Store {
-    pub async fn bcp_facts(&self, organization_id: &str) -> Result<Option<BcpFacts>> {
+    pub async fn bcp_facts(&self, organization_id: &OrganizationId) -> Result<Option<BcpFacts>> {
         Ok(fetch_optional!(
             self.db(),
             BcpFacts,
@@ -29,7 +30,7 @@ impl Store {
     pub async fn set_bcp_facts(
         &self,
         actor: Actor<'_>,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         f: &BcpFacts,
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
@@ -45,8 +46,8 @@ impl Store {
     pub async fn set_dependency(
         &self,
         actor: Actor<'_>,
-        buyer_id: &str,
-        relationship_id: &str,
+        buyer_id: &OrganizationId,
+        relationship_id: &RelationshipId,
         critical: bool,
         alternatives: i64,
         stock_days: i64,
@@ -69,8 +70,8 @@ impl Store {
     pub async fn set_pass_on(
         &self,
         actor: Actor<'_>,
-        supplier_id: &str,
-        share_id: &str,
+        supplier_id: &OrganizationId,
+        share_id: &ShareId,
         pass_on: bool,
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;

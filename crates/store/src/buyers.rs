@@ -1,15 +1,16 @@
 //! Buyer–supplier relationships (requests carrying the level decision) and shares of
 //! assessments from suppliers to buyers. The portfolio query is in `supply.rs`.
 
+use crate::ids::{kind, AssessmentId, CredentialId, OrganizationId, RelationshipId, ShareId};
 use serde_json::json;
 
 use crate::{new_id, unique_violation, Actor, Result, ShareDetail, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RelationshipRow {
-    pub id: String,
-    pub buyer_id: String,
-    pub supplier_id: Option<String>,
+    pub id: RelationshipId,
+    pub buyer_id: OrganizationId,
+    pub supplier_id: Option<OrganizationId>,
     pub invite_email: Option<String>,
     pub invite_expires_at: Option<String>,
     pub required_level: i64,
@@ -45,16 +46,16 @@ pub struct NewRelationship<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ShareRow {
-    pub id: String,
-    pub supplier_id: String,
-    pub buyer_id: String,
-    pub assessment_id: String,
+    pub id: ShareId,
+    pub supplier_id: OrganizationId,
+    pub buyer_id: OrganizationId,
+    pub assessment_id: AssessmentId,
     #[sqlx(try_from = "String")]
     pub detail: ShareDetail,
     pub created_at: String,
     pub revoked_at: Option<String>,
     /// The newest unrevoked credential (certificate) of the shared assessment, if any.
-    pub credential_id: Option<String>,
+    pub credential_id: Option<CredentialId>,
 }
 
 /// Share columns, with the shared assessment's current credential.
@@ -80,7 +81,7 @@ impl Store {
         &self,
         actor: Actor<'_>,
         r: &NewRelationship<'_>,
-    ) -> Result<String> {
+    ) -> Result<RelationshipId> {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -93,13 +94,20 @@ impl Store {
     }
 
     /// A relationship the organisation is part of (as buyer or supplier).
-    pub async fn relationship(&self, viewer_org: &str, id: &str) -> Result<RelationshipRow> {
+    pub async fn relationship(
+        &self,
+        viewer_org: &OrganizationId,
+        id: &RelationshipId,
+    ) -> Result<RelationshipRow> {
         fetch_optional!(self.db(), RelationshipRow, &format!("SELECT {REL_COLUMNS} FROM relationships r WHERE r.id = $1 AND (r.buyer_id = $2 OR r.supplier_id = $2)"), id, viewer_org)?
         .ok_or(StoreError::NotFound)
     }
 
     /// A supplier's incoming requests, newest first, with the buyer's name.
-    pub async fn requests_for(&self, supplier_id: &str) -> Result<Vec<(RelationshipRow, String)>> {
+    pub async fn requests_for(
+        &self,
+        supplier_id: &OrganizationId,
+    ) -> Result<Vec<(RelationshipRow, String)>> {
         let rows = fetch_all!(self.db(), RequestRow, &format!(
             "SELECT {REL_COLUMNS}, b.name AS buyer_name FROM relationships r JOIN organizations b ON b.id = r.buyer_id WHERE r.supplier_id = $1 ORDER BY r.created_at DESC"
         ), supplier_id)?;
@@ -121,8 +129,8 @@ impl Store {
     pub async fn accept_supplier_invite(
         &self,
         actor: Actor<'_>,
-        relationship_id: &str,
-        supplier_id: &str,
+        relationship_id: &RelationshipId,
+        supplier_id: &OrganizationId,
     ) -> Result<bool> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -142,7 +150,11 @@ impl Store {
     }
 
     /// Whether `buyer_id` has asked `supplier_id` for a level (a precondition for sharing).
-    pub async fn has_relationship(&self, buyer_id: &str, supplier_id: &str) -> Result<bool> {
+    pub async fn has_relationship(
+        &self,
+        buyer_id: &OrganizationId,
+        supplier_id: &OrganizationId,
+    ) -> Result<bool> {
         let row: Option<(String,)> = fetch_optional!(
             self.db(),
             (String,),
@@ -156,11 +168,11 @@ impl Store {
     pub async fn create_share(
         &self,
         actor: Actor<'_>,
-        supplier_id: &str,
-        buyer_id: &str,
-        assessment_id: &str,
+        supplier_id: &OrganizationId,
+        buyer_id: &OrganizationId,
+        assessment_id: &AssessmentId,
         detail: &str,
-    ) -> Result<String> {
+    ) -> Result<ShareId> {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -179,8 +191,8 @@ impl Store {
     pub async fn revoke_share(
         &self,
         actor: Actor<'_>,
-        supplier_id: &str,
-        id: &str,
+        supplier_id: &OrganizationId,
+        id: &ShareId,
     ) -> Result<ShareRow> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -200,14 +212,14 @@ impl Store {
     }
 
     /// Shares given by a supplier or received by a buyer (active and revoked), newest first.
-    pub async fn shares_of(&self, organization_id: &str) -> Result<Vec<ShareRow>> {
+    pub async fn shares_of(&self, organization_id: &OrganizationId) -> Result<Vec<ShareRow>> {
         Ok(fetch_all!(self.db(), ShareRow, &format!(
             "SELECT {SHARE_COLUMNS} FROM shares s WHERE s.supplier_id = $1 OR s.buyer_id = $1 ORDER BY s.created_at DESC"
         ), organization_id)?)
     }
 
     /// A share the organisation gave or received, active or revoked.
-    pub async fn share(&self, organization_id: &str, id: &str) -> Result<ShareRow> {
+    pub async fn share(&self, organization_id: &OrganizationId, id: &ShareId) -> Result<ShareRow> {
         fetch_optional!(self.db(), ShareRow, &format!(
             "SELECT {SHARE_COLUMNS} FROM shares s WHERE s.id = $1 AND (s.supplier_id = $2 OR s.buyer_id = $2)"
         ), id, organization_id)?
@@ -217,22 +229,22 @@ impl Store {
     /// The supplier organisation of an assessment shared in full with `buyer_id`, if any.
     pub async fn full_share_owner(
         &self,
-        buyer_id: &str,
-        assessment_id: &str,
-    ) -> Result<Option<String>> {
-        let row: Option<(String,)> = fetch_optional!(self.db(), (String,), "SELECT supplier_id FROM shares WHERE buyer_id = $1 AND assessment_id = $2 AND detail = 'full' AND revoked_at IS NULL LIMIT 1", buyer_id, assessment_id)?;
+        buyer_id: &OrganizationId,
+        assessment_id: &AssessmentId,
+    ) -> Result<Option<OrganizationId>> {
+        let row: Option<(OrganizationId,)> = fetch_optional!(self.db(), (OrganizationId,), "SELECT supplier_id FROM shares WHERE buyer_id = $1 AND assessment_id = $2 AND detail = 'full' AND revoked_at IS NULL LIMIT 1", buyer_id, assessment_id)?;
         Ok(row.map(|(s,)| s))
     }
 
     pub async fn add_request_message(
         &self,
         actor: Actor<'_>,
-        relationship_id: &str,
+        relationship_id: &RelationshipId,
         body: &str,
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        execute!(tx.conn(), "INSERT INTO request_messages (id, relationship_id, author_organization_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)", new_id(), relationship_id, actor.organization_id.unwrap_or(""), actor.user_id.unwrap_or(""), body, &at)?;
+        execute!(tx.conn(), "INSERT INTO request_messages (id, relationship_id, author_organization_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)", new_id::<kind::RequestMessage>(), relationship_id, actor.organization_id.unwrap_or(""), actor.user_id.unwrap_or(""), body, &at)?;
         tx.audit("request.message", relationship_id, json!({}))
             .await?;
         tx.commit().await
@@ -241,7 +253,7 @@ impl Store {
     /// Messages of a request thread: (author organisation, body, created_at).
     pub async fn request_messages(
         &self,
-        relationship_id: &str,
+        relationship_id: &RelationshipId,
     ) -> Result<Vec<(String, String, String)>> {
         let rows: Vec<(String, String, String)> = fetch_all!(self.db(), (String, String, String), "SELECT author_organization_id, body, created_at FROM request_messages WHERE relationship_id = $1 ORDER BY created_at", relationship_id)?;
         Ok(rows)
@@ -254,14 +266,14 @@ impl Store {
         kind: Reminder,
         today: &str,
         horizon: &str,
-    ) -> Result<Vec<(String, String, String, String)>> {
+    ) -> Result<Vec<(RelationshipId, OrganizationId, OrganizationId, String)>> {
         let sql = match kind {
             Reminder::DueSoon => "SELECT id, buyer_id, supplier_id, due_date FROM relationships WHERE supplier_id IS NOT NULL AND due_soon_notified = 0 AND due_date >= $1 AND due_date <= $2",
             Reminder::Overdue => "SELECT id, buyer_id, supplier_id, due_date FROM relationships WHERE supplier_id IS NOT NULL AND overdue_notified = 0 AND due_date < $1 AND $2 = $2",
         };
-        let rows: Vec<(String, String, String, String)> = fetch_all!(
+        let rows: Vec<(RelationshipId, OrganizationId, OrganizationId, String)> = fetch_all!(
             self.db(),
-            (String, String, String, String),
+            (RelationshipId, OrganizationId, OrganizationId, String),
             sql,
             today,
             horizon
@@ -274,7 +286,7 @@ impl Store {
     pub async fn mark_reminded(
         &self,
         actor: Actor<'_>,
-        relationship_id: &str,
+        relationship_id: &RelationshipId,
         kind: Reminder,
     ) -> Result<()> {
         let (sql, what) = match kind {
@@ -299,10 +311,13 @@ impl Store {
     }
 
     /// Buyers a supplier currently shares something with.
-    pub async fn buyers_shared_with(&self, supplier_id: &str) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = fetch_all!(
+    pub async fn buyers_shared_with(
+        &self,
+        supplier_id: &OrganizationId,
+    ) -> Result<Vec<OrganizationId>> {
+        let rows: Vec<(OrganizationId,)> = fetch_all!(
             self.db(),
-            (String,),
+            (OrganizationId,),
             "SELECT DISTINCT buyer_id FROM shares WHERE supplier_id = $1 AND revoked_at IS NULL",
             supplier_id
         )?;

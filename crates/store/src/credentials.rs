@@ -1,18 +1,19 @@
 //! Issued level credentials, their revocation, evaluation bodies, and the public register.
 
+use crate::ids::{AssessmentId, CredentialId, OrganizationId};
 use serde_json::json;
 
 use crate::{Actor, Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CredentialRow {
-    pub id: String,
-    pub organization_id: String,
-    pub assessment_id: String,
+    pub id: CredentialId,
+    pub organization_id: OrganizationId,
+    pub assessment_id: AssessmentId,
     pub level: i64,
     /// `self` or `third-party`.
     pub assurance: String,
-    pub evaluation_body_id: Option<String>,
+    pub evaluation_body_id: Option<OrganizationId>,
     pub status_index: i64,
     pub valid_from: String,
     pub valid_until: String,
@@ -26,12 +27,12 @@ pub struct CredentialRow {
 /// A new credential to record.
 #[derive(Debug, Clone)]
 pub struct NewCredential<'a> {
-    pub id: &'a str,
-    pub organization_id: &'a str,
-    pub assessment_id: &'a str,
+    pub id: &'a CredentialId,
+    pub organization_id: &'a OrganizationId,
+    pub assessment_id: &'a AssessmentId,
     pub level: i64,
     pub assurance: &'a str,
-    pub evaluation_body_id: Option<&'a str>,
+    pub evaluation_body_id: Option<&'a OrganizationId>,
     pub status_index: i64,
     pub valid_from: &'a str,
     pub valid_until: &'a str,
@@ -41,7 +42,7 @@ pub struct NewCredential<'a> {
 /// One line of the public register.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RegisterRow {
-    pub credential_id: String,
+    pub credential_id: CredentialId,
     pub organization_name: String,
     pub corporate_number: String,
     pub level: i64,
@@ -81,7 +82,7 @@ impl Store {
     }
 
     /// A credential by id, whoever holds it (callers decide who may see what).
-    pub async fn credential(&self, id: &str) -> Result<CredentialRow> {
+    pub async fn credential(&self, id: &CredentialId) -> Result<CredentialRow> {
         fetch_optional!(
             self.db(),
             CredentialRow,
@@ -94,13 +95,16 @@ impl Store {
     /// The newest credential issued for an assessment.
     pub async fn credential_for_assessment(
         &self,
-        assessment_id: &str,
+        assessment_id: &AssessmentId,
     ) -> Result<Option<CredentialRow>> {
         Ok(fetch_optional!(self.db(), CredentialRow, &format!("SELECT {COLUMNS} FROM credentials WHERE assessment_id = $1 ORDER BY issued_at DESC LIMIT 1"), assessment_id)?)
     }
 
     /// An organisation's credentials, newest first.
-    pub async fn credentials_of(&self, organization_id: &str) -> Result<Vec<CredentialRow>> {
+    pub async fn credentials_of(
+        &self,
+        organization_id: &OrganizationId,
+    ) -> Result<Vec<CredentialRow>> {
         Ok(fetch_all!(
             self.db(),
             CredentialRow,
@@ -115,7 +119,7 @@ impl Store {
     pub async fn revoke_credential(
         &self,
         actor: Actor<'_>,
-        id: &str,
+        id: &CredentialId,
         reason: &str,
     ) -> Result<bool> {
         let mut tx = self.begin_write(actor).await?;
@@ -150,7 +154,11 @@ impl Store {
     }
 
     /// Designates (or undesignates) an organisation as an evaluation body.
-    pub async fn set_evaluation_body(&self, organization_id: &str, designated: bool) -> Result<()> {
+    pub async fn set_evaluation_body(
+        &self,
+        organization_id: &OrganizationId,
+        designated: bool,
+    ) -> Result<()> {
         let mut tx = self.begin_write(Actor::system()).await?;
         let done = execute!(
             tx.conn(),
@@ -170,7 +178,7 @@ impl Store {
         tx.commit().await
     }
 
-    pub async fn is_evaluation_body(&self, organization_id: &str) -> Result<bool> {
+    pub async fn is_evaluation_body(&self, organization_id: &OrganizationId) -> Result<bool> {
         let row: Option<(i64,)> = fetch_optional!(
             self.db(),
             (i64,),

@@ -1,6 +1,7 @@
 //! ★4 third-party evaluations: submission to an evaluation body, per-criterion findings, a
 //! comment thread with the supplier, and the decision.
 
+use crate::ids::{AssessmentId, EvaluationId, EvaluationMessageId, OrganizationId, UserId};
 use serde_json::json;
 
 use crate::{
@@ -9,10 +10,10 @@ use crate::{
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EvaluationRow {
-    pub id: String,
-    pub assessment_id: String,
-    pub organization_id: String,
-    pub body_id: String,
+    pub id: EvaluationId,
+    pub assessment_id: AssessmentId,
+    pub organization_id: OrganizationId,
+    pub body_id: OrganizationId,
     #[sqlx(try_from = "String")]
     pub status: EvaluationStatus,
     pub submitted_at: String,
@@ -32,10 +33,10 @@ pub struct FindingRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CommentRow {
-    pub id: String,
+    pub id: EvaluationMessageId,
     pub criterion_id: String,
-    pub author_id: String,
-    pub author_organization_id: String,
+    pub author_id: UserId,
+    pub author_organization_id: OrganizationId,
     pub body: String,
     pub created_at: String,
 }
@@ -48,17 +49,17 @@ impl Store {
     pub async fn submit_evaluation(
         &self,
         actor: Actor<'_>,
-        organization_id: &str,
-        assessment_id: &str,
-        body_id: &str,
-    ) -> Result<Option<String>> {
+        organization_id: &OrganizationId,
+        assessment_id: &AssessmentId,
+        body_id: &OrganizationId,
+    ) -> Result<Option<EvaluationId>> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         let done = execute!(tx.conn(), "UPDATE assessments SET status = 'submitted', updated_at = $1 WHERE id = $2 AND organization_id = $3 AND status = 'in_progress'", &at, assessment_id, organization_id)?;
         if done == 0 {
             return Ok(None);
         }
-        let previous: Option<(String, i64)> = fetch_optional!(tx.conn(), (String, i64), "SELECT id, round FROM evaluations WHERE assessment_id = $1 AND body_id = $2 ORDER BY submitted_at DESC LIMIT 1", assessment_id, body_id)?;
+        let previous: Option<(EvaluationId, i64)> = fetch_optional!(tx.conn(), (EvaluationId, i64), "SELECT id, round FROM evaluations WHERE assessment_id = $1 AND body_id = $2 ORDER BY submitted_at DESC LIMIT 1", assessment_id, body_id)?;
         let id = match previous {
             Some((id, round)) => {
                 execute!(tx.conn(), "UPDATE evaluations SET status = 'submitted', submitted_at = $1, decided_at = NULL, decision_reason = NULL, decided_by = NULL, round = $2 WHERE id = $3", &at, round + 1, &id)?;
@@ -81,7 +82,11 @@ impl Store {
     }
 
     /// An evaluation visible to `viewer_org`: the supplier's or the body's.
-    pub async fn evaluation(&self, viewer_org: &str, id: &str) -> Result<EvaluationRow> {
+    pub async fn evaluation(
+        &self,
+        viewer_org: &OrganizationId,
+        id: &EvaluationId,
+    ) -> Result<EvaluationRow> {
         fetch_optional!(self.db(), EvaluationRow, &format!("SELECT {COLUMNS} FROM evaluations WHERE id = $1 AND (organization_id = $2 OR body_id = $2)"), id, viewer_org)?
         .ok_or(StoreError::NotFound)
     }
@@ -89,14 +94,14 @@ impl Store {
     /// The evaluation of an assessment of the supplier, if any.
     pub async fn evaluation_for_assessment(
         &self,
-        organization_id: &str,
-        assessment_id: &str,
+        organization_id: &OrganizationId,
+        assessment_id: &AssessmentId,
     ) -> Result<Option<EvaluationRow>> {
         Ok(fetch_optional!(self.db(), EvaluationRow, &format!("SELECT {COLUMNS} FROM evaluations WHERE assessment_id = $1 AND organization_id = $2 ORDER BY submitted_at DESC LIMIT 1"), assessment_id, organization_id)?)
     }
 
     /// A body's queue: open submissions first, then decided ones, newest first.
-    pub async fn evaluation_queue(&self, body_id: &str) -> Result<Vec<EvaluationRow>> {
+    pub async fn evaluation_queue(&self, body_id: &OrganizationId) -> Result<Vec<EvaluationRow>> {
         Ok(fetch_all!(self.db(), EvaluationRow, &format!(
             "SELECT {COLUMNS} FROM evaluations WHERE body_id = $1 ORDER BY CASE WHEN status = 'submitted' THEN 0 ELSE 1 END, submitted_at DESC"
         ), body_id)?)
@@ -106,8 +111,8 @@ impl Store {
     pub async fn put_finding(
         &self,
         actor: Actor<'_>,
-        body_id: &str,
-        evaluation_id: &str,
+        body_id: &OrganizationId,
+        evaluation_id: &EvaluationId,
         criterion_id: &str,
         verdict: &str,
         comment: &str,
@@ -138,7 +143,7 @@ impl Store {
         Ok(true)
     }
 
-    pub async fn findings(&self, evaluation_id: &str) -> Result<Vec<FindingRow>> {
+    pub async fn findings(&self, evaluation_id: &EvaluationId) -> Result<Vec<FindingRow>> {
         Ok(fetch_all!(self.db(), FindingRow, "SELECT criterion_id, verdict, comment, updated_at FROM evaluation_findings WHERE evaluation_id = $1", evaluation_id)?)
     }
 
@@ -146,10 +151,10 @@ impl Store {
     pub async fn add_evaluation_comment(
         &self,
         actor: Actor<'_>,
-        evaluation_id: &str,
+        evaluation_id: &EvaluationId,
         criterion_id: &str,
         body: &str,
-    ) -> Result<String> {
+    ) -> Result<EvaluationMessageId> {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -164,7 +169,10 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn evaluation_comments(&self, evaluation_id: &str) -> Result<Vec<CommentRow>> {
+    pub async fn evaluation_comments(
+        &self,
+        evaluation_id: &EvaluationId,
+    ) -> Result<Vec<CommentRow>> {
         Ok(fetch_all!(self.db(), CommentRow, "SELECT id, criterion_id, author_id, author_organization_id, body, created_at FROM evaluation_comments WHERE evaluation_id = $1 ORDER BY created_at", evaluation_id)?)
     }
 
@@ -173,8 +181,8 @@ impl Store {
     pub async fn decide_evaluation(
         &self,
         actor: Actor<'_>,
-        body_id: &str,
-        evaluation_id: &str,
+        body_id: &OrganizationId,
+        evaluation_id: &EvaluationId,
         certify: Decision,
         reason: &str,
         credential: Option<&crate::NewCredential<'_>>,
@@ -226,10 +234,10 @@ impl Store {
     /// received it (the caller has checked the evaluation links them).
     pub async fn assessment_for_body(
         &self,
-        body_id: &str,
-        assessment_id: &str,
+        body_id: &OrganizationId,
+        assessment_id: &AssessmentId,
     ) -> Result<crate::AssessmentRow> {
-        let row: Option<(String,)> = fetch_optional!(self.db(), (String,), "SELECT organization_id FROM evaluations WHERE assessment_id = $1 AND body_id = $2 LIMIT 1", assessment_id, body_id)?;
+        let row: Option<(OrganizationId,)> = fetch_optional!(self.db(), (OrganizationId,), "SELECT organization_id FROM evaluations WHERE assessment_id = $1 AND body_id = $2 LIMIT 1", assessment_id, body_id)?;
         let (org,) = row.ok_or(StoreError::NotFound)?;
         self.assessment(&org, assessment_id).await
     }

@@ -2,6 +2,7 @@
 //! once the member's owner consents), and the one query that feeds the group's view of the
 //! suppliers its active members depend on.
 
+use crate::ids::{MembershipId, OrganizationId};
 use serde_json::json;
 
 use crate::{new_id, unique_violation, Actor, MembershipStatus, Result, Store, StoreError};
@@ -9,9 +10,9 @@ use crate::{new_id, unique_violation, Actor, MembershipStatus, Result, Store, St
 /// A membership as either side sees it, with the other side's name and corporate number.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct MembershipRow {
-    pub id: String,
-    pub group_id: String,
-    pub member_id: String,
+    pub id: MembershipId,
+    pub group_id: OrganizationId,
+    pub member_id: OrganizationId,
     #[sqlx(try_from = "String")]
     pub status: MembershipStatus,
     pub created_at: String,
@@ -24,8 +25,8 @@ pub struct MembershipRow {
 /// One direct supplier of one active member of a group (linked suppliers only).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct MemberEdgeRow {
-    pub member_id: String,
-    pub supplier_id: String,
+    pub member_id: OrganizationId,
+    pub supplier_id: OrganizationId,
     pub name: String,
     pub corporate_number: String,
     pub critical: bool,
@@ -45,8 +46,8 @@ pub struct NavFacts {
 /// A membership removed by leaving, declining or removal.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EndedMembership {
-    pub group_id: String,
-    pub member_id: String,
+    pub group_id: OrganizationId,
+    pub member_id: OrganizationId,
     /// The status it had: invited (declined or withdrawn) or active (left or removed).
     #[sqlx(try_from = "String")]
     pub status: MembershipStatus,
@@ -59,17 +60,21 @@ const MEMBERSHIP_COLUMNS: &str =
 
 impl Store {
     /// Marks an organisation as an industry group (the operator vetted it).
-    pub async fn designate_industry_group(&self, organization_id: &str) -> Result<()> {
+    pub async fn designate_industry_group(&self, organization_id: &OrganizationId) -> Result<()> {
         self.write_industry_group(organization_id, 1).await
     }
 
     /// Withdraws the industry-group mark. Memberships stay, so that a group designated again
     /// finds its members; while unmarked, the group can read and change nothing.
-    pub async fn revoke_industry_group(&self, organization_id: &str) -> Result<()> {
+    pub async fn revoke_industry_group(&self, organization_id: &OrganizationId) -> Result<()> {
         self.write_industry_group(organization_id, 0).await
     }
 
-    async fn write_industry_group(&self, organization_id: &str, flag: i64) -> Result<()> {
+    async fn write_industry_group(
+        &self,
+        organization_id: &OrganizationId,
+        flag: i64,
+    ) -> Result<()> {
         let mut tx = self.begin_write(Actor::system()).await?;
         let done = execute!(
             tx.conn(),
@@ -89,7 +94,7 @@ impl Store {
         tx.commit().await
     }
 
-    pub async fn is_industry_group(&self, organization_id: &str) -> Result<bool> {
+    pub async fn is_industry_group(&self, organization_id: &OrganizationId) -> Result<bool> {
         let row: Option<(i64,)> = fetch_optional!(
             self.db(),
             (i64,),
@@ -101,7 +106,7 @@ impl Store {
 
     /// The organisation's name and the flags that decide the layout's links, in one query
     /// (it runs on every page).
-    pub async fn nav_facts(&self, organization_id: &str) -> Result<NavFacts> {
+    pub async fn nav_facts(&self, organization_id: &OrganizationId) -> Result<NavFacts> {
         fetch_optional!(self.db(), NavFacts, "SELECT o.name, o.is_evaluation_body <> 0 AS evaluation_body, o.is_industry_group <> 0 AS industry_group, \
                EXISTS (SELECT 1 FROM industry_memberships m WHERE m.member_id = o.id) AS industry_membership \
              FROM organizations o WHERE o.id = $1", organization_id)?
@@ -113,9 +118,9 @@ impl Store {
     pub async fn invite_industry_member(
         &self,
         actor: Actor<'_>,
-        group_id: &str,
-        member_id: &str,
-    ) -> Result<String> {
+        group_id: &OrganizationId,
+        member_id: &OrganizationId,
+    ) -> Result<MembershipId> {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -133,7 +138,7 @@ impl Store {
     }
 
     /// A group's memberships (invited and active) with each member's name, by name.
-    pub async fn industry_members(&self, group_id: &str) -> Result<Vec<MembershipRow>> {
+    pub async fn industry_members(&self, group_id: &OrganizationId) -> Result<Vec<MembershipRow>> {
         Ok(fetch_all!(
             self.db(),
             MembershipRow,
@@ -146,7 +151,10 @@ impl Store {
     }
 
     /// An organisation's memberships and invitations, with each group's name, newest first.
-    pub async fn industry_memberships_of(&self, member_id: &str) -> Result<Vec<MembershipRow>> {
+    pub async fn industry_memberships_of(
+        &self,
+        member_id: &OrganizationId,
+    ) -> Result<Vec<MembershipRow>> {
         Ok(fetch_all!(self.db(), MembershipRow, &format!(
             "SELECT {MEMBERSHIP_COLUMNS} FROM industry_memberships m \
              JOIN organizations o ON o.id = m.group_id WHERE m.member_id = $1 ORDER BY m.created_at DESC, m.id"
@@ -158,14 +166,14 @@ impl Store {
     pub async fn accept_industry_membership(
         &self,
         actor: Actor<'_>,
-        member_id: &str,
-        membership_id: &str,
-    ) -> Result<String> {
+        member_id: &OrganizationId,
+        membership_id: &MembershipId,
+    ) -> Result<OrganizationId> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
-        let (group_id,): (String,) = fetch_optional!(
+        let (group_id,): (OrganizationId,) = fetch_optional!(
             tx.conn(),
-            (String,),
+            (OrganizationId,),
             "UPDATE industry_memberships SET status = 'active', accepted_at = $1 \
              WHERE id = $2 AND member_id = $3 AND status = 'invited' RETURNING group_id",
             &at,
@@ -188,8 +196,8 @@ impl Store {
     pub async fn leave_industry_group(
         &self,
         actor: Actor<'_>,
-        member_id: &str,
-        membership_id: &str,
+        member_id: &OrganizationId,
+        membership_id: &MembershipId,
     ) -> Result<EndedMembership> {
         self.end_membership(
             actor,
@@ -205,8 +213,8 @@ impl Store {
     pub async fn remove_industry_member(
         &self,
         actor: Actor<'_>,
-        group_id: &str,
-        membership_id: &str,
+        group_id: &OrganizationId,
+        membership_id: &MembershipId,
     ) -> Result<EndedMembership> {
         self.end_membership(
             actor,
@@ -222,8 +230,8 @@ impl Store {
         &self,
         actor: Actor<'_>,
         side: &'static str,
-        organization_id: &str,
-        membership_id: &str,
+        organization_id: &OrganizationId,
+        membership_id: &MembershipId,
         action: &str,
     ) -> Result<EndedMembership> {
         let mut tx = self.begin_write(actor).await?;
@@ -243,7 +251,10 @@ impl Store {
 
     /// The direct, linked suppliers of every active member of a group, in one query.
     /// Invited members are not part of it: only consent makes a member's suppliers count.
-    pub async fn industry_supply_edges(&self, group_id: &str) -> Result<Vec<MemberEdgeRow>> {
+    pub async fn industry_supply_edges(
+        &self,
+        group_id: &OrganizationId,
+    ) -> Result<Vec<MemberEdgeRow>> {
         Ok(fetch_all!(self.db(), MemberEdgeRow, "SELECT r.buyer_id AS member_id, r.supplier_id, o.name, o.corporate_number, r.critical <> 0 AS critical, r.alternatives \
              FROM industry_memberships m \
              JOIN relationships r ON r.buyer_id = m.member_id \

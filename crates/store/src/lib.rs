@@ -63,6 +63,8 @@ mod scans;
 pub use scans::*;
 mod states;
 pub use states::*;
+mod ids;
+pub use ids::*;
 mod outbox;
 pub use outbox::*;
 
@@ -168,8 +170,8 @@ pub fn format_time(t: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// A new time-ordered id.
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
+pub fn new_id<K>() -> Id<K> {
+    Id::from(uuid::Uuid::now_v7().to_string())
 }
 
 impl Store {
@@ -300,7 +302,7 @@ pub struct Actor<'a> {
 }
 
 impl<'a> Actor<'a> {
-    pub fn user(organization_id: &'a str, user_id: &'a str) -> Self {
+    pub fn user(organization_id: &'a OrganizationId, user_id: &'a UserId) -> Self {
         Actor {
             organization_id: Some(organization_id),
             user_id: Some(user_id),

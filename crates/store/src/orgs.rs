@@ -1,12 +1,13 @@
 //! Organisations, their users (members with a role) and member invitations.
 
+use crate::ids::{InvitationId, OrganizationId, UserId};
 use serde_json::json;
 
 use crate::{new_id, unique_violation, Actor, Result, Role, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OrganizationRow {
-    pub id: String,
+    pub id: OrganizationId,
     pub name: String,
     pub corporate_number: String,
     pub industry: String,
@@ -18,8 +19,8 @@ pub struct OrganizationRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserRow {
-    pub id: String,
-    pub organization_id: String,
+    pub id: UserId,
+    pub organization_id: OrganizationId,
     pub email: String,
     pub name: String,
     #[sqlx(try_from = "String")]
@@ -51,8 +52,8 @@ pub struct NewUser<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct InvitationRow {
-    pub id: String,
-    pub organization_id: String,
+    pub id: InvitationId,
+    pub organization_id: OrganizationId,
     pub email: String,
     #[sqlx(try_from = "String")]
     pub role: Role,
@@ -77,7 +78,7 @@ impl Store {
         &self,
         org: &NewOrganization<'_>,
         owner: &NewUser<'_>,
-    ) -> Result<(String, String)> {
+    ) -> Result<(OrganizationId, UserId)> {
         let org_id = new_id();
         let user_id = new_id();
         let mut tx = self.begin_write(Actor::user(&org_id, &user_id)).await?;
@@ -115,7 +116,7 @@ impl Store {
         Ok((org_id, user_id))
     }
 
-    pub async fn organization(&self, id: &str) -> Result<OrganizationRow> {
+    pub async fn organization(&self, id: &OrganizationId) -> Result<OrganizationRow> {
         fetch_optional!(
             self.db(),
             OrganizationRow,
@@ -145,7 +146,7 @@ impl Store {
     pub async fn set_require_totp(
         &self,
         actor: Actor<'_>,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         required: bool,
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
@@ -173,7 +174,7 @@ impl Store {
         )?)
     }
 
-    pub async fn user(&self, id: &str) -> Result<UserRow> {
+    pub async fn user(&self, id: &UserId) -> Result<UserRow> {
         fetch_optional!(
             self.db(),
             UserRow,
@@ -184,7 +185,7 @@ impl Store {
     }
 
     /// Members of one organisation, in joining order.
-    pub async fn members(&self, organization_id: &str) -> Result<Vec<UserRow>> {
+    pub async fn members(&self, organization_id: &OrganizationId) -> Result<Vec<UserRow>> {
         Ok(fetch_all!(
             self.db(),
             UserRow,
@@ -199,8 +200,8 @@ impl Store {
     pub async fn set_role(
         &self,
         actor: Actor<'_>,
-        organization_id: &str,
-        user_id: &str,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
         role: &str,
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
@@ -223,7 +224,7 @@ impl Store {
     pub async fn set_totp(
         &self,
         actor: Actor<'_>,
-        user_id: &str,
+        user_id: &UserId,
         secret: Option<&str>,
         enabled: bool,
     ) -> Result<()> {
@@ -252,12 +253,12 @@ impl Store {
     pub async fn create_invitation(
         &self,
         actor: Actor<'_>,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         email: &str,
         role: &str,
         token_hash: &str,
         expires_at: &str,
-    ) -> Result<String> {
+    ) -> Result<InvitationId> {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -280,7 +281,10 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn invitations(&self, organization_id: &str) -> Result<Vec<InvitationRow>> {
+    pub async fn invitations(
+        &self,
+        organization_id: &OrganizationId,
+    ) -> Result<Vec<InvitationRow>> {
         Ok(fetch_all!(
             self.db(),
             InvitationRow,
@@ -308,7 +312,7 @@ impl Store {
         &self,
         invitation: &InvitationRow,
         user: &NewUser<'_>,
-    ) -> Result<String> {
+    ) -> Result<UserId> {
         let user_id = new_id();
         let mut tx = self
             .begin_write(Actor::user(&invitation.organization_id, &user_id))
@@ -337,8 +341,8 @@ impl Store {
 
 async fn insert_user(
     tx: &mut crate::WriteTx,
-    id: &str,
-    org_id: &str,
+    id: &UserId,
+    org_id: &OrganizationId,
     user: &NewUser<'_>,
 ) -> Result<()> {
     let at = tx.at().to_string();

@@ -5,6 +5,7 @@
 //! transaction. Mail leaves the process later: a worker reads what is due, sends it and marks
 //! it sent, retrying failures with a growing delay.
 
+use crate::ids::{AssessmentId, OrganizationId, OutboxMailId};
 use serde_json::json;
 
 use crate::{new_id, NewNotification, NotificationKind, Result, Store, WriteTx};
@@ -13,9 +14,9 @@ use crate::{new_id, NewNotification, NotificationKind, Result, Store, WriteTx};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recipient {
     /// One organisation.
-    Organization(String),
+    Organization(OrganizationId),
     /// Every buyer holding an active share of this assessment.
-    BuyersSharing(String),
+    BuyersSharing(AssessmentId),
 }
 
 /// A notification caused by a change, in both languages, with its e-mail when mail is on.
@@ -36,7 +37,7 @@ pub struct Notice {
 /// One queued e-mail.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OutboxMail {
-    pub id: String,
+    pub id: OutboxMailId,
     pub recipient: String,
     pub subject: String,
     pub body: String,
@@ -51,11 +52,11 @@ impl WriteTx {
     /// transaction.
     pub(crate) async fn apply_notices(&mut self, notices: &[Notice]) -> Result<()> {
         for n in notices {
-            let orgs: Vec<String> = match &n.to {
+            let orgs: Vec<OrganizationId> = match &n.to {
                 Recipient::Organization(id) => vec![id.clone()],
                 Recipient::BuyersSharing(assessment_id) => fetch_all!(
                     self.conn(),
-                    (String,),
+                    (OrganizationId,),
                     "SELECT DISTINCT buyer_id FROM shares WHERE assessment_id = $1 AND revoked_at IS NULL ORDER BY buyer_id",
                     assessment_id
                 )?
@@ -82,7 +83,7 @@ impl WriteTx {
                         &org
                     )?;
                     for (email,) in owners {
-                        let id = new_id();
+                        let id: OutboxMailId = new_id();
                         execute!(
                             self.conn(),
                             "INSERT INTO outbox (id, kind, recipient, subject, body, created_at, attempts, next_attempt_at) \
@@ -120,7 +121,7 @@ impl Store {
     }
 
     /// Marks a mail sent.
-    pub async fn mail_sent(&self, id: &str, at: &str) -> Result<()> {
+    pub async fn mail_sent(&self, id: &OutboxMailId, at: &str) -> Result<()> {
         execute!(
             self.db(),
             "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2",
@@ -131,7 +132,7 @@ impl Store {
     }
 
     /// Records a failed attempt; the next one is not before `retry_at`.
-    pub async fn mail_failed(&self, id: &str, error: &str, retry_at: &str) -> Result<()> {
+    pub async fn mail_failed(&self, id: &OutboxMailId, error: &str, retry_at: &str) -> Result<()> {
         execute!(
             self.db(),
             "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
@@ -159,12 +160,13 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::UserId;
     use crate::testing::stores;
     use crate::{Actor, AssessmentStatus, Declaration, NewOrganization, NewUser, Role};
 
-    fn notice(to: &str, mail: bool) -> Notice {
+    fn notice(to: &OrganizationId, mail: bool) -> Notice {
         Notice {
-            to: Recipient::Organization(to.to_string()),
+            to: Recipient::Organization(to.clone()),
             kind: NotificationKind::LevelAchieved,
             title_ja: "達成".into(),
             title_en: "Reached".into(),
@@ -175,7 +177,7 @@ mod tests {
         }
     }
 
-    async fn org_with_open_assessment(store: &Store) -> (String, String, String) {
+    async fn org_with_open_assessment(store: &Store) -> (OrganizationId, UserId, AssessmentId) {
         let (org, user) = store
             .create_organization(
                 &NewOrganization {
@@ -264,7 +266,10 @@ mod tests {
             let (org, user, id) = org_with_open_assessment(store).await;
             // A notice to an organisation that does not exist violates the inbox's foreign
             // key: the declaration it came with must not stand without it.
-            let notices = [notice(&org, true), notice("no-such-organization", false)];
+            let notices = [
+                notice(&org, true),
+                notice(&OrganizationId::from("no-such-organization"), false),
+            ];
             let actor = Actor::user(&org, &user).with_notices(&notices);
             assert!(store
                 .declare(actor, &org, &id, &DECLARATION, None)

@@ -2,6 +2,7 @@
 //! the organisation's inbox. Every query is scoped to an organisation, except the
 //! re-scan sweep, which the server runs for all organisations.
 
+use crate::ids::{AssessmentId, EvidenceId, NotificationId, OrganizationId, ScanId};
 use serde_json::json;
 
 use crate::{new_id, Actor, NotificationKind, Result, Store, StoreError};
@@ -9,9 +10,9 @@ use crate::{new_id, Actor, NotificationKind, Result, Store, StoreError};
 /// A stored scan: the uploaded file (as a blob) and its latest result.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ScanRow {
-    pub id: String,
-    pub organization_id: String,
-    pub assessment_id: Option<String>,
+    pub id: ScanId,
+    pub organization_id: OrganizationId,
+    pub assessment_id: Option<AssessmentId>,
     pub file_name: String,
     /// The detected input format, as `shirube_vuln::InputFormat` displays it.
     pub input_format: String,
@@ -66,8 +67,8 @@ pub struct ScanUpdate<'a> {
 /// A message in an organisation's inbox, in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct NotificationRow {
-    pub id: String,
-    pub organization_id: String,
+    pub id: NotificationId,
+    pub organization_id: OrganizationId,
     #[sqlx(try_from = "String")]
     pub kind: NotificationKind,
     pub title_ja: String,
@@ -107,10 +108,10 @@ impl Store {
     pub async fn create_scan(
         &self,
         actor: Actor<'_>,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         scan: &NewScan<'_>,
         evidence: Option<&ScanEvidence<'_>>,
-    ) -> Result<Option<(String, Vec<String>)>> {
+    ) -> Result<Option<(ScanId, Vec<EvidenceId>)>> {
         let mut tx = self.begin_write(actor).await?;
         if let Some(ev) = evidence {
             let (status,) = fetch_optional!(
@@ -164,7 +165,7 @@ impl Store {
     }
 
     /// One scan of an organisation; another organisation's id is not found.
-    pub async fn scan(&self, organization_id: &str, id: &str) -> Result<ScanRow> {
+    pub async fn scan(&self, organization_id: &OrganizationId, id: &ScanId) -> Result<ScanRow> {
         fetch_optional!(
             self.db(),
             ScanRow,
@@ -176,7 +177,7 @@ impl Store {
     }
 
     /// An organisation's scans, newest first.
-    pub async fn scans(&self, organization_id: &str) -> Result<Vec<ScanRow>> {
+    pub async fn scans(&self, organization_id: &OrganizationId) -> Result<Vec<ScanRow>> {
         Ok(fetch_all!(self.db(), ScanRow, &format!(
             "SELECT {SCAN_COLUMNS} FROM scans WHERE organization_id = $1 ORDER BY created_at DESC, id DESC"
         ), organization_id)?)
@@ -184,16 +185,19 @@ impl Store {
 
     /// Ids and organisations of every scan computed with another advisory index than
     /// `fingerprint`, oldest first: the work list of a re-scan sweep.
-    pub async fn scans_needing_rescan(&self, fingerprint: &str) -> Result<Vec<(String, String)>> {
-        Ok(fetch_all!(self.db(), (String, String), "SELECT id, organization_id FROM scans WHERE index_fingerprint <> $1 ORDER BY created_at, id", fingerprint)?)
+    pub async fn scans_needing_rescan(
+        &self,
+        fingerprint: &str,
+    ) -> Result<Vec<(ScanId, OrganizationId)>> {
+        Ok(fetch_all!(self.db(), (ScanId, OrganizationId), "SELECT id, organization_id FROM scans WHERE index_fingerprint <> $1 ORDER BY created_at, id", fingerprint)?)
     }
 
     /// Replaces a scan's result with a re-scan's and, when given, adds a notification to the
     /// organisation's inbox, in one transaction.
     pub async fn update_scan(
         &self,
-        organization_id: &str,
-        id: &str,
+        organization_id: &OrganizationId,
+        id: &ScanId,
         update: &ScanUpdate<'_>,
         notices: &[crate::Notice],
     ) -> Result<()> {
@@ -220,7 +224,10 @@ impl Store {
     }
 
     /// An organisation's notifications, newest first.
-    pub async fn notifications(&self, organization_id: &str) -> Result<Vec<NotificationRow>> {
+    pub async fn notifications(
+        &self,
+        organization_id: &OrganizationId,
+    ) -> Result<Vec<NotificationRow>> {
         Ok(fetch_all!(self.db(), NotificationRow, &format!(
             "SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE organization_id = $1 ORDER BY created_at DESC, id DESC"
         ), organization_id)?)
@@ -230,8 +237,8 @@ impl Store {
     pub async fn mark_notification_read(
         &self,
         actor: Actor<'_>,
-        organization_id: &str,
-        id: &str,
+        organization_id: &OrganizationId,
+        id: &NotificationId,
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -260,10 +267,10 @@ impl Store {
 
 pub(crate) async fn insert_notification(
     tx: &mut crate::WriteTx,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     n: &NewNotification<'_>,
     at: &str,
-) -> Result<String> {
+) -> Result<NotificationId> {
     let id = new_id();
     execute!(tx.conn(), &format!("INSERT INTO notifications ({NOTIFICATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)"), &id, organization_id, n.kind.as_str(), n.title_ja, n.title_en, n.body_ja, n.body_en, n.link, at)?;
     tx.audit(

@@ -5,6 +5,7 @@
 //! for ten thousand organisations; this path writes a whole chunk at once and records it as a
 //! single `bench.seed` audit entry through the same hash chain, so `verify-audit` still holds.
 
+use crate::ids::{kind, AssessmentId, OrganizationId, RelationshipId, ShareId, UserId};
 use serde_json::json;
 
 use crate::{new_id, Actor, AssessmentStatus, Result, Store};
@@ -134,7 +135,7 @@ impl Store {
         if orgs.is_empty() {
             return Ok(counts);
         }
-        let ids: Vec<(String, String, String)> = orgs
+        let ids: Vec<(OrganizationId, UserId, AssessmentId)> = orgs
             .iter()
             .map(|_| (new_id(), new_id(), new_id()))
             .collect();
@@ -277,7 +278,13 @@ impl Store {
 
         let evidence_ids: Vec<Vec<String>> = orgs
             .iter()
-            .map(|o| o.assessment.evidence.iter().map(|_| new_id()).collect())
+            .map(|o| {
+                o.assessment
+                    .evidence
+                    .iter()
+                    .map(|_| new_id::<kind::Evidence>().into_string())
+                    .collect()
+            })
             .collect();
         let rows: Vec<Vec<Value>> = orgs
             .iter()
@@ -364,8 +371,8 @@ impl Store {
     /// Every organisation that has an assessment, ordered by corporate number: (organisation
     /// id, its first assessment id, its first user's e-mail). For benchmarks, which address
     /// seeded organisations by position.
-    pub async fn seed_ids(&self) -> Result<Vec<(String, String, String)>> {
-        let rows: Vec<(String, String, String)> = fetch_all!(self.db(), (String, String, String), "SELECT o.id, (SELECT MIN(a.id) FROM assessments a WHERE a.organization_id = o.id), \
+    pub async fn seed_ids(&self) -> Result<Vec<(OrganizationId, AssessmentId, String)>> {
+        let rows: Vec<(OrganizationId, AssessmentId, String)> = fetch_all!(self.db(), (OrganizationId, AssessmentId, String), "SELECT o.id, (SELECT MIN(a.id) FROM assessments a WHERE a.organization_id = o.id), \
                (SELECT MIN(u.email) FROM users u WHERE u.organization_id = o.id) FROM organizations o \
              WHERE EXISTS (SELECT 1 FROM assessments a WHERE a.organization_id = o.id) ORDER BY o.corporate_number")?;
         Ok(rows)
@@ -376,7 +383,7 @@ impl Store {
     /// `ids`) declared, so that portfolios show a realistic mix of statuses.
     pub async fn seed_supply(
         &self,
-        ids: &[(String, String, String)],
+        ids: &[(OrganizationId, AssessmentId, String)],
         relationships: &[SeedRelationship],
         declare: &[usize],
     ) -> Result<SeedSupplyCounts> {
@@ -384,7 +391,7 @@ impl Store {
         let mut tx = self.begin_write(Actor::system()).await?;
         let at = tx.at().to_string();
         let at = at.as_str();
-        let rel_ids: Vec<String> = relationships.iter().map(|_| new_id()).collect();
+        let rel_ids: Vec<RelationshipId> = relationships.iter().map(|_| new_id()).collect();
         let rows: Vec<Vec<Value>> = relationships
             .iter()
             .zip(&rel_ids)
@@ -428,7 +435,7 @@ impl Store {
             &rows,
         )
         .await?;
-        let share_ids: Vec<String> = relationships.iter().map(|_| new_id()).collect();
+        let share_ids: Vec<ShareId> = relationships.iter().map(|_| new_id()).collect();
         let rows: Vec<Vec<Value>> = relationships
             .iter()
             .zip(&share_ids)

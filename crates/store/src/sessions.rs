@@ -1,5 +1,6 @@
 //! Browser sessions and API tokens. Only hashes of the secrets are stored.
 
+use crate::ids::{OrganizationId, SessionId, UserId};
 use serde_json::json;
 
 use crate::orgs::{UserRow, USER_COLUMNS};
@@ -14,9 +15,9 @@ pub struct SessionRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ApiTokenRow {
-    pub id: String,
-    pub organization_id: String,
-    pub user_id: String,
+    pub id: SessionId,
+    pub organization_id: OrganizationId,
+    pub user_id: UserId,
     pub name: String,
     pub created_at: String,
     pub last_used_at: Option<String>,
@@ -110,11 +111,11 @@ impl Store {
     pub async fn create_api_token(
         &self,
         actor: Actor<'_>,
-        organization_id: &str,
-        user_id: &str,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
         name: &str,
         token_hash: &str,
-    ) -> Result<String> {
+    ) -> Result<SessionId> {
         let id = new_id();
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
@@ -134,7 +135,7 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn api_tokens(&self, organization_id: &str) -> Result<Vec<ApiTokenRow>> {
+    pub async fn api_tokens(&self, organization_id: &OrganizationId) -> Result<Vec<ApiTokenRow>> {
         Ok(fetch_all!(
             self.db(),
             ApiTokenRow,
@@ -149,8 +150,8 @@ impl Store {
     pub async fn revoke_api_token(
         &self,
         actor: Actor<'_>,
-        organization_id: &str,
-        id: &str,
+        organization_id: &OrganizationId,
+        id: &SessionId,
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();

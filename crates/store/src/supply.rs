@@ -3,6 +3,7 @@
 //! BCP facts the weak-point analysis needs. The portfolio is one buyer's lines; the tier walk
 //! reads the lines of a whole tier of buyers at once.
 
+use crate::ids::{OrganizationId, RelationshipId};
 use std::collections::HashMap;
 
 use serde::Deserialize;
@@ -12,10 +13,10 @@ use crate::{Backend, Db, Result, Store, StoreError};
 /// One relationship as its buyer sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SupplyLine {
-    pub buyer_id: String,
-    pub relationship_id: String,
+    pub buyer_id: OrganizationId,
+    pub relationship_id: RelationshipId,
     /// `None` while an e-mail invitation is not accepted.
-    pub supplier_id: Option<String>,
+    pub supplier_id: Option<OrganizationId>,
     pub invite_email: Option<String>,
     pub supplier_name: Option<String>,
     pub corporate_number: Option<String>,
@@ -48,7 +49,7 @@ impl Store {
     /// Shares are aggregated per (buyer, supplier) in the second query and joined here,
     /// which measured faster than joining them in SQL (bench/supply.sh). How rows come back
     /// differs per database; see below.
-    pub async fn supply_lines(&self, buyer_ids: &[String]) -> Result<Vec<SupplyLine>> {
+    pub async fn supply_lines(&self, buyer_ids: &[OrganizationId]) -> Result<Vec<SupplyLine>> {
         if buyer_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -166,8 +167,8 @@ impl Store {
     }
 
     /// A buyer's portfolio: all its relationships, oldest first.
-    pub async fn portfolio(&self, buyer_id: &str) -> Result<Vec<SupplyLine>> {
-        self.supply_lines(&[buyer_id.to_string()]).await
+    pub async fn portfolio(&self, buyer_id: &OrganizationId) -> Result<Vec<SupplyLine>> {
+        self.supply_lines(std::slice::from_ref(buyer_id)).await
     }
 }
 
@@ -179,9 +180,9 @@ fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
 /// array on SQLite (fields in column order; flags as 0/1).
 #[derive(Deserialize, sqlx::FromRow)]
 struct LineRecord {
-    buyer_id: String,
-    id: String,
-    supplier_id: Option<String>,
+    buyer_id: OrganizationId,
+    id: RelationshipId,
+    supplier_id: Option<OrganizationId>,
     invite_email: Option<String>,
     name: Option<String>,
     corporate_number: Option<String>,
@@ -199,8 +200,8 @@ struct LineRecord {
 /// pass-on (fields in column order, as for [`LineRecord`]).
 #[derive(Deserialize, sqlx::FromRow)]
 struct ShareRecord {
-    buyer_id: String,
-    supplier_id: String,
+    buyer_id: OrganizationId,
+    supplier_id: OrganizationId,
     achieved: Option<i64>,
     shares: i64,
     last_update: Option<String>,

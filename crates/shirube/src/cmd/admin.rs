@@ -127,6 +127,7 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
                     anyhow::bail!("--reason must not be empty");
                 }
                 let store = store.open().await?;
+                let id = shirube_store::CredentialId::from(id);
                 store.credential(&id).await.with_context(|| format!("no credential {id}"))?;
                 if store.revoke_credential(shirube_store::Actor::system(), &id, reason.trim()).await? {
                     println!("credential {id} revoked; the status list changes at once");

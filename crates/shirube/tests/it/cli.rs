@@ -98,7 +98,10 @@ fn verify_audit_on_a_missing_data_dir_is_bad_usage() {
 }
 
 /// A data directory holding one signed-up organisation; returns its id.
-fn data_dir_with_organisation(dir: &std::path::Path, corporate_number: &str) -> String {
+fn data_dir_with_organisation(
+    dir: &std::path::Path,
+    corporate_number: &str,
+) -> shirube_store::OrganizationId {
     use shirube_store::{NewOrganization, NewUser, Store};
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
@@ -131,7 +134,7 @@ fn data_dir_with_organisation(dir: &std::path::Path, corporate_number: &str) -> 
     })
 }
 
-fn is_industry_group(dir: &std::path::Path, org_id: &str) -> bool {
+fn is_industry_group(dir: &std::path::Path, org_id: &shirube_store::OrganizationId) -> bool {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let store = shirube_store::Store::open(

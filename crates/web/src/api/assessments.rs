@@ -6,6 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use shirube_app::views::{AssessmentId, EvidenceId};
 use shirube_app::{assessments, declarations};
 use utoipa::ToSchema;
 
@@ -49,8 +50,14 @@ pub async fn create(
     ApiJson(req): ApiJson<CreateAssessment>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let level = assessments::parse_level(&req.target_level.to_string(), "target_level")?;
-    let id = assessments::create_assessment(&state, &p, level, req.copy_from.as_deref()).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    let id = assessments::create_assessment(
+        &state,
+        &p,
+        level,
+        req.copy_from.map(AssessmentId::from).as_ref(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.into() })))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -74,7 +81,7 @@ pub async fn list(
     Ok(Json(
         rows.into_iter()
             .map(|a| AssessmentSummary {
-                id: a.id,
+                id: a.id.into(),
                 target_level: a.target_level,
                 status: a.status.as_str().to_string(),
                 created_at: a.created_at,
@@ -227,7 +234,7 @@ pub fn to_out(state: &AppState, v: AssessmentView) -> AssessmentOut {
         .evidence
         .iter()
         .map(|ev| EvidenceOut {
-            id: ev.id.clone(),
+            id: ev.id.clone().into(),
             criterion_id: ev.criterion_id.clone(),
             kind: ev.kind.clone(),
             url: ev.url.clone(),
@@ -273,11 +280,11 @@ pub fn to_out(state: &AppState, v: AssessmentView) -> AssessmentOut {
         evidence,
         changes_since_previous,
         declaration,
-        id: v.row.id,
+        id: v.row.id.into(),
         target_level: v.row.target_level,
         status: v.row.status.as_str().to_string(),
         catalog_edition: v.row.catalog_edition,
-        based_on: v.row.based_on,
+        based_on: v.row.based_on.map(Into::into),
         created_at: v.row.created_at,
         updated_at: v.row.updated_at,
     }
@@ -289,7 +296,7 @@ pub fn to_out(state: &AppState, v: AssessmentView) -> AssessmentOut {
 pub async fn get(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<AssessmentId>,
 ) -> Result<Json<AssessmentOut>, ApiError> {
     let view = assessments::readable_assessment(&state, &p, &id).await?;
     Ok(Json(to_out(&state, view)))
@@ -328,7 +335,7 @@ pub enum AnswerStatusName {
 pub async fn put_answer(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath((id, criterion_id)): ApiPath<(String, String)>,
+    ApiPath((id, criterion_id)): ApiPath<(AssessmentId, String)>,
     ApiJson(req): ApiJson<PutAnswer>,
 ) -> Result<Json<AssessmentOut>, ApiError> {
     assessments::put_answer(
@@ -451,7 +458,7 @@ pub struct EvidenceUpload {
 pub async fn add_evidence(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<AssessmentId>,
     ApiMultipart(mp): ApiMultipart,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     p.require_edit()?;
@@ -466,7 +473,7 @@ pub async fn add_evidence(
         form_value(&fields, "evidence_date"),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(Created { id: ev })))
+    Ok((StatusCode::CREATED, Json(Created { id: ev.into() })))
 }
 
 /// Downloads an evidence file; only members of the owning organisation may.
@@ -475,7 +482,7 @@ pub async fn add_evidence(
 pub async fn download(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<EvidenceId>,
 ) -> Result<Response, ApiError> {
     let (ev, bytes) = assessments::evidence_file(&state, &p, &id).await?;
     Ok(file_response(ev.file_name.as_deref(), bytes))
@@ -527,7 +534,7 @@ pub struct DeclarationRequest {
 pub async fn declare(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<AssessmentId>,
     ApiJson(req): ApiJson<DeclarationRequest>,
 ) -> Result<Json<AssessmentOut>, ApiError> {
     let view = declarations::declare(&state, &p, &id, &req.signer_name, &req.signer_title).await?;

@@ -85,8 +85,8 @@ pub async fn signup(
     Ok((
         StatusCode::CREATED,
         Json(SignupResponse {
-            organization_id: signed_up.organization_id,
-            user_id: signed_up.user.id,
+            organization_id: signed_up.organization_id.into(),
+            user_id: signed_up.user.id.into(),
         }),
     ))
 }

@@ -1,5 +1,6 @@
 //! Buyers and suppliers over the API: requests, the portfolio (JSON and CSV), shares.
 
+use shirube_app::views::{AssessmentId, CredentialId, OrganizationId, RelationshipId, ShareId};
 use std::collections::BTreeMap;
 
 use axum::extract::State;
@@ -130,7 +131,7 @@ pub async fn add(
     Ok((
         StatusCode::CREATED,
         Json(AddSupplierResponse {
-            relationship_id: added.relationship_id,
+            relationship_id: added.relationship_id.into(),
             required_level: added.required_level,
             suggest_level_4: added.suggest_level_4,
             reasons: reasons(&keys),
@@ -230,12 +231,12 @@ pub async fn portfolio(
         suppliers: lines
             .into_iter()
             .map(|l| PortfolioLine {
-                relationship_id: l.relationship_id,
-                organization_id: l.organization_id,
+                relationship_id: l.relationship_id.map(Into::into),
+                organization_id: l.organization_id.map(Into::into),
                 corporate_number: l.corporate_number,
                 name: l.name,
                 tier: l.tier,
-                parent_organization_id: l.parent_organization_id,
+                parent_organization_id: l.parent_organization_id.map(Into::into),
                 required_level: l.required_level,
                 achieved_level: l.achieved_level,
                 status: l.status.as_str().to_string(),
@@ -316,22 +317,24 @@ pub async fn share(
         req.assessment_id.filter(|a| !a.is_empty()),
         req.credential_id.filter(|c| !c.is_empty()),
     ) {
-        (Some(a), None) => a,
-        (None, Some(c)) => buyers::assessment_of_credential(&state, &p, &c).await?,
+        (Some(a), None) => AssessmentId::from(a),
+        (None, Some(c)) => {
+            buyers::assessment_of_credential(&state, &p, &CredentialId::from(c)).await?
+        }
         _ => return Err(shirube_app::AppError::field("assessment_id", "err-share-one-of").into()),
     };
     let id = buyers::share(
         &state,
         &p,
         &assessment_id,
-        &req.buyer_organization_id,
+        &OrganizationId::from(req.buyer_organization_id.as_str()),
         req.detail.as_deref().unwrap_or("level"),
     )
     .await?;
     if req.pass_on {
         buyers::set_pass_on(&state, &p, &id, true).await?;
     }
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(Created { id: id.into() })))
 }
 
 /// Revokes a share; the buyer's access ends at once.
@@ -339,7 +342,7 @@ pub async fn share(
 pub async fn revoke(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<ShareId>,
 ) -> Result<StatusCode, ApiError> {
     buyers::revoke_share(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -369,13 +372,16 @@ pub async fn list_shares(
     Ok(Json(
         rows.into_iter()
             .map(|s| ShareOut {
-                id: s.id,
-                supplier_organization_id: s.supplier_id,
-                buyer_organization_id: s.buyer_id,
-                assessment_id: s.assessment_id,
+                id: s.id.into(),
+                supplier_organization_id: s.supplier_id.into(),
+                buyer_organization_id: s.buyer_id.into(),
+                assessment_id: s.assessment_id.into(),
                 detail: s.detail.as_str().to_string(),
                 created_at: s.created_at,
-                credential_id: s.credential_id.filter(|_| s.revoked_at.is_none()),
+                credential_id: s
+                    .credential_id
+                    .filter(|_| s.revoked_at.is_none())
+                    .map(Into::into),
                 revoked_at: s.revoked_at,
             })
             .collect(),
@@ -390,7 +396,7 @@ pub async fn list_shares(
 pub async fn shared_credential(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<ShareId>,
 ) -> Result<Json<crate::api::credentials::CredentialOut>, ApiError> {
     let c = buyers::shared_credential(&state, &p, &id).await?;
     Ok(Json(crate::api::credentials::out(c)))
@@ -419,8 +425,8 @@ pub async fn requests(
         rows.into_iter()
             .map(|(r, buyer_name)| RequestOut {
                 reasons: reasons(&buyers::reasons_of(&r)),
-                relationship_id: r.id,
-                buyer_organization_id: r.buyer_id,
+                relationship_id: r.id.into(),
+                buyer_organization_id: r.buyer_id.into(),
                 buyer_name,
                 required_level: r.required_level,
                 suggest_level_4: r.suggest_level_4,
@@ -444,7 +450,7 @@ pub struct MessageRequest {
 pub async fn message(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<RelationshipId>,
     ApiJson(req): ApiJson<MessageRequest>,
 ) -> Result<StatusCode, ApiError> {
     buyers::message(&state, &p, &id, &req.body).await?;
@@ -463,7 +469,7 @@ pub async fn accept(
     ApiPath(token): ApiPath<String>,
 ) -> Result<Json<Created>, ApiError> {
     let rel = buyers::accept_invite(&state, &p, &token).await?;
-    Ok(Json(Created { id: rel.id }))
+    Ok(Json(Created { id: rel.id.into() }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -584,7 +590,7 @@ pub struct DependencyIn {
 pub async fn set_dependency(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<RelationshipId>,
     ApiJson(req): ApiJson<DependencyIn>,
 ) -> Result<StatusCode, ApiError> {
     buyers::set_dependency(
@@ -611,7 +617,7 @@ pub struct PassOnIn {
 pub async fn pass_on(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<ShareId>,
     ApiJson(req): ApiJson<PassOnIn>,
 ) -> Result<StatusCode, ApiError> {
     buyers::set_pass_on(&state, &p, &id, req.pass_on).await?;

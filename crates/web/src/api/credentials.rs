@@ -10,6 +10,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shirube_app::credentials;
+use shirube_app::views::{AssessmentId, CredentialId};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::problem::{BadRequest, Invalid, JsonBodyErrors, NotFound, Problem, Unauthorized};
@@ -35,7 +36,7 @@ pub fn out(c: shirube_app::views::CredentialRow) -> CredentialOut {
     CredentialOut {
         certificate: format!("/credentials/{}/certificate", c.id),
         credential: credentials::credential_json(&c),
-        id: c.id,
+        id: c.id.into(),
         revoked_at: c.revoked_at,
         revoked_reason: c.revoked_reason,
     }
@@ -48,7 +49,7 @@ pub fn out(c: shirube_app::views::CredentialRow) -> CredentialOut {
 pub async fn for_assessment(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<AssessmentId>,
 ) -> Result<Json<CredentialOut>, ApiError> {
     Ok(Json(out(
         credentials::credential_for(&state, &p, &id).await?
@@ -72,7 +73,7 @@ pub struct RevokeRequest {
 pub async fn revoke(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<CredentialId>,
     ApiJson(req): ApiJson<RevokeRequest>,
 ) -> Result<Json<CredentialOut>, ApiError> {
     Ok(Json(out(
@@ -164,7 +165,7 @@ pub async fn register(
                 assurance: r.assurance,
                 evaluation_body: r.evaluation_body,
                 valid_until: r.valid_until,
-                credential_id: r.credential_id,
+                credential_id: r.credential_id.into(),
             })
             .collect(),
     ))
@@ -212,7 +213,7 @@ pub async fn status_list(State(state): State<AppState>) -> Result<Response, ApiE
 /// A stored credential by id, public (the id is what the QR code carries).
 pub async fn public_credential(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<CredentialId>,
 ) -> Result<Response, ApiError> {
     let c = credentials::public_credential(&state, &id).await?;
     Ok((

@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use shirube_app::views::{AssessmentId, EvaluationId, OrganizationId};
 use shirube_app::{assessments, evaluations};
 use utoipa::ToSchema;
 
@@ -32,11 +33,12 @@ pub struct SubmitRequest {
 pub async fn submit(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<AssessmentId>,
     ApiJson(req): ApiJson<SubmitRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let ev = evaluations::submit(&state, &p, &id, &req.body_id).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: ev })))
+    let ev =
+        evaluations::submit(&state, &p, &id, &OrganizationId::from(req.body_id.as_str())).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: ev.into() })))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -79,11 +81,11 @@ pub struct EvaluationOut {
 impl EvaluationOut {
     fn new(e: shirube_app::views::EvaluationRow, supplier_name: String) -> Self {
         EvaluationOut {
-            id: e.id,
-            assessment_id: e.assessment_id,
-            organization_id: e.organization_id,
+            id: e.id.into(),
+            assessment_id: e.assessment_id.into(),
+            organization_id: e.organization_id.into(),
             supplier_name,
-            body_id: e.body_id,
+            body_id: e.body_id.into(),
             status: e.status.as_str().to_string(),
             round: e.round,
             submitted_at: e.submitted_at,
@@ -135,7 +137,7 @@ pub struct EvaluationDetail {
 pub async fn get(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<EvaluationId>,
 ) -> Result<Json<EvaluationDetail>, ApiError> {
     let v = evaluations::evaluation_view(&state, &p, &id).await?;
     let mut findings: Vec<FindingOut> = v
@@ -157,7 +159,7 @@ pub async fn get(
             .into_iter()
             .map(|c| CommentOut {
                 criterion_id: c.criterion_id,
-                author_organization_id: c.author_organization_id,
+                author_organization_id: c.author_organization_id.into(),
                 body: c.body,
                 created_at: c.created_at,
             })
@@ -195,7 +197,7 @@ pub enum VerdictName {
 pub async fn finding(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath((id, criterion_id)): ApiPath<(String, String)>,
+    ApiPath((id, criterion_id)): ApiPath<(EvaluationId, String)>,
     ApiJson(req): ApiJson<FindingRequest>,
 ) -> Result<StatusCode, ApiError> {
     evaluations::put_finding(&state, &p, &id, &criterion_id, &req.verdict, &req.comment).await?;
@@ -217,7 +219,7 @@ pub struct CommentRequest {
 pub async fn comment(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<EvaluationId>,
     ApiJson(req): ApiJson<CommentRequest>,
 ) -> Result<StatusCode, ApiError> {
     evaluations::comment(&state, &p, &id, &req.criterion_id, &req.body).await?;
@@ -252,7 +254,7 @@ pub enum DecisionName {
 pub async fn decide(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<EvaluationId>,
     ApiJson(req): ApiJson<DecisionRequest>,
 ) -> Result<Json<EvaluationOut>, ApiError> {
     let e = evaluations::decide(&state, &p, &id, &req.decision, &req.reason).await?;
@@ -279,7 +281,7 @@ pub struct ReportUpload {
 pub async fn report(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<EvaluationId>,
     ApiMultipart(mp): ApiMultipart,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let (_, input) = crate::api::assessments::read_evidence_form(mp).await?;
@@ -299,7 +301,7 @@ pub async fn report(
 pub async fn report_download(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath((id, sha)): ApiPath<(String, String)>,
+    ApiPath((id, sha)): ApiPath<(EvaluationId, String)>,
 ) -> Result<axum::response::Response, ApiError> {
     let (name, bytes) = evaluations::report_file(&state, &p, &id, &sha).await?;
     Ok(crate::api::assessments::file_response(Some(&name), bytes))

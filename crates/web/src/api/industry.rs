@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use shirube_app::views::MembershipId;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::assessments::Created;
@@ -88,15 +89,15 @@ pub async fn view(
     let v = industry::view(&state, &p, q.min_members.as_deref()).await?;
     Ok(Json(IndustryView {
         group: GroupOut {
-            id: v.group_id,
+            id: v.group_id.into(),
             name: v.group_name,
         },
         members: v
             .members
             .into_iter()
             .map(|m| MemberOut {
-                membership_id: m.id,
-                organization_id: m.member_id,
+                membership_id: m.id.into(),
+                organization_id: m.member_id.into(),
                 corporate_number: m.counterpart_corporate_number,
                 name: m.counterpart_name,
                 status: m.status.as_str().to_string(),
@@ -110,7 +111,7 @@ pub async fn view(
             .shared_suppliers
             .into_iter()
             .map(|s| SharedSupplierOut {
-                organization_id: s.organization_id,
+                organization_id: s.organization_id.into(),
                 corporate_number: s.corporate_number,
                 name: s.name,
                 dependents: s.dependents,
@@ -144,7 +145,7 @@ pub async fn invite(
     ApiJson(req): ApiJson<InviteMemberRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = industry::invite(&state, &p, &req.corporate_number).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(Created { id: id.into() })))
 }
 
 /// Removes a member or withdraws an invitation (groups only).
@@ -155,7 +156,7 @@ pub async fn invite(
 pub async fn remove(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<MembershipId>,
 ) -> Result<StatusCode, ApiError> {
     industry::remove(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -183,8 +184,8 @@ pub async fn memberships(
     Ok(Json(
         rows.into_iter()
             .map(|m| MembershipOut {
-                membership_id: m.id,
-                group_organization_id: m.group_id,
+                membership_id: m.id.into(),
+                group_organization_id: m.group_id.into(),
                 group_name: m.counterpart_name,
                 group_corporate_number: m.counterpart_corporate_number,
                 status: m.status.as_str().to_string(),
@@ -205,7 +206,7 @@ pub async fn memberships(
 pub async fn accept(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<MembershipId>,
 ) -> Result<StatusCode, ApiError> {
     industry::accept(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -219,7 +220,7 @@ pub async fn accept(
 pub async fn leave(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<MembershipId>,
 ) -> Result<StatusCode, ApiError> {
     industry::leave(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)

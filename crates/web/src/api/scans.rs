@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Serialize;
+use shirube_app::views::{NotificationId, ScanId};
 use utoipa::ToSchema;
 
 use crate::api::assessments::{form_value, read_evidence_form};
@@ -54,13 +55,13 @@ fn to_out(v: ScanView) -> ScanOut {
     let r = v.report;
     ScanOut {
         page: format!("/checks/{}", v.row.id),
-        id: v.row.id,
+        id: v.row.id.into(),
         file_name: v.row.file_name,
         format: v.row.input_format,
         sha256: v.row.blob_sha256,
         size: v.row.size,
-        assessment_id: v.row.assessment_id,
-        evidence_ids: v.evidence_ids,
+        assessment_id: v.row.assessment_id.map(Into::into),
+        evidence_ids: v.evidence_ids.into_iter().map(Into::into).collect(),
         created_at: v.row.created_at,
         scanned_at: v.row.scanned_at,
         advisories_fingerprint: v.row.index_fingerprint,
@@ -114,7 +115,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<ScanId>,
 ) -> Result<Json<ScanOut>, ApiError> {
     Ok(Json(to_out(scans::scan(&state, &p, &id).await?)))
 }
@@ -142,10 +143,10 @@ pub async fn list(
     Ok(Json(
         rows.into_iter()
             .map(|r| ScanSummaryOut {
-                id: r.id,
+                id: r.id.into(),
                 file_name: r.file_name,
                 format: r.input_format,
-                assessment_id: r.assessment_id,
+                assessment_id: r.assessment_id.map(Into::into),
                 created_at: r.created_at,
                 scanned_at: r.scanned_at,
                 components: r.components,
@@ -179,7 +180,7 @@ pub async fn notifications(
     Ok(Json(
         rows.into_iter()
             .map(|n| NotificationOut {
-                id: n.id,
+                id: n.id.into(),
                 kind: n.kind.as_str().to_string(),
                 title: crate::api::catalog::Text {
                     ja: n.title_ja,
@@ -203,7 +204,7 @@ pub async fn notifications(
 pub async fn mark_read(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<NotificationId>,
 ) -> Result<StatusCode, ApiError> {
     scans::mark_read(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use shirube_app::accounts;
+use shirube_app::views::SessionId;
 use utoipa::ToSchema;
 
 use crate::api::problem::{BadRequest, Forbidden, Invalid, JsonBodyErrors, NotFound, Unauthorized};
@@ -31,7 +32,7 @@ pub async fn list(
     Ok(Json(
         rows.into_iter()
             .map(|t| TokenOut {
-                id: t.id,
+                id: t.id.into(),
                 name: t.name,
                 created_at: t.created_at,
                 revoked_at: t.revoked_at,
@@ -61,7 +62,13 @@ pub async fn create(
     ApiJson(req): ApiJson<CreateToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     let (id, token) = accounts::create_token(&state, &p, &req.name).await?;
-    Ok((StatusCode::CREATED, Json(CreatedToken { id, token })))
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            id: id.into(),
+            token,
+        }),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", security(("bearer" = [])), params(("id" = String, Path)),
@@ -69,7 +76,7 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     p: Principal,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<SessionId>,
 ) -> Result<StatusCode, ApiError> {
     accounts::revoke_token(&state, &p, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -88,8 +95,8 @@ pub struct MeOut {
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = MeOut), Unauthorized))]
 pub async fn me(p: Principal) -> Json<MeOut> {
     Json(MeOut {
-        user_id: p.user.id.clone(),
-        organization_id: p.user.organization_id.clone(),
+        user_id: p.user.id.clone().into(),
+        organization_id: p.user.organization_id.clone().into(),
         name: p.user.name.clone(),
         role: p.role.as_str().to_string(),
     })

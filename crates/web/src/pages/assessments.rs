@@ -2,6 +2,7 @@
 //! guidance and evidence, the result and action plan, the printable report, the declaration.
 
 use shirube_app::views::AssessmentStatus;
+use shirube_app::views::{AssessmentId, CredentialId, EvidenceId};
 use shirube_app::{accounts, assessments, declarations, evaluations};
 use std::collections::HashMap;
 
@@ -82,7 +83,7 @@ async fn index_page(
     let rows = history
         .iter()
         .map(|a| HistoryRow {
-            id: a.id.clone(),
+            id: a.id.clone().into(),
             level: a.target_level,
             state: t.label(a.status),
             created_at: a.created_at.chars().take(10).collect(),
@@ -94,7 +95,10 @@ async fn index_page(
         nav: Nav::for_principal(state, p).await?,
         rows,
         can_edit: p.role.can_edit(),
-        last_id: history.first().map(|a| a.id.clone()).unwrap_or_default(),
+        last_id: history
+            .first()
+            .map(|a| a.id.to_string())
+            .unwrap_or_default(),
         errors,
         t,
     })
@@ -127,8 +131,10 @@ pub async fn create(
     p.check_csrf(&form.csrf_token).page(lang)?;
     let result = async {
         let level = assessments::parse_level(&form.target_level, "target_level")?;
-        let copy = Some(form.copy_from.trim()).filter(|s| !s.is_empty());
-        assessments::create_assessment(&state, &p, level, copy).await
+        let copy = Some(form.copy_from.trim())
+            .filter(|s| !s.is_empty())
+            .map(AssessmentId::from);
+        assessments::create_assessment(&state, &p, level, copy.as_ref()).await
     }
     .await;
     match result {
@@ -230,7 +236,7 @@ fn criterion_rows(state: &AppState, t: &Tr, v: &AssessmentView) -> Vec<CategoryS
 pub async fn show(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<AssessmentId>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
     let t = Tr::new(lang);
@@ -258,7 +264,7 @@ pub async fn show(
         .collect();
     let page = ShowPage {
         nav: Nav::for_principal(&state, &p).await.page(lang)?,
-        id: v.row.id.clone(),
+        id: v.row.id.clone().into(),
         level: v.row.target_level,
         state: t.label(v.row.status),
         open: v.is_open(),
@@ -336,7 +342,7 @@ struct Overrides {
 async fn criterion_page(
     state: &AppState,
     p: &Principal,
-    id: &str,
+    id: &AssessmentId,
     criterion_id: &str,
     o: Overrides,
 ) -> Result<CriterionPage, AppError> {
@@ -433,7 +439,7 @@ pub struct SavedQuery {
 pub async fn criterion(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path((id, criterion_id)): Path<(String, String)>,
+    Path((id, criterion_id)): Path<(AssessmentId, String)>,
     axum::extract::Query(q): axum::extract::Query<SavedQuery>,
 ) -> Result<Response, PageError> {
     let o = Overrides {
@@ -463,7 +469,7 @@ pub struct AnswerForm {
 pub async fn answer(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path((id, criterion_id)): Path<(String, String)>,
+    Path((id, criterion_id)): Path<(AssessmentId, String)>,
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
@@ -524,7 +530,7 @@ pub async fn answer(
 pub async fn evidence(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path((id, criterion_id)): Path<(String, String)>,
+    Path((id, criterion_id)): Path<(AssessmentId, String)>,
     mp: Multipart,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
@@ -573,7 +579,7 @@ pub async fn evidence(
 pub async fn download(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<EvidenceId>,
 ) -> Result<Response, PageError> {
     let (ev, bytes) = assessments::evidence_file(&state, &p, &id)
         .await
@@ -614,14 +620,18 @@ pub struct ResultPage {
     pub answers: Vec<(String, String, String, String)>,
     pub evidence_count: usize,
     /// The level credential of a declared/certified assessment: (id, revoked, self-declared).
-    pub credential: Option<(String, bool, bool)>,
+    pub credential: Option<(CredentialId, bool, bool)>,
     /// Evaluation bodies to submit a ready ★4 assessment to: (id, name).
     pub bodies: Vec<(String, String)>,
     pub can_submit: bool,
     pub evaluation_href: String,
 }
 
-async fn result_page(state: &AppState, p: &Principal, id: &str) -> Result<ResultPage, AppError> {
+async fn result_page(
+    state: &AppState,
+    p: &Principal,
+    id: &AssessmentId,
+) -> Result<ResultPage, AppError> {
     let lang = p.lang;
     let t = Tr::new(lang);
     let v = assessments::assessment_view(state, p, id).await?;
@@ -706,7 +716,7 @@ async fn result_page(state: &AppState, p: &Principal, id: &str) -> Result<Result
         can_submit,
         evaluation_href,
         nav: Nav::for_principal(state, p).await?,
-        id: v.row.id.clone(),
+        id: v.row.id.clone().into(),
         level: v.row.target_level,
         state: t.label(v.row.status),
         open: v.is_open(),
@@ -736,7 +746,7 @@ async fn result_page(state: &AppState, p: &Principal, id: &str) -> Result<Result
 pub async fn result(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<AssessmentId>,
 ) -> Result<Response, PageError> {
     let page = result_page(&state, &p, &id).await.page(p.lang)?;
     render(&page, p.lang)
@@ -753,7 +763,7 @@ pub struct ReportPage {
 pub async fn report(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<AssessmentId>,
 ) -> Result<Response, PageError> {
     let r = result_page(&state, &p, &id).await.page(p.lang)?;
     let page = ReportPage {
@@ -789,7 +799,7 @@ pub struct DeclareForm {
 async fn declare_page(
     state: &AppState,
     p: &Principal,
-    id: &str,
+    id: &AssessmentId,
     form: DeclareForm,
     errors: FieldMessages,
 ) -> Result<DeclarePage, AppError> {
@@ -798,7 +808,7 @@ async fn declare_page(
     Ok(DeclarePage {
         t: Tr::new(p.lang),
         nav: Nav::for_principal(state, p).await?,
-        id: v.row.id,
+        id: v.row.id.into(),
         org_name: org.name,
         signer_name: form.signer_name,
         signer_title: form.signer_title,
@@ -810,7 +820,7 @@ async fn declare_page(
 pub async fn declare_form(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<AssessmentId>,
 ) -> Result<Response, PageError> {
     // Only an owner, on an open ★3 assessment that meets every criterion, gets the form;
     // everyone else sees the result page, which says what is missing.
@@ -839,7 +849,7 @@ pub async fn declare_form(
 pub async fn declare_submit(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<AssessmentId>,
     Form(form): Form<DeclareForm>,
 ) -> Result<Response, PageError> {
     let lang: Lang = p.lang;

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shirube_app::assessments;
 use shirube_app::views::AssessmentStatus;
+use shirube_app::views::{AssessmentId, OrganizationId, RelationshipId, ShareId};
 use shirube_catalog::Lang;
 
 use crate::error::PageError;
@@ -386,7 +387,7 @@ pub async fn tiers(
 pub async fn shared_credential(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<ShareId>,
 ) -> Result<Response, PageError> {
     let c = buyers::shared_credential(&state, &p, &id)
         .await
@@ -534,7 +535,7 @@ pub struct SharedItem {
 pub async fn relationship(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<RelationshipId>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
     let t = Tr::new(lang);
@@ -588,7 +589,7 @@ pub async fn relationship(
                 .credential_id
                 .as_ref()
                 .filter(|_| s.revoked_at.is_none())
-                .map(|_| s.id.clone()),
+                .map(|_| s.id.to_string()),
             level: a.target_level,
             state: t.label(a.status),
             detail: t.label(s.detail),
@@ -612,7 +613,7 @@ pub async fn relationship(
             .iter()
             .map(|k| text(lang, k))
             .collect(),
-        id: rel.id,
+        id: rel.id.into(),
         as_buyer,
         counterpart,
         required_level: rel.required_level,
@@ -628,7 +629,7 @@ pub async fn relationship(
 pub async fn dependency(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<RelationshipId>,
     RawForm(raw): RawForm,
 ) -> Result<Response, PageError> {
     let f = pairs(&raw);
@@ -657,7 +658,7 @@ pub async fn dependency(
 pub async fn message(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<RelationshipId>,
     RawForm(raw): RawForm,
 ) -> Result<Response, PageError> {
     let f = pairs(&raw);
@@ -704,7 +705,7 @@ async fn requests_page(
         .filter(|a| a.status != AssessmentStatus::Superseded)
         .map(|a| {
             (
-                a.id.clone(),
+                a.id.to_string(),
                 format!(
                     "★{} {} ({})",
                     a.target_level,
@@ -727,7 +728,7 @@ async fn requests_page(
         .filter(|s| s.supplier_id == p.org_id())
         .map(|s| {
             (
-                s.id.clone(),
+                s.id.to_string(),
                 names.get(&s.buyer_id).cloned().unwrap_or_default(),
                 label(&s.assessment_id),
                 t.label(s.detail),
@@ -750,8 +751,8 @@ async fn requests_page(
                     .map(|k| text(lang, k))
                     .collect();
                 (
-                    r.id,
-                    r.buyer_id,
+                    r.id.into_string(),
+                    r.buyer_id.into_string(),
                     name,
                     r.required_level,
                     reasons,
@@ -796,8 +797,14 @@ pub async fn share(
             ));
         }
         for b in &buyers_chosen {
-            let id =
-                buyers::share(&state, &p, get(&f, "assessment_id"), b, get(&f, "detail")).await?;
+            let id = buyers::share(
+                &state,
+                &p,
+                &AssessmentId::from(get(&f, "assessment_id")),
+                &OrganizationId::from(*b),
+                get(&f, "detail"),
+            )
+            .await?;
             if get(&f, "pass_on") == "yes" {
                 buyers::set_pass_on(&state, &p, &id, true).await?;
             }
@@ -833,7 +840,7 @@ async fn requests_with_errors(
 pub async fn revoke_share(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<ShareId>,
     RawForm(raw): RawForm,
 ) -> Result<Response, PageError> {
     let f = pairs(&raw);

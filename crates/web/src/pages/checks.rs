@@ -6,6 +6,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shirube_app::assessments;
+use shirube_app::views::ScanId;
 
 use crate::api::assessments::{form_value, read_evidence_form};
 use crate::error::PageError;
@@ -78,7 +79,7 @@ async fn index_page(
                 a.created_at.chars().take(10).collect::<String>()
             ),
             selected: a.id == selected,
-            id: a.id,
+            id: a.id.into(),
         })
         .collect();
     let rows = scans::scans(state, p)
@@ -87,7 +88,7 @@ async fn index_page(
         .map(|r| CheckRow {
             date: r.created_at.chars().take(10).collect(),
             attached: r.assessment_id.is_some(),
-            id: r.id,
+            id: r.id.into(),
             file_name: r.file_name,
             format: r.input_format,
             components: r.components,
@@ -215,7 +216,7 @@ pub struct ShowPage {
 pub async fn show(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<ScanId>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
     let v = scans::scan(&state, &p, &id).await.page(lang)?;
@@ -223,7 +224,7 @@ pub async fn show(
     let page = ShowPage {
         t: Tr::new(lang),
         nav: Nav::for_principal(&state, &p).await.page(lang)?,
-        id: v.row.id.clone(),
+        id: v.row.id.clone().into(),
         file_name: v.row.file_name.clone(),
         format: v.row.input_format.clone(),
         uploaded: v
@@ -241,7 +242,12 @@ pub async fn show(
             .collect::<String>()
             .replace('T', " "),
         fingerprint: v.row.index_fingerprint.chars().take(12).collect(),
-        assessment_id: v.row.assessment_id.clone().unwrap_or_default(),
+        assessment_id: v
+            .row
+            .assessment_id
+            .as_deref()
+            .unwrap_or_default()
+            .to_string(),
         components: r.summary.components,
         scanned_components: r.summary.scanned,
         not_scanned: r.summary.not_scanned,

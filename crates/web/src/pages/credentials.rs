@@ -8,6 +8,7 @@ use axum::Form;
 use serde::Deserialize;
 use serde_json::Value;
 use shirube_app::credentials;
+use shirube_app::views::{AssessmentId, CredentialId};
 use shirube_catalog::Lang;
 
 use crate::auth::ReqLang;
@@ -60,7 +61,7 @@ pub struct CertificatePage {
 pub async fn certificate(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
-    Path(id): Path<String>,
+    Path(id): Path<CredentialId>,
 ) -> Result<Response, PageError> {
     let c = credentials::public_credential(&state, &id)
         .await
@@ -92,7 +93,7 @@ pub async fn certificate(
         issuer: vc["issuer"].as_str().unwrap_or("").to_string(),
         qr: qr_data_url(&verify_url).page(lang)?,
         verify_url,
-        id: c.id,
+        id: c.id.into(),
     };
     render(&page, lang)
 }
@@ -101,7 +102,7 @@ pub async fn certificate(
 pub async fn for_assessment(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<AssessmentId>,
 ) -> Result<Response, PageError> {
     let c = credentials::credential_for(&state, &p, &id)
         .await
@@ -120,7 +121,7 @@ pub struct RevokeForm {
 pub async fn revoke(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<CredentialId>,
     Form(form): Form<RevokeForm>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
@@ -250,7 +251,7 @@ pub async fn verify_form(
 ) -> Result<Response, PageError> {
     let page = match q.id {
         Some(id) => {
-            let c = credentials::public_credential(&state, &id)
+            let c = credentials::public_credential(&state, &CredentialId::from(id))
                 .await
                 .page(lang)?;
             verify_page(&state, lang, &c.credential).await.page(lang)?

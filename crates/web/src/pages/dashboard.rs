@@ -47,12 +47,12 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Re
                 a.declaration_date.clone().unwrap_or_default(),
             ),
         };
-        (a.target_level, t.label(a.status), when, a.id.clone())
+        (a.target_level, t.label(a.status), when, a.id.to_string())
     });
     let under_evaluation = s
         .under_evaluation
         .as_ref()
-        .map(|a| (a.target_level, a.id.clone()));
+        .map(|a| (a.target_level, a.id.to_string()));
     let (current, next_actions) = match &s.current {
         Some(v) => {
             let e = &v.evaluation;
@@ -64,7 +64,7 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Re
                 .collect();
             (
                 Some((
-                    v.row.id.clone(),
+                    v.row.id.to_string(),
                     v.row.target_level,
                     e.progress.percent(),
                     e.progress.met,
@@ -83,7 +83,13 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Re
         .into_iter()
         .map(|(r, buyer)| {
             let is_shared = shared.contains(&r.buyer_id);
-            (r.id, buyer, r.required_level, r.due_date, is_shared)
+            (
+                r.id.into_string(),
+                buyer,
+                r.required_level,
+                r.due_date,
+                is_shared,
+            )
         })
         .collect();
     let page = DashboardPage {

@@ -8,6 +8,7 @@ use axum::Form;
 use serde::Deserialize;
 use shirube_app::evaluations;
 use shirube_app::views::EvaluationStatus;
+use shirube_app::views::{AssessmentId, EvaluationId, OrganizationId};
 
 use crate::error::PageError;
 use crate::pages::{render, status_label, Nav, PageResult, Signed};
@@ -25,14 +26,19 @@ pub struct SubmitForm {
 pub async fn submit(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<AssessmentId>,
     Form(form): Form<SubmitForm>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
-    let ev = evaluations::submit(&state, &p, &id, &form.body_id)
-        .await
-        .page(lang)?;
+    let ev = evaluations::submit(
+        &state,
+        &p,
+        &id,
+        &OrganizationId::from(form.body_id.as_str()),
+    )
+    .await
+    .page(lang)?;
     Ok(Redirect::to(&format!("/evaluations/{ev}")).into_response())
 }
 
@@ -56,7 +62,7 @@ pub async fn queue(
         .into_iter()
         .map(|(e, name)| {
             (
-                e.id,
+                e.id.into_string(),
                 name,
                 t.label(e.status),
                 e.submitted_at.chars().take(10).collect(),
@@ -114,7 +120,7 @@ pub struct ShowPage {
 pub async fn show(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<EvaluationId>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
     let t = Tr::new(lang);
@@ -200,7 +206,7 @@ pub async fn show(
     };
     let page = ShowPage {
         nav: Nav::for_principal(&state, &p).await.page(lang)?,
-        id: v.evaluation.id.clone(),
+        id: v.evaluation.id.clone().into(),
         supplier: v.supplier_name.clone(),
         body: v.body_name.clone(),
         status: t.label(v.evaluation.status),
@@ -254,7 +260,7 @@ pub struct FindingForm {
 pub async fn finding(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<EvaluationId>,
     Form(form): Form<FindingForm>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
@@ -283,7 +289,7 @@ pub struct CommentForm {
 pub async fn comment(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<EvaluationId>,
     Form(form): Form<CommentForm>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
@@ -305,7 +311,7 @@ pub struct DecisionForm {
 pub async fn decide(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<EvaluationId>,
     Form(form): Form<DecisionForm>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
@@ -319,7 +325,7 @@ pub async fn decide(
 pub async fn report(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<EvaluationId>,
     mp: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
@@ -346,7 +352,7 @@ pub async fn report(
 pub async fn report_download(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path((id, sha)): Path<(String, String)>,
+    Path((id, sha)): Path<(EvaluationId, String)>,
 ) -> Result<Response, PageError> {
     let (name, bytes) = evaluations::report_file(&state, &p, &id, &sha)
         .await

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
+use shirube_app::views::NotificationId;
 use shirube_catalog::Lang;
 
 use crate::error::PageError;
@@ -65,7 +66,7 @@ pub async fn index(
                 .collect::<String>()
                 .replace('T', " "),
             unread: n.read_at.is_none(),
-            id: n.id,
+            id: n.id.into(),
         })
         .collect();
     let page = InboxPage {
@@ -85,7 +86,7 @@ pub struct ReadForm {
 pub async fn mark_read(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<NotificationId>,
     Form(form): Form<ReadForm>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;

@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
+use shirube_app::views::MembershipId;
 use shirube_catalog::Lang;
 
 use crate::error::PageError;
@@ -108,7 +109,7 @@ async fn page(
             .into_iter()
             .map(|m| MemberItem {
                 status: t.label(m.status),
-                membership_id: m.id,
+                membership_id: m.id.into(),
                 name: m.counterpart_name,
                 corporate_number: m.counterpart_corporate_number,
             })
@@ -124,7 +125,7 @@ async fn page(
             MembershipItem {
                 status: t.label(m.status),
                 since: date(m.accepted_at.as_deref().unwrap_or(&m.created_at)),
-                membership_id: m.id,
+                membership_id: m.id.into(),
                 group_name: m.counterpart_name,
                 corporate_number: m.counterpart_corporate_number,
                 active,
@@ -225,7 +226,7 @@ pub struct CsrfForm {
 pub async fn remove(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<MembershipId>,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     p.check_csrf(&form.csrf_token).page(p.lang)?;
@@ -237,7 +238,7 @@ pub async fn remove(
 pub async fn accept(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<MembershipId>,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     p.check_csrf(&form.csrf_token).page(p.lang)?;
@@ -249,7 +250,7 @@ pub async fn accept(
 pub async fn leave(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<MembershipId>,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     p.check_csrf(&form.csrf_token).page(p.lang)?;

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 use shirube_app::accounts;
+use shirube_app::views::UserId;
 
 use crate::auth::ReqLang;
 use crate::error::PageError;
@@ -51,7 +52,7 @@ async fn page(
         .into_iter()
         .map(|u| MemberRow {
             is_self: u.id == p.user.id,
-            id: u.id,
+            id: u.id.into(),
             name: u.name,
             email: u.email,
             role: u.role.as_str().to_string(),
@@ -150,7 +151,7 @@ pub struct RoleForm {
 pub async fn set_role(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(user_id): Path<String>,
+    Path(user_id): Path<UserId>,
     Form(form): Form<RoleForm>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 use shirube_app::accounts;
+use shirube_app::views::SessionId;
 
 use crate::error::PageError;
 use crate::pages::{render, render_status, FieldMessages, Nav, PageResult, Signed};
@@ -36,7 +37,7 @@ async fn page(
         .into_iter()
         .map(|t| {
             (
-                t.id,
+                t.id.into_string(),
                 t.name,
                 t.created_at
                     .chars()
@@ -119,7 +120,7 @@ pub struct RevokeForm {
 pub async fn revoke(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     Form(form): Form<RevokeForm>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;

@@ -17,7 +17,7 @@ struct World {
     membership: String,
 }
 
-async fn world(app: &TestApp, token: &str, org_id: &str) -> World {
+async fn world(app: &TestApp, token: &str, org_id: &shirube_app::views::OrganizationId) -> World {
     let assessment = app.create_assessment(token, 3).await;
     app.answer(
         token,
@@ -53,7 +53,7 @@ async fn world(app: &TestApp, token: &str, org_id: &str) -> World {
         .to_string();
     let member_id = app.state.store().members(org_id).await.unwrap()[0]
         .id
-        .clone();
+        .to_string();
     app.state
         .store()
         .designate_industry_group(org_id)
@@ -83,7 +83,7 @@ async fn world(app: &TestApp, token: &str, org_id: &str) -> World {
         evidence,
         token_id,
         member_id,
-        invitee_id: invitee.id,
+        invitee_id: invitee.id.to_string(),
         invitee_number,
         membership,
     }
@@ -226,7 +226,7 @@ async fn no_api_route_acts_on_another_organisations_data() {
         let invitations = app
             .state
             .store()
-            .industry_memberships_of(&w.invitee_id)
+            .industry_memberships_of(&w.invitee_id.as_str().into())
             .await
             .unwrap();
         assert_eq!(invitations.len(), 1);

@@ -674,7 +674,7 @@ async fn an_industry_group_invites_through_the_page_and_sees_shared_suppliers_in
         let c = app.signup("あおば樹脂").await;
         let s = app.signup("さくら電子").await;
         let plain = app.signup("Plain").await;
-        let number = |id: String| {
+        let number = |id: shirube_app::views::OrganizationId| {
             let app = &app;
             async move {
                 app.state

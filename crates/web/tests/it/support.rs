@@ -162,7 +162,7 @@ impl TestApp {
         let v: Value = resp.json().await.unwrap();
         let token = self.token(&email, "a long enough password").await;
         Org {
-            id: v["organization_id"].as_str().unwrap().to_string(),
+            id: v["organization_id"].as_str().unwrap().into(),
             token,
             email,
         }
@@ -270,7 +270,7 @@ pub fn bearer_headers(token: &str) -> reqwest::header::HeaderMap {
 }
 
 pub struct Org {
-    pub id: String,
+    pub id: shirube_app::views::OrganizationId,
     pub token: String,
     pub email: String,
 }
