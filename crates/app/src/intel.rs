@@ -478,7 +478,11 @@ pub async fn delete_object(
     if rows.is_empty() {
         return Err(AppError::NotFound);
     }
-    if !a.is_group && rows.iter().any(|r| r.contributor_id != p.org_id()) {
+    if !a.is_group
+        && rows
+            .iter()
+            .any(|r| r.contributor_id.as_str() != p.org_id().as_str())
+    {
         return Err(AppError::Forbidden);
     }
     let victims: Vec<(i64, String, String)> = rows
@@ -518,14 +522,17 @@ async fn add_options(
     match props.get("x_shirube_recipients") {
         None => {}
         Some(serde_json::Value::Array(list)) => {
-            let members = state.store.industry_members(group_id).await?;
+            let members = state
+                .store
+                .industry_members(&shirube_store::OrganizationId::from(group_id))
+                .await?;
             for v in list {
                 let number = v.as_str().unwrap_or("");
                 let member = members.iter().find(|m| {
                     m.status == MembershipStatus::Active && m.counterpart_corporate_number == number
                 });
                 match member {
-                    Some(m) => recipients.push(m.member_id.clone()),
+                    Some(m) => recipients.push(m.member_id.as_str().to_string()),
                     None => {
                         return Err(AppError::field(
                             "x_shirube_recipients",
@@ -683,11 +690,13 @@ async fn add_to(
             readers.extend(
                 state
                     .store
-                    .industry_members(&collection.group_id)
+                    .industry_members(&shirube_store::OrganizationId::from(
+                        collection.group_id.as_str(),
+                    ))
                     .await?
                     .into_iter()
                     .filter(|m| m.status == MembershipStatus::Active)
-                    .map(|m| m.member_id),
+                    .map(|m| m.member_id.into_string()),
             );
         }
         let pairs: Vec<_> = candidates
@@ -745,7 +754,9 @@ pub async fn import(
     let collection = state.store.intel_collection(collection_id).await?;
     let owner = state
         .store
-        .members(&collection.group_id)
+        .members(&shirube_store::OrganizationId::from(
+            collection.group_id.as_str(),
+        ))
         .await?
         .into_iter()
         .find(|u| u.role.is_owner())

@@ -155,7 +155,11 @@ pub async fn notify(state: &App, pairs: &[(Candidate, Vec<String>)]) -> Result<u
             .into_iter()
             .map(|e| (e.object_id, e.scan_id, e.component))
             .collect();
-        for scan in state.store.scans(org).await? {
+        for scan in state
+            .store
+            .scans(&shirube_store::OrganizationId::from(org))
+            .await?
+        {
             let mut components = None;
             for (candidate, readers) in pairs {
                 if !readers.iter().any(|r| r == org) {
@@ -164,7 +168,7 @@ pub async fn notify(state: &App, pairs: &[(Candidate, Vec<String>)]) -> Result<u
                 for component in matches_in_scan(state, candidate, &scan, &mut components).await? {
                     if known.contains(&(
                         candidate.object_id.clone(),
-                        scan.id.clone(),
+                        scan.id.to_string(),
                         component.clone(),
                     )) {
                         continue;
@@ -191,7 +195,7 @@ pub async fn notify(state: &App, pairs: &[(Candidate, Vec<String>)]) -> Result<u
                     };
                     notices.push(to_org(
                         state,
-                        org,
+                        &shirube_store::OrganizationId::from(org),
                         NotificationKind::IntelExposure,
                         "intel-notif-exposure-title",
                         body,
@@ -204,7 +208,7 @@ pub async fn notify(state: &App, pairs: &[(Candidate, Vec<String>)]) -> Result<u
                         object_name: candidate.name.clone(),
                         marking: candidate.marking.clone(),
                         organization_id: org.to_string(),
-                        scan_id: scan.id.clone(),
+                        scan_id: scan.id.to_string(),
                         component,
                         created_at: String::new(),
                     });

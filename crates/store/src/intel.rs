@@ -5,7 +5,13 @@
 
 use serde_json::json;
 
-use crate::{new_id, Actor, MemberAccess, Result, Store, StoreError};
+use crate::{Actor, MemberAccess, Result, Store, StoreError};
+
+/// A new time-ordered id as text (intelligence ids stay plain strings for now; the typed
+/// `Id<K>` kinds can take them over).
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
 
 /// A collection of an industry group.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -576,7 +576,7 @@ async fn an_anonymised_contribution_names_the_group_and_keeps_the_sender_only_in
             .unwrap();
         assert!(audit
             .iter()
-            .any(|e| e.action == "intel.objects.add" && e.detail.contains(&c.member.id)));
+            .any(|e| e.action == "intel.objects.add" && e.detail.contains(c.member.id.as_str())));
         // Bad options are refused before anything is stored.
         let r = taxii_post(
             &app,

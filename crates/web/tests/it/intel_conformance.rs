@@ -36,7 +36,7 @@ async fn the_oasis_taxii_client_and_stix2_library_work_against_the_server_and_ex
                 &app.base,
                 &member_email,
                 &c.member.token,
-                &c.group.id,
+                &c.group.id.to_string(),
                 &c.collection,
             ])
             .arg(&data)
