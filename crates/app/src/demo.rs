@@ -327,6 +327,8 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
             )
             .await?;
     }
+    // The group's intelligence collection with a few hand-written objects.
+    crate::intel::seed_demo(state, group).await?;
     // The publisher: three measures and the current half year's release, published last so
     // that it counts the organisations above.
     let publisher = user(state, 7).await?;

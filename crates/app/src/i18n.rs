@@ -189,6 +189,7 @@ impl Labelled for shirube_store::NotificationKind {
             EngagementDeclined => "engagement-kind-declined",
             EngagementEnded => "engagement-kind-ended",
             ExpertConfirmed => "expert-kind-confirmed",
+            IntelExposure => "intel-kind-exposure",
         }
     }
 }
@@ -222,6 +223,17 @@ impl Labelled for shirube_store::QualificationKind {
         match self {
             Riss => "expert-qualification-riss",
             ScsTraining => "expert-qualification-scs-training",
+        }
+    }
+}
+
+impl Labelled for shirube_store::MemberAccess {
+    fn label_key(self) -> &'static str {
+        use shirube_store::MemberAccess::*;
+        match self {
+            Read => "intel-access-read",
+            ReadWrite => "intel-access-read-write",
+            Write => "intel-access-write",
         }
     }
 }
@@ -447,6 +459,7 @@ mod tests {
         check(shirube_store::ExpertStatus::ALL, &mut missing);
         check(shirube_store::EngagementStatus::ALL, &mut missing);
         check(shirube_store::QualificationKind::ALL, &mut missing);
+        check(shirube_store::MemberAccess::ALL, &mut missing);
         check(&shirube_assess::AnswerStatus::ALL, &mut missing);
         check(shirube_store::MeasureDecision::ALL, &mut missing);
         check(

@@ -17,6 +17,8 @@ pub mod evaluations;
 pub mod experts;
 pub mod i18n;
 pub mod industry;
+pub mod intel;
+pub mod intel_match;
 pub mod notifications;
 pub mod releases;
 pub mod roadmap;

@@ -341,6 +341,10 @@ pub async fn upload(
             field: Some("assessment_id".into()),
         })?;
     let row = state.store.scan(p.org_id(), &id).await?;
+    // A new inventory is matched against the intelligence its organisation may read.
+    if let Err(e) = crate::intel_match::match_new_upload(state, p.org_id()).await {
+        tracing::warn!(error = ?e, "matching a new upload against intelligence failed");
+    }
     Ok(ScanView {
         row,
         report,

@@ -41,6 +41,9 @@ enum Command {
     /// Write everything (database, evidence files, signing keys) to one zip file; safe to
     /// run beside `serve`.
     Backup(cmd::backup::BackupArgs),
+    /// Threat intelligence: load a STIX bundle into an industry group's collection.
+    #[command(subcommand)]
+    Intel(cmd::intel::IntelCommand),
     /// Restore a backup into a fresh data directory (SQLite) or an empty PostgreSQL database.
     Restore(cmd::backup::RestoreArgs),
 }
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Advisories(args) => cmd::advisories::run(args),
         Command::Backup(args) => cmd::backup::backup(args),
         Command::Restore(args) => cmd::backup::restore(args),
+        Command::Intel(c) => cmd::intel::run(c),
     };
     match result {
         Ok(code) => code,

@@ -12,7 +12,7 @@ use crate::{Backend, Conn, Db, Result, Store, StoreError, Tx};
 
 /// Every table, parents before children (the order restore inserts them in). A test checks
 /// that this list is the database's whole schema, so a new table cannot be left out.
-pub const TABLES: [&str; 33] = [
+pub const TABLES: [&str; 38] = [
     "organizations",
     "users",
     "invitations",
@@ -46,6 +46,11 @@ pub const TABLES: [&str; 33] = [
     "security_vendors",
     "security_products",
     "product_uses",
+    "intel_collections",
+    "intel_objects",
+    "intel_recipients",
+    "intel_status",
+    "intel_exposures",
 ];
 
 /// A column and whether it holds integers (otherwise text).

@@ -52,6 +52,7 @@ mod buyers;
 mod credentials;
 mod evaluations;
 mod industry;
+mod intel;
 mod orgs;
 mod seed;
 mod sessions;
@@ -90,6 +91,7 @@ pub use buyers::*;
 pub use credentials::*;
 pub use evaluations::*;
 pub use industry::*;
+pub use intel::*;
 pub use orgs::*;
 pub use sessions::*;
 

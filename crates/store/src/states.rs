@@ -122,6 +122,7 @@ states! {
         EngagementDeclined = "engagement.declined",
         EngagementEnded = "engagement.ended",
         ExpertConfirmed = "expert.confirmed",
+        IntelExposure = "intel.exposure",
     }
 
     /// Where a security expert stands with the operator: pending until the qualification
@@ -148,6 +149,15 @@ states! {
         Riss = "riss",
         /// The scheme's own expert training.
         ScsTraining = "scs_training",
+    }
+
+    /// What active members of an industry group may do in one of its intelligence
+    /// collections (the group's own users read and write them all).
+    MemberAccess ("member access") {
+        Read = "read",
+        ReadWrite = "read_write",
+        /// A drop box: members add, only the group reads.
+        Write = "write",
     }
 
     /// A member's role in an organisation, lowest first.
@@ -241,6 +251,7 @@ mod tests {
         round_trip(EngagementStatus::ALL);
         round_trip(QualificationKind::ALL);
         round_trip(MeasureDecision::ALL);
+        round_trip(MemberAccess::ALL);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
+use base64::Engine as _;
 use shirube_app::accounts::{self, PendingSession, Via};
 use shirube_app::{i18n, AppError, Principal};
 use shirube_catalog::Lang;
@@ -54,13 +55,28 @@ pub async fn resolve(headers: &HeaderMap, state: &AppState) -> Result<Option<Pri
     let lang = request_lang(headers);
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
         let value = auth.to_str().map_err(|_| AppError::Unauthenticated)?;
-        let token = value
-            .strip_prefix("Bearer ")
+        if let Some(token) = value.strip_prefix("Bearer ") {
+            return accounts::principal_for_token(state, token.trim(), lang)
+                .await
+                .map(Some);
+        }
+        // HTTP Basic for clients that speak nothing else (TAXII clients): the user's e-mail
+        // and one of their API tokens as the password.
+        let encoded = value
+            .strip_prefix("Basic ")
             .ok_or(AppError::Unauthenticated)?
             .trim();
-        return accounts::principal_for_token(state, token, lang)
-            .await
-            .map(Some);
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or(AppError::Unauthenticated)?;
+        let (email, token) = decoded.split_once(':').ok_or(AppError::Unauthenticated)?;
+        let principal = accounts::principal_for_token(state, token, lang).await?;
+        if !principal.user.email.eq_ignore_ascii_case(email.trim()) {
+            return Err(AppError::Unauthenticated);
+        }
+        return Ok(Some(principal));
     }
     match cookie(headers, SESSION_COOKIE) {
         Some(secret) => accounts::principal_for_session(state, secret, lang).await,

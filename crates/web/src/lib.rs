@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod router;
+pub mod taxii;
 
 use std::net::SocketAddr;
 use std::ops::{Deref, DerefMut};

@@ -59,6 +59,7 @@ impl Modify for UniqueOperationIds {
         api::buyers::list_shares, api::buyers::requests, api::buyers::message, api::buyers::accept,
         api::buyers::tiers, api::buyers::shared_credential, api::buyers::weak_points, api::buyers::set_bcp, api::buyers::set_dependency, api::buyers::pass_on,
         api::industry::view, api::industry::invite, api::industry::remove, api::industry::memberships, api::industry::accept, api::industry::leave,
+        api::intel::create, api::intel::list, api::intel::exposures, api::intel::exposure_report, api::intel::supplier_exposures,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
         api::experts::signup, api::experts::directory, api::experts::me, api::experts::workspace, api::experts::request, api::experts::list,
         api::experts::accept, api::experts::decline, api::experts::end, api::experts::advise, api::experts::advice, api::experts::confirm, api::experts::reads,
@@ -70,7 +71,8 @@ impl Modify for UniqueOperationIds {
     tags((name = "accounts"), (name = "catalog"), (name = "assessments"), (name = "checks"), (name = "industry", description = "Industry groups: suppliers on which several members depend, as counts only"),
         (name = "credentials"), (name = "evaluations"), (name = "buyers"),
         (name = "experts", description = "Security experts (情報処理安全確保支援士): directory, engagements, advice and ★3 confirmation"),
-        (name = "public", description = "The roadmap, the half-yearly releases and the statistics with disclosure control (PDL1.0)")),
+        (name = "public", description = "The roadmap, the half-yearly releases and the statistics with disclosure control (PDL1.0)"),
+        (name = "intel", description = "Threat-intelligence collections of industry groups; objects travel over TAXII 2.1 at /taxii2/")),
 )]
 pub struct ApiDoc;
 

@@ -166,6 +166,20 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/supplier-invitations/{token}/accept",
             post(api::buyers::accept),
         )
+        // Threat intelligence (the objects themselves are under /taxii2/, see `taxii.rs`).
+        .route(
+            "/api/v1/intel/collections",
+            post(api::intel::create).get(api::intel::list),
+        )
+        .route("/api/v1/intel/exposures", get(api::intel::exposures))
+        .route(
+            "/api/v1/intel/exposure-report",
+            get(api::intel::exposure_report),
+        )
+        .route(
+            "/api/v1/intel/supplier-exposures",
+            get(api::intel::supplier_exposures),
+        )
         .route("/api/v1/industry", get(api::industry::view))
         .route("/api/v1/industry/members", post(api::industry::invite))
         .route(
@@ -318,6 +332,8 @@ pub fn router(state: AppState) -> Router {
             "/supplier-invite/{token}/accept",
             post(pages::buyers::invite_accept),
         )
+        .route("/intel", get(pages::intel::index))
+        .route("/intel/collections", post(pages::intel::create))
         .route("/industry", get(pages::industry::index))
         .route("/industry/members", post(pages::industry::invite))
         .route(
@@ -379,6 +395,7 @@ pub fn router(state: AppState) -> Router {
         .merge(public)
         .merge(api)
         .merge(signed_in_pages)
+        .merge(crate::taxii::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -5,6 +5,7 @@ pub mod advisories;
 pub mod backup;
 pub mod bench_seed;
 pub mod catalog;
+pub mod intel;
 pub mod scan;
 pub mod serve;
 pub mod verify;

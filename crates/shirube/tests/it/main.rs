@@ -7,5 +7,6 @@ mod browser;
 mod browser_buyer;
 mod cli;
 mod durability;
+mod intel_cli;
 mod tidy;
 mod verify;

@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod evaluations;
 pub mod experts;
 pub mod industry;
+pub mod intel;
 pub mod problem;
 pub mod public;
 pub mod scans;

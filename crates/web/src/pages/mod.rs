@@ -12,6 +12,7 @@ pub mod evaluations;
 pub mod experts;
 pub mod inbox;
 pub mod industry;
+pub mod intel;
 pub mod members;
 pub mod public;
 pub mod security;

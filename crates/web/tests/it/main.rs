@@ -10,6 +10,8 @@ mod backup;
 mod buyers;
 mod experts;
 mod industry;
+mod intel;
+mod intel_conformance;
 mod openapi;
 mod pages;
 mod public;
