@@ -1,4 +1,4 @@
-//! Translations: one Fluent bundle per language (`locales/{ja,en}/main.ftl`), and the
+//! Translations: one Fluent bundle per language (every `locales/{ja,en}/*.ftl`), and the
 //! translator handle every page and error carries.
 
 use std::borrow::Cow;
@@ -328,12 +328,24 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
+    /// Every `.ftl` file of a language, in name order: the bundle loads them all.
+    fn ftl(lang: &str) -> String {
+        let dir = format!("{}/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     fn keys(lang: &str) -> BTreeSet<String> {
-        let text = std::fs::read_to_string(format!(
-            "{}/locales/{lang}/main.ftl",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
+        let text = ftl(lang);
         text.lines()
             .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && l.contains(" ="))
             .map(|l| l.split(" =").next().unwrap_or("").trim().to_string())
@@ -366,11 +378,7 @@ mod tests {
         for k in &ja {
             let mut args = vec![("n", "1".to_string())];
             for lang in ["ja", "en"] {
-                let text = std::fs::read_to_string(format!(
-                    "{}/locales/{lang}/main.ftl",
-                    env!("CARGO_MANIFEST_DIR")
-                ))
-                .unwrap();
+                let text = ftl(lang);
                 for var in text
                     .split("{ $")
                     .skip(1)

@@ -206,7 +206,8 @@ impl Store {
         )?)
     }
 
-    /// The organisations registered at `at`, grouped by industry, prefecture and employees,
+    /// The organisations registered at `at` (an expert's practice, which exists only to hold
+    /// the expert's account, is not one), grouped by industry, prefecture and employees,
     /// with how many held a valid ★3 / ★4 credential at `at` (not revoked, within validity).
     pub async fn statistics_groups(&self, at: &str) -> Result<Vec<StatisticsGroupRow>> {
         Ok(fetch_all!(
@@ -218,6 +219,7 @@ impl Store {
                SUM(CASE WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.organization_id = o.id AND c.level = 4 \
                    AND c.revoked_at IS NULL AND c.valid_from <= $1 AND c.valid_until > $1) THEN 1 ELSE 0 END) AS star4 \
              FROM organizations o WHERE o.created_at <= $1 \
+               AND NOT EXISTS (SELECT 1 FROM experts e WHERE e.organization_id = o.id) \
              GROUP BY o.industry, o.prefecture, o.employees",
             at
         )?)

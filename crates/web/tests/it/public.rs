@@ -317,6 +317,7 @@ async fn declare(app: &TestApp, org: &Org) {
         app.answer(&org.token, &id, &c, json!({ "status": "implemented" }))
             .await;
     }
+    crate::experts::expert_confirms(app, org, &id).await;
     let r = app
         .post_json(
             &format!("/api/v1/assessments/{id}/declaration"),
