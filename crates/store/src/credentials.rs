@@ -159,33 +159,17 @@ impl Store {
         organization_id: &OrganizationId,
         designated: bool,
     ) -> Result<()> {
-        let mut tx = self.begin_write(Actor::system()).await?;
-        let done = execute!(
-            tx.conn(),
-            "UPDATE organizations SET is_evaluation_body = $1 WHERE id = $2",
-            i64::from(designated),
-            organization_id
-        )?;
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.audit(
-            "organization.evaluation_body",
+        self.set_org_flag(
+            crate::orgs::OrgFlag::EvaluationBody,
             organization_id,
-            json!({ "designated": designated }),
+            designated,
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     pub async fn is_evaluation_body(&self, organization_id: &OrganizationId) -> Result<bool> {
-        let row: Option<(i64,)> = fetch_optional!(
-            self.db(),
-            (i64,),
-            "SELECT is_evaluation_body FROM organizations WHERE id = $1",
-            organization_id
-        )?;
-        Ok(row.is_some_and(|(v,)| v != 0))
+        self.org_flag(crate::orgs::OrgFlag::EvaluationBody, organization_id)
+            .await
     }
 
     /// Designated evaluation bodies: (id, name, corporate number).

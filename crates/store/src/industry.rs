@@ -61,47 +61,20 @@ const MEMBERSHIP_COLUMNS: &str =
 impl Store {
     /// Marks an organisation as an industry group (the operator vetted it).
     pub async fn designate_industry_group(&self, organization_id: &OrganizationId) -> Result<()> {
-        self.write_industry_group(organization_id, 1).await
+        self.set_org_flag(crate::orgs::OrgFlag::IndustryGroup, organization_id, true)
+            .await
     }
 
     /// Withdraws the industry-group mark. Memberships stay, so that a group designated again
     /// finds its members; while unmarked, the group can read and change nothing.
     pub async fn revoke_industry_group(&self, organization_id: &OrganizationId) -> Result<()> {
-        self.write_industry_group(organization_id, 0).await
-    }
-
-    async fn write_industry_group(
-        &self,
-        organization_id: &OrganizationId,
-        flag: i64,
-    ) -> Result<()> {
-        let mut tx = self.begin_write(Actor::system()).await?;
-        let done = execute!(
-            tx.conn(),
-            "UPDATE organizations SET is_industry_group = $1 WHERE id = $2",
-            flag,
-            organization_id
-        )?;
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.audit(
-            "organization.industry_group",
-            organization_id,
-            json!({ "designated": flag == 1 }),
-        )
-        .await?;
-        tx.commit().await
+        self.set_org_flag(crate::orgs::OrgFlag::IndustryGroup, organization_id, false)
+            .await
     }
 
     pub async fn is_industry_group(&self, organization_id: &OrganizationId) -> Result<bool> {
-        let row: Option<(i64,)> = fetch_optional!(
-            self.db(),
-            (i64,),
-            "SELECT is_industry_group FROM organizations WHERE id = $1",
-            organization_id
-        )?;
-        Ok(row.is_some_and(|(v,)| v != 0))
+        self.org_flag(crate::orgs::OrgFlag::IndustryGroup, organization_id)
+            .await
     }
 
     /// The organisation's name and the flags that decide the layout's links, in one query

@@ -361,3 +361,65 @@ pub(crate) async fn insert_user(
     .map_err(|e| unique_violation(e, "user.email"))?;
     Ok(())
 }
+
+/// A mark the operator sets on an organisation: its column and the audit action that records
+/// a change of it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum OrgFlag {
+    EvaluationBody,
+    IndustryGroup,
+    Publisher,
+}
+
+impl OrgFlag {
+    fn column(self) -> &'static str {
+        match self {
+            OrgFlag::EvaluationBody => "is_evaluation_body",
+            OrgFlag::IndustryGroup => "is_industry_group",
+            OrgFlag::Publisher => "is_publisher",
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            OrgFlag::EvaluationBody => "organization.evaluation_body",
+            OrgFlag::IndustryGroup => "organization.industry_group",
+            OrgFlag::Publisher => "organization.publisher",
+        }
+    }
+}
+
+impl Store {
+    /// Sets or clears one of the operator's marks, with its audit entry; an unknown
+    /// organisation is `NotFound`.
+    pub(crate) async fn set_org_flag(
+        &self,
+        flag: OrgFlag,
+        organization_id: &str,
+        designated: bool,
+    ) -> Result<()> {
+        let mut tx = self.begin_write(Actor::system()).await?;
+        let sql = format!(
+            "UPDATE organizations SET {} = $1 WHERE id = $2",
+            flag.column()
+        );
+        let done = execute!(tx.conn(), &sql, i64::from(designated), organization_id)?;
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.audit(
+            flag.action(),
+            organization_id,
+            json!({ "designated": designated }),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Whether the organisation carries the mark (an unknown one does not).
+    pub(crate) async fn org_flag(&self, flag: OrgFlag, organization_id: &str) -> Result<bool> {
+        let sql = format!("SELECT {} FROM organizations WHERE id = $1", flag.column());
+        let row: Option<(i64,)> = fetch_optional!(self.db(), (i64,), &sql, organization_id)?;
+        Ok(row.is_some_and(|(v,)| v != 0))
+    }
+}

@@ -74,33 +74,13 @@ impl Store {
     /// Marks (or unmarks) an organisation as a publisher: its members edit the roadmap and
     /// publish releases.
     pub async fn set_publisher(&self, organization_id: &str, designated: bool) -> Result<()> {
-        let mut tx = self.begin_write(Actor::system()).await?;
-        let done = execute!(
-            tx.conn(),
-            "UPDATE organizations SET is_publisher = $1 WHERE id = $2",
-            i64::from(designated),
-            organization_id
-        )?;
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.audit(
-            "organization.publisher",
-            organization_id,
-            json!({ "designated": designated }),
-        )
-        .await?;
-        tx.commit().await
+        self.set_org_flag(crate::orgs::OrgFlag::Publisher, organization_id, designated)
+            .await
     }
 
     pub async fn is_publisher(&self, organization_id: &str) -> Result<bool> {
-        let row: Option<(i64,)> = fetch_optional!(
-            self.db(),
-            (i64,),
-            "SELECT is_publisher FROM organizations WHERE id = $1",
-            organization_id
-        )?;
-        Ok(row.is_some_and(|(v,)| v != 0))
+        self.org_flag(crate::orgs::OrgFlag::Publisher, organization_id)
+            .await
     }
 
     /// Records a new measure with its first revision (`adopt`); returns its id.
