@@ -74,14 +74,15 @@ pub async fn put_answer(
         .parse()
         .map_err(|_| AppError::field("status", "err-status"))?;
     let answer = Answer::new(status, comment, reason).map_err(|e| {
-        AppError::field(
-            e.field(),
-            match e {
-                shirube_assess::AnswerError::MissingReason => "err-na-reason",
-                shirube_assess::AnswerError::TooLong { .. } => "err-too-long",
-                shirube_assess::AnswerError::Status(_) => "err-status",
-            },
-        )
+        AppError::Invalid(vec![match e {
+            shirube_assess::AnswerError::MissingReason => {
+                FieldError::new(e.field(), "err-na-reason")
+            }
+            shirube_assess::AnswerError::TooLong { field, max } => {
+                FieldError::too_long(field, max)
+            }
+            shirube_assess::AnswerError::Status(_) => FieldError::new(e.field(), "err-status"),
+        }])
     })?;
     let write = AnswerWrite {
         criterion_id,

@@ -30,6 +30,9 @@ pub struct FieldError {
     pub field: String,
     /// Fluent message key, e.g. `err-corporate-number-check-digit`.
     pub key: &'static str,
+    /// The message's arguments, e.g. `max` for a length limit: a person is told the limit,
+    /// not only that it was passed.
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
@@ -37,7 +40,24 @@ impl FieldError {
         FieldError {
             field: field.into(),
             key,
+            args: Vec::new(),
         }
+    }
+
+    /// Adds a named argument to the message.
+    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    /// A text longer than `max` characters.
+    pub fn too_long(field: impl Into<String>, max: usize) -> Self {
+        FieldError::new(field, "err-too-long").arg("max", max)
+    }
+
+    /// A list with more than `max` items.
+    pub fn too_many(field: impl Into<String>, max: usize) -> Self {
+        FieldError::new(field, "err-too-many").arg("max", max)
     }
 }
 
@@ -121,7 +141,7 @@ pub fn check_password<'a>(input: &'a str, field: &str) -> Result<&'a str, FieldE
         return Err(FieldError::new(field, "err-password-short"));
     }
     if n > 1024 {
-        return Err(FieldError::new(field, "err-too-long"));
+        return Err(FieldError::too_long(field, 1024));
     }
     Ok(input)
 }
@@ -136,7 +156,7 @@ pub fn required_text(input: &str, field: &str, max: usize) -> Result<String, Fie
         return Err(FieldError::new(field, "err-control-chars"));
     }
     if s.chars().count() > max {
-        return Err(FieldError::new(field, "err-too-long"));
+        return Err(FieldError::too_long(field, max));
     }
     Ok(s.to_string())
 }

@@ -6,7 +6,7 @@ use shirube_catalog::Lang;
 use shirube_store::StoreError;
 
 use crate::domain::FieldError;
-use crate::i18n::text;
+use crate::i18n::{text, text_with};
 
 /// What went wrong, grouped by what the caller should do about it.
 #[derive(Debug)]
@@ -99,7 +99,7 @@ impl AppError {
         match self {
             AppError::Invalid(errs) => errs
                 .iter()
-                .map(|e| (e.field.clone(), text(lang, e.key)))
+                .map(|e| (e.field.clone(), text_with(lang, e.key, &e.args)))
                 .collect(),
             AppError::Malformed {
                 field: Some(f),
@@ -148,7 +148,14 @@ impl AppError {
             en.into_iter()
                 .zip(ja)
                 .zip(codes)
-                .map(|(((field, m_en), (_, m_ja)), code)| json!({ "field": field, "code": code, "message": m_en, "message_ja": m_ja }))
+                .map(|(((field, m_en), (_, m_ja)), code)| {
+                    let mut e = json!({ "field": field, "code": code, "message": m_en, "message_ja": m_ja });
+                    if let (Some(en), Some(ja)) = (field_label(Lang::En, &field), field_label(Lang::Ja, &field)) {
+                        e["label"] = json!(en);
+                        e["label_ja"] = json!(ja);
+                    }
+                    e
+                })
                 .collect()
         };
         let mut body = json!({
@@ -166,6 +173,25 @@ impl AppError {
         }
         body
     }
+}
+
+/// The words a person sees for an input field, if the field has a label: the message key is
+/// `field-` and the API name with list positions dropped and `.`/`_` as `-`
+/// (`user.email` → `field-user-email`, `kpis[2].target.date` → `field-kpis-target-date`).
+pub fn field_label(lang: Lang, field: &str) -> Option<String> {
+    let mut key = String::with_capacity(field.len() + 6);
+    key.push_str("field-");
+    let mut in_index = false;
+    for c in field.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            _ if in_index => {}
+            '.' | '_' => key.push('-'),
+            c => key.push(c),
+        }
+    }
+    crate::i18n::lookup(lang, &key)
 }
 
 impl From<StoreError> for AppError {

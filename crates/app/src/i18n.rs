@@ -36,6 +36,11 @@ pub fn text(lang: Lang, key: &str) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
+/// Looks a message up; `None` when the key does not exist.
+pub fn lookup(lang: Lang, key: &str) -> Option<String> {
+    LOCALES.try_lookup(id(lang), key)
+}
+
 /// Looks a message up with named arguments.
 pub fn text_with(lang: Lang, key: &str, args: &[(&'static str, String)]) -> String {
     let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
@@ -98,6 +103,33 @@ impl Tr {
 
     pub fn is_ja(&self) -> bool {
         self.lang == Lang::Ja
+    }
+
+    /// A stored RFC 3339 instant as a person reads it: Japan time on Japanese pages, and
+    /// Japan time with its zone named on English ones. Text that is not an instant (a bare
+    /// date, an empty value) is shown as it is.
+    pub fn datetime(&self, instant: &str) -> String {
+        // Japan has kept UTC+9 without daylight saving since 1951, so a fixed offset is
+        // exact and spares the whole time-zone database.
+        let Ok(t) = chrono::DateTime::parse_from_rfc3339(instant) else {
+            return instant.to_string();
+        };
+        let tokyo = chrono::FixedOffset::east_opt(9 * 3600).map(|z| t.with_timezone(&z));
+        match (tokyo, self.lang) {
+            (Some(t), Lang::Ja) => t.format("%Y-%m-%d %H:%M").to_string(),
+            (Some(t), Lang::En) => t.format("%Y-%m-%d %H:%M JST").to_string(),
+            (None, _) => instant.to_string(),
+        }
+    }
+
+    /// The calendar day in Japan of a stored instant (`YYYY-MM-DD`); a bare date is kept.
+    pub fn date(&self, instant: &str) -> String {
+        match chrono::DateTime::parse_from_rfc3339(instant) {
+            Ok(t) => chrono::FixedOffset::east_opt(9 * 3600)
+                .map(|z| t.with_timezone(&z).format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| instant.chars().take(10).collect()),
+            Err(_) => instant.chars().take(10).collect(),
+        }
     }
 }
 

@@ -129,7 +129,7 @@ fn dated(d: &DatedValue, field: &str, errors: &mut Vec<FieldError>) -> Option<(N
 
 fn items(list: &[String], field: &str, errors: &mut Vec<FieldError>) -> Vec<String> {
     if list.len() > MAX_ITEMS {
-        errors.push(FieldError::new(field, "err-too-long"));
+        errors.push(FieldError::too_many(field, MAX_ITEMS));
         return Vec::new();
     }
     list.iter()
@@ -212,9 +212,9 @@ pub fn parse_measure(m: &MeasureInput, prefix: &str) -> Result<MeasureInput, App
             }
         }
         if k.interim_targets.len() > MAX_ITEMS {
-            errors.push(FieldError::new(
+            errors.push(FieldError::too_many(
                 format!("{f}.interim_targets"),
-                "err-too-long",
+                MAX_ITEMS,
             ));
         }
         for (j, it) in k.interim_targets.iter().enumerate().take(MAX_ITEMS) {

@@ -156,7 +156,8 @@ role-owner = Owner
 role-member = Member
 role-viewer = Viewer
 
-msg-fix-fields = Please check the highlighted fields.
+msg-fix-fields = Please correct the following and send the form again.
+msg-this-field = This field
 msg-declared-on = Self-conformity declared on { $n }.
 msg-no-level-yet = No level declared yet
 msg-no-tokens = No API tokens yet.
@@ -196,7 +197,8 @@ help-totp = An authenticator app such as Google Authenticator or Microsoft Authe
 help-totp-scan = Scan the QR code with your authenticator app and enter the code it shows.
 
 err-required = Please fill this in.
-err-too-long = This is too long.
+err-too-long = Please keep this to { $max } characters or fewer.
+err-too-many = Please list at most { $max } items.
 err-email = This is not a valid e-mail address.
 err-password-short = The password must have at least 10 characters.
 err-corporate-number-format = A corporate number has 13 digits.

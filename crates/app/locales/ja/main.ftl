@@ -156,7 +156,8 @@ role-owner = オーナー
 role-member = メンバー
 role-viewer = 閲覧のみ
 
-msg-fix-fields = 入力内容を確認してください。
+msg-fix-fields = 次の項目を直してから、もう一度送信してください。
+msg-this-field = この項目
 msg-declared-on = { $n } に自己適合を宣言しました。
 msg-no-level-yet = まだ宣言したレベルはありません
 msg-no-tokens = APIトークンはまだありません。
@@ -196,7 +197,8 @@ help-totp = Google Authenticator や Microsoft Authenticator などの認証ア�
 help-totp-scan = 認証アプリでQRコードを読み取り、表示されたコードを入力してください。
 
 err-required = 入力してください。
-err-too-long = 長すぎます。
+err-too-long = { $max }文字以内にしてください。
+err-too-many = { $max }件までにしてください。
 err-email = メールアドレスの形式が正しくありません。
 err-password-short = パスワードは10文字以上にしてください。
 err-corporate-number-format = 法人番号は13桁の数字です。

@@ -92,6 +92,13 @@ impl<T> PageResult<T> for Result<T, AppError> {
 }
 
 /// Per-field messages to show next to form inputs.
+///
+/// The pattern every form follows (`templates/_errors.html` draws the summary):
+/// - at the top, `{% include "_errors.html" %}`: "please correct the following", then one
+///   line per problem, "<field's words>: <message>", linking to the input;
+/// - the input's id is [`FieldMessages::id`] of its API field name (`user.email` →
+///   `f-user-email`), and when it has a message it carries `aria-invalid="true"` and
+///   `aria-describedby="<id>-err"`, with `<p class="field-error" id="<id>-err">` under it.
 #[derive(Debug, Clone, Default)]
 pub struct FieldMessages(pub Vec<(String, String)>);
 
@@ -102,6 +109,31 @@ impl FieldMessages {
             v.push((String::new(), e.message(lang)));
         }
         FieldMessages(v)
+    }
+
+    /// The HTML id of a field's input: `f-` and the API name with every other character
+    /// than a letter or digit as `-`.
+    pub fn id(field: &str) -> String {
+        let mut id = String::with_capacity(field.len() + 2);
+        id.push_str("f-");
+        for c in field.chars() {
+            id.push(if c.is_ascii_alphanumeric() { c } else { '-' });
+        }
+        id
+    }
+
+    /// The summary lines: (anchor id or empty, the field's words or empty, message).
+    pub fn summary(&self, lang: Lang) -> Vec<(String, String, String)> {
+        self.0
+            .iter()
+            .map(|(f, m)| {
+                if f.is_empty() {
+                    return (String::new(), String::new(), m.clone());
+                }
+                let label = shirube_app::error::field_label(lang, f).unwrap_or_default();
+                (Self::id(f), label, m.clone())
+            })
+            .collect()
     }
     /// The message for a field (several API names may map to one input).
     pub fn get(&self, field: &str) -> String {
