@@ -50,6 +50,63 @@ pub async fn create_assessment(
     Ok(id)
 }
 
+/// Checks that a criterion exists and belongs to the assessment's level.
+fn check_criterion(state: &App, a: &AssessmentRow, criterion_id: &str) -> Result<(), FieldError> {
+    match state.catalog.criterion(criterion_id) {
+        None => Err(FieldError::new("criterion_id", "err-criterion")),
+        Some(c) if !c.required_for(level_of(a)) => {
+            Err(FieldError::new("criterion_id", "err-criterion-level"))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// Parses an answer: a status of the four, N/A with a reason, texts within their limits.
+fn parse_answer(
+    status: &str,
+    comment: Option<&str>,
+    reason: Option<&str>,
+) -> Result<Answer, FieldError> {
+    let status: AnswerStatus = status
+        .parse()
+        .map_err(|_| FieldError::new("status", "err-status"))?;
+    Answer::new(status, comment, reason).map_err(|e| match e {
+        shirube_assess::AnswerError::MissingReason => FieldError::new(e.field(), "err-na-reason"),
+        shirube_assess::AnswerError::TooLong { field, max } => FieldError::too_long(field, max),
+        shirube_assess::AnswerError::Status(_) => FieldError::new(e.field(), "err-status"),
+    })
+}
+
+fn frozen() -> AppError {
+    AppError::Conflict {
+        key: "err-frozen",
+        field: None,
+    }
+}
+
+async fn write_answer(
+    state: &App,
+    p: &Principal,
+    assessment_id: &AssessmentId,
+    criterion_id: &str,
+    answer: &Answer,
+) -> Result<(), AppError> {
+    let write = AnswerWrite {
+        criterion_id,
+        status: answer.status().as_str(),
+        comment: answer.comment(),
+        not_applicable_reason: answer.not_applicable_reason(),
+    };
+    if !state
+        .store
+        .put_answer(p.actor(), p.org_id(), assessment_id, &write)
+        .await?
+    {
+        return Err(frozen());
+    }
+    Ok(())
+}
+
 /// Records an answer; refuses unknown criteria, criteria outside the target level, N/A
 /// without a reason, and frozen assessments.
 pub async fn put_answer(
@@ -63,56 +120,130 @@ pub async fn put_answer(
 ) -> Result<(), AppError> {
     p.require_edit()?;
     let a = state.store.assessment(p.org_id(), assessment_id).await?;
-    let criterion = state
-        .catalog
-        .criterion(criterion_id)
-        .ok_or_else(|| AppError::field("criterion_id", "err-criterion"))?;
-    if !criterion.required_for(level_of(&a)) {
-        return Err(AppError::field("criterion_id", "err-criterion-level"));
-    }
-    let status: AnswerStatus = status
-        .parse()
-        .map_err(|_| AppError::field("status", "err-status"))?;
-    let answer = Answer::new(status, comment, reason).map_err(|e| {
-        AppError::Invalid(vec![match e {
-            shirube_assess::AnswerError::MissingReason => {
-                FieldError::new(e.field(), "err-na-reason")
-            }
-            shirube_assess::AnswerError::TooLong { field, max } => {
-                FieldError::too_long(field, max)
-            }
-            shirube_assess::AnswerError::Status(_) => FieldError::new(e.field(), "err-status"),
-        }])
-    })?;
-    let write = AnswerWrite {
-        criterion_id,
-        status: answer.status().as_str(),
-        comment: answer.comment(),
-        not_applicable_reason: answer.not_applicable_reason(),
-    };
-    if !state
-        .store
-        .put_answer(p.actor(), p.org_id(), assessment_id, &write)
-        .await?
-    {
-        return Err(AppError::Conflict {
-            key: "err-frozen",
-            field: None,
-        });
-    }
-    Ok(())
+    check_criterion(state, &a, criterion_id).map_err(|e| AppError::Invalid(vec![e]))?;
+    let answer = parse_answer(status, comment, reason).map_err(|e| AppError::Invalid(vec![e]))?;
+    write_answer(state, p, assessment_id, criterion_id, &answer).await
 }
 
 /// Evidence as received.
 pub enum EvidenceInput {
     File {
         file_name: String,
+        /// What the sender said the file is; the stored media type comes from the content
+        /// check instead.
         content_type: String,
         bytes: Vec<u8>,
     },
     Link {
         url: String,
     },
+}
+
+/// Evidence that passed every check, ready to store.
+struct ValidEvidence {
+    input: EvidenceInput,
+    /// The media type of a file, from its checked kind.
+    media_type: &'static str,
+    date: String,
+}
+
+/// Checks evidence: a file of an accepted type whose content matches its name (see
+/// [`crate::evidence`]), or an http(s) link; a date not in the future in Japan.
+fn check_evidence(
+    state: &App,
+    input: EvidenceInput,
+    evidence_date: &str,
+    errs: &mut Vec<FieldError>,
+) -> Option<ValidEvidence> {
+    let date = collect(
+        errs,
+        crate::evidence::parse_evidence_date(evidence_date, state.clock.now()),
+    );
+    let mut media_type = "";
+    match &input {
+        EvidenceInput::Link { url } => {
+            let ok = url::Url::parse(url.trim())
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+                && url.len() <= 2000;
+            if !ok {
+                errs.push(FieldError::new("url", "err-url"));
+            }
+        }
+        EvidenceInput::File {
+            file_name, bytes, ..
+        } => {
+            if bytes.is_empty() {
+                errs.push(FieldError::new("file", "err-file-empty"));
+            } else if let Some(kind) = collect(errs, crate::evidence::check_file(file_name, bytes))
+            {
+                media_type = kind.media_type();
+            }
+        }
+    }
+    Some(ValidEvidence {
+        input,
+        media_type,
+        date: date?,
+    })
+}
+
+async fn write_evidence(
+    state: &App,
+    p: &Principal,
+    assessment_id: &AssessmentId,
+    criterion_id: &str,
+    ev: &ValidEvidence,
+) -> Result<EvidenceId, AppError> {
+    let id = match &ev.input {
+        EvidenceInput::File {
+            file_name, bytes, ..
+        } => {
+            let sha = state
+                .store
+                .blobs()
+                .put(bytes)
+                .await
+                .map_err(AppError::internal)?;
+            let name = domain::safe_file_name(file_name);
+            let name = if name.trim().is_empty() {
+                "evidence".to_string()
+            } else {
+                name
+            };
+            let new = NewEvidence::File {
+                sha256: &sha,
+                file_name: &name,
+                content_type: ev.media_type,
+                size: bytes.len() as i64,
+            };
+            state
+                .store
+                .add_evidence(
+                    p.actor(),
+                    p.org_id(),
+                    assessment_id,
+                    criterion_id,
+                    &new,
+                    &ev.date,
+                )
+                .await?
+        }
+        EvidenceInput::Link { url } => {
+            let new = NewEvidence::Link { url: url.trim() };
+            state
+                .store
+                .add_evidence(
+                    p.actor(),
+                    p.org_id(),
+                    assessment_id,
+                    criterion_id,
+                    &new,
+                    &ev.date,
+                )
+                .await?
+        }
+    };
+    id.ok_or_else(frozen)
 }
 
 /// Stores evidence for a criterion of an open assessment.
@@ -127,93 +258,98 @@ pub async fn add_evidence(
     p.require_edit()?;
     let a = state.store.assessment(p.org_id(), assessment_id).await?;
     let mut errs = Vec::new();
-    match state.catalog.criterion(criterion_id) {
-        None => errs.push(FieldError::new("criterion_id", "err-criterion")),
-        Some(c) if !c.required_for(level_of(&a)) => {
-            errs.push(FieldError::new("criterion_id", "err-criterion-level"))
-        }
-        Some(_) => {}
-    }
-    let date = collect(
-        &mut errs,
-        domain::parse_date(evidence_date, "evidence_date"),
-    );
-    if let EvidenceInput::Link { url } = &input {
-        let ok = url::Url::parse(url.trim()).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
-            && url.len() <= 2000;
-        if !ok {
-            errs.push(FieldError::new("url", "err-url"));
-        }
-    }
-    if let EvidenceInput::File { bytes, .. } = &input {
-        if bytes.is_empty() {
-            errs.push(FieldError::new("file", "err-file-empty"));
-        }
-    }
-    let Some(date) = date.filter(|_| errs.is_empty()) else {
+    collect(&mut errs, check_criterion(state, &a, criterion_id));
+    let ev = check_evidence(state, input, evidence_date, &mut errs);
+    let Some(ev) = ev.filter(|_| errs.is_empty()) else {
         return Err(AppError::Invalid(errs));
     };
     if !a.status.is_open() {
-        return Err(AppError::Conflict {
-            key: "err-frozen",
-            field: None,
-        });
+        return Err(frozen());
     }
-    let id = match &input {
-        EvidenceInput::File {
-            file_name,
-            content_type,
-            bytes,
-        } => {
-            let sha = state
-                .store
-                .blobs()
-                .put(bytes)
-                .await
-                .map_err(AppError::internal)?;
-            let name = domain::safe_file_name(file_name);
-            let name = if name.trim().is_empty() {
-                "evidence".to_string()
-            } else {
-                name
-            };
-            let ev = NewEvidence::File {
-                sha256: &sha,
-                file_name: &name,
-                content_type,
-                size: bytes.len() as i64,
-            };
-            state
-                .store
-                .add_evidence(
-                    p.actor(),
-                    p.org_id(),
-                    assessment_id,
-                    criterion_id,
-                    &ev,
-                    &date,
-                )
-                .await?
-        }
-        EvidenceInput::Link { url } => {
-            let ev = NewEvidence::Link { url: url.trim() };
-            state
-                .store
-                .add_evidence(
-                    p.actor(),
-                    p.org_id(),
-                    assessment_id,
-                    criterion_id,
-                    &ev,
-                    &date,
-                )
-                .await?
-        }
+    write_evidence(state, p, assessment_id, criterion_id, &ev).await
+}
+
+/// Everything one criterion's form sends: the answer and, optionally, a piece of evidence.
+pub struct CriterionEntry<'a> {
+    pub status: &'a str,
+    pub comment: &'a str,
+    pub not_applicable_reason: &'a str,
+    /// A file, a link, or both (each becomes its own piece of evidence).
+    pub evidence: Vec<EvidenceInput>,
+    pub evidence_date: &'a str,
+}
+
+/// Saves a criterion's answer and the evidence sent with it. Every field is checked before
+/// anything is written, so a refused file does not cost the answer typed with it (the page
+/// sends it back) and a refused answer does not store the file. An entry with evidence but
+/// no answer at all (no status, no text) stores only the evidence. The answer and each
+/// piece of evidence are separate writes, each with its audit entry; a failure between
+/// them (the database, or the assessment frozen meanwhile) leaves the answer saved.
+pub async fn save_criterion(
+    state: &App,
+    p: &Principal,
+    assessment_id: &AssessmentId,
+    criterion_id: &str,
+    entry: CriterionEntry<'_>,
+) -> Result<(), AppError> {
+    p.require_edit()?;
+    let a = state.store.assessment(p.org_id(), assessment_id).await?;
+    let mut errs = Vec::new();
+    collect(&mut errs, check_criterion(state, &a, criterion_id));
+    let answered = [entry.status, entry.comment, entry.not_applicable_reason]
+        .iter()
+        .any(|s| !s.trim().is_empty());
+    let answer = if answered || entry.evidence.is_empty() {
+        collect(
+            &mut errs,
+            parse_answer(
+                entry.status,
+                Some(entry.comment),
+                Some(entry.not_applicable_reason),
+            ),
+        )
+    } else {
+        None
     };
-    id.ok_or(AppError::Conflict {
-        key: "err-frozen",
-        field: None,
-    })
+    let evidence: Vec<Option<ValidEvidence>> = entry
+        .evidence
+        .into_iter()
+        .map(|input| check_evidence(state, input, entry.evidence_date, &mut errs))
+        .collect();
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    if !a.status.is_open() {
+        return Err(frozen());
+    }
+    if let Some(answer) = &answer {
+        write_answer(state, p, assessment_id, criterion_id, answer).await?;
+    }
+    for ev in evidence.iter().flatten() {
+        write_evidence(state, p, assessment_id, criterion_id, ev).await?;
+    }
+    Ok(())
+}
+
+/// Withdraws a wrong upload or link from an open assessment of the caller's organisation
+/// (editors only): it stays in the store and the audit log but is no longer evidence; it is
+/// not shown, counted or downloadable, and leaves the expert-confirmation digest. Returns
+/// the criterion it belonged to.
+pub async fn withdraw_evidence(
+    state: &App,
+    p: &Principal,
+    assessment_id: &AssessmentId,
+    evidence_id: &EvidenceId,
+) -> Result<String, AppError> {
+    p.require_edit()?;
+    match state
+        .store
+        .withdraw_evidence(p.actor(), p.org_id(), assessment_id, evidence_id)
+        .await?
+    {
+        shirube_store::Withdrawal::Done { criterion_id } => Ok(criterion_id),
+        shirube_store::Withdrawal::Frozen => Err(frozen()),
+    }
 }
 
 /// Reads an evidence file of the caller's organisation, or of a client of the caller's

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod evaluations;
+pub mod evidence;
 pub mod experts;
 pub mod i18n;
 pub mod industry;

@@ -286,7 +286,7 @@ impl Store {
         let sql = format!(
             "SELECT {ASSESSMENT_COLUMNS}, \
              (SELECT {} FROM answers WHERE answers.assessment_id = assessments.id) AS answers_json, \
-             (SELECT {} FROM evidence WHERE evidence.assessment_id = assessments.id) AS evidence_json \
+             (SELECT {} FROM evidence WHERE evidence.assessment_id = assessments.id AND evidence.withdrawn_at IS NULL) AS evidence_json \
              FROM assessments WHERE id = $1 AND organization_id = $2",
             self.json_rows(ANSWER_JSON, ""),
             self.json_rows(EVIDENCE_JSON, " ORDER BY created_at"),
@@ -416,17 +416,19 @@ impl Store {
         Ok(Some(id))
     }
 
-    /// Evidence of an assessment (the caller has already checked the assessment's owner).
+    /// Evidence in force of an assessment (the caller has already checked the assessment's
+    /// owner); withdrawn items are left out.
     pub async fn evidence(&self, assessment_id: &AssessmentId) -> Result<Vec<EvidenceRow>> {
         Ok(fetch_all!(
             self.db(),
             EvidenceRow,
-            &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE assessment_id = $1 ORDER BY created_at"),
+            &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE assessment_id = $1 AND withdrawn_at IS NULL ORDER BY created_at"),
             assessment_id
         )?)
     }
 
-    /// One evidence item, only if it belongs to the organisation.
+    /// One evidence item in force, only if it belongs to the organisation (a withdrawn item
+    /// is not found).
     pub async fn evidence_item(
         &self,
         organization_id: &OrganizationId,
@@ -436,13 +438,70 @@ impl Store {
             self.db(),
             EvidenceRow,
             &format!(
-                "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE id = $1 AND organization_id = $2"
+                "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE id = $1 AND organization_id = $2 AND withdrawn_at IS NULL"
             ),
             id,
             organization_id
         )?
         .ok_or(StoreError::NotFound)
     }
+
+    /// Withdraws a piece of evidence of an open assessment of the organisation: the row and
+    /// its file are kept and the audit log records the withdrawal, but the item no longer
+    /// counts as evidence anywhere. `NotFound` for another organisation's assessment or an
+    /// item not in force on it.
+    pub async fn withdraw_evidence(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &OrganizationId,
+        assessment_id: &AssessmentId,
+        evidence_id: &EvidenceId,
+    ) -> Result<Withdrawal> {
+        let mut tx = self.begin_write(actor).await?;
+        if !open_assessment(&mut tx, organization_id, assessment_id).await? {
+            return Ok(Withdrawal::Frozen);
+        }
+        let at = tx.at().to_string();
+        let row = fetch_optional!(
+            tx.conn(),
+            (String, String, Option<String>),
+            "SELECT criterion_id, kind, blob_sha256 FROM evidence \
+             WHERE id = $1 AND assessment_id = $2 AND organization_id = $3 AND withdrawn_at IS NULL",
+            evidence_id,
+            assessment_id,
+            organization_id
+        )?;
+        let Some((criterion_id, kind, sha)) = row else {
+            return Err(StoreError::NotFound);
+        };
+        execute!(
+            tx.conn(),
+            "UPDATE evidence SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3 AND withdrawn_at IS NULL",
+            &at,
+            actor.user_id.unwrap_or(""),
+            evidence_id
+        )?;
+        touch(&mut tx, assessment_id, &at).await?;
+        tx.audit(
+            "evidence.withdraw",
+            assessment_id,
+            json!({ "evidence_id": evidence_id, "criterion_id": criterion_id, "kind": kind, "sha256": sha }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Withdrawal::Done {
+            criterion_id,
+        })
+    }
+}
+
+/// What became of a withdrawal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Withdrawal {
+    /// Withdrawn; the criterion it was evidence for.
+    Done { criterion_id: String },
+    /// The assessment is no longer open: nothing changed.
+    Frozen,
 }
 
 async fn open_assessment(

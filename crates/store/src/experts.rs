@@ -470,7 +470,7 @@ impl Store {
         Ok(row.map(|(o,)| o))
     }
 
-    /// The organisation and assessment an evidence item belongs to.
+    /// The organisation and assessment an evidence item in force belongs to.
     pub async fn evidence_owner(
         &self,
         evidence_id: &str,
@@ -478,7 +478,7 @@ impl Store {
         Ok(fetch_optional!(
             self.db(),
             (OrganizationId, AssessmentId),
-            "SELECT organization_id, assessment_id FROM evidence WHERE id = $1",
+            "SELECT organization_id, assessment_id FROM evidence WHERE id = $1 AND withdrawn_at IS NULL",
             evidence_id
         )?)
     }

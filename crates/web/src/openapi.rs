@@ -50,7 +50,7 @@ impl Modify for UniqueOperationIds {
         api::auth::signup, api::auth::token,
         api::catalog::list,
         api::assessments::create, api::assessments::list, api::assessments::get, api::assessments::put_answer,
-        api::assessments::add_evidence, api::assessments::download, api::assessments::declare,
+        api::assessments::add_evidence, api::assessments::download, api::assessments::declare, api::assessments::withdraw_evidence,
         api::tokens::list, api::tokens::create, api::tokens::revoke, api::tokens::me,
         api::credentials::for_assessment, api::credentials::revoke, api::credentials::verify, api::credentials::register,
         api::evaluations::submit, api::evaluations::bodies, api::evaluations::queue, api::evaluations::get,

@@ -125,6 +125,11 @@ pub fn router(state: AppState) -> Router {
             post(api::assessments::declare),
         )
         .route("/api/v1/evidence/{id}", get(api::assessments::download))
+        // Issue 10 (criterion page and evidence): withdrawing a wrong upload.
+        .route(
+            "/api/v1/assessments/{id}/evidence/{evidence_id}",
+            delete(api::assessments::withdraw_evidence),
+        )
         .route(
             "/api/v1/scans",
             post(api::scans::create).get(api::scans::list),
@@ -281,6 +286,11 @@ pub fn router(state: AppState) -> Router {
             get(pages::assessments::declare_form).post(pages::assessments::declare_submit),
         )
         .route("/evidence/{id}", get(pages::assessments::download))
+        // Issue 10 (criterion page and evidence): withdrawing a wrong upload, confirmed.
+        .route(
+            "/assessments/{id}/evidence/{evidence_id}/withdraw",
+            get(pages::assessments::withdraw_form).post(pages::assessments::withdraw_submit),
+        )
         .route(
             "/checks",
             get(pages::checks::index).post(pages::checks::upload),

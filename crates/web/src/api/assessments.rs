@@ -440,7 +440,8 @@ pub struct EvidenceUpload {
     /// YYYY-MM-DD.
     #[schema(format = Date)]
     pub evidence_date: String,
-    /// The file, up to 20 MiB…
+    /// The file, up to 20 MiB: PDF, doc/docx, xls/xlsx, ppt/pptx, odt/ods/odp, txt/md,
+    /// CSV, PNG, JPEG or ZIP, by name and by content…
     #[schema(value_type = Option<String>, format = Binary)]
     pub file: Option<Vec<u8>>,
     /// …or a link (http or https, up to 2,000 characters).
@@ -454,7 +455,7 @@ pub struct EvidenceUpload {
     request_body(content = EvidenceUpload, content_type = "multipart/form-data", description = "criterion_id, evidence_date (YYYY-MM-DD), and file or url"),
     responses((status = 201, body = Created), MultipartErrors, Unauthorized, Forbidden, NotFound,
         (status = 409, description = "the assessment is declared or superseded", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "unknown criterion, bad date, bad URL, no or empty file", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "unknown criterion, bad or future date (today in Japan is allowed), bad URL, no or empty file, a file type outside the allow-list (PDF, doc/docx, xls/xlsx, ppt/pptx, odt/ods/odp, txt/md, CSV, PNG, JPEG, ZIP) or content that does not match the name", body = Problem, content_type = "application/problem+json")))]
 pub async fn add_evidence(
     State(state): State<AppState>,
     p: Principal,
@@ -474,6 +475,23 @@ pub async fn add_evidence(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(Created { id: ev.into() })))
+}
+
+/// Withdraws a piece of evidence added by mistake (editors, while the assessment is open).
+/// It is kept in the store and the audit log, but no longer shown, counted or downloadable,
+/// and it leaves the digest an expert's confirmation is bound to.
+#[utoipa::path(delete, path = "/api/v1/assessments/{id}/evidence/{evidence_id}", tag = "assessments", security(("bearer" = [])),
+    params(("id" = String, Path), ("evidence_id" = String, Path)),
+    responses((status = 204, description = "withdrawn"), BadRequest, Unauthorized, Forbidden,
+        (status = 404, description = "no such assessment of yours, or no such evidence in force on it", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the assessment is submitted, declared, certified or superseded", body = Problem, content_type = "application/problem+json")))]
+pub async fn withdraw_evidence(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath((id, evidence_id)): ApiPath<(AssessmentId, EvidenceId)>,
+) -> Result<StatusCode, ApiError> {
+    assessments::withdraw_evidence(&state, &p, &id, &evidence_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Downloads an evidence file; only members of the owning organisation may.

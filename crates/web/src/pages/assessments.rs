@@ -186,6 +186,9 @@ pub struct ShowPage {
     pub achieved: u8,
     pub sections: Vec<CategorySection>,
     pub changes: Vec<(String, String, String, String)>,
+    /// Why the assessment is read-only for this visitor and what happens next.
+    pub readonly: String,
+    pub newer_href: String,
 }
 
 fn criterion_rows(state: &AppState, t: &Tr, v: &AssessmentView) -> Vec<CategorySection> {
@@ -275,6 +278,8 @@ pub async fn show(
         achieved: e.achieved.map(|l| l.number()).unwrap_or(0),
         sections: criterion_rows(&state, &t, &v),
         changes,
+        readonly: readonly_reason(&t, v.row.status, p.role.can_edit()),
+        newer_href: newer_href(&v),
         t,
     };
     render(&page, lang)
@@ -282,6 +287,7 @@ pub async fn show(
 
 #[derive(Debug, Clone)]
 pub struct EvidenceItem {
+    pub id: String,
     pub kind: String,
     pub label: String,
     pub href: String,
@@ -320,7 +326,15 @@ pub struct CriterionPage {
     pub position: usize,
     pub total: usize,
     pub today: String,
+    /// The link and evidence date typed with a refused form, sent back.
+    pub url: String,
+    pub evidence_date: String,
     pub saved: bool,
+    pub withdrawn: bool,
+    /// Why the page is read-only and what happens next; empty when the visitor can edit.
+    pub readonly: String,
+    /// The assessment that took over from a superseded one.
+    pub newer_href: String,
     /// The engaged experts' advice on this criterion.
     pub advice: Vec<AdviceItem>,
 }
@@ -341,12 +355,39 @@ fn human_size(n: i64) -> String {
     }
 }
 
+#[derive(Default)]
 struct Overrides {
     status: Option<String>,
     comment: Option<String>,
     reason: Option<String>,
+    url: String,
+    evidence_date: Option<String>,
     errors: FieldMessages,
     saved: bool,
+    withdrawn: bool,
+}
+
+/// Why an assessment cannot be changed by this visitor, and what happens next, in words;
+/// empty when it can. The assessment's state comes first: a viewer of a declared
+/// assessment is told about the declaration.
+pub fn readonly_reason(t: &Tr, status: AssessmentStatus, can_edit: bool) -> String {
+    let key = match status {
+        AssessmentStatus::InProgress if can_edit => return String::new(),
+        AssessmentStatus::InProgress => "assess-readonly-viewer",
+        AssessmentStatus::Submitted => "assess-readonly-submitted",
+        AssessmentStatus::Declared => "assess-readonly-declared",
+        AssessmentStatus::Certified => "assess-readonly-certified",
+        AssessmentStatus::Superseded => "assess-readonly-superseded",
+    };
+    t.t(key)
+}
+
+fn newer_href(v: &AssessmentView) -> String {
+    v.row
+        .superseded_by
+        .as_ref()
+        .map(|n| format!("/assessments/{n}"))
+        .unwrap_or_default()
 }
 
 async fn criterion_page(
@@ -373,6 +414,7 @@ async fn criterion_page(
         .iter()
         .filter(|e| e.criterion_id == criterion_id)
         .map(|e| EvidenceItem {
+            id: e.id.to_string(),
             kind: e.kind.clone(),
             label: e
                 .file_name
@@ -389,6 +431,9 @@ async fn criterion_page(
         })
         .collect();
     let req = state.catalog.requirement(c.requirement_id.as_str());
+    let today = shirube_app::evidence::today_in_japan(state.clock.now())
+        .format("%Y-%m-%d")
+        .to_string();
     let advice = shirube_app::experts::advice(state, p, id)
         .await?
         .into_iter()
@@ -446,8 +491,13 @@ async fn criterion_page(
         next_href: in_scope.get(pos + 1).map(|x| href(x)).unwrap_or_default(),
         position: pos + 1,
         total: in_scope.len(),
-        today: state.clock.today_string(),
+        today: today.clone(),
+        url: o.url,
+        evidence_date: o.evidence_date.unwrap_or(today),
         saved: o.saved,
+        withdrawn: o.withdrawn,
+        readonly: readonly_reason(&t, v.row.status, p.role.can_edit()),
+        newer_href: newer_href(&v),
         t,
     })
 }
@@ -455,6 +505,7 @@ async fn criterion_page(
 #[derive(Deserialize, Default)]
 pub struct SavedQuery {
     saved: Option<String>,
+    withdrawn: Option<String>,
 }
 
 pub async fn criterion(
@@ -464,11 +515,9 @@ pub async fn criterion(
     axum::extract::Query(q): axum::extract::Query<SavedQuery>,
 ) -> Result<Response, PageError> {
     let o = Overrides {
-        status: None,
-        comment: None,
-        reason: None,
-        errors: FieldMessages::default(),
         saved: q.saved.is_some(),
+        withdrawn: q.withdrawn.is_some(),
+        ..Overrides::default()
     };
     let page = criterion_page(&state, &p, &id, &criterion_id, o)
         .await
@@ -476,6 +525,9 @@ pub async fn criterion(
     render(&page, p.lang)
 }
 
+/// The criterion form as sent: the answer, and optionally a file and/or a link with its
+/// date. The page sends it as multipart (it carries the file); a plain urlencoded post
+/// (an answer alone) is read too.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct AnswerForm {
@@ -483,49 +535,135 @@ pub struct AnswerForm {
     pub status: String,
     pub comment: String,
     pub not_applicable_reason: String,
+    pub url: String,
+    pub evidence_date: String,
     /// `next` saves and moves to the next criterion; anything else stays.
     pub go: String,
+    /// An evidence id: save what was typed, then ask to confirm withdrawing it.
+    pub withdraw: String,
 }
 
+async fn read_answer_form(
+    state: &AppState,
+    req: axum::extract::Request,
+) -> Result<(AnswerForm, Vec<assessments::EvidenceInput>), AppError> {
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(form) = Form::<AnswerForm>::from_request(req, state)
+            .await
+            .map_err(|e| AppError::Malformed {
+                field: None,
+                detail: e.body_text(),
+            })?;
+        return Ok((form, Vec::new()));
+    }
+    let mp = Multipart::from_request(req, state)
+        .await
+        .map_err(|e| AppError::Malformed {
+            field: None,
+            detail: e.body_text(),
+        })?;
+    let (fields, input) = read_evidence_form(mp).await?;
+    let v = |name: &str| form_value(&fields, name).to_string();
+    let form = AnswerForm {
+        csrf_token: v("csrf_token"),
+        status: v("status"),
+        comment: v("comment"),
+        not_applicable_reason: v("not_applicable_reason"),
+        url: v("url"),
+        evidence_date: v("evidence_date"),
+        go: v("go"),
+        withdraw: v("withdraw"),
+    };
+    let mut evidence = Vec::new();
+    match input {
+        // `read_evidence_form` keeps one input; a link typed beside a file is kept too.
+        Some(file @ assessments::EvidenceInput::File { .. }) => {
+            evidence.push(file);
+            if !form.url.trim().is_empty() {
+                evidence.push(assessments::EvidenceInput::Link {
+                    url: form.url.clone(),
+                });
+            }
+        }
+        Some(link) => evidence.push(link),
+        None => {}
+    }
+    Ok((form, evidence))
+}
+
+/// Saves a criterion: the answer, and the file and/or link sent with it, in one form.
 pub async fn answer(
     State(state): State<AppState>,
     Signed(p): Signed,
     Path((id, criterion_id)): Path<(AssessmentId, String)>,
-    Form(form): Form<AnswerForm>,
+    req: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
+    let (form, evidence) = match read_answer_form(&state, req).await {
+        Ok(x) => x,
+        Err(e @ (AppError::TooLarge { .. } | AppError::Invalid(_))) => {
+            // The body was cut off: what was typed is lost with it, so say so plainly.
+            let o = Overrides {
+                errors: FieldMessages::from_error(&e, lang),
+                ..Overrides::default()
+            };
+            let page = criterion_page(&state, &p, &id, &criterion_id, o)
+                .await
+                .page(lang)?;
+            return render_status(&page, lang, crate::error::status(&e));
+        }
+        Err(e) => return Err(PageError(e, lang)),
+    };
     p.check_csrf(&form.csrf_token).page(lang)?;
-    let result = assessments::put_answer(
-        &state,
-        &p,
-        &id,
-        &criterion_id,
-        &form.status,
-        Some(&form.comment),
-        Some(&form.not_applicable_reason),
-    )
-    .await;
+    let withdraw = form.withdraw.trim();
+    let nothing_typed = [&form.status, &form.comment, &form.not_applicable_reason]
+        .iter()
+        .all(|s| s.trim().is_empty())
+        && evidence.is_empty();
+    let result = if !withdraw.is_empty() && nothing_typed {
+        Ok(())
+    } else {
+        assessments::save_criterion(
+            &state,
+            &p,
+            &id,
+            &criterion_id,
+            assessments::CriterionEntry {
+                status: &form.status,
+                comment: &form.comment,
+                not_applicable_reason: &form.not_applicable_reason,
+                evidence,
+                evidence_date: &form.evidence_date,
+            },
+        )
+        .await
+    };
     match result {
         Ok(()) => {
-            let page = criterion_page(
-                &state,
-                &p,
-                &id,
-                &criterion_id,
-                Overrides {
-                    status: None,
-                    comment: None,
-                    reason: None,
-                    errors: FieldMessages::default(),
-                    saved: true,
-                },
-            )
-            .await
-            .page(lang)?;
-            let to = if form.go == "next" && !page.next_href.is_empty() {
-                page.next_href.clone()
+            let to = if !withdraw.is_empty() {
+                format!(
+                    "/assessments/{id}/evidence/{}/withdraw",
+                    url::form_urlencoded::byte_serialize(withdraw.as_bytes()).collect::<String>()
+                )
             } else if form.go == "next" {
-                format!("/assessments/{id}/result")
+                let v = assessments::assessment_view(&state, &p, &id)
+                    .await
+                    .page(lang)?;
+                let in_scope: Vec<&Criterion> = state.catalog.criteria_for(v.level()).collect();
+                match in_scope
+                    .iter()
+                    .position(|c| c.id.as_str() == criterion_id)
+                    .and_then(|i| in_scope.get(i + 1))
+                {
+                    Some(next) => format!("/assessments/{id}/criteria/{}", next.id),
+                    None => format!("/assessments/{id}/result"),
+                }
             } else {
                 format!("/assessments/{id}/criteria/{criterion_id}?saved=1")
             };
@@ -536,8 +674,11 @@ pub async fn answer(
                 status: Some(form.status),
                 comment: Some(form.comment),
                 reason: Some(form.not_applicable_reason),
+                url: form.url,
+                evidence_date: Some(form.evidence_date),
                 errors: FieldMessages::from_error(&e, lang),
                 saved: false,
+                withdrawn: false,
             };
             let page = criterion_page(&state, &p, &id, &criterion_id, o)
                 .await
@@ -548,53 +689,118 @@ pub async fn answer(
     }
 }
 
+/// The earlier evidence-only form's address: still accepted (a bookmarked or cached page
+/// may post here), with the same rules as the criterion form.
 pub async fn evidence(
+    state: State<AppState>,
+    p: Signed,
+    path: Path<(AssessmentId, String)>,
+    req: axum::extract::Request,
+) -> Result<Response, PageError> {
+    answer(state, p, path, req).await
+}
+
+#[derive(Template)]
+#[template(path = "assessments/withdraw.html")]
+pub struct WithdrawPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub assessment_id: String,
+    pub criterion_id: String,
+    pub criterion_title: String,
+    pub evidence_id: String,
+    pub label: String,
+    pub date: String,
+    pub errors: FieldMessages,
+}
+
+async fn withdraw_page(
+    state: &AppState,
+    p: &Principal,
+    id: &AssessmentId,
+    evidence_id: &EvidenceId,
+    errors: FieldMessages,
+) -> Result<WithdrawPage, AppError> {
+    p.require_edit()?;
+    let v = assessments::assessment_view(state, p, id).await?;
+    if !v.is_open() {
+        return Err(AppError::Conflict {
+            key: "err-frozen",
+            field: None,
+        });
+    }
+    let e = v
+        .evidence
+        .iter()
+        .find(|e| &e.id == evidence_id)
+        .ok_or(AppError::NotFound)?;
+    Ok(WithdrawPage {
+        t: Tr::new(p.lang),
+        nav: Nav::for_principal(state, p).await?,
+        assessment_id: id.to_string(),
+        criterion_id: e.criterion_id.clone(),
+        criterion_title: state
+            .catalog
+            .criterion(&e.criterion_id)
+            .map(|c| c.title.get(p.lang).to_string())
+            .unwrap_or_default(),
+        evidence_id: e.id.to_string(),
+        label: e
+            .file_name
+            .clone()
+            .or_else(|| e.url.clone())
+            .unwrap_or_default(),
+        date: e.evidence_date.clone(),
+        errors,
+    })
+}
+
+/// Asks to confirm withdrawing a piece of evidence.
+pub async fn withdraw_form(
     State(state): State<AppState>,
     Signed(p): Signed,
-    Path((id, criterion_id)): Path<(AssessmentId, String)>,
-    mp: Multipart,
+    Path((id, evidence_id)): Path<(AssessmentId, EvidenceId)>,
+) -> Result<Response, PageError> {
+    let page = withdraw_page(&state, &p, &id, &evidence_id, FieldMessages::default())
+        .await
+        .page(p.lang)?;
+    render(&page, p.lang)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WithdrawForm {
+    pub csrf_token: String,
+    pub confirm: String,
+}
+
+/// Withdraws a piece of evidence once confirmed, then shows its criterion.
+pub async fn withdraw_submit(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path((id, evidence_id)): Path<(AssessmentId, EvidenceId)>,
+    Form(form): Form<WithdrawForm>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
-    let result = async {
-        let (fields, input) = read_evidence_form(mp).await?;
-        p.check_csrf(form_value(&fields, "csrf_token"))?;
-        let input = input.ok_or_else(|| AppError::field("file", "err-evidence-missing"))?;
-        assessments::add_evidence(
-            &state,
-            &p,
-            &id,
-            &criterion_id,
-            input,
-            form_value(&fields, "evidence_date"),
-        )
+    p.check_csrf(&form.csrf_token).page(lang)?;
+    if form.confirm != "yes" {
+        let errors = FieldMessages::from_error(&AppError::field("", "evidence-err-confirm"), lang);
+        let page = withdraw_page(&state, &p, &id, &evidence_id, errors)
+            .await
+            .page(lang)?;
+        return render_status(
+            &page,
+            lang,
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let criterion_id = assessments::withdraw_evidence(&state, &p, &id, &evidence_id)
         .await
-    }
-    .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/assessments/{id}/criteria/{criterion_id}?saved=1"
-        ))
-        .into_response()),
-        Err(
-            e @ (AppError::Invalid(_)
-            | AppError::Conflict { .. }
-            | AppError::TooLarge { .. }
-            | AppError::Malformed { .. }),
-        ) => {
-            let o = Overrides {
-                status: None,
-                comment: None,
-                reason: None,
-                errors: FieldMessages::from_error(&e, lang),
-                saved: false,
-            };
-            let page = criterion_page(&state, &p, &id, &criterion_id, o)
-                .await
-                .page(lang)?;
-            render_status(&page, lang, crate::error::status(&e))
-        }
-        Err(e) => Err(PageError(e, lang)),
-    }
+        .page(lang)?;
+    Ok(Redirect::to(&format!(
+        "/assessments/{id}/criteria/{criterion_id}?withdrawn=1"
+    ))
+    .into_response())
 }
 
 pub async fn download(
