@@ -294,6 +294,11 @@ pub async fn save_criterion(
 ) -> Result<(), AppError> {
     p.require_edit()?;
     let a = state.store.assessment(p.org_id(), assessment_id).await?;
+    // Asking to correct fields of an assessment that cannot change anyway would waste the
+    // person's time: say first that it is frozen.
+    if !a.status.is_open() {
+        return Err(frozen());
+    }
     let mut errs = Vec::new();
     collect(&mut errs, check_criterion(state, &a, criterion_id));
     let answered = [entry.status, entry.comment, entry.not_applicable_reason]
@@ -318,9 +323,6 @@ pub async fn save_criterion(
         .collect();
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
-    }
-    if !a.status.is_open() {
-        return Err(frozen());
     }
     if let Some(answer) = &answer {
         write_answer(state, p, assessment_id, criterion_id, answer).await?;

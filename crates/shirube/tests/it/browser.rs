@@ -442,14 +442,14 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
         match answered.len() {
             1 => {
                 // Evidence on the second criterion: a file, dated today.
-                c.find(Locator::Css("#file"))
+                c.find(Locator::Css("#f-file"))
                     .await?
                     .send_keys(&evidence_file.to_string_lossy())
                     .await?;
                 let here = url.to_string();
                 submit(
                     c,
-                    "form[enctype='multipart/form-data'] button[type=submit]",
+                    "form.criterion-form button.add-evidence",
                     &here,
                 )
                 .await?;
@@ -464,7 +464,7 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
                 click(c, "input[name=status][value=not_applicable]").await?;
                 fill(
                     c,
-                    "#not_applicable_reason",
+                    "#f-not-applicable-reason",
                     "自社でソフトウェア開発を行っていないため",
                 )
                 .await?;

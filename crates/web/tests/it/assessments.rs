@@ -296,7 +296,7 @@ async fn an_evidence_file_over_20_mib_is_refused_with_413() {
     let form = Form::new()
         .text("criterion_id", "4-3-4-1")
         .text("evidence_date", "2026-11-01")
-        .part("file", Part::bytes(exactly).file_name("ok.bin"));
+        .part("file", Part::bytes(exactly).file_name("ok.txt"));
     let r = TestApp::client()
         .post(app.url(&format!("/api/v1/assessments/{id}/evidence")))
         .bearer_auth(&org.token)

@@ -8,6 +8,7 @@ mod assessments;
 mod authz;
 mod backup;
 mod buyers;
+mod criterion_form;
 mod experts;
 mod industry;
 mod intel;

@@ -246,7 +246,7 @@ async fn answering_through_the_pages_needs_the_csrf_token_and_a_same_origin_requ
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
         assert_eq!(
-            attr(&html, "#not_applicable_reason", "aria-invalid").as_deref(),
+            attr(&html, "#f-not-applicable-reason", "aria-invalid").as_deref(),
             Some("true")
         );
         let v: serde_json::Value = app
