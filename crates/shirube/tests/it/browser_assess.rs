@@ -49,6 +49,12 @@ fn supplier_with_assessment(base: &str) -> String {
 
 async fn shot(c: &Client, name: &str) -> Res<()> {
     std::fs::create_dir_all("/tmp/shirube-screens")?;
+    // Bring the form into view when the page has one (the guide above it is long).
+    c.execute(
+        "const f = document.querySelector('#form-errors') || document.querySelector('form.criterion-form'); if (f) f.scrollIntoView();",
+        Vec::new(),
+    )
+    .await?;
     std::fs::write(
         format!("/tmp/shirube-screens/assess-{name}.png"),
         c.screenshot().await?,

@@ -354,9 +354,20 @@ pub async fn put_answer(
 
 /// Reads a multipart evidence upload: `criterion_id`, `evidence_date`, and `file` or `url`.
 pub async fn read_evidence_form(
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Result<(Vec<(String, String)>, Option<EvidenceInput>), AppError> {
     let mut fields = Vec::new();
+    let input = read_evidence_parts(mp, &mut fields).await?;
+    Ok((fields, input))
+}
+
+/// Reads the parts of an evidence upload, keeping the text fields in `fields` as they come:
+/// when the file turns out too large, what was read before it (the page's answer and
+/// comment) is still there to send back.
+pub async fn read_evidence_parts(
+    mut mp: Multipart,
+    fields: &mut Vec<(String, String)>,
+) -> Result<Option<EvidenceInput>, AppError> {
     let mut input = None;
     loop {
         let field = match mp.next_field().await {
@@ -421,7 +432,7 @@ pub async fn read_evidence_form(
             fields.push((name, text));
         }
     }
-    Ok((fields, input))
+    Ok(input)
 }
 
 pub fn form_value<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {

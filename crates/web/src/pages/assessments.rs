@@ -13,7 +13,7 @@ use axum::Form;
 use serde::Deserialize;
 use shirube_catalog::{Criterion, Lang, StarLevel};
 
-use crate::api::assessments::{file_response, form_value, read_evidence_form};
+use crate::api::assessments::{file_response, form_value, read_evidence_parts};
 use crate::error::PageError;
 use crate::pages::{render, render_status, status_label, FieldMessages, Nav, PageResult, Signed};
 use crate::AppState;
@@ -543,34 +543,9 @@ pub struct AnswerForm {
     pub withdraw: String,
 }
 
-async fn read_answer_form(
-    state: &AppState,
-    req: axum::extract::Request,
-) -> Result<(AnswerForm, Vec<assessments::EvidenceInput>), AppError> {
-    use axum::extract::FromRequest;
-    let multipart = req
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-    if !multipart {
-        let Form(form) = Form::<AnswerForm>::from_request(req, state)
-            .await
-            .map_err(|e| AppError::Malformed {
-                field: None,
-                detail: e.body_text(),
-            })?;
-        return Ok((form, Vec::new()));
-    }
-    let mp = Multipart::from_request(req, state)
-        .await
-        .map_err(|e| AppError::Malformed {
-            field: None,
-            detail: e.body_text(),
-        })?;
-    let (fields, input) = read_evidence_form(mp).await?;
-    let v = |name: &str| form_value(&fields, name).to_string();
-    let form = AnswerForm {
+fn answer_form(fields: &[(String, String)]) -> AnswerForm {
+    let v = |name: &str| form_value(fields, name).to_string();
+    AnswerForm {
         csrf_token: v("csrf_token"),
         status: v("status"),
         comment: v("comment"),
@@ -579,10 +554,49 @@ async fn read_answer_form(
         evidence_date: v("evidence_date"),
         go: v("go"),
         withdraw: v("withdraw"),
+    }
+}
+
+/// Reads the criterion form. On failure, the error comes with what was read before it
+/// (the page lists the answer and comment before the file, so a file too large does not
+/// cost them).
+async fn read_answer_form(
+    state: &AppState,
+    req: axum::extract::Request,
+) -> Result<(AnswerForm, Vec<assessments::EvidenceInput>), (AppError, AnswerForm)> {
+    use axum::extract::FromRequest;
+    let malformed = |detail: String| {
+        (
+            AppError::Malformed {
+                field: None,
+                detail,
+            },
+            AnswerForm::default(),
+        )
     };
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(form) = Form::<AnswerForm>::from_request(req, state)
+            .await
+            .map_err(|e| malformed(e.body_text()))?;
+        return Ok((form, Vec::new()));
+    }
+    let mp = Multipart::from_request(req, state)
+        .await
+        .map_err(|e| malformed(e.body_text()))?;
+    let mut fields = Vec::new();
+    let input = match read_evidence_parts(mp, &mut fields).await {
+        Ok(input) => input,
+        Err(e) => return Err((e, answer_form(&fields))),
+    };
+    let form = answer_form(&fields);
     let mut evidence = Vec::new();
     match input {
-        // `read_evidence_form` keeps one input; a link typed beside a file is kept too.
+        // `read_evidence_parts` keeps one input; a link typed beside a file is kept too.
         Some(file @ assessments::EvidenceInput::File { .. }) => {
             evidence.push(file);
             if !form.url.trim().is_empty() {
@@ -607,9 +621,16 @@ pub async fn answer(
     let lang = p.lang;
     let (form, evidence) = match read_answer_form(&state, req).await {
         Ok(x) => x,
-        Err(e @ (AppError::TooLarge { .. } | AppError::Invalid(_))) => {
-            // The body was cut off: what was typed is lost with it, so say so plainly.
+        Err((e @ (AppError::TooLarge { .. } | AppError::Invalid(_)), form)) => {
+            // Send back what was read before the file (the answer and comment); the CSRF
+            // token is checked first, as for any post.
+            p.check_csrf(&form.csrf_token).page(lang)?;
             let o = Overrides {
+                status: Some(form.status),
+                comment: Some(form.comment),
+                reason: Some(form.not_applicable_reason),
+                url: form.url,
+                evidence_date: Some(form.evidence_date).filter(|d| !d.is_empty()),
                 errors: FieldMessages::from_error(&e, lang),
                 ..Overrides::default()
             };
@@ -618,7 +639,7 @@ pub async fn answer(
                 .page(lang)?;
             return render_status(&page, lang, crate::error::status(&e));
         }
-        Err(e) => return Err(PageError(e, lang)),
+        Err((e, _)) => return Err(PageError(e, lang)),
     };
     p.check_csrf(&form.csrf_token).page(lang)?;
     let withdraw = form.withdraw.trim();

@@ -605,3 +605,25 @@ async fn an_upload_stored_before_the_allow_list_stays_readable() {
         assert!(select(&html, "ul.evidence a").contains(&"old.bin".to_string()));
     }
 }
+
+#[tokio::test]
+async fn a_file_over_20_mib_comes_back_with_the_answer_and_comment_typed_before_it() {
+    let app = TestApp::sqlite().await;
+    let org = app.signup("TooBig").await;
+    let id = app.create_assessment(&org.token, 3).await;
+    let v = Visitor::owner(&app, &org).await;
+    let big = vec![b'x'; 20 * 1024 * 1024 + 1];
+    let r = v
+        .send(
+            &page(&id),
+            &[("status", "partial"), ("comment", "書きかけのメモ")],
+            Some(("big.txt", &big)),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let html = r.text().await.unwrap();
+    assert_eq!(checked_status(&html).as_deref(), Some("partial"));
+    assert_eq!(select(&html, "#f-comment"), ["書きかけのメモ"]);
+    assert!(select(&html, "#f-file-err")[0].contains("20MB"));
+    assert!(stored(&app, &org, &id).await["answers"].as_array().unwrap().is_empty());
+}
