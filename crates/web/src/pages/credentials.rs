@@ -167,19 +167,29 @@ fn outcome(t: &Tr, credential: &Value, result: &Value) -> Outcome {
     Outcome {
         valid,
         headline: t.t(&format!("msg-verify-{}", code.replace('_', "-"))),
-        detail: result["reason"]["message"]
-            .as_str()
-            .unwrap_or("")
-            .to_string(),
+        // The trust crate's reason text is English: Japanese pages rely on the headline.
+        detail: if t.is_ja() {
+            String::new()
+        } else {
+            result["reason"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        },
+        // Each check and its result in the page's language (the codes are the trust
+        // crate's stable names); the English detail only on English pages.
         checks: result["checks"]
             .as_array()
             .map(|a| {
                 a.iter()
                     .map(|c| {
-                        (
-                            c["check"].as_str().unwrap_or("").to_string(),
-                            c["result"].as_str().unwrap_or("").to_string(),
-                        )
+                        let name = c["check"].as_str().unwrap_or("").replace('_', "-");
+                        let res = c["result"].as_str().unwrap_or("").replace('_', "-");
+                        let mut r = t.t(&format!("verify-result-{res}"));
+                        if let (false, Some(d)) = (t.is_ja(), c["detail"].as_str()) {
+                            r = format!("{r} ({d})");
+                        }
+                        (t.t(&format!("verify-check-{name}")), r)
                     })
                     .collect()
             })
@@ -235,9 +245,20 @@ async fn verify_page(state: &AppState, lang: Lang, text: &str) -> Result<VerifyP
                 FieldMessages::default(),
             )
         }
-        Err(e @ (AppError::Invalid(_) | AppError::Malformed { .. })) => {
-            (None, FieldMessages::from_error(&e, lang))
+        // Text that is not JSON at all: say so in words, with where reading stopped and
+        // what to paste instead (the parser's own English never reaches the page).
+        Err(AppError::Malformed { .. }) => {
+            let (line, column) = shirube_trust::parse_json(text)
+                .err()
+                .map(|e| e.position())
+                .unwrap_or((1, 1));
+            let m = t.targs(
+                "verify-not-json",
+                &[("line", line.to_string()), ("column", column.to_string())],
+            );
+            (None, FieldMessages(vec![("credential".into(), m)]))
         }
+        Err(e @ AppError::Invalid(_)) => (None, FieldMessages::from_error(&e, lang)),
         Err(e) => return Err(e),
     };
     Ok(VerifyPage {

@@ -123,7 +123,8 @@ impl FieldMessages {
     }
 
     /// The summary lines: (anchor id or empty, the field's words or empty, message).
-    pub fn summary(&self, lang: Lang) -> Vec<(String, String, String)> {
+    pub fn summary(&self, lang: impl std::borrow::Borrow<Lang>) -> Vec<(String, String, String)> {
+        let lang = *lang.borrow();
         self.0
             .iter()
             .map(|(f, m)| {
@@ -166,25 +167,27 @@ pub async fn error_nav(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    // Every request passes here: keep only the cookie (a reference-counted copy), and do
-    // nothing more unless the answer is an error page for a visitor with a session.
+    // Every request passes here: keep only the cookie and the way back (reference-counted
+    // copies), and do nothing more unless the answer is an error page.
     let cookie = req.headers().get(axum::http::header::COOKIE).cloned();
+    let back = crate::error::back_link(req.headers(), req.uri().path());
     let mut resp = next.run(req).await;
-    let Some(page) = resp.extensions_mut().remove::<ErrorPage>() else {
+    let Some(mut page) = resp.extensions_mut().remove::<ErrorPage>() else {
         return resp;
     };
-    let Some(cookie) = cookie else {
+    page.back = back;
+    if let Some(cookie) = cookie {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(axum::http::header::COOKIE, cookie);
+        if let Ok(Some(p)) = crate::auth::resolve(&headers, &state).await {
+            if let Ok(nav) = Nav::for_principal(&state, &p).await {
+                page.nav = nav;
+            }
+        }
+    }
+    if page.nav.is_none() && page.back.is_none() {
         return resp;
-    };
-    let mut headers = axum::http::HeaderMap::new();
-    headers.insert(axum::http::header::COOKIE, cookie);
-    let Ok(Some(p)) = crate::auth::resolve(&headers, &state).await else {
-        return resp;
-    };
-    let Ok(nav) = Nav::for_principal(&state, &p).await else {
-        return resp;
-    };
-    let page = ErrorPage { nav, ..page };
+    }
     match page.render() {
         Ok(html) => {
             // Same status and headers; only the body (and so its length) changes.
