@@ -13,6 +13,7 @@ use shirube_catalog::Lang;
 
 use crate::auth::ReqLang;
 use crate::error::PageError;
+use crate::pages::MaybeNav;
 use crate::pages::{render, FieldMessages, Nav, PageResult, Signed};
 use crate::AppState;
 use shirube_app::i18n::Tr;
@@ -63,6 +64,7 @@ pub struct CertificatePage {
 pub async fn certificate(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    MaybeNav(nav): MaybeNav,
     Path(id): Path<CredentialId>,
 ) -> Result<Response, PageError> {
     let c = credentials::public_credential(&state, &id)
@@ -73,7 +75,7 @@ pub async fn certificate(
     let verify_url = format!("{}/verify?id={}", state.trust.public_url(), c.id);
     let page = CertificatePage {
         t: Tr::new(lang),
-        nav: None,
+        nav: nav.clone(),
         name: subject["name"].as_str().unwrap_or("").to_string(),
         expert: expert_line(&Tr::new(lang), subject),
         corporate_number: subject["id"]
@@ -274,6 +276,7 @@ async fn verify_page(state: &AppState, lang: Lang, text: &str) -> Result<VerifyP
 pub async fn verify_form(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    MaybeNav(nav): MaybeNav,
     Query(q): Query<VerifyQuery>,
 ) -> Result<Response, PageError> {
     let page = match q.id {
@@ -281,11 +284,14 @@ pub async fn verify_form(
             let c = credentials::public_credential(&state, &CredentialId::from(id))
                 .await
                 .page(lang)?;
-            verify_page(&state, lang, &c.credential).await.page(lang)?
+            VerifyPage {
+                nav: nav.clone(),
+                ..verify_page(&state, lang, &c.credential).await.page(lang)?
+            }
         }
         None => VerifyPage {
             t: Tr::new(lang),
-            nav: None,
+            nav: nav.clone(),
             outcome: None,
             pasted: String::new(),
             errors: FieldMessages::default(),
@@ -298,6 +304,7 @@ pub async fn verify_form(
 pub async fn verify_submit(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    MaybeNav(nav): MaybeNav,
     mut mp: Multipart,
 ) -> Result<Response, PageError> {
     let mut text = String::new();
@@ -321,7 +328,10 @@ pub async fn verify_submit(
             text = s;
         }
     }
-    let page = verify_page(&state, lang, &text).await.page(lang)?;
+    let page = VerifyPage {
+        nav,
+        ..verify_page(&state, lang, &text).await.page(lang)?
+    };
     render(&page, lang)
 }
 
@@ -344,6 +354,7 @@ pub struct RegisterQuery {
 pub async fn register(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    MaybeNav(nav): MaybeNav,
     Query(q): Query<RegisterQuery>,
 ) -> Result<Response, PageError> {
     let query = q.corporate_number.unwrap_or_default();
@@ -364,7 +375,7 @@ pub async fn register(
     render(
         &RegisterPage {
             t,
-            nav: None,
+            nav: nav.clone(),
             q: query,
             rows,
             errors,

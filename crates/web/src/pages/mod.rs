@@ -62,6 +62,27 @@ impl FromRequestParts<AppState> for Signed {
     }
 }
 
+/// The header of a public page: the signed-in header when the visitor has a session (so a
+/// signed-in person never seems signed out on the catalog or the verify page), else none.
+pub struct MaybeNav(pub Option<Nav>);
+
+impl FromRequestParts<AppState> for MaybeNav {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if !parts.headers.contains_key(header::COOKIE) {
+            return Ok(MaybeNav(None));
+        }
+        let nav = match crate::auth::resolve(&parts.headers, state).await {
+            Ok(Some(p)) => Nav::for_principal(state, &p).await.ok().flatten(),
+            _ => None,
+        };
+        Ok(MaybeNav(nav))
+    }
+}
+
 /// Renders a template into an HTML response.
 pub fn render(t: &impl Template, lang: Lang) -> Result<Response, PageError> {
     t.render()

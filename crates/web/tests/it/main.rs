@@ -18,3 +18,4 @@ mod public;
 mod scans;
 mod support;
 mod trust;
+mod workspace;
