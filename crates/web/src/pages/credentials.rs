@@ -36,7 +36,8 @@ pub fn qr_data_url(text: &str) -> Result<String, AppError> {
 }
 
 fn date(s: &str) -> String {
-    s.chars().take(10).collect()
+    // Validity instants are shown as the day in Japan (the credential keeps the instant).
+    Tr::new(shirube_catalog::Lang::Ja).date(s)
 }
 
 #[derive(Template)]

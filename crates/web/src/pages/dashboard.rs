@@ -71,7 +71,7 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Re
         let when = match a.status {
             AssessmentStatus::Certified => t.tn(
                 "msg-certified-on",
-                a.updated_at.chars().take(10).collect::<String>(),
+                t.date(&a.updated_at),
             ),
             _ => t.tn(
                 "msg-declared-on",
