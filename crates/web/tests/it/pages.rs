@@ -740,10 +740,10 @@ async fn an_industry_group_invites_through_the_page_and_sees_shared_suppliers_in
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
         assert_eq!(
-            attr(&html, "#i-number", "aria-invalid").as_deref(),
+            attr(&html, "#f-corporate-number", "aria-invalid").as_deref(),
             Some("true")
         );
-        assert_eq!(attr(&html, "#i-number", "value").as_deref(), Some("12345"));
+        assert_eq!(attr(&html, "#f-corporate-number", "value").as_deref(), Some("12345"));
         for n in [
             a_number.clone(),
             number(b.id.clone()).await,
