@@ -426,9 +426,14 @@ async fn an_owner_invites_a_member_who_joins_with_the_one_time_link() {
             ],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let html = r.text().await.unwrap();
+    // Redirected after the POST, so a reload never makes a second invitation; the link is
+    // shown once.
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/members");
+    let (_, html) = b.get("/members").await;
     let link = select(&html, "#invite-link").pop().unwrap();
+    let (_, again) = b.get("/members").await;
+    assert!(select(&again, "#invite-link").is_empty(), "the link is shown only once");
     let path = link.trim_start_matches(&app.base).to_string();
     let newcomer = Browser::new(&app);
     let (status, html) = newcomer.get(&path).await;

@@ -274,3 +274,73 @@ async fn field_errors_name_the_limit_in_both_languages() {
     assert!(e["message_ja"].as_str().unwrap().contains("200文字以内"), "{e}");
     assert!(e["message"].as_str().unwrap().contains("200 characters"), "{e}");
 }
+
+#[tokio::test]
+async fn a_new_api_token_is_made_once_shown_once_and_a_reload_makes_no_second_one() {
+    for app in TestApp::all().await {
+        let org = app.signup("みなと精工").await;
+        let b = signed_in(&app, &org).await;
+        let csrf = b.csrf().await;
+        let r = b
+            .post("/tokens", &[("name", "会計システム"), ("csrf_token", &csrf)])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/tokens");
+        let (_, html) = b.get("/tokens").await;
+        let token = select(&html, "#new-token").pop().expect("the new token is shown");
+        assert!(token.len() > 20);
+        let (_, again) = b.get("/tokens").await;
+        assert!(select(&again, "#new-token").is_empty(), "shown only once");
+        let names = select(&again, "table tbody td:first-child");
+        assert_eq!(
+            names.iter().filter(|n| *n == "会計システム").count(),
+            1,
+            "reloading made no second token: {names:?}"
+        );
+        // The token works.
+        let r = app.get("/api/v1/assessments", Some(&token)).await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn bad_input_on_the_members_and_tokens_forms_names_the_field_in_both_languages_and_keeps_what_was_typed(
+) {
+    let app = TestApp::sqlite().await;
+    let org = app.signup("みなと精工").await;
+    let b = signed_in(&app, &org).await;
+    for (lang, email_words, required) in [
+        ("ja", "メールアドレス", "入力してください"),
+        ("en", "E-mail address", "Please fill this in"),
+    ] {
+        let (_, _) = b.get(&format!("/lang/{lang}")).await;
+        let csrf = b.csrf().await;
+        let r = b
+            .post(
+                "/members",
+                &[("email", "hanako-at-example"), ("role", "member"), ("csrf_token", &csrf)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert_eq!(attr(&html, "#f-email", "value").as_deref(), Some("hanako-at-example"));
+        assert_eq!(attr(&html, "#f-email", "aria-describedby").as_deref(), Some("f-email-err"));
+        assert_eq!(select(&html, "#form-errors a[href='#f-email']"), [email_words]);
+
+        let r = b.post("/tokens", &[("name", "  "), ("csrf_token", &csrf)]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(select(&html, "#f-name-err")[0].contains(required), "{lang}");
+    }
+    let members = shirube_app::accounts::members(
+        &app.state,
+        &shirube_web::auth::resolve(&crate::support::bearer_headers(&org.token), &app.state)
+            .await
+            .unwrap()
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(members.users.len(), 1, "nothing was added");
+    assert!(members.invitations.is_empty());
+}
