@@ -92,9 +92,7 @@ impl FileKind {
             FileKind::PowerPointLegacy => "application/vnd.ms-powerpoint",
             FileKind::OpenDocumentText => "application/vnd.oasis.opendocument.text",
             FileKind::OpenDocumentSpreadsheet => "application/vnd.oasis.opendocument.spreadsheet",
-            FileKind::OpenDocumentPresentation => {
-                "application/vnd.oasis.opendocument.presentation"
-            }
+            FileKind::OpenDocumentPresentation => "application/vnd.oasis.opendocument.presentation",
             FileKind::Text => "text/plain",
             FileKind::Markdown => "text/markdown",
             FileKind::Csv => "text/csv",
@@ -202,29 +200,56 @@ mod tests {
     #[test]
     fn documents_and_images_whose_content_matches_their_name_are_accepted() {
         assert_eq!(kind("規程.pdf", b"%PDF-1.7\n..."), Ok(FileKind::Pdf));
-        assert_eq!(kind("a.PNG", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Ok(FileKind::Png));
-        assert_eq!(kind("a.jpeg", b"\xFF\xD8\xFF\xE0\0\x10JFIF\0"), Ok(FileKind::Jpeg));
+        assert_eq!(
+            kind("a.PNG", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Ok(FileKind::Png)
+        );
+        assert_eq!(
+            kind("a.jpeg", b"\xFF\xD8\xFF\xE0\0\x10JFIF\0"),
+            Ok(FileKind::Jpeg)
+        );
         assert_eq!(kind("a.zip", b"PK\x03\x04\x14\0\0\0"), Ok(FileKind::Zip));
         assert_eq!(kind("a.xlsx", b"PK\x03\x04\x14\0\0\0"), Ok(FileKind::Excel));
         let ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0";
         assert_eq!(kind("a.doc", ole), Ok(FileKind::WordLegacy));
         assert_eq!(kind("log.txt", b"backup log"), Ok(FileKind::Text));
-        assert_eq!(kind("一覧.csv", "名前,日付\n".as_bytes()), Ok(FileKind::Csv));
+        assert_eq!(
+            kind("一覧.csv", "名前,日付\n".as_bytes()),
+            Ok(FileKind::Csv)
+        );
         // Shift_JIS text from Excel has no NUL either.
-        assert_eq!(kind("sjis.csv", b"\x96\xbc\x91\x4f,1\r\n"), Ok(FileKind::Csv));
+        assert_eq!(
+            kind("sjis.csv", b"\x96\xbc\x91\x4f,1\r\n"),
+            Ok(FileKind::Csv)
+        );
         assert_eq!(kind("手順.md", b"# title\n"), Ok(FileKind::Markdown));
     }
 
     #[test]
     fn other_names_and_contents_that_do_not_match_the_name_are_refused() {
-        assert_eq!(kind("setup.exe", b"MZ\x90\0"), Err("evidence-err-file-type"));
+        assert_eq!(
+            kind("setup.exe", b"MZ\x90\0"),
+            Err("evidence-err-file-type")
+        );
         assert_eq!(kind("noext", b"text"), Err("evidence-err-file-type"));
         assert_eq!(kind("page.html", b"<html>"), Err("evidence-err-file-type"));
-        assert_eq!(kind("a.pdf", b"not a pdf"), Err("evidence-err-file-content"));
-        assert_eq!(kind("a.txt", b"MZ\x90\0\x03\0\0\0\x04\0"), Err("evidence-err-file-content"));
-        assert_eq!(kind("a.txt", b"\x89PNG\r\n\x1a\n\0\0"), Err("evidence-err-file-content"));
+        assert_eq!(
+            kind("a.pdf", b"not a pdf"),
+            Err("evidence-err-file-content")
+        );
+        assert_eq!(
+            kind("a.txt", b"MZ\x90\0\x03\0\0\0\x04\0"),
+            Err("evidence-err-file-content")
+        );
+        assert_eq!(
+            kind("a.txt", b"\x89PNG\r\n\x1a\n\0\0"),
+            Err("evidence-err-file-content")
+        );
         assert_eq!(kind("a.png", b"%PDF-1.4"), Err("evidence-err-file-content"));
-        assert_eq!(kind("a.docx", b"%PDF-1.4"), Err("evidence-err-file-content"));
+        assert_eq!(
+            kind("a.docx", b"%PDF-1.4"),
+            Err("evidence-err-file-content")
+        );
         assert_eq!(kind("a.csv", b"a,b\0c"), Err("evidence-err-file-content"));
     }
 
@@ -234,11 +259,20 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2026-12-04T20:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        assert_eq!(parse_evidence_date("2026-12-05", now), Ok("2026-12-05".into()));
+        assert_eq!(
+            parse_evidence_date("2026-12-05", now),
+            Ok("2026-12-05".into())
+        );
         let e = parse_evidence_date("2026-12-06", now).unwrap_err();
         assert_eq!(e.key, "evidence-err-future");
         assert_eq!(e.args, vec![("today", "2026-12-05".to_string())]);
-        assert_eq!(parse_evidence_date("2099-01-01", now).unwrap_err().key, "evidence-err-future");
-        assert_eq!(parse_evidence_date("yesterday", now).unwrap_err().key, "err-date");
+        assert_eq!(
+            parse_evidence_date("2099-01-01", now).unwrap_err().key,
+            "evidence-err-future"
+        );
+        assert_eq!(
+            parse_evidence_date("yesterday", now).unwrap_err().key,
+            "err-date"
+        );
     }
 }

@@ -489,9 +489,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(Withdrawal::Done {
-            criterion_id,
-        })
+        Ok(Withdrawal::Done { criterion_id })
     }
 }
 

@@ -753,7 +753,7 @@ async fn withdraw_page(
     let e = v
         .evidence
         .iter()
-        .find(|e| &e.id == evidence_id)
+        .find(|e| e.id == *evidence_id)
         .ok_or(AppError::NotFound)?;
     Ok(WithdrawPage {
         t: Tr::new(p.lang),
@@ -809,11 +809,7 @@ pub async fn withdraw_submit(
         let page = withdraw_page(&state, &p, &id, &evidence_id, errors)
             .await
             .page(lang)?;
-        return render_status(
-            &page,
-            lang,
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        return render_status(&page, lang, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
     }
     let criterion_id = assessments::withdraw_evidence(&state, &p, &id, &evidence_id)
         .await

@@ -71,7 +71,12 @@ impl Visitor {
     }
 
     /// Sends the criterion form as the page does (multipart), with the session's token.
-    async fn send(&self, path: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> reqwest::Response {
+    async fn send(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> reqwest::Response {
         let mut form = Form::new().text("csrf_token", self.csrf.clone());
         for (k, v) in fields {
             form = form.text(k.to_string(), v.to_string());
@@ -190,8 +195,13 @@ async fn a_disallowed_file_comes_back_with_everything_typed_and_stores_nothing_i
     for app in TestApp::all().await {
         let org = app.signup("BadType").await;
         let id = app.create_assessment(&org.token, 3).await;
-        app.answer(&org.token, &id, CRITERION, json!({ "status": "not_implemented", "comment": "before" }))
-            .await;
+        app.answer(
+            &org.token,
+            &id,
+            CRITERION,
+            json!({ "status": "not_implemented", "comment": "before" }),
+        )
+        .await;
         let v = Visitor::owner(&app, &org).await;
         for (lang, words) in [("ja", "PDF、Word、Excel"), ("en", "PDF, Word, Excel")] {
             if lang == "en" {
@@ -218,21 +228,36 @@ async fn a_disallowed_file_comes_back_with_everything_typed_and_stores_nothing_i
                 attr(&html, "#f-url", "value").as_deref(),
                 Some("https://intranet.example/also")
             );
-            assert_eq!(attr(&html, "#f-evidence-date", "value").as_deref(), Some("2026-11-01"));
-            assert_eq!(attr(&html, "#f-file", "aria-invalid").as_deref(), Some("true"));
+            assert_eq!(
+                attr(&html, "#f-evidence-date", "value").as_deref(),
+                Some("2026-11-01")
+            );
+            assert_eq!(
+                attr(&html, "#f-file", "aria-invalid").as_deref(),
+                Some("true")
+            );
             assert!(attr(&html, "#f-file", "aria-describedby")
                 .unwrap()
                 .contains("f-file-err"));
             let msg = select(&html, "#f-file-err").join("");
             assert!(msg.contains(words), "{lang}: {msg}");
-            assert!(!msg.contains("err-") && !msg.contains("evidence-"), "no key: {msg}");
+            assert!(
+                !msg.contains("err-") && !msg.contains("evidence-"),
+                "no key: {msg}"
+            );
             let summary = select(&html, "#form-errors a[href='#f-file']");
             assert_eq!(summary.len(), 1, "{lang}: the summary links to the field");
         }
         let s = stored(&app, &org, &id).await;
-        assert_eq!(s["answers"][0]["status"], "not_implemented", "answer not overwritten");
+        assert_eq!(
+            s["answers"][0]["status"], "not_implemented",
+            "answer not overwritten"
+        );
         assert_eq!(s["answers"][0]["comment"], "before");
-        assert!(s["evidence"].as_array().unwrap().is_empty(), "nothing stored");
+        assert!(
+            s["evidence"].as_array().unwrap().is_empty(),
+            "nothing stored"
+        );
     }
 }
 
@@ -255,7 +280,10 @@ async fn a_file_whose_content_does_not_match_its_name_is_refused_by_the_page_and
         let form = Form::new()
             .text("criterion_id", CRITERION)
             .text("evidence_date", "2026-11-01")
-            .part("file", Part::bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()).file_name("notes.txt"));
+            .part(
+                "file",
+                Part::bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()).file_name("notes.txt"),
+            );
         let r = TestApp::client()
             .post(app.url(&format!("/api/v1/assessments/{id}/evidence")))
             .bearer_auth(&org.token)
@@ -268,7 +296,10 @@ async fn a_file_whose_content_does_not_match_its_name_is_refused_by_the_page_and
         let form = Form::new()
             .text("criterion_id", CRITERION)
             .text("evidence_date", "2026-11-01")
-            .part("file", Part::bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()).file_name("screen.png"));
+            .part(
+                "file",
+                Part::bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()).file_name("screen.png"),
+            );
         let r = TestApp::client()
             .post(app.url(&format!("/api/v1/assessments/{id}/evidence")))
             .bearer_auth(&org.token)
@@ -278,7 +309,10 @@ async fn a_file_whose_content_does_not_match_its_name_is_refused_by_the_page_and
             .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED);
         let s = stored(&app, &org, &id).await;
-        assert!(s["answers"].as_array().unwrap().is_empty(), "the refused page post saved nothing");
+        assert!(
+            s["answers"].as_array().unwrap().is_empty(),
+            "the refused page post saved nothing"
+        );
         assert_eq!(s["evidence"].as_array().unwrap().len(), 1);
     }
 }
@@ -291,7 +325,10 @@ async fn an_evidence_date_after_today_in_japan_is_refused_and_says_today_is_allo
         let v = Visitor::owner(&app, &org).await;
         let (_, html) = v.get(&page(&id)).await;
         let today = attr(&html, "#f-evidence-date", "max").unwrap();
-        assert_eq!(attr(&html, "#f-evidence-date", "value").as_deref(), Some(today.as_str()));
+        assert_eq!(
+            attr(&html, "#f-evidence-date", "value").as_deref(),
+            Some(today.as_str())
+        );
         for (lang, words) in [("ja", "今日（日本時間で"), ("en", "today (in Japan:")] {
             if lang == "en" {
                 v.english().await;
@@ -311,7 +348,10 @@ async fn an_evidence_date_after_today_in_japan_is_refused_and_says_today_is_allo
             let html = r.text().await.unwrap();
             let msg = select(&html, "#f-evidence-date-err").join("");
             assert!(msg.contains(words) && msg.contains(&today), "{lang}: {msg}");
-            assert_eq!(attr(&html, "#f-evidence-date", "value").as_deref(), Some("2099-01-01"));
+            assert_eq!(
+                attr(&html, "#f-evidence-date", "value").as_deref(),
+                Some("2099-01-01")
+            );
             assert_eq!(select(&html, "#f-comment"), ["kept"]);
         }
         // Today in Japan is allowed, over the API too.
@@ -352,8 +392,14 @@ async fn a_bad_status_names_the_four_choices_in_words_in_both_languages() {
         let id = app.create_assessment(&org.token, 3).await;
         let v = Visitor::owner(&app, &org).await;
         for (lang, words) in [
-            ("ja", "「実施している」「一部実施」「実施していない」「対象外」"),
-            ("en", "implemented, partly implemented, not implemented, or not applicable"),
+            (
+                "ja",
+                "「実施している」「一部実施」「実施していない」「対象外」",
+            ),
+            (
+                "en",
+                "implemented, partly implemented, not implemented, or not applicable",
+            ),
         ] {
             if lang == "en" {
                 v.english().await;
@@ -366,7 +412,10 @@ async fn a_bad_status_names_the_four_choices_in_words_in_both_languages() {
             let msg = select(&html, "#f-status-err").join("");
             assert!(msg.contains(words), "{lang}: {msg}");
             assert!(!msg.contains("not_implemented"), "no internal code: {msg}");
-            assert_eq!(attr(&html, "#f-status", "aria-describedby").as_deref(), Some("f-status-err"));
+            assert_eq!(
+                attr(&html, "#f-status", "aria-describedby").as_deref(),
+                Some("f-status-err")
+            );
             assert_eq!(select(&html, "#form-errors a[href='#f-status']").len(), 1);
             assert_eq!(select(&html, "#f-comment"), ["mine"]);
         }
@@ -379,7 +428,8 @@ async fn a_bad_status_names_the_four_choices_in_words_in_both_languages() {
 }
 
 #[tokio::test]
-async fn withdrawn_evidence_stays_in_the_audit_log_but_is_not_shown_counted_downloaded_or_confirmed() {
+async fn withdrawn_evidence_stays_in_the_audit_log_but_is_not_shown_counted_downloaded_or_confirmed(
+) {
     for app in TestApp::all().await {
         let org = app.signup("Withdraw").await;
         let id = app.create_assessment(&org.token, 3).await;
@@ -399,7 +449,12 @@ async fn withdrawn_evidence_stays_in_the_audit_log_but_is_not_shown_counted_down
                 .await
                 .unwrap();
             assert_eq!(r.status(), StatusCode::CREATED);
-            ids.push(r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
+            ids.push(
+                r.json::<Value>().await.unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
         }
         let view = |app: &TestApp| {
             let org_id = org.id.clone();
@@ -422,9 +477,18 @@ async fn withdrawn_evidence_stays_in_the_audit_log_but_is_not_shown_counted_down
                 .bearer_auth(token)
                 .send()
         };
-        assert_eq!(del(&viewer, &ids[0]).await.unwrap().status(), StatusCode::FORBIDDEN);
-        assert_eq!(del(&other.token, &ids[0]).await.unwrap().status(), StatusCode::NOT_FOUND);
-        assert_eq!(del(&org.token, &ids[0]).await.unwrap().status(), StatusCode::NO_CONTENT);
+        assert_eq!(
+            del(&viewer, &ids[0]).await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            del(&other.token, &ids[0]).await.unwrap().status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            del(&org.token, &ids[0]).await.unwrap().status(),
+            StatusCode::NO_CONTENT
+        );
         assert_eq!(
             del(&org.token, &ids[0]).await.unwrap().status(),
             StatusCode::NOT_FOUND,
@@ -457,7 +521,10 @@ async fn withdrawn_evidence_stays_in_the_audit_log_but_is_not_shown_counted_down
             .find(|e| e.action == "evidence.withdraw")
             .expect("the withdrawal is in the audit log");
         assert!(withdrawal.detail.contains(&ids[0]), "{}", withdrawal.detail);
-        assert!(entries.iter().any(|e| e.action == "evidence.add"), "the upload stays in the log");
+        assert!(
+            entries.iter().any(|e| e.action == "evidence.add"),
+            "the upload stays in the log"
+        );
 
         // The category view counts only evidence in force.
         let v = Visitor::owner(&app, &org).await;
@@ -467,7 +534,8 @@ async fn withdrawn_evidence_stays_in_the_audit_log_but_is_not_shown_counted_down
 }
 
 #[tokio::test]
-async fn an_editor_withdraws_a_wrong_upload_from_the_page_after_confirming_without_losing_typed_text() {
+async fn an_editor_withdraws_a_wrong_upload_from_the_page_after_confirming_without_losing_typed_text(
+) {
     for app in TestApp::all().await {
         let org = app.signup("PageWithdraw").await;
         let id = app.create_assessment(&org.token, 3).await;
@@ -484,7 +552,11 @@ async fn an_editor_withdraws_a_wrong_upload_from_the_page_after_confirming_witho
         let r = v
             .send(
                 &page(&id),
-                &[("status", "partial"), ("comment", "typed before withdrawing"), ("withdraw", &ev)],
+                &[
+                    ("status", "partial"),
+                    ("comment", "typed before withdrawing"),
+                    ("withdraw", &ev),
+                ],
                 None,
             )
             .await;
@@ -498,8 +570,18 @@ async fn an_editor_withdraws_a_wrong_upload_from_the_page_after_confirming_witho
         assert_eq!(select(&html, "h1"), ["この証跡を取り下げますか"]);
         assert!(select(&html, ".withdraw-item strong").contains(&"wrong.pdf".to_string()));
         let r = v.post_form(&confirm, &[]).await;
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "not without the button");
-        assert_eq!(stored(&app, &org, &id).await["evidence"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not without the button"
+        );
+        assert_eq!(
+            stored(&app, &org, &id).await["evidence"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
         let r = v.post_form(&confirm, &[("confirm", "yes")]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let back = r.headers()["location"].to_str().unwrap().to_string();
@@ -524,12 +606,18 @@ async fn read_only_pages_say_why_and_what_to_do_next() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::CREATED);
-        let new = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+        let new = r.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let v = Visitor::owner(&app, &org).await;
         for path in [format!("/assessments/{old}"), page(&old)] {
             let (_, html) = v.get(&path).await;
             let note = select(&html, "p.notice.readonly").join("");
-            assert!(note.contains("新しい自己評価に引き継がれた"), "{path}: {note}");
+            assert!(
+                note.contains("新しい自己評価に引き継がれた"),
+                "{path}: {note}"
+            );
             assert_eq!(
                 attr(&html, "p.notice.readonly a", "href"),
                 Some(format!("/assessments/{new}"))
@@ -538,14 +626,24 @@ async fn read_only_pages_say_why_and_what_to_do_next() {
         let (_, html) = v.get(&page(&old)).await;
         assert!(select(&html, "form.criterion-form").is_empty());
         let r = v
-            .send(&page(&old), &[("status", "implemented")], Some(("a.pdf", PDF)))
+            .send(
+                &page(&old),
+                &[("status", "implemented")],
+                Some(("a.pdf", PDF)),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::CONFLICT);
         let html = r.text().await.unwrap();
-        assert!(!select(&html, "#form-errors").is_empty(), "the conflict is said on the page");
+        assert!(
+            !select(&html, "#form-errors").is_empty(),
+            "the conflict is said on the page"
+        );
 
         let (_, html) = v.get(&page(&new)).await;
-        assert!(select(&html, "p.notice.readonly").is_empty(), "an editor of an open assessment");
+        assert!(
+            select(&html, "p.notice.readonly").is_empty(),
+            "an editor of an open assessment"
+        );
 
         let _ = app.member(&org, "viewer").await;
         let email = app
@@ -597,7 +695,9 @@ async fn an_upload_stored_before_the_allow_list_stays_readable() {
             .await
             .unwrap()
             .unwrap();
-        let r = app.get(&format!("/api/v1/evidence/{ev}"), Some(&org.token)).await;
+        let r = app
+            .get(&format!("/api/v1/evidence/{ev}"), Some(&org.token))
+            .await;
         assert_eq!(r.status(), StatusCode::OK);
         assert_eq!(r.bytes().await.unwrap().as_ref(), b"old binary");
         let v = Visitor::owner(&app, &org).await;
@@ -625,5 +725,8 @@ async fn a_file_over_20_mib_comes_back_with_the_answer_and_comment_typed_before_
     assert_eq!(checked_status(&html).as_deref(), Some("partial"));
     assert_eq!(select(&html, "#f-comment"), ["書きかけのメモ"]);
     assert!(select(&html, "#f-file-err")[0].contains("20MB"));
-    assert!(stored(&app, &org, &id).await["answers"].as_array().unwrap().is_empty());
+    assert!(stored(&app, &org, &id).await["answers"]
+        .as_array()
+        .unwrap()
+        .is_empty());
 }
