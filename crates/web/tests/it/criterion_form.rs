@@ -120,6 +120,17 @@ async fn stored(app: &TestApp, org: &Org, id: &str) -> Value {
         .await
 }
 
+/// Sends evidence over the API as the organisation's owner.
+async fn api_upload(app: &TestApp, org: &Org, id: &str, form: Form) -> reqwest::Response {
+    TestApp::client()
+        .post(app.url(&format!("/api/v1/assessments/{id}/evidence")))
+        .bearer_auth(&org.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
 fn checked_status(html: &str) -> Option<String> {
     attr(html, "input[name=status][checked]", "value")
 }
@@ -284,13 +295,7 @@ async fn a_file_whose_content_does_not_match_its_name_is_refused_by_the_page_and
                 "file",
                 Part::bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()).file_name("notes.txt"),
             );
-        let r = TestApp::client()
-            .post(app.url(&format!("/api/v1/assessments/{id}/evidence")))
-            .bearer_auth(&org.token)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        let r = api_upload(&app, &org, &id, form).await;
         crate::support::assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "file").await;
         // A real PNG under its own name is taken, and stored as image/png.
         let form = Form::new()
@@ -300,13 +305,7 @@ async fn a_file_whose_content_does_not_match_its_name_is_refused_by_the_page_and
                 "file",
                 Part::bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()).file_name("screen.png"),
             );
-        let r = TestApp::client()
-            .post(app.url(&format!("/api/v1/assessments/{id}/evidence")))
-            .bearer_auth(&org.token)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        let r = api_upload(&app, &org, &id, form).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let s = stored(&app, &org, &id).await;
         assert!(
@@ -359,25 +358,13 @@ async fn an_evidence_date_after_today_in_japan_is_refused_and_says_today_is_allo
             .text("criterion_id", CRITERION)
             .text("evidence_date", today.clone())
             .text("url", "https://intranet.example/today");
-        let r = TestApp::client()
-            .post(app.url(&format!("/api/v1/assessments/{id}/evidence")))
-            .bearer_auth(&org.token)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        let r = api_upload(&app, &org, &id, form).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let form = Form::new()
             .text("criterion_id", CRITERION)
             .text("evidence_date", "2099-01-01")
             .text("url", "https://intranet.example/later");
-        let r = TestApp::client()
-            .post(app.url(&format!("/api/v1/assessments/{id}/evidence")))
-            .bearer_auth(&org.token)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        let r = api_upload(&app, &org, &id, form).await;
         crate::support::assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "evidence_date").await;
         let s = stored(&app, &org, &id).await;
         assert_eq!(s["evidence"].as_array().unwrap().len(), 1);
@@ -441,13 +428,7 @@ async fn withdrawn_evidence_stays_in_the_audit_log_but_is_not_shown_counted_down
         };
         let mut ids = Vec::new();
         for name in ["wrong.pdf", "right.pdf"] {
-            let r = TestApp::client()
-                .post(app.url(&format!("/api/v1/assessments/{id}/evidence")))
-                .bearer_auth(&org.token)
-                .multipart(upload(name))
-                .send()
-                .await
-                .unwrap();
+            let r = api_upload(&app, &org, &id, upload(name)).await;
             assert_eq!(r.status(), StatusCode::CREATED);
             ids.push(
                 r.json::<Value>().await.unwrap()["id"]
