@@ -419,7 +419,8 @@ pub fn router(state: AppState) -> Router {
 /// Pages, CSS, CSV and JSON go out compressed (gzip or Brotli, as the client accepts) at
 /// the fastest level: most of the saving for little CPU. Files that are compressed already
 /// (evidence PDFs, ZIPs, images) are sent as they are.
-fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+fn compression(
+) -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
     use tower_http::compression::predicate::{NotForContentType, Predicate};
     use tower_http::compression::{CompressionLayer, CompressionLevel, DefaultPredicate};
     CompressionLayer::new()
