@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use shirube_stats::sdc::{rate, INDUSTRIES};
-use shirube_stats::sme::{size_class, SizeClass};
+use shirube_stats::sme::{size_class_with_capital, SizeClass};
 use shirube_stats::trajectory::{self, KpiStatus, Point};
 use shirube_store::{MeasureDecision, RequestTimingRow, RevisionRow, StatisticsGroupRow};
 
@@ -390,7 +390,9 @@ impl LiveFigures {
             } else {
                 "T"
             };
-            if size_class(industry, u64::try_from(g.employees).unwrap_or(0)) != SizeClass::Large {
+            let capital = g.capital_yen.and_then(|c| u64::try_from(c).ok());
+            let employees = u64::try_from(g.employees).unwrap_or(0);
+            if size_class_with_capital(industry, capital, employees) != SizeClass::Large {
                 f.sme_registered += n;
                 f.sme_star3 += s3;
                 f.sme_star4 += s4;

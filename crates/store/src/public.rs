@@ -36,6 +36,8 @@ pub struct StatisticsGroupRow {
     pub industry: String,
     pub prefecture: String,
     pub employees: i64,
+    /// Paid-in capital in yen, when the organisations gave it.
+    pub capital_yen: Option<i64>,
     pub organizations: i64,
     pub star3: i64,
     pub star4: i64,
@@ -205,14 +207,14 @@ impl Store {
         Ok(fetch_all!(
             self.db(),
             StatisticsGroupRow,
-            "SELECT o.industry, o.prefecture, o.employees, COUNT(*) AS organizations, \
+            "SELECT o.industry, o.prefecture, o.employees, o.capital_yen, COUNT(*) AS organizations, \
                SUM(CASE WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.organization_id = o.id AND c.level = 3 \
                    AND c.revoked_at IS NULL AND c.valid_from <= $1 AND c.valid_until > $1) THEN 1 ELSE 0 END) AS star3, \
                SUM(CASE WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.organization_id = o.id AND c.level = 4 \
                    AND c.revoked_at IS NULL AND c.valid_from <= $1 AND c.valid_until > $1) THEN 1 ELSE 0 END) AS star4 \
              FROM organizations o WHERE o.created_at <= $1 \
                AND NOT EXISTS (SELECT 1 FROM experts e WHERE e.organization_id = o.id) \
-             GROUP BY o.industry, o.prefecture, o.employees",
+             GROUP BY o.industry, o.prefecture, o.employees, o.capital_yen",
             at
         )?)
     }

@@ -428,3 +428,51 @@ async fn bad_input_on_the_members_and_tokens_forms_names_the_field_in_both_langu
     assert_eq!(members.users.len(), 1, "nothing was added");
     assert!(members.invitations.is_empty());
 }
+
+#[tokio::test]
+async fn sign_up_takes_an_optional_capital_as_people_type_it_and_names_the_field_when_it_is_not_a_number(
+) {
+    for app in TestApp::all().await {
+        let b = Browser::new(&app);
+        let number = crate::support::corporate_number(5151);
+        let form = |capital: &'static str| {
+            vec![
+                ("org_name", "みなと精工"),
+                ("industry", "E"),
+                ("employees", "400"),
+                ("capital_yen", capital),
+                ("prefecture", "23"),
+                ("user_name", "港 太郎"),
+                ("email", "taro@minato-capital.example"),
+                ("password", "minato-seiko-2026"),
+            ]
+        };
+        let mut bad = form("1千万");
+        bad.push(("corporate_number", &number));
+        let r = b.post("/signup", &bad).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert_eq!(
+            select(&html, "#form-errors a[href='#f-organization-capital-yen']"),
+            ["資本金（円）"]
+        );
+        assert!(select(&html, "#f-organization-capital-yen-err")[0].contains("空欄"));
+        assert_eq!(
+            attr(&html, "#f-organization-capital-yen", "value").as_deref(),
+            Some("1千万")
+        );
+        assert_eq!(app.state.store().count_organizations().await.unwrap(), 0);
+
+        let mut good = form("300,000,000円");
+        good.push(("corporate_number", &number));
+        let r = b.post("/signup", &good).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let org = app
+            .state
+            .store()
+            .organization_by_corporate_number(&number)
+            .await
+            .unwrap();
+        assert_eq!(org.map(|o| o.capital_yen), Some(Some(300_000_000)));
+    }
+}
