@@ -333,6 +333,11 @@ pub fn router(state: AppState) -> Router {
             post(pages::buyers::invite_accept),
         )
         .route("/intel", get(pages::intel::index))
+        .route("/intel/{group_id}/{collection_id}", get(pages::intel::feed))
+        .route(
+            "/intel/{group_id}/{collection_id}/objects/{object_id}",
+            get(pages::intel::object),
+        )
         .route("/intel/collections", post(pages::intel::create))
         .route("/industry", get(pages::industry::index))
         .route("/industry/members", post(pages::industry::invite))
