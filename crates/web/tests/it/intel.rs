@@ -689,6 +689,12 @@ async fn media_types_credentials_and_bad_parameters_get_the_errors_taxii_specifi
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        // Every error says it in Japanese too, in the resource's `details`.
+        let e: Value = r.json().await.unwrap();
+        assert!(e["details"]["description_ja"]
+            .as_str()
+            .unwrap()
+            .contains("として送ってください"));
         let r = taxii_post(&app, &c.objects(), &c.member.token, "{not json").await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         let big = format!(r#"{{"objects":["{}"]}}"#, "x".repeat(21 * 1024 * 1024));
@@ -715,6 +721,11 @@ async fn media_types_credentials_and_bad_parameters_get_the_errors_taxii_specifi
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let e: Value = r.json().await.unwrap();
+        assert!(e["details"]["description_ja"]
+            .as_str()
+            .unwrap()
+            .contains("見つかりません"));
     }
 }
 
