@@ -494,7 +494,7 @@ pub async fn object_view(
     };
     let object = state
         .store
-        .intel_objects(&a.collection.id, reader.clone(), &latest)
+        .intel_objects(&a.collection.id, reader, &latest)
         .await?
         .into_iter()
         .next()
@@ -503,7 +503,7 @@ pub async fn object_view(
         .store
         .intel_objects(
             &a.collection.id,
-            reader.clone(),
+            reader,
             &IntelQuery {
                 ids: vec![object_id.to_string()],
                 versions: all(),
@@ -517,7 +517,7 @@ pub async fn object_view(
         .store
         .intel_objects(
             &a.collection.id,
-            reader.clone(),
+            reader,
             &IntelQuery {
                 types: vec!["relationship".into()],
                 versions: last(),
