@@ -123,7 +123,9 @@ impl FieldMessages {
     }
 
     /// The summary lines: (anchor id or empty, the field's words or empty, message).
-    pub fn summary(&self, lang: Lang) -> Vec<(String, String, String)> {
+    /// (Takes the language by value or by reference: templates pass `t.lang` by reference.)
+    pub fn summary(&self, lang: impl std::borrow::Borrow<Lang>) -> Vec<(String, String, String)> {
+        let lang = *lang.borrow();
         self.0
             .iter()
             .map(|(f, m)| {
