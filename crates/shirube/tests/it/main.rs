@@ -4,6 +4,7 @@
 
 mod backup;
 mod browser;
+mod browser_body;
 mod browser_buyer;
 mod cli;
 mod durability;

@@ -647,12 +647,20 @@ pub async fn decide(
         // Refused with a message: the overview comes back, with the header, the reason as
         // typed and the message once, beside the decision.
         Err(e @ (shirube_app::AppError::Invalid(_) | shirube_app::AppError::Conflict { .. })) => {
+            // A conflict (certify too early, a closed evaluation) is about the page, not a
+            // field: one line at the top, beside the reasons listed under the decision.
+            let errors = match &e {
+                shirube_app::AppError::Conflict { .. } => {
+                    FieldMessages(vec![(String::new(), e.message(lang))])
+                }
+                _ => FieldMessages::from_error(&e, lang),
+            };
             let page = overview(
                 &state,
                 &p,
                 &id,
                 false,
-                FieldMessages::from_error(&e, lang),
+                errors,
                 &form.decision,
                 &form.reason,
             )
