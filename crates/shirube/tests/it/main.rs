@@ -6,6 +6,7 @@ mod backup;
 mod browser;
 mod browser_body;
 mod browser_buyer;
+mod browser_roles;
 mod cli;
 mod durability;
 mod intel_cli;

@@ -320,14 +320,12 @@ fn engagement_item(t: &Tr, g: EngagementRow, as_client: bool) -> EngagementItem 
         status: t.label(g.status),
         open: g.status.is_open(),
         requested: g.status == EngagementStatus::Requested,
-        since: g
-            .accepted_at
-            .as_deref()
-            .or(g.ended_at.as_deref())
-            .unwrap_or(&g.created_at)
-            .chars()
-            .take(10)
-            .collect(),
+        since: t.date(
+            g.accepted_at
+                .as_deref()
+                .or(g.ended_at.as_deref())
+                .unwrap_or(&g.created_at),
+        ),
         other: if as_client {
             g.expert_name
         } else {

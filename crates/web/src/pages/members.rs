@@ -65,7 +65,7 @@ async fn page(
             (
                 i.email,
                 i.role.as_str().to_string(),
-                i.expires_at.chars().take(10).collect(),
+                Tr::new(p.lang).date(&i.expires_at),
                 i.accepted_at.is_some(),
             )
         })

@@ -39,13 +39,9 @@ async fn page(
             (
                 t.id.into_string(),
                 t.name,
-                t.created_at
-                    .chars()
-                    .take(16)
-                    .collect::<String>()
-                    .replace('T', " "),
+                Tr::new(p.lang).datetime(&t.created_at),
                 t.revoked_at
-                    .map(|r| r.chars().take(10).collect())
+                    .map(|r| Tr::new(p.lang).date(&r))
                     .unwrap_or_default(),
             )
         })

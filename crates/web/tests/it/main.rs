@@ -19,3 +19,4 @@ mod review;
 mod scans;
 mod support;
 mod trust;
+mod workspace;
