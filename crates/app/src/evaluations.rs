@@ -268,7 +268,10 @@ fn check_findings(
         let comment = item.comment.trim();
         let field = |name: &str| format!("findings[{i}].{name}");
         if state.catalog.criterion(cid).is_none() {
-            errs.push(FieldError::new(field("criterion_id"), "review-err-criterion").arg("criterion", cid));
+            errs.push(
+                FieldError::new(field("criterion_id"), "review-err-criterion")
+                    .arg("criterion", cid),
+            );
             continue;
         }
         if comment.chars().count() > FINDING_COMMENT_MAX {
@@ -286,12 +289,15 @@ fn check_findings(
             continue;
         }
         let Ok(v) = verdict.parse::<Verdict>() else {
-            errs.push(FieldError::new(field("verdict"), "review-err-verdict").arg("criterion", cid));
+            errs.push(
+                FieldError::new(field("verdict"), "review-err-verdict").arg("criterion", cid),
+            );
             continue;
         };
         if v != Verdict::Conform && comment.is_empty() {
             errs.push(
-                FieldError::new(field("comment"), "review-err-verdict-comment").arg("criterion", cid),
+                FieldError::new(field("comment"), "review-err-verdict-comment")
+                    .arg("criterion", cid),
             );
             continue;
         }

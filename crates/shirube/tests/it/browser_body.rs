@@ -16,7 +16,13 @@ use crate::browser_roles::{axe_source, check_page, connect};
 
 const SHOTS: &str = "/tmp/shirube-screens";
 
-fn signup(http: &reqwest::blocking::Client, base: &str, name: &str, number: &str, email: &str) -> String {
+fn signup(
+    http: &reqwest::blocking::Client,
+    base: &str,
+    name: &str,
+    number: &str,
+    email: &str,
+) -> String {
     let body = json!({
         "organization": { "name": name, "corporate_number": number, "industry": "E", "employees": 40, "prefecture": "13" },
         "user": { "email": email, "password": "review passphrase", "name": "担当者" }
@@ -48,7 +54,13 @@ fn submitted(base: &str, data_dir: &std::path::Path) -> (String, String) {
         "s@hikari.example.jp",
     );
     let body_number = corporate_number("300002000002");
-    let body = signup(&http, base, "しるべ評価機関", &body_number, "a@hyouka.example.jp");
+    let body = signup(
+        &http,
+        base,
+        "しるべ評価機関",
+        &body_number,
+        "a@hyouka.example.jp",
+    );
     let granted = Command::new(env!("CARGO_BIN_EXE_shirube"))
         .args(["admin", "grant-assessor", "--data-dir"])
         .arg(data_dir)
@@ -136,7 +148,10 @@ async fn on_a_phone(c: &Client, base: &str, ev: &str, axe: Option<&str>) -> Res<
     let mut problems = check_page(c, axe, true, "body-overview-phone").await?;
     let from = c.current_url().await?.to_string();
     submit(c, "#review-next", &from).await?;
-    if c.find_all(Locator::Css("form.review-form select")).await?.is_empty() {
+    if c.find_all(Locator::Css("form.review-form select"))
+        .await?
+        .is_empty()
+    {
         return Err("the requirement page on a phone has no verdicts".into());
     }
     problems.extend(check_page(c, axe, true, "body-requirement-phone").await?);
@@ -228,7 +243,7 @@ async fn journey(c: &Client, base: &str, ev: &str, body_token: &str, axe: Option
         return Err(format!("bulk findings answered {}", r.status()).into());
     }
     c.goto(&format!("{base}/evaluations/{ev}")).await?;
-    if c.find_all(Locator::Css("#review-next")).await?.len() != 0 {
+    if !c.find_all(Locator::Css("#review-next")).await?.is_empty() {
         return Err("nothing should be left to judge".into());
     }
     fill(c, "#tech", "2026-11 外部脆弱性診断：重大な指摘なし").await?;

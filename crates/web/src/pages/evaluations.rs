@@ -12,10 +12,10 @@ use shirube_app::views::{AssessmentId, EvaluationId, OrganizationId};
 
 use crate::error::PageError;
 use crate::pages::{render, render_status, status_label, FieldMessages, Nav, PageResult, Signed};
-use shirube_app::Principal;
 use crate::AppState;
 use shirube_app::i18n::Tr;
 use shirube_app::views::Verdict;
+use shirube_app::Principal;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -558,7 +558,10 @@ pub async fn evidence_download(
     let (name, bytes) = evaluations::evidence_file(&state, &p, &id, &evidence_id)
         .await
         .page(p.lang)?;
-    Ok(crate::api::assessments::file_response(name.as_deref(), bytes))
+    Ok(crate::api::assessments::file_response(
+        name.as_deref(),
+        bytes,
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -655,16 +658,8 @@ pub async fn decide(
                 }
                 _ => FieldMessages::from_error(&e, lang),
             };
-            let page = overview(
-                &state,
-                &p,
-                &id,
-                false,
-                errors,
-                &form.decision,
-                &form.reason,
-            )
-            .await?;
+            let page =
+                overview(&state, &p, &id, false, errors, &form.decision, &form.reason).await?;
             render_status(&page, lang, crate::error::status(&e))
         }
         Err(e) => Err(PageError(e, lang)),

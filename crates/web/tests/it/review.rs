@@ -115,8 +115,7 @@ fn location(r: &reqwest::Response) -> String {
 }
 
 #[tokio::test]
-async fn the_review_shows_one_requirement_a_page_with_the_suppliers_answer_and_previous_and_next()
-{
+async fn the_review_shows_one_requirement_a_page_with_the_suppliers_answer_and_previous_and_next() {
     for app in TestApp::all().await {
         let (supplier, body, ev) = submitted(&app).await;
         let reqs = requirements(&app);
@@ -150,10 +149,17 @@ async fn the_review_shows_one_requirement_a_page_with_the_suppliers_answer_and_p
             text.contains("情報セキュリティ基本方針を2025年に制定"),
             "{text}"
         );
-        assert!(text.contains("実施している"), "the supplier's answer: {text}");
+        assert!(
+            text.contains("実施している"),
+            "the supplier's answer: {text}"
+        );
         let evidence = attr(&html, &format!("{item} .review-evidence a"), "href").unwrap();
         let r = b.get(&evidence).await;
-        assert_eq!(r.0, StatusCode::OK, "the body opens the supplier's evidence");
+        assert_eq!(
+            r.0,
+            StatusCode::OK,
+            "the body opens the supplier's evidence"
+        );
         assert_eq!(r.1, "policy text");
         assert!(attr(&html, "a[rel=prev]", "href").is_none());
         assert_eq!(
@@ -242,10 +248,8 @@ async fn one_submit_saves_a_requirements_verdicts_and_goes_to_the_next_requireme
         // On the first requirement: one nonconform with its reason, one left empty, the
         // rest conform.
         let first = &reqs[0].1;
-        let mut verdicts: Vec<(&str, &str, &str)> = first
-            .iter()
-            .map(|c| (c.as_str(), "conform", ""))
-            .collect();
+        let mut verdicts: Vec<(&str, &str, &str)> =
+            first.iter().map(|c| (c.as_str(), "conform", "")).collect();
         verdicts[0] = (first[0].as_str(), "nonconform", "承認の記録がありません");
         verdicts[1] = (first[1].as_str(), "", "");
         let r = save(&b, &ev, &reqs[0].0, &verdicts).await;
@@ -271,7 +275,9 @@ async fn one_submit_saves_a_requirements_verdicts_and_goes_to_the_next_requireme
         assert_eq!(f0["verdict"], "nonconform");
         assert_eq!(f0["comment"], "承認の記録がありません");
         assert!(
-            !stored.iter().any(|f| f["criterion_id"] == first[1].as_str()),
+            !stored
+                .iter()
+                .any(|f| f["criterion_id"] == first[1].as_str()),
             "left empty: still not judged"
         );
         // Back on the first page, the stored verdicts are selected and the empty one is not.
@@ -316,7 +322,9 @@ async fn a_bad_verdict_is_refused_naming_the_verdicts_in_words_and_nothing_store
         let html = r.text().await.unwrap();
         let summary = select(&html, "#form-errors li").join(" | ");
         assert!(
-            summary.contains(&format!("{c1} の判定は「適合」「不適合」「追加の証跡が必要」")),
+            summary.contains(&format!(
+                "{c1} の判定は「適合」「不適合」「追加の証跡が必要」"
+            )),
             "{summary}"
         );
         assert!(summary.contains(&format!("{c0} を「不適合」")), "{summary}");
@@ -376,12 +384,27 @@ async fn a_bad_verdict_is_refused_naming_the_verdicts_in_words_and_nothing_store
                 ] }),
             )
             .await;
-        let problem =
-            crate::support::assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "findings[1].verdict")
-                .await;
+        let problem = crate::support::assert_problem(
+            r,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "findings[1].verdict",
+        )
+        .await;
         let e = &problem["errors"][0];
-        assert!(e["message"].as_str().unwrap().contains("Conforms, Does not conform, or More evidence needed"), "{e}");
-        assert!(e["message_ja"].as_str().unwrap().contains("「適合」「不適合」「追加の証跡が必要」"), "{e}");
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .contains("Conforms, Does not conform, or More evidence needed"),
+            "{e}"
+        );
+        assert!(
+            e["message_ja"]
+                .as_str()
+                .unwrap()
+                .contains("「適合」「不適合」「追加の証跡が必要」"),
+            "{e}"
+        );
         assert_eq!(e["label_ja"], "判定");
         assert_eq!(findings(&app, &ev, &body.token).await.len(), 1);
 
@@ -398,10 +421,7 @@ async fn a_bad_verdict_is_refused_naming_the_verdicts_in_words_and_nothing_store
             )
             .await;
         assert_eq!(r.status(), StatusCode::OK);
-        assert_eq!(
-            r.json::<Value>().await.unwrap()["saved"],
-            criteria.len()
-        );
+        assert_eq!(r.json::<Value>().await.unwrap()["saved"], criteria.len());
         // Only the body records findings.
         let supplier_try = app.signup("Not the body").await;
         let r = app
@@ -477,7 +497,10 @@ async fn certify_says_why_it_is_not_possible_yet_and_a_posted_certify_comes_back
             why.contains(&format!("まだ判定していない評価基準が {total} 件")),
             "{why}"
         );
-        assert!(why.contains("技術検証の結果がまだ記録されていません"), "{why}");
+        assert!(
+            why.contains("技術検証の結果がまだ記録されていません"),
+            "{why}"
+        );
         assert!(
             attr(&html, "input[value=certify]", "disabled").is_some(),
             "certify cannot be chosen yet"
@@ -499,18 +522,28 @@ async fn certify_says_why_it_is_not_possible_yet_and_a_posted_certify_comes_back
         assert_eq!(r.status(), StatusCode::CONFLICT);
         let html = r.text().await.unwrap();
         assert_eq!(html.matches("まだ認証できません。").count(), 1, "{html}");
-        assert!(!select(&html, "form[action='/logout']").is_empty(), "the header");
+        assert!(
+            !select(&html, "form[action='/logout']").is_empty(),
+            "the header"
+        );
         assert_eq!(
             select(&html, "#f-reason"),
             vec!["書きかけの所見".to_string()]
         );
-        assert!(attr(&html, "ol.review-reqs a", "href").is_some(), "links back into the review");
+        assert!(
+            attr(&html, "ol.review-reqs a", "href").is_some(),
+            "links back into the review"
+        );
 
         // Refusing without a reason: named beside the reason, in both languages.
         let r = b
             .post(
                 &format!("/evaluations/{ev}/decision"),
-                &[("csrf_token", csrf.as_str()), ("decision", "refuse"), ("reason", " ")],
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("decision", "refuse"),
+                    ("reason", " "),
+                ],
             )
             .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -519,22 +552,33 @@ async fn certify_says_why_it_is_not_possible_yet_and_a_posted_certify_comes_back
             select(&html, "#f-reason-err"),
             vec!["差し戻す場合は理由を書いてください。".to_string()]
         );
-        assert_eq!(attr(&html, "#f-reason", "aria-describedby").as_deref(), Some("f-reason-err"));
+        assert_eq!(
+            attr(&html, "#f-reason", "aria-describedby").as_deref(),
+            Some("f-reason-err")
+        );
         b.get("/lang/en?back=/dashboard").await;
         let r = b
             .post(
                 &format!("/evaluations/{ev}/decision"),
-                &[("csrf_token", csrf.as_str()), ("decision", "certify"), ("reason", "")],
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("decision", "certify"),
+                    ("reason", ""),
+                ],
             )
             .await;
         let html = r.text().await.unwrap();
         assert_eq!(html.matches("You cannot certify yet.").count(), 1, "{html}");
-        assert!(select(&html, "#certify-why li").join(" ").contains(&format!("{total} criteria are not judged yet")));
+        assert!(select(&html, "#certify-why li")
+            .join(" ")
+            .contains(&format!("{total} criteria are not judged yet")));
         b.get("/lang/ja?back=/dashboard").await;
 
         // Nothing was decided; once everything conforms and the technical verification is
         // recorded, certify can be chosen and works.
-        let v: Value = app.get_json(&format!("/api/v1/evaluations/{ev}"), Some(&body.token)).await;
+        let v: Value = app
+            .get_json(&format!("/api/v1/evaluations/{ev}"), Some(&body.token))
+            .await;
         assert_eq!(v["evaluation"]["status"], "submitted");
         app.conform_every_criterion(&ev, &body.token).await;
         app.put_json(
@@ -549,11 +593,17 @@ async fn certify_says_why_it_is_not_possible_yet_and_a_posted_certify_comes_back
         let r = b
             .post(
                 &format!("/evaluations/{ev}/decision"),
-                &[("csrf_token", csrf.as_str()), ("decision", "certify"), ("reason", "")],
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("decision", "certify"),
+                    ("reason", ""),
+                ],
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let v: Value = app.get_json(&format!("/api/v1/evaluations/{ev}"), Some(&body.token)).await;
+        let v: Value = app
+            .get_json(&format!("/api/v1/evaluations/{ev}"), Some(&body.token))
+            .await;
         assert_eq!(v["evaluation"]["status"], "certified");
     }
 }
