@@ -86,16 +86,15 @@ pub async fn index(
     State(state): State<AppState>,
     Signed(p): Signed,
 ) -> Result<Response, PageError> {
-    let pg = page(
-        &state,
-        &p,
-        String::new(),
-        FieldMessages::default(),
-        String::new(),
-    )
-    .await
-    .page(p.lang)?;
-    render(&pg, p.lang)
+    // An invitation made by the POST just before shows its link here, once.
+    let link = state
+        .flash
+        .take(p.csrf(), "invite-link", state.clock.now())
+        .unwrap_or_default();
+    let pg = page(&state, &p, link, FieldMessages::default(), String::new())
+        .await
+        .page(p.lang)?;
+    Ok(crate::pages::no_store(render(&pg, p.lang)?))
 }
 
 #[derive(Deserialize, Default)]
@@ -120,10 +119,10 @@ pub async fn invite(
                 "{}/invite/{token}",
                 state.config.public_url.trim_end_matches('/')
             );
-            let pg = page(&state, &p, link, FieldMessages::default(), String::new())
-                .await
-                .page(lang)?;
-            render(&pg, lang)
+            state
+                .flash
+                .put(p.csrf(), "invite-link", link, state.clock.now());
+            Ok(Redirect::to("/members").into_response())
         }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
             let pg = page(
