@@ -188,6 +188,300 @@ pub async fn put_finding(
     Ok(())
 }
 
+/// One criterion's verdict as a form or the API sends it. An empty verdict means "not
+/// judged yet": the criterion is left as it is.
+#[derive(Debug, Clone, Default)]
+pub struct FindingInput {
+    pub criterion_id: String,
+    pub verdict: String,
+    pub comment: String,
+}
+
+/// The longest comment on a finding, in characters.
+pub const FINDING_COMMENT_MAX: usize = 2000;
+/// The most findings one request may carry (a ★4 catalog has 153 criteria).
+pub const FINDINGS_MAX: usize = 500;
+
+/// The body's verdicts on several criteria at once (a requirement's page, or the bulk API):
+/// all are checked first, then recorded in one transaction, or none is. Errors name the
+/// entry as `findings[i].verdict` / `findings[i].comment`, and the message names the
+/// criterion. Returns how many verdicts were recorded.
+pub async fn put_findings(
+    state: &App,
+    p: &Principal,
+    evaluation_id: &EvaluationId,
+    items: &[FindingInput],
+) -> Result<usize, AppError> {
+    require_body(state, p).await?;
+    p.require_edit()?;
+    let ev = state.store.evaluation(p.org_id(), evaluation_id).await?;
+    if ev.body_id != p.org_id() {
+        return Err(AppError::Forbidden);
+    }
+    let (findings, errs) = check_findings(state, items);
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    if ev.status != EvaluationStatus::Submitted {
+        return Err(AppError::Conflict {
+            key: "err-evaluation-closed",
+            field: None,
+        });
+    }
+    if findings.is_empty() {
+        return Ok(0);
+    }
+    let rows: Vec<shirube_store::NewFinding<'_>> = findings
+        .iter()
+        .map(|(c, v, comment)| shirube_store::NewFinding {
+            criterion_id: c,
+            verdict: v.as_str(),
+            comment,
+        })
+        .collect();
+    if !state
+        .store
+        .put_findings(p.actor(), p.org_id(), evaluation_id, &rows)
+        .await?
+    {
+        return Err(AppError::Conflict {
+            key: "err-evaluation-closed",
+            field: None,
+        });
+    }
+    Ok(rows.len())
+}
+
+/// The verdicts to record (criterion, verdict, trimmed comment) and the problems found.
+fn check_findings(
+    state: &App,
+    items: &[FindingInput],
+) -> (Vec<(String, Verdict, String)>, Vec<FieldError>) {
+    let mut out = Vec::new();
+    let mut errs = Vec::new();
+    if items.len() > FINDINGS_MAX {
+        errs.push(FieldError::too_many("findings", FINDINGS_MAX));
+        return (out, errs);
+    }
+    for (i, item) in items.iter().enumerate() {
+        let cid = item.criterion_id.trim();
+        let comment = item.comment.trim();
+        let field = |name: &str| format!("findings[{i}].{name}");
+        if state.catalog.criterion(cid).is_none() {
+            errs.push(
+                FieldError::new(field("criterion_id"), "review-err-criterion")
+                    .arg("criterion", cid),
+            );
+            continue;
+        }
+        if comment.chars().count() > FINDING_COMMENT_MAX {
+            errs.push(FieldError::too_long(field("comment"), FINDING_COMMENT_MAX));
+        }
+        let verdict = item.verdict.trim();
+        if verdict.is_empty() {
+            // Not judged yet; a comment alone would be lost, so say so instead.
+            if !comment.is_empty() {
+                errs.push(
+                    FieldError::new(field("verdict"), "review-err-comment-without-verdict")
+                        .arg("criterion", cid),
+                );
+            }
+            continue;
+        }
+        let Ok(v) = verdict.parse::<Verdict>() else {
+            errs.push(
+                FieldError::new(field("verdict"), "review-err-verdict").arg("criterion", cid),
+            );
+            continue;
+        };
+        if v != Verdict::Conform && comment.is_empty() {
+            errs.push(
+                FieldError::new(field("comment"), "review-err-verdict-comment")
+                    .arg("criterion", cid),
+            );
+            continue;
+        }
+        out.push((cid.to_string(), v, comment.to_string()));
+    }
+    (out, errs)
+}
+
+/// The ★4 criteria of one requirement, in catalog order: what its review page shows.
+pub fn criteria_of<'a>(
+    state: &'a App,
+    requirement_id: &'a str,
+) -> impl Iterator<Item = &'a shirube_catalog::Criterion> + 'a {
+    state
+        .catalog
+        .criteria_for(StarLevel::Four)
+        .filter(move |c| c.requirement_id.as_str() == requirement_id)
+}
+
+/// How far the review of one requirement has got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequirementProgress {
+    pub requirement_id: String,
+    pub judged: usize,
+    pub total: usize,
+    pub nonconform: usize,
+    pub more_evidence: usize,
+}
+
+/// How far the review has got, overall and per requirement (in catalog order), and what
+/// still stands between the body and certification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    pub requirements: Vec<RequirementProgress>,
+    pub judged: usize,
+    pub total: usize,
+    pub conform: usize,
+    pub nonconform: usize,
+    pub more_evidence: usize,
+    pub technical_recorded: bool,
+}
+
+impl Progress {
+    pub fn unjudged(&self) -> usize {
+        self.total - self.judged
+    }
+
+    /// Every criterion judged conform.
+    pub fn all_conform(&self) -> bool {
+        self.conform == self.total
+    }
+
+    /// Nothing stands in the way of certification.
+    pub fn can_certify(&self) -> bool {
+        self.all_conform() && self.technical_recorded
+    }
+
+    /// The first requirement with criteria not judged yet.
+    pub fn first_unjudged(&self) -> Option<&str> {
+        self.requirements
+            .iter()
+            .find(|r| r.judged < r.total)
+            .map(|r| r.requirement_id.as_str())
+    }
+
+    /// The next requirement after `current` (wrapping round) with criteria not judged yet.
+    pub fn next_unjudged_after(&self, current: &str) -> Option<&str> {
+        let at = self
+            .requirements
+            .iter()
+            .position(|r| r.requirement_id == current)
+            .map_or(0, |i| i + 1);
+        let n = self.requirements.len();
+        (0..n)
+            .map(|k| &self.requirements[(at + k) % n.max(1)])
+            .find(|r| r.judged < r.total)
+            .map(|r| r.requirement_id.as_str())
+    }
+
+    /// The requirements before and after `current`, for previous/next links.
+    pub fn neighbours(&self, current: &str) -> (Option<&str>, Option<&str>) {
+        let Some(i) = self
+            .requirements
+            .iter()
+            .position(|r| r.requirement_id == current)
+        else {
+            return (None, None);
+        };
+        let prev = i
+            .checked_sub(1)
+            .and_then(|j| self.requirements.get(j))
+            .map(|r| r.requirement_id.as_str());
+        let next = self
+            .requirements
+            .get(i + 1)
+            .map(|r| r.requirement_id.as_str());
+        (prev, next)
+    }
+}
+
+impl EvaluationView {
+    /// The review's progress over the ★4 criteria, grouped by requirement.
+    pub fn progress(&self, catalog: &shirube_catalog::Catalog) -> Progress {
+        let mut requirements: Vec<RequirementProgress> = catalog
+            .requirements_for(StarLevel::Four)
+            .map(|r| RequirementProgress {
+                requirement_id: r.id.as_str().to_string(),
+                judged: 0,
+                total: 0,
+                nonconform: 0,
+                more_evidence: 0,
+            })
+            .collect();
+        let index: HashMap<String, usize> = requirements
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.requirement_id.clone(), i))
+            .collect();
+        let (mut conform, mut nonconform, mut more_evidence, mut judged, mut total) =
+            (0, 0, 0, 0, 0);
+        for c in catalog.criteria_for(StarLevel::Four) {
+            total += 1;
+            let verdict = self.findings.get(c.id.as_str()).map(|f| f.verdict);
+            let Some(&i) = index.get(c.requirement_id.as_str()) else {
+                continue;
+            };
+            let r = &mut requirements[i];
+            r.total += 1;
+            if let Some(v) = verdict {
+                judged += 1;
+                r.judged += 1;
+                match v {
+                    Verdict::Conform => conform += 1,
+                    Verdict::Nonconform => {
+                        nonconform += 1;
+                        r.nonconform += 1;
+                    }
+                    Verdict::MoreEvidence => {
+                        more_evidence += 1;
+                        r.more_evidence += 1;
+                    }
+                }
+            }
+        }
+        requirements.retain(|r| r.total > 0);
+        Progress {
+            requirements,
+            judged,
+            total,
+            conform,
+            nonconform,
+            more_evidence,
+            technical_recorded: self.findings.contains_key("technical_verification"),
+        }
+    }
+}
+
+/// A file the supplier attached as evidence to the assessment under evaluation, for either
+/// side of the evaluation (the body reads it through the evaluation that links them).
+pub async fn evidence_file(
+    state: &App,
+    p: &Principal,
+    evaluation_id: &EvaluationId,
+    evidence_id: &str,
+) -> Result<(Option<String>, Vec<u8>), AppError> {
+    let ev = state.store.evaluation(p.org_id(), evaluation_id).await?;
+    let item = state
+        .store
+        .evidence(&ev.assessment_id)
+        .await?
+        .into_iter()
+        .find(|e| &*e.id == evidence_id)
+        .ok_or(AppError::NotFound)?;
+    let sha = item.blob_sha256.clone().ok_or(AppError::NotFound)?;
+    let bytes = state
+        .store
+        .blobs()
+        .get(&sha)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
+    Ok((item.file_name, bytes))
+}
+
 /// A message in the evaluation's thread, from either side.
 pub async fn comment(
     state: &App,
@@ -233,18 +527,14 @@ pub async fn decide(
         return Err(AppError::field("reason", "err-refuse-reason"));
     }
     if decision == Decision::Certify {
-        let all_conform = state.catalog.criteria.iter().all(|c| {
-            view.findings
-                .get(c.id.as_str())
-                .is_some_and(|f| f.verdict == Verdict::Conform)
-        });
-        if !all_conform {
+        let progress = view.progress(&state.catalog);
+        if !progress.all_conform() {
             return Err(AppError::Conflict {
                 key: "err-certify-findings",
                 field: Some("decision".into()),
             });
         }
-        if !view.findings.contains_key("technical_verification") {
+        if !progress.technical_recorded {
             return Err(AppError::Conflict {
                 key: "err-certify-technical",
                 field: Some("decision".into()),

@@ -41,6 +41,14 @@ pub struct CommentRow {
     pub created_at: String,
 }
 
+/// One verdict to record: the criterion, `conform`/`nonconform`/`more_evidence`, the comment.
+#[derive(Debug, Clone, Copy)]
+pub struct NewFinding<'a> {
+    pub criterion_id: &'a str,
+    pub verdict: &'a str,
+    pub comment: &'a str,
+}
+
 const COLUMNS: &str = "id, assessment_id, organization_id, body_id, status, submitted_at, decided_at, decision_reason, round";
 
 impl Store {
@@ -117,6 +125,28 @@ impl Store {
         verdict: &str,
         comment: &str,
     ) -> Result<bool> {
+        self.put_findings(
+            actor,
+            body_id,
+            evaluation_id,
+            &[NewFinding {
+                criterion_id,
+                verdict,
+                comment,
+            }],
+        )
+        .await
+    }
+
+    /// Records several verdicts of an open evaluation in one transaction (one audit entry
+    /// each): all of them or none. `Ok(false)` if the evaluation is no longer open.
+    pub async fn put_findings(
+        &self,
+        actor: Actor<'_>,
+        body_id: &OrganizationId,
+        evaluation_id: &EvaluationId,
+        findings: &[NewFinding<'_>],
+    ) -> Result<bool> {
         let mut tx = self.begin_write(actor).await?;
         let open: Option<(String,)> = fetch_optional!(
             tx.conn(),
@@ -131,14 +161,16 @@ impl Store {
             Some(_) => {}
         }
         let at = tx.at().to_string();
-        execute!(tx.conn(), "INSERT INTO evaluation_findings (evaluation_id, criterion_id, verdict, comment, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (evaluation_id, criterion_id) DO UPDATE SET verdict = excluded.verdict, comment = excluded.comment, updated_by = excluded.updated_by, updated_at = excluded.updated_at", evaluation_id, criterion_id, verdict, comment, actor.user_id.unwrap_or(""), &at)?;
-        tx.audit(
-            "evaluation.finding",
-            evaluation_id,
-            json!({ "criterion_id": criterion_id, "verdict": verdict }),
-        )
-        .await?;
+        for f in findings {
+            execute!(tx.conn(), "INSERT INTO evaluation_findings (evaluation_id, criterion_id, verdict, comment, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (evaluation_id, criterion_id) DO UPDATE SET verdict = excluded.verdict, comment = excluded.comment, updated_by = excluded.updated_by, updated_at = excluded.updated_at", evaluation_id, f.criterion_id, f.verdict, f.comment, actor.user_id.unwrap_or(""), &at)?;
+            tx.audit(
+                "evaluation.finding",
+                evaluation_id,
+                json!({ "criterion_id": f.criterion_id, "verdict": f.verdict }),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(true)
     }

@@ -54,7 +54,7 @@ impl Modify for UniqueOperationIds {
         api::tokens::list, api::tokens::create, api::tokens::revoke, api::tokens::me,
         api::credentials::for_assessment, api::credentials::revoke, api::credentials::verify, api::credentials::register,
         api::evaluations::submit, api::evaluations::bodies, api::evaluations::queue, api::evaluations::get,
-        api::evaluations::finding, api::evaluations::comment, api::evaluations::decide, api::evaluations::report, api::evaluations::report_download,
+        api::evaluations::finding, api::evaluations::findings, api::evaluations::comment, api::evaluations::decide, api::evaluations::report, api::evaluations::report_download,
         api::buyers::add, api::buyers::portfolio, api::buyers::portfolio_csv, api::buyers::share, api::buyers::revoke,
         api::buyers::list_shares, api::buyers::requests, api::buyers::message, api::buyers::accept,
         api::buyers::tiers, api::buyers::shared_credential, api::buyers::weak_points, api::buyers::set_bcp, api::buyers::set_dependency, api::buyers::pass_on,

@@ -237,6 +237,11 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/evaluations/{id}/report/{sha}",
             get(api::evaluations::report_download),
         )
+        // The evaluation body's review, a requirement at a time (issue 10).
+        .route(
+            "/api/v1/evaluations/{id}/findings",
+            put(api::evaluations::findings),
+        )
         // Security experts and engagements.
         .route("/api/v1/experts/me", get(api::experts::me))
         .route("/api/v1/experts/me/clients", get(api::experts::workspace))
@@ -390,6 +395,15 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/evaluations/{id}/report/{sha}",
             get(pages::evaluations::report_download),
+        )
+        // The evaluation body's review, a requirement at a time (issue 10).
+        .route(
+            "/evaluations/{id}/requirements/{requirement_id}",
+            get(pages::evaluations::requirement).post(pages::evaluations::save_requirement),
+        )
+        .route(
+            "/evaluations/{id}/evidence/{evidence_id}",
+            get(pages::evaluations::evidence_download),
         )
         // Security experts and engagements.
         .route("/experts/requests", post(pages::experts::request))

@@ -390,7 +390,7 @@ status-refused = Returned
 status-conform = Conforms
 status-nonconform = Does not conform
 status-more-evidence = More evidence needed
-msg-conform-count = Criteria found conforming: { $n }
+msg-conform-count = Conforms { $n }
 msg-no-technical = No technical verification recorded yet.
 msg-queue-empty = No submissions yet.
 msg-register-empty = No matching organisation.
@@ -408,13 +408,13 @@ err-revoke-third-party = A third-party certificate can only be revoked by the ev
 err-submit-level3 = Only ★4 assessments are submitted for third-party evaluation.
 err-submit-not-ready = Meet all 153 ★4 criteria before submitting.
 err-body = Choose an evaluation body from the list.
-err-verdict = The verdict must be conform, nonconform or more_evidence.
+err-verdict = Choose one of the verdicts: Conforms, Does not conform, or More evidence needed.
 err-verdict-comment = Give a reason for a nonconform or more-evidence verdict.
 err-evaluation-closed = This evaluation has already been decided.
-err-decision = The decision must be certify or refuse.
+err-decision = Choose either "Certify" or "Refuse (return with reasons)".
 err-refuse-reason = Give a reason when refusing.
-err-certify-findings = Find every criterion conforming before certifying.
-err-certify-technical = Record the technical verification before certifying.
+err-certify-findings = You cannot certify yet. Judge every criterion as conforming, then choose "Certify" again.
+err-certify-technical = You cannot certify yet. Record the technical verification, then choose "Certify" again.
 
 # --- Buyers: level decision reasons, requests, shares, portfolio ---
 notif-request-title = A security level request from { $buyer }

@@ -390,7 +390,7 @@ status-refused = 差し戻し
 status-conform = 適合
 status-nonconform = 不適合
 status-more-evidence = 追加の証跡が必要
-msg-conform-count = 適合と判定した基準：{ $n }
+msg-conform-count = 適合 { $n }
 msg-no-technical = 技術検証はまだ記録されていません。
 msg-queue-empty = 申請はまだありません。
 msg-register-empty = 該当する組織はありません。
@@ -408,13 +408,13 @@ err-revoke-third-party = 第三者評価による証明書は、発行した評�
 err-submit-level3 = 第三者評価に申請できるのは★4の評価だけです。
 err-submit-not-ready = ★4の153項目すべてを満たしてから申請してください。
 err-body = 評価機関を一覧から選んでください。
-err-verdict = 判定は conform、nonconform、more_evidence のいずれかです。
+err-verdict = 判定は「適合」「不適合」「追加の証跡が必要」のどれかを選んでください。
 err-verdict-comment = 不適合・追加証跡の判定には、理由を書いてください。
 err-evaluation-closed = この評価はすでに判定済みです。
-err-decision = 判定は certify または refuse です。
+err-decision = 「認証する」か「認証しない（理由を付けて差し戻す）」のどちらかを選んでください。
 err-refuse-reason = 差し戻す場合は理由を書いてください。
-err-certify-findings = すべての評価基準を「適合」と判定してから認証してください。
-err-certify-technical = 技術検証の結果を記録してから認証してください。
+err-certify-findings = まだ認証できません。すべての評価基準を「適合」と判定してから、もう一度「認証する」を選んでください。
+err-certify-technical = まだ認証できません。技術検証の結果を記録してから、もう一度「認証する」を選んでください。
 
 # --- Buyers: level decision reasons, requests, shares, portfolio ---
 notif-request-title = { $buyer } からセキュリティレベルの依頼

@@ -20,7 +20,7 @@ const PASSWORD: &str = "shirube-demo-2026";
 const SHOTS: &str = "/tmp/shirube-screens";
 
 /// axe-core's script: `SHIRUBE_AXE_JS`, or where `.ci/run` installs it.
-fn axe_source() -> Option<String> {
+pub(crate) fn axe_source() -> Option<String> {
     let path = std::env::var("SHIRUBE_AXE_JS")
         .unwrap_or_else(|_| "/tmp/shirube-axe/node_modules/axe-core/axe.min.js".into());
     std::fs::read_to_string(path).ok()
@@ -28,7 +28,7 @@ fn axe_source() -> Option<String> {
 
 /// A browser with a desktop window, or a phone's 390 px viewport (device emulation: a
 /// desktop window cannot be made that narrow).
-async fn connect(driver_port: u16, chromium: &Path, profile: &Path, phone: bool) -> Res<Client> {
+pub(crate) async fn connect(driver_port: u16, chromium: &Path, profile: &Path, phone: bool) -> Res<Client> {
     let args = [
         "--headless".to_string(),
         "--no-sandbox".to_string(),
@@ -96,7 +96,7 @@ const LEAKS: &[&str] = &[
 
 /// Checks the page the browser is on: a phone's width holds it, nothing leaks, and axe finds
 /// no serious or critical violation. Returns the problems found (empty when all is well).
-async fn check_page(c: &Client, axe: Option<&str>, phone: bool, shot: &str) -> Res<Vec<String>> {
+pub(crate) async fn check_page(c: &Client, axe: Option<&str>, phone: bool, shot: &str) -> Res<Vec<String>> {
     let mut problems = Vec::new();
     let url = c.current_url().await?.to_string();
     let png = c.screenshot().await?;

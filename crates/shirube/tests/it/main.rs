@@ -5,6 +5,7 @@
 mod backup;
 mod browser;
 mod browser_assess;
+mod browser_body;
 mod browser_buyer;
 mod browser_roles;
 mod cli;

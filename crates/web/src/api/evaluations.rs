@@ -206,6 +206,62 @@ pub async fn finding(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct BulkFindingItem {
+    /// A ★4 criterion id, e.g. `4-1-1-1`.
+    pub criterion_id: String,
+    /// `conform`, `nonconform` or `more_evidence`; empty (or absent) leaves the criterion
+    /// as it is (not judged yet, or its earlier verdict).
+    #[serde(default)]
+    #[schema(value_type = Option<VerdictName>)]
+    pub verdict: String,
+    /// Required unless the verdict is conform; at most 2000 characters.
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkFindingsRequest {
+    /// Up to 500 verdicts; all are recorded or none is. Errors name `findings[i].verdict`
+    /// or `findings[i].comment`.
+    pub findings: Vec<BulkFindingItem>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BulkFindingsOut {
+    /// How many verdicts were recorded.
+    pub saved: usize,
+}
+
+/// The body's verdicts on several criteria at once (e.g. every criterion of a requirement).
+#[utoipa::path(put, path = "/api/v1/evaluations/{id}/findings", request_body = BulkFindingsRequest, tag = "evaluations", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = BulkFindingsOut), JsonBodyErrors, Unauthorized,
+        (status = 403, description = "not an evaluation body (or a viewer, a cross-site request, or no CSRF token)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
+        (status = 409, description = "the evaluation is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "unknown criterion, bad verdict, a comment without a verdict, or no comment on a verdict other than conform; nothing recorded", body = Problem, content_type = "application/problem+json")))]
+pub async fn findings(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(id): ApiPath<EvaluationId>,
+    ApiJson(req): ApiJson<BulkFindingsRequest>,
+) -> Result<Json<BulkFindingsOut>, ApiError> {
+    let items: Vec<evaluations::FindingInput> = req
+        .findings
+        .into_iter()
+        .map(|f| evaluations::FindingInput {
+            criterion_id: f.criterion_id,
+            verdict: f.verdict,
+            comment: f.comment,
+        })
+        .collect();
+    let saved = evaluations::put_findings(&state, &p, &id, &items).await?;
+    Ok(Json(BulkFindingsOut { saved }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CommentRequest {
     /// A criterion id, `technical_verification` or `general`.
     pub criterion_id: String,

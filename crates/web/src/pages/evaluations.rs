@@ -2,7 +2,7 @@
 //! verdict per criterion and the technical verification, talks with the supplier, decides.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -11,10 +11,11 @@ use shirube_app::views::EvaluationStatus;
 use shirube_app::views::{AssessmentId, EvaluationId, OrganizationId};
 
 use crate::error::PageError;
-use crate::pages::{render, status_label, Nav, PageResult, Signed};
+use crate::pages::{render, render_status, status_label, FieldMessages, Nav, PageResult, Signed};
 use crate::AppState;
 use shirube_app::i18n::Tr;
 use shirube_app::views::Verdict;
+use shirube_app::Principal;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -65,7 +66,7 @@ pub async fn queue(
                 e.id.into_string(),
                 name,
                 t.label(e.status),
-                e.submitted_at.chars().take(10).collect(),
+                t.date(&e.submitted_at),
                 e.round,
             )
         })
@@ -80,17 +81,15 @@ pub async fn queue(
     )
 }
 
+/// One line of the overview: a requirement and how far its review has got.
 #[derive(Debug, Clone)]
-pub struct Row {
+pub struct RequirementLine {
     pub id: String,
     pub title: String,
-    pub answer: String,
-    pub note: String,
-    pub evidence: Vec<(String, String)>,
-    pub verdict: String,
-    pub verdict_label: String,
-    pub finding_comment: String,
-    pub comments: Vec<(String, String, String)>,
+    pub judged: usize,
+    pub total: usize,
+    pub nonconform: usize,
+    pub more_evidence: usize,
 }
 
 #[derive(Template)]
@@ -98,6 +97,7 @@ pub struct Row {
 pub struct ShowPage {
     pub t: Tr,
     pub nav: Option<Nav>,
+    pub csrf: String,
     pub id: String,
     pub supplier: String,
     pub body: String,
@@ -110,93 +110,50 @@ pub struct ShowPage {
     /// Attached technical verification reports: (file name, download path).
     pub reports: Vec<(String, String)>,
     pub general: Vec<(String, String, String)>,
-    pub rows: Vec<Row>,
-    pub conform: usize,
-    pub total: usize,
     pub credential_href: String,
-    pub verdicts: Vec<(String, String)>,
+    /// "Saved" after a requirement's findings were recorded and nothing is left to judge.
+    pub saved: bool,
+    pub judged: usize,
+    pub total: usize,
+    pub conform: usize,
+    pub nonconform: usize,
+    pub more_evidence: usize,
+    /// The first requirement with criteria not judged yet (empty when none is left).
+    pub next_href: String,
+    pub requirements: Vec<RequirementLine>,
+    /// Why certification is not possible yet, one line each (empty when it is).
+    pub blockers: Vec<String>,
+    pub can_certify: bool,
+    pub errors: FieldMessages,
+    /// The decision form as typed (kept when it comes back with a message).
+    pub decision: String,
+    pub reason_input: String,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    Signed(p): Signed,
-    Path(id): Path<EvaluationId>,
-) -> Result<Response, PageError> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SavedQuery {
+    pub saved: Option<String>,
+}
+
+/// Loads the overview of an evaluation, with the decision form as typed and its messages.
+async fn overview(
+    state: &AppState,
+    p: &Principal,
+    id: &EvaluationId,
+    saved: bool,
+    errors: FieldMessages,
+    decision: &str,
+    reason_input: &str,
+) -> Result<ShowPage, PageError> {
     let lang = p.lang;
     let t = Tr::new(lang);
-    let v = evaluations::evaluation_view(&state, &p, &id)
+    let v = evaluations::evaluation_view(state, p, id)
         .await
         .page(lang)?;
-    let who = |org: &str| {
-        if org == v.evaluation.body_id {
-            v.body_name.clone()
-        } else {
-            v.supplier_name.clone()
-        }
-    };
-    let comments_for = |cid: &str| -> Vec<(String, String, String)> {
-        v.comments
-            .iter()
-            .filter(|c| c.criterion_id == cid && !c.body.starts_with(evaluations::REPORT_PREFIX))
-            .map(|c| {
-                (
-                    who(&c.author_organization_id),
-                    c.created_at
-                        .chars()
-                        .take(16)
-                        .collect::<String>()
-                        .replace('T', " "),
-                    c.body.clone(),
-                )
-            })
-            .collect()
-    };
-    let rows: Vec<Row> = state
-        .catalog
-        .criteria
-        .iter()
-        .map(|c| {
-            let a = v.assessment.answers.get(c.id.as_str());
-            let f = v.findings.get(c.id.as_str());
-            Row {
-                id: c.id.to_string(),
-                title: c.title.get(lang).to_string(),
-                answer: status_label(&t, a.map(|a| a.status)),
-                note: a
-                    .map(|a| {
-                        if a.status == shirube_assess::AnswerStatus::NotApplicable {
-                            a.not_applicable_reason.clone()
-                        } else {
-                            a.comment.clone()
-                        }
-                    })
-                    .unwrap_or_default(),
-                evidence: v
-                    .assessment
-                    .evidence
-                    .iter()
-                    .filter(|e| e.criterion_id == c.id.as_str())
-                    .map(|e| {
-                        (
-                            e.file_name
-                                .clone()
-                                .or_else(|| e.url.clone())
-                                .unwrap_or_default(),
-                            e.evidence_date.clone(),
-                        )
-                    })
-                    .collect(),
-                verdict: f
-                    .map(|f| f.verdict.as_str().to_string())
-                    .unwrap_or_default(),
-                verdict_label: f.map(|f| t.label(f.verdict)).unwrap_or_default(),
-                finding_comment: f.map(|f| f.comment.clone()).unwrap_or_default(),
-                comments: comments_for(c.id.as_str()),
-            }
-        })
-        .collect();
+    let progress = v.progress(&state.catalog);
     let credential_href = if v.evaluation.status == EvaluationStatus::Certified {
-        evaluations::certificate_of(&state, &v)
+        evaluations::certificate_of(state, &v)
             .await
             .page(lang)?
             .map(|c| format!("/credentials/{}/certificate", c.id))
@@ -204,9 +161,24 @@ pub async fn show(
     } else {
         String::new()
     };
-    let page = ShowPage {
-        nav: Nav::for_principal(&state, &p).await.page(lang)?,
-        id: v.evaluation.id.clone().into(),
+    let mut blockers = Vec::new();
+    if progress.unjudged() > 0 {
+        blockers.push(t.tn("review-why-unjudged", progress.unjudged()));
+    }
+    if progress.nonconform > 0 {
+        blockers.push(t.tn("review-why-nonconform", progress.nonconform));
+    }
+    if progress.more_evidence > 0 {
+        blockers.push(t.tn("review-why-more-evidence", progress.more_evidence));
+    }
+    if !progress.technical_recorded {
+        blockers.push(t.t("review-why-technical"));
+    }
+    let nav = Nav::for_principal(state, p).await.page(lang)?;
+    Ok(ShowPage {
+        csrf: nav.as_ref().map(|n| n.csrf.clone()).unwrap_or_default(),
+        nav,
+        id: v.evaluation.id.to_string(),
         supplier: v.supplier_name.clone(),
         body: v.body_name.clone(),
         status: t.label(v.evaluation.status),
@@ -231,21 +203,365 @@ pub async fn show(
                 )
             })
             .collect(),
-        general: comments_for("general"),
-        conform: rows
-            .iter()
-            .filter(|r| r.verdict == Verdict::Conform.as_str())
-            .count(),
-        total: rows.len(),
-        rows,
+        general: thread(&v, &t, "general"),
         credential_href,
+        saved,
+        judged: progress.judged,
+        total: progress.total,
+        conform: progress.conform,
+        nonconform: progress.nonconform,
+        more_evidence: progress.more_evidence,
+        next_href: progress
+            .first_unjudged()
+            .map(|r| format!("/evaluations/{id}/requirements/{r}"))
+            .unwrap_or_default(),
+        requirements: progress
+            .requirements
+            .iter()
+            .map(|r| RequirementLine {
+                title: state
+                    .catalog
+                    .requirement(&r.requirement_id)
+                    .map(|q| q.title.get(lang).to_string())
+                    .unwrap_or_default(),
+                id: r.requirement_id.clone(),
+                judged: r.judged,
+                total: r.total,
+                nonconform: r.nonconform,
+                more_evidence: r.more_evidence,
+            })
+            .collect(),
+        can_certify: blockers.is_empty(),
+        blockers,
+        errors,
+        decision: decision.to_string(),
+        reason_input: reason_input.to_string(),
+        t,
+    })
+}
+
+/// The messages of one thread (a criterion, `general`), as (who, when, text).
+fn thread(
+    v: &evaluations::EvaluationView,
+    t: &Tr,
+    criterion_id: &str,
+) -> Vec<(String, String, String)> {
+    v.comments
+        .iter()
+        .filter(|c| {
+            c.criterion_id == criterion_id && !c.body.starts_with(evaluations::REPORT_PREFIX)
+        })
+        .map(|c| {
+            let who = if c.author_organization_id == v.evaluation.body_id {
+                v.body_name.clone()
+            } else {
+                v.supplier_name.clone()
+            };
+            (who, t.datetime(&c.created_at), c.body.clone())
+        })
+        .collect()
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(id): Path<EvaluationId>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, PageError> {
+    let page = overview(
+        &state,
+        &p,
+        &id,
+        q.saved.is_some(),
+        FieldMessages::default(),
+        "",
+        "",
+    )
+    .await?;
+    render(&page, p.lang)
+}
+
+/// One criterion on a requirement's review page.
+#[derive(Debug, Clone)]
+pub struct ReviewRow {
+    pub id: String,
+    pub title: String,
+    pub meaning: String,
+    pub answer: String,
+    pub answer_status: String,
+    pub note: String,
+    /// Evidence as (label, link or empty, date).
+    pub evidence: Vec<(String, String, String)>,
+    /// The verdict in the form (stored, or as typed); empty: not judged yet.
+    pub verdict: String,
+    pub verdict_label: String,
+    pub comment: String,
+    pub comments: Vec<(String, String, String)>,
+    pub verdict_id: String,
+    pub comment_id: String,
+    pub verdict_err: String,
+    pub comment_err: String,
+}
+
+#[derive(Template)]
+#[template(path = "evaluations/requirement.html")]
+pub struct RequirementPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub id: String,
+    pub supplier: String,
+    pub status: String,
+    pub open: bool,
+    pub as_body: bool,
+    pub requirement_id: String,
+    pub requirement_title: String,
+    pub summary: String,
+    /// This requirement's place among the ★4 requirements (1-based) and their number.
+    pub position: usize,
+    pub count: usize,
+    pub prev: String,
+    pub next: String,
+    pub judged: usize,
+    pub total: usize,
+    pub overall_judged: usize,
+    pub overall_total: usize,
+    /// The requirement whose findings were just saved (this page follows it), or empty.
+    pub saved: String,
+    pub rows: Vec<ReviewRow>,
+    pub verdicts: Vec<(String, String)>,
+    pub errors: FieldMessages,
+}
+
+/// Values typed into a requirement's form, by criterion: (verdict, comment).
+type Typed = std::collections::HashMap<String, (String, String)>;
+
+async fn requirement_page(
+    state: &AppState,
+    p: &Principal,
+    id: &EvaluationId,
+    requirement_id: &str,
+    saved: String,
+    typed: Option<&Typed>,
+    errors: FieldMessages,
+) -> Result<RequirementPage, PageError> {
+    let lang = p.lang;
+    let t = Tr::new(lang);
+    let v = evaluations::evaluation_view(state, p, id)
+        .await
+        .page(lang)?;
+    let progress = v.progress(&state.catalog);
+    let Some(position) = progress
+        .requirements
+        .iter()
+        .position(|r| r.requirement_id == requirement_id)
+    else {
+        return Err(PageError(shirube_app::AppError::NotFound, lang));
+    };
+    let req = state
+        .catalog
+        .requirement(requirement_id)
+        .ok_or(PageError(shirube_app::AppError::NotFound, lang))?;
+    let (prev, next) = progress.neighbours(requirement_id);
+    let href = |r: Option<&str>| {
+        r.map(|r| format!("/evaluations/{id}/requirements/{r}"))
+            .unwrap_or_default()
+    };
+    let rows = evaluations::criteria_of(state, requirement_id)
+        .enumerate()
+        .map(|(i, c)| {
+            let a = v.assessment.answers.get(c.id.as_str());
+            let f = v.findings.get(c.id.as_str());
+            let (verdict, comment) = match typed.and_then(|m| m.get(c.id.as_str())) {
+                Some((verdict, comment)) => (verdict.clone(), comment.clone()),
+                None => (
+                    f.map(|f| f.verdict.as_str().to_string())
+                        .unwrap_or_default(),
+                    f.map(|f| f.comment.clone()).unwrap_or_default(),
+                ),
+            };
+            let verdict_field = format!("findings[{i}].verdict");
+            let comment_field = format!("findings[{i}].comment");
+            ReviewRow {
+                id: c.id.to_string(),
+                title: c.title.get(lang).to_string(),
+                meaning: c.meaning.get(lang).to_string(),
+                answer: status_label(&t, a.map(|a| a.status)),
+                answer_status: a.map(|a| a.status.as_str()).unwrap_or("").to_string(),
+                note: a
+                    .map(|a| {
+                        if a.status == shirube_assess::AnswerStatus::NotApplicable {
+                            a.not_applicable_reason.clone()
+                        } else {
+                            a.comment.clone()
+                        }
+                    })
+                    .unwrap_or_default(),
+                evidence: v
+                    .assessment
+                    .evidence
+                    .iter()
+                    .filter(|e| e.criterion_id == c.id.as_str())
+                    .map(|e| match (&e.file_name, &e.url) {
+                        (Some(name), _) => (
+                            name.clone(),
+                            format!("/evaluations/{id}/evidence/{}", e.id),
+                            t.date(&e.evidence_date),
+                        ),
+                        (None, Some(url)) => (
+                            url.clone(),
+                            if url.starts_with("https://") || url.starts_with("http://") {
+                                url.clone()
+                            } else {
+                                String::new()
+                            },
+                            t.date(&e.evidence_date),
+                        ),
+                        (None, None) => (String::new(), String::new(), t.date(&e.evidence_date)),
+                    })
+                    .collect(),
+                verdict_label: f.map(|f| t.label(f.verdict)).unwrap_or_default(),
+                verdict,
+                comment,
+                comments: thread(&v, &t, c.id.as_str()),
+                verdict_id: FieldMessages::id(&verdict_field),
+                comment_id: FieldMessages::id(&comment_field),
+                verdict_err: errors.get(&verdict_field),
+                comment_err: errors.get(&comment_field),
+            }
+        })
+        .collect();
+    let here = &progress.requirements[position];
+    let nav = Nav::for_principal(state, p).await.page(lang)?;
+    Ok(RequirementPage {
+        csrf: nav.as_ref().map(|n| n.csrf.clone()).unwrap_or_default(),
+        nav,
+        id: v.evaluation.id.to_string(),
+        supplier: v.supplier_name.clone(),
+        status: t.label(v.evaluation.status),
+        open: v.evaluation.status == EvaluationStatus::Submitted,
+        as_body: v.as_body,
+        requirement_id: requirement_id.to_string(),
+        requirement_title: req.title.get(lang).to_string(),
+        summary: req.summary.get(lang).to_string(),
+        position: position + 1,
+        count: progress.requirements.len(),
+        prev: href(prev),
+        next: href(next),
+        judged: here.judged,
+        total: here.total,
+        overall_judged: progress.judged,
+        overall_total: progress.total,
+        saved,
+        rows,
         verdicts: Verdict::ALL
             .iter()
             .map(|v| (v.as_str().to_string(), t.label(*v)))
             .collect(),
+        errors,
         t,
+    })
+}
+
+pub async fn requirement(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path((id, requirement_id)): Path<(EvaluationId, String)>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, PageError> {
+    let saved = q
+        .saved
+        .filter(|r| state.catalog.requirement(r).is_some())
+        .unwrap_or_default();
+    let page = requirement_page(
+        &state,
+        &p,
+        &id,
+        &requirement_id,
+        saved,
+        None,
+        FieldMessages::default(),
+    )
+    .await?;
+    render(&page, p.lang)
+}
+
+/// Saves every verdict of one requirement's form (`v.<criterion>` and `c.<criterion>`), then
+/// goes on to the next requirement with criteria not judged yet (or back to the overview).
+/// A form with a problem comes back as typed, with its messages.
+pub async fn save_requirement(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path((id, requirement_id)): Path<(EvaluationId, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
     };
-    render(&page, lang)
+    p.check_csrf(&value("csrf_token")).page(lang)?;
+    if state.catalog.requirement(&requirement_id).is_none() {
+        return Err(PageError(shirube_app::AppError::NotFound, lang));
+    }
+    let items: Vec<evaluations::FindingInput> = evaluations::criteria_of(&state, &requirement_id)
+        .map(|c| evaluations::FindingInput {
+            criterion_id: c.id.to_string(),
+            verdict: value(&format!("v.{}", c.id)),
+            comment: value(&format!("c.{}", c.id)),
+        })
+        .collect();
+    match evaluations::put_findings(&state, &p, &id, &items).await {
+        Ok(_) => {
+            let v = evaluations::evaluation_view(&state, &p, &id)
+                .await
+                .page(lang)?;
+            let progress = v.progress(&state.catalog);
+            let to = match progress.next_unjudged_after(&requirement_id) {
+                Some(next) => {
+                    format!("/evaluations/{id}/requirements/{next}?saved={requirement_id}")
+                }
+                None => format!("/evaluations/{id}?saved=1"),
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e @ (shirube_app::AppError::Invalid(_) | shirube_app::AppError::Conflict { .. })) => {
+            let typed: Typed = items
+                .into_iter()
+                .map(|i| (i.criterion_id, (i.verdict, i.comment)))
+                .collect();
+            let page = requirement_page(
+                &state,
+                &p,
+                &id,
+                &requirement_id,
+                String::new(),
+                Some(&typed),
+                FieldMessages::from_error(&e, lang),
+            )
+            .await?;
+            render_status(&page, lang, crate::error::status(&e))
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+/// A file the supplier attached as evidence, for either side of the evaluation.
+pub async fn evidence_download(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path((id, evidence_id)): Path<(EvaluationId, String)>,
+) -> Result<Response, PageError> {
+    let (name, bytes) = evaluations::evidence_file(&state, &p, &id, &evidence_id)
+        .await
+        .page(p.lang)?;
+    Ok(crate::api::assessments::file_response(
+        name.as_deref(),
+        bytes,
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -275,7 +591,20 @@ pub async fn finding(
     )
     .await
     .page(lang)?;
-    Ok(Redirect::to(&format!("/evaluations/{id}#c-{}", form.criterion_id)).into_response())
+    Ok(Redirect::to(&back_to(&state, &id, &form.criterion_id)).into_response())
+}
+
+/// Where to return after a message or a finding on `criterion_id`: its requirement's page,
+/// or the overview for the technical verification and the general thread.
+fn back_to(state: &AppState, id: &EvaluationId, criterion_id: &str) -> String {
+    match state.catalog.criterion(criterion_id) {
+        Some(c) => format!(
+            "/evaluations/{id}/requirements/{}#c-{criterion_id}",
+            c.requirement_id
+        ),
+        None if criterion_id == "technical_verification" => format!("/evaluations/{id}#tech-h"),
+        None => format!("/evaluations/{id}#thread-h"),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -297,7 +626,7 @@ pub async fn comment(
     evaluations::comment(&state, &p, &id, &form.criterion_id, &form.body)
         .await
         .page(lang)?;
-    Ok(Redirect::to(&format!("/evaluations/{id}#c-{}", form.criterion_id)).into_response())
+    Ok(Redirect::to(&back_to(&state, &id, &form.criterion_id)).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -318,6 +647,21 @@ pub async fn decide(
     p.check_csrf(&form.csrf_token).page(lang)?;
     match evaluations::decide(&state, &p, &id, &form.decision, &form.reason).await {
         Ok(_) => Ok(Redirect::to(&format!("/evaluations/{id}")).into_response()),
+        // Refused with a message: the overview comes back, with the header, the reason as
+        // typed and the message once, beside the decision.
+        Err(e @ (shirube_app::AppError::Invalid(_) | shirube_app::AppError::Conflict { .. })) => {
+            // A conflict (certify too early, a closed evaluation) is about the page, not a
+            // field: one line at the top, beside the reasons listed under the decision.
+            let errors = match &e {
+                shirube_app::AppError::Conflict { .. } => {
+                    FieldMessages(vec![(String::new(), e.message(lang))])
+                }
+                _ => FieldMessages::from_error(&e, lang),
+            };
+            let page =
+                overview(&state, &p, &id, false, errors, &form.decision, &form.reason).await?;
+            render_status(&page, lang, crate::error::status(&e))
+        }
         Err(e) => Err(PageError(e, lang)),
     }
 }

@@ -16,6 +16,7 @@ mod intel_conformance;
 mod openapi;
 mod pages;
 mod public;
+mod review;
 mod scans;
 mod support;
 mod trust;
