@@ -454,12 +454,7 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
                     .send_keys(&evidence_file.to_string_lossy())
                     .await?;
                 let here = url.to_string();
-                submit(
-                    c,
-                    "form.criterion-form button.add-evidence",
-                    &here,
-                )
-                .await?;
+                submit(c, "form.criterion-form button.add-evidence", &here).await?;
                 let listed = text(c, "ul.evidence li a").await?;
                 if !listed.contains("情報セキュリティ基本方針") {
                     return Err(format!("the uploaded file is listed as {listed:?}").into());

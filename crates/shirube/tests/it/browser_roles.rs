@@ -28,7 +28,12 @@ pub(crate) fn axe_source() -> Option<String> {
 
 /// A browser with a desktop window, or a phone's 390 px viewport (device emulation: a
 /// desktop window cannot be made that narrow).
-pub(crate) async fn connect(driver_port: u16, chromium: &Path, profile: &Path, phone: bool) -> Res<Client> {
+pub(crate) async fn connect(
+    driver_port: u16,
+    chromium: &Path,
+    profile: &Path,
+    phone: bool,
+) -> Res<Client> {
     let args = [
         "--headless".to_string(),
         "--no-sandbox".to_string(),
@@ -96,7 +101,12 @@ const LEAKS: &[&str] = &[
 
 /// Checks the page the browser is on: a phone's width holds it, nothing leaks, and axe finds
 /// no serious or critical violation. Returns the problems found (empty when all is well).
-pub(crate) async fn check_page(c: &Client, axe: Option<&str>, phone: bool, shot: &str) -> Res<Vec<String>> {
+pub(crate) async fn check_page(
+    c: &Client,
+    axe: Option<&str>,
+    phone: bool,
+    shot: &str,
+) -> Res<Vec<String>> {
     let mut problems = Vec::new();
     let url = c.current_url().await?.to_string();
     let png = c.screenshot().await?;
