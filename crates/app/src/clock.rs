@@ -69,6 +69,12 @@ impl Clock {
         self.today().format("%Y-%m-%d").to_string()
     }
 
+    /// Today's date in Japan (UTC+9, no daylight saving since 1951): the day a due date
+    /// typed by a person in Japan is compared with.
+    pub fn today_in_japan(&self) -> NaiveDate {
+        (self.now() + chrono::Duration::hours(9)).date_naive()
+    }
+
     /// Seconds since the Unix epoch (for TOTP).
     pub fn unix_seconds(&self) -> u64 {
         self.now().timestamp().max(0) as u64

@@ -107,12 +107,12 @@ async fn logout(c: &Client) -> Res<()> {
 
 async fn add_supplier(c: &Client, base: &str, number: &str, network_access: bool) -> Res<()> {
     c.goto(&format!("{base}/suppliers")).await?;
-    fill(c, "#s-number", number).await?;
+    fill(c, "#f-corporate-number", number).await?;
     if network_access {
         click(c, "input[name=network_access]").await?;
     }
     c.execute(
-        "document.getElementById('s-due').value = '2027-03-31'",
+        "document.getElementById('f-due-date').value = '2027-03-31'",
         vec![],
     )
     .await?;

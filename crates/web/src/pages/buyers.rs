@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, RawForm, State};
-use axum::http::header;
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shirube_app::assessments;
@@ -116,15 +116,27 @@ pub struct PortfolioPage {
     pub can_edit: bool,
     pub errors: FieldMessages,
     pub form: AddForm,
-    pub added: Option<(u8, bool, Vec<String>, String)>,
     pub statuses: Vec<(String, String)>,
+    /// The earliest due date the form accepts (today in Japan), for the date picker.
+    pub earliest_due: String,
 }
 
+/// The add-supplier form as typed, sent back whole with its errors.
 #[derive(Debug, Clone, Default)]
 pub struct AddForm {
+    /// `email` when inviting by e-mail, otherwise by corporate number.
+    pub by_email: bool,
     pub corporate_number: String,
     pub invite_email: String,
     pub due_date: String,
+    pub decision: DecisionAnswers,
+}
+
+impl AddForm {
+    /// Whether an extra factor was ticked.
+    pub fn has_factor(&self, factor: &str) -> bool {
+        self.decision.extra_factors.iter().any(|f| f == factor)
+    }
 }
 
 async fn portfolio_page(
@@ -133,7 +145,6 @@ async fn portfolio_page(
     q: PortfolioQuery,
     errors: FieldMessages,
     form: AddForm,
-    added: Option<(u8, bool, Vec<String>, String)>,
 ) -> Result<PortfolioPage, AppError> {
     let t = Tr::new(p.lang);
     let portfolio = buyers::portfolio(state, p, shirube_assess::graph::MAX_TIERS).await?;
@@ -228,7 +239,7 @@ async fn portfolio_page(
         can_edit: p.role.can_edit(),
         errors,
         form,
-        added,
+        earliest_due: state.clock.today_in_japan().format("%Y-%m-%d").to_string(),
         statuses: PortfolioStatus::ALL
             .iter()
             .map(|s| (s.as_str().to_string(), t.label(*s)))
@@ -248,32 +259,58 @@ pub async fn portfolio(
         q,
         FieldMessages::default(),
         AddForm::default(),
-        None,
     )
     .await
     .page(p.lang)?;
     render(&page, p.lang)
 }
 
+#[derive(Deserialize, Default)]
+pub struct CsvQuery {
+    /// `en` for English headers and labels; Japanese otherwise.
+    pub lang: Option<String>,
+}
+
+/// The portfolio as a spreadsheet: Japanese by default, `?lang=en` for English.
 pub async fn portfolio_csv(
     State(state): State<AppState>,
     Signed(p): Signed,
+    Query(q): Query<CsvQuery>,
 ) -> Result<Response, PageError> {
     let lines = buyers::portfolio(&state, &p, shirube_assess::graph::MAX_TIERS)
         .await
         .page(p.lang)?
         .lines;
-    Ok((
+    Ok(csv_response(&state, &lines, csv_lang(q.lang.as_deref())))
+}
+
+/// The CSV's language from `?lang=`: English only when asked for, Japanese otherwise.
+pub fn csv_lang(lang: Option<&str>) -> Lang {
+    match lang {
+        Some("en") => Lang::En,
+        _ => Lang::Ja,
+    }
+}
+
+/// The portfolio CSV as a download named for the day it was made (RFC 6266: an ASCII
+/// `filename` for old clients and the real name as RFC 5987 `filename*`).
+pub fn csv_response(state: &AppState, lines: &[Line], lang: Lang) -> Response {
+    let name = buyers::portfolio_csv_file_name(state, lang);
+    let ascii = buyers::portfolio_csv_file_name(state, Lang::En);
+    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"portfolio.csv\"",
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
             ),
         ],
-        buyers::portfolio_csv(&lines),
+        buyers::portfolio_csv(lines, lang),
     )
-        .into_response())
+        .into_response()
 }
 
 #[derive(Deserialize, Default)]
@@ -455,43 +492,43 @@ pub async fn add(
                 .collect(),
         },
     };
-    let form = AddForm {
-        corporate_number: get(&f, "corporate_number").into(),
-        invite_email: get(&f, "invite_email").into(),
-        due_date: get(&f, "due_date").into(),
-    };
     match buyers::add_supplier(&state, &p, &input).await {
         Ok(added) => {
-            let reasons = added.reason_keys.iter().map(|k| text(lang, k)).collect();
-            let link = added
-                .invite_token
-                .map(|t| {
-                    format!(
-                        "{}/supplier-invite/{t}",
-                        state.config.public_url.trim_end_matches('/')
-                    )
-                })
-                .unwrap_or_default();
-            let page = portfolio_page(
-                &state,
-                &p,
-                PortfolioQuery::default(),
-                FieldMessages::default(),
-                AddForm::default(),
-                Some((added.required_level, added.suggest_level_4, reasons, link)),
-            )
-            .await
-            .page(lang)?;
-            render(&page, lang)
+            // Answer with a redirect, so that reloading the result does not send the request
+            // again. The invitation link (shown once; only its hash is stored) rides along in
+            // a short-lived cookie scoped to the new request's page.
+            let to = format!("/suppliers/{}?added=1", added.relationship_id);
+            let mut resp = Redirect::to(&to).into_response();
+            if let Some(token) = added.invite_token {
+                let secure = if state.config.secure_cookies() {
+                    "; Secure"
+                } else {
+                    ""
+                };
+                let cookie = format!(
+                    "{INVITE_COOKIE}={token}; Path=/suppliers/{}; HttpOnly; SameSite=Strict; Max-Age=900{secure}",
+                    added.relationship_id
+                );
+                let v = HeaderValue::from_str(&cookie)
+                    .map_err(|e| PageError(AppError::internal(e), lang))?;
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(resp)
         }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
+            let form = AddForm {
+                by_email,
+                corporate_number: get(&f, "corporate_number").into(),
+                invite_email: get(&f, "invite_email").into(),
+                due_date: get(&f, "due_date").into(),
+                decision: input.decision,
+            };
             let page = portfolio_page(
                 &state,
                 &p,
                 PortfolioQuery::default(),
                 FieldMessages::from_error(&e, lang),
                 form,
-                None,
             )
             .await
             .page(lang)?;
@@ -500,6 +537,9 @@ pub async fn add(
         Err(e) => Err(PageError(e, lang)),
     }
 }
+
+/// The cookie that carries a new invitation link from adding the supplier to its page.
+const INVITE_COOKIE: &str = "shirube_invite_link";
 
 #[derive(Template)]
 #[template(path = "buyers/relationship.html")]
@@ -518,6 +558,17 @@ pub struct RelationshipPage {
     pub shares: Vec<SharedItem>,
     /// The buyer's dependency: (critical, alternatives, stock days).
     pub dependency: (bool, i64, i64),
+    /// What the last form did: `added`, `saved` or `sent` (after its redirect).
+    pub done: String,
+    /// The invitation link right after inviting the supplier by e-mail.
+    pub invite_link: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RelationshipQuery {
+    pub added: Option<String>,
+    pub saved: Option<String>,
+    pub sent: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -536,6 +587,8 @@ pub async fn relationship(
     State(state): State<AppState>,
     Signed(p): Signed,
     Path(id): Path<RelationshipId>,
+    Query(q): Query<RelationshipQuery>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
     let t = Tr::new(lang);
@@ -549,16 +602,17 @@ pub async fn relationship(
         messages,
         shares: shared,
     } = detail;
+    // Each message says who wrote it from the reader's side: "you" or the other company.
     let messages = messages
         .into_iter()
         .map(|(org, body, at)| {
             (
-                if org == rel.buyer_id {
-                    t.t("label-buyer")
+                if org.as_str() == p.org_id().as_str() {
+                    t.t("portfolio-label-you")
                 } else {
-                    t.t("label-supplier")
+                    counterpart.clone()
                 },
-                at.chars().take(16).collect::<String>().replace('T', " "),
+                t.datetime(&at),
                 body,
             )
         })
@@ -593,14 +647,29 @@ pub async fn relationship(
             level: a.target_level,
             state: t.label(a.status),
             detail: t.label(s.detail),
-            created: s.created_at.chars().take(10).collect(),
-            revoked: s
-                .revoked_at
-                .map(|r| r.chars().take(10).collect())
-                .unwrap_or_default(),
+            created: t.date(&s.created_at),
+            revoked: s.revoked_at.map(|r| t.date(&r)).unwrap_or_default(),
             answers,
         });
     }
+    let done = if q.added.is_some() {
+        "added"
+    } else if q.saved.is_some() {
+        "saved"
+    } else if q.sent.is_some() {
+        "sent"
+    } else {
+        ""
+    };
+    let invite_link = match crate::auth::cookie(&headers, INVITE_COOKIE) {
+        Some(token) if as_buyer && buyers::is_invitation_of(&state, &p, &id, token).await.page(lang)? => {
+            Some(format!(
+                "{}/supplier-invite/{token}",
+                state.config.public_url.trim_end_matches('/')
+            ))
+        }
+        _ => None,
+    };
     let dependency = if as_buyer {
         (rel.critical, rel.alternatives, rel.stock_days)
     } else {
@@ -621,6 +690,8 @@ pub async fn relationship(
         due_date: rel.due_date,
         messages,
         shares,
+        done: done.to_string(),
+        invite_link,
         t,
     };
     render(&page, lang)
@@ -652,7 +723,7 @@ pub async fn dependency(
     )
     .await
     .page(p.lang)?;
-    Ok(Redirect::to(&format!("/suppliers/{id}")).into_response())
+    Ok(Redirect::to(&format!("/suppliers/{id}?saved=1")).into_response())
 }
 
 pub async fn message(
@@ -666,7 +737,7 @@ pub async fn message(
     buyers::message(&state, &p, &id, get(&f, "body"))
         .await
         .page(p.lang)?;
-    Ok(Redirect::to(&format!("/suppliers/{id}")).into_response())
+    Ok(Redirect::to(&format!("/suppliers/{id}?sent=1#thread-h")).into_response())
 }
 
 #[derive(Template)]
@@ -683,6 +754,8 @@ pub struct RequestsPage {
     pub can_edit: bool,
     pub errors: FieldMessages,
     pub shared: usize,
+    /// The BCP facts were just saved (after the redirect).
+    pub saved: bool,
     pub bcp: shirube_app::views::BcpFacts,
 }
 
@@ -732,10 +805,8 @@ async fn requests_page(
                 names.get(&s.buyer_id).cloned().unwrap_or_default(),
                 label(&s.assessment_id),
                 t.label(s.detail),
-                s.created_at.chars().take(10).collect(),
-                s.revoked_at
-                    .map(|r| r.chars().take(10).collect())
-                    .unwrap_or_default(),
+                t.date(&s.created_at),
+                s.revoked_at.map(|r| t.date(&r)).unwrap_or_default(),
             )
         })
         .collect();
@@ -765,17 +836,28 @@ async fn requests_page(
         can_edit: p.role.can_edit(),
         errors,
         shared,
+        saved: false,
         t,
     })
+}
+
+#[derive(Deserialize, Default)]
+pub struct RequestsQuery {
+    /// How many customers the last share went to (after its redirect).
+    pub shared: Option<String>,
+    pub saved: Option<String>,
 }
 
 pub async fn requests(
     State(state): State<AppState>,
     Signed(p): Signed,
+    Query(q): Query<RequestsQuery>,
 ) -> Result<Response, PageError> {
-    let page = requests_page(&state, &p, FieldMessages::default(), 0)
+    let shared = q.shared.and_then(|n| n.parse().ok()).unwrap_or(0);
+    let mut page = requests_page(&state, &p, FieldMessages::default(), shared)
         .await
         .page(p.lang)?;
+    page.saved = q.saved.is_some();
     render(&page, p.lang)
 }
 
@@ -813,12 +895,7 @@ pub async fn share(
     }
     .await;
     match result {
-        Ok(n) => render(
-            &requests_page(&state, &p, FieldMessages::default(), n)
-                .await
-                .page(lang)?,
-            lang,
-        ),
+        Ok(n) => Ok(Redirect::to(&format!("/requests?shared={n}")).into_response()),
         Err(e @ AppError::Invalid(_)) => requests_with_errors(&state, &p, &e).await,
         Err(e) => Err(PageError(e, lang)),
     }
@@ -867,7 +944,7 @@ pub async fn bcp(
     )
     .await
     {
-        Ok(()) => Ok(Redirect::to("/requests#bcp-h").into_response()),
+        Ok(()) => Ok(Redirect::to("/requests?saved=1#bcp-h").into_response()),
         Err(e @ AppError::Invalid(_)) => requests_with_errors(&state, &p, &e).await,
         Err(e) => Err(PageError(e, lang)),
     }

@@ -610,7 +610,7 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
             );
             let (_, html) = s.get("/requests").await;
             assert!(html.contains("大和自動車部品"));
-            let assessment = attr(&html, "#share-assessment option", "value").unwrap();
+            let assessment = attr(&html, "#f-assessment-id option", "value").unwrap();
             let csrf = s.csrf().await;
             let r = s
                 .post(
