@@ -14,6 +14,7 @@ mod intel;
 mod intel_conformance;
 mod openapi;
 mod pages;
+mod portfolio;
 mod public;
 mod scans;
 mod support;
