@@ -61,7 +61,7 @@ pub async fn add_supplier(
 ) -> Result<Added, AppError> {
     p.require_edit()?;
     let mut errs = Vec::new();
-    let due = match due_date(&input.due_date, state.clock.today_in_japan()) {
+    let due = match due_date(&input.due_date, state.clock.today_japan()) {
         Ok(d) => Some(d),
         Err(e) => {
             errs.push(e);
@@ -442,7 +442,7 @@ fn date_part(t: &str) -> String {
 /// The portfolio down to `max_tier`: the direct suppliers in the order they were added,
 /// then the deeper tiers branch by branch.
 pub async fn portfolio(state: &App, p: &Principal, max_tier: u32) -> Result<Portfolio, AppError> {
-    let today = state.clock.today_in_japan().format("%Y-%m-%d").to_string();
+    let today = state.clock.today_japan().format("%Y-%m-%d").to_string();
     let Chain {
         direct,
         nodes,
@@ -623,7 +623,7 @@ pub fn portfolio_csv(lines: &[Line], lang: Lang) -> String {
 /// The CSV's file name: what it is and the day in Japan it was made, in `lang`
 /// (`取引先_2026-12-05.csv`, `suppliers-2026-12-05.csv`).
 pub fn portfolio_csv_file_name(state: &App, lang: Lang) -> String {
-    let day = state.clock.today_in_japan().format("%Y-%m-%d").to_string();
+    let day = state.clock.today_japan().format("%Y-%m-%d").to_string();
     crate::i18n::text_with(lang, "portfolio-csv-file-name", &[("date", day)])
 }
 

@@ -64,15 +64,15 @@ impl Clock {
         self.now().date_naive()
     }
 
+    /// Today's date in Japan (UTC+9, no daylight saving since 1951): the day a Japanese
+    /// user means by "today", e.g. for due dates and evidence dates.
+    pub fn today_japan(&self) -> NaiveDate {
+        (self.now() + chrono::Duration::hours(9)).date_naive()
+    }
+
     /// Today as `YYYY-MM-DD`.
     pub fn today_string(&self) -> String {
         self.today().format("%Y-%m-%d").to_string()
-    }
-
-    /// Today's date in Japan (UTC+9, no daylight saving since 1951): the day a due date
-    /// typed by a person in Japan is compared with.
-    pub fn today_in_japan(&self) -> NaiveDate {
-        (self.now() + chrono::Duration::hours(9)).date_naive()
     }
 
     /// Seconds since the Unix epoch (for TOTP).

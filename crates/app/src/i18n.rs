@@ -82,6 +82,11 @@ impl Tr {
         text_with(self.lang, key, &[("n", n.to_string())])
     }
 
+    /// A message with named arguments.
+    pub fn targs(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        text_with(self.lang, key, args)
+    }
+
     pub fn code(&self) -> &'static str {
         self.lang.code()
     }

@@ -26,6 +26,7 @@ pub mod scans;
 pub mod selfsufficiency;
 pub mod trust;
 pub mod views;
+pub mod workspace;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -41,6 +41,18 @@ pub struct NavFacts {
     pub industry_group: bool,
     /// The organisation is a member of, or invited by, at least one industry group.
     pub industry_membership: bool,
+    /// A publisher of the roadmap and statistics.
+    pub publisher: bool,
+    /// The practice organisation of a security expert.
+    pub expert_practice: bool,
+    /// It has started at least one self-assessment.
+    pub has_assessments: bool,
+    /// It has asked at least one supplier for a level (it is a buyer).
+    pub has_suppliers: bool,
+    /// At least one customer has asked it for a level.
+    pub has_customers: bool,
+    /// Unread notifications, counted up to 100.
+    pub unread: i64,
 }
 
 /// A membership removed by leaving, declining or removal.
@@ -80,8 +92,16 @@ impl Store {
     /// The organisation's name and the flags that decide the layout's links, in one query
     /// (it runs on every page).
     pub async fn nav_facts(&self, organization_id: &OrganizationId) -> Result<NavFacts> {
+        // One round trip per page: each EXISTS stops at its first row (all are indexed), and
+        // the unread count stops at 100 (the badge shows "99+").
         fetch_optional!(self.db(), NavFacts, "SELECT o.name, o.is_evaluation_body <> 0 AS evaluation_body, o.is_industry_group <> 0 AS industry_group, \
-               EXISTS (SELECT 1 FROM industry_memberships m WHERE m.member_id = o.id) AS industry_membership \
+               EXISTS (SELECT 1 FROM industry_memberships m WHERE m.member_id = o.id) AS industry_membership, \
+               o.is_publisher <> 0 AS publisher, \
+               o.corporate_number LIKE 'expert:%' AS expert_practice, \
+               EXISTS (SELECT 1 FROM assessments a WHERE a.organization_id = o.id) AS has_assessments, \
+               EXISTS (SELECT 1 FROM relationships r WHERE r.buyer_id = o.id) AS has_suppliers, \
+               EXISTS (SELECT 1 FROM relationships r WHERE r.supplier_id = o.id) AS has_customers, \
+               (SELECT COUNT(*) FROM (SELECT 1 FROM notifications n WHERE n.organization_id = o.id AND n.read_at IS NULL LIMIT 100) u) AS unread \
              FROM organizations o WHERE o.id = $1", organization_id)?
         .ok_or(StoreError::NotFound)
     }

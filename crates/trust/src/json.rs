@@ -13,6 +13,13 @@ use serde_json::{Map, Number, Value};
 #[error(transparent)]
 pub struct JsonError(#[from] serde_json::Error);
 
+impl JsonError {
+    /// Where reading stopped: (line, column), both from 1, for a message a person can act on.
+    pub fn position(&self) -> (usize, usize) {
+        (self.0.line(), self.0.column())
+    }
+}
+
 /// Parses JSON text, refusing repeated member names (and everything `serde_json` refuses).
 pub fn parse_json(text: &str) -> Result<Value, JsonError> {
     Ok(serde_json::from_str::<Strict>(text)?.0)

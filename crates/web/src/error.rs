@@ -75,14 +75,19 @@ pub fn render_failed(e: askama::Error) -> AppError {
     AppError::internal(e)
 }
 
-/// The HTML error page.
+/// The HTML error page: what happened, what to do about it, and a way back.
 #[derive(Template, Clone)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
     pub t: Tr,
     pub nav: Option<Nav>,
     pub title: String,
-    pub message: String,
+    /// What went wrong, one line each (no line repeats the title or another line).
+    pub lines: Vec<String>,
+    /// What the person can do next.
+    pub next: String,
+    /// The page the person came from (same site only), for the "back" link.
+    pub back: Option<String>,
     pub status: u16,
 }
 
@@ -94,17 +99,63 @@ impl ErrorPage {
             AppError::Forbidden => t.t("err-title-forbidden"),
             _ => t.t("err-title-generic"),
         };
-        let mut message = err.message(lang);
-        for (_, m) in err.field_messages(lang) {
-            message.push(' ');
-            message.push_str(&m);
+        let mut lines: Vec<String> = Vec::new();
+        let mut push = |m: String| {
+            if m != title && !lines.contains(&m) {
+                lines.push(m);
+            }
+        };
+        let fields = err.field_messages(lang);
+        if fields.is_empty() {
+            push(err.message(lang));
         }
+        for (f, m) in fields {
+            // A conflict's field message is its title's text: say it once.
+            match shirube_app::error::field_label(lang, &f) {
+                Some(label) if !matches!(err, AppError::Conflict { .. }) => {
+                    push(format!("{label}: {m}"))
+                }
+                _ => push(m),
+            }
+        }
+        let next = t.t(match err.status_code() {
+            404 => "err-next-not-found",
+            403 => "err-next-forbidden",
+            409 => "err-next-conflict",
+            413 => "err-next-too-large",
+            429 => "err-next-too-many",
+            400 | 415 | 422 => "err-next-invalid",
+            _ => "err-next-internal",
+        });
         ErrorPage {
             t,
             nav: None,
             title,
-            message,
+            lines,
+            next,
+            back: None,
             status: err.status_code(),
         }
     }
+}
+
+/// The path of a same-site `Referer`, for an error page's "back" link: only when its host is
+/// the request's own, and never the page that failed itself.
+pub fn back_link(headers: &axum::http::HeaderMap, current: &str) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let url = url::Url::parse(referer).ok()?;
+    let origin_host = match url.port() {
+        Some(p) => format!("{}:{p}", url.host_str()?),
+        None => url.host_str()?.to_string(),
+    };
+    if origin_host != host {
+        return None;
+    }
+    let mut path = url.path().to_string();
+    if let Some(q) = url.query() {
+        path.push('?');
+        path.push_str(q);
+    }
+    (path != current && path.starts_with('/') && !path.starts_with("//")).then_some(path)
 }

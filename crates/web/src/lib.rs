@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod chrome;
 pub mod error;
+pub mod flash;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
@@ -23,6 +24,8 @@ use shirube_app::App;
 pub struct AppState {
     pub app: App,
     pub metrics: metrics::Metrics,
+    /// One-time secrets shown after a redirect.
+    pub flash: flash::Flash,
 }
 
 impl AppState {
@@ -30,6 +33,7 @@ impl AppState {
         AppState {
             app,
             metrics: metrics::Metrics::install(),
+            flash: flash::Flash::default(),
         }
     }
 }

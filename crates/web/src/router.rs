@@ -402,6 +402,7 @@ pub fn router(state: AppState) -> Router {
             crate::pages::error_nav,
         ))
         .layer(middleware::from_fn(form_nul_guard))
+        .layer(compression())
         .layer(DefaultBodyLimit::max(MAX_EVIDENCE_BYTES + 1024 * 1024))
         .layer(middleware::from_fn_with_state(state.clone(), origin_check))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
@@ -413,6 +414,22 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
         ))
         .with_state(state)
+}
+
+/// Pages, CSS, CSV and JSON go out compressed (gzip or Brotli, as the client accepts) at
+/// the fastest level: most of the saving for little CPU. Files that are compressed already
+/// (evidence PDFs, ZIPs, images) are sent as they are.
+fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{NotForContentType, Predicate};
+    use tower_http::compression::{CompressionLayer, CompressionLevel, DefaultPredicate};
+    CompressionLayer::new()
+        .quality(CompressionLevel::Fastest)
+        .compress_when(
+            DefaultPredicate::new()
+                .and(NotForContentType::const_new("application/pdf"))
+                .and(NotForContentType::const_new("application/zip"))
+                .and(NotForContentType::const_new("application/octet-stream")),
+        )
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

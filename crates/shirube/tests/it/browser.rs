@@ -368,26 +368,26 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
     }
 
     // A wrong corporate number first: the page says which field and why.
-    fill(c, "#org_name", "しるべ精機株式会社").await?;
-    fill(c, "#corporate_number", "1234567890123").await?;
-    c.find(Locator::Css("#industry"))
+    fill(c, "#f-organization-name", "しるべ精機株式会社").await?;
+    fill(c, "#f-organization-corporate-number", "1234567890123").await?;
+    c.find(Locator::Css("#f-organization-industry"))
         .await?
         .select_by_value("E")
         .await?;
-    fill(c, "#employees", "42").await?;
-    c.find(Locator::Css("#prefecture"))
+    fill(c, "#f-organization-employees", "42").await?;
+    c.find(Locator::Css("#f-organization-prefecture"))
         .await?
         .select_by_value("13")
         .await?;
-    fill(c, "#user_name", "道標 花子").await?;
-    fill(c, "#email", "hanako@shirube-seiki.example.jp").await?;
-    fill(c, "#password", "a long enough passphrase").await?;
+    fill(c, "#f-user-name", "道標 花子").await?;
+    fill(c, "#f-user-email", "hanako@shirube-seiki.example.jp").await?;
+    fill(c, "#f-user-password", "a long enough passphrase").await?;
     let signup_url = c.current_url().await?.to_string();
     click(c, "main form button[type=submit]").await?;
     c.wait()
-        .for_element(Locator::Css("#corporate_number-err"))
+        .for_element(Locator::Css("#f-organization-corporate-number-err"))
         .await?;
-    if c.find(Locator::Css("#corporate_number[aria-invalid=true]"))
+    if c.find(Locator::Css("#f-organization-corporate-number[aria-invalid=true]"))
         .await
         .is_err()
     {
@@ -395,8 +395,8 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
     }
     shots.take("signup-errors").await?;
 
-    fill(c, "#corporate_number", &corporate_number("123456789012")).await?;
-    fill(c, "#password", "a long enough passphrase").await?;
+    fill(c, "#f-organization-corporate-number", &corporate_number("123456789012")).await?;
+    fill(c, "#f-user-password", "a long enough passphrase").await?;
     submit(c, "main form button[type=submit]", &signup_url).await?;
     path_is(c, "/dashboard").await?;
     shots.take("dashboard-new").await?;

@@ -100,6 +100,8 @@ async fn login(c: &Client, base: &str, email: &str, password: &str) -> Res<()> {
 }
 
 async fn logout(c: &Client) -> Res<()> {
+    // Sign-out sits in the account menu of the header.
+    click(c, "header details.menu:nth-of-type(2) summary").await?;
     let from = c.current_url().await?.to_string();
     submit(c, "form[action='/logout'] button", &from).await?;
     Ok(())

@@ -5,6 +5,7 @@
 mod backup;
 mod browser;
 mod browser_buyer;
+mod browser_roles;
 mod cli;
 mod durability;
 mod intel_cli;

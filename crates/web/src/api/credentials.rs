@@ -225,9 +225,15 @@ pub async fn public_credential(
     Path(id): Path<CredentialId>,
 ) -> Result<Response, ApiError> {
     let c = credentials::public_credential(&state, &id).await?;
+    // A person who follows "download" gets a file to keep or forward, not JSON in the tab;
+    // verifiers that fetch it read the body as before. The id is a UUID (ASCII).
+    let disposition = format!("attachment; filename=\"shirube-credential-{}.json\"", c.id);
     Ok((
         StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/vc+ld+json")],
+        [
+            (header::CONTENT_TYPE, "application/vc+ld+json".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
         c.credential,
     )
         .into_response())

@@ -217,9 +217,13 @@ pub async fn file(
         _ => name,
     };
     let (media_type, content) = releases::file(&state, &period, &name).await?;
+    // Only stored releases get here, so the period and the file name are known ASCII
+    // tokens; a saved file is named after both.
+    let disposition = format!("inline; filename=\"shirube-{period}-{name}\"");
     Ok((
         [
             (header::CONTENT_TYPE, media_type),
+            (header::CONTENT_DISPOSITION, disposition),
             (
                 header::CACHE_CONTROL,
                 "public, max-age=31536000, immutable".to_string(),

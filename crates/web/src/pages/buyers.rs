@@ -239,7 +239,7 @@ async fn portfolio_page(
         can_edit: p.role.can_edit(),
         errors,
         form,
-        earliest_due: state.clock.today_in_japan().format("%Y-%m-%d").to_string(),
+        earliest_due: state.clock.today_japan().format("%Y-%m-%d").to_string(),
         statuses: PortfolioStatus::ALL
             .iter()
             .map(|s| (s.as_str().to_string(), t.label(*s)))

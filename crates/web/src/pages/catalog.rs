@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::auth::ReqLang;
 use crate::error::PageError;
+use crate::pages::MaybeNav;
 use crate::pages::{render, Nav};
 use crate::AppState;
 use shirube_app::i18n::Tr;
@@ -56,6 +57,7 @@ pub struct LevelQuery {
 pub async fn index(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    MaybeNav(nav): MaybeNav,
     Query(q): Query<LevelQuery>,
 ) -> Result<Response, PageError> {
     let level = q
@@ -97,7 +99,7 @@ pub async fn index(
         .collect();
     let page = CatalogPage {
         t: Tr::new(lang),
-        nav: None,
+        nav: nav.clone(),
         edition: cat.edition.clone(),
         level: level.number(),
         count: cat.criteria_for(level).count(),

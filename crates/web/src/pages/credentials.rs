@@ -13,6 +13,7 @@ use shirube_catalog::Lang;
 
 use crate::auth::ReqLang;
 use crate::error::PageError;
+use crate::pages::MaybeNav;
 use crate::pages::{render, FieldMessages, Nav, PageResult, Signed};
 use crate::AppState;
 use shirube_app::i18n::Tr;
@@ -35,7 +36,8 @@ pub fn qr_data_url(text: &str) -> Result<String, AppError> {
 }
 
 fn date(s: &str) -> String {
-    s.chars().take(10).collect()
+    // Validity instants are shown as the day in Japan (the credential keeps the instant).
+    Tr::new(shirube_catalog::Lang::Ja).date(s)
 }
 
 #[derive(Template)]
@@ -63,6 +65,7 @@ pub struct CertificatePage {
 pub async fn certificate(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    MaybeNav(nav): MaybeNav,
     Path(id): Path<CredentialId>,
 ) -> Result<Response, PageError> {
     let c = credentials::public_credential(&state, &id)
@@ -73,7 +76,7 @@ pub async fn certificate(
     let verify_url = format!("{}/verify?id={}", state.trust.public_url(), c.id);
     let page = CertificatePage {
         t: Tr::new(lang),
-        nav: None,
+        nav: nav.clone(),
         name: subject["name"].as_str().unwrap_or("").to_string(),
         expert: expert_line(&Tr::new(lang), subject),
         corporate_number: subject["id"]
@@ -167,19 +170,29 @@ fn outcome(t: &Tr, credential: &Value, result: &Value) -> Outcome {
     Outcome {
         valid,
         headline: t.t(&format!("msg-verify-{}", code.replace('_', "-"))),
-        detail: result["reason"]["message"]
-            .as_str()
-            .unwrap_or("")
-            .to_string(),
+        // The trust crate's reason text is English: Japanese pages rely on the headline.
+        detail: if t.is_ja() {
+            String::new()
+        } else {
+            result["reason"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        },
+        // Each check and its result in the page's language (the codes are the trust
+        // crate's stable names); the English detail only on English pages.
         checks: result["checks"]
             .as_array()
             .map(|a| {
                 a.iter()
                     .map(|c| {
-                        (
-                            c["check"].as_str().unwrap_or("").to_string(),
-                            c["result"].as_str().unwrap_or("").to_string(),
-                        )
+                        let name = c["check"].as_str().unwrap_or("").replace('_', "-");
+                        let res = c["result"].as_str().unwrap_or("").replace('_', "-");
+                        let mut r = t.t(&format!("verify-result-{res}"));
+                        if let (false, Some(d)) = (t.is_ja(), c["detail"].as_str()) {
+                            r = format!("{r} ({d})");
+                        }
+                        (t.t(&format!("verify-check-{name}")), r)
                     })
                     .collect()
             })
@@ -235,9 +248,20 @@ async fn verify_page(state: &AppState, lang: Lang, text: &str) -> Result<VerifyP
                 FieldMessages::default(),
             )
         }
-        Err(e @ (AppError::Invalid(_) | AppError::Malformed { .. })) => {
-            (None, FieldMessages::from_error(&e, lang))
+        // Text that is not JSON at all: say so in words, with where reading stopped and
+        // what to paste instead (the parser's own English never reaches the page).
+        Err(AppError::Malformed { .. }) => {
+            let (line, column) = shirube_trust::parse_json(text)
+                .err()
+                .map(|e| e.position())
+                .unwrap_or((1, 1));
+            let m = t.targs(
+                "verify-not-json",
+                &[("line", line.to_string()), ("column", column.to_string())],
+            );
+            (None, FieldMessages(vec![("credential".into(), m)]))
         }
+        Err(e @ AppError::Invalid(_)) => (None, FieldMessages::from_error(&e, lang)),
         Err(e) => return Err(e),
     };
     Ok(VerifyPage {
@@ -253,6 +277,7 @@ async fn verify_page(state: &AppState, lang: Lang, text: &str) -> Result<VerifyP
 pub async fn verify_form(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    MaybeNav(nav): MaybeNav,
     Query(q): Query<VerifyQuery>,
 ) -> Result<Response, PageError> {
     let page = match q.id {
@@ -260,11 +285,14 @@ pub async fn verify_form(
             let c = credentials::public_credential(&state, &CredentialId::from(id))
                 .await
                 .page(lang)?;
-            verify_page(&state, lang, &c.credential).await.page(lang)?
+            VerifyPage {
+                nav: nav.clone(),
+                ..verify_page(&state, lang, &c.credential).await.page(lang)?
+            }
         }
         None => VerifyPage {
             t: Tr::new(lang),
-            nav: None,
+            nav: nav.clone(),
             outcome: None,
             pasted: String::new(),
             errors: FieldMessages::default(),
@@ -277,6 +305,7 @@ pub async fn verify_form(
 pub async fn verify_submit(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    MaybeNav(nav): MaybeNav,
     mut mp: Multipart,
 ) -> Result<Response, PageError> {
     let mut text = String::new();
@@ -300,7 +329,10 @@ pub async fn verify_submit(
             text = s;
         }
     }
-    let page = verify_page(&state, lang, &text).await.page(lang)?;
+    let page = VerifyPage {
+        nav,
+        ..verify_page(&state, lang, &text).await.page(lang)?
+    };
     render(&page, lang)
 }
 
@@ -323,6 +355,7 @@ pub struct RegisterQuery {
 pub async fn register(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    MaybeNav(nav): MaybeNav,
     Query(q): Query<RegisterQuery>,
 ) -> Result<Response, PageError> {
     let query = q.corporate_number.unwrap_or_default();
@@ -343,7 +376,7 @@ pub async fn register(
     render(
         &RegisterPage {
             t,
-            nav: None,
+            nav: nav.clone(),
             q: query,
             rows,
             errors,

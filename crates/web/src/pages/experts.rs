@@ -221,7 +221,17 @@ pub struct SignupPage {
     pub done: bool,
 }
 
-pub async fn signup_form(ReqLang(lang): ReqLang) -> Result<Response, PageError> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignupDone {
+    pub done: Option<String>,
+}
+
+/// The form, or (after a successful sign-up, redirected here) what happens next.
+pub async fn signup_form(
+    ReqLang(lang): ReqLang,
+    Query(q): Query<SignupDone>,
+) -> Result<Response, PageError> {
     render(
         &SignupPage {
             t: Tr::new(lang),
@@ -232,7 +242,7 @@ pub async fn signup_form(ReqLang(lang): ReqLang) -> Result<Response, PageError> 
                 ..Default::default()
             },
             errors: FieldMessages::default(),
-            done: false,
+            done: q.done.is_some(),
         },
         lang,
     )
@@ -265,16 +275,8 @@ pub async fn signup_submit(
         accepting: form.accepting == "yes",
     };
     match experts::signup(&state, &input).await {
-        Ok(_) => render(
-            &SignupPage {
-                t: Tr::new(lang),
-                nav: None,
-                form: SignupForm::default(),
-                errors: FieldMessages::default(),
-                done: true,
-            },
-            lang,
-        ),
+        // Redirected, so that a reload does not send the sign-up again.
+        Ok(_) => Ok(Redirect::to("/experts/signup?done=1").into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
             // List elements are named by index (`prefectures[1]`); the form has one input
             // per list.
@@ -320,14 +322,12 @@ fn engagement_item(t: &Tr, g: EngagementRow, as_client: bool) -> EngagementItem 
         status: t.label(g.status),
         open: g.status.is_open(),
         requested: g.status == EngagementStatus::Requested,
-        since: g
-            .accepted_at
-            .as_deref()
-            .or(g.ended_at.as_deref())
-            .unwrap_or(&g.created_at)
-            .chars()
-            .take(10)
-            .collect(),
+        since: t.date(
+            g.accepted_at
+                .as_deref()
+                .or(g.ended_at.as_deref())
+                .unwrap_or(&g.created_at),
+        ),
         other: if as_client {
             g.expert_name
         } else {

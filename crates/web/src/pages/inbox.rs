@@ -59,12 +59,7 @@ pub async fn index(
             } else {
                 String::new()
             },
-            date: n
-                .created_at
-                .chars()
-                .take(16)
-                .collect::<String>()
-                .replace('T', " "),
+            date: Tr::new(lang).datetime(&n.created_at),
             unread: n.read_at.is_none(),
             id: n.id.into(),
         })

@@ -68,9 +68,6 @@ pub struct IndustryPage {
     pub min_members: String,
 }
 
-fn date(s: &str) -> String {
-    s.chars().take(10).collect()
-}
 
 /// Builds the page. A `min_members` the rules refuse shows its message next to the filter,
 /// with the default count in the table.
@@ -124,7 +121,7 @@ async fn page(
             let active = m.status == MembershipStatus::Active;
             MembershipItem {
                 status: t.label(m.status),
-                since: date(m.accepted_at.as_deref().unwrap_or(&m.created_at)),
+                since: t.date(m.accepted_at.as_deref().unwrap_or(&m.created_at)),
                 membership_id: m.id.into(),
                 group_name: m.counterpart_name,
                 corporate_number: m.counterpart_corporate_number,

@@ -80,7 +80,7 @@ async fn page(
             marking: e.marking.to_uppercase(),
             component: e.component,
             scan_link: format!("/checks/{}", e.scan_id),
-            date: e.created_at.chars().take(10).collect(),
+            date: t.date(&e.created_at),
         })
         .collect();
     let report = match intel::exposure_report(state, p).await {

@@ -65,7 +65,7 @@ async fn page(
             (
                 i.email,
                 i.role.as_str().to_string(),
-                i.expires_at.chars().take(10).collect(),
+                Tr::new(p.lang).date(&i.expires_at),
                 i.accepted_at.is_some(),
             )
         })
@@ -86,16 +86,20 @@ pub async fn index(
     State(state): State<AppState>,
     Signed(p): Signed,
 ) -> Result<Response, PageError> {
-    let pg = page(
-        &state,
-        &p,
-        String::new(),
-        FieldMessages::default(),
-        String::new(),
-    )
-    .await
-    .page(p.lang)?;
-    render(&pg, p.lang)
+    // An invitation made by the POST just before shows its link here, once.
+    let link = state
+        .flash
+        .take(p.csrf(), "invite-link", state.clock.now())
+        .unwrap_or_default();
+    let pg = page(&state, &p, link, FieldMessages::default(), String::new())
+        .await
+        .page(p.lang)?;
+    let mut resp = render(&pg, p.lang)?;
+    resp.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(resp)
 }
 
 #[derive(Deserialize, Default)]
@@ -120,10 +124,10 @@ pub async fn invite(
                 "{}/invite/{token}",
                 state.config.public_url.trim_end_matches('/')
             );
-            let pg = page(&state, &p, link, FieldMessages::default(), String::new())
-                .await
-                .page(lang)?;
-            render(&pg, lang)
+            state
+                .flash
+                .put(p.csrf(), "invite-link", link, state.clock.now());
+            Ok(Redirect::to("/members").into_response())
         }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
             let pg = page(

@@ -62,6 +62,27 @@ impl FromRequestParts<AppState> for Signed {
     }
 }
 
+/// The header of a public page: the signed-in header when the visitor has a session (so a
+/// signed-in person never seems signed out on the catalog or the verify page), else none.
+pub struct MaybeNav(pub Option<Nav>);
+
+impl FromRequestParts<AppState> for MaybeNav {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if !parts.headers.contains_key(header::COOKIE) {
+            return Ok(MaybeNav(None));
+        }
+        let nav = match crate::auth::resolve(&parts.headers, state).await {
+            Ok(Some(p)) => Nav::for_principal(state, &p).await.ok().flatten(),
+            _ => None,
+        };
+        Ok(MaybeNav(nav))
+    }
+}
+
 /// Renders a template into an HTML response.
 pub fn render(t: &impl Template, lang: Lang) -> Result<Response, PageError> {
     t.render()
@@ -123,7 +144,8 @@ impl FieldMessages {
     }
 
     /// The summary lines: (anchor id or empty, the field's words or empty, message).
-    pub fn summary(&self, lang: Lang) -> Vec<(String, String, String)> {
+    pub fn summary(&self, lang: impl std::borrow::Borrow<Lang>) -> Vec<(String, String, String)> {
+        let lang = *lang.borrow();
         self.0
             .iter()
             .map(|(f, m)| {
@@ -166,25 +188,27 @@ pub async fn error_nav(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    // Every request passes here: keep only the cookie (a reference-counted copy), and do
-    // nothing more unless the answer is an error page for a visitor with a session.
+    // Every request passes here: keep only the cookie and the way back (reference-counted
+    // copies), and do nothing more unless the answer is an error page.
     let cookie = req.headers().get(axum::http::header::COOKIE).cloned();
+    let back = crate::error::back_link(req.headers(), req.uri().path());
     let mut resp = next.run(req).await;
-    let Some(page) = resp.extensions_mut().remove::<ErrorPage>() else {
+    let Some(mut page) = resp.extensions_mut().remove::<ErrorPage>() else {
         return resp;
     };
-    let Some(cookie) = cookie else {
+    page.back = back;
+    if let Some(cookie) = cookie {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(axum::http::header::COOKIE, cookie);
+        if let Ok(Some(p)) = crate::auth::resolve(&headers, &state).await {
+            if let Ok(nav) = Nav::for_principal(&state, &p).await {
+                page.nav = nav;
+            }
+        }
+    }
+    if page.nav.is_none() && page.back.is_none() {
         return resp;
-    };
-    let mut headers = axum::http::HeaderMap::new();
-    headers.insert(axum::http::header::COOKIE, cookie);
-    let Ok(Some(p)) = crate::auth::resolve(&headers, &state).await else {
-        return resp;
-    };
-    let Ok(nav) = Nav::for_principal(&state, &p).await else {
-        return resp;
-    };
-    let page = ErrorPage { nav, ..page };
+    }
     match page.render() {
         Ok(html) => {
             // Same status and headers; only the body (and so its length) changes.

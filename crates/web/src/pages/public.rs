@@ -9,6 +9,7 @@ use shirube_catalog::Lang;
 
 use crate::auth::ReqLang;
 use crate::error::PageError;
+use crate::pages::MaybeNav;
 use crate::pages::{render, Nav};
 use crate::AppState;
 use shirube_app::domain::{industry_name, prefecture_name};
@@ -159,6 +160,7 @@ fn kpi_row(t: &Tr, k: &roadmap::KpiView) -> KpiRow {
 pub async fn roadmap(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    MaybeNav(nav): MaybeNav,
 ) -> Result<Response, PageError> {
     let t = Tr::new(lang);
     let r = roadmap::roadmap(&state)
@@ -204,7 +206,7 @@ pub async fn roadmap(
         }
         .to_string(),
         t,
-        nav: None,
+        nav: nav.clone(),
         as_of: r.as_of.format("%Y-%m-%d").to_string(),
         measures,
     };
@@ -230,13 +232,14 @@ pub struct ReleasesPage {
 pub async fn releases(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    MaybeNav(nav): MaybeNav,
 ) -> Result<Response, PageError> {
     let list = releases::list(&state)
         .await
         .map_err(|e| PageError(e, lang))?;
     let page = ReleasesPage {
         t: Tr::new(lang),
-        nav: None,
+        nav: nav.clone(),
         releases: list
             .into_iter()
             .map(|r| ReleaseLink {
@@ -307,6 +310,7 @@ fn shown(v: Option<u64>) -> String {
 pub async fn release(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    MaybeNav(nav): MaybeNav,
     Path(period): Path<String>,
 ) -> Result<Response, PageError> {
     let t = Tr::new(lang);
@@ -437,7 +441,7 @@ pub async fn release(
             })
             .collect(),
         t,
-        nav: None,
+        nav: nav.clone(),
         period: summary.period.clone(),
         reference_time: summary.reference_time.clone(),
         publisher: summary.publisher_name.clone(),

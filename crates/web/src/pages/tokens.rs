@@ -39,13 +39,9 @@ async fn page(
             (
                 t.id.into_string(),
                 t.name,
-                t.created_at
-                    .chars()
-                    .take(16)
-                    .collect::<String>()
-                    .replace('T', " "),
+                Tr::new(p.lang).datetime(&t.created_at),
                 t.revoked_at
-                    .map(|r| r.chars().take(10).collect())
+                    .map(|r| Tr::new(p.lang).date(&r))
                     .unwrap_or_default(),
             )
         })
@@ -64,10 +60,20 @@ pub async fn index(
     State(state): State<AppState>,
     Signed(p): Signed,
 ) -> Result<Response, PageError> {
-    let pg = page(&state, &p, String::new(), FieldMessages::default())
+    // A token made by the POST just before is shown here, once; the page is not cached.
+    let secret = state
+        .flash
+        .take(p.csrf(), "api-token", state.clock.now())
+        .unwrap_or_default();
+    let pg = page(&state, &p, secret, FieldMessages::default())
         .await
         .page(p.lang)?;
-    render(&pg, p.lang)
+    let mut resp = render(&pg, p.lang)?;
+    resp.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(resp)
 }
 
 #[derive(Deserialize, Default)]
@@ -86,15 +92,10 @@ pub async fn create(
     p.check_csrf(&form.csrf_token).page(lang)?;
     match accounts::create_token(&state, &p, &form.name).await {
         Ok((_, secret)) => {
-            let pg = page(&state, &p, secret, FieldMessages::default())
-                .await
-                .page(lang)?;
-            let mut resp = render(&pg, lang)?;
-            resp.headers_mut().insert(
-                axum::http::header::CACHE_CONTROL,
-                axum::http::HeaderValue::from_static("no-store"),
-            );
-            Ok(resp)
+            state
+                .flash
+                .put(p.csrf(), "api-token", secret, state.clock.now());
+            Ok(Redirect::to("/tokens").into_response())
         }
         Err(e @ AppError::Invalid(_)) => {
             let pg = page(

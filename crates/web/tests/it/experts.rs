@@ -783,7 +783,7 @@ async fn an_expert_signs_up_through_the_form_and_bad_fields_are_named_on_the_pag
             .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
-        assert_eq!(select(&html, "#prefectures[aria-invalid=true]").len(), 1);
+        assert_eq!(select(&html, "#f-prefectures[aria-invalid=true]").len(), 1);
         let r = b
             .post(
                 "/experts/signup",
@@ -800,8 +800,9 @@ async fn an_expert_signs_up_through_the_form_and_bad_fields_are_named_on_the_pag
                 ],
             )
             .await;
-        assert_eq!(r.status(), StatusCode::OK);
-        let html = r.text().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/experts/signup?done=1");
+        let (_, html) = b.get("/experts/signup?done=1").await;
         assert_eq!(select(&html, "#signed-up").len(), 1);
         let expert = app
             .state

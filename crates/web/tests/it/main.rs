@@ -19,3 +19,4 @@ mod public;
 mod scans;
 mod support;
 mod trust;
+mod workspace;

@@ -44,6 +44,15 @@ impl Browser {
             .unwrap();
         (r.status(), r.text().await.unwrap())
     }
+    /// A GET as a browser makes it after following a link from `referer`.
+    pub(crate) async fn get_from(&self, path: &str, referer: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("referer", referer)
+            .send()
+            .await
+            .unwrap()
+    }
     pub(crate) async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.base))
@@ -78,14 +87,14 @@ async fn signing_up_through_the_form_lands_on_the_dashboard_in_japanese() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(attr(&html, "html", "lang").as_deref(), Some("ja"));
         for id in [
-            "org_name",
-            "corporate_number",
-            "industry",
-            "employees",
-            "prefecture",
-            "user_name",
-            "email",
-            "password",
+            "f-organization-name",
+            "f-organization-corporate-number",
+            "f-organization-industry",
+            "f-organization-employees",
+            "f-organization-prefecture",
+            "f-user-name",
+            "f-user-email",
+            "f-user-password",
         ] {
             assert_eq!(
                 select(&html, &format!("label[for={id}]")).len(),
@@ -144,13 +153,30 @@ async fn a_form_with_errors_comes_back_with_messages_next_to_the_fields_and_keep
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert_eq!(
-        attr(&html, "#corporate_number", "aria-invalid").as_deref(),
+        attr(&html, "#f-organization-corporate-number", "aria-invalid").as_deref(),
         Some("true")
     );
     assert_eq!(
-        attr(&html, "#org_name", "value").as_deref(),
+        attr(&html, "#f-organization-name", "value").as_deref(),
         Some("みなと精工")
     );
+    // Every field with an error is tied to its message for screen readers, and the summary
+    // names each field in words and links to it.
+    for (input, field_words) in [
+        ("f-organization-corporate-number", "法人番号"),
+        ("f-user-email", "メールアドレス"),
+        ("f-user-password", "パスワード"),
+    ] {
+        let described = attr(&html, &format!("#{input}"), "aria-describedby").unwrap();
+        assert!(described.contains(&format!("{input}-err")), "{input}: {described}");
+        assert_eq!(select(&html, &format!("#{input}-err")).len(), 1, "{input}");
+        assert!(
+            select(&html, &format!("#form-errors a[href='#{input}']"))
+                .iter()
+                .any(|t| t == field_words),
+            "the summary names {field_words}"
+        );
+    }
     assert!(select(&html, ".field-error")
         .iter()
         .any(|m| m.contains("チェックデジット")));
@@ -400,9 +426,14 @@ async fn an_owner_invites_a_member_who_joins_with_the_one_time_link() {
             ],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let html = r.text().await.unwrap();
+    // Redirected after the POST, so a reload never makes a second invitation; the link is
+    // shown once.
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/members");
+    let (_, html) = b.get("/members").await;
     let link = select(&html, "#invite-link").pop().unwrap();
+    let (_, again) = b.get("/members").await;
+    assert!(select(&again, "#invite-link").is_empty(), "the link is shown only once");
     let path = link.trim_start_matches(&app.base).to_string();
     let newcomer = Browser::new(&app);
     let (status, html) = newcomer.get(&path).await;
@@ -715,10 +746,10 @@ async fn an_industry_group_invites_through_the_page_and_sees_shared_suppliers_in
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
         assert_eq!(
-            attr(&html, "#i-number", "aria-invalid").as_deref(),
+            attr(&html, "#f-corporate-number", "aria-invalid").as_deref(),
             Some("true")
         );
-        assert_eq!(attr(&html, "#i-number", "value").as_deref(), Some("12345"));
+        assert_eq!(attr(&html, "#f-corporate-number", "value").as_deref(), Some("12345"));
         for n in [
             a_number.clone(),
             number(b.id.clone()).await,

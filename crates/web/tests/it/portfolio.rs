@@ -22,7 +22,7 @@ fn no_decision() -> Value {
 }
 
 /// Today in Japan, as the due-date rule counts it.
-fn today_in_japan() -> String {
+fn today_japan() -> String {
     (chrono::Utc::now() + chrono::Duration::hours(9))
         .format("%Y-%m-%d")
         .to_string()
@@ -129,7 +129,7 @@ async fn a_due_date_in_the_past_is_refused_over_the_api_naming_the_earliest_day(
             )
             .await;
         let v = assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "due_date").await;
-        let today = today_in_japan();
+        let today = today_japan();
         let e = &v["errors"][0];
         assert!(
             e["message_ja"].as_str().unwrap().contains(&today),
@@ -156,7 +156,7 @@ async fn a_due_date_in_the_past_is_refused_on_the_page_in_both_languages_keeping
         let other = app.signup("さくら電子").await;
         request(&app, &buyer, &kept).await;
         let other_number = number(&app, &other).await;
-        let today = today_in_japan();
+        let today = today_japan();
         for (lang, words) in [("ja", "以降の日付"), ("en", "on or after today")] {
             let b = browser(&app, &buyer, lang).await;
             let csrf = b.csrf().await;
@@ -391,7 +391,7 @@ async fn the_csv_opens_in_a_spreadsheet_with_japanese_or_english_headers_a_dated
         let supplier = app.signup("みなと精工").await;
         request(&app, &buyer, &supplier).await;
         let supplier_number = number(&app, &supplier).await;
-        let today = today_in_japan();
+        let today = today_japan();
         let b = browser(&app, &buyer, "ja").await;
         let (_, html) = b.get("/suppliers").await;
         assert_eq!(attr(&html, "#csv-main", "href").as_deref(), Some("/suppliers.csv"));

@@ -564,7 +564,7 @@ async fn a_supplier_checks_a_lockfile_in_the_browser_and_sees_the_findings_as_ev
             .await
             .unwrap();
         assert_eq!(
-            attr(&html, "select#assessment_id option[selected]", "value").as_deref(),
+            attr(&html, "select#f-assessment-id option[selected]", "value").as_deref(),
             Some(assessment.as_str())
         );
         assert!(select(&html, "header nav a").contains(&"脆弱性チェック".to_string()));
