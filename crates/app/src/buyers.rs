@@ -1125,22 +1125,6 @@ pub async fn relationship_detail(
 }
 
 /// A supplier invitation by its one-time token, with the inviting buyer's name.
-/// Whether `token` is the open invitation of the caller's request `id`: the portfolio shows
-/// the invitation link once more after the redirect that follows adding the supplier (the
-/// link travels in a short-lived cookie; only its hash is stored).
-pub async fn is_invitation_of(
-    app: &App,
-    p: &Principal,
-    id: &RelationshipId,
-    token: &str,
-) -> Result<bool, AppError> {
-    Ok(app
-        .store
-        .relationship_by_invite(&auth::secret_hash(token))
-        .await?
-        .is_some_and(|rel| rel.id == *id && rel.buyer_id == p.org_id() && rel.supplier_id.is_none()))
-}
-
 pub async fn supplier_invitation(
     app: &App,
     token: &str,

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, RawForm, State};
-use axum::http::{header, HeaderValue};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shirube_app::assessments;
@@ -495,25 +495,18 @@ pub async fn add(
     match buyers::add_supplier(&state, &p, &input).await {
         Ok(added) => {
             // Answer with a redirect, so that reloading the result does not send the request
-            // again. The invitation link (shown once; only its hash is stored) rides along in
-            // a short-lived cookie scoped to the new request's page.
-            let to = format!("/suppliers/{}?added=1", added.relationship_id);
-            let mut resp = Redirect::to(&to).into_response();
+            // again. The invitation link (only its hash is stored) waits for that page in
+            // the session's flash and is shown there once.
             if let Some(token) = added.invite_token {
-                let secure = if state.config.secure_cookies() {
-                    "; Secure"
-                } else {
-                    ""
-                };
-                let cookie = format!(
-                    "{INVITE_COOKIE}={token}; Path=/suppliers/{}; HttpOnly; SameSite=Strict; Max-Age=900{secure}",
-                    added.relationship_id
+                let link = format!(
+                    "{}/supplier-invite/{token}",
+                    state.config.public_url.trim_end_matches('/')
                 );
-                let v = HeaderValue::from_str(&cookie)
-                    .map_err(|e| PageError(AppError::internal(e), lang))?;
-                resp.headers_mut().append(header::SET_COOKIE, v);
+                state
+                    .flash
+                    .put(p.csrf(), INVITE_FLASH, link, state.clock.now());
             }
-            Ok(resp)
+            Ok(Redirect::to(&format!("/suppliers/{}?added=1", added.relationship_id)).into_response())
         }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
             let form = AddForm {
@@ -538,8 +531,8 @@ pub async fn add(
     }
 }
 
-/// The cookie that carries a new invitation link from adding the supplier to its page.
-const INVITE_COOKIE: &str = "shirube_invite_link";
+/// The flash kind that carries a new invitation link from adding the supplier to its page.
+const INVITE_FLASH: &str = "supplier-invite-link";
 
 #[derive(Template)]
 #[template(path = "buyers/relationship.html")]
@@ -588,7 +581,6 @@ pub async fn relationship(
     Signed(p): Signed,
     Path(id): Path<RelationshipId>,
     Query(q): Query<RelationshipQuery>,
-    headers: axum::http::HeaderMap,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
     let t = Tr::new(lang);
@@ -661,14 +653,10 @@ pub async fn relationship(
     } else {
         ""
     };
-    let invite_link = match crate::auth::cookie(&headers, INVITE_COOKIE) {
-        Some(token) if as_buyer && buyers::is_invitation_of(&state, &p, &id, token).await.page(lang)? => {
-            Some(format!(
-                "{}/supplier-invite/{token}",
-                state.config.public_url.trim_end_matches('/')
-            ))
-        }
-        _ => None,
+    let invite_link = if as_buyer && q.added.is_some() {
+        state.flash.take(p.csrf(), INVITE_FLASH, state.clock.now())
+    } else {
+        None
     };
     let dependency = if as_buyer {
         (rel.critical, rel.alternatives, rel.stock_days)

@@ -273,6 +273,11 @@ async fn every_successful_form_on_the_buyer_pages_answers_see_other_to_a_page_th
         let (_, html) = b.get(&to).await;
         let link = select(&html, "#supplier-invite-link").join("");
         assert!(link.contains("/supplier-invite/sup_"), "{html}");
+        let (_, html) = b.get(&to).await;
+        assert!(
+            select(&html, "#supplier-invite-link").is_empty(),
+            "the link is shown once, never again on reload"
+        );
         let stranger = Browser::new(&app);
         let other = app.signup("別の発注者").await;
         stranger.login(&other.email, "a long enough password").await;
