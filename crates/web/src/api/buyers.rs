@@ -19,6 +19,7 @@ use crate::error::ApiError;
 use crate::AppState;
 use shirube_app::buyers::{self, AddSupplier, DecisionAnswers};
 use shirube_app::Principal;
+use shirube_catalog::Lang;
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
@@ -295,8 +296,36 @@ pub async fn portfolio_csv(
 ) -> Result<Response, ApiError> {
     let max_tier = parse_max_tier(q.max_tier.as_deref())?;
     let lines = buyers::portfolio(&state, &p, max_tier).await?.lines;
-    let lang = crate::pages::buyers::csv_lang(q.lang.as_deref());
-    Ok(crate::pages::buyers::csv_response(&state, &lines, lang))
+    Ok(csv_response(&state, &lines, csv_lang(q.lang.as_deref())))
+}
+
+/// The CSV's language from `?lang=`: English only when asked for, Japanese otherwise.
+pub fn csv_lang(lang: Option<&str>) -> Lang {
+    match lang {
+        Some("en") => Lang::En,
+        _ => Lang::Ja,
+    }
+}
+
+/// The portfolio CSV as a download named for the day it was made (RFC 6266: an ASCII
+/// `filename` for old clients and the real name as RFC 5987 `filename*`).
+pub fn csv_response(state: &AppState, lines: &[buyers::Line], lang: Lang) -> Response {
+    let name = buyers::portfolio_csv_file_name(state, lang);
+    let ascii = buyers::portfolio_csv_file_name(state, Lang::En);
+    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        buyers::portfolio_csv(lines, lang),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -124,7 +124,7 @@ pub struct PortfolioPage {
 /// The add-supplier form as typed, sent back whole with its errors.
 #[derive(Debug, Clone, Default)]
 pub struct AddForm {
-    /// `email` when inviting by e-mail, otherwise by corporate number.
+    /// Inviting by e-mail (otherwise naming a registered supplier by corporate number).
     pub by_email: bool,
     pub corporate_number: String,
     pub invite_email: String,
@@ -281,36 +281,11 @@ pub async fn portfolio_csv(
         .await
         .page(p.lang)?
         .lines;
-    Ok(csv_response(&state, &lines, csv_lang(q.lang.as_deref())))
-}
-
-/// The CSV's language from `?lang=`: English only when asked for, Japanese otherwise.
-pub fn csv_lang(lang: Option<&str>) -> Lang {
-    match lang {
-        Some("en") => Lang::En,
-        _ => Lang::Ja,
-    }
-}
-
-/// The portfolio CSV as a download named for the day it was made (RFC 6266: an ASCII
-/// `filename` for old clients and the real name as RFC 5987 `filename*`).
-pub fn csv_response(state: &AppState, lines: &[Line], lang: Lang) -> Response {
-    let name = buyers::portfolio_csv_file_name(state, lang);
-    let ascii = buyers::portfolio_csv_file_name(state, Lang::En);
-    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        buyers::portfolio_csv(lines, lang),
-    )
-        .into_response()
+    Ok(crate::api::buyers::csv_response(
+        &state,
+        &lines,
+        crate::api::buyers::csv_lang(q.lang.as_deref()),
+    ))
 }
 
 #[derive(Deserialize, Default)]
