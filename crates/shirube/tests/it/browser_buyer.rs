@@ -172,8 +172,11 @@ async fn phone_portfolio(c: &Client, base: &str) -> Res<()> {
         .collect();
     let png = c.screenshot().await?;
     let _ = std::fs::write("/tmp/shirube-screens/portfolio-390.png", png);
-    c.execute("document.getElementById('portfolio').scrollIntoView()", vec![])
-        .await?;
+    c.execute(
+        "document.getElementById('portfolio').scrollIntoView()",
+        vec![],
+    )
+    .await?;
     let png = c.screenshot().await?;
     let _ = std::fs::write("/tmp/shirube-screens/portfolio-390-cards.png", png);
     let (scroll, inner, chart_right, name_width, name_height, label_gap, label_shift) =

@@ -253,15 +253,9 @@ pub async fn portfolio(
     Signed(p): Signed,
     Query(q): Query<PortfolioQuery>,
 ) -> Result<Response, PageError> {
-    let page = portfolio_page(
-        &state,
-        &p,
-        q,
-        FieldMessages::default(),
-        AddForm::default(),
-    )
-    .await
-    .page(p.lang)?;
+    let page = portfolio_page(&state, &p, q, FieldMessages::default(), AddForm::default())
+        .await
+        .page(p.lang)?;
     render(&page, p.lang)
 }
 
@@ -481,7 +475,10 @@ pub async fn add(
                     .flash
                     .put(p.csrf(), INVITE_FLASH, link, state.clock.now());
             }
-            Ok(Redirect::to(&format!("/suppliers/{}?added=1", added.relationship_id)).into_response())
+            Ok(
+                Redirect::to(&format!("/suppliers/{}?added=1", added.relationship_id))
+                    .into_response(),
+            )
         }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
             let form = AddForm {

@@ -93,9 +93,10 @@ async fn a_supplier_that_began_its_self_assessment_without_sharing_shows_as_not_
             "nothing of the unshared work reaches the buyer but the fact that it began"
         );
 
-        for (lang, not_shared, not_started) in
-            [("ja", "未共有", "未着手"), ("en", "Not shared yet", "Not started")]
-        {
+        for (lang, not_shared, not_started) in [
+            ("ja", "未共有", "未着手"),
+            ("en", "Not shared yet", "Not started"),
+        ] {
             let b = browser(&app, &buyer, lang).await;
             let (_, html) = b.get("/suppliers").await;
             let rows = select(&html, "#portfolio tbody tr");
@@ -131,10 +132,7 @@ async fn a_due_date_in_the_past_is_refused_over_the_api_naming_the_earliest_day(
         let v = assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "due_date").await;
         let today = today_japan();
         let e = &v["errors"][0];
-        assert!(
-            e["message_ja"].as_str().unwrap().contains(&today),
-            "{e}"
-        );
+        assert!(e["message_ja"].as_str().unwrap().contains(&today), "{e}");
         assert!(e["message"].as_str().unwrap().contains(&today), "{e}");
         // Today itself is allowed.
         let r = app
@@ -211,7 +209,11 @@ async fn a_due_date_in_the_past_is_refused_on_the_page_in_both_languages_keeping
             .iter()
             .map(|l| l["name"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["みなと精工"], "the earlier request is kept, the refused one not stored");
+        assert_eq!(
+            names,
+            ["みなと精工"],
+            "the earlier request is kept, the refused one not stored"
+        );
     }
 }
 
@@ -239,7 +241,10 @@ async fn every_successful_form_on_the_buyer_pages_answers_see_other_to_a_page_th
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let to = location(&r);
-        assert!(to.starts_with("/suppliers/") && to.ends_with("?added=1"), "{to}");
+        assert!(
+            to.starts_with("/suppliers/") && to.ends_with("?added=1"),
+            "{to}"
+        );
         let rel = to
             .trim_start_matches("/suppliers/")
             .trim_end_matches("?added=1")
@@ -248,7 +253,9 @@ async fn every_successful_form_on_the_buyer_pages_answers_see_other_to_a_page_th
         assert_eq!(status, StatusCode::OK);
         assert!(select(&html, "#added-notice").join("").contains("★3"));
         assert!(
-            select(&html, "ul li").iter().any(|l| l.contains("いずれも「いいえ」")),
+            select(&html, "ul li")
+                .iter()
+                .any(|l| l.contains("いずれも「いいえ」")),
             "the reasons are shown"
         );
         // Reloading the result page sends nothing again.
@@ -282,7 +289,11 @@ async fn every_successful_form_on_the_buyer_pages_answers_see_other_to_a_page_th
         let other = app.signup("別の発注者").await;
         stranger.login(&other.email, "a long enough password").await;
         let (status, _) = stranger.get(&to).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "another organisation sees nothing");
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "another organisation sees nothing"
+        );
 
         // The dependency and a message on the request.
         let r = b
@@ -302,20 +313,29 @@ async fn every_successful_form_on_the_buyer_pages_answers_see_other_to_a_page_th
         let r = b
             .post(
                 &format!("/suppliers/{rel}/messages"),
-                &[("csrf_token", csrf.as_str()), ("body", "3月末までにお願いします")],
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("body", "3月末までにお願いします"),
+                ],
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let (_, html) = b.get(&location(&r)).await;
         assert!(html.contains("メッセージを送りました"));
-        assert!(html.contains("自社"), "the buyer's own message is marked as its own");
+        assert!(
+            html.contains("自社"),
+            "the buyer's own message is marked as its own"
+        );
 
         // The supplier shares from the requests page and saves its BCP facts.
         let s = browser(&app, &supplier, "ja").await;
         let assessment = app.create_assessment(&supplier.token, 3).await;
         let csrf_s = s.csrf().await;
         let (_, html) = s.get("/requests").await;
-        assert!(html.contains("発注元からの依頼"), "the customer is named from the reader's side");
+        assert!(
+            html.contains("発注元からの依頼"),
+            "the customer is named from the reader's side"
+        );
         let r = s
             .post(
                 "/shares",
@@ -384,7 +404,13 @@ async fn the_share_form_sent_without_a_customer_names_the_field_in_both_language
             assert!(summary.contains(words), "{lang}: {summary}");
             assert!(!select(&html, "#f-buyer-organization-id-err").is_empty());
         }
-        assert!(app.state.store().shares_of(&supplier.id).await.unwrap().is_empty());
+        assert!(app
+            .state
+            .store()
+            .shares_of(&supplier.id)
+            .await
+            .unwrap()
+            .is_empty());
     }
 }
 
@@ -399,15 +425,28 @@ async fn the_csv_opens_in_a_spreadsheet_with_japanese_or_english_headers_a_dated
         let today = today_japan();
         let b = browser(&app, &buyer, "ja").await;
         let (_, html) = b.get("/suppliers").await;
-        assert_eq!(attr(&html, "#csv-main", "href").as_deref(), Some("/suppliers.csv"));
+        assert_eq!(
+            attr(&html, "#csv-main", "href").as_deref(),
+            Some("/suppliers.csv")
+        );
         assert_eq!(
             attr(&html, "#csv-other", "href").as_deref(),
             Some("/suppliers.csv?lang=en")
         );
 
         for (path, header, status, name) in [
-            ("/suppliers.csv", "\"法人番号\",\"会社名\"", "\"未着手\"", "取引先_"),
-            ("/suppliers.csv?lang=en", "\"Corporate number\",\"Company name\"", "\"Not started\"", "suppliers-"),
+            (
+                "/suppliers.csv",
+                "\"法人番号\",\"会社名\"",
+                "\"未着手\"",
+                "取引先_",
+            ),
+            (
+                "/suppliers.csv?lang=en",
+                "\"Corporate number\",\"Company name\"",
+                "\"Not started\"",
+                "suppliers-",
+            ),
         ] {
             let r = TestApp::client()
                 .get(app.url(path))
@@ -417,16 +456,18 @@ async fn the_csv_opens_in_a_spreadsheet_with_japanese_or_english_headers_a_dated
                 .unwrap();
             assert_eq!(r.status(), StatusCode::OK);
             assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
-            let cd = r.headers()["content-disposition"].to_str().unwrap().to_string();
+            let cd = r.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .to_string();
             assert!(cd.starts_with("attachment;"), "{cd}");
             assert!(
                 cd.contains(&format!("filename=\"suppliers-{today}.csv\"")),
                 "an ASCII name for old clients: {cd}"
             );
-            let encoded: String = url::form_urlencoded::byte_serialize(
-                format!("{name}{today}.csv").as_bytes(),
-            )
-            .collect();
+            let encoded: String =
+                url::form_urlencoded::byte_serialize(format!("{name}{today}.csv").as_bytes())
+                    .collect();
             assert!(cd.contains(&format!("filename*=UTF-8''{encoded}")), "{cd}");
             let bytes = r.bytes().await.unwrap();
             assert_eq!(&bytes[..3], b"\xef\xbb\xbf", "UTF-8 with a BOM");
@@ -434,15 +475,23 @@ async fn the_csv_opens_in_a_spreadsheet_with_japanese_or_english_headers_a_dated
             let mut lines = csv.lines();
             assert!(lines.next().unwrap().starts_with(header), "{csv}");
             let row = lines.next().unwrap();
-            assert!(row.starts_with(&format!("\"{supplier_number}\",\"みなと精工\"")), "{row}");
-            assert!(row.contains(status) && row.contains("\"★3\"") && row.contains("\"2099-03-31\""), "{row}");
+            assert!(
+                row.starts_with(&format!("\"{supplier_number}\",\"みなと精工\"")),
+                "{row}"
+            );
+            assert!(
+                row.contains(status) && row.contains("\"★3\"") && row.contains("\"2099-03-31\""),
+                "{row}"
+            );
             let uuid = regex_like_uuid(&csv);
             assert!(!uuid, "no internal ids: {csv}");
             assert!(!csv.contains(buyer.id.as_str()) && !csv.contains(supplier.id.as_str()));
         }
 
         // The API's CSV is the same file.
-        let r = app.get("/api/v1/portfolio.csv?lang=en", Some(&buyer.token)).await;
+        let r = app
+            .get("/api/v1/portfolio.csv?lang=en", Some(&buyer.token))
+            .await;
         assert_eq!(r.status(), StatusCode::OK);
         let csv = r.text().await.unwrap();
         assert!(csv.starts_with("\u{feff}\"Corporate number\""), "{csv}");
@@ -479,7 +528,10 @@ async fn b_cookie(app: &TestApp, org: &Org) -> String {
     let r = client
         .post(app.url("/login"))
         .header("origin", &app.base)
-        .form(&[("email", org.email.as_str()), ("password", "a long enough password")])
+        .form(&[
+            ("email", org.email.as_str()),
+            ("password", "a long enough password"),
+        ])
         .send()
         .await
         .unwrap();
