@@ -325,6 +325,8 @@ pub struct SignupInput {
     pub corporate_number: String,
     pub industry: String,
     pub employees: String,
+    /// Paid-in capital in yen; optional (empty: not given).
+    pub capital_yen: String,
     pub prefecture: String,
     pub email: String,
     pub password: String,
@@ -360,6 +362,10 @@ pub async fn signup(state: &App, input: &SignupInput) -> Result<SignedUp, AppErr
         &mut errs,
         Prefecture::parse(&input.prefecture, "organization.prefecture"),
     );
+    let capital_yen = collect(
+        &mut errs,
+        domain::parse_capital(&input.capital_yen, "organization.capital_yen"),
+    );
     let email = collect(&mut errs, Email::parse(&input.email, "user.email"));
     let password = collect(
         &mut errs,
@@ -375,11 +381,20 @@ pub async fn signup(state: &App, input: &SignupInput) -> Result<SignedUp, AppErr
         Some(industry),
         Some(employees),
         Some(prefecture),
+        Some(capital_yen),
         Some(email),
         Some(password),
         Some(user_name),
     ) = (
-        name, number, industry, employees, prefecture, email, password, user_name,
+        name,
+        number,
+        industry,
+        employees,
+        prefecture,
+        capital_yen,
+        email,
+        password,
+        user_name,
     )
     else {
         return Err(AppError::Invalid(errs));
@@ -391,6 +406,7 @@ pub async fn signup(state: &App, input: &SignupInput) -> Result<SignedUp, AppErr
         corporate_number: number.as_str(),
         industry: industry.code(),
         employees,
+        capital_yen,
         prefecture: &prefecture,
     };
     let owner = NewUser {

@@ -78,9 +78,7 @@ pub async fn put_answer(
             shirube_assess::AnswerError::MissingReason => {
                 FieldError::new(e.field(), "err-na-reason")
             }
-            shirube_assess::AnswerError::TooLong { field, max } => {
-                FieldError::too_long(field, max)
-            }
+            shirube_assess::AnswerError::TooLong { field, max } => FieldError::too_long(field, max),
             shirube_assess::AnswerError::Status(_) => FieldError::new(e.field(), "err-status"),
         }])
     })?;

@@ -182,6 +182,7 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
             corporate_number: &number,
             industry: o.industry,
             employees: o.employees,
+            capital_yen: None,
             prefecture: o.prefecture,
         };
         let user = NewUser {

@@ -361,6 +361,31 @@ pub fn parse_employees(input: &str, field: &str) -> Result<i64, FieldError> {
     }
 }
 
+/// Largest paid-in capital accepted: ¥100 trillion, above any company's.
+pub const MAX_CAPITAL_YEN: i64 = 100_000_000_000_000;
+
+/// An optional paid-in capital in yen: empty is "not given"; digits with `,` or `，`
+/// separators, full-width digits, and a trailing 円 are accepted, as people type them.
+pub fn parse_capital(input: &str, field: &str) -> Result<Option<i64>, FieldError> {
+    let s: String = input
+        .trim()
+        .trim_end_matches('円')
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | ' ' | '　'))
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            other => other,
+        })
+        .collect();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    match s.parse::<i64>() {
+        Ok(n) if (0..=MAX_CAPITAL_YEN).contains(&n) => Ok(Some(n)),
+        _ => Err(FieldError::new(field, "err-capital")),
+    }
+}
+
 /// A calendar date `YYYY-MM-DD`.
 pub fn parse_date(input: &str, field: &str) -> Result<String, FieldError> {
     let s = input.trim();

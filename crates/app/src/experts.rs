@@ -314,7 +314,9 @@ pub async fn request(
     p.require_owner()?;
     let message = message.trim();
     if message.chars().count() > MAX_TEXT {
-        return Err(AppError::Invalid(vec![FieldError::too_long("message", MAX_TEXT)]));
+        return Err(AppError::Invalid(vec![FieldError::too_long(
+            "message", MAX_TEXT,
+        )]));
     }
     let expert = match state.store.expert(expert_id).await {
         Ok(e) if e.status == ExpertStatus::Approved && e.accepting => e,

@@ -451,6 +451,146 @@ pub async fn versions(
     Ok(result)
 }
 
+/// One end of a relationship, as the object view lists it.
+#[derive(Debug, Clone)]
+pub struct Related {
+    /// The relationship type (`uses`, `mitigates`, `indicates`, …).
+    pub relationship_type: String,
+    /// True when the viewed object is the relationship's source.
+    pub outgoing: bool,
+    pub other_id: String,
+    pub other_type: String,
+    /// The other object's name, when the caller can see it.
+    pub other_name: Option<String>,
+}
+
+/// An object for a person: its latest version the caller can see, how many versions it
+/// has, and its relationships within the collection (only those the caller can see, to
+/// objects the caller can see — a RED relationship or end stays hidden).
+pub struct ObjectView {
+    pub object: IntelObjectRow,
+    pub versions: usize,
+    pub related: Vec<Related>,
+}
+
+/// Most relationship objects one view reads (ATT&CK for ICS has about 1,300).
+const MAX_RELATIONSHIPS: i64 = 20_000;
+
+pub async fn object_view(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+    collection_id: &str,
+    object_id: &str,
+) -> Result<ObjectView, AppError> {
+    let a = readable(state, p, group_id, collection_id).await?;
+    let reader = a.reader(p);
+    let latest = IntelQuery {
+        ids: vec![object_id.to_string()],
+        versions: last(),
+        limit: Some(1),
+        with_body: true,
+        ..IntelQuery::default()
+    };
+    let object = state
+        .store
+        .intel_objects(&a.collection.id, reader, &latest)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound)?;
+    let versions = state
+        .store
+        .intel_objects(
+            &a.collection.id,
+            reader,
+            &IntelQuery {
+                ids: vec![object_id.to_string()],
+                versions: all(),
+                with_body: false,
+                ..IntelQuery::default()
+            },
+        )
+        .await?
+        .len();
+    let relationships = state
+        .store
+        .intel_objects(
+            &a.collection.id,
+            reader,
+            &IntelQuery {
+                types: vec!["relationship".into()],
+                versions: last(),
+                limit: Some(MAX_RELATIONSHIPS),
+                with_body: true,
+                ..IntelQuery::default()
+            },
+        )
+        .await?;
+    let mut related = Vec::new();
+    for r in &relationships {
+        let Ok(body) = serde_json::from_str::<serde_json::Value>(&r.body) else {
+            continue;
+        };
+        let (source, target) = (
+            body["source_ref"].as_str().unwrap_or(""),
+            body["target_ref"].as_str().unwrap_or(""),
+        );
+        let (outgoing, other) = if source == object_id {
+            (true, target)
+        } else if target == object_id {
+            (false, source)
+        } else {
+            continue;
+        };
+        related.push(Related {
+            relationship_type: body["relationship_type"].as_str().unwrap_or("").to_string(),
+            outgoing,
+            other_id: other.to_string(),
+            other_type: other.split("--").next().unwrap_or("").to_string(),
+            other_name: None,
+        });
+    }
+    if !related.is_empty() {
+        let ids: Vec<String> = related.iter().map(|r| r.other_id.clone()).collect();
+        let others = state
+            .store
+            .intel_objects(
+                &a.collection.id,
+                reader,
+                &IntelQuery {
+                    ids,
+                    versions: last(),
+                    with_body: false,
+                    ..IntelQuery::default()
+                },
+            )
+            .await?;
+        let names: HashMap<&str, Option<&str>> = others
+            .iter()
+            .map(|o| (o.object_id.as_str(), o.name.as_deref()))
+            .collect();
+        // An end the caller cannot see is not shown at all (its id would say it exists).
+        related.retain(|r| names.contains_key(r.other_id.as_str()));
+        for r in &mut related {
+            r.other_name = names
+                .get(r.other_id.as_str())
+                .copied()
+                .flatten()
+                .map(str::to_string);
+        }
+        related.sort_by(|a, b| {
+            (a.relationship_type.as_str(), a.other_name.as_deref())
+                .cmp(&(b.relationship_type.as_str(), b.other_name.as_deref()))
+        });
+    }
+    Ok(ObjectView {
+        object,
+        versions,
+        related,
+    })
+}
+
 /// Deletes an object's versions (all, or those `match[version]` selects). Needs write
 /// access; a member deletes only what its organisation contributed, the group anything.
 pub async fn delete_object(

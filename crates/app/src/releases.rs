@@ -12,7 +12,7 @@ use shirube_stats::sdc::{
     industry_index, prefecture_index, protect, tabulate, Group, Layout, Measure, Previous, Status,
     MIN_COUNT, MIN_RATE_DENOMINATOR,
 };
-use shirube_stats::sme::size_class;
+use shirube_stats::sme::size_class_with_capital;
 use shirube_store::{NewReleaseFile, StatisticsGroupRow};
 
 use crate::accounts::Principal;
@@ -128,7 +128,8 @@ impl Protected {
     }
 }
 
-/// Groups store rows into the statistics' input: size class from division and employees,
+/// Groups store rows into the statistics' input: size class from division, capital (when
+/// given) and employees,
 /// prefecture and industry as indexes (rows that fit neither are left out).
 pub fn groups(rows: &[StatisticsGroupRow]) -> Vec<Group> {
     let mut out: HashMap<(usize, usize, usize), Group> = HashMap::new();
@@ -137,7 +138,11 @@ pub fn groups(rows: &[StatisticsGroupRow]) -> Vec<Group> {
         else {
             continue;
         };
-        let size = size_class(&r.industry, u64::try_from(r.employees).unwrap_or(0));
+        let size = size_class_with_capital(
+            &r.industry,
+            r.capital_yen.and_then(|c| u64::try_from(c).ok()),
+            u64::try_from(r.employees).unwrap_or(0),
+        );
         let g = out.entry((i, size.index(), p)).or_insert(Group {
             industry: i,
             size,
@@ -610,6 +615,27 @@ pub async fn statistics(state: &App, period: &str) -> Result<Vec<StatCell>, AppE
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shirube_stats::sme::SizeClass;
+
+    #[test]
+    fn a_manufacturer_over_300_employees_is_an_sme_when_its_capital_is_within_the_limit() {
+        let row = |employees: i64, capital_yen: Option<i64>| StatisticsGroupRow {
+            industry: "E".into(),
+            prefecture: "23".into(),
+            employees,
+            capital_yen,
+            organizations: 1,
+            star3: 0,
+            star4: 0,
+        };
+        let size = |r: StatisticsGroupRow| groups(&[r])[0].size;
+        // 400 employees: large by headcount, but ¥300m capital is within the limit.
+        assert_eq!(size(row(400, Some(300_000_000))), SizeClass::Medium);
+        assert_eq!(size(row(400, Some(300_000_001))), SizeClass::Large);
+        // Without a capital, the employee test alone decides.
+        assert_eq!(size(row(400, None)), SizeClass::Large);
+        assert_eq!(size(row(20, None)), SizeClass::Small);
+    }
 
     #[test]
     fn periods_are_half_years_and_nothing_else() {

@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use shirube_stats::sdc::{rate, INDUSTRIES};
-use shirube_stats::sme::{size_class, SizeClass};
+use shirube_stats::sme::{size_class_with_capital, SizeClass};
 use shirube_stats::trajectory::{self, KpiStatus, Point};
-use shirube_store::{MeasureDecision, RevisionRow, StatisticsGroupRow};
+use shirube_store::{MeasureDecision, RequestTimingRow, RevisionRow, StatisticsGroupRow};
 
 use crate::accounts::Principal;
 use crate::domain::{collect, required_text, FieldError};
@@ -87,12 +87,14 @@ pub struct KpiInput {
 }
 
 /// Figures Shirube measures itself.
-pub const LIVE_MEASURES: [&str; 5] = [
+pub const LIVE_MEASURES: [&str; 7] = [
     "organizations_registered",
     "star3_valid",
     "star4_valid",
     "sme_star3_share",
     "sme_star4_share",
+    "requests_met_on_time_share",
+    "median_days_to_level",
 ];
 
 /// A revision request: the measure as it will stand, the decision and its reason.
@@ -355,7 +357,7 @@ pub async fn revise_measure(
         .await?)
 }
 
-/// Live figures at one time, from the organisations' rows.
+/// Live figures at one time, from the organisations' rows and the buyers' requests.
 #[derive(Debug, Clone, Default)]
 pub struct LiveFigures {
     pub registered: u64,
@@ -364,6 +366,13 @@ pub struct LiveFigures {
     pub sme_registered: u64,
     pub sme_star3: u64,
     pub sme_star4: u64,
+    /// Requests that can be judged: the level was reached, or the due date has passed.
+    pub requests_decided: u64,
+    /// Of those, the ones where the level was reached by the end of the due date.
+    pub requests_on_time: u64,
+    /// Days from each request to the level (0 when the supplier already held it), for the
+    /// requests where it was reached.
+    pub days_to_level: Vec<i64>,
 }
 
 impl LiveFigures {
@@ -381,7 +390,9 @@ impl LiveFigures {
             } else {
                 "T"
             };
-            if size_class(industry, u64::try_from(g.employees).unwrap_or(0)) != SizeClass::Large {
+            let capital = g.capital_yen.and_then(|c| u64::try_from(c).ok());
+            let employees = u64::try_from(g.employees).unwrap_or(0);
+            if size_class_with_capital(industry, capital, employees) != SizeClass::Large {
                 f.sme_registered += n;
                 f.sme_star3 += s3;
                 f.sme_star4 += s4;
@@ -390,7 +401,41 @@ impl LiveFigures {
         f
     }
 
-    /// The value of a live KPI, `None` where a rate's denominator is under ten.
+    /// Adds the buyers' requests as they stood on `today` (Japan's calendar day).
+    pub fn with_requests(mut self, rows: &[RequestTimingRow], today: NaiveDate) -> LiveFigures {
+        let day = |instant: &str| {
+            chrono::DateTime::parse_from_rfc3339(instant)
+                .ok()
+                .map(|t| (t.to_utc() + chrono::Duration::hours(9)).date_naive())
+        };
+        for r in rows {
+            let (Some(requested), Ok(due)) = (
+                day(&r.requested_at),
+                NaiveDate::parse_from_str(&r.due_date, "%Y-%m-%d"),
+            ) else {
+                continue;
+            };
+            let reached = r.reached_at.as_deref().and_then(day);
+            if let Some(reached) = reached {
+                self.days_to_level
+                    .push((reached - requested).num_days().max(0));
+            }
+            match reached {
+                Some(reached) => {
+                    self.requests_decided += 1;
+                    if reached <= due {
+                        self.requests_on_time += 1;
+                    }
+                }
+                None if due < today => self.requests_decided += 1,
+                None => {}
+            }
+        }
+        self
+    }
+
+    /// The value of a live KPI, `None` where a rate's denominator (or a median's count) is
+    /// under ten: figures about fewer firms could point at one of them.
     pub fn value(&self, live: &str) -> Option<f64> {
         match live {
             "organizations_registered" => Some(self.registered as f64),
@@ -402,9 +447,27 @@ impl LiveFigures {
             "sme_star4_share" => {
                 rate(self.sme_star4, self.sme_registered).map(|r| (r * 10.0).round() / 10.0)
             }
+            "requests_met_on_time_share" => rate(self.requests_on_time, self.requests_decided)
+                .map(|r| (r * 10.0).round() / 10.0),
+            "median_days_to_level" => median(&self.days_to_level),
             _ => None,
         }
     }
+}
+
+/// The median of at least ten values (the mean of the middle two for an even count).
+fn median(values: &[i64]) -> Option<f64> {
+    if values.len() < 10 {
+        return None;
+    }
+    let mut v = values.to_vec();
+    v.sort_unstable();
+    let mid = v.len() / 2;
+    Some(if v.len() % 2 == 1 {
+        v[mid] as f64
+    } else {
+        (v[mid - 1] + v[mid]) as f64 / 2.0
+    })
 }
 
 fn parse_date_or_epoch(s: &str) -> NaiveDate {
@@ -494,7 +557,8 @@ pub(crate) async fn roadmap_at(
     at: &str,
     today: NaiveDate,
 ) -> Result<Roadmap, AppError> {
-    let live = LiveFigures::from_groups(&state.store.statistics_groups(at).await?);
+    let live = LiveFigures::from_groups(&state.store.statistics_groups(at).await?)
+        .with_requests(&state.store.request_timings(at).await?, today);
     let measures = state.store.measures().await?;
     let mut revisions = state.store.revisions().await?;
     let mut out = Vec::new();
@@ -794,5 +858,82 @@ mod tests {
         k.live = Some("sme_star3_share".into());
         let today = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap_or_default();
         assert_eq!(kpi_status(&k, &live, today).1, KpiStatus::NoData);
+    }
+
+    fn timing(requested: &str, due: &str, reached: Option<&str>) -> RequestTimingRow {
+        RequestTimingRow {
+            requested_at: requested.into(),
+            due_date: due.into(),
+            reached_at: reached.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn requests_met_on_time_count_only_requests_that_can_be_judged() {
+        let today = NaiveDate::from_ymd_opt(2027, 4, 1).unwrap_or_default();
+        let mut rows = Vec::new();
+        // Six met by the due date (one already held the level: 0 days), two met late, two
+        // past due without the level, and one still open (not judged yet).
+        for i in 0..5 {
+            rows.push(timing(
+                "2027-01-01T00:00:00Z",
+                "2027-03-31",
+                Some(&format!("2027-01-{:02}T00:00:00Z", 11 + i)),
+            ));
+        }
+        rows.push(timing(
+            "2027-01-01T00:00:00Z",
+            "2027-03-31",
+            Some("2026-06-01T00:00:00Z"),
+        ));
+        rows.push(timing(
+            "2027-01-01T00:00:00Z",
+            "2027-02-28",
+            Some("2027-03-10T00:00:00Z"),
+        ));
+        rows.push(timing(
+            "2027-01-01T00:00:00Z",
+            "2027-02-28",
+            Some("2027-03-20T00:00:00Z"),
+        ));
+        rows.push(timing("2027-01-01T00:00:00Z", "2027-03-01", None));
+        rows.push(timing("2027-01-01T00:00:00Z", "2027-03-01", None));
+        rows.push(timing("2027-01-01T00:00:00Z", "2027-09-30", None));
+        let f = LiveFigures::default().with_requests(&rows, today);
+        assert_eq!((f.requests_decided, f.requests_on_time), (10, 6));
+        assert_eq!(f.value("requests_met_on_time_share"), Some(60.0));
+        // Eight reached the level: fewer than ten, so no median is published.
+        assert_eq!(f.days_to_level.len(), 8);
+        assert_eq!(f.value("median_days_to_level"), None);
+        let more: Vec<RequestTimingRow> = (0..3)
+            .map(|_| {
+                timing(
+                    "2027-01-01T00:00:00Z",
+                    "2027-03-31",
+                    Some("2027-01-31T00:00:00Z"),
+                )
+            })
+            .collect();
+        let f = f.with_requests(&more, today);
+        // Days: 0, 10..14, 30, 30, 30, 68, 78 → the median of eleven is the sixth: 14.
+        assert_eq!(f.value("median_days_to_level"), Some(14.0));
+    }
+
+    #[test]
+    fn a_request_reached_on_the_due_date_in_japan_is_on_time() {
+        let today = NaiveDate::from_ymd_opt(2027, 4, 1).unwrap_or_default();
+        // 2027-03-31T20:00Z is already 1 April in Japan: late. 14:00Z is 23:00 on 31 March.
+        let late = timing(
+            "2027-01-01T00:00:00Z",
+            "2027-03-31",
+            Some("2027-03-31T20:00:00Z"),
+        );
+        let in_time = timing(
+            "2027-01-01T00:00:00Z",
+            "2027-03-31",
+            Some("2027-03-31T14:00:00Z"),
+        );
+        let f = LiveFigures::default().with_requests(&[late, in_time], today);
+        assert_eq!((f.requests_decided, f.requests_on_time), (2, 1));
     }
 }

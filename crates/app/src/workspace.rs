@@ -135,7 +135,10 @@ pub async fn buyer_glance(app: &App, p: &Principal) -> Result<BuyerGlance, AppEr
         .iter()
         .filter(|l| l.tier == 1 && l.status != PortfolioStatus::Met)
         .map(attention)
-        .filter(|a| a.days_left.is_some_and(|d| (0..=DUE_SOON_DAYS).contains(&d)))
+        .filter(|a| {
+            a.days_left
+                .is_some_and(|d| (0..=DUE_SOON_DAYS).contains(&d))
+        })
         .collect();
     due_soon.sort_by(|a, b| a.days_left.cmp(&b.days_left).then(a.name.cmp(&b.name)));
     due_soon.truncate(GLANCE_LINES);

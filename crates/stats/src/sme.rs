@@ -78,6 +78,16 @@ pub fn size_class(division: &str, employees: u64) -> SizeClass {
     size_class_detailed(sector_of_division(division), None, employees)
 }
 
+/// The size class from the JSIC division, the paid-in capital when known, and the regular
+/// employees: the full Art. 2 rule at division level.
+pub fn size_class_with_capital(
+    division: &str,
+    capital_yen: Option<u64>,
+    employees: u64,
+) -> SizeClass {
+    size_class_detailed(sector_of_division(division), capital_yen, employees)
+}
+
 /// The full Art. 2 rule: SME when capital ≤ the sector's limit or employees ≤ its limit
 /// (either suffices; an individual has no capital, pass `None`); small when employees ≤ the
 /// small limit.

@@ -514,6 +514,7 @@ mod tests {
                         corporate_number: "1234567890123",
                         industry: "E",
                         employees: 12,
+                        capital_yen: None,
                         prefecture: "13",
                     },
                     &NewUser {

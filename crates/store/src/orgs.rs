@@ -12,6 +12,8 @@ pub struct OrganizationRow {
     pub corporate_number: String,
     pub industry: String,
     pub employees: i64,
+    /// Paid-in capital in yen, when given.
+    pub capital_yen: Option<i64>,
     pub prefecture: String,
     pub require_totp: bool,
     pub created_at: String,
@@ -38,6 +40,8 @@ pub struct NewOrganization<'a> {
     pub corporate_number: &'a str,
     pub industry: &'a str,
     pub employees: i64,
+    /// Paid-in capital in yen, when given.
+    pub capital_yen: Option<i64>,
     pub prefecture: &'a str,
 }
 
@@ -64,7 +68,8 @@ pub struct InvitationRow {
 
 // Flags are stored as 0/1 integers (the portable schema); `<> 0` turns them into booleans
 // on both databases (PostgreSQL decodes only a boolean as `bool`).
-const ORG_COLUMNS: &str = "id, name, corporate_number, industry, employees, prefecture, \
+const ORG_COLUMNS: &str =
+    "id, name, corporate_number, industry, employees, capital_yen, prefecture, \
     require_totp <> 0 AS require_totp, created_at";
 /// User columns, qualified with `u.` so that joins can use them too.
 pub(crate) const USER_COLUMNS: &str = "u.id, u.organization_id, u.email, u.name, u.role, \
@@ -85,8 +90,8 @@ impl Store {
         let at = tx.at().to_string();
         execute!(
             tx.conn(),
-            "INSERT INTO organizations (id, name, corporate_number, industry, employees, prefecture, require_totp, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
+            "INSERT INTO organizations (id, name, corporate_number, industry, employees, prefecture, require_totp, created_at, capital_yen) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)",
             &org_id,
             org.name,
             org.corporate_number,
@@ -94,6 +99,7 @@ impl Store {
             org.employees,
             org.prefecture,
             &at,
+            org.capital_yen,
         )
         .map_err(|e| unique_violation(e, "organization.corporate_number"))?;
         insert_user(&mut tx, &user_id, &org_id, owner)

@@ -36,9 +36,23 @@ pub struct StatisticsGroupRow {
     pub industry: String,
     pub prefecture: String,
     pub employees: i64,
+    /// Paid-in capital in yen, when the organisations gave it.
+    pub capital_yen: Option<i64>,
     pub organizations: i64,
     pub star3: i64,
     pub star4: i64,
+}
+
+/// One buyer's request to a registered supplier, with when the supplier first held the
+/// required level (or a higher one), for the request KPIs.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RequestTimingRow {
+    /// When the request was made (RFC 3339).
+    pub requested_at: String,
+    /// The due date (`YYYY-MM-DD`).
+    pub due_date: String,
+    /// When the first credential of the required level or above became valid (RFC 3339).
+    pub reached_at: Option<String>,
 }
 
 /// A published release.
@@ -193,14 +207,29 @@ impl Store {
         Ok(fetch_all!(
             self.db(),
             StatisticsGroupRow,
-            "SELECT o.industry, o.prefecture, o.employees, COUNT(*) AS organizations, \
+            "SELECT o.industry, o.prefecture, o.employees, o.capital_yen, COUNT(*) AS organizations, \
                SUM(CASE WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.organization_id = o.id AND c.level = 3 \
                    AND c.revoked_at IS NULL AND c.valid_from <= $1 AND c.valid_until > $1) THEN 1 ELSE 0 END) AS star3, \
                SUM(CASE WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.organization_id = o.id AND c.level = 4 \
                    AND c.revoked_at IS NULL AND c.valid_from <= $1 AND c.valid_until > $1) THEN 1 ELSE 0 END) AS star4 \
              FROM organizations o WHERE o.created_at <= $1 \
                AND NOT EXISTS (SELECT 1 FROM experts e WHERE e.organization_id = o.id) \
-             GROUP BY o.industry, o.prefecture, o.employees",
+             GROUP BY o.industry, o.prefecture, o.employees, o.capital_yen",
+            at
+        )?)
+    }
+
+    /// Every request made by `at` to a registered supplier, with when the supplier first held
+    /// the required level by `at` (a credential revoked later still counts: the level was
+    /// reached). One indexed lookup per request (`credentials_org`).
+    pub async fn request_timings(&self, at: &str) -> Result<Vec<RequestTimingRow>> {
+        Ok(fetch_all!(
+            self.db(),
+            RequestTimingRow,
+            "SELECT r.created_at AS requested_at, r.due_date, \
+               (SELECT MIN(c.valid_from) FROM credentials c WHERE c.organization_id = r.supplier_id \
+                  AND c.level >= r.required_level AND c.valid_from <= $1) AS reached_at \
+             FROM relationships r WHERE r.supplier_id IS NOT NULL AND r.created_at <= $1",
             at
         )?)
     }

@@ -12,9 +12,12 @@ use chrono::{DateTime, Duration, Utc};
 /// How long a secret waits for its page.
 const TTL_MINUTES: i64 = 5;
 
+/// (session, kind) → (secret, when it was kept).
+type Secrets = HashMap<(String, &'static str), (String, DateTime<Utc>)>;
+
 #[derive(Clone, Default)]
 pub struct Flash {
-    inner: Arc<Mutex<HashMap<(String, &'static str), (String, DateTime<Utc>)>>>,
+    inner: Arc<Mutex<Secrets>>,
 }
 
 impl Flash {

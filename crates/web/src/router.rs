@@ -333,6 +333,11 @@ pub fn router(state: AppState) -> Router {
             post(pages::buyers::invite_accept),
         )
         .route("/intel", get(pages::intel::index))
+        .route("/intel/{group_id}/{collection_id}", get(pages::intel::feed))
+        .route(
+            "/intel/{group_id}/{collection_id}/objects/{object_id}",
+            get(pages::intel::object),
+        )
         .route("/intel/collections", post(pages::intel::create))
         .route("/industry", get(pages::industry::index))
         .route("/industry/members", post(pages::industry::invite))
@@ -419,7 +424,8 @@ pub fn router(state: AppState) -> Router {
 /// Pages, CSS, CSV and JSON go out compressed (gzip or Brotli, as the client accepts) at
 /// the fastest level: most of the saving for little CPU. Files that are compressed already
 /// (evidence PDFs, ZIPs, images) are sent as they are.
-fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+fn compression(
+) -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
     use tower_http::compression::predicate::{NotForContentType, Predicate};
     use tower_http::compression::{CompressionLayer, CompressionLevel, DefaultPredicate};
     CompressionLayer::new()

@@ -57,6 +57,9 @@ struct TaxiiError {
     status: StatusCode,
     title: String,
     description: Option<String>,
+    /// The description in Japanese, carried in the resource's `details` (TAXII 2.1 §3.6.1
+    /// allows any properties there): clients show `description`, people in Japan read this.
+    description_ja: Option<String>,
 }
 
 impl TaxiiError {
@@ -65,6 +68,7 @@ impl TaxiiError {
             status,
             title: title.to_string(),
             description: None,
+            description_ja: None,
         }
     }
 }
@@ -72,10 +76,15 @@ impl TaxiiError {
 impl From<AppError> for TaxiiError {
     fn from(e: AppError) -> Self {
         let status = crate::error::status(&e);
-        let mut description = e.message(shirube_catalog::Lang::En);
-        for (field, message) in e.field_messages(shirube_catalog::Lang::En) {
-            description.push_str(&format!(" {field}: {message}"));
-        }
+        let describe = |lang| {
+            let mut d = e.message(lang);
+            for (field, message) in e.field_messages(lang) {
+                d.push_str(&format!(" {field}: {message}"));
+            }
+            d
+        };
+        let description = describe(shirube_catalog::Lang::En);
+        let description_ja = describe(shirube_catalog::Lang::Ja);
         let title = match &e {
             AppError::Unauthenticated => "Authentication required",
             AppError::Forbidden => "Forbidden",
@@ -90,6 +99,7 @@ impl From<AppError> for TaxiiError {
             status,
             title: title.to_string(),
             description: Some(description),
+            description_ja: Some(description_ja),
         }
     }
 }
@@ -100,6 +110,9 @@ impl IntoResponse for TaxiiError {
             json!({ "title": self.title, "http_status": self.status.as_u16().to_string() });
         if let Some(d) = self.description {
             body["description"] = json!(d);
+        }
+        if let Some(d) = self.description_ja {
+            body["details"] = json!({ "description_ja": d });
         }
         let mut resp = taxii_response(self.status, body.to_string());
         if self.status == StatusCode::UNAUTHORIZED {
@@ -155,6 +168,9 @@ fn check_accept(headers: &HeaderMap) -> Result<()> {
             status: StatusCode::NOT_ACCEPTABLE,
             title: "Not acceptable".into(),
             description: Some(format!("this server answers {TAXII}")),
+            description_ja: Some(format!(
+                "このサーバーの応答は {TAXII} です。Accept ヘッダーにこの形式を含めてください。"
+            )),
         })
     }
 }
@@ -415,6 +431,9 @@ async fn add_objects(
             status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
             title: "Unsupported media type".into(),
             description: Some(format!("send the envelope as {TAXII}")),
+            description_ja: Some(format!(
+                "エンベロープは {TAXII} として送ってください（Content-Type ヘッダー）。"
+            )),
         });
     }
     let bytes = axum::body::to_bytes(body, intel::MAX_ENVELOPE_BYTES)

@@ -64,3 +64,4 @@ field-industries = Industries served
 field-languages = Languages
 field-accepting = Accepting new clients
 field-signer = Signer
+field-organization-capital-yen = Paid-in capital (yen)

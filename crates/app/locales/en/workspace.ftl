@@ -68,3 +68,7 @@ err-next-too-large = The file is too large. Make it smaller or split it, then se
 err-next-too-many = Please wait a few minutes and try again.
 err-next-invalid = Go back, correct the input and send it again.
 err-next-internal = Please try again later. If it keeps happening, contact the operator and quote the number shown.
+# Sign-up: the optional capital.
+err-capital = Enter the capital in yen as digits (e.g. 10000000 or 10,000,000). If you do not know it, leave it blank.
+label-capital = Paid-in capital (yen, optional)
+help-capital = Whether a company is an SME is decided by its employees or its capital (Small and Medium-sized Enterprise Basic Act). Giving it makes the size classes of the public statistics exact. Sole proprietors, or anyone unsure, can leave it blank.

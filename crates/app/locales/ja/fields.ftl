@@ -64,3 +64,4 @@ field-industries = 対応業種
 field-languages = 対応言語
 field-accepting = 新しい依頼の受付
 field-signer = 署名者
+field-organization-capital-yen = 資本金（円）

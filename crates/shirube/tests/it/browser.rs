@@ -387,15 +387,22 @@ async fn journey(c: &Client, base: &str, shots: &Shots, work: &Path) -> Res<()> 
     c.wait()
         .for_element(Locator::Css("#f-organization-corporate-number-err"))
         .await?;
-    if c.find(Locator::Css("#f-organization-corporate-number[aria-invalid=true]"))
-        .await
-        .is_err()
+    if c.find(Locator::Css(
+        "#f-organization-corporate-number[aria-invalid=true]",
+    ))
+    .await
+    .is_err()
     {
         return Err("the corporate-number field is not marked invalid".into());
     }
     shots.take("signup-errors").await?;
 
-    fill(c, "#f-organization-corporate-number", &corporate_number("123456789012")).await?;
+    fill(
+        c,
+        "#f-organization-corporate-number",
+        &corporate_number("123456789012"),
+    )
+    .await?;
     fill(c, "#f-user-password", "a long enough passphrase").await?;
     submit(c, "main form button[type=submit]", &signup_url).await?;
     path_is(c, "/dashboard").await?;

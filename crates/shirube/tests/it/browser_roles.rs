@@ -40,7 +40,8 @@ async fn connect(driver_port: u16, chromium: &Path, profile: &Path, phone: bool)
         "--lang=ja".to_string(),
         format!("--user-data-dir={}", profile.display()),
     ];
-    let mut options = json!({ "binary": chromium, "args": args, "prefs": { "intl.accept_languages": "ja" } });
+    let mut options =
+        json!({ "binary": chromium, "args": args, "prefs": { "intl.accept_languages": "ja" } });
     if phone {
         options["mobileEmulation"] =
             json!({ "deviceMetrics": { "width": 390, "height": 844, "pixelRatio": 1 } });
@@ -109,7 +110,9 @@ async fn check_page(c: &Client, axe: Option<&str>, phone: bool, shot: &str) -> R
             .await?;
         let (scroll, client) = (w[0].as_i64().unwrap_or(0), w[1].as_i64().unwrap_or(0));
         if scroll > client {
-            problems.push(format!("{url}: the page is {scroll} px wide on a {client} px phone"));
+            problems.push(format!(
+                "{url}: the page is {scroll} px wide on a {client} px phone"
+            ));
         }
     }
     let text = c
@@ -117,7 +120,10 @@ async fn check_page(c: &Client, axe: Option<&str>, phone: bool, shot: &str) -> R
         .await?;
     let text = text.as_str().unwrap_or("");
     for leak in LEAKS {
-        if text.split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '_').any(|w| w == *leak) {
+        if text
+            .split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '_')
+            .any(|w| w == *leak)
+        {
             problems.push(format!("{url}: the Japanese page shows {leak:?}"));
         }
     }
@@ -166,7 +172,13 @@ const WALKS: &[Walk] = &[
         email: "owner@minato-seiko.example",
         first: "dashboard-supplier",
         also: &[],
-        pages: &["/assessments", "/requests", "/checks", "/engagements", "/inbox"],
+        pages: &[
+            "/assessments",
+            "/requests",
+            "/checks",
+            "/engagements",
+            "/inbox",
+        ],
     },
     Walk {
         who: "buyer",
@@ -212,7 +224,16 @@ const WALKS: &[Walk] = &[
     },
 ];
 
-const PUBLIC: &[&str] = &["/", "/catalog", "/verify", "/experts", "/register", "/roadmap", "/login", "/signup"];
+const PUBLIC: &[&str] = &[
+    "/",
+    "/catalog",
+    "/verify",
+    "/experts",
+    "/register",
+    "/roadmap",
+    "/login",
+    "/signup",
+];
 
 async fn walk_all(c: &Client, base: &str, axe: Option<&str>, phone: bool) -> Res<Vec<String>> {
     let size = if phone { "390" } else { "desktop" };
@@ -230,28 +251,42 @@ async fn walk_all(c: &Client, base: &str, axe: Option<&str>, phone: bool) -> Res
                 vec![],
             )
             .await?;
-        let ids: Vec<&str> = ids.as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
+        let ids: Vec<&str> = ids
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+            .collect();
         if ids.first() != Some(&w.first) {
-            problems.push(format!("{}: the dashboard leads with {ids:?}, not {}", w.who, w.first));
+            problems.push(format!(
+                "{}: the dashboard leads with {ids:?}, not {}",
+                w.who, w.first
+            ));
         }
         for also in w.also {
             if !ids.contains(also) {
                 problems.push(format!("{}: the dashboard lacks {also}: {ids:?}", w.who));
             }
         }
-        problems.extend(check_page(c, axe, phone, &format!("roles-{size}-{}-dashboard", w.who)).await?);
+        problems
+            .extend(check_page(c, axe, phone, &format!("roles-{size}-{}-dashboard", w.who)).await?);
         for (i, p) in w.pages.iter().enumerate() {
             c.goto(&format!("{base}{p}")).await?;
             let status_ok = c.find_all(Locator::Css("main h1")).await?.len() == 1;
             if !status_ok {
                 problems.push(format!("{}: {p} has no single heading", w.who));
             }
-            problems.extend(check_page(c, axe, phone, &format!("roles-{size}-{}-{i}", w.who)).await?);
+            problems
+                .extend(check_page(c, axe, phone, &format!("roles-{size}-{}-{i}", w.who)).await?);
         }
         // The secretary's main task: invite a member by corporate number, from the phone too.
         if w.who == "industry-group" {
             c.goto(&format!("{base}/industry")).await?;
-            let forms = c.find_all(Locator::Css("form[action='/industry/members'] input[name=corporate_number]")).await?;
+            let forms = c
+                .find_all(Locator::Css(
+                    "form[action='/industry/members'] input[name=corporate_number]",
+                ))
+                .await?;
             if forms.is_empty() {
                 problems.push("industry-group: no invitation form on /industry".into());
             }
@@ -328,7 +363,10 @@ fn every_role_sees_its_own_work_first_on_a_desktop_and_a_phone_with_no_serious_a
         });
         match outcome {
             Ok(p) => problems.extend(p),
-            Err(e) => panic!("the per-role walk failed ({}): {e}", if phone { "phone" } else { "desktop" }),
+            Err(e) => panic!(
+                "the per-role walk failed ({}): {e}",
+                if phone { "phone" } else { "desktop" }
+            ),
         }
     }
     eprintln!(
@@ -337,5 +375,10 @@ fn every_role_sees_its_own_work_first_on_a_desktop_and_a_phone_with_no_serious_a
         WALKS.len(),
         if axe.is_some() { ", each page checked by axe-core" } else { "" }
     );
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

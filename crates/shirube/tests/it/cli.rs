@@ -118,6 +118,7 @@ fn data_dir_with_organisation(
                     corporate_number,
                     industry: "E",
                     employees: 12,
+                    capital_yen: None,
                     prefecture: "23",
                 },
                 &NewUser {

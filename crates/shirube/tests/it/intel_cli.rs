@@ -21,6 +21,7 @@ fn data_dir_with_collection(dir: &std::path::Path) -> String {
                     corporate_number: "7000012050002",
                     industry: "E",
                     employees: 12,
+                    capital_yen: None,
                     prefecture: "13",
                 },
                 &NewUser {

@@ -34,6 +34,11 @@ pub struct SignupOrganization {
     /// Prefecture: JIS code "01"–"47", or its Japanese or English name.
     #[schema(min_length = 1, max_length = 20, example = "23")]
     pub prefecture: String,
+    /// Paid-in capital in yen (optional). With the employees it decides the SME size class
+    /// in the public statistics (中小企業基本法 Art. 2: either test suffices).
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 100_000_000_000_000_i64)]
+    pub capital_yen: Option<i64>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -76,6 +81,11 @@ pub async fn signup(
         corporate_number: req.organization.corporate_number,
         industry: req.organization.industry,
         employees: req.organization.employees.to_string(),
+        capital_yen: req
+            .organization
+            .capital_yen
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
         prefecture: req.organization.prefecture,
         email: req.user.email,
         password: req.user.password,

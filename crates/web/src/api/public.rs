@@ -26,7 +26,8 @@ pub struct MeasureRequest {
     /// `kpis` (1–20, each with `name_ja`, `name_en`, `unit`, `baseline {value, date}`,
     /// `interim_targets`, `target {value, date}`, `source`, `quality_note`, optional
     /// `latest {value, date}`, optional `live`: organizations_registered, star3_valid,
-    /// star4_valid, sme_star3_share or sme_star4_share).
+    /// star4_valid, sme_star3_share, sme_star4_share, requests_met_on_time_share or
+    /// median_days_to_level).
     #[schema(value_type = Object)]
     pub measure: MeasureInput,
     #[serde(default)]

@@ -69,10 +69,7 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Re
     let s = assessments::standing(&state, &p).await.page(lang)?;
     let declared = s.achieved.as_ref().map(|a| {
         let when = match a.status {
-            AssessmentStatus::Certified => t.tn(
-                "msg-certified-on",
-                t.date(&a.updated_at),
-            ),
+            AssessmentStatus::Certified => t.tn("msg-certified-on", t.date(&a.updated_at)),
             _ => t.tn(
                 "msg-declared-on",
                 a.declaration_date.clone().unwrap_or_default(),
@@ -144,7 +141,10 @@ pub async fn show(State(state): State<AppState>, Signed(p): Signed) -> Result<Re
         Some(if n == 0 {
             t.t("ws-expert-none")
         } else {
-            t.targs("ws-expert-summary", &[("n", n.to_string()), ("w", w.to_string())])
+            t.targs(
+                "ws-expert-summary",
+                &[("n", n.to_string()), ("w", w.to_string())],
+            )
         })
     } else {
         None

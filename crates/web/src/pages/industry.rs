@@ -68,7 +68,6 @@ pub struct IndustryPage {
     pub min_members: String,
 }
 
-
 /// Builds the page. A `min_members` the rules refuse shows its message next to the filter,
 /// with the default count in the table.
 async fn page(

@@ -3,7 +3,7 @@
 //! industry group the form to create a collection and its exposure report (counts only).
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -15,6 +15,8 @@ use crate::pages::{render, Nav, PageResult, Signed};
 use crate::AppState;
 
 pub struct CollectionItem {
+    /// The collection's page (its feed), for collections the caller may read.
+    pub href: Option<String>,
     pub group_name: String,
     pub title: String,
     pub description: String,
@@ -62,6 +64,7 @@ async fn page(
     for g in intel::api_roots(state, p).await? {
         for c in intel::collections(state, p, &g.id).await? {
             collections.push(CollectionItem {
+                href: c.can_read.then(|| format!("/intel/{}/{}", g.id, c.id)),
                 group_name: g.name.clone(),
                 title: c.title,
                 description: c.description,
@@ -157,4 +160,244 @@ pub async fn create(
         }
         Err(e) => Err(PageError(e, lang)),
     }
+}
+
+/// A STIX type in the page's language (the common domain, relationship and ATT&CK types;
+/// another type is shown as "other" with its name).
+pub fn type_label(t: &Tr, object_type: &str) -> String {
+    let key = format!("intel-type-{object_type}");
+    match shirube_app::i18n::lookup(t.lang, &key) {
+        Some(label) => label,
+        None => t.tn("intel-type-other", object_type),
+    }
+}
+
+/// A relationship type in the page's language, or as STIX names it.
+fn relationship_label(t: &Tr, relationship_type: &str, outgoing: bool) -> String {
+    let key = format!(
+        "intel-rel-{relationship_type}-{}",
+        if outgoing { "out" } else { "in" }
+    );
+    shirube_app::i18n::lookup(t.lang, &key).unwrap_or_else(|| relationship_type.to_string())
+}
+
+pub struct FeedItem {
+    pub href: String,
+    pub name: String,
+    pub type_label: String,
+    pub marking: String,
+    pub added: String,
+}
+
+#[derive(Template)]
+#[template(path = "intel/feed.html")]
+pub struct FeedPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub group_name: String,
+    pub title: String,
+    pub description: String,
+    pub items: Vec<FeedItem>,
+    /// (type, label, selected) for the filter.
+    pub types: Vec<(String, String, bool)>,
+    pub next_href: Option<String>,
+    pub first_href: Option<String>,
+    pub taxii_url: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FeedQuery {
+    #[serde(rename = "type")]
+    pub object_type: String,
+    pub next: String,
+}
+
+/// Types offered in the feed's filter, in this order.
+const FEED_TYPES: &[&str] = &[
+    "vulnerability",
+    "indicator",
+    "malware",
+    "attack-pattern",
+    "course-of-action",
+    "intrusion-set",
+    "tool",
+    "report",
+    "x-mitre-asset",
+    "relationship",
+];
+
+/// Objects per feed page.
+const FEED_PAGE: i64 = 50;
+
+/// A collection's feed: its objects (latest versions the reader may see), 50 a page, with
+/// a type filter.
+pub async fn feed(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path((group_id, collection_id)): Path<(String, String)>,
+    Query(q): Query<FeedQuery>,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    let t = Tr::new(lang);
+    let group = intel::api_root(&state, &p, &group_id).await.page(lang)?;
+    let collection = intel::collection(&state, &p, &group_id, &collection_id)
+        .await
+        .page(lang)?;
+    let object_type = q.object_type.trim().to_string();
+    if !object_type.is_empty() && !FEED_TYPES.contains(&object_type.as_str()) {
+        return Err(PageError(
+            AppError::field("type", "intel-err-feed-type"),
+            lang,
+        ));
+    }
+    let filter = intel::Filter {
+        types: if object_type.is_empty() {
+            Vec::new()
+        } else {
+            vec![object_type.clone()]
+        },
+        limit: Some(FEED_PAGE),
+        next: q.next.trim().parse().ok(),
+        ..intel::Filter::default()
+    };
+    let page = intel::objects(&state, &p, &group_id, &collection_id, &filter)
+        .await
+        .page(lang)?;
+    let base = format!("/intel/{group_id}/{collection_id}");
+    let type_q = if object_type.is_empty() {
+        String::new()
+    } else {
+        format!("type={object_type}&")
+    };
+    let items = page
+        .rows
+        .into_iter()
+        .map(|r| FeedItem {
+            href: format!("{base}/objects/{}", r.object_id),
+            name: r.name.clone().unwrap_or_else(|| r.object_id.clone()),
+            type_label: type_label(&t, &r.object_type),
+            marking: format!("TLP:{}", r.marking.to_uppercase()),
+            added: t.datetime(&r.date_added),
+        })
+        .collect();
+    let public = state.config.public_url.trim_end_matches('/').to_string();
+    let built = FeedPage {
+        nav: Nav::for_principal(&state, &p).await.page(lang)?,
+        group_name: group.name,
+        title: collection.title,
+        description: collection.description,
+        items,
+        types: FEED_TYPES
+            .iter()
+            .map(|ty| (ty.to_string(), type_label(&t, ty), *ty == object_type))
+            .collect(),
+        next_href: page.next.map(|n| format!("{base}?{type_q}next={n}")),
+        first_href: (!q.next.is_empty()).then(|| {
+            format!("{base}?{type_q}")
+                .trim_end_matches(['?', '&'])
+                .to_string()
+        }),
+        taxii_url: format!("{public}/taxii2/{group_id}/collections/{collection_id}/"),
+        t,
+    };
+    render(&built, lang)
+}
+
+pub struct RelatedItem {
+    pub label: String,
+    pub href: String,
+    pub name: String,
+    pub type_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "intel/object.html")]
+pub struct ObjectPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub feed_href: String,
+    pub collection_title: String,
+    pub name: String,
+    pub object_id: String,
+    pub type_label: String,
+    pub marking: String,
+    pub added: String,
+    pub version: String,
+    pub versions: usize,
+    pub description: String,
+    /// External references: (source, id, url).
+    pub references: Vec<(String, String, String)>,
+    pub pattern: String,
+    pub related: Vec<RelatedItem>,
+    /// The object as stored, pretty-printed.
+    pub json: String,
+}
+
+/// One object: what it is, its references and relationships, and the STIX as stored.
+pub async fn object(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path((group_id, collection_id, object_id)): Path<(String, String, String)>,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    let t = Tr::new(lang);
+    let collection = intel::collection(&state, &p, &group_id, &collection_id)
+        .await
+        .page(lang)?;
+    let v = intel::object_view(&state, &p, &group_id, &collection_id, &object_id)
+        .await
+        .page(lang)?;
+    let body: serde_json::Value = serde_json::from_str(&v.object.body).unwrap_or_default();
+    let base = format!("/intel/{group_id}/{collection_id}");
+    let references = body["external_references"]
+        .as_array()
+        .map(|refs| {
+            refs.iter()
+                .filter_map(|r| {
+                    let source = r["source_name"].as_str()?.to_string();
+                    let id = r["external_id"].as_str().unwrap_or("").to_string();
+                    let url = r["url"]
+                        .as_str()
+                        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+                        .unwrap_or("")
+                        .to_string();
+                    Some((source, id, url))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let related = v
+        .related
+        .iter()
+        .map(|r| RelatedItem {
+            label: relationship_label(&t, &r.relationship_type, r.outgoing),
+            href: format!("{base}/objects/{}", r.other_id),
+            name: r.other_name.clone().unwrap_or_else(|| r.other_id.clone()),
+            type_label: type_label(&t, &r.other_type),
+        })
+        .collect();
+    let built = ObjectPage {
+        nav: Nav::for_principal(&state, &p).await.page(lang)?,
+        feed_href: base,
+        collection_title: collection.title,
+        name: v
+            .object
+            .name
+            .clone()
+            .unwrap_or_else(|| v.object.object_id.clone()),
+        object_id: v.object.object_id.clone(),
+        type_label: type_label(&t, &v.object.object_type),
+        marking: format!("TLP:{}", v.object.marking.to_uppercase()),
+        added: t.datetime(&v.object.date_added),
+        version: t.datetime(&v.object.version),
+        versions: v.versions,
+        description: body["description"].as_str().unwrap_or("").to_string(),
+        references,
+        pattern: body["pattern"].as_str().unwrap_or("").to_string(),
+        related,
+        json: serde_json::to_string_pretty(&body).unwrap_or_default(),
+        t,
+    };
+    render(&built, lang)
 }

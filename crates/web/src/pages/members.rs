@@ -94,12 +94,7 @@ pub async fn index(
     let pg = page(&state, &p, link, FieldMessages::default(), String::new())
         .await
         .page(p.lang)?;
-    let mut resp = render(&pg, p.lang)?;
-    resp.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(resp)
+    Ok(crate::pages::no_store(render(&pg, p.lang)?))
 }
 
 #[derive(Deserialize, Default)]

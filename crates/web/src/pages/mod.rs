@@ -90,6 +90,13 @@ pub fn render(t: &impl Template, lang: Lang) -> Result<Response, PageError> {
         .map_err(|e| PageError(crate::error::render_failed(e), lang))
 }
 
+/// Marks a page that may show a one-time secret as never to be cached.
+pub fn no_store(mut resp: Response) -> Response {
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
 /// Renders a page with another status than 200 (a form sent back with its errors).
 pub fn render_status(
     t: &impl Template,

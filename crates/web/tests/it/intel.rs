@@ -689,6 +689,12 @@ async fn media_types_credentials_and_bad_parameters_get_the_errors_taxii_specifi
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        // Every error says it in Japanese too, in the resource's `details`.
+        let e: Value = r.json().await.unwrap();
+        assert!(e["details"]["description_ja"]
+            .as_str()
+            .unwrap()
+            .contains("として送ってください"));
         let r = taxii_post(&app, &c.objects(), &c.member.token, "{not json").await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         let big = format!(r#"{{"objects":["{}"]}}"#, "x".repeat(21 * 1024 * 1024));
@@ -715,6 +721,11 @@ async fn media_types_credentials_and_bad_parameters_get_the_errors_taxii_specifi
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let e: Value = r.json().await.unwrap();
+        assert!(e["details"]["description_ja"]
+            .as_str()
+            .unwrap()
+            .contains("見つかりません"));
     }
 }
 
@@ -1059,5 +1070,102 @@ async fn the_group_creates_a_collection_on_its_page_and_a_member_sees_what_affec
             .await
             .unwrap();
         assert!(!select(&html, "#no-collections").is_empty());
+    }
+}
+
+#[tokio::test]
+async fn members_browse_a_collections_feed_and_an_objects_relationships_and_a_red_relationship_stays_hidden(
+) {
+    for app in TestApp::all().await {
+        let c = community(&app, "read_write").await;
+        let vuln = r#"{"type":"vulnerability","spec_version":"2.1","id":"vulnerability--00000000-0000-4000-8000-0000000000c1","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"CVE-2024-1111","description":"制御装置のファームウェアの欠陥","external_references":[{"source_name":"cve","external_id":"CVE-2024-1111","url":"https://www.cve.org/CVERecord?id=CVE-2024-1111"},{"source_name":"bad","url":"javascript:alert(1)"}],"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}"#;
+        let ind = indicator(
+            7,
+            "2024-01-01T00:00:00Z",
+            r#","name":"C2 server","object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]"#,
+        );
+        let rel = r#"{"type":"relationship","spec_version":"2.1","id":"relationship--00000000-0000-4000-8000-0000000000d1","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","relationship_type":"indicates","source_ref":"indicator--00000000-0000-4000-8000-000000000007","target_ref":"vulnerability--00000000-0000-4000-8000-0000000000c1","object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}"#;
+        // A RED relationship and a RED object the member is not a recipient of.
+        let red_obj = r#"{"type":"malware","spec_version":"2.1","id":"malware--00000000-0000-4000-8000-0000000000e1","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"Secret implant","is_family":false,"object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]}"#;
+        let red_rel = r#"{"type":"relationship","spec_version":"2.1","id":"relationship--00000000-0000-4000-8000-0000000000d2","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","relationship_type":"exploits","source_ref":"malware--00000000-0000-4000-8000-0000000000e1","target_ref":"vulnerability--00000000-0000-4000-8000-0000000000c1","object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]}"#;
+        add(
+            &app,
+            &c,
+            &c.group.token,
+            &format!(r#"{{"objects":[{vuln},{ind},{rel},{red_obj},{red_rel}]}}"#),
+        )
+        .await;
+
+        let b = browser(&app, &c.member).await;
+        let get = |path: String| {
+            let b = b.clone();
+            let url = app.url(&path);
+            async move {
+                let r = b.get(url).send().await.unwrap();
+                (r.status(), r.text().await.unwrap())
+            }
+        };
+        // The collection is linked from /intel, and its feed lists what the member may see.
+        let (_, html) = get("/intel".into()).await;
+        let feed = format!("/intel/{}/{}", c.group.id, c.collection);
+        assert_eq!(
+            attr(&html, "#intel-collections td a", "href").as_deref(),
+            Some(feed.as_str())
+        );
+        let (status, html) = get(feed.clone()).await;
+        assert_eq!(status, StatusCode::OK);
+        let items = select(&html, "#intel-feed li");
+        assert!(
+            items.iter().any(|i| i.contains("CVE-2024-1111")
+                && i.contains("脆弱性")
+                && i.contains("TLP:GREEN")),
+            "{items:?}"
+        );
+        assert!(
+            !items.iter().any(|i| i.contains("Secret implant")),
+            "RED stays hidden: {items:?}"
+        );
+        let (_, html) = get(format!("{feed}?type=vulnerability")).await;
+        assert_eq!(select(&html, "#intel-feed li").len(), 1);
+
+        // The vulnerability's page: its words, references (safe links only) and the
+        // relationship the member may see, never the RED one.
+        let (status, html) = get(format!(
+            "{feed}/objects/vulnerability--00000000-0000-4000-8000-0000000000c1"
+        ))
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(select(&html, "h1"), ["CVE-2024-1111"]);
+        assert!(html.contains("制御装置のファームウェアの欠陥"));
+        assert!(!html.contains("href=\"javascript:"), "no script links");
+        assert_eq!(
+            attr(&html, "main section a[rel~=noopener]", "href").as_deref(),
+            Some("https://www.cve.org/CVERecord?id=CVE-2024-1111")
+        );
+        let related = select(&html, "#intel-related li");
+        assert_eq!(related.len(), 1, "{related:?}");
+        assert!(related[0].starts_with("示される: C2 server"), "{related:?}");
+        // A RED object's page is not found for a non-recipient; an outsider finds nothing.
+        let (status, _) = get(format!(
+            "{feed}/objects/malware--00000000-0000-4000-8000-0000000000e1"
+        ))
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let outsider = browser(&app, &c.outsider).await;
+        let r = outsider.get(app.url(&feed)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        // The group sees the RED relationship too.
+        let group = browser(&app, &c.group).await;
+        let html = group
+            .get(app.url(&format!(
+                "{feed}/objects/vulnerability--00000000-0000-4000-8000-0000000000c1"
+            )))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(select(&html, "#intel-related li").len(), 2);
     }
 }

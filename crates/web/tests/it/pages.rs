@@ -168,7 +168,10 @@ async fn a_form_with_errors_comes_back_with_messages_next_to_the_fields_and_keep
         ("f-user-password", "パスワード"),
     ] {
         let described = attr(&html, &format!("#{input}"), "aria-describedby").unwrap();
-        assert!(described.contains(&format!("{input}-err")), "{input}: {described}");
+        assert!(
+            described.contains(&format!("{input}-err")),
+            "{input}: {described}"
+        );
         assert_eq!(select(&html, &format!("#{input}-err")).len(), 1, "{input}");
         assert!(
             select(&html, &format!("#form-errors a[href='#{input}']"))
@@ -433,7 +436,10 @@ async fn an_owner_invites_a_member_who_joins_with_the_one_time_link() {
     let (_, html) = b.get("/members").await;
     let link = select(&html, "#invite-link").pop().unwrap();
     let (_, again) = b.get("/members").await;
-    assert!(select(&again, "#invite-link").is_empty(), "the link is shown only once");
+    assert!(
+        select(&again, "#invite-link").is_empty(),
+        "the link is shown only once"
+    );
     let path = link.trim_start_matches(&app.base).to_string();
     let newcomer = Browser::new(&app);
     let (status, html) = newcomer.get(&path).await;
@@ -749,7 +755,10 @@ async fn an_industry_group_invites_through_the_page_and_sees_shared_suppliers_in
             attr(&html, "#f-corporate-number", "aria-invalid").as_deref(),
             Some("true")
         );
-        assert_eq!(attr(&html, "#f-corporate-number", "value").as_deref(), Some("12345"));
+        assert_eq!(
+            attr(&html, "#f-corporate-number", "value").as_deref(),
+            Some("12345")
+        );
         for n in [
             a_number.clone(),
             number(b.id.clone()).await,

@@ -937,3 +937,57 @@ async fn organisations_declare_products_and_a_release_publishes_domestic_shares_
         assert_eq!(v["monitoring_in_japan"]["organisations"], 0);
     }
 }
+
+#[tokio::test]
+async fn the_request_kpis_measure_the_share_of_requests_met_on_time_once_ten_can_be_judged() {
+    for app in TestApp::all().await {
+        let gov = publisher(&app).await;
+        for live in ["requests_met_on_time_share", "median_days_to_level"] {
+            let r = create_measure(&app, &gov.token, measure(live, Some(live))).await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+        }
+        let kpis = |road: &Value| -> Vec<Value> {
+            road["measures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["kpis"][0]["latest"]["value"].clone())
+                .collect()
+        };
+        let buyer = signup_as(&app, "大和自動車部品", "E", 2400, "23").await;
+        let mut suppliers = Vec::new();
+        for i in 0..10 {
+            let s = signup_as(&app, &format!("部品{i}"), "E", 30, "23").await;
+            let number = app
+                .state
+                .store()
+                .organization(&s.id)
+                .await
+                .unwrap()
+                .corporate_number;
+            let r = app
+            .post_json(
+                "/api/v1/suppliers",
+                Some(&buyer.token),
+                json!({ "corporate_number": number, "due_date": "2099-03-31",
+                        "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } }),
+            )
+            .await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+            suppliers.push(s);
+        }
+        // Nothing can be judged yet: every request is open and before its due date.
+        let road = app.get_json("/api/v1/roadmap", None).await;
+        assert_eq!(kpis(&road), [Value::Null, Value::Null]);
+        for s in &suppliers[..9] {
+            declare(&app, s).await;
+        }
+        // Nine reached: still fewer than ten to judge.
+        let road = app.get_json("/api/v1/roadmap", None).await;
+        assert_eq!(kpis(&road), [Value::Null, Value::Null]);
+        declare(&app, &suppliers[9]).await;
+        let road = app.get_json("/api/v1/roadmap", None).await;
+        // All ten reached ★3 the day they were asked: 100 % on time, a median of 0 days.
+        assert_eq!(kpis(&road), [json!(100.0), json!(0.0)]);
+    }
+}

@@ -45,7 +45,12 @@ async fn ask(app: &TestApp, buyer: &Org, supplier: &Org, due: &str) {
                     "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } }),
         )
         .await;
-    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
 }
 
 #[tokio::test]
@@ -58,7 +63,10 @@ async fn the_header_shows_only_the_work_of_the_roles_an_organisation_plays() {
             assert!(links.contains(&l.to_string()), "{l} in {links:?}");
         }
         assert!(!links.contains(&"/evaluations".to_string()));
-        assert!(!links.contains(&"/requests".to_string()), "nobody asked it yet");
+        assert!(
+            !links.contains(&"/requests".to_string()),
+            "nobody asked it yet"
+        );
 
         // A buyer that has not assessed itself: its suppliers, no self-assessment.
         let buyer = app.signup("大和自動車部品").await;
@@ -95,7 +103,10 @@ async fn the_header_shows_only_the_work_of_the_roles_an_organisation_plays() {
         assert!(links.contains(&"/evaluations".to_string()), "{links:?}");
         assert!(!links.contains(&"/assessments".to_string()), "{links:?}");
         let (_, html) = b.get("/dashboard").await;
-        assert_eq!(select(&html, "#dashboard-body h2"), ["評価の受付（評価機関）"]);
+        assert_eq!(
+            select(&html, "#dashboard-body h2"),
+            ["評価の受付（評価機関）"]
+        );
         assert!(select(&html, "#dashboard-supplier").is_empty());
         assert!(
             !html.contains("自己評価を始めましょう"),
@@ -108,7 +119,10 @@ async fn the_header_shows_only_the_work_of_the_roles_an_organisation_plays() {
             select(&html, "header details.menu summary"),
             ["組織の設定", "アカウント"]
         );
-        assert_eq!(select(&html, "header details.menu a[href='/tokens']").len(), 1);
+        assert_eq!(
+            select(&html, "header details.menu a[href='/tokens']").len(),
+            1
+        );
     }
 }
 
@@ -124,13 +138,23 @@ async fn a_buyers_dashboard_shows_its_chain_at_a_glance_with_what_is_due_soon() 
         ask(&app, &buyer, &c, "2099-03-31").await;
         let b = signed_in(&app, &buyer).await;
         let (_, html) = b.get("/dashboard").await;
-        assert_eq!(select(&html, "#dashboard-buyer h2"), ["発注者として（自社の取引先）"]);
+        assert_eq!(
+            select(&html, "#dashboard-buyer h2"),
+            ["発注者として（自社の取引先）"]
+        );
         assert!(html.contains("直接の取引先 2 社の状況です。"), "{html}");
         let due = select(&html, "#dashboard-buyer ul.glance li");
         assert_eq!(due.len(), 1, "{due:?}");
-        assert!(due[0].contains("みなと精工") && due[0].contains("あと 10 日"), "{due:?}");
+        assert!(
+            due[0].contains("みなと精工") && due[0].contains("あと 10 日"),
+            "{due:?}"
+        );
         // Each count leads to the portfolio filtered by that status.
-        assert!(!select(&html, "#dashboard-buyer ul.counts a[href^='/suppliers?status=']").is_empty());
+        assert!(!select(
+            &html,
+            "#dashboard-buyer ul.counts a[href^='/suppliers?status=']"
+        )
+        .is_empty());
     }
 }
 
@@ -149,8 +173,14 @@ async fn the_verify_page_explains_text_that_is_not_json_in_the_pages_language() 
     let html = r.text().await.unwrap();
     let msg = select(&html, "#f-credential-err").join(" ");
     assert!(msg.contains("1行目の1文字目"), "{msg}");
-    assert!(msg.contains("ダウンロード"), "says what to paste instead: {msg}");
-    assert!(!html.contains("expected value"), "no parser English on the page");
+    assert!(
+        msg.contains("ダウンロード"),
+        "says what to paste instead: {msg}"
+    );
+    assert!(
+        !html.contains("expected value"),
+        "no parser English on the page"
+    );
     assert_eq!(
         attr(&html, "#f-credential", "aria-describedby").as_deref(),
         Some("f-credential-err")
@@ -178,7 +208,10 @@ async fn a_credential_whose_signature_fails_shows_its_level_only_as_claimed_and_
             .await;
         assert_eq!(r.status(), StatusCode::OK);
         let v: Value = app
-            .get_json(&format!("/api/v1/assessments/{id}/credential"), Some(&org.token))
+            .get_json(
+                &format!("/api/v1/assessments/{id}/credential"),
+                Some(&org.token),
+            )
             .await;
         let mut vc = v["credential"].clone();
         vc["credentialSubject"]["level"] = json!(4);
@@ -198,14 +231,23 @@ async fn a_credential_whose_signature_fails_shows_its_level_only_as_claimed_and_
         assert!(html.contains("★4（主張のみ・未確認）"), "{html}");
         let checks = select(&html, ".verdict details li");
         assert!(checks.iter().any(|c| c == "署名: 不合格"), "{checks:?}");
-        assert!(!html.contains("signature:") && !html.contains("failed"), "{checks:?}");
+        assert!(
+            !html.contains("signature:") && !html.contains("failed"),
+            "{checks:?}"
+        );
 
         // The certificate's download link saves a file instead of opening JSON in the tab.
         let cred_id = v["id"].as_str().unwrap();
         let r = app.get(&format!("/credentials/{cred_id}"), None).await;
         assert_eq!(r.status(), StatusCode::OK);
-        let cd = r.headers()["content-disposition"].to_str().unwrap().to_string();
-        assert!(cd.starts_with("attachment;") && cd.contains(".json"), "{cd}");
+        let cd = r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            cd.starts_with("attachment;") && cd.contains(".json"),
+            "{cd}"
+        );
     }
 }
 
@@ -222,9 +264,19 @@ async fn an_error_page_keeps_the_header_says_what_to_do_and_links_back() {
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let html = r.text().await.unwrap();
-    assert_eq!(select(&html, "header details.menu summary").len(), 2, "the header stays");
-    assert_eq!(attr(&html, "main a.button", "href").as_deref(), Some("/assessments"));
-    assert!(html.contains("アドレスが正しいか確かめてください"), "{html}");
+    assert_eq!(
+        select(&html, "header details.menu summary").len(),
+        2,
+        "the header stays"
+    );
+    assert_eq!(
+        attr(&html, "main a.button", "href").as_deref(),
+        Some("/assessments")
+    );
+    assert!(
+        html.contains("アドレスが正しいか確かめてください"),
+        "{html}"
+    );
     // A link back never leads off the site.
     let r = TestApp::client()
         .get(app.url("/no-such-page"))
@@ -248,12 +300,18 @@ async fn pages_and_json_are_compressed_for_clients_that_accept_it() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         assert_eq!(
-            r.headers().get("content-encoding").map(|v| v.to_str().unwrap()),
+            r.headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap()),
             Some("gzip"),
             "{path}"
         );
     }
-    let r = TestApp::client().get(app.url("/catalog")).send().await.unwrap();
+    let r = TestApp::client()
+        .get(app.url("/catalog"))
+        .send()
+        .await
+        .unwrap();
     assert!(r.headers().get("content-encoding").is_none());
 }
 
@@ -271,8 +329,14 @@ async fn field_errors_name_the_limit_in_both_languages() {
     assert_eq!(e["field"], "organization.name");
     assert_eq!(e["label_ja"], "組織名");
     assert_eq!(e["label"], "Organisation name");
-    assert!(e["message_ja"].as_str().unwrap().contains("200文字以内"), "{e}");
-    assert!(e["message"].as_str().unwrap().contains("200 characters"), "{e}");
+    assert!(
+        e["message_ja"].as_str().unwrap().contains("200文字以内"),
+        "{e}"
+    );
+    assert!(
+        e["message"].as_str().unwrap().contains("200 characters"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -282,12 +346,17 @@ async fn a_new_api_token_is_made_once_shown_once_and_a_reload_makes_no_second_on
         let b = signed_in(&app, &org).await;
         let csrf = b.csrf().await;
         let r = b
-            .post("/tokens", &[("name", "会計システム"), ("csrf_token", &csrf)])
+            .post(
+                "/tokens",
+                &[("name", "会計システム"), ("csrf_token", &csrf)],
+            )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], "/tokens");
         let (_, html) = b.get("/tokens").await;
-        let token = select(&html, "#new-token").pop().expect("the new token is shown");
+        let token = select(&html, "#new-token")
+            .pop()
+            .expect("the new token is shown");
         assert!(token.len() > 20);
         let (_, again) = b.get("/tokens").await;
         assert!(select(&again, "#new-token").is_empty(), "shown only once");
@@ -318,16 +387,31 @@ async fn bad_input_on_the_members_and_tokens_forms_names_the_field_in_both_langu
         let r = b
             .post(
                 "/members",
-                &[("email", "hanako-at-example"), ("role", "member"), ("csrf_token", &csrf)],
+                &[
+                    ("email", "hanako-at-example"),
+                    ("role", "member"),
+                    ("csrf_token", &csrf),
+                ],
             )
             .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
-        assert_eq!(attr(&html, "#f-email", "value").as_deref(), Some("hanako-at-example"));
-        assert_eq!(attr(&html, "#f-email", "aria-describedby").as_deref(), Some("f-email-err"));
-        assert_eq!(select(&html, "#form-errors a[href='#f-email']"), [email_words]);
+        assert_eq!(
+            attr(&html, "#f-email", "value").as_deref(),
+            Some("hanako-at-example")
+        );
+        assert_eq!(
+            attr(&html, "#f-email", "aria-describedby").as_deref(),
+            Some("f-email-err")
+        );
+        assert_eq!(
+            select(&html, "#form-errors a[href='#f-email']"),
+            [email_words]
+        );
 
-        let r = b.post("/tokens", &[("name", "  "), ("csrf_token", &csrf)]).await;
+        let r = b
+            .post("/tokens", &[("name", "  "), ("csrf_token", &csrf)])
+            .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
         assert!(select(&html, "#f-name-err")[0].contains(required), "{lang}");
@@ -343,4 +427,52 @@ async fn bad_input_on_the_members_and_tokens_forms_names_the_field_in_both_langu
     .unwrap();
     assert_eq!(members.users.len(), 1, "nothing was added");
     assert!(members.invitations.is_empty());
+}
+
+#[tokio::test]
+async fn sign_up_takes_an_optional_capital_as_people_type_it_and_names_the_field_when_it_is_not_a_number(
+) {
+    for app in TestApp::all().await {
+        let b = Browser::new(&app);
+        let number = crate::support::corporate_number(5151);
+        let form = |capital: &'static str| {
+            vec![
+                ("org_name", "みなと精工"),
+                ("industry", "E"),
+                ("employees", "400"),
+                ("capital_yen", capital),
+                ("prefecture", "23"),
+                ("user_name", "港 太郎"),
+                ("email", "taro@minato-capital.example"),
+                ("password", "minato-seiko-2026"),
+            ]
+        };
+        let mut bad = form("1千万");
+        bad.push(("corporate_number", &number));
+        let r = b.post("/signup", &bad).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert_eq!(
+            select(&html, "#form-errors a[href='#f-organization-capital-yen']"),
+            ["資本金（円）"]
+        );
+        assert!(select(&html, "#f-organization-capital-yen-err")[0].contains("空欄"));
+        assert_eq!(
+            attr(&html, "#f-organization-capital-yen", "value").as_deref(),
+            Some("1千万")
+        );
+        assert_eq!(app.state.store().count_organizations().await.unwrap(), 0);
+
+        let mut good = form("300,000,000円");
+        good.push(("corporate_number", &number));
+        let r = b.post("/signup", &good).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let org = app
+            .state
+            .store()
+            .organization_by_corporate_number(&number)
+            .await
+            .unwrap();
+        assert_eq!(org.map(|o| o.capital_yen), Some(Some(300_000_000)));
+    }
 }
