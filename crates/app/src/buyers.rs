@@ -61,7 +61,7 @@ pub async fn add_supplier(
 ) -> Result<Added, AppError> {
     p.require_edit()?;
     let mut errs = Vec::new();
-    let due = match domain::parse_date(&input.due_date, "due_date") {
+    let due = match due_date(&input.due_date, state.clock.today_japan()) {
         Ok(d) => Some(d),
         Err(e) => {
             errs.push(e);
@@ -192,6 +192,17 @@ pub async fn add_supplier(
     })
 }
 
+/// A request's due date: a YYYY-MM-DD day that is not before `today` (the day in Japan).
+/// A past day is refused with the earliest day allowed, so the buyer knows what to type.
+pub fn due_date(input: &str, today: chrono::NaiveDate) -> Result<String, FieldError> {
+    let due = domain::parse_date(input, "due_date")?;
+    let earliest = today.format("%Y-%m-%d").to_string();
+    if due < earliest {
+        return Err(FieldError::new("due_date", "portfolio-err-due-past").arg("earliest", earliest));
+    }
+    Ok(due)
+}
+
 /// Where a supplier stands for its buyer, as the portfolio shows it. Computed, not stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -202,7 +213,10 @@ pub enum PortfolioStatus {
     InProgress,
     /// The due date has passed without the level.
     Overdue,
-    /// Nothing shared yet.
+    /// The supplier has begun a self-assessment (or reached a level) but shared nothing
+    /// with this buyer yet.
+    NotShared,
+    /// Nothing at all: no answer in any self-assessment, nothing shared.
     NotStarted,
     /// Invited by e-mail and not yet registered.
     NoResponse,
@@ -214,6 +228,7 @@ impl PortfolioStatus {
         PortfolioStatus::Met,
         PortfolioStatus::InProgress,
         PortfolioStatus::Overdue,
+        PortfolioStatus::NotShared,
         PortfolioStatus::NotStarted,
         PortfolioStatus::NoResponse,
     ];
@@ -224,6 +239,7 @@ impl PortfolioStatus {
             PortfolioStatus::Met => "met",
             PortfolioStatus::InProgress => "in_progress",
             PortfolioStatus::Overdue => "overdue",
+            PortfolioStatus::NotShared => "not_shared",
             PortfolioStatus::NotStarted => "not_started",
             PortfolioStatus::NoResponse => "no_response",
         }
@@ -251,6 +267,7 @@ impl Labelled for PortfolioStatus {
             Met => "status-portfolio-met",
             InProgress => "status-portfolio-in-progress",
             Overdue => "status-portfolio-overdue",
+            NotShared => "portfolio-status-not-shared",
             NotStarted => "status-portfolio-not-started",
             NoResponse => "status-portfolio-no-response",
         }
@@ -267,6 +284,8 @@ pub fn status_of(l: &SupplyLine, today: &str) -> PortfolioStatus {
         PortfolioStatus::Overdue
     } else if l.shares > 0 {
         PortfolioStatus::InProgress
+    } else if l.supplier_started {
+        PortfolioStatus::NotShared
     } else {
         PortfolioStatus::NotStarted
     }
@@ -410,15 +429,20 @@ pub async fn chain_limited(
     })
 }
 
-/// The YYYY-MM-DD of an RFC 3339 time.
+/// The day in Japan (YYYY-MM-DD) of a stored RFC 3339 UTC time, as the buyer counts days.
 fn date_part(t: &str) -> String {
-    t.get(..10).unwrap_or(t).to_string()
+    match chrono::DateTime::parse_from_rfc3339(t) {
+        Ok(t) => (t.naive_utc() + chrono::Duration::hours(9))
+            .format("%Y-%m-%d")
+            .to_string(),
+        Err(_) => t.get(..10).unwrap_or(t).to_string(),
+    }
 }
 
 /// The portfolio down to `max_tier`: the direct suppliers in the order they were added,
 /// then the deeper tiers branch by branch.
 pub async fn portfolio(state: &App, p: &Principal, max_tier: u32) -> Result<Portfolio, AppError> {
-    let today = state.clock.today_string();
+    let today = state.clock.today_japan().format("%Y-%m-%d").to_string();
     let Chain {
         direct,
         nodes,
@@ -509,40 +533,98 @@ impl Portfolio {
     }
 }
 
-/// The portfolio as CSV (UTF-8 with a BOM, so that Excel opens Japanese names correctly).
-pub fn portfolio_csv(lines: &[Line]) -> String {
-    fn field(s: &str) -> String {
+/// The portfolio as CSV for a spreadsheet: UTF-8 with a BOM (so that Excel opens Japanese
+/// names correctly), column headers and statuses in `lang`, levels as ★N, days as
+/// YYYY-MM-DD. No internal ids: the corporate number (public, fixed for the life of a
+/// company) is the one key column, and a deeper supplier names the supplier it is seen
+/// through by that supplier's corporate number. Invited suppliers that have not registered
+/// have no corporate number yet; their e-mail address stands as the name.
+pub fn portfolio_csv(lines: &[Line], lang: Lang) -> String {
+    fn field(out: &mut String, s: &str) {
         // Quote every field and neutralise spreadsheet formulas (CSV injection).
-        let s = if s.starts_with(['=', '+', '-', '@']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        format!("\"{}\"", s.replace('"', "\"\""))
+        out.push('"');
+        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            out.push('\'');
+        }
+        for c in s.chars() {
+            if c == '"' {
+                out.push('"');
+            }
+            out.push(c);
+        }
+        out.push('"');
     }
-    let mut out = String::from("\u{feff}relationship_id,organization_id,corporate_number,name,tier,required_level,achieved_level,status,due_date,last_update,parent_organization_id,weakest_in_branch,single_point_of_failure\r\n");
+    let labels: HashMap<PortfolioStatus, String> = PortfolioStatus::ALL
+        .iter()
+        .map(|s| (*s, s.label(lang)))
+        .collect();
+    let yes = text(lang, "portfolio-csv-yes");
+    let no = text(lang, "portfolio-csv-no");
+    let numbers: HashMap<&str, &str> = lines
+        .iter()
+        .filter_map(|l| Some((l.organization_id.as_deref()?, l.corporate_number.as_str())))
+        .collect();
+    let level = |l: Option<i64>| l.map(|l| format!("★{l}")).unwrap_or_default();
+    let mut out = String::with_capacity(160 * (lines.len() + 1));
+    out.push('\u{feff}');
+    let headers = [
+        "portfolio-csv-corporate-number",
+        "portfolio-csv-name",
+        "portfolio-csv-tier",
+        "portfolio-csv-required",
+        "portfolio-csv-achieved",
+        "portfolio-csv-status",
+        "portfolio-csv-due",
+        "portfolio-csv-last-update",
+        "portfolio-csv-through",
+        "portfolio-csv-weakest",
+        "portfolio-csv-weak-point",
+    ];
+    for (i, h) in headers.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        field(&mut out, &text(lang, h));
+    }
+    out.push_str("\r\n");
     for l in lines {
+        let through = if l.tier > 1 {
+            l.parent_organization_id
+                .as_deref()
+                .and_then(|p| numbers.get(p).copied())
+                .unwrap_or("")
+        } else {
+            ""
+        };
         let cells = [
-            field(l.relationship_id.as_deref().unwrap_or("")),
-            field(l.organization_id.as_deref().unwrap_or("")),
-            field(&l.corporate_number),
-            field(&l.name),
-            l.tier.to_string(),
-            l.required_level.to_string(),
-            l.achieved_level.map(|a| a.to_string()).unwrap_or_default(),
-            field(l.status.as_str()),
-            field(&l.due_date),
-            field(&l.last_update),
-            field(l.parent_organization_id.as_deref().unwrap_or("")),
-            l.weakest_in_branch
-                .map(|a| a.to_string())
-                .unwrap_or_default(),
-            l.single_point_of_failure.to_string(),
+            l.corporate_number.as_str(),
+            l.name.as_str(),
+            &l.tier.to_string(),
+            &format!("★{}", l.required_level),
+            &level(l.achieved_level),
+            labels.get(&l.status).map_or("", String::as_str),
+            &l.due_date,
+            &l.last_update,
+            through,
+            &level(l.weakest_in_branch.map(i64::from)),
+            if l.single_point_of_failure { &yes } else { &no },
         ];
-        out.push_str(&cells.join(","));
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            field(&mut out, c);
+        }
         out.push_str("\r\n");
     }
     out
+}
+
+/// The CSV's file name: what it is and the day in Japan it was made, in `lang`
+/// (`取引先_2026-12-05.csv`, `suppliers-2026-12-05.csv`).
+pub fn portfolio_csv_file_name(state: &App, lang: Lang) -> String {
+    let day = state.clock.today_japan().format("%Y-%m-%d").to_string();
+    crate::i18n::text_with(lang, "portfolio-csv-file-name", &[("date", day)])
 }
 
 /// Shares an assessment of the caller's organisation with a buyer that asked for a level.

@@ -38,6 +38,10 @@ pub struct SupplyLine {
     pub stock_days: i64,
     /// The supplier's BCP facts record a restore test.
     pub restore_tested: bool,
+    /// The supplier has begun a self-assessment (at least one answer, in any assessment),
+    /// whether or not it shared anything with this buyer. Only this one fact crosses without
+    /// a share: no level, answer or progress.
+    pub supplier_started: bool,
 }
 
 impl Store {
@@ -64,7 +68,9 @@ impl Store {
         let lines = format!(
             "SELECT r.buyer_id, r.id, r.supplier_id, r.invite_email, o.name, o.corporate_number, \
                r.required_level, r.due_date, r.created_at, r.updated_at, r.critical, r.alternatives, r.stock_days, \
-               CAST(CASE WHEN f.last_restore_test IS NULL THEN 0 ELSE 1 END AS BIGINT) AS restore_tested \
+               CAST(CASE WHEN f.last_restore_test IS NULL THEN 0 ELSE 1 END AS BIGINT) AS restore_tested, \
+               CAST(CASE WHEN EXISTS (SELECT 1 FROM assessments a JOIN answers n ON n.assessment_id = a.id \
+                 WHERE a.organization_id = r.supplier_id) THEN 1 ELSE 0 END AS BIGINT) AS started \
              FROM relationships r \
              LEFT JOIN organizations o ON o.id = r.supplier_id \
              LEFT JOIN bcp_facts f ON f.organization_id = r.supplier_id \
@@ -90,7 +96,7 @@ impl Store {
                     "SELECT {} FROM ({lines}) x",
                     self.json_rows(
                         "x.buyer_id, x.id, x.supplier_id, x.invite_email, x.name, x.corporate_number, x.required_level, \
-                         x.due_date, x.created_at, x.updated_at, x.critical, x.alternatives, x.stock_days, x.restore_tested",
+                         x.due_date, x.created_at, x.updated_at, x.critical, x.alternatives, x.stock_days, x.restore_tested, x.started",
                         ""
                     )
                 );
@@ -180,6 +186,7 @@ impl Store {
                     alternatives: r.alternatives,
                     stock_days: r.stock_days,
                     restore_tested: r.restore_tested != 0,
+                    supplier_started: r.started != 0,
                 }
             })
             .collect();
@@ -221,6 +228,7 @@ struct LineRecord {
     alternatives: i64,
     stock_days: i64,
     restore_tested: i64,
+    started: i64,
 }
 
 /// Active shares from one supplier to one buyer, aggregated: best level, count, last update,
@@ -251,6 +259,7 @@ type LineTuple = (
     i64,
     i64,
     i64,
+    i64,
 );
 
 impl From<LineTuple> for LineRecord {
@@ -270,6 +279,7 @@ impl From<LineTuple> for LineRecord {
             alternatives,
             stock_days,
             restore_tested,
+            started,
         ) = t;
         LineRecord {
             buyer_id,
@@ -286,6 +296,7 @@ impl From<LineTuple> for LineRecord {
             alternatives,
             stock_days,
             restore_tested,
+            started,
         }
     }
 }

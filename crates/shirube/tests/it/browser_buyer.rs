@@ -109,12 +109,12 @@ async fn logout(c: &Client) -> Res<()> {
 
 async fn add_supplier(c: &Client, base: &str, number: &str, network_access: bool) -> Res<()> {
     c.goto(&format!("{base}/suppliers")).await?;
-    fill(c, "#s-number", number).await?;
+    fill(c, "#f-corporate-number", number).await?;
     if network_access {
         click(c, "input[name=network_access]").await?;
     }
     c.execute(
-        "document.getElementById('s-due').value = '2027-03-31'",
+        "document.getElementById('f-due-date').value = '2027-03-31'",
         vec![],
     )
     .await?;
@@ -145,6 +145,62 @@ async fn rows(c: &Client, base: &str, query: &str) -> Res<Vec<String>> {
         out.push(r.text().await?);
     }
     Ok(out)
+}
+
+/// The portfolio on a 390 px phone: nothing runs off the side of the page, the chart fits,
+/// each supplier is a card with its name on one line, and each filter's label sits right
+/// above its field.
+async fn phone_portfolio(c: &Client, base: &str) -> Res<()> {
+    c.set_window_size(390, 900).await?;
+    c.goto(&format!("{base}/suppliers")).await?;
+    let measure = c
+        .execute(
+            "const r = (s) => document.querySelector(s).getBoundingClientRect();
+             const names = [...document.querySelectorAll('#portfolio tbody th.name')].map(e => e.getBoundingClientRect());
+             const label = r('label[for=f-status]'), select = r('#f-status');
+             return [document.documentElement.scrollWidth, window.innerWidth, r('svg.chart').right,
+                     Math.min(...names.map(n => n.width)), Math.max(...names.map(n => n.height)),
+                     select.top - label.bottom, Math.abs(select.left - label.left)];",
+            vec![],
+        )
+        .await?;
+    let m: Vec<f64> = measure
+        .as_array()
+        .ok_or("measurements")?
+        .iter()
+        .map(|v| v.as_f64().unwrap_or(f64::MAX))
+        .collect();
+    let png = c.screenshot().await?;
+    let _ = std::fs::write("/tmp/shirube-screens/portfolio-390.png", png);
+    c.execute(
+        "document.getElementById('portfolio').scrollIntoView()",
+        vec![],
+    )
+    .await?;
+    let png = c.screenshot().await?;
+    let _ = std::fs::write("/tmp/shirube-screens/portfolio-390-cards.png", png);
+    let (scroll, inner, chart_right, name_width, name_height, label_gap, label_shift) =
+        (m[0], m[1], m[2], m[3], m[4], m[5], m[6]);
+    if inner > 390.0 || scroll > 390.0 {
+        return Err(format!("the page is {scroll} px wide in a {inner} px viewport").into());
+    }
+    if chart_right > inner {
+        return Err(format!("the chart ends at {chart_right} px, past {inner}").into());
+    }
+    if name_width < 200.0 || name_height > 60.0 {
+        return Err(format!(
+            "company names are squeezed: {name_width} px wide, up to {name_height} px tall"
+        )
+        .into());
+    }
+    if !(0.0..=12.0).contains(&label_gap) || label_shift > 2.0 {
+        return Err(format!(
+            "the status filter's label is {label_gap} px above and {label_shift} px beside its field"
+        )
+        .into());
+    }
+    c.set_window_size(1280, 900).await?;
+    Ok(())
 }
 
 async fn journey(c: &Client, base: &str, a: &str, b: &str, sub: &str) -> Res<()> {
@@ -194,10 +250,12 @@ async fn journey(c: &Client, base: &str, a: &str, b: &str, sub: &str) -> Res<()>
     if tier2.len() != 1 || !tier2[0].contains("北浜鋳造") {
         return Err(format!("tier 2 should list 北浜鋳造 alone: {tier2:?}").into());
     }
+    c.set_window_size(1280, 900).await?;
     c.goto(&format!("{base}/suppliers")).await?;
     let png = c.screenshot().await?;
     let _ = std::fs::create_dir_all("/tmp/shirube-screens");
     let _ = std::fs::write("/tmp/shirube-screens/portfolio.png", png);
+    phone_portfolio(c, base).await?;
     c.goto(&format!("{base}/suppliers/tiers")).await?;
     let mut tree = Vec::new();
     for r in c.find_all(Locator::Css("#tiers tbody tr")).await? {
@@ -239,8 +297,8 @@ async fn journey(c: &Client, base: &str, a: &str, b: &str, sub: &str) -> Res<()>
     }
     let all = rows(c, base, "").await?;
     let sakura = all.iter().find(|r| r.contains("さくら電子"));
-    if !sakura.is_some_and(|r| r.contains("未着手")) {
-        return Err(format!("さくら電子 should be not started again: {all:?}").into());
+    if !sakura.is_some_and(|r| r.contains("未共有")) {
+        return Err(format!("さくら電子 has declared ★3 but no longer shares it: {all:?}").into());
     }
     Ok(())
 }

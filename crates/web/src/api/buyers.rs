@@ -19,6 +19,7 @@ use crate::error::ApiError;
 use crate::AppState;
 use shirube_app::buyers::{self, AddSupplier, DecisionAnswers};
 use shirube_app::Principal;
+use shirube_catalog::Lang;
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
@@ -158,8 +159,11 @@ pub struct PortfolioLine {
     pub parent_organization_id: Option<String>,
     pub required_level: i64,
     pub achieved_level: Option<i64>,
-    /// met, in_progress, overdue, not_started or no_response (deeper tiers: met,
-    /// in_progress or not_started, from the level passed on).
+    /// met, in_progress, overdue, not_shared (the supplier has begun a self-assessment or
+    /// reached a level but shared nothing with you yet), not_started (nothing begun at all)
+    /// or no_response (invited by e-mail, not registered yet). Deeper tiers: met,
+    /// in_progress or not_started, from the level passed on.
+    #[schema(value_type = PortfolioStatusName)]
     pub status: &'static str,
     /// Null for deeper tiers.
     pub due_date: Option<String>,
@@ -168,6 +172,18 @@ pub struct PortfolioLine {
     pub weakest_in_branch: Option<u8>,
     /// Critical, no alternative, and below its requirement or never restore-tested.
     pub single_point_of_failure: bool,
+}
+
+/// Where a supplier stands for you.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum PortfolioStatusName {
+    Met,
+    InProgress,
+    Overdue,
+    NotShared,
+    NotStarted,
+    NoResponse,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -258,25 +274,58 @@ pub async fn portfolio(
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-/// The portfolio as CSV.
-#[utoipa::path(get, path = "/api/v1/portfolio.csv", tag = "buyers", security(("bearer" = [])), params(PortfolioParams), responses((status = 200, description = "one line per supplier", content_type = "text/csv", body = String), BadRequest, Unauthorized, Invalid))]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct PortfolioCsvParams {
+    /// Deepest tier to include, 1–32 (default: every tier you can see; 1: direct suppliers only).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 32)]
+    pub max_tier: Option<String>,
+    /// `en` for English column headers and labels; Japanese otherwise (the default).
+    #[param(value_type = Option<String>, example = "en")]
+    pub lang: Option<String>,
+}
+
+/// The portfolio as a spreadsheet (the same file as the page's download): UTF-8 with a BOM,
+/// column headers and statuses in Japanese (or English with `lang=en`), levels as ★N, days as
+/// YYYY-MM-DD, the corporate number as the one key column (no internal ids), and a dated file
+/// name in `Content-Disposition`. Programs should read `GET /api/v1/portfolio` instead.
+#[utoipa::path(get, path = "/api/v1/portfolio.csv", tag = "buyers", security(("bearer" = [])), params(PortfolioCsvParams), responses((status = 200, description = "one line per supplier", content_type = "text/csv", body = String), BadRequest, Unauthorized, Invalid))]
 pub async fn portfolio_csv(
     State(state): State<AppState>,
     p: Principal,
-    ApiQuery(q): ApiQuery<PortfolioParams>,
+    ApiQuery(q): ApiQuery<PortfolioCsvParams>,
 ) -> Result<Response, ApiError> {
-    let lines = buyers::portfolio(&state, &p, q.max_tier()?).await?.lines;
-    Ok((
+    let max_tier = parse_max_tier(q.max_tier.as_deref())?;
+    let lines = buyers::portfolio(&state, &p, max_tier).await?.lines;
+    Ok(csv_response(&state, &lines, csv_lang(q.lang.as_deref())))
+}
+
+/// The CSV's language from `?lang=`: English only when asked for, Japanese otherwise.
+pub fn csv_lang(lang: Option<&str>) -> Lang {
+    match lang {
+        Some("en") => Lang::En,
+        _ => Lang::Ja,
+    }
+}
+
+/// The portfolio CSV as a download named for the day it was made (RFC 6266: an ASCII
+/// `filename` for old clients and the real name as RFC 5987 `filename*`).
+pub fn csv_response(state: &AppState, lines: &[buyers::Line], lang: Lang) -> Response {
+    let name = buyers::portfolio_csv_file_name(state, lang);
+    let ascii = buyers::portfolio_csv_file_name(state, Lang::En);
+    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"portfolio.csv\"",
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
             ),
         ],
-        buyers::portfolio_csv(&lines),
+        buyers::portfolio_csv(lines, lang),
     )
-        .into_response())
+        .into_response()
 }
 
 #[derive(Deserialize, ToSchema)]

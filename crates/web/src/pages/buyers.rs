@@ -116,15 +116,27 @@ pub struct PortfolioPage {
     pub can_edit: bool,
     pub errors: FieldMessages,
     pub form: AddForm,
-    pub added: Option<(u8, bool, Vec<String>, String)>,
     pub statuses: Vec<(String, String)>,
+    /// The earliest due date the form accepts (today in Japan), for the date picker.
+    pub earliest_due: String,
 }
 
+/// The add-supplier form as typed, sent back whole with its errors.
 #[derive(Debug, Clone, Default)]
 pub struct AddForm {
+    /// Inviting by e-mail (otherwise naming a registered supplier by corporate number).
+    pub by_email: bool,
     pub corporate_number: String,
     pub invite_email: String,
     pub due_date: String,
+    pub decision: DecisionAnswers,
+}
+
+impl AddForm {
+    /// Whether an extra factor was ticked.
+    pub fn has_factor(&self, factor: &str) -> bool {
+        self.decision.extra_factors.iter().any(|f| f == factor)
+    }
 }
 
 async fn portfolio_page(
@@ -133,7 +145,6 @@ async fn portfolio_page(
     q: PortfolioQuery,
     errors: FieldMessages,
     form: AddForm,
-    added: Option<(u8, bool, Vec<String>, String)>,
 ) -> Result<PortfolioPage, AppError> {
     let t = Tr::new(p.lang);
     let portfolio = buyers::portfolio(state, p, shirube_assess::graph::MAX_TIERS).await?;
@@ -228,7 +239,7 @@ async fn portfolio_page(
         can_edit: p.role.can_edit(),
         errors,
         form,
-        added,
+        earliest_due: state.clock.today_japan().format("%Y-%m-%d").to_string(),
         statuses: PortfolioStatus::ALL
             .iter()
             .map(|s| (s.as_str().to_string(), t.label(*s)))
@@ -242,38 +253,33 @@ pub async fn portfolio(
     Signed(p): Signed,
     Query(q): Query<PortfolioQuery>,
 ) -> Result<Response, PageError> {
-    let page = portfolio_page(
-        &state,
-        &p,
-        q,
-        FieldMessages::default(),
-        AddForm::default(),
-        None,
-    )
-    .await
-    .page(p.lang)?;
+    let page = portfolio_page(&state, &p, q, FieldMessages::default(), AddForm::default())
+        .await
+        .page(p.lang)?;
     render(&page, p.lang)
 }
 
+#[derive(Deserialize, Default)]
+pub struct CsvQuery {
+    /// `en` for English headers and labels; Japanese otherwise.
+    pub lang: Option<String>,
+}
+
+/// The portfolio as a spreadsheet: Japanese by default, `?lang=en` for English.
 pub async fn portfolio_csv(
     State(state): State<AppState>,
     Signed(p): Signed,
+    Query(q): Query<CsvQuery>,
 ) -> Result<Response, PageError> {
     let lines = buyers::portfolio(&state, &p, shirube_assess::graph::MAX_TIERS)
         .await
         .page(p.lang)?
         .lines;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"portfolio.csv\"",
-            ),
-        ],
-        buyers::portfolio_csv(&lines),
-    )
-        .into_response())
+    Ok(crate::api::buyers::csv_response(
+        &state,
+        &lines,
+        crate::api::buyers::csv_lang(q.lang.as_deref()),
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -455,43 +461,39 @@ pub async fn add(
                 .collect(),
         },
     };
-    let form = AddForm {
-        corporate_number: get(&f, "corporate_number").into(),
-        invite_email: get(&f, "invite_email").into(),
-        due_date: get(&f, "due_date").into(),
-    };
     match buyers::add_supplier(&state, &p, &input).await {
         Ok(added) => {
-            let reasons = added.reason_keys.iter().map(|k| text(lang, k)).collect();
-            let link = added
-                .invite_token
-                .map(|t| {
-                    format!(
-                        "{}/supplier-invite/{t}",
-                        state.config.public_url.trim_end_matches('/')
-                    )
-                })
-                .unwrap_or_default();
-            let page = portfolio_page(
-                &state,
-                &p,
-                PortfolioQuery::default(),
-                FieldMessages::default(),
-                AddForm::default(),
-                Some((added.required_level, added.suggest_level_4, reasons, link)),
+            // Answer with a redirect, so that reloading the result does not send the request
+            // again. The invitation link (only its hash is stored) waits for that page in
+            // the session's flash and is shown there once.
+            if let Some(token) = added.invite_token {
+                let link = format!(
+                    "{}/supplier-invite/{token}",
+                    state.config.public_url.trim_end_matches('/')
+                );
+                state
+                    .flash
+                    .put(p.csrf(), INVITE_FLASH, link, state.clock.now());
+            }
+            Ok(
+                Redirect::to(&format!("/suppliers/{}?added=1", added.relationship_id))
+                    .into_response(),
             )
-            .await
-            .page(lang)?;
-            render(&page, lang)
         }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
+            let form = AddForm {
+                by_email,
+                corporate_number: get(&f, "corporate_number").into(),
+                invite_email: get(&f, "invite_email").into(),
+                due_date: get(&f, "due_date").into(),
+                decision: input.decision,
+            };
             let page = portfolio_page(
                 &state,
                 &p,
                 PortfolioQuery::default(),
                 FieldMessages::from_error(&e, lang),
                 form,
-                None,
             )
             .await
             .page(lang)?;
@@ -500,6 +502,9 @@ pub async fn add(
         Err(e) => Err(PageError(e, lang)),
     }
 }
+
+/// The flash kind that carries a new invitation link from adding the supplier to its page.
+const INVITE_FLASH: &str = "supplier-invite-link";
 
 #[derive(Template)]
 #[template(path = "buyers/relationship.html")]
@@ -518,6 +523,17 @@ pub struct RelationshipPage {
     pub shares: Vec<SharedItem>,
     /// The buyer's dependency: (critical, alternatives, stock days).
     pub dependency: (bool, i64, i64),
+    /// What the last form did: `added`, `saved` or `sent` (after its redirect).
+    pub done: String,
+    /// The invitation link right after inviting the supplier by e-mail.
+    pub invite_link: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RelationshipQuery {
+    pub added: Option<String>,
+    pub saved: Option<String>,
+    pub sent: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -536,6 +552,7 @@ pub async fn relationship(
     State(state): State<AppState>,
     Signed(p): Signed,
     Path(id): Path<RelationshipId>,
+    Query(q): Query<RelationshipQuery>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
     let t = Tr::new(lang);
@@ -549,16 +566,17 @@ pub async fn relationship(
         messages,
         shares: shared,
     } = detail;
+    // Each message says who wrote it from the reader's side: "you" or the other company.
     let messages = messages
         .into_iter()
         .map(|(org, body, at)| {
             (
-                if org == rel.buyer_id {
-                    t.t("label-buyer")
+                if org.as_str() == p.org_id().as_str() {
+                    t.t("portfolio-label-you")
                 } else {
-                    t.t("label-supplier")
+                    counterpart.clone()
                 },
-                at.chars().take(16).collect::<String>().replace('T', " "),
+                t.datetime(&at),
                 body,
             )
         })
@@ -593,14 +611,25 @@ pub async fn relationship(
             level: a.target_level,
             state: t.label(a.status),
             detail: t.label(s.detail),
-            created: s.created_at.chars().take(10).collect(),
-            revoked: s
-                .revoked_at
-                .map(|r| r.chars().take(10).collect())
-                .unwrap_or_default(),
+            created: t.date(&s.created_at),
+            revoked: s.revoked_at.map(|r| t.date(&r)).unwrap_or_default(),
             answers,
         });
     }
+    let done = if q.added.is_some() {
+        "added"
+    } else if q.saved.is_some() {
+        "saved"
+    } else if q.sent.is_some() {
+        "sent"
+    } else {
+        ""
+    };
+    let invite_link = if as_buyer && q.added.is_some() {
+        state.flash.take(p.csrf(), INVITE_FLASH, state.clock.now())
+    } else {
+        None
+    };
     let dependency = if as_buyer {
         (rel.critical, rel.alternatives, rel.stock_days)
     } else {
@@ -621,6 +650,8 @@ pub async fn relationship(
         due_date: rel.due_date,
         messages,
         shares,
+        done: done.to_string(),
+        invite_link,
         t,
     };
     render(&page, lang)
@@ -652,7 +683,7 @@ pub async fn dependency(
     )
     .await
     .page(p.lang)?;
-    Ok(Redirect::to(&format!("/suppliers/{id}")).into_response())
+    Ok(Redirect::to(&format!("/suppliers/{id}?saved=1")).into_response())
 }
 
 pub async fn message(
@@ -666,7 +697,7 @@ pub async fn message(
     buyers::message(&state, &p, &id, get(&f, "body"))
         .await
         .page(p.lang)?;
-    Ok(Redirect::to(&format!("/suppliers/{id}")).into_response())
+    Ok(Redirect::to(&format!("/suppliers/{id}?sent=1#thread-h")).into_response())
 }
 
 #[derive(Template)]
@@ -683,6 +714,8 @@ pub struct RequestsPage {
     pub can_edit: bool,
     pub errors: FieldMessages,
     pub shared: usize,
+    /// The BCP facts were just saved (after the redirect).
+    pub saved: bool,
     pub bcp: shirube_app::views::BcpFacts,
 }
 
@@ -732,10 +765,8 @@ async fn requests_page(
                 names.get(&s.buyer_id).cloned().unwrap_or_default(),
                 label(&s.assessment_id),
                 t.label(s.detail),
-                s.created_at.chars().take(10).collect(),
-                s.revoked_at
-                    .map(|r| r.chars().take(10).collect())
-                    .unwrap_or_default(),
+                t.date(&s.created_at),
+                s.revoked_at.map(|r| t.date(&r)).unwrap_or_default(),
             )
         })
         .collect();
@@ -765,17 +796,28 @@ async fn requests_page(
         can_edit: p.role.can_edit(),
         errors,
         shared,
+        saved: false,
         t,
     })
+}
+
+#[derive(Deserialize, Default)]
+pub struct RequestsQuery {
+    /// How many customers the last share went to (after its redirect).
+    pub shared: Option<String>,
+    pub saved: Option<String>,
 }
 
 pub async fn requests(
     State(state): State<AppState>,
     Signed(p): Signed,
+    Query(q): Query<RequestsQuery>,
 ) -> Result<Response, PageError> {
-    let page = requests_page(&state, &p, FieldMessages::default(), 0)
+    let shared = q.shared.and_then(|n| n.parse().ok()).unwrap_or(0);
+    let mut page = requests_page(&state, &p, FieldMessages::default(), shared)
         .await
         .page(p.lang)?;
+    page.saved = q.saved.is_some();
     render(&page, p.lang)
 }
 
@@ -813,12 +855,7 @@ pub async fn share(
     }
     .await;
     match result {
-        Ok(n) => render(
-            &requests_page(&state, &p, FieldMessages::default(), n)
-                .await
-                .page(lang)?,
-            lang,
-        ),
+        Ok(n) => Ok(Redirect::to(&format!("/requests?shared={n}")).into_response()),
         Err(e @ AppError::Invalid(_)) => requests_with_errors(&state, &p, &e).await,
         Err(e) => Err(PageError(e, lang)),
     }
@@ -867,7 +904,7 @@ pub async fn bcp(
     )
     .await
     {
-        Ok(()) => Ok(Redirect::to("/requests#bcp-h").into_response()),
+        Ok(()) => Ok(Redirect::to("/requests?saved=1#bcp-h").into_response()),
         Err(e @ AppError::Invalid(_)) => requests_with_errors(&state, &p, &e).await,
         Err(e) => Err(PageError(e, lang)),
     }

@@ -75,7 +75,9 @@ async fn a_buyer_requests_levels_suppliers_share_once_and_the_portfolio_shows_wh
         assert!(!reqs[0]["reasons"][1]["en"].as_str().unwrap().is_empty());
 
         let portfolio: Value = app.get_json("/api/v1/portfolio", Some(&buyer.token)).await;
-        assert_eq!(portfolio["counts"]["not_started"], 2);
+        // Both declared ★3 but shared nothing yet: not shared, not "not started".
+        assert_eq!(portfolio["counts"]["not_shared"], 2);
+        assert_eq!(portfolio["counts"]["not_started"], 0);
 
         // Both share (answer once, show many): a level-only and a full share.
         let r = app
@@ -135,7 +137,7 @@ async fn a_buyer_requests_levels_suppliers_share_once_and_the_portfolio_shows_wh
             .text()
             .await
             .unwrap();
-        assert!(csv.starts_with("\u{feff}relationship_id,"));
+        assert!(csv.starts_with("\u{feff}\"法人番号\","), "{csv}");
         assert!(csv.contains("みなと精工"));
 
         // Revoking ends access at once, and the level no longer counts.
@@ -744,7 +746,10 @@ async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
             .map(|l| l["name"].as_str().unwrap())
             .collect();
         assert_eq!(names, ["みなと精工", "さくら電子"], "tier 2 is gone");
-        assert_eq!(portfolio["suppliers"][0]["status"], "not_started");
+        assert_eq!(
+            portfolio["suppliers"][0]["status"], "not_shared",
+            "its self-assessment exists, the share is revoked"
+        );
         let inbox: Value = app
             .get_json("/api/v1/notifications", Some(&buyer.token))
             .await;
@@ -781,9 +786,9 @@ async fn the_demo_shows_two_tiers_and_an_industry_view() {
         assert_eq!(
             lines,
             [
-                ("株式会社みなと精工", 1, "not_started"),
+                ("株式会社みなと精工", 1, "not_shared"),
                 ("さくら電子工業株式会社", 1, "met"),
-                ("株式会社ひかりシステム", 1, "not_started"),
+                ("株式会社ひかりシステム", 1, "not_shared"),
                 ("有限会社北浜鋳造", 2, "met"),
             ]
         );

@@ -15,6 +15,7 @@ mod intel;
 mod intel_conformance;
 mod openapi;
 mod pages;
+mod portfolio;
 mod public;
 mod review;
 mod scans;

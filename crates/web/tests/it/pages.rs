@@ -614,10 +614,11 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
                 ],
             )
             .await;
-        assert_eq!(r.status(), StatusCode::OK);
-        let html = r.text().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "no resubmission on reload");
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        let (_, html) = nb.get(&to).await;
         assert!(
-            select(&html, ".notice.ok li")
+            select(&html, "ul li")
                 .iter()
                 .any(|l| l.contains("いずれも「いいえ」")),
             "the reasons are shown"
@@ -634,7 +635,7 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
                 ],
             )
             .await;
-        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
         for org in [&a, &b] {
             let s = Browser::new(&app);
@@ -647,7 +648,7 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
             );
             let (_, html) = s.get("/requests").await;
             assert!(html.contains("大和自動車部品"));
-            let assessment = attr(&html, "#share-assessment option", "value").unwrap();
+            let assessment = attr(&html, "#f-assessment-id option", "value").unwrap();
             let csrf = s.csrf().await;
             let r = s
                 .post(
@@ -660,7 +661,7 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
                     ],
                 )
                 .await;
-            assert_eq!(r.status(), StatusCode::OK);
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
         }
 
         let (_, html) = nb.get("/suppliers").await;
@@ -676,7 +677,7 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
                 .any(|r| r.contains("さくら電子") && r.contains("取り組み中")),
             "★4 required, ★3 shared: {rows:?}"
         );
-        assert_eq!(select(&html, "svg.chart rect").len(), 5);
+        assert_eq!(select(&html, "svg.chart rect").len(), 6, "one bar per status");
         assert!(
             html.contains("/suppliers/tiers"),
             "the portfolio links the tier view"

@@ -1,0 +1,35 @@
+# The buyer's portfolio (自社の取引先), its requests, the CSV, and the customers' requests page (発注元).
+
+portfolio-status-not-shared = 未共有
+portfolio-help-statuses = 「未共有」は、取引先が自己評価を始めている（またはレベルを達成している）のに、まだ自社に共有していない状態です。取引先に、Shirube の「発注元からの依頼」画面から自社へ共有するよう連絡してください。「未着手」は、取引先がまだ自己評価を何も始めていない状態です。
+portfolio-err-due-past = 期限には今日（{ $earliest }）以降の日付を入れてください。過去の日付は選べません。
+portfolio-msg-added = 取引先を追加し、★{ $n } を依頼しました。取引先には依頼が届いています。
+portfolio-msg-invited = 招待を作りました。下の招待リンクを取引先にメールなどで送ってください。リンクは14日間、一度だけ使えます。このリンクは今だけ表示され、画面を再読み込みすると消えます（必要ならコピーしてください）。
+portfolio-msg-saved = 保存しました。
+portfolio-msg-sent = メッセージを送りました。
+portfolio-csv-corporate-number = 法人番号
+portfolio-csv-name = 会社名
+portfolio-csv-tier = 階層（1＝直接の取引先）
+portfolio-csv-required = 求めるレベル
+portfolio-csv-achieved = 達成レベル（共有分）
+portfolio-csv-status = 状況
+portfolio-csv-due = 期限
+portfolio-csv-last-update = 最終更新日
+portfolio-csv-through = 経由する取引先の法人番号
+portfolio-csv-weakest = 系列で最も低いレベル
+portfolio-csv-weak-point = 単一障害点
+portfolio-csv-yes = はい
+portfolio-csv-no = いいえ
+portfolio-csv-file-name = 取引先_{ $date }.csv
+portfolio-btn-csv-en = CSV（英語）
+portfolio-help-csv = CSV は Excel でそのまま開けます。1列目の法人番号で取引先を見分けてください。
+portfolio-label-company = 会社名
+portfolio-label-you = 自社
+portfolio-label-customer = 発注元
+portfolio-label-search = 会社名・法人番号で検索
+portfolio-label-filters = 絞り込みと並べ替え
+field-invite-email = 招待するメールアドレス
+field-decision-extra-factors = 追加の判断材料
+field-buyer-organization-id = 共有先の発注元
+field-last-restore-test = 最後に復旧テストをした日
+portfolio-btn-csv-ja = CSV（日本語）
