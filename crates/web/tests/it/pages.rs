@@ -614,7 +614,11 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
                 ],
             )
             .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "no resubmission on reload");
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "no resubmission on reload"
+        );
         let to = r.headers()["location"].to_str().unwrap().to_string();
         let (_, html) = nb.get(&to).await;
         assert!(
@@ -677,7 +681,11 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
                 .any(|r| r.contains("さくら電子") && r.contains("取り組み中")),
             "★4 required, ★3 shared: {rows:?}"
         );
-        assert_eq!(select(&html, "svg.chart rect").len(), 6, "one bar per status");
+        assert_eq!(
+            select(&html, "svg.chart rect").len(),
+            6,
+            "one bar per status"
+        );
         assert!(
             html.contains("/suppliers/tiers"),
             "the portfolio links the tier view"
