@@ -37,14 +37,7 @@ async fn declare(app: &TestApp, org: &Org) -> String {
     id
 }
 
-async fn number(app: &TestApp, org: &Org) -> String {
-    app.state
-        .store()
-        .organization(&org.id)
-        .await
-        .unwrap()
-        .corporate_number
-}
+use crate::support::number;
 
 fn no_decision() -> Value {
     json!({ "confidential_info": false, "business_interruption": false, "network_access": false })

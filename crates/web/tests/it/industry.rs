@@ -7,14 +7,7 @@ use serde_json::{json, Value};
 
 use crate::support::{assert_problem, Org, TestApp};
 
-async fn number(app: &TestApp, org: &Org) -> String {
-    app.state
-        .store()
-        .organization(&org.id)
-        .await
-        .unwrap()
-        .corporate_number
-}
+use crate::support::number;
 
 /// Signs an organisation up and marks it as an industry group, as the operator does.
 async fn group(app: &TestApp, name: &str) -> Org {

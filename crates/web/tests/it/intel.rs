@@ -26,14 +26,7 @@ impl Community {
     }
 }
 
-async fn number(app: &TestApp, org: &Org) -> String {
-    app.state
-        .store()
-        .organization(&org.id)
-        .await
-        .unwrap()
-        .corporate_number
-}
+use crate::support::number;
 
 /// Makes `member` an active member of `group` (invitation, then the member's consent).
 pub async fn join(app: &TestApp, group: &Org, member: &Org) {

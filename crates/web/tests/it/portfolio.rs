@@ -8,14 +8,7 @@ use serde_json::{json, Value};
 use crate::pages::{attr, select, Browser};
 use crate::support::{assert_problem, Org, TestApp};
 
-async fn number(app: &TestApp, org: &Org) -> String {
-    app.state
-        .store()
-        .organization(&org.id)
-        .await
-        .unwrap()
-        .corporate_number
-}
+use crate::support::number;
 
 fn no_decision() -> Value {
     json!({ "confidential_info": false, "business_interruption": false, "network_access": false })

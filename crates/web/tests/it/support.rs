@@ -332,3 +332,13 @@ pub async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) 
     });
     (port, rx)
 }
+
+/// An organisation's corporate number, as another organisation types it.
+pub async fn number(app: &TestApp, org: &Org) -> String {
+    app.state
+        .store()
+        .organization(&org.id)
+        .await
+        .unwrap()
+        .corporate_number
+}

@@ -27,14 +27,7 @@ async fn work_links(b: &Browser) -> Vec<String> {
         .collect()
 }
 
-async fn number(app: &TestApp, org: &Org) -> String {
-    app.state
-        .store()
-        .organization(&org.id)
-        .await
-        .unwrap()
-        .corporate_number
-}
+use crate::support::number;
 
 async fn ask(app: &TestApp, buyer: &Org, supplier: &Org, due: &str) {
     let r = app
