@@ -44,3 +44,4 @@ field-findings = Verdicts
 field-findings-criterion-id = Criterion
 field-findings-verdict = Verdict
 field-findings-comment = Comment on the verdict
+review-reset-verdict = Not judged (take the recorded verdict back)

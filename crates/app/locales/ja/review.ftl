@@ -35,3 +35,4 @@ field-findings = 判定
 field-findings-criterion-id = 評価基準
 field-findings-verdict = 判定
 field-findings-comment = 判定のコメント
+review-reset-verdict = 未判定に戻す（記録した判定を取り消す）
