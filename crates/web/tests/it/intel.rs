@@ -820,7 +820,7 @@ async fn a_vulnerability_reaches_only_the_member_whose_scan_holds_the_package_an
         // A buyer the member shares its level with.
         let buyer = app.signup("Buyer Motors").await;
         let assessment = app.create_assessment(&c.member.token, 3).await;
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &c.member).await, "due_date": "2027-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } })).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &c.member).await, "due_date": "2099-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } })).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let r = app
             .post_json(
