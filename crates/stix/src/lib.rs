@@ -3,6 +3,7 @@
 #![doc = include_str!("../README.md")]
 
 mod envelope;
+pub mod pattern;
 
 pub use envelope::{split_envelope, Envelope, EnvelopeError};
 
