@@ -710,11 +710,35 @@ pub async fn add_objects(
     collection_id: &str,
     body: &[u8],
 ) -> Result<IntelStatusRow, AppError> {
+    let a = writable(state, p, group_id, collection_id).await?;
+    add_objects_to(state, p, &a, body).await
+}
+
+/// A collection the caller may add to (403 when it may only read it, 404 when it may not
+/// see it), checked before the body of an add request is even read.
+pub struct Writable(Access);
+
+pub async fn writable(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+    collection_id: &str,
+) -> Result<Writable, AppError> {
     let a = access(state, p, group_id, collection_id).await?;
     if !a.can_write {
         return Err(AppError::Forbidden);
     }
-    add_to(state, p, &a.collection, body).await
+    Ok(Writable(a))
+}
+
+/// [`add_objects`] into a collection already checked with [`writable`].
+pub async fn add_objects_to(
+    state: &App,
+    p: &Principal,
+    collection: &Writable,
+    body: &[u8],
+) -> Result<IntelStatusRow, AppError> {
+    add_to(state, p, &collection.0.collection, body).await
 }
 
 async fn add_to(
@@ -723,7 +747,9 @@ async fn add_to(
     collection: &IntelCollectionRow,
     body: &[u8],
 ) -> Result<IntelStatusRow, AppError> {
+    let started = std::time::Instant::now();
     let envelope = split_envelope(body).map_err(|e| malformed("objects", e.to_string()))?;
+    let split_at = started.elapsed();
     let options = add_options(state, &collection.group_id, &envelope.properties).await?;
     // What each non-predefined marking definition is: those already in the collection, and
     // those in this envelope.
@@ -785,6 +811,7 @@ async fn add_to(
                 marking: marking.clone(),
                 cves: o.cves.clone(),
                 packages: o.packages.clone(),
+                pattern: o.pattern.clone().filter(|p| p.mentions_software()),
             };
             if candidate.matters() {
                 candidates.push(candidate);
@@ -808,6 +835,7 @@ async fn add_to(
     } else {
         p.org_id()
     };
+    let validated_at = started.elapsed();
     let status = state
         .store
         .add_intel_objects(
@@ -822,6 +850,13 @@ async fn add_to(
             },
         )
         .await?;
+    tracing::debug!(
+        bytes = body.len(),
+        split_us = split_at.as_micros() as u64,
+        validate_us = (validated_at - split_at).as_micros() as u64,
+        store_us = (started.elapsed() - validated_at).as_micros() as u64,
+        "intel add"
+    );
     if !candidates.is_empty() {
         // Who may read each object: the group, and the active members unless the collection
         // is a drop box; for RED only the contributor and the named recipients among them.
@@ -971,6 +1006,22 @@ pub async fn supplier_exposures(
     p: &Principal,
 ) -> Result<Vec<shirube_store::SupplierExposureRow>, AppError> {
     Ok(state.store.supplier_intel_exposures(p.org_id()).await?)
+}
+
+/// For a page of a buyer's suppliers: how many CLEAR or GREEN intelligence objects each is
+/// exposed to, for those that share their level with the caller (others are absent). AMBER
+/// and RED objects never count.
+pub async fn supplier_exposure_counts(
+    state: &App,
+    p: &Principal,
+    supplier_ids: &[&str],
+) -> Result<HashMap<String, i64>, AppError> {
+    Ok(state
+        .store
+        .supplier_intel_exposure_counts(p.org_id(), supplier_ids)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 #[cfg(test)]

@@ -30,10 +30,17 @@ pub struct PatternError {
     pub reason: &'static str,
 }
 
-/// A parsed STIX pattern.
+/// A parsed STIX pattern (equal to another when their texts are equal).
 #[derive(Debug, Clone)]
 pub struct Pattern {
+    text: String,
     root: Observation,
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -202,7 +209,15 @@ impl Pattern {
         if p.i != p.s.len() {
             return Err(p.err("unexpected text after the pattern"));
         }
-        Ok(Pattern { root })
+        Ok(Pattern {
+            text: text.to_string(),
+            root,
+        })
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
     }
 
     /// Every object path the pattern compares.

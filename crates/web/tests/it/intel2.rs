@@ -1,0 +1,118 @@
+//! Threat intelligence, issue 12 part 2: the buyer's portfolio flags suppliers exposed to
+//! CLEAR/GREEN intelligence and explains the flag; indicators are matched by evaluating
+//! their STIX patterns against the components of members' scans.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::intel::{
+    add, attr, browser, community, intel_notices, join, select, upload, write_index, CARGO_LOCK,
+    REQUIREMENTS,
+};
+use crate::support::{number, Org, TestApp};
+
+/// The buyer asks `supplier` for a level and the supplier shares its assessment with it.
+async fn shares_with(app: &TestApp, supplier: &Org, buyer: &Org) {
+    let assessment = app.create_assessment(&supplier.token, 3).await;
+    let r = app
+        .post_json(
+            "/api/v1/suppliers",
+            Some(&buyer.token),
+            json!({ "corporate_number": number(app, supplier).await, "due_date": "2027-03-31",
+                    "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = app
+        .post_json(
+            "/api/v1/shares",
+            Some(&supplier.token),
+            json!({ "assessment_id": assessment, "buyer_organization_id": buyer.id }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+}
+
+const GREEN_VULN: &str = r#"{"type":"vulnerability","spec_version":"2.1","id":"vulnerability--00000000-0000-4000-8000-0000000000e1","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"SmallVec overflow","external_references":[{"source_name":"cve","external_id":"CVE-2021-25900"}],"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}"#;
+const AMBER_INDICATOR: &str = r#"{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-0000000000e2","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"Secret idna campaign","pattern":"[software:name = 'idna' AND software:version LIKE '3.%']","pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z","object_marking_refs":["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"]}"#;
+
+#[tokio::test]
+async fn a_buyer_sees_which_suppliers_are_exposed_to_green_intelligence_on_its_portfolio_and_never_amber(
+) {
+    for app in TestApp::all().await {
+        write_index(&app);
+        let c = community(&app, "read").await;
+        let python = app.signup("Python Shop").await;
+        join(&app, &c.group, &python).await;
+        upload(&app, &c.member.token, "Cargo.lock", CARGO_LOCK).await;
+        upload(&app, &python.token, "requirements.txt", REQUIREMENTS).await;
+        let buyer = app.signup("Buyer Motors").await;
+        shares_with(&app, &c.member, &buyer).await;
+        shares_with(&app, &python, &buyer).await;
+        add(
+            &app,
+            &c,
+            &c.group.token,
+            &format!(r#"{{"objects":[{GREEN_VULN},{AMBER_INDICATOR}]}}"#),
+        )
+        .await;
+        // The AMBER indicator did reach its member (so it matched), but not the buyer.
+        assert_eq!(intel_notices(&app, &python.token).await.len(), 1);
+
+        let web = browser(&app, &buyer).await;
+        let html = web
+            .get(app.url("/suppliers"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let badges = select(&html, "#portfolio a.intel-exposed");
+        assert_eq!(badges, vec!["脅威情報の該当あり（1件）"], "{html}");
+        let row = select(&html, "#portfolio tbody th.name");
+        assert!(row.iter().any(|r| r.starts_with("Member Works") && r.contains("脅威情報")));
+        assert!(row.iter().any(|r| r == "Python Shop"), "{row:?}");
+        let href = attr(&html, "#portfolio a.intel-exposed", "href").unwrap();
+        assert_eq!(href, format!("/intel/suppliers#s-{}", c.member.id));
+
+        let page = web
+            .get(app.url("/intel/suppliers"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(select(&page, "h2.intel-supplier"), vec!["Member Works"]);
+        assert_eq!(select(&page, "li.intel-object"), vec!["SmallVec overflow"]);
+        assert!(!page.contains("Secret idna campaign") && !page.contains("Python Shop"));
+        assert!(select(&page, &format!("#s-{}", c.member.id)).len() == 1);
+
+        // In English, and for someone with nothing to see.
+        let en = web
+            .get(app.url("/suppliers"))
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            select(&en, "#portfolio a.intel-exposed"),
+            vec!["Exposed to intelligence (1)"]
+        );
+        let other_buyer = app.signup("Unrelated Buyer").await;
+        let web = browser(&app, &other_buyer).await;
+        let page = web
+            .get(app.url("/intel/suppliers"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(select(&page, "#no-supplier-exposures").len(), 1);
+    }
+}
