@@ -344,6 +344,13 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
     Ok(logins)
 }
 
+/// Loads a STIX bundle — MITRE ATT&CK for ICS, say (`serve --demo --demo-attack FILE`;
+/// Shirube does not ship it) — into the demo industry group's collection. Objects already
+/// there count as present, so loading again changes nothing.
+pub async fn load_intel(state: &App, bundle: &[u8]) -> Result<crate::intel::Status, AppError> {
+    crate::intel::load_demo_bundle(state, user(state, 6).await?, bundle).await
+}
+
 async fn user(state: &App, org: usize) -> Result<shirube_store::UserRow, AppError> {
     state
         .store

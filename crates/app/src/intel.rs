@@ -971,6 +971,28 @@ pub(crate) async fn seed_demo(
     Ok(())
 }
 
+/// Adds a bundle to the demo group's first collection, as the group.
+pub(crate) async fn load_demo_bundle(
+    state: &App,
+    group_owner: shirube_store::UserRow,
+    bundle: &[u8],
+) -> Result<IntelStatusRow, AppError> {
+    let collection = state
+        .store
+        .intel_collections(&group_owner.organization_id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound)?;
+    let p = Principal {
+        role: group_owner.role,
+        user: group_owner,
+        via: crate::accounts::Via::Token,
+        lang: shirube_catalog::Lang::Ja,
+    };
+    add_to(state, &p, &collection, bundle).await
+}
+
 const DEMO_BUNDLE: &str = r#"{"type":"bundle","id":"bundle--6f1c2c0e-8a55-4a38-9d4e-3f0f2f6c1a01","objects":[
 {"type":"vulnerability","spec_version":"2.1","id":"vulnerability--0b9e6c8e-5d6c-4a71-a0c3-0f5b8a1e2d11","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","name":"requests: Proxy-Authorization header leaked on redirect","external_references":[{"source_name":"cve","external_id":"CVE-2023-32681"}],"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
 {"type":"indicator","spec_version":"2.1","id":"indicator--6a2d1c3e-1f4b-4c6d-9e8f-2a3b4c5d6e71","created":"2026-10-02T00:00:00.000Z","modified":"2026-10-02T00:00:00.000Z","name":"Compromised release of lodash used in HMI panels","pattern":"[software:x_purl = 'pkg:npm/lodash@4.17.20']","pattern_type":"stix","valid_from":"2026-10-02T00:00:00Z","object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},

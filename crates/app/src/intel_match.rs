@@ -39,7 +39,10 @@ impl Candidate {
     pub fn matters(&self) -> bool {
         !self.cves.is_empty()
             || !self.packages.is_empty()
-            || self.pattern.as_ref().is_some_and(Pattern::mentions_software)
+            || self
+                .pattern
+                .as_ref()
+                .is_some_and(Pattern::mentions_software)
     }
 
     fn forwardable(&self) -> bool {
@@ -145,10 +148,7 @@ async fn matches_in_scan(
             }
         }
     }
-    let pattern = candidate
-        .pattern
-        .as_ref()
-        .filter(|p| p.mentions_software());
+    let pattern = candidate.pattern.as_ref().filter(|p| p.mentions_software());
     if !candidate.packages.is_empty() || pattern.is_some() {
         if components.is_none() {
             let bytes = state
@@ -179,9 +179,11 @@ async fn matches_in_scan(
             }
             if let Some(p) = pattern {
                 match p.evaluate(observables) {
-                    Verdict::Match(hits) => {
-                        out.extend(hits.iter().filter_map(|&i| parsed.get(i)).map(component_label))
-                    }
+                    Verdict::Match(hits) => out.extend(
+                        hits.iter()
+                            .filter_map(|&i| parsed.get(i))
+                            .map(component_label),
+                    ),
                     Verdict::NoMatch => {}
                     Verdict::NotEvaluable => {
                         *not_evaluable += 1;

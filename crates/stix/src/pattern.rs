@@ -13,13 +13,17 @@ use std::fmt;
 
 /// Properties of a `software` observable the evaluator knows. `purl`/`x_purl` (a package
 /// URL, a custom property many producers use) compare as package URLs, `cpe` as a CPE name.
-const SOFTWARE_PROPERTIES: &[&str] = &["name", "vendor", "version", "cpe", "swid", "purl", "x_purl"];
+const SOFTWARE_PROPERTIES: &[&str] =
+    &["name", "vendor", "version", "cpe", "swid", "purl", "x_purl"];
 
 /// Largest compiled size of a `MATCHES` expression (the regex engine is linear-time, so this
 /// only bounds memory).
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// Deepest nesting of parentheses and brackets a pattern may use (the parser recurses).
 const MAX_DEPTH: usize = 64;
+/// Most comparisons and observation expressions in one pattern: chains of `AND`/`OR` become
+/// trees as deep as they are long, which evaluation (and dropping them) walks recursively.
+const MAX_TERMS: usize = 500;
 
 /// Why a pattern is not valid STIX patterning.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -203,6 +207,7 @@ impl Pattern {
             s: text.as_bytes(),
             i: 0,
             depth: 0,
+            terms: 0,
         };
         let root = p.observations()?;
         p.ws();
@@ -330,7 +335,11 @@ fn observe(o: &Observation, components: &[Software], hits: &mut Vec<usize>) -> T
         }
         // An inventory is a snapshot: which came first cannot be told, so at best unknown.
         Observation::FollowedBy(a, b) => {
-            let r = observe(a, components, &mut Vec::new()).and(observe(b, components, &mut Vec::new()));
+            let r = observe(a, components, &mut Vec::new()).and(observe(
+                b,
+                components,
+                &mut Vec::new(),
+            ));
             if r == T::False {
                 T::False
             } else {
@@ -435,7 +444,9 @@ fn purl_parts(purl: &str) -> (String, Option<&str>) {
     let no_qual = no_sub.split('?').next().unwrap_or("");
     match no_qual.rsplit_once('@') {
         // An `@` of an npm scope comes before a `/`; the version's is the last one.
-        Some((base, v)) if !v.contains('/') && !v.is_empty() => (base.to_ascii_lowercase(), Some(v)),
+        Some((base, v)) if !v.contains('/') && !v.is_empty() => {
+            (base.to_ascii_lowercase(), Some(v))
+        }
         _ => (no_qual.to_ascii_lowercase(), None),
     }
 }
@@ -475,12 +486,19 @@ fn cpe_fields(cpe: &str) -> Vec<String> {
 /// "every version".
 fn cpe_matches(want: &str, have: &str) -> bool {
     let (w, h) = (cpe_fields(want), cpe_fields(have));
-    if w.len() < 5 || w[0] != "cpe" || w[1] != "2.3" || h.len() < 5 || h[0] != "cpe" || h[1] != "2.3" {
+    if w.len() < 5
+        || w[0] != "cpe"
+        || w[1] != "2.3"
+        || h.len() < 5
+        || h[0] != "cpe"
+        || h[1] != "2.3"
+    {
         return false;
     }
-    w.iter().zip(&h).skip(2).all(|(w, h)| {
-        w == "*" || w == "-" || w.is_empty() || h == "*" || w.eq_ignore_ascii_case(h)
-    })
+    w.iter()
+        .zip(&h)
+        .skip(2)
+        .all(|(w, h)| w == "*" || w == "-" || w.is_empty() || h == "*" || w.eq_ignore_ascii_case(h))
 }
 
 /// The CPE 2.3 name of a component that has none of its own: an application with the given
@@ -490,7 +508,10 @@ pub fn derived_cpe(vendor: Option<&str>, name: &str, version: Option<&str>) -> S
         s.chars()
             .flat_map(|c| {
                 let escaped = !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
-                escaped.then_some('\\').into_iter().chain(std::iter::once(c))
+                escaped
+                    .then_some('\\')
+                    .into_iter()
+                    .chain(std::iter::once(c))
             })
             .collect()
     };
@@ -532,6 +553,7 @@ struct Parser<'a> {
     s: &'a [u8],
     i: usize,
     depth: usize,
+    terms: usize,
 }
 
 impl Parser<'_> {
@@ -576,6 +598,14 @@ impl Parser<'_> {
         }
     }
 
+    fn term(&mut self) -> Result<(), PatternError> {
+        self.terms += 1;
+        if self.terms > MAX_TERMS {
+            return Err(self.err("too many comparisons (at most 500)"));
+        }
+        Ok(())
+    }
+
     fn enter(&mut self) -> Result<(), PatternError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -612,6 +642,7 @@ impl Parser<'_> {
     }
 
     fn observation(&mut self) -> Result<Observation, PatternError> {
+        self.term()?;
         self.enter()?;
         let mut o = if self.eat(b'[') {
             let c = self.comparison_or()?;
@@ -658,6 +689,7 @@ impl Parser<'_> {
             } else {
                 return Ok(o);
             };
+            self.term()?;
             o = Observation::Qualified(Box::new(o), q);
         }
     }
@@ -697,6 +729,7 @@ impl Parser<'_> {
             self.depth -= 1;
             return Ok(c);
         }
+        self.term()?;
         let path = self.object_path()?;
         let negated = self.keyword("NOT");
         let op = if self.eat(b'=') {
@@ -735,9 +768,13 @@ impl Parser<'_> {
         };
         let fits = match op {
             Op::Eq | Op::Ne => !matches!(value, Literal::Set(_)),
-            Op::Gt | Op::Lt | Op::Ge | Op::Le => !matches!(value, Literal::Set(_) | Literal::Bool(_)),
+            Op::Gt | Op::Lt | Op::Ge | Op::Le => {
+                !matches!(value, Literal::Set(_) | Literal::Bool(_))
+            }
             Op::In => true,
-            Op::Like | Op::Matches | Op::IsSubset | Op::IsSuperset => matches!(value, Literal::Str(_)),
+            Op::Like | Op::Matches | Op::IsSubset | Op::IsSuperset => {
+                matches!(value, Literal::Str(_))
+            }
         };
         if !fits {
             return Err(self.err("this operator cannot take that kind of value"));
@@ -812,7 +849,11 @@ impl Parser<'_> {
                             self.i += 1;
                         }
                         let digits = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
-                        Some(digits.parse::<u64>().map_err(|_| self.err("expected a list index or *"))?)
+                        Some(
+                            digits
+                                .parse::<u64>()
+                                .map_err(|_| self.err("expected a list index or *"))?,
+                        )
                     };
                     if !self.eat(b']') {
                         return Err(self.err("expected `]` after the list index"));
@@ -888,7 +929,11 @@ impl Parser<'_> {
             p.i - from
         };
         let whole = digits(self);
-        let text = |p: &Self| std::str::from_utf8(&p.s[start..p.i]).unwrap_or("").to_string();
+        let text = |p: &Self| {
+            std::str::from_utf8(&p.s[start..p.i])
+                .unwrap_or("")
+                .to_string()
+        };
         if self.s.get(self.i) == Some(&b'.') {
             self.i += 1;
             if digits(self) == 0 {
@@ -918,9 +963,9 @@ impl Parser<'_> {
                     b't' if crate::timestamp_key(&s).is_some() => Ok(Literal::Timestamp(s)),
                     b't' => Err(self.err("not a STIX timestamp")),
                     b'b' if s.len() % 4 == 0
-                        && s.trim_end_matches('=').bytes().all(|c| {
-                            c.is_ascii_alphanumeric() || c == b'+' || c == b'/'
-                        }) =>
+                        && s.trim_end_matches('=')
+                            .bytes()
+                            .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/') =>
                     {
                         Ok(Literal::Binary(s))
                     }
@@ -961,7 +1006,11 @@ mod tests {
             Software {
                 vendor: Some("apache".into()),
                 cpe: Some(derived_cpe(Some("apache"), "log4j-core", Some("2.14.1"))),
-                ..sw("log4j-core", "2.14.1", Some("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"))
+                ..sw(
+                    "log4j-core",
+                    "2.14.1",
+                    Some("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"),
+                )
             },
         ]
     }
@@ -973,15 +1022,26 @@ mod tests {
 
     #[test]
     fn every_oasis_example_pattern_parses() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/stix/oasis-examples");
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/stix/oasis-examples"
+        );
         let Ok(entries) = std::fs::read_dir(dir) else {
             return; // The shared data is outside the repository; CI without it skips.
         };
         let mut seen = 0;
         for e in entries.flatten() {
-            let Ok(text) = std::fs::read(e.path()) else { continue };
-            let Ok(v) = serde_json::from_slice::<serde_json::Value>(&text) else { continue };
-            let objects = v.get("objects").and_then(|o| o.as_array()).cloned().unwrap_or_default();
+            let Ok(text) = std::fs::read(e.path()) else {
+                continue;
+            };
+            let Ok(v) = serde_json::from_slice::<serde_json::Value>(&text) else {
+                continue;
+            };
+            let objects = v
+                .get("objects")
+                .and_then(|o| o.as_array())
+                .cloned()
+                .unwrap_or_default();
             for o in objects {
                 if let Some(p) = o.get("pattern").and_then(|p| p.as_str()) {
                     let parsed = Pattern::parse(p).unwrap_or_else(|e| panic!("{p}: {e}"));
@@ -1040,34 +1100,105 @@ mod tests {
             assert!(Pattern::parse(p).is_err(), "{p}");
         }
         assert!(Pattern::parse("[ software : name = 'x' ]").is_ok());
+        let long = vec!["[software:name = 'x']"; 600].join(" AND ");
+        assert_eq!(
+            Pattern::parse(&long).unwrap_err().reason,
+            "too many comparisons (at most 500)"
+        );
+        let deep = format!(
+            "{}[software:name = 'x']{}",
+            "(".repeat(100),
+            ")".repeat(100)
+        );
+        assert_eq!(
+            Pattern::parse(&deep).unwrap_err().reason,
+            "nested too deeply"
+        );
         let e = Pattern::parse("[software:name = 'x' AND]").unwrap_err();
         assert_eq!(e.at, 24);
     }
 
     #[test]
     fn software_comparisons_match_the_components_they_describe() {
-        check("[software:name = 'lodash' AND software:version = '4.17.20']", Verdict::Match(vec![0]));
-        check("[software:name = 'lodash' AND software:version = '4.17.21']", Verdict::NoMatch);
-        check("[software:x_purl = 'pkg:npm/lodash@4.17.20']", Verdict::Match(vec![0]));
-        check("[software:purl = 'pkg:NPM/lodash']", Verdict::Match(vec![0]));
-        check("[software:x_purl = 'pkg:npm/lodash@4.17.21']", Verdict::NoMatch);
-        check("[software:cpe = 'cpe:2.3:a:apache:log4j-core:2.14.1:*:*:*:*:*:*:*']", Verdict::Match(vec![2]));
-        check("[software:cpe = 'cpe:2.3:a:apache:log4j-core:*:*:*:*:*:*:*:*']", Verdict::Match(vec![2]));
-        check("[software:cpe = 'cpe:2.3:a:apache:log4j-core:2.17.0:*:*:*:*:*:*:*']", Verdict::NoMatch);
-        check("[software:name IN ('requests', 'urllib3')]", Verdict::Match(vec![1]));
-        check("[software:name NOT IN ('requests', 'lodash')]", Verdict::Match(vec![2]));
-        check("[software:name LIKE 'log4j-%' AND software:version < '2.15']", Verdict::Match(vec![2]));
-        check("[software:version MATCHES '^2\\\\.1[0-4]\\\\.']", Verdict::Match(vec![2]));
+        check(
+            "[software:name = 'lodash' AND software:version = '4.17.20']",
+            Verdict::Match(vec![0]),
+        );
+        check(
+            "[software:name = 'lodash' AND software:version = '4.17.21']",
+            Verdict::NoMatch,
+        );
+        check(
+            "[software:x_purl = 'pkg:npm/lodash@4.17.20']",
+            Verdict::Match(vec![0]),
+        );
+        check(
+            "[software:purl = 'pkg:NPM/lodash']",
+            Verdict::Match(vec![0]),
+        );
+        check(
+            "[software:x_purl = 'pkg:npm/lodash@4.17.21']",
+            Verdict::NoMatch,
+        );
+        check(
+            "[software:cpe = 'cpe:2.3:a:apache:log4j-core:2.14.1:*:*:*:*:*:*:*']",
+            Verdict::Match(vec![2]),
+        );
+        check(
+            "[software:cpe = 'cpe:2.3:a:apache:log4j-core:*:*:*:*:*:*:*:*']",
+            Verdict::Match(vec![2]),
+        );
+        check(
+            "[software:cpe = 'cpe:2.3:a:apache:log4j-core:2.17.0:*:*:*:*:*:*:*']",
+            Verdict::NoMatch,
+        );
+        check(
+            "[software:name IN ('requests', 'urllib3')]",
+            Verdict::Match(vec![1]),
+        );
+        check(
+            "[software:name NOT IN ('requests', 'lodash')]",
+            Verdict::Match(vec![2]),
+        );
+        check(
+            "[software:name LIKE 'log4j-%' AND software:version < '2.15']",
+            Verdict::Match(vec![2]),
+        );
+        check(
+            "[software:version MATCHES '^2\\\\.1[0-4]\\\\.']",
+            Verdict::Match(vec![2]),
+        );
         check("[software:vendor = 'apache']", Verdict::Match(vec![2]));
-        check("[software:cpe LIKE 'cpe:2.3:a:%:requests:%']", Verdict::Match(vec![1]));
-        check("[software:cpe = 'cpe:2.3:a:python:requests:2.31.0']", Verdict::Match(vec![1]));
-        check("[software:cpe = 'cpe:2.3:a:other:log4j-core:2.14.1:*:*:*:*:*:*:*']", Verdict::NoMatch);
+        check(
+            "[software:cpe LIKE 'cpe:2.3:a:%:requests:%']",
+            Verdict::Match(vec![1]),
+        );
+        check(
+            "[software:cpe = 'cpe:2.3:a:python:requests:2.31.0']",
+            Verdict::Match(vec![1]),
+        );
+        check(
+            "[software:cpe = 'cpe:2.3:a:other:log4j-core:2.14.1:*:*:*:*:*:*:*']",
+            Verdict::NoMatch,
+        );
         // Absent properties are false whatever the operator.
         check("[software:swid != 'x']", Verdict::NoMatch);
-        check("[software:name = 'lodash'] AND [software:name = 'requests']", Verdict::Match(vec![0, 1]));
-        check("[software:name = 'lodash'] AND [software:name = 'left-pad']", Verdict::NoMatch);
-        check("[software:name = 'left-pad'] OR ([software:name = 'requests'])", Verdict::Match(vec![1]));
-        check("[software:name = 'lodash'] REPEATS 1 TIMES", Verdict::Match(vec![0]));
+        check(
+            "[software:name = 'lodash'] AND [software:name = 'requests']",
+            Verdict::Match(vec![0, 1]),
+        );
+        check(
+            "[software:name = 'lodash'] AND [software:name = 'left-pad']",
+            Verdict::NoMatch,
+        );
+        check(
+            "[software:name = 'left-pad'] OR ([software:name = 'requests'])",
+            Verdict::Match(vec![1]),
+        );
+        check(
+            "[software:name = 'lodash'] REPEATS 1 TIMES",
+            Verdict::Match(vec![0]),
+        );
     }
 
     #[test]
@@ -1075,17 +1206,44 @@ mod tests {
         // Other object types and software properties the inventory does not hold.
         check("[ipv4-addr:value = '198.51.100.23']", Verdict::NotEvaluable);
         check("[software:languages[*] = 'en']", Verdict::NotEvaluable);
-        check("[software:name = 'lodash' AND ipv4-addr:value = '198.51.100.23']", Verdict::NotEvaluable);
-        check("[software:name = 'nothing' AND ipv4-addr:value = '198.51.100.23']", Verdict::NoMatch);
-        check("[software:name = 'lodash' OR ipv4-addr:value = '198.51.100.23']", Verdict::Match(vec![0]));
-        check("[software:name = 'lodash'] AND [ipv4-addr:value = '198.51.100.23']", Verdict::NotEvaluable);
+        check(
+            "[software:name = 'lodash' AND ipv4-addr:value = '198.51.100.23']",
+            Verdict::NotEvaluable,
+        );
+        check(
+            "[software:name = 'nothing' AND ipv4-addr:value = '198.51.100.23']",
+            Verdict::NoMatch,
+        );
+        check(
+            "[software:name = 'lodash' OR ipv4-addr:value = '198.51.100.23']",
+            Verdict::Match(vec![0]),
+        );
+        check(
+            "[software:name = 'lodash'] AND [ipv4-addr:value = '198.51.100.23']",
+            Verdict::NotEvaluable,
+        );
         // Time: the order of observations and their windows.
-        check("[software:name = 'lodash'] FOLLOWEDBY [software:name = 'requests']", Verdict::NotEvaluable);
-        check("[software:name = 'nothing'] FOLLOWEDBY [software:name = 'requests']", Verdict::NoMatch);
-        check("[software:name = 'lodash'] WITHIN 60 SECONDS", Verdict::NotEvaluable);
-        check("[software:name = 'lodash'] REPEATS 2 TIMES", Verdict::NotEvaluable);
+        check(
+            "[software:name = 'lodash'] FOLLOWEDBY [software:name = 'requests']",
+            Verdict::NotEvaluable,
+        );
+        check(
+            "[software:name = 'nothing'] FOLLOWEDBY [software:name = 'requests']",
+            Verdict::NoMatch,
+        );
+        check(
+            "[software:name = 'lodash'] WITHIN 60 SECONDS",
+            Verdict::NotEvaluable,
+        );
+        check(
+            "[software:name = 'lodash'] REPEATS 2 TIMES",
+            Verdict::NotEvaluable,
+        );
         // A regular expression the engine cannot run (look-ahead) is unknown, not false.
-        check("[software:name MATCHES '^lod(?=ash)']", Verdict::NotEvaluable);
+        check(
+            "[software:name MATCHES '^lod(?=ash)']",
+            Verdict::NotEvaluable,
+        );
         let p = Pattern::parse("[software:name = 'x' OR file:hashes.MD5 = 'y']").unwrap();
         assert!(p.mentions_software());
         assert_eq!(p.unsupported_paths(), vec!["file:hashes.MD5".to_string()]);

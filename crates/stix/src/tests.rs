@@ -37,7 +37,10 @@ fn a_valid_object_keeps_its_exact_text_and_yields_its_index_columns() {
         br#"{"type":"software","id":"software--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","name":"plc","cpe":"cpe:2.3:a:acme:plc:1.0:*:*:*:*:*:*:*"}"#,
     )
     .unwrap();
-    assert_eq!(software.packages, vec!["cpe:2.3:a:acme:plc:1.0:*:*:*:*:*:*:*"]);
+    assert_eq!(
+        software.packages,
+        vec!["cpe:2.3:a:acme:plc:1.0:*:*:*:*:*:*:*"]
+    );
 }
 
 #[test]

@@ -428,7 +428,12 @@ impl Store {
                     added_ids.push(json!([o.object_id, version]));
                     push_entry(&mut successes, &o.object_id, Some(version), "added");
                 } else {
-                    push_entry(&mut successes, &o.object_id, Some(version), "already present");
+                    push_entry(
+                        &mut successes,
+                        &o.object_id,
+                        Some(version),
+                        "already present",
+                    );
                 }
                 success_count += 1;
             }
@@ -651,7 +656,9 @@ impl Store {
         if supplier_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (0..supplier_ids.len()).map(|i| format!("${}", i + 2)).collect();
+        let marks: Vec<String> = (0..supplier_ids.len())
+            .map(|i| format!("${}", i + 2))
+            .collect();
         let sql = format!(
             "SELECT e.organization_id, COUNT(DISTINCT e.object_id) FROM intel_exposures e \
              WHERE e.marking IN ('clear', 'green') AND e.organization_id IN ({}) AND EXISTS (SELECT 1 FROM shares s \

@@ -71,7 +71,9 @@ async fn a_buyer_sees_which_suppliers_are_exposed_to_green_intelligence_on_its_p
         let badges = select(&html, "#portfolio a.intel-exposed");
         assert_eq!(badges, vec!["脅威情報の該当あり（1件）"], "{html}");
         let row = select(&html, "#portfolio tbody th.name");
-        assert!(row.iter().any(|r| r.starts_with("Member Works") && r.contains("脅威情報")));
+        assert!(row
+            .iter()
+            .any(|r| r.starts_with("Member Works") && r.contains("脅威情報")));
         assert!(row.iter().any(|r| r == "Python Shop"), "{row:?}");
         let href = attr(&html, "#portfolio a.intel-exposed", "href").unwrap();
         assert_eq!(href, format!("/intel/suppliers#s-{}", c.member.id));
@@ -114,5 +116,85 @@ async fn a_buyer_sees_which_suppliers_are_exposed_to_green_intelligence_on_its_p
             .await
             .unwrap();
         assert_eq!(select(&page, "#no-supplier-exposures").len(), 1);
+    }
+}
+
+fn pattern_indicator(tail: u32, name: &str, pattern: &str) -> String {
+    json!({
+        "type": "indicator", "spec_version": "2.1",
+        "id": format!("indicator--00000000-0000-4000-8000-{tail:012x}"),
+        "created": "2024-01-01T00:00:00Z", "modified": "2024-01-01T00:00:00Z",
+        "name": name, "pattern": pattern, "pattern_type": "stix",
+        "valid_from": "2024-01-01T00:00:00Z",
+        "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn indicators_reach_members_whose_components_satisfy_their_patterns_and_never_on_what_a_scan_cannot_show(
+) {
+    for app in TestApp::all().await {
+        write_index(&app);
+        let c = community(&app, "read").await;
+        upload(&app, &c.member.token, "Cargo.lock", CARGO_LOCK).await;
+        let objects = [
+            pattern_indicator(
+                0xf1,
+                "Old smallvec",
+                "[software:name = 'smallvec' AND software:version < '1.6.1']",
+            ),
+            pattern_indicator(0xf2, "New smallvec", "[software:name = 'smallvec' AND software:version >= '1.6.1']"),
+            // Depends on network traffic a scan cannot show: not evaluable, never a match.
+            pattern_indicator(
+                0xf3,
+                "Smallvec and a C2 address",
+                "[software:name = 'smallvec' AND ipv4-addr:value = '198.51.100.1']",
+            ),
+            pattern_indicator(0xf4, "Smallvec then a C2 address", "[software:x_purl = 'pkg:cargo/smallvec@1.6.0'] FOLLOWEDBY [ipv4-addr:value = '198.51.100.1']"),
+            pattern_indicator(0xf5, "Crate by pattern", "[software:x_purl LIKE 'pkg:cargo/small%' OR file:name = 'x.dll']"),
+        ];
+        let bad = pattern_indicator(0xf6, "Broken", "[software:name = ");
+        let status = add(
+            &app,
+            &c,
+            &c.group.token,
+            &format!(r#"{{"objects":[{},{bad}]}}"#, objects.join(",")),
+        )
+        .await;
+        assert_eq!(status["success_count"], 5);
+        assert_eq!(
+            status["failures"][0]["id"],
+            "indicator--00000000-0000-4000-8000-0000000000f6"
+        );
+        assert!(
+            status["failures"][0]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("`pattern`: the pattern is not valid STIX patterning"),
+            "{status}"
+        );
+
+        let mut told: Vec<String> = intel_notices(&app, &c.member.token)
+            .await
+            .iter()
+            .map(|n| n["body"].to_string())
+            .collect();
+        told.sort();
+        assert_eq!(told.len(), 2, "{told:?}");
+        assert!(told
+            .iter()
+            .any(|t| t.contains("Old smallvec") && t.contains("smallvec@1.6.0")));
+        assert!(told.iter().any(|t| t.contains("Crate by pattern")));
+        assert!(!told
+            .iter()
+            .any(|t| t.contains("C2 address") || t.contains("New smallvec")));
+
+        // A member who uploads later is matched against the stored patterns too.
+        let late = app.signup("Late Joiner").await;
+        join(&app, &c.group, &late).await;
+        upload(&app, &late.token, "Cargo.lock", CARGO_LOCK).await;
+        let late_told = intel_notices(&app, &late.token).await;
+        assert_eq!(late_told.len(), 2, "{late_told:?}");
     }
 }
