@@ -329,7 +329,9 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
             .await?;
     }
     // The group's intelligence collection with a few hand-written objects.
-    crate::intel::seed_demo(state, group).await?;
+    // さくら電子 (a member that shares with the buyer) has a software list the group's
+    // indicators hit, so its inbox and the buyer's portfolio show what intelligence does.
+    crate::intel::seed_demo(state, group, &user(state, 1).await?).await?;
     // The publisher: three measures and the current half year's release, published last so
     // that it counts the organisations above.
     let publisher = user(state, 7).await?;

@@ -951,7 +951,9 @@ pub async fn import(
 pub(crate) async fn seed_demo(
     state: &App,
     group_owner: shirube_store::UserRow,
+    member: &shirube_store::UserRow,
 ) -> Result<(), AppError> {
+    seed_demo_inventory(state, member).await?;
     let p = Principal {
         role: group_owner.role,
         user: group_owner,
@@ -993,7 +995,53 @@ pub(crate) async fn load_demo_bundle(
     add_to(state, &p, &collection, bundle).await
 }
 
+/// A member's software list for the demo, stored as a scan so that the hand-written
+/// indicators below hit it. It is scanned against an empty advisory index (the demo has
+/// none; a real upload refuses to run without one), so it shows no findings of its own.
+async fn seed_demo_inventory(state: &App, member: &shirube_store::UserRow) -> Result<(), AppError> {
+    let name = "hmi-panel.cdx.json";
+    let bytes = DEMO_SBOM.as_bytes();
+    let inventory =
+        shirube_vuln::detect_and_parse(Some(name), bytes).map_err(AppError::internal)?;
+    let report = shirube_vuln::IndexBuilder::new().build().scan(&inventory);
+    let report_json = serde_json::to_string(&report).map_err(AppError::internal)?;
+    let sha = state
+        .store
+        .blobs()
+        .put(bytes)
+        .await
+        .map_err(AppError::internal)?;
+    let format = inventory.format.to_string();
+    state
+        .store
+        .create_scan(
+            shirube_store::Actor::user(&member.organization_id, &member.id),
+            &member.organization_id,
+            &shirube_store::NewScan {
+                file_name: name,
+                input_format: &format,
+                blob_sha256: &sha,
+                size: bytes.len() as i64,
+                index_fingerprint: "demo",
+                components: report.summary.components as i64,
+                findings: 0,
+                advisories: 0,
+                report: &report_json,
+            },
+            None,
+        )
+        .await?;
+    Ok(())
+}
+
+const DEMO_SBOM: &str = r#"{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[
+{"type":"library","name":"lodash","version":"4.17.20","purl":"pkg:npm/lodash@4.17.20"},
+{"type":"library","name":"express","version":"4.17.1","purl":"pkg:npm/express@4.17.1"},
+{"type":"library","name":"requests","version":"2.28.0","purl":"pkg:pypi/requests@2.28.0"}
+]}"#;
+
 const DEMO_BUNDLE: &str = r#"{"type":"bundle","id":"bundle--6f1c2c0e-8a55-4a38-9d4e-3f0f2f6c1a01","objects":[
+{"type":"indicator","spec_version":"2.1","id":"indicator--5a1c0b2d-0e3f-4b5c-8d6e-1f2a3b4c5d60","created":"2026-10-05T00:00:00.000Z","modified":"2026-10-05T00:00:00.000Z","name":"express before 4.19.2 in HMI web servers (open redirect, CVE-2024-29041)","pattern":"[software:x_purl LIKE 'pkg:npm/express@%' AND software:version < '4.19.2']","pattern_type":"stix","valid_from":"2026-10-05T00:00:00Z","object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
 {"type":"vulnerability","spec_version":"2.1","id":"vulnerability--0b9e6c8e-5d6c-4a71-a0c3-0f5b8a1e2d11","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","name":"requests: Proxy-Authorization header leaked on redirect","external_references":[{"source_name":"cve","external_id":"CVE-2023-32681"}],"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
 {"type":"indicator","spec_version":"2.1","id":"indicator--6a2d1c3e-1f4b-4c6d-9e8f-2a3b4c5d6e71","created":"2026-10-02T00:00:00.000Z","modified":"2026-10-02T00:00:00.000Z","name":"Compromised release of lodash used in HMI panels","pattern":"[software:x_purl = 'pkg:npm/lodash@4.17.20']","pattern_type":"stix","valid_from":"2026-10-02T00:00:00Z","object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
 {"type":"indicator","spec_version":"2.1","id":"indicator--7b3e2d4f-2a5c-4d7e-8f90-3b4c5d6e7f82","created":"2026-10-03T00:00:00.000Z","modified":"2026-10-03T00:00:00.000Z","name":"C2 address seen at a member's plant","pattern":"[ipv4-addr:value = '198.51.100.23']","pattern_type":"stix","valid_from":"2026-10-03T00:00:00Z","object_marking_refs":["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"]},

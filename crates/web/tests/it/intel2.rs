@@ -198,3 +198,48 @@ async fn indicators_reach_members_whose_components_satisfy_their_patterns_and_ne
         assert_eq!(late_told.len(), 2, "{late_told:?}");
     }
 }
+
+#[tokio::test]
+async fn in_the_demo_a_members_software_list_is_hit_by_the_groups_indicators_and_a_bundle_can_be_loaded(
+) {
+    for app in TestApp::all().await {
+        let logins = shirube_app::demo::seed(&app.state).await.unwrap();
+        let password = shirube_app::demo::DEMO_PASSWORD;
+        let supplier = logins
+            .iter()
+            .find(|l| l.organization == "さくら電子工業株式会社")
+            .unwrap();
+        let token = app.token(supplier.email, password).await;
+        let told = intel_notices(&app, &token).await;
+        let text = serde_json::to_string(&told).unwrap();
+        assert_eq!(told.len(), 2, "{text}");
+        assert!(
+            text.contains("lodash@4.17.20") && text.contains("express@4.17.1"),
+            "{text}"
+        );
+        let buyer = app.token("buyer@yamato-parts.example", password).await;
+        let flags: serde_json::Value = app
+            .get_json("/api/v1/intel/supplier-exposures", Some(&buyer))
+            .await;
+        let flagged: Vec<&str> = flags
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["supplier_name"].as_str().unwrap())
+            .collect();
+        assert_eq!(flagged, vec!["さくら電子工業株式会社"; 2]);
+
+        // `serve --demo --demo-attack FILE`: a bundle goes into the group's collection, and
+        // loading it again adds nothing.
+        let bundle = br#"{"type":"bundle","id":"bundle--00000000-0000-4000-8000-000000000001","objects":[{"type":"attack-pattern","spec_version":"2.1","id":"attack-pattern--00000000-0000-4000-8000-000000000002","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"Exploit Public-Facing Application","x_mitre_domains":["ics-attack"]}]}"#;
+        let status = shirube_app::demo::load_intel(&app.state, bundle)
+            .await
+            .unwrap();
+        assert_eq!((status.success_count, status.failure_count), (1, 0));
+        assert!(status.details.contains("\"added\""));
+        let again = shirube_app::demo::load_intel(&app.state, bundle)
+            .await
+            .unwrap();
+        assert!(again.details.contains("already present"));
+    }
+}
