@@ -10,8 +10,9 @@ use std::collections::HashMap;
 
 use shirube_stix::{classify, split_envelope, MarkingDefinitionKind, StixObject, Tlp};
 use shirube_store::{
-    IntelCollectionRow, IntelGroupRow, IntelObjectRow, IntelQuery, IntelStatusRow, MemberAccess,
-    MembershipStatus, NewIntelBatch, NewIntelObject, Reader, VersionMatch,
+    IntelCollectionId, IntelCollectionRow, IntelGroupRow, IntelObjectRow, IntelQuery,
+    IntelStatusId, IntelStatusRow, MemberAccess, MembershipStatus, NewIntelBatch, NewIntelObject,
+    Reader, VersionMatch,
 };
 
 use crate::accounts::Principal;
@@ -33,7 +34,7 @@ const MAX_DESCRIPTION: usize = 4000;
 /// A collection as the caller sees it, with what the caller may do in it.
 #[derive(Debug, Clone)]
 pub struct Collection {
-    pub id: String,
+    pub id: IntelCollectionId,
     pub group_id: String,
     pub title: String,
     pub description: String,
@@ -274,7 +275,7 @@ pub async fn create_collection(
     title: &str,
     description: &str,
     member_access: &str,
-) -> Result<String, AppError> {
+) -> Result<IntelCollectionId, AppError> {
     p.require_edit()?;
     if !state.store.is_industry_group(p.org_id()).await? {
         return Err(AppError::Forbidden);
@@ -906,7 +907,10 @@ pub async fn status(
     status_id: &str,
 ) -> Result<IntelStatusRow, AppError> {
     api_root(state, p, group_id).await?;
-    let status = state.store.intel_status(status_id, p.org_id()).await?;
+    let status = state
+        .store
+        .intel_status(&IntelStatusId::from(status_id), p.org_id())
+        .await?;
     let in_group = state
         .store
         .intel_collections(group_id)
@@ -926,7 +930,10 @@ pub async fn import(
     collection_id: &str,
     body: &[u8],
 ) -> Result<IntelStatusRow, AppError> {
-    let collection = state.store.intel_collection(collection_id).await?;
+    let collection = state
+        .store
+        .intel_collection(&IntelCollectionId::from(collection_id))
+        .await?;
     let owner = state
         .store
         .members(&shirube_store::OrganizationId::from(

@@ -24,7 +24,7 @@ use crate::App;
 /// An object that may expose members.
 #[derive(Debug, Clone)]
 pub struct Candidate {
-    pub collection_id: String,
+    pub collection_id: shirube_store::IntelCollectionId,
     pub collection_title: String,
     pub object_id: String,
     pub name: String,

@@ -5,10 +5,10 @@
 
 use serde_json::json;
 
+use crate::ids::{IntelCollectionId, IntelStatusId};
 use crate::{Actor, MemberAccess, Result, Store, StoreError};
 
-/// A new time-ordered id as text (intelligence ids stay plain strings for now; the typed
-/// `Id<K>` kinds can take them over).
+/// A new time-ordered id as text.
 fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
@@ -16,7 +16,7 @@ fn new_id() -> String {
 /// A collection of an industry group.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct IntelCollectionRow {
-    pub id: String,
+    pub id: IntelCollectionId,
     pub group_id: String,
     pub title: String,
     pub description: String,
@@ -36,7 +36,7 @@ pub struct IntelGroupRow {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct IntelObjectRow {
     pub seq: i64,
-    pub collection_id: String,
+    pub collection_id: IntelCollectionId,
     pub object_id: String,
     pub object_type: String,
     pub spec_version: String,
@@ -70,7 +70,7 @@ pub struct NewIntelObject {
 /// reason) and who adds them.
 #[derive(Debug, Clone)]
 pub struct NewIntelBatch<'a> {
-    pub collection_id: &'a str,
+    pub collection_id: &'a IntelCollectionId,
     /// The organisation that sent the request (the status resource is its own).
     pub sender_id: &'a str,
     /// The organisation stored as contributor: the sender, or the group when anonymised.
@@ -84,8 +84,8 @@ pub struct NewIntelBatch<'a> {
 /// The status resource of an add request.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct IntelStatusRow {
-    pub id: String,
-    pub collection_id: String,
+    pub id: IntelStatusId,
+    pub collection_id: IntelCollectionId,
     pub request_timestamp: String,
     pub total_count: i64,
     pub success_count: i64,
@@ -155,8 +155,8 @@ impl Store {
         title: &str,
         description: &str,
         access: MemberAccess,
-    ) -> Result<String> {
-        let id = new_id();
+    ) -> Result<IntelCollectionId> {
+        let id = IntelCollectionId::from(new_id());
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         execute!(
@@ -193,7 +193,7 @@ impl Store {
     }
 
     /// One collection by id (for the operator's import).
-    pub async fn intel_collection(&self, id: &str) -> Result<IntelCollectionRow> {
+    pub async fn intel_collection(&self, id: &IntelCollectionId) -> Result<IntelCollectionRow> {
         fetch_optional!(
             self.db(),
             IntelCollectionRow,
@@ -233,7 +233,7 @@ impl Store {
     /// The object versions of a collection that `reader` may see and `q` selects, by `seq`.
     pub async fn intel_objects(
         &self,
-        collection_id: &str,
+        collection_id: &IntelCollectionId,
         reader: Reader<'_>,
         q: &IntelQuery,
     ) -> Result<Vec<IntelObjectRow>> {
@@ -303,7 +303,10 @@ impl Store {
     }
 
     /// The marking-definition objects of a collection (every reader may see them).
-    pub async fn intel_marking_definitions(&self, collection_id: &str) -> Result<Vec<String>> {
+    pub async fn intel_marking_definitions(
+        &self,
+        collection_id: &IntelCollectionId,
+    ) -> Result<Vec<String>> {
         let rows: Vec<(String,)> = fetch_all!(
             self.db(),
             (String,),
@@ -321,7 +324,7 @@ impl Store {
         actor: Actor<'_>,
         batch: NewIntelBatch<'_>,
     ) -> Result<IntelStatusRow> {
-        let status_id = new_id();
+        let status_id = IntelStatusId::from(new_id());
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
         let version_key_of_now = format!("{}000Z", at.trim_end_matches('Z'));
@@ -446,7 +449,7 @@ impl Store {
         let failure_count = batch.failures.len() as i64;
         let status = IntelStatusRow {
             id: status_id,
-            collection_id: batch.collection_id.to_string(),
+            collection_id: batch.collection_id.clone(),
             request_timestamp: at.clone(),
             total_count: success_count + failure_count,
             success_count,
@@ -496,7 +499,7 @@ impl Store {
     /// A status resource, for the organisation that sent the request only.
     pub async fn intel_status(
         &self,
-        status_id: &str,
+        status_id: &IntelStatusId,
         organization_id: &str,
     ) -> Result<IntelStatusRow> {
         fetch_optional!(
@@ -514,7 +517,7 @@ impl Store {
     pub async fn delete_intel_objects(
         &self,
         actor: Actor<'_>,
-        collection_id: &str,
+        collection_id: &IntelCollectionId,
         rows: &[(i64, String, String)],
     ) -> Result<()> {
         let mut tx = self.begin_write(actor).await?;
@@ -561,7 +564,7 @@ fn push_entry(list: &mut String, id: &str, version: Option<&str>, message: &str)
 /// A match between an intelligence object and a member's stored scan.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct IntelExposureRow {
-    pub collection_id: String,
+    pub collection_id: IntelCollectionId,
     pub object_id: String,
     pub object_name: String,
     pub marking: String,

@@ -545,7 +545,7 @@ async fn an_anonymised_contribution_names_the_group_and_keeps_the_sender_only_in
             .state
             .store()
             .intel_objects(
-                &c.collection,
+                &shirube_store::IntelCollectionId::from(c.collection.as_str()),
                 shirube_store::Reader {
                     organization_id: &c.group.id,
                     is_group: true,
