@@ -98,7 +98,9 @@ fn query_string(pairs: &[(&str, &str)]) -> String {
 pub struct PortfolioPage {
     pub t: Tr,
     pub nav: Option<Nav>,
-    pub lines: Vec<(Line, String)>,
+    /// Each row with its status label and how many CLEAR/GREEN intelligence objects the
+    /// supplier (when it shares its level with the buyer) is exposed to.
+    pub lines: Vec<(Line, String, i64)>,
     pub pager: Pager,
     pub bars: Vec<Bar>,
     /// Direct suppliers.
@@ -216,11 +218,23 @@ async fn portfolio_page(
             ])
         )
     });
+    let lines: Vec<Line> = lines.drain(range).collect();
+    // One query for the suppliers on this page (threat intelligence, issue 12).
+    let on_page: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.organization_id.as_deref())
+        .collect();
+    let exposed = shirube_app::intel::supplier_exposure_counts(state, p, &on_page).await?;
     let lines = lines
-        .drain(range)
+        .into_iter()
         .map(|l| {
             let label = t.label(l.status);
-            (l, label)
+            let n = l
+                .organization_id
+                .as_deref()
+                .and_then(|id| exposed.get(id).copied())
+                .unwrap_or(0);
+            (l, label, n)
         })
         .collect();
     Ok(PortfolioPage {
