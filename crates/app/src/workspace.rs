@@ -46,7 +46,8 @@ impl Roles {
             industry_group: f.industry_group,
             industry_member: f.industry_membership,
             publisher: f.publisher,
-            expert,
+            // An expert at a firm keeps the firm's supplier and buyer work.
+            expert: expert || f.expert_user,
         }
     }
 }
@@ -62,7 +63,7 @@ pub struct Workspace {
 
 /// One query: the organisation's name, roles and unread notifications.
 pub async fn workspace(app: &App, p: &Principal) -> Result<Workspace, AppError> {
-    let f = app.store.nav_facts(p.org_id()).await?;
+    let f = app.store.nav_facts(p.org_id(), p.user_id()).await?;
     Ok(Workspace {
         roles: Roles::of(&f),
         unread: f.unread,
@@ -202,7 +203,7 @@ pub async fn group_glance(app: &App, p: &Principal) -> Result<GroupGlance, AppEr
 /// An expert at a glance: clients, and how many need the expert now (a confirmation to give
 /// or to renew).
 pub async fn expert_glance(app: &App, p: &Principal) -> Result<(usize, usize), AppError> {
-    let clients = crate::experts::workspace(app, p).await?;
+    let (clients, _) = crate::experts::workspace(app, p).await?;
     let waiting = clients
         .iter()
         .filter(|c| {
@@ -228,6 +229,7 @@ mod tests {
             industry_membership: false,
             publisher: false,
             expert_practice: false,
+            expert_user: false,
             has_assessments: false,
             has_suppliers: false,
             has_customers: false,

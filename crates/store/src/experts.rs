@@ -203,6 +203,56 @@ impl Store {
         })
     }
 
+    /// Makes an existing user a (pending) expert whose practice is the user's organisation
+    /// (`expert.prefecture` and `expert.industry` are not used: the organisation keeps its
+    /// own). A user who is an expert already is a conflict.
+    pub async fn add_expert_for_user(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
+        expert: &NewExpert<'_>,
+    ) -> Result<String> {
+        let expert_id: String = new_id::<crate::kind::Expert>().into();
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        let taken: Option<(String,)> = fetch_optional!(
+            tx.conn(),
+            (String,),
+            "SELECT id FROM experts WHERE user_id = $1",
+            user_id
+        )?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict { field: "user_id" });
+        }
+        execute!(
+            tx.conn(),
+            "INSERT INTO experts (id, user_id, organization_id, name, qualification_kind, qualification_number, \
+             prefectures, industries, languages, accepting, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11)",
+            &expert_id,
+            user_id,
+            organization_id,
+            expert.name,
+            expert.qualification_kind.as_str(),
+            expert.qualification_number,
+            expert.prefectures,
+            expert.industries,
+            expert.languages,
+            i64::from(expert.accepting),
+            &at,
+        )
+        .map_err(|e| unique_violation(e, "user_id"))?;
+        tx.audit(
+            "expert.signup",
+            &expert_id,
+            json!({ "qualification_kind": expert.qualification_kind.as_str(), "existing_user": true }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(expert_id)
+    }
+
     pub async fn expert(&self, id: &str) -> Result<ExpertRow> {
         fetch_optional!(
             self.db(),
@@ -635,5 +685,131 @@ impl Store {
              WHERE g.expert_id = $1 AND g.status = 'active' ORDER BY o.name, g.id",
             expert_id
         )?)
+    }
+}
+
+/// One client in an expert's workspace with everything the workspace computes from: the
+/// engagement, the newest assessment that is not superseded with its answers and evidence in
+/// force, the digest of the newest confirmation of that assessment, and the vulnerability
+/// findings of the client's checks run since a given instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceClient {
+    pub client: ClientRow,
+    pub details: Option<crate::AssessmentDetails>,
+    /// The answers digest of the newest confirmation of the assessment, if any.
+    pub confirmation_digest: Option<String>,
+    /// Findings of the client's checks uploaded or re-checked since the given instant.
+    pub recent_findings: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct WorkspaceClientRow {
+    #[sqlx(flatten)]
+    client: ClientRow,
+    confirmation_digest: Option<String>,
+    recent_findings: i64,
+}
+
+/// The newest assessment of the engagement's client that is not superseded.
+const LATEST_ASSESSMENT: &str = "(SELECT a2.id FROM assessments a2 WHERE a2.organization_id = g.client_id \
+    AND a2.status <> 'superseded' ORDER BY a2.created_at DESC, a2.id DESC LIMIT 1)";
+
+impl Store {
+    /// An expert's whole workspace in two queries whatever the number of clients: one for
+    /// the engagements with their newest assessment, confirmation digest and recent
+    /// findings, one for those assessments with their answers and evidence (as JSON, like
+    /// [`Store::assessment_details`]). `findings_since` is an RFC 3339 instant. (Placeholders
+    /// are numbered in the order they appear: SQLite numbers `$n` by first appearance.)
+    pub async fn expert_workspace(
+        &self,
+        expert_id: &str,
+        findings_since: &str,
+    ) -> Result<Vec<WorkspaceClient>> {
+        let clients = fetch_all!(
+            self.db(),
+            WorkspaceClientRow,
+            &format!(
+                "SELECT g.id AS engagement_id, g.client_id, o.name AS client_name, g.accepted_at, \
+                   a.id AS assessment_id, a.target_level, a.status AS assessment_status, a.updated_at AS assessment_updated_at, \
+                   (SELECT c.answers_digest FROM expert_confirmations c WHERE c.assessment_id = a.id \
+                     ORDER BY c.confirmed_at DESC, c.id DESC LIMIT 1) AS confirmation_digest, \
+                   CAST(COALESCE((SELECT SUM(s.findings) FROM scans s WHERE s.organization_id = g.client_id \
+                     AND s.scanned_at >= $1), 0) AS BIGINT) AS recent_findings \
+                 FROM engagements g JOIN organizations o ON o.id = g.client_id \
+                 LEFT JOIN assessments a ON a.id = {LATEST_ASSESSMENT} \
+                 WHERE g.expert_id = $2 AND g.status = 'active' ORDER BY o.name, g.id"
+            ),
+            findings_since,
+            expert_id
+        )?;
+        let sql = format!(
+            "SELECT {cols}, \
+             (SELECT {answers} FROM answers WHERE answers.assessment_id = assessments.id) AS answers_json, \
+             (SELECT {evidence} FROM evidence WHERE evidence.assessment_id = assessments.id AND evidence.withdrawn_at IS NULL) AS evidence_json \
+             FROM assessments WHERE id IN (SELECT {LATEST_ASSESSMENT} FROM engagements g \
+               WHERE g.expert_id = $1 AND g.status = 'active')",
+            cols = crate::assessments::ASSESSMENT_COLUMNS,
+            answers = self.json_rows(crate::assessments::ANSWER_JSON, ""),
+            evidence = self.json_rows(crate::assessments::EVIDENCE_JSON, " ORDER BY created_at"),
+        );
+        let mut details: std::collections::HashMap<String, crate::AssessmentDetails> =
+            std::collections::HashMap::new();
+        for d in fetch_all!(self.db(), crate::assessments::DetailsRow, &sql, expert_id)? {
+            details.insert(
+                d.row.id.to_string(),
+                crate::AssessmentDetails {
+                    answers: crate::assessments::answers_from_json(&d.answers_json)?,
+                    evidence: crate::assessments::evidence_from_json(&d.evidence_json)?,
+                    row: d.row,
+                },
+            );
+        }
+        Ok(clients
+            .into_iter()
+            .map(|r| WorkspaceClient {
+                // A client whose assessment changed between the two reads shows without
+                // details until the next look (never another client's).
+                details: r
+                    .client
+                    .assessment_id
+                    .as_deref()
+                    .and_then(|id| details.remove(id))
+                    .filter(|d| d.row.organization_id == r.client.client_id),
+                client: r.client,
+                confirmation_digest: r.confirmation_digest,
+                recent_findings: r.recent_findings,
+            })
+            .collect())
+    }
+
+    /// Bulk loading for benchmarks (bench/experts.sh): makes `expert_id` the active expert
+    /// of every organisation in `clients`, in one transaction with one audit entry.
+    pub async fn seed_engagements(
+        &self,
+        expert_id: &str,
+        clients: &[OrganizationId],
+    ) -> Result<usize> {
+        let mut tx = self.begin_write(Actor::system()).await?;
+        let at = tx.at().to_string();
+        for client in clients {
+            let id: String = new_id::<crate::kind::Engagement>().into();
+            execute!(
+                tx.conn(),
+                "INSERT INTO engagements (id, expert_id, client_id, status, message, created_by, created_at, accepted_at) \
+                 VALUES ($1, $2, $3, 'active', '', '', $4, $4)",
+                &id,
+                expert_id,
+                client,
+                &at
+            )?;
+        }
+        tx.audit(
+            "bench.seed",
+            expert_id,
+            json!({ "engagements": clients.len() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(clients.len())
     }
 }

@@ -243,7 +243,10 @@ pub fn router(state: AppState) -> Router {
             put(api::evaluations::findings),
         )
         // Security experts and engagements.
-        .route("/api/v1/experts/me", get(api::experts::me))
+        .route(
+            "/api/v1/experts/me",
+            get(api::experts::me).post(api::experts::become_expert),
+        )
         .route("/api/v1/experts/me/clients", get(api::experts::workspace))
         .route(
             "/api/v1/engagements",
@@ -407,6 +410,10 @@ pub fn router(state: AppState) -> Router {
         )
         // Security experts and engagements.
         .route("/experts/requests", post(pages::experts::request))
+        .route(
+            "/experts/become",
+            get(pages::experts::become_form).post(pages::experts::become_submit),
+        )
         .route("/engagements", get(pages::experts::engagements))
         .route("/engagements/{id}/accept", post(pages::experts::accept))
         .route("/engagements/{id}/decline", post(pages::experts::decline))

@@ -174,6 +174,60 @@ pub async fn me(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct BecomeExpertRequest {
+    /// The name the directory shows; default: the account's name.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub name: Option<String>,
+    pub qualification: Qualification,
+    /// Where the expert works: JIS codes "01"–"47" or names.
+    #[schema(min_items = 1, max_items = 47)]
+    pub prefectures: Vec<String>,
+    /// JSIC division letters, A–T.
+    #[schema(min_items = 1, max_items = 30)]
+    pub industries: Vec<String>,
+    /// Language codes, e.g. `ja`, `en`.
+    #[schema(min_items = 1, max_items = 20)]
+    pub languages: Vec<String>,
+    /// Whether the expert takes new clients (default true).
+    #[serde(default = "yes")]
+    pub accepting: bool,
+}
+
+/// The signed-in person becomes a security expert with the account they have: no new
+/// account, and their organisation stays theirs and becomes their practice (the expert's
+/// notices go to its inbox; it cannot engage its own expert). Pending until the operator
+/// checks the qualification (`shirube admin approve-expert`).
+#[utoipa::path(post, path = "/api/v1/experts/me", request_body = BecomeExpertRequest, tag = "experts", security(("bearer" = [])),
+    responses((status = 201, body = ExpertSignupResponse), JsonBodyErrors, Unauthorized,
+        (status = 403, description = "a cross-site request, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the caller is an expert already", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "a field is missing or invalid (named in errors)", body = Problem, content_type = "application/problem+json")))]
+pub async fn become_expert(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<BecomeExpertRequest>,
+) -> Result<(StatusCode, Json<ExpertSignupResponse>), ApiError> {
+    let input = experts::ProfileInput {
+        qualification_kind: req.qualification.kind,
+        qualification_number: req.qualification.number,
+        prefectures: req.prefectures,
+        industries: req.industries,
+        languages: req.languages,
+        accepting: req.accepting,
+    };
+    let expert_id = experts::become_expert(&state, &p, req.name.as_deref(), &input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ExpertSignupResponse {
+            expert_id,
+            status: "pending".into(),
+        }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EngagementRequest {
     pub expert_id: String,
     /// What the company asks for (may be empty).
@@ -409,11 +463,22 @@ pub struct ClientOut {
     pub met: usize,
     pub total: usize,
     pub gaps: usize,
+    /// The first criteria (at most three) that block the target level: lower levels first,
+    /// then what was started.
+    pub blockers: Vec<String>,
+    /// Evidence in force dated more than 12 months before today (Japan time).
+    pub stale_evidence: usize,
+    /// Vulnerability findings of the client's checks run (uploaded, or re-checked after new
+    /// advisories) in the last 30 days.
+    pub new_findings: i64,
     /// `confirmation_needed`, `confirmation_stale`, `in_progress`, `not_started` or `done`.
     pub attention: String,
 }
 
-/// The expert's workspace: every active client, what needs the expert first.
+/// The expert's workspace: every active client, what needs the expert first (the attention
+/// state, then clients with new findings, then stale evidence, then the most gaps). Evidence
+/// is stale when dated more than 12 months before today in Japan; findings are new when
+/// their check ran in the last 30 days.
 #[utoipa::path(get, path = "/api/v1/experts/me/clients", tag = "experts", security(("bearer" = [])),
     responses((status = 200, body = [ClientOut]), Unauthorized,
         (status = 403, description = "the caller is not an expert", body = Problem, content_type = "application/problem+json")))]
@@ -421,7 +486,7 @@ pub async fn workspace(
     State(state): State<AppState>,
     p: Principal,
 ) -> Result<Json<Vec<ClientOut>>, ApiError> {
-    let items = experts::workspace(&state, &p).await?;
+    let (items, _) = experts::workspace(&state, &p).await?;
     Ok(Json(
         items
             .into_iter()
@@ -435,6 +500,9 @@ pub async fn workspace(
                 met: c.met,
                 total: c.total,
                 gaps: c.gaps,
+                blockers: c.blockers,
+                stale_evidence: c.stale_evidence,
+                new_findings: c.new_findings,
                 attention: c.attention.as_str().to_string(),
             })
             .collect(),

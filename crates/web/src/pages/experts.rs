@@ -347,6 +347,10 @@ pub struct ClientItem {
     pub level: String,
     pub progress: String,
     pub gaps: usize,
+    /// The first blocking criteria, joined, with how many more.
+    pub blockers: String,
+    pub stale_evidence: usize,
+    pub new_findings: i64,
     pub attention: String,
     /// The expert can confirm now (met and not confirmed, or changed since).
     pub confirmable: bool,
@@ -363,6 +367,8 @@ pub struct EngagementsPage {
     pub expert_status: Option<String>,
     pub requests: Vec<EngagementItem>,
     pub clients: Vec<ClientItem>,
+    /// The rules behind the stale-evidence and new-findings columns, with their dates.
+    pub rules: String,
     pub errors: FieldMessages,
 }
 
@@ -373,29 +379,54 @@ async fn engagements_page(
 ) -> Result<EngagementsPage, AppError> {
     let t = Tr::new(p.lang);
     let e = experts::engagements(state, p).await?;
-    let clients = match &e.expert {
-        Some(_) => experts::workspace(state, p)
-            .await?
-            .into_iter()
-            .map(|c| ClientItem {
-                confirmable: matches!(
-                    c.attention,
-                    experts::Attention::ConfirmationNeeded | experts::Attention::ConfirmationStale
-                ),
-                attention: t.t(c.attention.key()),
-                level: c.target_level.map(|l| format!("★{l}")).unwrap_or_default(),
-                progress: if c.total > 0 {
-                    format!("{} / {}", c.met, c.total)
-                } else {
-                    String::new()
-                },
-                gaps: c.gaps,
-                assessment_id: c.assessment_id.map(String::from).unwrap_or_default(),
-                engagement_id: c.engagement_id,
-                name: c.client_name,
-            })
-            .collect(),
-        None => Vec::new(),
+    let (clients, rules) = match &e.expert {
+        Some(_) => {
+            let (items, rules) = experts::workspace(state, p).await?;
+            let rules = t.targs(
+                "expert2-workspace-rules",
+                &[
+                    ("stale", t.date(&rules.stale_before)),
+                    ("months", experts::STALE_EVIDENCE_MONTHS.to_string()),
+                    ("days", experts::NEW_FINDINGS_DAYS.to_string()),
+                ],
+            );
+            let items = items
+                .into_iter()
+                .map(|c| ClientItem {
+                    confirmable: matches!(
+                        c.attention,
+                        experts::Attention::ConfirmationNeeded
+                            | experts::Attention::ConfirmationStale
+                    ),
+                    attention: t.t(c.attention.key()),
+                    level: c.target_level.map(|l| format!("★{l}")).unwrap_or_default(),
+                    progress: if c.total > 0 {
+                        format!("{} / {}", c.met, c.total)
+                    } else {
+                        String::new()
+                    },
+                    blockers: if c.gaps > c.blockers.len() {
+                        t.targs(
+                            "expert2-blockers-more",
+                            &[
+                                ("list", c.blockers.join(", ")),
+                                ("n", (c.gaps - c.blockers.len()).to_string()),
+                            ],
+                        )
+                    } else {
+                        c.blockers.join(", ")
+                    },
+                    gaps: c.gaps,
+                    stale_evidence: c.stale_evidence,
+                    new_findings: c.new_findings,
+                    assessment_id: c.assessment_id.map(String::from).unwrap_or_default(),
+                    engagement_id: c.engagement_id,
+                    name: c.client_name,
+                })
+                .collect();
+            (items, rules)
+        }
+        None => (Vec::new(), String::new()),
     };
     Ok(EngagementsPage {
         nav: Nav::for_principal(state, p).await?,
@@ -413,6 +444,7 @@ async fn engagements_page(
             .map(|g| engagement_item(&t, g, false))
             .collect(),
         clients,
+        rules,
         errors,
         t,
     })
@@ -530,5 +562,119 @@ pub async fn confirm(
     match experts::confirm(&state, &p, &id, &form.statement).await {
         Ok(_) => Ok(Redirect::to("/engagements#clients-h").into_response()),
         Err(e) => refused(&state, &p, e).await,
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct BecomeForm {
+    pub csrf_token: String,
+    pub name: String,
+    pub qualification_kind: String,
+    pub qualification_number: String,
+    /// Comma-separated prefecture codes or names.
+    pub prefectures: String,
+    /// Comma-separated JSIC letters.
+    pub industries: String,
+    /// Comma-separated language codes.
+    pub languages: String,
+    /// `yes` when the box is ticked.
+    pub accepting: String,
+}
+
+/// The page on which a signed-in person becomes an expert with the account they have.
+#[derive(Template)]
+#[template(path = "experts2/become.html")]
+pub struct BecomePage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub form: BecomeForm,
+    pub errors: FieldMessages,
+    /// Already an expert: the status instead of the form.
+    pub status_line: Option<String>,
+    /// Which organisation becomes the practice.
+    pub practice_note: String,
+}
+
+async fn become_page(
+    state: &AppState,
+    p: &Principal,
+    form: BecomeForm,
+    errors: FieldMessages,
+) -> Result<BecomePage, AppError> {
+    let t = Tr::new(p.lang);
+    let nav = Nav::for_principal(state, p).await?;
+    let org = shirube_app::accounts::nav_facts(state, p).await?.name;
+    let status_line = experts::myself(state, p)
+        .await?
+        .map(|e| t.targs("expert2-become-status", &[("status", t.label(e.status))]));
+    Ok(BecomePage {
+        practice_note: t.targs("expert2-become-practice", &[("org", org)]),
+        nav,
+        form,
+        errors,
+        status_line,
+        t,
+    })
+}
+
+/// The form for a signed-in person to become an expert, or their status once they are one.
+pub async fn become_form(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+) -> Result<Response, PageError> {
+    let name = shirube_app::accounts::me(&state, &p).await.page(p.lang)?.name;
+    let form = BecomeForm {
+        name,
+        languages: if p.lang == Lang::Ja { "ja" } else { "en" }.into(),
+        accepting: "yes".into(),
+        ..Default::default()
+    };
+    let page = become_page(&state, &p, form, FieldMessages::default())
+        .await
+        .page(p.lang)?;
+    render(&page, p.lang)
+}
+
+/// A signed-in person becomes a (pending) expert; back to the page, which then shows the
+/// status. A refused form keeps what was typed and names each problem.
+pub async fn become_submit(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<BecomeForm>,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    p.check_csrf(&form.csrf_token).page(lang)?;
+    let input = experts::ProfileInput {
+        qualification_kind: form.qualification_kind.clone(),
+        qualification_number: form.qualification_number.clone(),
+        prefectures: split(&form.prefectures),
+        industries: split(&form.industries),
+        languages: split(&form.languages),
+        accepting: form.accepting == "yes",
+    };
+    // An emptied name field is a missing name, not "use the account's name".
+    let name = form.name.trim();
+    let result = if name.is_empty() {
+        Err(AppError::Invalid(vec![shirube_app::domain::FieldError::new(
+            "name",
+            "err-required",
+        )]))
+    } else {
+        experts::become_expert(&state, &p, Some(name), &input).await
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/experts/become").into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
+            let errors = FieldMessages(
+                e.field_messages(lang)
+                    .into_iter()
+                    .map(|(f, m)| (f.split('[').next().unwrap_or("").to_string(), m))
+                    .collect(),
+            );
+            let page = become_page(&state, &p, form, errors).await.page(lang)?;
+            render_status(&page, lang, crate::error::status(&e))
+        }
+        Err(e) => Err(PageError(e, lang)),
     }
 }

@@ -1,0 +1,361 @@
+//! Security experts, part 2: the workspace at scale (what blocks each client, old evidence,
+//! new vulnerability findings, in what order) and an existing user becoming an expert.
+
+use reqwest::multipart::{Form, Part};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::experts::{approved_expert, engage, Expert};
+use crate::pages::{select, Browser};
+use crate::support::{assert_problem, Org, TestApp};
+
+/// Uploads a small file as evidence for `criterion` dated `date`.
+async fn evidence(app: &TestApp, org: &Org, assessment: &str, criterion: &str, date: &str) {
+    let form = Form::new()
+        .text("criterion_id", criterion.to_string())
+        .text("evidence_date", date.to_string())
+        .part(
+            "file",
+            Part::bytes(format!("evidence {date}").into_bytes()).file_name("rule.txt"),
+        );
+    let r = TestApp::client()
+        .post(app.url(&format!("/api/v1/assessments/{assessment}/evidence")))
+        .bearer_auth(&org.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+}
+
+/// A vulnerability check of the organisation that found `findings` vulnerabilities, run now.
+async fn check_with_findings(app: &TestApp, org: &Org, findings: i64) {
+    app.state
+        .store()
+        .create_scan(
+            shirube_store::Actor {
+                organization_id: Some(&org.id),
+                user_id: None,
+                notices: &[],
+            },
+            &org.id,
+            &shirube_store::NewScan {
+                file_name: "Cargo.lock",
+                input_format: "cargo-lock",
+                blob_sha256: "00",
+                size: 2,
+                index_fingerprint: "test",
+                components: 10,
+                findings,
+                advisories: findings,
+                report: "{}",
+            },
+            None,
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_workspace_names_what_blocks_each_client_its_old_evidence_and_new_findings_and_puts_them_first(
+) {
+    for app in TestApp::all().await {
+        let expert = approved_expert(&app, "一覧 十郎").await;
+        let criteria = app.criteria(3);
+        // Three clients still answering, each with one criterion met.
+        let mut clients = Vec::new();
+        for name in ["あさひ工業", "いずみ製作所", "うらら商事"] {
+            let org = app.signup(name).await;
+            let id = app.create_assessment(&org.token, 3).await;
+            let r = app
+                .answer(
+                    &org.token,
+                    &id,
+                    &criteria[0],
+                    json!({ "status": "implemented" }),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::OK);
+            engage(&app, &org, &expert).await;
+            clients.push((org, id));
+        }
+        // いずみ has evidence from two years ago and from last month; うらら has a check that
+        // found three vulnerabilities today.
+        evidence(&app, &clients[1].0, &clients[1].1, &criteria[0], "2024-10-01").await;
+        evidence(&app, &clients[1].0, &clients[1].1, &criteria[1], "2026-11-01").await;
+        check_with_findings(&app, &clients[2].0, 3).await;
+
+        let v = app
+            .get_json("/api/v1/experts/me/clients", Some(&expert.token))
+            .await;
+        let rows: Vec<(&str, i64, i64)> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["client_name"].as_str().unwrap(),
+                    c["new_findings"].as_i64().unwrap(),
+                    c["stale_evidence"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("うらら商事", 3, 0),
+                ("いずみ製作所", 0, 1),
+                ("あさひ工業", 0, 0)
+            ],
+            "{}",
+            app.backend
+        );
+        // What blocks the target: the first three unmet criteria of the action plan.
+        let blockers: Vec<&str> = v[0]["blockers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b.as_str().unwrap())
+            .collect();
+        assert_eq!(blockers.len(), 3);
+        assert!(!blockers.contains(&criteria[0].as_str()));
+        assert_eq!(v[0]["gaps"], 80);
+
+        // The page states the rules and shows the same columns.
+        let b = Browser::new(&app);
+        b.login(&expert.email, "a long enough password").await;
+        let (status, html) = b.get("/engagements").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            select(&html, "#expert-clients .client-name"),
+            ["うらら商事", "いずみ製作所", "あさひ工業"]
+        );
+        assert_eq!(select(&html, "#expert-clients td.stale"), ["0", "1", "0"]);
+        assert_eq!(select(&html, "#expert-clients td.findings"), ["3", "0", "0"]);
+        let blockers = select(&html, "#expert-clients td.blockers");
+        assert!(blockers[0].ends_with("ほか77件"), "{blockers:?}");
+        let rules = select(&html, "#workspace-rules");
+        assert!(rules[0].contains("12か月") && rules[0].contains("30日"), "{rules:?}");
+        b.get("/lang/en?back=/engagements").await;
+        let (_, html) = b.get("/engagements").await;
+        let rules = select(&html, "#workspace-rules");
+        assert!(
+            rules[0].contains("more than 12 months ago") && rules[0].contains("last 30 days"),
+            "{rules:?}"
+        );
+        assert!(select(&html, "#expert-clients td.blockers")[0].ends_with("and 77 more"));
+
+        // Ending an engagement takes the client off the list at once.
+        let engagement = v[0]["engagement_id"].as_str().unwrap();
+        let r = TestApp::client()
+            .delete(app.url(&format!("/api/v1/engagements/{engagement}")))
+            .bearer_auth(&expert.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        let v = app
+            .get_json("/api/v1/experts/me/clients", Some(&expert.token))
+            .await;
+        assert_eq!(v.as_array().unwrap().len(), 2);
+    }
+}
+
+/// The profile fields of an expert, as the API takes them.
+fn profile() -> Value {
+    json!({
+        "qualification": { "kind": "riss", "number": "024680" },
+        "prefectures": ["27"], "industries": ["E"], "languages": ["ja"]
+    })
+}
+
+#[tokio::test]
+async fn a_signed_in_user_becomes_an_expert_without_a_new_account_and_keeps_their_firms_work() {
+    for app in TestApp::all().await {
+        let firm = app.signup("みなと設計").await;
+        let own = app.create_assessment(&firm.token, 3).await;
+
+        // Not signed in: no.
+        let r = app.post_json("/api/v1/experts/me", None, profile()).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        // Every bad field is named, and nothing is stored.
+        let r = app
+            .post_json(
+                "/api/v1/experts/me",
+                Some(&firm.token),
+                json!({
+                    "qualification": { "kind": "wizard", "number": "" },
+                    "prefectures": ["Atlantis"], "industries": [], "languages": ["ja"]
+                }),
+            )
+            .await;
+        let p = assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "qualification.kind").await;
+        let fields: Vec<&str> = p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "qualification.kind",
+                "qualification.number",
+                "prefectures[0]",
+                "industries"
+            ]
+        );
+        let r = app.get("/api/v1/experts/me", Some(&firm.token)).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+        let r = app
+            .post_json("/api/v1/experts/me", Some(&firm.token), profile())
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["status"], "pending");
+        let me = app.get_json("/api/v1/experts/me", Some(&firm.token)).await;
+        assert_eq!(me["name"], "Owner", "the account's name by default");
+        assert_eq!(me["qualification_number"], "024680");
+        // Once is enough.
+        let r = app
+            .post_json("/api/v1/experts/me", Some(&firm.token), profile())
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+
+        // Approved, the same account advises another company and still works for its firm.
+        let expert = Expert {
+            id: v["expert_id"].as_str().unwrap().to_string(),
+            email: firm.email.clone(),
+            token: firm.token.clone(),
+        };
+        crate::experts::set_approved(&app, &expert, true).await;
+        let dir = app.get_json("/api/v1/experts?prefecture=27", None).await;
+        assert!(dir
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == expert.id.as_str()));
+        let client = app.signup("なぎさ運輸").await;
+        let client_assessment = app.create_assessment(&client.token, 3).await;
+        engage(&app, &client, &expert).await;
+        let r = app
+            .get(
+                &format!("/api/v1/assessments/{client_assessment}"),
+                Some(&firm.token),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = app
+            .get(&format!("/api/v1/assessments/{own}"), Some(&firm.token))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "the firm's own work stays");
+        let ws = app
+            .get_json("/api/v1/experts/me/clients", Some(&firm.token))
+            .await;
+        assert_eq!(ws[0]["client_name"], "なぎさ運輸");
+        // A colleague at the firm is not the expert: no workspace, no client data.
+        let colleague = app.member(&firm, "member").await;
+        let r = app
+            .get("/api/v1/experts/me/clients", Some(&colleague))
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = app
+            .get(
+                &format!("/api/v1/assessments/{client_assessment}"),
+                Some(&colleague),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        // The firm cannot engage its own expert.
+        let other_owner = app.member(&firm, "owner").await;
+        let r = app
+            .post_json(
+                "/api/v1/engagements",
+                Some(&other_owner),
+                json!({ "expert_id": expert.id, "message": "" }),
+            )
+            .await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "expert_id").await;
+    }
+}
+
+#[tokio::test]
+async fn the_become_an_expert_page_names_bad_fields_in_both_languages_and_then_shows_the_status() {
+    for app in TestApp::all().await {
+        let firm = app.signup("やまと電機").await;
+        let b = Browser::new(&app);
+        // The expert sign-up page points signed-in people here.
+        let (_, html) = b.get("/experts/signup").await;
+        assert_eq!(
+            crate::pages::attr(&html, "#become-link a", "href").as_deref(),
+            Some("/experts/become")
+        );
+        b.login(&firm.email, "a long enough password").await;
+        let (status, html) = b.get("/experts/become").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            crate::pages::attr(&html, "#f-name", "value").as_deref(),
+            Some("Owner")
+        );
+        assert!(select(&html, "#become-practice")[0].contains("やまと電機"));
+        let csrf = b.csrf().await;
+        let bad = [
+            ("csrf_token", csrf.as_str()),
+            ("name", "大和 太郎"),
+            ("qualification_kind", "riss"),
+            ("qualification_number", "12 34"),
+            ("prefectures", "東京都"),
+            ("industries", "E"),
+            ("languages", "ja"),
+            ("accepting", "yes"),
+        ];
+        // Without the CSRF token: refused.
+        let r = b.post("/experts/become", &bad[1..]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = b.post("/experts/become", &bad).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert_eq!(
+            select(&html, "#f-qualification-number[aria-invalid=true]").len(),
+            1
+        );
+        let msg = select(&html, "#f-qualification-number-err");
+        assert!(msg[0].contains("32"), "the limit is named: {msg:?}");
+        assert_eq!(
+            crate::pages::attr(&html, "#f-prefectures", "value").as_deref(),
+            Some("東京都"),
+            "what was typed is kept"
+        );
+        // An emptied name is named too.
+        let mut no_name = bad;
+        no_name[1] = ("name", " ");
+        no_name[3] = ("qualification_number", "1234");
+        let r = b.post("/experts/become", &no_name).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert_eq!(select(&html, "#f-name-err").len(), 1);
+        b.get("/lang/en?back=/experts/become").await;
+        let r = b.post("/experts/become", &bad).await;
+        let html = r.text().await.unwrap();
+        let msg = select(&html, "#f-qualification-number-err");
+        assert!(msg[0].contains("32") && msg[0].is_ascii(), "{msg:?}");
+        let r = app.get("/api/v1/experts/me", Some(&firm.token)).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "nothing stored");
+
+        let mut good = bad;
+        good[3] = ("qualification_number", "1234");
+        let r = b.post("/experts/become", &good).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/experts/become");
+        let (_, html) = b.get("/experts/become").await;
+        assert_eq!(select(&html, "#become-status").len(), 1);
+        assert_eq!(select(&html, "form[action='/experts/become']").len(), 0);
+        let me = app.get_json("/api/v1/experts/me", Some(&firm.token)).await;
+        assert_eq!(me["name"], "大和 太郎");
+        assert_eq!(me["prefectures"], json!(["13"]));
+        // The header now leads the expert to their clients.
+        let (_, html) = b.get("/dashboard").await;
+        assert!(crate::pages::attr(&html, "a[href='/engagements']", "href").is_some());
+    }
+}
