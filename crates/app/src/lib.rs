@@ -25,6 +25,7 @@ pub mod releases;
 pub mod roadmap;
 pub mod scans;
 pub mod selfsufficiency;
+pub mod shared_advisers;
 pub mod trust;
 pub mod views;
 pub mod workspace;

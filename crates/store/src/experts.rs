@@ -813,3 +813,198 @@ impl Store {
         Ok(clients.len())
     }
 }
+
+/// An industry group's shared adviser as one of its members sees it, with the member's
+/// answer.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AdviserOfferRow {
+    pub group_id: OrganizationId,
+    pub group_name: String,
+    pub expert_id: String,
+    pub expert_name: String,
+    #[sqlx(try_from = "String")]
+    pub qualification_kind: QualificationKind,
+    pub named_at: String,
+    /// `opted_in` or `declined`; `None` while unanswered.
+    pub answer: Option<String>,
+    pub engagement_id: Option<String>,
+}
+
+/// How a member answered a group's adviser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdviserAnswer {
+    OptedIn,
+    Declined,
+}
+
+impl Store {
+    /// Names (or replaces) an industry group's shared adviser.
+    pub async fn set_shared_adviser(
+        &self,
+        actor: Actor<'_>,
+        group_id: &OrganizationId,
+        expert_id: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        execute!(
+            tx.conn(),
+            "INSERT INTO shared_advisers (group_id, expert_id, named_by, named_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (group_id) DO UPDATE SET expert_id = excluded.expert_id, named_by = excluded.named_by, named_at = excluded.named_at",
+            group_id,
+            expert_id,
+            actor.user_id.unwrap_or(""),
+            &at
+        )?;
+        tx.audit(
+            "industry.shared_adviser",
+            group_id,
+            json!({ "expert_id": expert_id }),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Withdraws the group's shared adviser (engagements already made stay, like any
+    /// engagement, until either side ends them). `Ok(false)` when there was none.
+    pub async fn clear_shared_adviser(
+        &self,
+        actor: Actor<'_>,
+        group_id: &OrganizationId,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write(actor).await?;
+        let n = execute!(
+            tx.conn(),
+            "DELETE FROM shared_advisers WHERE group_id = $1",
+            group_id
+        )?;
+        if n == 0 {
+            return Ok(false);
+        }
+        tx.audit("industry.shared_adviser_cleared", group_id, json!({}))
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The group's shared adviser, if it named one.
+    pub async fn shared_adviser(&self, group_id: &OrganizationId) -> Result<Option<ExpertRow>> {
+        Ok(fetch_optional!(
+            self.db(),
+            ExpertRow,
+            &format!(
+                "SELECT {EXPERT_COLUMNS} FROM shared_advisers s JOIN experts e ON e.id = s.expert_id WHERE s.group_id = $1"
+            ),
+            group_id
+        )?)
+    }
+
+    /// The shared advisers of the groups the organisation is an active member of, with its
+    /// answers, by group name.
+    pub async fn shared_adviser_offers(
+        &self,
+        member_id: &OrganizationId,
+    ) -> Result<Vec<AdviserOfferRow>> {
+        Ok(fetch_all!(
+            self.db(),
+            AdviserOfferRow,
+            "SELECT s.group_id, o.name AS group_name, s.expert_id, e.name AS expert_name, e.qualification_kind, \
+               s.named_at, a.answer, a.engagement_id \
+             FROM industry_memberships m \
+             JOIN shared_advisers s ON s.group_id = m.group_id \
+             JOIN organizations o ON o.id = m.group_id \
+             JOIN experts e ON e.id = s.expert_id \
+             LEFT JOIN shared_adviser_answers a ON a.group_id = s.group_id AND a.member_id = m.member_id AND a.expert_id = s.expert_id \
+             WHERE m.member_id = $1 AND m.status = 'active' AND o.is_industry_group <> 0 ORDER BY o.name, s.group_id",
+            member_id
+        )?)
+    }
+
+    /// A member answers its group's adviser. Opting in creates an active engagement with the
+    /// expert — the same row a direct request and its acceptance make — unless one is open
+    /// already (a conflict on `expert_id`). Checked in the transaction: the membership is
+    /// active, the group still names `expert_id`, and the expert is approved; otherwise
+    /// `NotFound`. Returns the engagement id when opting in.
+    pub async fn answer_shared_adviser(
+        &self,
+        actor: Actor<'_>,
+        group_id: &OrganizationId,
+        member_id: &OrganizationId,
+        expert_id: &str,
+        answer: AdviserAnswer,
+    ) -> Result<Option<String>> {
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        let ok: Option<(String,)> = fetch_optional!(
+            tx.conn(),
+            (String,),
+            "SELECT s.expert_id FROM shared_advisers s \
+             JOIN industry_memberships m ON m.group_id = s.group_id AND m.member_id = $1 AND m.status = 'active' \
+             JOIN experts e ON e.id = s.expert_id AND e.status = 'approved' \
+             JOIN organizations g ON g.id = s.group_id AND g.is_industry_group <> 0 \
+             WHERE s.group_id = $2 AND s.expert_id = $3",
+            member_id,
+            group_id,
+            expert_id
+        )?;
+        if ok.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let user = actor.user_id.unwrap_or("");
+        let (label, engagement) = match answer {
+            AdviserAnswer::Declined => ("declined", None),
+            AdviserAnswer::OptedIn => {
+                let open: Option<(String,)> = fetch_optional!(
+                    tx.conn(),
+                    (String,),
+                    "SELECT id FROM engagements WHERE expert_id = $1 AND client_id = $2 AND status IN ('requested', 'active')",
+                    expert_id,
+                    member_id
+                )?;
+                if open.is_some() {
+                    return Err(StoreError::Conflict { field: "expert_id" });
+                }
+                let id: String = new_id::<crate::kind::Engagement>().into();
+                execute!(
+                    tx.conn(),
+                    "INSERT INTO engagements (id, expert_id, client_id, status, message, created_by, created_at, accepted_at) \
+                     VALUES ($1, $2, $3, 'active', '', $4, $5, $5)",
+                    &id,
+                    expert_id,
+                    member_id,
+                    user,
+                    &at
+                )?;
+                tx.audit(
+                    "engagement.shared_adviser",
+                    &id,
+                    json!({ "expert_id": expert_id, "client_id": member_id, "group_id": group_id }),
+                )
+                .await?;
+                ("opted_in", Some(id))
+            }
+        };
+        execute!(
+            tx.conn(),
+            "INSERT INTO shared_adviser_answers (group_id, member_id, expert_id, answer, engagement_id, answered_by, answered_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (group_id, member_id, expert_id) DO UPDATE SET answer = excluded.answer, \
+             engagement_id = excluded.engagement_id, answered_by = excluded.answered_by, answered_at = excluded.answered_at",
+            group_id,
+            member_id,
+            expert_id,
+            label,
+            engagement.as_deref(),
+            user,
+            &at
+        )?;
+        tx.audit(
+            "industry.shared_adviser_answer",
+            group_id,
+            json!({ "expert_id": expert_id, "answer": label }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(engagement)
+    }
+}

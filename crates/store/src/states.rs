@@ -122,6 +122,8 @@ states! {
         EngagementDeclined = "engagement.declined",
         EngagementEnded = "engagement.ended",
         ExpertConfirmed = "expert.confirmed",
+        SharedAdviserNamed = "shared_adviser.named",
+        SharedAdviserOptedIn = "shared_adviser.opted_in",
         IntelExposure = "intel.exposure",
     }
 

@@ -270,7 +270,26 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/assessments/{id}/expert-confirmation",
             post(api::experts::confirm),
         )
-        .route("/api/v1/expert-reads", get(api::experts::reads));
+        .route("/api/v1/expert-reads", get(api::experts::reads))
+        // One adviser, many firms (issue 11).
+        .route(
+            "/api/v1/industry/shared-adviser",
+            get(api::experts::shared_adviser)
+                .put(api::experts::name_shared_adviser)
+                .delete(api::experts::clear_shared_adviser),
+        )
+        .route(
+            "/api/v1/industry/shared-adviser-offers",
+            get(api::experts::adviser_offers),
+        )
+        .route(
+            "/api/v1/industry/shared-adviser-offers/{group_id}/opt-in",
+            post(api::experts::opt_in),
+        )
+        .route(
+            "/api/v1/industry/shared-adviser-offers/{group_id}/decline",
+            post(api::experts::decline_offer),
+        );
 
     let signed_in_pages = Router::new()
         .route("/dashboard", get(pages::dashboard::show))
@@ -418,6 +437,22 @@ pub fn router(state: AppState) -> Router {
         .route("/engagements/{id}/accept", post(pages::experts::accept))
         .route("/engagements/{id}/decline", post(pages::experts::decline))
         .route("/engagements/{id}/end", post(pages::experts::end))
+        .route(
+            "/engagements/shared/{group_id}/opt-in",
+            post(pages::experts::opt_in),
+        )
+        .route(
+            "/engagements/shared/{group_id}/decline",
+            post(pages::experts::decline_offer),
+        )
+        .route(
+            "/industry/shared-adviser",
+            get(pages::experts::shared_adviser).post(pages::experts::name_shared_adviser),
+        )
+        .route(
+            "/industry/shared-adviser/clear",
+            post(pages::experts::clear_shared_adviser),
+        )
         .route(
             "/engagements/assessments/{id}/advice",
             post(pages::experts::advise),

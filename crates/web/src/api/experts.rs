@@ -540,3 +540,128 @@ pub async fn reads(
             .collect(),
     ))
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharedAdviserRequest {
+    /// An approved expert from the directory (`GET /api/v1/experts`).
+    pub expert_id: String,
+}
+
+/// Names an approved expert as the group's shared adviser (industry groups only; an owner or
+/// member of the group). Every active member is told and may opt in; naming shares nothing.
+/// Naming another expert replaces the first.
+#[utoipa::path(put, path = "/api/v1/industry/shared-adviser", request_body = SharedAdviserRequest, tag = "industry", security(("bearer" = [])),
+    responses((status = 200, body = ExpertOut), JsonBodyErrors, Unauthorized,
+        (status = 403, description = "not an industry group, a viewer, or a cross-site request", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "no approved expert with this id (errors name expert_id)", body = Problem, content_type = "application/problem+json")))]
+pub async fn name_shared_adviser(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<SharedAdviserRequest>,
+) -> Result<Json<ExpertOut>, ApiError> {
+    let e = shirube_app::shared_advisers::name(&state, &p, &req.expert_id).await?;
+    Ok(Json(expert_out(e)))
+}
+
+/// The group's shared adviser (industry groups only); 404 when none is named.
+#[utoipa::path(get, path = "/api/v1/industry/shared-adviser", tag = "industry", security(("bearer" = [])),
+    responses((status = 200, body = ExpertOut), Unauthorized, Forbidden, NotFound))]
+pub async fn shared_adviser(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<ExpertOut>, ApiError> {
+    let e = shirube_app::shared_advisers::current(&state, &p)
+        .await?
+        .ok_or(shirube_app::AppError::NotFound)?;
+    Ok(Json(expert_out(e)))
+}
+
+/// Stops naming a shared adviser; members who opted in keep their engagement until either
+/// side ends it.
+#[utoipa::path(delete, path = "/api/v1/industry/shared-adviser", tag = "industry", security(("bearer" = [])),
+    responses((status = 204, description = "no shared adviser now"), Unauthorized, Forbidden, NotFound))]
+pub async fn clear_shared_adviser(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<StatusCode, ApiError> {
+    shirube_app::shared_advisers::clear(&state, &p).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AdviserOfferOut {
+    pub group_id: String,
+    pub group_name: String,
+    pub expert_id: String,
+    pub expert_name: String,
+    /// `riss` or `scs_training`.
+    pub qualification_kind: String,
+    pub named_at: String,
+    /// `opted_in`, `declined`, or null while unanswered.
+    pub answer: Option<String>,
+    /// The engagement made by opting in.
+    pub engagement_id: Option<String>,
+}
+
+/// The shared advisers named by the industry groups the caller's organisation is an active
+/// member of, with its answers.
+#[utoipa::path(get, path = "/api/v1/industry/shared-adviser-offers", tag = "industry", security(("bearer" = [])),
+    responses((status = 200, body = [AdviserOfferOut]), Unauthorized))]
+pub async fn adviser_offers(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<AdviserOfferOut>>, ApiError> {
+    let rows = shirube_app::shared_advisers::offers(&state, &p).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|o| AdviserOfferOut {
+                group_id: o.group_id.into(),
+                group_name: o.group_name,
+                expert_id: o.expert_id,
+                expert_name: o.expert_name,
+                qualification_kind: o.qualification_kind.as_str().to_string(),
+                named_at: o.named_at,
+                answer: o.answer,
+                engagement_id: o.engagement_id,
+            })
+            .collect(),
+    ))
+}
+
+/// An owner of a member opts in to its group's shared adviser: the same active engagement
+/// as a direct one (the expert reads the member's assessments, evidence and checks, every
+/// read in the member's audit log; either side ends it with `DELETE /api/v1/engagements/{id}`).
+#[utoipa::path(post, path = "/api/v1/industry/shared-adviser-offers/{group_id}/opt-in", tag = "industry", security(("bearer" = [])),
+    params(("group_id" = String, Path)),
+    responses((status = 201, body = EngagementCreated), Unauthorized, NotFound,
+        (status = 403, description = "not an owner, or a cross-site request", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "an engagement with this expert is open already, or the expert was withdrawn", body = Problem, content_type = "application/problem+json")))]
+pub async fn opt_in(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(group_id): ApiPath<String>,
+) -> Result<(StatusCode, Json<EngagementCreated>), ApiError> {
+    let id = shirube_app::shared_advisers::opt_in(&state, &p, &group_id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EngagementCreated {
+            id,
+            status: "active".into(),
+        }),
+    ))
+}
+
+/// An owner of a member declines its group's shared adviser; nothing is shared.
+#[utoipa::path(post, path = "/api/v1/industry/shared-adviser-offers/{group_id}/decline", tag = "industry", security(("bearer" = [])),
+    params(("group_id" = String, Path)),
+    responses((status = 204, description = "declined"), Unauthorized, NotFound,
+        (status = 403, description = "not an owner, or a cross-site request", body = Problem, content_type = "application/problem+json")))]
+pub async fn decline_offer(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(group_id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    shirube_app::shared_advisers::decline(&state, &p, &group_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -17,6 +17,7 @@ use crate::pages::{render, render_status, FieldMessages, Nav, PageResult, Signed
 use crate::AppState;
 use shirube_app::domain::{industry_name, prefecture_name, INDUSTRIES, PREFECTURES};
 use shirube_app::experts::{self, EngagementRow, EngagementStatus, ExpertRow};
+use shirube_app::shared_advisers;
 use shirube_app::i18n::Tr;
 use shirube_app::views::AssessmentId;
 use shirube_app::AppError;
@@ -338,6 +339,18 @@ fn engagement_item(t: &Tr, g: EngagementRow, as_client: bool) -> EngagementItem 
     }
 }
 
+/// A shared adviser named by one of the organisation's industry groups, ready to show.
+#[derive(Debug, Clone)]
+pub struct OfferItem {
+    pub group_id: String,
+    pub group: String,
+    pub expert: String,
+    pub qualification: String,
+    pub answer: String,
+    pub opted_in: bool,
+    pub declined: bool,
+}
+
 /// One client in the expert's workspace, ready to show.
 #[derive(Debug, Clone)]
 pub struct ClientItem {
@@ -369,6 +382,8 @@ pub struct EngagementsPage {
     pub clients: Vec<ClientItem>,
     /// The rules behind the stale-evidence and new-findings columns, with their dates.
     pub rules: String,
+    /// Shared advisers named by the organisation's industry groups.
+    pub offers: Vec<OfferItem>,
     pub errors: FieldMessages,
 }
 
@@ -445,6 +460,23 @@ async fn engagements_page(
             .collect(),
         clients,
         rules,
+        offers: shared_advisers::offers(state, p)
+            .await?
+            .into_iter()
+            .map(|o| OfferItem {
+                group_id: o.group_id.to_string(),
+                group: o.group_name,
+                expert: o.expert_name,
+                qualification: t.label(o.qualification_kind),
+                opted_in: o.answer.as_deref() == Some("opted_in"),
+                declined: o.answer.as_deref() == Some("declined"),
+                answer: t.t(match o.answer.as_deref() {
+                    Some("opted_in") => "expert2-answer-opted-in",
+                    Some("declined") => "expert2-answer-declined",
+                    _ => "expert2-answer-none",
+                }),
+            })
+            .collect(),
         errors,
         t,
     })
@@ -677,4 +709,146 @@ pub async fn become_submit(
         }
         Err(e) => Err(PageError(e, lang)),
     }
+}
+
+/// A member's owner opts in to its group's shared adviser.
+pub async fn opt_in(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(group_id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    p.check_csrf(&form.csrf_token).page(p.lang)?;
+    match shared_advisers::opt_in(&state, &p, &group_id).await {
+        Ok(_) => Ok(Redirect::to("/engagements#adviser-offers-h").into_response()),
+        Err(e) => refused(&state, &p, e).await,
+    }
+}
+
+/// A member's owner declines its group's shared adviser.
+pub async fn decline_offer(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(group_id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    p.check_csrf(&form.csrf_token).page(p.lang)?;
+    match shared_advisers::decline(&state, &p, &group_id).await {
+        Ok(()) => Ok(Redirect::to("/engagements#adviser-offers-h").into_response()),
+        Err(e) => refused(&state, &p, e).await,
+    }
+}
+
+/// The industry group's page for its shared adviser.
+#[derive(Template)]
+#[template(path = "experts2/shared_adviser.html")]
+pub struct SharedAdviserPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub current: Option<ExpertItem>,
+    /// Approved experts to choose from: (id, "name (qualification, areas)").
+    pub experts: Vec<(String, String)>,
+    pub selected: String,
+    pub saved: bool,
+    pub cleared: bool,
+    pub errors: FieldMessages,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SharedAdviserQuery {
+    pub saved: Option<String>,
+    pub cleared: Option<String>,
+}
+
+async fn shared_adviser_page(
+    state: &AppState,
+    p: &Principal,
+    q: SharedAdviserQuery,
+    selected: String,
+    errors: FieldMessages,
+) -> Result<SharedAdviserPage, AppError> {
+    let t = Tr::new(p.lang);
+    let current = shared_advisers::current(state, p).await?;
+    let experts = experts::directory(state, None, None)
+        .await?
+        .into_iter()
+        .filter(|e| e.organization_id != p.org_id())
+        .map(|e| {
+            let item = expert_item(&t, e);
+            (
+                item.id.clone(),
+                format!("{} ({}, {})", item.name, item.qualification, item.prefectures),
+            )
+        })
+        .collect();
+    Ok(SharedAdviserPage {
+        nav: Nav::for_principal(state, p).await?,
+        selected: if selected.is_empty() {
+            current.as_ref().map(|e| e.id.clone()).unwrap_or_default()
+        } else {
+            selected
+        },
+        current: current.map(|e| expert_item(&t, e)),
+        experts,
+        saved: q.saved.is_some(),
+        cleared: q.cleared.is_some(),
+        errors,
+        t,
+    })
+}
+
+pub async fn shared_adviser(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Query(q): Query<SharedAdviserQuery>,
+) -> Result<Response, PageError> {
+    let page = shared_adviser_page(&state, &p, q, String::new(), FieldMessages::default())
+        .await
+        .page(p.lang)?;
+    render(&page, p.lang)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NameAdviserForm {
+    pub csrf_token: String,
+    pub expert_id: String,
+}
+
+/// The group names its shared adviser.
+pub async fn name_shared_adviser(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<NameAdviserForm>,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    p.check_csrf(&form.csrf_token).page(lang)?;
+    match shared_advisers::name(&state, &p, &form.expert_id).await {
+        Ok(_) => Ok(Redirect::to("/industry/shared-adviser?saved=1").into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
+            let page = shared_adviser_page(
+                &state,
+                &p,
+                SharedAdviserQuery::default(),
+                form.expert_id,
+                FieldMessages::from_error(&e, lang),
+            )
+            .await
+            .page(lang)?;
+            render_status(&page, lang, crate::error::status(&e))
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+/// The group stops naming a shared adviser.
+pub async fn clear_shared_adviser(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    p.check_csrf(&form.csrf_token).page(p.lang)?;
+    shared_advisers::clear(&state, &p).await.page(p.lang)?;
+    Ok(Redirect::to("/industry/shared-adviser?cleared=1").into_response())
 }

@@ -359,3 +359,269 @@ async fn the_become_an_expert_page_names_bad_fields_in_both_languages_and_then_s
         assert!(crate::pages::attr(&html, "a[href='/engagements']", "href").is_some());
     }
 }
+
+/// A client signs up as an industry group, invites `members` and each accepts.
+async fn group_with_members(app: &TestApp, name: &str, members: &[&Org]) -> Org {
+    let group = app.signup(name).await;
+    app.state
+        .store()
+        .designate_industry_group(&group.id)
+        .await
+        .unwrap();
+    for m in members {
+        let r = app
+            .post_json(
+                "/api/v1/industry/members",
+                Some(&group.token),
+                json!({ "corporate_number": crate::support::number(app, m).await }),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let id = r.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let r = app
+            .post_json(
+                &format!("/api/v1/industry/memberships/{id}/accept"),
+                Some(&m.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    }
+    group
+}
+
+async fn status_of(app: &TestApp, method: reqwest::Method, path: &str, token: &str) -> StatusCode {
+    TestApp::client()
+        .request(method, app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn a_groups_shared_adviser_reads_only_the_members_whose_owner_opted_in() {
+    use reqwest::Method;
+    for app in TestApp::all().await {
+        let joins = app.signup("あかね精機").await;
+        let declines = app.signup("いぶき鋳造").await;
+        let silent = app.signup("うしお塗装").await;
+        let outsider = app.signup("えにし商店").await;
+        let group = group_with_members(&app, "東海金属工業会", &[&joins, &declines, &silent]).await;
+        let expert = approved_expert(&app, "共同 十一郎").await;
+        let pending = crate::experts::expert_signup(&app, "未承認 十二郎").await;
+        let mut assessments = Vec::new();
+        for m in [&joins, &declines, &silent] {
+            assessments.push(app.create_assessment(&m.token, 3).await);
+        }
+
+        // Only an approved expert can be named, only by the group.
+        let r = app
+            .put_json(
+                "/api/v1/industry/shared-adviser",
+                &group.token,
+                json!({ "expert_id": pending.id }),
+            )
+            .await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "expert_id").await;
+        let r = app
+            .put_json(
+                "/api/v1/industry/shared-adviser",
+                &joins.token,
+                json!({ "expert_id": expert.id }),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "a member is not the group");
+        let r = app
+            .put_json(
+                "/api/v1/industry/shared-adviser",
+                &group.token,
+                json!({ "expert_id": expert.id }),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let v = app
+            .get_json("/api/v1/industry/shared-adviser", Some(&group.token))
+            .await;
+        assert_eq!(v["name"], "共同 十一郎");
+
+        // Every member is told; naming alone shares nothing.
+        let n = app
+            .get_json("/api/v1/notifications", Some(&silent.token))
+            .await;
+        assert!(n
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["kind"] == "shared_adviser.named"));
+        for a in &assessments {
+            let path = format!("/api/v1/assessments/{a}");
+            assert_eq!(
+                status_of(&app, Method::GET, &path, &expert.token).await,
+                StatusCode::NOT_FOUND
+            );
+        }
+        let offers = app
+            .get_json("/api/v1/industry/shared-adviser-offers", Some(&joins.token))
+            .await;
+        assert_eq!(offers[0]["expert_name"], "共同 十一郎");
+        assert_eq!(offers[0]["answer"], Value::Null);
+        let group_id = offers[0]["group_id"].as_str().unwrap().to_string();
+        let opt_in = format!("/api/v1/industry/shared-adviser-offers/{group_id}/opt-in");
+        let decline = format!("/api/v1/industry/shared-adviser-offers/{group_id}/decline");
+
+        // Only an owner of a member answers; an outsider does not even see the offer.
+        let viewer = app.member(&joins, "member").await;
+        assert_eq!(
+            status_of(&app, Method::POST, &opt_in, &viewer).await,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            status_of(&app, Method::POST, &opt_in, &outsider.token).await,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            status_of(&app, Method::POST, &opt_in, &expert.token).await,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            status_of(&app, Method::POST, &decline, &declines.token).await,
+            StatusCode::NO_CONTENT
+        );
+        let r = app.post_json(&opt_in, Some(&joins.token), json!({})).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let engagement = r.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let r = app.post_json(&opt_in, Some(&joins.token), json!({})).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "once is enough");
+
+        // The expert reads the member that opted in, and only it; the read is in its log.
+        let reads = |a: &str| format!("/api/v1/assessments/{a}");
+        assert_eq!(
+            status_of(&app, Method::GET, &reads(&assessments[0]), &expert.token).await,
+            StatusCode::OK
+        );
+        for a in &assessments[1..] {
+            assert_eq!(
+                status_of(&app, Method::GET, &reads(a), &expert.token).await,
+                StatusCode::NOT_FOUND,
+                "declined or silent: 404"
+            );
+        }
+        let log = app
+            .get_json("/api/v1/expert-reads", Some(&joins.token))
+            .await;
+        assert_eq!(log.as_array().unwrap().len(), 1);
+        let ws = app
+            .get_json("/api/v1/experts/me/clients", Some(&expert.token))
+            .await;
+        assert_eq!(ws.as_array().unwrap().len(), 1);
+        assert_eq!(ws[0]["client_name"], "あかね精機");
+
+        // The same ending as a direct engagement: access stops at once.
+        assert_eq!(
+            status_of(
+                &app,
+                Method::DELETE,
+                &format!("/api/v1/engagements/{engagement}"),
+                &joins.token
+            )
+            .await,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            status_of(&app, Method::GET, &reads(&assessments[0]), &expert.token).await,
+            StatusCode::NOT_FOUND
+        );
+
+        // The group stops naming; members are no longer offered the expert.
+        assert_eq!(
+            status_of(&app, Method::DELETE, "/api/v1/industry/shared-adviser", &group.token).await,
+            StatusCode::NO_CONTENT
+        );
+        let offers = app
+            .get_json("/api/v1/industry/shared-adviser-offers", Some(&silent.token))
+            .await;
+        assert_eq!(offers, json!([]));
+        assert_eq!(
+            status_of(&app, Method::POST, &opt_in, &silent.token).await,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_group_names_its_adviser_on_a_page_and_a_members_owner_opts_in_on_the_engagements_page() {
+    for app in TestApp::all().await {
+        let member = app.signup("おぼろ製作所").await;
+        let group = group_with_members(&app, "近畿機械協会", &[&member]).await;
+        let expert = approved_expert(&app, "画面 十三郎").await;
+
+        let gb = Browser::new(&app);
+        gb.login(&group.email, "a long enough password").await;
+        let (_, html) = gb.get("/industry").await;
+        assert_eq!(
+            crate::pages::attr(&html, "#shared-adviser-link a", "href").as_deref(),
+            Some("/industry/shared-adviser")
+        );
+        let (status, html) = gb.get("/industry/shared-adviser").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(select(&html, "#f-expert-id option")
+            .iter()
+            .any(|o| o.starts_with("画面 十三郎")));
+        let csrf = gb.csrf().await;
+        // A made-up expert is refused, naming the field.
+        let r = gb
+            .post(
+                "/industry/shared-adviser",
+                &[("csrf_token", csrf.as_str()), ("expert_id", "nobody")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert_eq!(select(&html, "#f-expert-id-err").len(), 1);
+        let r = gb
+            .post(
+                "/industry/shared-adviser",
+                &[("csrf_token", csrf.as_str()), ("expert_id", expert.id.as_str())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/industry/shared-adviser?saved=1");
+        let (_, html) = gb.get("/industry/shared-adviser?saved=1").await;
+        assert_eq!(select(&html, "#saved").len(), 1);
+        assert!(select(&html, "#current-adviser")[0].contains("画面 十三郎"));
+
+        let mb = Browser::new(&app);
+        mb.login(&member.email, "a long enough password").await;
+        let (_, html) = mb.get("/engagements").await;
+        assert_eq!(select(&html, "#adviser-offers .offer-answer"), ["未回答"]);
+        let action = crate::pages::attr(&html, "#adviser-offers form", "action").unwrap();
+        assert!(action.ends_with("/opt-in"));
+        let mcsrf = mb.csrf().await;
+        let r = mb.post(&action, &[]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "no CSRF token, no opt-in");
+        let r = mb.post(&action, &[("csrf_token", mcsrf.as_str())]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (_, html) = mb.get("/engagements").await;
+        assert_eq!(select(&html, "#adviser-offers .offer-answer"), ["参加中"]);
+        assert_eq!(select(&html, "#my-engagements td")[0], "画面 十三郎");
+        mb.get("/lang/en?back=/engagements").await;
+        let (_, html) = mb.get("/engagements").await;
+        assert_eq!(select(&html, "#adviser-offers .offer-answer"), ["Joined"]);
+        let v = app
+            .get_json("/api/v1/experts/me/clients", Some(&expert.token))
+            .await;
+        assert_eq!(v[0]["client_name"], "おぼろ製作所");
+
+        // Not a group: the page is refused.
+        let (status, _) = mb.get("/industry/shared-adviser").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+}
