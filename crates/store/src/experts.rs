@@ -828,6 +828,8 @@ pub struct AdviserOfferRow {
     /// `opted_in` or `declined`; `None` while unanswered.
     pub answer: Option<String>,
     pub engagement_id: Option<String>,
+    /// The member has an open engagement with the expert (direct, or by opting in).
+    pub engaged: bool,
 }
 
 /// How a member answered a group's adviser.
@@ -909,7 +911,9 @@ impl Store {
             self.db(),
             AdviserOfferRow,
             "SELECT s.group_id, o.name AS group_name, s.expert_id, e.name AS expert_name, e.qualification_kind, \
-               s.named_at, a.answer, a.engagement_id \
+               s.named_at, a.answer, a.engagement_id, \
+               EXISTS (SELECT 1 FROM engagements g WHERE g.expert_id = s.expert_id AND g.client_id = m.member_id \
+                 AND g.status IN ('requested', 'active')) AS engaged \
              FROM industry_memberships m \
              JOIN shared_advisers s ON s.group_id = m.group_id \
              JOIN organizations o ON o.id = m.group_id \

@@ -80,7 +80,6 @@ expert-no-clients = No active clients yet.
 expert-label-attention = Needs
 expert-label-level = Target
 expert-label-progress = Met
-expert-label-gaps = Gaps
 expert-label-actions = Advice and confirmation
 expert-label-criterion = Criterion id
 expert-label-advice = Expert advice

@@ -43,3 +43,5 @@ expert2-shared-saved = Saved. Your members have been told.
 expert2-shared-cleared = No shared adviser now. Members who joined keep their engagement until either side ends it.
 expert2-shared-no-experts = No expert can be named yet.
 expert2-link-shared-adviser = Name a shared adviser for members
+expert2-answer-engaged = Already engaged directly
+expert2-answer-ended = Joined; the engagement has ended

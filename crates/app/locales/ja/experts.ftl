@@ -80,7 +80,6 @@ expert-no-clients = 契約中の支援先はまだありません。
 expert-label-attention = 対応
 expert-label-level = 目標
 expert-label-progress = 達成
-expert-label-gaps = 未達
 expert-label-actions = 助言・確認
 expert-label-criterion = 評価基準ID
 expert-label-advice = 専門家の助言

@@ -43,3 +43,5 @@ expert2-shared-saved = 指名を保存しました。会員企業に知らせま
 expert2-shared-cleared = 指名をやめました。すでに参加した会員の契約は、どちらかが終了するまで続きます。
 expert2-shared-no-experts = 指名できる支援士がまだいません。
 expert2-link-shared-adviser = 会員企業の共同の支援士を指名する
+expert2-answer-engaged = すでに直接契約しています
+expert2-answer-ended = 参加しましたが、契約は終了しています

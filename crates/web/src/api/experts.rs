@@ -602,6 +602,8 @@ pub struct AdviserOfferOut {
     pub answer: Option<String>,
     /// The engagement made by opting in.
     pub engagement_id: Option<String>,
+    /// The member has an open engagement with this expert (by opting in, or directly).
+    pub engaged: bool,
 }
 
 /// The shared advisers named by the industry groups the caller's organisation is an active
@@ -624,6 +626,7 @@ pub async fn adviser_offers(
                 named_at: o.named_at,
                 answer: o.answer,
                 engagement_id: o.engagement_id,
+                engaged: o.engaged,
             })
             .collect(),
     ))

@@ -347,6 +347,7 @@ pub struct OfferItem {
     pub expert: String,
     pub qualification: String,
     pub answer: String,
+    /// Engaged with the expert (by opting in or directly): nothing to answer.
     pub opted_in: bool,
     pub declined: bool,
 }
@@ -359,7 +360,6 @@ pub struct ClientItem {
     pub assessment_id: String,
     pub level: String,
     pub progress: String,
-    pub gaps: usize,
     /// The first blocking criteria, joined, with how many more.
     pub blockers: String,
     pub stale_evidence: usize,
@@ -431,7 +431,6 @@ async fn engagements_page(
                     } else {
                         c.blockers.join(", ")
                     },
-                    gaps: c.gaps,
                     stale_evidence: c.stale_evidence,
                     new_findings: c.new_findings,
                     assessment_id: c.assessment_id.map(String::from).unwrap_or_default(),
@@ -468,11 +467,13 @@ async fn engagements_page(
                 group: o.group_name,
                 expert: o.expert_name,
                 qualification: t.label(o.qualification_kind),
-                opted_in: o.answer.as_deref() == Some("opted_in"),
+                opted_in: o.engaged,
                 declined: o.answer.as_deref() == Some("declined"),
-                answer: t.t(match o.answer.as_deref() {
-                    Some("opted_in") => "expert2-answer-opted-in",
-                    Some("declined") => "expert2-answer-declined",
+                answer: t.t(match (o.answer.as_deref(), o.engaged) {
+                    (Some("opted_in"), true) => "expert2-answer-opted-in",
+                    (_, true) => "expert2-answer-engaged",
+                    (Some("declined"), _) => "expert2-answer-declined",
+                    (Some("opted_in"), false) => "expert2-answer-ended",
                     _ => "expert2-answer-none",
                 }),
             })
