@@ -637,7 +637,7 @@ pub async fn adviser_offers(
 /// read in the member's audit log; either side ends it with `DELETE /api/v1/engagements/{id}`).
 #[utoipa::path(post, path = "/api/v1/industry/shared-adviser-offers/{group_id}/opt-in", tag = "industry", security(("bearer" = [])),
     params(("group_id" = String, Path)),
-    responses((status = 201, body = EngagementCreated), Unauthorized, NotFound,
+    responses((status = 201, body = EngagementCreated), BadRequest, Unauthorized, NotFound,
         (status = 403, description = "not an owner, or a cross-site request", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "an engagement with this expert is open already, or the expert was withdrawn", body = Problem, content_type = "application/problem+json")))]
 pub async fn opt_in(
@@ -658,7 +658,7 @@ pub async fn opt_in(
 /// An owner of a member declines its group's shared adviser; nothing is shared.
 #[utoipa::path(post, path = "/api/v1/industry/shared-adviser-offers/{group_id}/decline", tag = "industry", security(("bearer" = [])),
     params(("group_id" = String, Path)),
-    responses((status = 204, description = "declined"), Unauthorized, NotFound,
+    responses((status = 204, description = "declined"), BadRequest, Unauthorized, NotFound,
         (status = 403, description = "not an owner, or a cross-site request", body = Problem, content_type = "application/problem+json")))]
 pub async fn decline_offer(
     State(state): State<AppState>,

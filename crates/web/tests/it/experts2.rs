@@ -79,10 +79,12 @@ async fn the_workspace_names_what_blocks_each_client_its_old_evidence_and_new_fi
             engage(&app, &org, &expert).await;
             clients.push((org, id));
         }
-        // いずみ has evidence from two years ago and from last month; うらら has a check that
+        // いずみ has evidence from two years ago and from a month ago; うらら has a check that
         // found three vulnerabilities today.
-        evidence(&app, &clients[1].0, &clients[1].1, &criteria[0], "2024-10-01").await;
-        evidence(&app, &clients[1].0, &clients[1].1, &criteria[1], "2026-11-01").await;
+        let today = app.state.clock.today_japan();
+        let day = |days: i64| (today - chrono::Duration::days(days)).format("%Y-%m-%d").to_string();
+        evidence(&app, &clients[1].0, &clients[1].1, &criteria[0], &day(2 * 365)).await;
+        evidence(&app, &clients[1].0, &clients[1].1, &criteria[1], &day(30)).await;
         check_with_findings(&app, &clients[2].0, 3).await;
 
         let v = app
