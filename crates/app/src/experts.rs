@@ -176,11 +176,16 @@ fn parse_profile(errs: &mut Vec<FieldError>, input: &ProfileInput) -> Option<Pro
         errs,
         parse_qualification_number(&input.qualification_number, "qualification.number"),
     );
-    let prefectures: Vec<String> =
-        parse_list(errs, "prefectures", &input.prefectures, 47, Prefecture::parse)
-            .into_iter()
-            .map(|p| p.code())
-            .collect();
+    let prefectures: Vec<String> = parse_list(
+        errs,
+        "prefectures",
+        &input.prefectures,
+        47,
+        Prefecture::parse,
+    )
+    .into_iter()
+    .map(|p| p.code())
+    .collect();
     let industries: Vec<String> =
         parse_list(errs, "industries", &input.industries, 30, Industry::parse)
             .into_iter()

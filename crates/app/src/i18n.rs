@@ -228,6 +228,7 @@ impl Labelled for shirube_store::NotificationKind {
             ExpertConfirmed => "expert-kind-confirmed",
             SharedAdviserNamed => "expert2-kind-named",
             SharedAdviserOptedIn => "expert2-kind-opted-in",
+            VerificationInvited => "verify2-kind-invited",
             IntelExposure => "intel-kind-exposure",
         }
     }

@@ -27,6 +27,7 @@ pub mod scans;
 pub mod selfsufficiency;
 pub mod shared_advisers;
 pub mod trust;
+pub mod verifications;
 pub mod views;
 pub mod workspace;
 

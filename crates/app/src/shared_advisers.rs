@@ -99,11 +99,7 @@ pub async fn offers(state: &App, p: &Principal) -> Result<Vec<AdviserOfferRow>, 
 }
 
 /// The caller's offer from one group, or 404 (not a member, or no adviser named).
-async fn offer(
-    state: &App,
-    p: &Principal,
-    group_id: &str,
-) -> Result<AdviserOfferRow, AppError> {
+async fn offer(state: &App, p: &Principal, group_id: &str) -> Result<AdviserOfferRow, AppError> {
     offers(state, p)
         .await?
         .into_iter()

@@ -711,7 +711,8 @@ struct WorkspaceClientRow {
 }
 
 /// The newest assessment of the engagement's client that is not superseded.
-const LATEST_ASSESSMENT: &str = "(SELECT a2.id FROM assessments a2 WHERE a2.organization_id = g.client_id \
+const LATEST_ASSESSMENT: &str =
+    "(SELECT a2.id FROM assessments a2 WHERE a2.organization_id = g.client_id \
     AND a2.status <> 'superseded' ORDER BY a2.created_at DESC, a2.id DESC LIMIT 1)";
 
 impl Store {

@@ -69,6 +69,8 @@ mod outbox;
 pub use outbox::*;
 mod experts;
 pub use experts::*;
+mod verifiers;
+pub use verifiers::*;
 mod public;
 pub use public::*;
 

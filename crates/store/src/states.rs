@@ -124,6 +124,7 @@ states! {
         ExpertConfirmed = "expert.confirmed",
         SharedAdviserNamed = "shared_adviser.named",
         SharedAdviserOptedIn = "shared_adviser.opted_in",
+        VerificationInvited = "verification.invited",
         IntelExposure = "intel.exposure",
     }
 

@@ -289,6 +289,20 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/industry/shared-adviser-offers/{group_id}/decline",
             post(api::experts::decline_offer),
+        )
+        // Technical verification providers (★4, issue 11).
+        .route(
+            "/api/v1/evaluations/{id}/verifiers",
+            post(api::verifications::invite),
+        )
+        .route(
+            "/api/v1/evaluations/{id}/verifications",
+            get(api::verifications::of_evaluation),
+        )
+        .route("/api/v1/verifications", get(api::verifications::mine))
+        .route(
+            "/api/v1/verifications/{id}/report",
+            post(api::verifications::report).get(api::verifications::report_download),
         );
 
     let signed_in_pages = Router::new()
@@ -452,6 +466,19 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/industry/shared-adviser/clear",
             post(pages::experts::clear_shared_adviser),
+        )
+        .route(
+            "/evaluations/{id}/verification",
+            get(pages::verifications::evaluation),
+        )
+        .route(
+            "/evaluations/{id}/verifiers",
+            post(pages::verifications::invite),
+        )
+        .route("/verifications", get(pages::verifications::provider))
+        .route(
+            "/verifications/{id}/report",
+            post(pages::verifications::report).get(pages::verifications::report_download),
         )
         .route(
             "/engagements/assessments/{id}/advice",

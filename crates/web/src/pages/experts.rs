@@ -17,8 +17,8 @@ use crate::pages::{render, render_status, FieldMessages, Nav, PageResult, Signed
 use crate::AppState;
 use shirube_app::domain::{industry_name, prefecture_name, INDUSTRIES, PREFECTURES};
 use shirube_app::experts::{self, EngagementRow, EngagementStatus, ExpertRow};
-use shirube_app::shared_advisers;
 use shirube_app::i18n::Tr;
+use shirube_app::shared_advisers;
 use shirube_app::views::AssessmentId;
 use shirube_app::AppError;
 use shirube_app::Principal;
@@ -656,7 +656,10 @@ pub async fn become_form(
     State(state): State<AppState>,
     Signed(p): Signed,
 ) -> Result<Response, PageError> {
-    let name = shirube_app::accounts::me(&state, &p).await.page(p.lang)?.name;
+    let name = shirube_app::accounts::me(&state, &p)
+        .await
+        .page(p.lang)?
+        .name;
     let form = BecomeForm {
         name,
         languages: if p.lang == Lang::Ja { "ja" } else { "en" }.into(),
@@ -689,10 +692,9 @@ pub async fn become_submit(
     // An emptied name field is a missing name, not "use the account's name".
     let name = form.name.trim();
     let result = if name.is_empty() {
-        Err(AppError::Invalid(vec![shirube_app::domain::FieldError::new(
-            "name",
-            "err-required",
-        )]))
+        Err(AppError::Invalid(vec![
+            shirube_app::domain::FieldError::new("name", "err-required"),
+        ]))
     } else {
         experts::become_expert(&state, &p, Some(name), &input).await
     };
@@ -779,7 +781,10 @@ async fn shared_adviser_page(
             let item = expert_item(&t, e);
             (
                 item.id.clone(),
-                format!("{} ({}, {})", item.name, item.qualification, item.prefectures),
+                format!(
+                    "{} ({}, {})",
+                    item.name, item.qualification, item.prefectures
+                ),
             )
         })
         .collect();

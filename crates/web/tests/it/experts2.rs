@@ -82,8 +82,19 @@ async fn the_workspace_names_what_blocks_each_client_its_old_evidence_and_new_fi
         // いずみ has evidence from two years ago and from a month ago; うらら has a check that
         // found three vulnerabilities today.
         let today = app.state.clock.today_japan();
-        let day = |days: i64| (today - chrono::Duration::days(days)).format("%Y-%m-%d").to_string();
-        evidence(&app, &clients[1].0, &clients[1].1, &criteria[0], &day(2 * 365)).await;
+        let day = |days: i64| {
+            (today - chrono::Duration::days(days))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        evidence(
+            &app,
+            &clients[1].0,
+            &clients[1].1,
+            &criteria[0],
+            &day(2 * 365),
+        )
+        .await;
         evidence(&app, &clients[1].0, &clients[1].1, &criteria[1], &day(30)).await;
         check_with_findings(&app, &clients[2].0, 3).await;
 
@@ -133,11 +144,17 @@ async fn the_workspace_names_what_blocks_each_client_its_old_evidence_and_new_fi
             ["うらら商事", "いずみ製作所", "あさひ工業"]
         );
         assert_eq!(select(&html, "#expert-clients td.stale"), ["0", "1", "0"]);
-        assert_eq!(select(&html, "#expert-clients td.findings"), ["3", "0", "0"]);
+        assert_eq!(
+            select(&html, "#expert-clients td.findings"),
+            ["3", "0", "0"]
+        );
         let blockers = select(&html, "#expert-clients td.blockers");
         assert!(blockers[0].ends_with("ほか77件"), "{blockers:?}");
         let rules = select(&html, "#workspace-rules");
-        assert!(rules[0].contains("12か月") && rules[0].contains("30日"), "{rules:?}");
+        assert!(
+            rules[0].contains("12か月") && rules[0].contains("30日"),
+            "{rules:?}"
+        );
         b.get("/lang/en?back=/engagements").await;
         let (_, html) = b.get("/engagements").await;
         let rules = select(&html, "#workspace-rules");
@@ -437,7 +454,11 @@ async fn a_groups_shared_adviser_reads_only_the_members_whose_owner_opted_in() {
                 json!({ "expert_id": expert.id }),
             )
             .await;
-        assert_eq!(r.status(), StatusCode::FORBIDDEN, "a member is not the group");
+        assert_eq!(
+            r.status(),
+            StatusCode::FORBIDDEN,
+            "a member is not the group"
+        );
         let r = app
             .put_json(
                 "/api/v1/industry/shared-adviser",
@@ -544,11 +565,20 @@ async fn a_groups_shared_adviser_reads_only_the_members_whose_owner_opted_in() {
 
         // The group stops naming; members are no longer offered the expert.
         assert_eq!(
-            status_of(&app, Method::DELETE, "/api/v1/industry/shared-adviser", &group.token).await,
+            status_of(
+                &app,
+                Method::DELETE,
+                "/api/v1/industry/shared-adviser",
+                &group.token
+            )
+            .await,
             StatusCode::NO_CONTENT
         );
         let offers = app
-            .get_json("/api/v1/industry/shared-adviser-offers", Some(&silent.token))
+            .get_json(
+                "/api/v1/industry/shared-adviser-offers",
+                Some(&silent.token),
+            )
             .await;
         assert_eq!(offers, json!([]));
         assert_eq!(
@@ -559,7 +589,8 @@ async fn a_groups_shared_adviser_reads_only_the_members_whose_owner_opted_in() {
 }
 
 #[tokio::test]
-async fn the_group_names_its_adviser_on_a_page_and_a_members_owner_opts_in_on_the_engagements_page() {
+async fn the_group_names_its_adviser_on_a_page_and_a_members_owner_opts_in_on_the_engagements_page()
+{
     for app in TestApp::all().await {
         let member = app.signup("おぼろ製作所").await;
         let group = group_with_members(&app, "近畿機械協会", &[&member]).await;
@@ -591,7 +622,10 @@ async fn the_group_names_its_adviser_on_a_page_and_a_members_owner_opts_in_on_th
         let r = gb
             .post(
                 "/industry/shared-adviser",
-                &[("csrf_token", csrf.as_str()), ("expert_id", expert.id.as_str())],
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("expert_id", expert.id.as_str()),
+                ],
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -608,7 +642,11 @@ async fn the_group_names_its_adviser_on_a_page_and_a_members_owner_opts_in_on_th
         assert!(action.ends_with("/opt-in"));
         let mcsrf = mb.csrf().await;
         let r = mb.post(&action, &[]).await;
-        assert_eq!(r.status(), StatusCode::FORBIDDEN, "no CSRF token, no opt-in");
+        assert_eq!(
+            r.status(),
+            StatusCode::FORBIDDEN,
+            "no CSRF token, no opt-in"
+        );
         let r = mb.post(&action, &[("csrf_token", mcsrf.as_str())]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let (_, html) = mb.get("/engagements").await;
@@ -625,5 +663,332 @@ async fn the_group_names_its_adviser_on_a_page_and_a_members_owner_opts_in_on_th
         // Not a group: the page is refused.
         let (status, _) = mb.get("/industry/shared-adviser").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+}
+
+/// A supplier with a ★4 assessment that meets every criterion, submitted to a body.
+async fn submitted_level_4(app: &TestApp) -> (Org, Org, String) {
+    let supplier = app.signup("ひびき電装").await;
+    let body = app.signup("みらい評価機構").await;
+    app.state
+        .store()
+        .set_evaluation_body(&body.id, true)
+        .await
+        .unwrap();
+    let id = app.create_assessment(&supplier.token, 4).await;
+    for c in app.criteria(4) {
+        app.answer(&supplier.token, &id, &c, json!({ "status": "implemented" }))
+            .await;
+    }
+    let r = app
+        .post_json(
+            &format!("/api/v1/assessments/{id}/submission"),
+            Some(&supplier.token),
+            json!({ "body_id": body.id }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let ev = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (supplier, body, ev)
+}
+
+/// A signed-up organisation the operator designated as a technical verification provider.
+async fn provider(app: &TestApp, name: &str) -> Org {
+    let org = app.signup(name).await;
+    app.state.store().set_verifier(&org.id, true).await.unwrap();
+    org
+}
+
+async fn upload_report(app: &TestApp, token: &str, id: &str, statement: &str) -> reqwest::Response {
+    let form = Form::new().text("statement", statement.to_string()).part(
+        "file",
+        Part::bytes(b"pentest findings: none critical".to_vec()).file_name("pentest.pdf"),
+    );
+    TestApp::client()
+        .post(app.url(&format!("/api/v1/verifications/{id}/report")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn only_an_invited_designated_provider_attaches_its_report_to_that_submission_and_the_body_reads_it(
+) {
+    use reqwest::Method;
+    for app in TestApp::all().await {
+        let (supplier, body, ev) = submitted_level_4(&app).await;
+        let invited = provider(&app, "セキュア診断株式会社").await;
+        let other_provider = provider(&app, "ほかの診断株式会社").await;
+        let stranger = app.signup("関係ない商事").await;
+        let invite = |number: String| {
+            let app = &app;
+            let token = supplier.token.clone();
+            let ev = ev.clone();
+            async move {
+                app.post_json(
+                    &format!("/api/v1/evaluations/{ev}/verifiers"),
+                    Some(&token),
+                    json!({ "corporate_number": number }),
+                )
+                .await
+            }
+        };
+        // Only a designated provider can be invited.
+        let r = invite(crate::support::number(&app, &stranger).await).await;
+        let p = assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "corporate_number").await;
+        assert!(
+            p.to_string().contains("13"),
+            "the message says what to enter: {p}"
+        );
+        // The body does not invite for the supplier.
+        let r = app
+            .post_json(
+                &format!("/api/v1/evaluations/{ev}/verifiers"),
+                Some(&body.token),
+                json!({ "corporate_number": crate::support::number(&app, &invited).await }),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = invite(crate::support::number(&app, &invited).await).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let r = invite(crate::support::number(&app, &invited).await).await;
+        assert_problem(r, StatusCode::CONFLICT, "corporate_number").await;
+
+        let mine = app
+            .get_json("/api/v1/verifications", Some(&invited.token))
+            .await;
+        assert_eq!(mine[0]["supplier_name"], "ひびき電装");
+        let id = mine[0]["id"].as_str().unwrap().to_string();
+        // Not designated: no list at all.
+        let r = app
+            .get("/api/v1/verifications", Some(&stranger.token))
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+        // Everyone but the invited provider gets 404 on the upload.
+        for token in [
+            &other_provider.token,
+            &stranger.token,
+            &supplier.token,
+            &body.token,
+        ] {
+            let r = upload_report(&app, token, &id, "所見").await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{}", app.backend);
+        }
+        // A bad upload names its fields; nothing is stored.
+        let form = Form::new().text("statement", " ");
+        let r = TestApp::client()
+            .post(app.url(&format!("/api/v1/verifications/{id}/report")))
+            .bearer_auth(&invited.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let p = assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "statement").await;
+        assert!(p.to_string().contains("\"file\""), "{p}");
+        let r = upload_report(
+            &app,
+            &invited.token,
+            &id,
+            "重大な脆弱性は見つかりませんでした。",
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+
+        // The body and the supplier read the report and statement; a stranger does not.
+        let v = app
+            .get_json(
+                &format!("/api/v1/evaluations/{ev}/verifications"),
+                Some(&body.token),
+            )
+            .await;
+        assert_eq!(v[0]["statement"], "重大な脆弱性は見つかりませんでした。");
+        let url = v[0]["report_url"].as_str().unwrap().to_string();
+        for (token, want) in [
+            (&body.token, StatusCode::OK),
+            (&supplier.token, StatusCode::OK),
+            (&invited.token, StatusCode::OK),
+            (&stranger.token, StatusCode::NOT_FOUND),
+            (&other_provider.token, StatusCode::NOT_FOUND),
+        ] {
+            assert_eq!(status_of(&app, Method::GET, &url, token).await, want);
+        }
+        let path = format!("/api/v1/evaluations/{ev}/verifications");
+        assert_eq!(
+            status_of(&app, Method::GET, &path, &stranger.token).await,
+            StatusCode::NOT_FOUND
+        );
+        let r = app.get(&url, Some(&body.token)).await;
+        assert_eq!(
+            r.bytes().await.unwrap().as_ref(),
+            b"pentest findings: none critical"
+        );
+
+        // A revoked provider reads and attaches nothing more.
+        app.state
+            .store()
+            .set_verifier(&invited.id, false)
+            .await
+            .unwrap();
+        let r = upload_report(&app, &invited.token, &id, "再提出").await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            status_of(&app, Method::GET, &url, &invited.token).await,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_supplier_invites_on_the_verification_page_and_the_provider_attaches_its_report_on_its_page(
+) {
+    for app in TestApp::all().await {
+        let (supplier, body, ev) = submitted_level_4(&app).await;
+        let prov = provider(&app, "ページ診断株式会社").await;
+        let sb = Browser::new(&app);
+        sb.login(&supplier.email, "a long enough password").await;
+        let (_, html) = sb.get(&format!("/evaluations/{ev}")).await;
+        assert_eq!(
+            crate::pages::attr(&html, "#verification-link a", "href"),
+            Some(format!("/evaluations/{ev}/verification"))
+        );
+        let csrf = sb.csrf().await;
+        let r = sb
+            .post(
+                &format!("/evaluations/{ev}/verifiers"),
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("corporate_number", "1234567890123"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert_eq!(select(&html, "#f-corporate-number-err").len(), 1);
+        assert_eq!(
+            crate::pages::attr(&html, "#f-corporate-number", "value").as_deref(),
+            Some("1234567890123")
+        );
+        let number = crate::support::number(&app, &prov).await;
+        let r = sb
+            .post(
+                &format!("/evaluations/{ev}/verifiers"),
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("corporate_number", number.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (_, html) = sb
+            .get(&format!("/evaluations/{ev}/verification?saved=1"))
+            .await;
+        assert_eq!(select(&html, "#saved").len(), 1);
+        assert_eq!(select(&html, "#verifications .not-reported").len(), 1);
+
+        // The provider's page lists the request with its form.
+        let pb = Browser::new(&app);
+        pb.login(&prov.email, "a long enough password").await;
+        let (status, html) = pb.get("/verifications").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(select(&html, "#verifications .supplier")[0].starts_with("ひびき電装"));
+        let action = crate::pages::attr(&html, "#verifications form", "action").unwrap();
+        // Through the page's form (multipart, with the session's CSRF token): a missing
+        // statement and file are named, in Japanese and then English, and what was typed stays.
+        let client = TestApp::client();
+        let r = client
+            .post(app.url("/login"))
+            .header("origin", app.url(""))
+            .form(&[
+                ("email", prov.email.as_str()),
+                ("password", "a long enough password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let page = client
+            .get(app.url("/verifications"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf =
+            crate::pages::attr(&page, "#verifications input[name=csrf_token]", "value").unwrap();
+        let post = |statement: &'static str, with_file: bool| {
+            let mut form = Form::new()
+                .text("csrf_token", csrf.clone())
+                .text("statement", statement);
+            if with_file {
+                form = form.part(
+                    "file",
+                    Part::bytes(b"pentest findings: none critical".to_vec())
+                        .file_name("pentest.pdf"),
+                );
+            }
+            client
+                .post(app.url(&action))
+                .header("origin", app.url(""))
+                .multipart(form)
+                .send()
+        };
+        let r = post("診断の途中経過", false).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert_eq!(select(&html, "#f-file-err").len(), 1);
+        assert_eq!(select(&html, "#f-statement"), ["診断の途中経過"]);
+        client
+            .get(app.url("/lang/en?back=/verifications"))
+            .send()
+            .await
+            .unwrap();
+        let r = post(" ", true).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(select(&html, "#f-statement-err")[0].is_ascii());
+        let v = app
+            .get_json(
+                &format!("/api/v1/evaluations/{ev}/verifications"),
+                Some(&supplier.token),
+            )
+            .await;
+        assert_eq!(
+            v[0]["report_url"],
+            Value::Null,
+            "nothing stored by refused forms"
+        );
+        let r = post("診断の結果、重大な問題はありません。", true)
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/verifications?saved=1");
+
+        // The body sees the report and statement on the page it reaches from its review.
+        let bb = Browser::new(&app);
+        bb.login(&body.email, "a long enough password").await;
+        let (_, html) = bb.get(&format!("/evaluations/{ev}/verification")).await;
+        assert_eq!(select(&html, "#verifications a.report"), ["pentest.pdf"]);
+        assert!(select(&html, "#verifications .statement")[0].contains("重大な問題はありません"));
+        assert_eq!(
+            select(&html, "#f-corporate-number").len(),
+            0,
+            "the body does not invite"
+        );
+        bb.get("/lang/en?back=/dashboard").await;
+        let (_, html) = bb.get(&format!("/evaluations/{ev}/verification")).await;
+        assert_eq!(select(&html, "h1"), ["Technical verification (★4)"]);
+        // Another company: 404.
+        let other = app.signup("よその会社").await;
+        let ob = Browser::new(&app);
+        ob.login(&other.email, "a long enough password").await;
+        let (status, _) = ob.get(&format!("/evaluations/{ev}/verification")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }

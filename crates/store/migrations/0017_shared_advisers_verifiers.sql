@@ -23,3 +23,23 @@ CREATE TABLE shared_adviser_answers (
     PRIMARY KEY (group_id, member_id, expert_id)
 );
 CREATE INDEX shared_adviser_answers_member ON shared_adviser_answers(member_id);
+
+-- Technical verification providers (★4): the operator's mark, and a supplier's invitation of
+-- a provider to one ★4 submission, on which the provider (while invited, designated, and the
+-- submission open) records its report (a blob) and statement for the evaluation body.
+ALTER TABLE organizations ADD COLUMN is_verifier BIGINT NOT NULL DEFAULT 0;
+
+CREATE TABLE verification_invitations (
+    id TEXT PRIMARY KEY,
+    evaluation_id TEXT NOT NULL REFERENCES evaluations(id),
+    verifier_id TEXT NOT NULL REFERENCES organizations(id),
+    invited_by TEXT NOT NULL,
+    invited_at TEXT NOT NULL,
+    report_sha256 TEXT,
+    report_name TEXT,
+    statement TEXT,
+    reported_by TEXT,
+    reported_at TEXT
+);
+CREATE UNIQUE INDEX verification_invitations_pair ON verification_invitations(evaluation_id, verifier_id);
+CREATE INDEX verification_invitations_verifier ON verification_invitations(verifier_id);
