@@ -302,7 +302,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/verifications", get(api::verifications::mine))
         .route(
             "/api/v1/verifications/{id}/report",
-            post(api::verifications::report).get(api::verifications::report_download),
+            post(api::verifications::verification_report)
+                .get(api::verifications::verification_report_download),
         );
 
     let signed_in_pages = Router::new()

@@ -119,7 +119,7 @@ pub struct VerificationUpload {
         (status = 403, description = "a viewer, a cross-site request, or no CSRF token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "the evaluation is decided", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "no statement, or no file (errors name the fields)", body = Problem, content_type = "application/problem+json")))]
-pub async fn report(
+pub async fn verification_report(
     State(state): State<AppState>,
     p: Principal,
     ApiPath(id): ApiPath<String>,
@@ -141,7 +141,7 @@ pub async fn report(
 #[utoipa::path(get, path = "/api/v1/verifications/{id}/report", tag = "evaluations", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, description = "the file", content_type = "application/octet-stream", body = Vec<u8>), BadRequest, Unauthorized, NotFound))]
-pub async fn report_download(
+pub async fn verification_report_download(
     State(state): State<AppState>,
     p: Principal,
     ApiPath(id): ApiPath<String>,
