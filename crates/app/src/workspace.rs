@@ -29,6 +29,8 @@ pub struct Roles {
     pub publisher: bool,
     /// The practice of a security expert: it advises clients, it has no assessment of its own.
     pub expert: bool,
+    /// A technical verification provider (★4): suppliers invite it to their submissions.
+    pub verifier: bool,
 }
 
 impl Roles {
@@ -48,6 +50,7 @@ impl Roles {
             publisher: f.publisher,
             // An expert at a firm keeps the firm's supplier and buyer work.
             expert: expert || f.expert_user,
+            verifier: f.verifier,
         }
     }
 }
@@ -230,6 +233,7 @@ mod tests {
             publisher: false,
             expert_practice: false,
             expert_user: false,
+            verifier: false,
             has_assessments: false,
             has_suppliers: false,
             has_customers: false,

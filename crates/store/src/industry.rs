@@ -47,6 +47,8 @@ pub struct NavFacts {
     pub expert_practice: bool,
     /// The signed-in person is a security expert (possibly at a firm that does other work).
     pub expert_user: bool,
+    /// A technical verification provider (★4) the operator designated.
+    pub verifier: bool,
     /// It has started at least one self-assessment.
     pub has_assessments: bool,
     /// It has asked at least one supplier for a level (it is a buyer).
@@ -105,6 +107,7 @@ impl Store {
                o.is_publisher <> 0 AS publisher, \
                o.corporate_number LIKE 'expert:%' AS expert_practice, \
                EXISTS (SELECT 1 FROM experts e WHERE e.user_id = $2) AS expert_user, \
+               o.is_verifier <> 0 AS verifier, \
                EXISTS (SELECT 1 FROM assessments a WHERE a.organization_id = o.id) AS has_assessments, \
                EXISTS (SELECT 1 FROM relationships r WHERE r.buyer_id = o.id) AS has_suppliers, \
                EXISTS (SELECT 1 FROM relationships r WHERE r.supplier_id = o.id) AS has_customers, \

@@ -71,3 +71,4 @@ verify2-btn-report = Attach report and statement
 verify2-closed = The evaluation is decided; nothing more can be attached.
 verify2-label-file = Report file
 verify2-back = Back to the evaluation
+verify2-nav = Verifications

@@ -71,3 +71,4 @@ verify2-btn-report = 報告書と所見を登録する
 verify2-closed = 評価が終わったため、登録できません。
 verify2-label-file = 報告書のファイル
 verify2-back = 評価の概要に戻る
+verify2-nav = 技術検証

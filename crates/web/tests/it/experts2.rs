@@ -897,6 +897,11 @@ async fn the_supplier_invites_on_the_verification_page_and_the_provider_attaches
         let (status, html) = pb.get("/verifications").await;
         assert_eq!(status, StatusCode::OK);
         assert!(select(&html, "#verifications .supplier")[0].starts_with("ひびき電装"));
+        assert_eq!(
+            select(&html, "nav.work a[href='/verifications']"),
+            ["技術検証"],
+            "a designated provider's header leads to its requests"
+        );
         let action = crate::pages::attr(&html, "#verifications form", "action").unwrap();
         // Through the page's form (multipart, with the session's CSRF token): a missing
         // statement and file are named, in Japanese and then English, and what was typed stays.
