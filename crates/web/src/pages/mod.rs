@@ -17,6 +17,7 @@ pub mod members;
 pub mod public;
 pub mod security;
 pub mod tokens;
+pub mod verifications;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, Query};
