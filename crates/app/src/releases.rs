@@ -9,14 +9,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::{json, Value};
 use shirube_stats::sdc::{
-    industry_index, prefecture_index, protect, tabulate, Group, Layout, Measure, Previous, Status,
-    MIN_COUNT, MIN_RATE_DENOMINATOR,
+    protect, tabulate, Group, Layout, Measure, Previous, Status, MIN_COUNT, MIN_RATE_DENOMINATOR,
 };
-use shirube_stats::sme::size_class_with_capital;
-use shirube_store::{NewReleaseFile, StatisticsGroupRow};
+use shirube_store::NewReleaseFile;
 
 use crate::accounts::Principal;
 use crate::error::AppError;
+pub use crate::roadmap::groups;
 use crate::roadmap::{self, require_publisher, LICENCE_NAME, LICENCE_URL};
 use crate::App;
 
@@ -126,38 +125,6 @@ impl Protected {
             .collect();
         Some(Protected { values, status })
     }
-}
-
-/// Groups store rows into the statistics' input: size class from division, capital (when
-/// given) and employees,
-/// prefecture and industry as indexes (rows that fit neither are left out).
-pub fn groups(rows: &[StatisticsGroupRow]) -> Vec<Group> {
-    let mut out: HashMap<(usize, usize, usize), Group> = HashMap::new();
-    for r in rows {
-        let (Some(i), Some(p)) = (industry_index(&r.industry), prefecture_index(&r.prefecture))
-        else {
-            continue;
-        };
-        let size = size_class_with_capital(
-            &r.industry,
-            r.capital_yen.and_then(|c| u64::try_from(c).ok()),
-            u64::try_from(r.employees).unwrap_or(0),
-        );
-        let g = out.entry((i, size.index(), p)).or_insert(Group {
-            industry: i,
-            size,
-            prefecture: p,
-            organizations: 0,
-            star3: 0,
-            star4: 0,
-        });
-        g.organizations += u64::try_from(r.organizations).unwrap_or(0);
-        g.star3 += u64::try_from(r.star3).unwrap_or(0);
-        g.star4 += u64::try_from(r.star4).unwrap_or(0);
-    }
-    let mut v: Vec<Group> = out.into_values().collect();
-    v.sort_by_key(|g| (g.industry, g.size, g.prefecture));
-    v
 }
 
 /// Tabulates and protects every measure, given the previous release.
@@ -616,6 +583,7 @@ pub async fn statistics(state: &App, period: &str) -> Result<Vec<StatCell>, AppE
 mod tests {
     use super::*;
     use shirube_stats::sme::SizeClass;
+    use shirube_store::StatisticsGroupRow;
 
     #[test]
     fn a_manufacturer_over_300_employees_is_an_sme_when_its_capital_is_within_the_limit() {

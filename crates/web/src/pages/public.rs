@@ -33,6 +33,8 @@ pub struct KpiRow {
     pub target: String,
     pub latest: String,
     pub live: bool,
+    /// Whom a live figure counts (empty for a figure not measured by Shirube).
+    pub scope: String,
     pub status_code: String,
     pub status: String,
     pub source: String,
@@ -140,12 +142,21 @@ fn kpi_row(t: &Tr, k: &roadmap::KpiView) -> KpiRow {
         baseline: dated(&k.kpi.baseline),
         interim: k.kpi.interim_targets.iter().map(dated).collect(),
         target: dated(&k.kpi.target),
-        latest: k
-            .latest
-            .as_ref()
-            .map(dated)
-            .unwrap_or_else(|| "—".to_string()),
+        latest: match (&k.latest, k.withheld) {
+            (Some(d), _) => dated(d),
+            (None, Some(w)) => t.t(match w {
+                roadmap::Withheld::Primary => "roadmap-withheld-c",
+                roadmap::Withheld::Secondary => "roadmap-withheld-d",
+                roadmap::Withheld::SmallDenominator => "roadmap-withheld-small-denominator",
+            }),
+            (None, None) => "—".to_string(),
+        },
         live: k.kpi.live.is_some(),
+        scope: if k.kpi.live.is_some() {
+            scope_words(t, lang, k.kpi.scope.as_ref())
+        } else {
+            String::new()
+        },
         status_code: k.status.code().to_string(),
         status,
         source: k.kpi.source.clone(),
@@ -154,6 +165,24 @@ fn kpi_row(t: &Tr, k: &roadmap::KpiView) -> KpiRow {
         points,
         latest_point: k.latest.as_ref().map(at),
     }
+}
+
+/// A KPI's scope in words: 製造業（E）・小規模・愛知県（23）.
+fn scope_words(t: &Tr, lang: Lang, scope: Option<&roadmap::KpiScope>) -> String {
+    let Some(sc) = scope else {
+        return t.t("roadmap-scope-all");
+    };
+    let mut parts = Vec::new();
+    if let Some(i) = &sc.industry {
+        parts.push(format!("{} ({i})", industry_name(i, lang)));
+    }
+    if let Some(s) = &sc.size {
+        parts.push(t.t(&format!("stats-size-{s}")));
+    }
+    if let Some(p) = &sc.prefecture {
+        parts.push(format!("{} ({p})", prefecture_name(p, lang)));
+    }
+    parts.join(if lang == Lang::Ja { "・" } else { ", " })
 }
 
 /// `/roadmap`: every measure and its KPIs now.

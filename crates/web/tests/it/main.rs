@@ -17,6 +17,7 @@ mod openapi;
 mod pages;
 mod portfolio;
 mod public;
+mod public2;
 mod review;
 mod scans;
 mod support;

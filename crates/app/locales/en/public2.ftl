@@ -1,0 +1,19 @@
+# Shirube — the public side (KPI breakdowns, two-way tables, differencing), English
+roadmap-err-scope-industry = Enter the industry as a JSIC division letter from A to T (for example E for manufacturing, G for information and communications).
+roadmap-err-scope-size = Choose the size as small, medium or large.
+roadmap-err-scope-prefecture = Enter the prefecture as its JIS code from 01 (Hokkaido) to 47 (Okinawa), for example 23 for Aichi.
+roadmap-err-scope-not-live = Only a figure Shirube measures itself (live) can be narrowed by industry, size or prefecture. Choose a live figure or remove the scope.
+roadmap-err-scope-measure = This figure cannot be narrowed. Registered organisations, valid ★3, valid ★4 and the SMEs' ★3 and ★4 shares can be narrowed by industry, size and prefecture.
+field-kpis-scope = KPI scope
+field-kpis-scope-industry = KPI industry
+field-kpis-scope-size = KPI size
+field-kpis-scope-prefecture = KPI prefecture
+field-measure-kpis-scope = KPI scope
+field-measure-kpis-scope-industry = KPI industry
+field-measure-kpis-scope-size = KPI size
+field-measure-kpis-scope-prefecture = KPI prefecture
+roadmap-scope = Counts
+roadmap-scope-all = All of Japan, every industry and size
+roadmap-withheld-c = x (one or two organisations: withheld so that no single organisation can be recognised)
+roadmap-withheld-d = x (withheld: compared with other published figures it would reveal a count of one or two organisations)
+roadmap-withheld-small-denominator = x (fewer than ten organisations or cases: shares and medians are not published)

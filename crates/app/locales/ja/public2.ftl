@@ -1,0 +1,19 @@
+# しるべ — 公開側（工程表の内訳・二元表・比較による特定の防止）、日本語
+roadmap-err-scope-industry = 業種は日本標準産業分類の大分類の英字 A〜T で入力してください（例：製造業は E、情報通信業は G）。
+roadmap-err-scope-size = 規模は small（小規模）、medium（中規模）、large（大規模）のいずれかにしてください。
+roadmap-err-scope-prefecture = 都道府県は JIS の都道府県コード 01（北海道）〜47（沖縄県）で入力してください（例：愛知県は 23）。
+roadmap-err-scope-not-live = 業種・規模・都道府県での絞り込みは、しるべが自動で測る指標（live）にだけ使えます。live を選ぶか、絞り込みを外してください。
+roadmap-err-scope-measure = この指標は絞り込めません。業種・規模・都道府県で絞り込めるのは、登録組織数・有効な★3の組織数・有効な★4の組織数・中小企業の★3割合・中小企業の★4割合です。
+field-kpis-scope = 指標の絞り込み
+field-kpis-scope-industry = 指標の業種
+field-kpis-scope-size = 指標の規模
+field-kpis-scope-prefecture = 指標の都道府県
+field-measure-kpis-scope = 指標の絞り込み
+field-measure-kpis-scope-industry = 指標の業種
+field-measure-kpis-scope-size = 指標の規模
+field-measure-kpis-scope-prefecture = 指標の都道府県
+roadmap-scope = 対象
+roadmap-scope-all = 全国・全業種・全規模
+roadmap-withheld-c = x（1〜2組織の値のため、個別の組織が分からないよう公表しません）
+roadmap-withheld-d = x（ほかの公表値と比べると少数の組織の値が分かってしまうため、公表しません）
+roadmap-withheld-small-denominator = x（対象が10組織・10件未満のため、割合や中央値を公表しません）
