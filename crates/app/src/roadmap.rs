@@ -709,6 +709,16 @@ impl LiveFigures {
             1 => self.star3,
             _ => self.star4,
         };
+        if scope.is_none() {
+            // The national total: withheld at one or two organisations, as in a release
+            // (the table set's largest cell, never the one chosen to protect another).
+            let n = national();
+            return if n > 0 && n < MIN_COUNT {
+                Err(Withheld::Primary)
+            } else {
+                Ok(n)
+            };
+        }
         let (i, s, p) = scope.map(KpiScope::indexes).unwrap_or((None, None, None));
         let Some((values, status)) = self.protected().get(measure) else {
             return Err(Withheld::Primary);
@@ -758,9 +768,6 @@ impl LiveFigures {
             return Ok(x);
         }
         match lookup(i, s, p) {
-            // The national total also counts organisations whose industry or prefecture
-            // fits no table.
-            Some((_, st)) if scope.is_none() && !st.is_suppressed() => Ok(national()),
             Some((v, st)) if !st.is_suppressed() => Ok(v),
             Some((_, st)) => Err(withheld(st)),
             None => Err(Withheld::Primary),

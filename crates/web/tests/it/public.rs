@@ -463,7 +463,7 @@ async fn the_next_half_year_release_counts_what_happened_since_and_the_earlier_o
 
 /// Organisations by (industry, employees, prefecture) for the statistics test: manufacturing
 /// in Aichi is well populated; one transport firm in Hokkaido and two IT firms in Tokyo are not.
-async fn population(app: &TestApp) {
+pub(crate) async fn population(app: &TestApp) {
     for i in 0..6 {
         signup_as(app, &format!("愛知製造{i}"), "E", 40, "23").await;
     }
@@ -475,7 +475,7 @@ async fn population(app: &TestApp) {
     signup_as(app, "東京IT2", "G", 3, "13").await;
 }
 
-fn cell<'a>(
+pub(crate) fn cell<'a>(
     obs: &'a [Value],
     measure: &str,
     industry: &str,

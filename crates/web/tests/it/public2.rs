@@ -304,3 +304,119 @@ async fn an_unknown_industry_size_or_prefecture_is_refused_naming_the_field_and_
         assert_eq!(k["scope"], json!({ "prefecture": "23" }));
     }
 }
+
+#[tokio::test]
+async fn a_release_page_shows_two_way_tables_with_margins_and_x_for_withheld_cells_in_both_languages(
+) {
+    for app in TestApp::all().await {
+        let gov = publisher(&app).await;
+        crate::public::population(&app).await;
+        assert_eq!(
+            crate::public::publish(&app, &gov, "2026H2").await.status(),
+            StatusCode::CREATED
+        );
+        let stats: Value = serde_json::from_str(
+            &crate::public::file(&app, "2026H2", "statistics.json")
+                .await
+                .2,
+        )
+        .unwrap();
+        let obs = stats["observations"].as_array().unwrap();
+        let shown = |m: &str, i: &str, s: &str, p: &str| {
+            let o = crate::public::cell(obs, m, i, s, p);
+            o["value"]
+                .as_u64()
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "x".into())
+        };
+        for (lang, total, corner) in [
+            ("ja", "合計", "業種＼規模"),
+            ("en", "Total", "Industry \\ size"),
+        ] {
+            let get = |path: String| {
+                TestApp::client()
+                    .get(app.url(&path))
+                    .header("cookie", format!("lang={lang}"))
+                    .send()
+            };
+            let html = get("/releases/2026H2".into())
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let doc = scraper::Html::parse_document(&html);
+            let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+            let text = |e: scraper::ElementRef| e.text().collect::<String>();
+            // Three tables, each in a wrapper that scrolls by itself and can take focus.
+            let wraps: Vec<_> = doc
+                .select(&sel(
+                    "section.two-way div.two-way-wrap[role=region][tabindex='0']",
+                ))
+                .collect();
+            assert_eq!(wraps.len(), 3, "{lang}");
+            let table = wraps[0].select(&sel("table")).next().unwrap();
+            assert!(text(table.select(&sel("caption")).next().unwrap()).contains("2026H2"));
+            let heads: Vec<String> = table
+                .select(&sel("thead th[scope=col]"))
+                .map(text)
+                .collect();
+            assert_eq!(heads.len(), 5, "{heads:?}");
+            assert_eq!(heads[0], corner);
+            assert_eq!(heads[4], total);
+            let rows: Vec<Vec<String>> = table
+                .select(&sel("tbody tr"))
+                .map(|r| r.select(&sel("th[scope=row], td")).map(text).collect())
+                .collect();
+            // A row per JSIC division and the total row; each with its margin.
+            assert_eq!(rows.len(), 21);
+            assert!(rows[7][0].contains("(H)"), "{:?}", rows[7]);
+            // The single transport firm (small) is withheld; the page matches the data file.
+            assert_eq!(rows[7][1], "x");
+            for (r, code) in rows.iter().zip(["A", "B", "C", "D", "E", "F", "G", "H"]) {
+                for (k, size) in ["small", "medium", "large", "_T"].iter().enumerate() {
+                    assert_eq!(
+                        r[k + 1],
+                        shown("organizations_registered", code, size, "_T"),
+                        "{code} {size}"
+                    );
+                }
+            }
+            assert_eq!(rows[20][0], total);
+            assert_eq!(
+                rows[20][4],
+                shown("organizations_registered", "_T", "_T", "_T")
+            );
+            // Prefecture × industry: 47 prefectures and the total, 20 divisions and the total.
+            let pi = wraps[2].select(&sel("table")).next().unwrap();
+            assert_eq!(pi.select(&sel("tbody tr")).count(), 48);
+            assert_eq!(
+                pi.select(&sel("thead th[scope=col] abbr[title]")).count(),
+                20
+            );
+
+            // Another measure, chosen with a plain link.
+            let link = doc
+                .select(&sel("ul.measure-choice a"))
+                .find(|a| a.value().attr("href").unwrap().contains("star3_valid"))
+                .unwrap()
+                .value()
+                .attr("href")
+                .unwrap()
+                .to_string();
+            let html = get(link).await.unwrap().text().await.unwrap();
+            let doc = scraper::Html::parse_document(&html);
+            let current = doc
+                .select(&sel("ul.measure-choice strong[aria-current=page]"))
+                .map(text)
+                .collect::<String>();
+            assert!(current.contains('3'), "{current}");
+            let caption = doc
+                .select(&sel("section.two-way caption"))
+                .map(text)
+                .next()
+                .unwrap();
+            assert!(caption.contains(&current), "{caption}");
+        }
+    }
+}
