@@ -174,7 +174,7 @@ fn scope_words(t: &Tr, lang: Lang, scope: Option<&roadmap::KpiScope>) -> String 
     };
     let mut parts = Vec::new();
     if let Some(i) = &sc.industry {
-        parts.push(format!("{} ({i})", industry_name(i, lang)));
+        parts.push(industry_name(i, lang));
     }
     if let Some(s) = &sc.size {
         parts.push(t.t(&format!("stats-size-{s}")));

@@ -108,10 +108,10 @@ async fn a_live_kpi_narrowed_to_an_industry_size_and_prefecture_counts_only_thos
 
         // The roadmap page shows the scope in words and x with the reason.
         for (lang, scope_words, reason) in [
-            ("ja", "製造業 (E)・大規模・愛知県 (23)", "1〜2組織"),
+            ("ja", "E: 製造業・大規模・愛知県 (23)", "1〜2組織"),
             (
                 "en",
-                "Manufacturing (E), Large, Aichi (23)",
+                "E: Manufacturing, Large, Aichi (23)",
                 "one or two organisations",
             ),
         ] {
@@ -370,7 +370,7 @@ async fn a_release_page_shows_two_way_tables_with_margins_and_x_for_withheld_cel
                 .collect();
             // A row per JSIC division and the total row; each with its margin.
             assert_eq!(rows.len(), 21);
-            assert!(rows[7][0].contains("(H)"), "{:?}", rows[7]);
+            assert!(rows[7][0].starts_with("H: "), "{:?}", rows[7]);
             // The single transport firm (small) is withheld; the page matches the data file.
             assert_eq!(rows[7][1], "x");
             for (r, code) in rows.iter().zip(["A", "B", "C", "D", "E", "F", "G", "H"]) {
