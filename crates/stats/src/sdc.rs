@@ -789,6 +789,57 @@ mod tests {
         assert_eq!(s[cell(&l, 0, ST, PT)], Status::Primary);
     }
 
+    #[test]
+    fn a_withheld_cell_stays_withheld_until_its_count_moves_by_three() {
+        let l = Layout::new();
+        // One small manufacturer in Aichi beside ten medium ones: the medium count is withheld
+        // (D) so that the small one cannot be worked out from the industry's total.
+        let mut orgs = vec![(4, 0, 22, false, false)];
+        orgs.extend(std::iter::repeat_n((4, 1, 22, false, false), 10));
+        let first = tabulate(&l, groups_of(&orgs))[0].clone();
+        let s1 = protect(&l, &first, None);
+        let medium = cell(&l, 4, 1, PT);
+        assert_eq!(s1[medium], Status::Secondary);
+        // The small firm leaves and one medium firm joins: nothing needs protecting any more,
+        // but publishing 11 would show that the withheld 10 (or 9, or 12) moved by one or two.
+        orgs.remove(0);
+        orgs.push((4, 1, 22, false, false));
+        let second = tabulate(&l, groups_of(&orgs))[0].clone();
+        let s2 = protect(
+            &l,
+            &second,
+            Some(Previous {
+                values: &first,
+                status: &s1,
+            }),
+        );
+        assert_eq!(s2[medium], Status::Secondary);
+        assert_eq!(protect(&l, &second, None)[medium], Status::Published);
+        // Two more: 13 is three away from the 10 last withheld, and is published.
+        orgs.extend(std::iter::repeat_n((4, 1, 22, false, false), 2));
+        let third = tabulate(&l, groups_of(&orgs))[0].clone();
+        let s3 = protect(
+            &l,
+            &third,
+            Some(Previous {
+                values: &second,
+                status: &s2,
+            }),
+        );
+        assert_eq!(s3[medium], Status::Secondary, "13 is two from the 11 of the release before");
+        orgs.push((4, 1, 22, false, false));
+        let fourth = tabulate(&l, groups_of(&orgs))[0].clone();
+        let s4 = protect(
+            &l,
+            &fourth,
+            Some(Previous {
+                values: &second,
+                status: &s2,
+            }),
+        );
+        assert_eq!(s4[medium], Status::Published, "14 is three from 11");
+    }
+
     /// Populations concentrated on a few industries and prefectures, as early adoption is,
     /// so that small cells are common.
     fn population() -> impl Strategy<Value = Vec<(usize, usize, usize, bool, bool)>> {
