@@ -548,12 +548,7 @@ pub async fn release(
     };
     let industry_rows: Vec<(String, String)> = shirube_app::domain::INDUSTRIES
         .iter()
-        .map(|(code, _, _)| {
-            (
-                code.to_string(),
-                format!("{} ({code})", industry_name(code, lang)),
-            )
-        })
+        .map(|(code, _, _)| (code.to_string(), industry_name(code, lang)))
         .collect();
     let t_ref = &t;
     let caption = |key: &str| {
