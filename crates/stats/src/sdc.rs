@@ -826,7 +826,11 @@ mod tests {
                 status: &s2,
             }),
         );
-        assert_eq!(s3[medium], Status::Secondary, "13 is two from the 11 of the release before");
+        assert_eq!(
+            s3[medium],
+            Status::Secondary,
+            "13 is two from the 11 of the release before"
+        );
         orgs.push((4, 1, 22, false, false));
         let fourth = tabulate(&l, groups_of(&orgs))[0].clone();
         let s4 = protect(

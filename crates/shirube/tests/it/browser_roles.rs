@@ -301,6 +301,33 @@ async fn walk_all(c: &Client, base: &str, axe: Option<&str>, phone: bool) -> Res
                 problems.push("industry-group: no invitation form on /industry".into());
             }
         }
+        // The publisher's release: its two-way tables scroll inside themselves on a phone.
+        if w.who == "publisher" {
+            c.goto(&format!("{base}/releases")).await?;
+            let links = c
+                .find_all(Locator::Css("main a[href^='/releases/']"))
+                .await?;
+            match links.first() {
+                Some(a) => {
+                    let href = a.attr("href").await?.unwrap_or_default();
+                    c.goto(&format!("{base}{href}")).await?;
+                    let tables = c
+                        .find_all(Locator::Css("div.two-way-wrap[role=region] table"))
+                        .await?;
+                    if tables.len() != 3 {
+                        problems.push(format!(
+                            "publisher: {href} has {} two-way tables",
+                            tables.len()
+                        ));
+                    }
+                    problems.extend(
+                        check_page(c, axe, phone, &format!("roles-{size}-publisher-release"))
+                            .await?,
+                    );
+                }
+                None => problems.push("publisher: no release listed on /releases".into()),
+            }
+        }
         logout(c).await?;
     }
     Ok(problems)
