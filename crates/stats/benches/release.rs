@@ -58,12 +58,15 @@ fn values(layout: &Layout, orgs: &[(usize, u64, usize, bool, bool)]) -> Vec<Vec<
     tabulate(layout, groups.into_values())
 }
 
+/// A release's true values and statuses, per measure.
+type Protected = (Vec<Vec<u64>>, Vec<Vec<Status>>);
+
 /// A release's statistics: tabulation and disclosure control, given the previous release's
 /// true values and statuses (per measure).
 fn compute(
     layout: &Layout,
     orgs: &[(usize, u64, usize, bool, bool)],
-    previous: Option<&(Vec<Vec<u64>>, Vec<Vec<Status>>)>,
+    previous: Option<&Protected>,
 ) -> usize {
     let values = values(layout, orgs);
     values

@@ -889,12 +889,13 @@ mod tests {
         later
     }
 
-    fn changes() -> impl Strategy<
-        Value = (
-            Vec<prop::sample::Index>,
-            Vec<(usize, usize, usize, bool, bool)>,
-        ),
-    > {
+    /// Organisations leaving (by index) and joining between two half-years.
+    type Change = (
+        Vec<prop::sample::Index>,
+        Vec<(usize, usize, usize, bool, bool)>,
+    );
+
+    fn changes() -> impl Strategy<Value = Change> {
         (
             prop::collection::vec(any::<prop::sample::Index>(), 0..6),
             population().prop_map(|v| v.into_iter().take(8).collect::<Vec<_>>()),
