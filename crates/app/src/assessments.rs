@@ -399,6 +399,8 @@ pub struct AssessmentView {
     pub answers: HashMap<String, AnswerRow>,
     pub evaluation: Evaluation,
     pub evidence: Vec<EvidenceRow>,
+    /// Declared products serving the assessment's criteria (evidence without a file).
+    pub products: Vec<crate::selfsufficiency::ProductEvidence>,
     /// Changes against the assessment it was copied from.
     pub changes: Option<Vec<Change>>,
 }
@@ -406,6 +408,22 @@ pub struct AssessmentView {
 impl AssessmentView {
     pub fn level(&self) -> StarLevel {
         level_of(&self.row)
+    }
+    /// How many pieces of evidence (files, links and product declarations) a criterion has.
+    pub fn evidence_count(&self, criterion_id: &str) -> usize {
+        self.evidence
+            .iter()
+            .filter(|e| e.criterion_id == criterion_id)
+            .count()
+            + self
+                .products
+                .iter()
+                .filter(|e| e.criterion_id == criterion_id)
+                .count()
+    }
+    /// How many pieces of evidence the assessment has in all.
+    pub fn evidence_total(&self) -> usize {
+        self.evidence.len() + self.products.len()
     }
     pub fn is_open(&self) -> bool {
         self.row.status.is_open()
@@ -454,11 +472,13 @@ pub async fn assessment_view_of(
         .into_iter()
         .map(|r| (r.criterion_id.clone(), r))
         .collect();
+    let products = crate::selfsufficiency::product_evidence(state, &row).await?;
     Ok(AssessmentView {
         row,
         answers,
         evaluation,
         evidence,
+        products,
         changes,
     })
 }

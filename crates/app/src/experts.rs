@@ -561,8 +561,9 @@ pub async fn advice(
 
 /// The SHA-256 (hex) of an assessment's answers and evidence: every answer (criterion,
 /// status, comment, N/A reason) by criterion, then every piece of evidence (id, criterion,
-/// kind, link, file hash, date) by id, each field length-prefixed. Any change of an answer or
-/// of the evidence changes it.
+/// kind, link, file hash, date) by id, then every product declaration (product, criterion,
+/// vendor, product name, declared time), each field length-prefixed. Any change of an answer
+/// or of the evidence — declaring or withdrawing a product included — changes it.
 pub fn answers_digest(view: &AssessmentView) -> String {
     let mut h = Sha256::new();
     let mut field = |s: &str| {
@@ -589,6 +590,16 @@ pub fn answers_digest(view: &AssessmentView) -> String {
         field(e.url.as_deref().unwrap_or(""));
         field(e.blob_sha256.as_deref().unwrap_or(""));
         field(&e.evidence_date);
+    }
+    let mut products: Vec<_> = view.products.iter().collect();
+    products.sort_by(|a, b| (&a.product_id, &a.criterion_id).cmp(&(&b.product_id, &b.criterion_id)));
+    for d in products {
+        field("product_declaration");
+        field(&d.product_id);
+        field(&d.criterion_id);
+        field(&d.vendor_name);
+        field(&d.product_name);
+        field(&d.declared_at);
     }
     hex::encode(h.finalize())
 }
