@@ -361,7 +361,9 @@ pub async fn registry(State(state): State<AppState>) -> Result<Json<Registry>, A
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductUseRequest {
-    /// SCS criterion ids the product serves (its declaration is evidence for them).
+    /// SCS criterion ids the product serves besides those of its category (its declaration is
+    /// evidence for both on the organisation's open assessment); none is fine.
+    #[serde(default)]
     pub criteria: Vec<String>,
     /// Annual spend in yen, optional.
     #[serde(default)]

@@ -18,6 +18,7 @@ mod pages;
 mod portfolio;
 mod public;
 mod public2;
+mod public3;
 mod review;
 mod scans;
 mod support;
