@@ -1,4 +1,5 @@
 # Products the organisation uses, as assessment evidence (issue 13, item 5).
+pe-nav = Security products you use
 pe-title = Security products you use
 pe-lead = Press "We use this" on each security product your company uses. A product you declare appears automatically as evidence on the criteria of your assessment that it serves. When you stop using one, press "We stopped using it".
 pe-count = { $n ->

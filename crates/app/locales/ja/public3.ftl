@@ -1,4 +1,5 @@
 # Products the organisation uses, as assessment evidence (issue 13, item 5).
+pe-nav = 使っているセキュリティ製品
 pe-title = 使っているセキュリティ製品
 pe-lead = 会社で使っているセキュリティ製品に「使っている」を押してください。押した製品は、自己評価のうち、その製品で対応できる項目の証拠として自動で表示されます。使わなくなったら「使うのをやめた」を押してください。
 pe-count = { $n ->
