@@ -592,7 +592,8 @@ pub fn answers_digest(view: &AssessmentView) -> String {
         field(&e.evidence_date);
     }
     let mut products: Vec<_> = view.products.iter().collect();
-    products.sort_by(|a, b| (&a.product_id, &a.criterion_id).cmp(&(&b.product_id, &b.criterion_id)));
+    products
+        .sort_by(|a, b| (&a.product_id, &a.criterion_id).cmp(&(&b.product_id, &b.criterion_id)));
     for d in products {
         field("product_declaration");
         field(&d.product_id);

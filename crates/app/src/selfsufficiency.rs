@@ -25,13 +25,23 @@ pub const CATEGORY_CRITERIA: [(&str, &[(&str, u8)]); 8] = [
     // Anti-malware on PCs and servers, scans, signature updates; checking files from outside.
     (
         "edr",
-        &[("4-4-5-1", 3), ("4-4-5-2", 3), ("4-4-5-3", 3), ("5-1-2-3", 4)],
+        &[
+            ("4-4-5-1", 3),
+            ("4-4-5-2", 3),
+            ("4-4-5-3", 3),
+            ("5-1-2-3", 4),
+        ],
     ),
     // Blocking unauthenticated inbound traffic, documented rules, segmentation; real-time
     // detection and blocking of malicious traffic.
     (
         "firewall_utm",
-        &[("4-5-1-4", 3), ("4-5-1-5", 3), ("5-1-1-1", 3), ("4-5-1-9", 4)],
+        &[
+            ("4-5-1-4", 3),
+            ("4-5-1-5", 3),
+            ("5-1-1-1", 3),
+            ("4-5-1-9", 4),
+        ],
     ),
     // Malware checking of e-mail.
     ("email_security", &[("4-4-5-5", 4)]),
@@ -44,12 +54,22 @@ pub const CATEGORY_CRITERIA: [(&str, &[(&str, u8)]); 8] = [
     // Authentication of every ID and multi-factor authentication.
     (
         "iam_mfa",
-        &[("4-1-3-1", 3), ("4-1-3-2", 3), ("4-1-3-3", 3), ("4-1-3-5", 4)],
+        &[
+            ("4-1-3-1", 3),
+            ("4-1-3-2", 3),
+            ("4-1-3-3", 3),
+            ("4-1-3-5", 4),
+        ],
     ),
     // Log analysis and incident alerting; keeping and reviewing logs.
     (
         "siem_soc",
-        &[("5-1-1-2", 3), ("5-1-1-3", 3), ("4-4-3-1", 4), ("4-4-3-3", 4)],
+        &[
+            ("5-1-1-2", 3),
+            ("5-1-1-3", 3),
+            ("4-4-3-1", 4),
+            ("4-4-3-3", 4),
+        ],
     ),
 ];
 
@@ -83,8 +103,8 @@ pub(crate) async fn product_evidence(
     state: &App,
     row: &shirube_store::AssessmentRow,
 ) -> Result<Vec<ProductEvidence>, AppError> {
-    let level =
-        shirube_catalog::StarLevel::from_number(row.target_level).unwrap_or(shirube_catalog::StarLevel::Four);
+    let level = shirube_catalog::StarLevel::from_number(row.target_level)
+        .unwrap_or(shirube_catalog::StarLevel::Four);
     let rows = state
         .store
         .product_evidence(&row.organization_id, &row.id)
@@ -283,6 +303,68 @@ pub async fn withdraw_use(state: &App, p: &Principal, product_id: &str) -> Resul
 /// The products the caller's organisation declared.
 pub async fn my_uses(state: &App, p: &Principal) -> Result<Vec<ProductUseRow>, AppError> {
     Ok(state.store.product_uses_of(p.org_id()).await?)
+}
+
+/// The demo registry (by the publisher): three vendors, four products; `user`'s organisation
+/// declares its backup and anti-malware products, which become evidence on its open
+/// assessment.
+pub(crate) async fn seed_demo(
+    state: &App,
+    publisher: shirube_store::Actor<'_>,
+    user: &shirube_store::UserRow,
+) -> Result<(), AppError> {
+    let vendor = |name: &'static str, head: &'static str, parent: &'static str| NewVendor {
+        name,
+        corporate_number: None,
+        head_office_country: head,
+        ultimate_parent_name: name,
+        ultimate_parent_country: parent,
+    };
+    let jp = state
+        .store
+        .create_vendor(publisher, &vendor("みなと情報システム株式会社", "JP", "JP"))
+        .await?;
+    let us = state
+        .store
+        .create_vendor(publisher, &vendor("Global Endpoint Inc.", "US", "US"))
+        .await?;
+    let soc = state
+        .store
+        .create_vendor(
+            publisher,
+            &vendor("東海セキュリティ監視株式会社", "JP", "JP"),
+        )
+        .await?;
+    let backup = state
+        .store
+        .create_product(publisher, &jp, "しるべバックアップ", "backup", false)
+        .await?;
+    let edr = state
+        .store
+        .create_product(publisher, &us, "Global EDR", "edr", false)
+        .await?;
+    state
+        .store
+        .create_product(
+            publisher,
+            &jp,
+            "みなとメールガード",
+            "email_security",
+            false,
+        )
+        .await?;
+    state
+        .store
+        .create_product(publisher, &soc, "東海SOCサービス", "siem_soc", true)
+        .await?;
+    let actor = shirube_store::Actor::user(&user.organization_id, &user.id);
+    for product in [&backup, &edr] {
+        state
+            .store
+            .put_product_use(actor, &user.organization_id, product, "", None)
+            .await?;
+    }
+    Ok(())
 }
 
 fn share_json(s: &ss::Share) -> Value {

@@ -20,10 +20,10 @@ use crate::error::ApiError;
 use crate::AppState;
 use shirube_app::assessments::AssessmentView;
 use shirube_app::assessments::EvidenceInput;
+use shirube_app::i18n::Tr;
 use shirube_app::AppError;
 use shirube_app::Principal;
 use shirube_app::MAX_EVIDENCE_BYTES;
-use shirube_app::i18n::Tr;
 use shirube_catalog::Lang;
 
 #[derive(Deserialize, ToSchema)]

@@ -94,7 +94,11 @@ async fn a_declared_product_is_evidence_on_its_categorys_criteria_until_it_is_wi
         let other_id = app.create_assessment(&other.token, 3).await;
 
         let r = app
-            .put_json(&format!("/api/v1/product-uses/{product}"), &firm.token, json!({}))
+            .put_json(
+                &format!("/api/v1/product-uses/{product}"),
+                &firm.token,
+                json!({}),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT, "{}", app.backend);
         let mut got = product_evidence(&app, &firm, &id).await;
@@ -123,18 +127,34 @@ async fn a_declared_product_is_evidence_on_its_categorys_criteria_until_it_is_wi
             .get(&format!("/api/v1/assessments/{id}"), Some(&other.token))
             .await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
-        let mine = app.get_json("/api/v1/product-uses", Some(&other.token)).await;
+        let mine = app
+            .get_json("/api/v1/product-uses", Some(&other.token))
+            .await;
         assert_eq!(mine, json!([]));
 
         // Withdrawn: gone from the evidence and the page.
-        let r = delete(&app, &format!("/api/v1/product-uses/{product}"), &firm.token).await;
+        let r = delete(
+            &app,
+            &format!("/api/v1/product-uses/{product}"),
+            &firm.token,
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
         assert!(product_evidence(&app, &firm, &id).await.is_empty());
         let (_, html) = b.get(&format!("/assessments/{id}/criteria/4-3-4-1")).await;
         assert!(select(&html, ".product-evidence li").is_empty());
         assert!(!html.contains("しるべバックアップ"));
-        let r = delete(&app, &format!("/api/v1/product-uses/{product}"), &firm.token).await;
-        assert_eq!(r.status(), StatusCode::NOT_FOUND, "nothing left to withdraw");
+        let r = delete(
+            &app,
+            &format!("/api/v1/product-uses/{product}"),
+            &firm.token,
+        )
+        .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::NOT_FOUND,
+            "nothing left to withdraw"
+        );
     }
 }
 
@@ -146,7 +166,11 @@ async fn a_product_declaration_with_an_unknown_product_or_too_many_criteria_is_r
         let firm = app.signup("みなと精工").await;
         let id = app.create_assessment(&firm.token, 3).await;
         let r = app
-            .put_json("/api/v1/product-uses/no-such-product", &firm.token, json!({}))
+            .put_json(
+                "/api/v1/product-uses/no-such-product",
+                &firm.token,
+                json!({}),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
         let many: Vec<&str> = std::iter::repeat("4-3-4-1").take(51).collect();
@@ -161,12 +185,17 @@ async fn a_product_declaration_with_an_unknown_product_or_too_many_criteria_is_r
         assert!(v.to_string().contains("50"), "the limit is named: {v}");
         let viewer = app.member(&firm, "viewer").await;
         let r = app
-            .put_json(&format!("/api/v1/product-uses/{product}"), &viewer, json!({}))
+            .put_json(
+                &format!("/api/v1/product-uses/{product}"),
+                &viewer,
+                json!({}),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         assert!(product_evidence(&app, &firm, &id).await.is_empty());
         assert_eq!(
-            app.get_json("/api/v1/product-uses", Some(&firm.token)).await,
+            app.get_json("/api/v1/product-uses", Some(&firm.token))
+                .await,
             json!([])
         );
     }
@@ -196,7 +225,11 @@ async fn declaring_a_product_after_the_experts_confirmation_needs_a_new_one_and_
         };
 
         let r = app
-            .put_json(&format!("/api/v1/product-uses/{product}"), &firm.token, json!({}))
+            .put_json(
+                &format!("/api/v1/product-uses/{product}"),
+                &firm.token,
+                json!({}),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
         assert_problem(declare().await, StatusCode::CONFLICT, "expert_confirmation").await;
@@ -205,7 +238,12 @@ async fn declaring_a_product_after_the_experts_confirmation_needs_a_new_one_and_
         assert_eq!(declare().await.status(), StatusCode::OK);
 
         // Withdrawn after the declaration: the declared assessment keeps it; a new one has none.
-        let r = delete(&app, &format!("/api/v1/product-uses/{product}"), &firm.token).await;
+        let r = delete(
+            &app,
+            &format!("/api/v1/product-uses/{product}"),
+            &firm.token,
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
         let mut kept = product_evidence(&app, &firm, &id).await;
         kept.sort();
@@ -214,7 +252,11 @@ async fn declaring_a_product_after_the_experts_confirmation_needs_a_new_one_and_
         assert!(product_evidence(&app, &firm, &next).await.is_empty());
         // Declared again: on the open assessment only.
         let r = app
-            .put_json(&format!("/api/v1/product-uses/{product}"), &firm.token, json!({}))
+            .put_json(
+                &format!("/api/v1/product-uses/{product}"),
+                &firm.token,
+                json!({}),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
         assert_eq!(product_evidence(&app, &firm, &next).await.len(), 3);
@@ -245,7 +287,10 @@ async fn the_products_page_declares_and_withdraws_with_the_csrf_token_in_japanes
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
         let r = b
-            .post(&format!("/products/{product}/use"), &[("csrf_token", &csrf)])
+            .post(
+                &format!("/products/{product}/use"),
+                &[("csrf_token", &csrf)],
+            )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], "/products?done=declared");
@@ -267,7 +312,10 @@ async fn the_products_page_declares_and_withdraws_with_the_csrf_token_in_japanes
         assert!(select(&page, ".product-evidence li")[0].contains("Product declaration"));
 
         let r = b
-            .post(&format!("/products/{product}/withdraw"), &[("csrf_token", &csrf)])
+            .post(
+                &format!("/products/{product}/withdraw"),
+                &[("csrf_token", &csrf)],
+            )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], "/products?done=withdrawn");
@@ -275,7 +323,10 @@ async fn the_products_page_declares_and_withdraws_with_the_csrf_token_in_japanes
         assert!(select(&html, "[role=status]")[0].contains("Withdrawn"));
         assert!(product_evidence(&app, &firm, &id).await.is_empty());
         let r = b
-            .post(&format!("/products/{product}/withdraw"), &[("csrf_token", &csrf)])
+            .post(
+                &format!("/products/{product}/withdraw"),
+                &[("csrf_token", &csrf)],
+            )
             .await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "nothing to withdraw");
     }
