@@ -331,6 +331,11 @@ async fn walk_all(c: &Client, base: &str, axe: Option<&str>, phone: bool) -> Res
                     .is_empty()
                 {
                     found = true;
+                    c.execute(
+                        "document.querySelector('.product-evidence').scrollIntoView()",
+                        vec![],
+                    )
+                    .await?;
                     problems.extend(
                         check_page(
                             c,
