@@ -329,7 +329,9 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
             .await?;
     }
     // The group's intelligence collection with a few hand-written objects.
-    crate::intel::seed_demo(state, group).await?;
+    // さくら電子 (a member that shares with the buyer) has a software list the group's
+    // indicators hit, so its inbox and the buyer's portfolio show what intelligence does.
+    crate::intel::seed_demo(state, group, &user(state, 1).await?).await?;
     // The publisher: three measures and the current half year's release, published last so
     // that it counts the organisations above.
     let publisher = user(state, 7).await?;
@@ -348,6 +350,13 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
     let actor = Actor::user(&publisher.organization_id, &publisher.id);
     crate::releases::publish_for(state, actor, &publisher.organization_id, &period).await?;
     Ok(logins)
+}
+
+/// Loads a STIX bundle — MITRE ATT&CK for ICS, say (`serve --demo --demo-attack FILE`;
+/// Shirube does not ship it) — into the demo industry group's collection. Objects already
+/// there count as present, so loading again changes nothing.
+pub async fn load_intel(state: &App, bundle: &[u8]) -> Result<crate::intel::Status, AppError> {
+    crate::intel::load_demo_bundle(state, user(state, 6).await?, bundle).await
 }
 
 async fn user(state: &App, org: usize) -> Result<shirube_store::UserRow, AppError> {

@@ -190,13 +190,16 @@ pub async fn put_finding(
 }
 
 /// One criterion's verdict as a form or the API sends it. An empty verdict means "not
-/// judged yet": the criterion is left as it is.
+/// judged yet": the criterion is left as it is. [`NOT_JUDGED`] takes a recorded verdict back.
 #[derive(Debug, Clone, Default)]
 pub struct FindingInput {
     pub criterion_id: String,
     pub verdict: String,
     pub comment: String,
 }
+
+/// The verdict that takes a recorded one back, so the criterion is not judged again.
+pub const NOT_JUDGED: &str = "not_judged";
 
 /// The longest comment on a finding, in characters.
 pub const FINDING_COMMENT_MAX: usize = 2000;
@@ -236,7 +239,7 @@ pub async fn put_findings(
         .iter()
         .map(|(c, v, comment)| shirube_store::NewFinding {
             criterion_id: c,
-            verdict: v.as_str(),
+            verdict: v.map(|v| v.as_str()),
             comment,
         })
         .collect();
@@ -253,11 +256,12 @@ pub async fn put_findings(
     Ok(rows.len())
 }
 
-/// The verdicts to record (criterion, verdict, trimmed comment) and the problems found.
+/// The verdicts to record (criterion, verdict or `None` to take it back, trimmed comment)
+/// and the problems found.
 fn check_findings(
     state: &App,
     items: &[FindingInput],
-) -> (Vec<(String, Verdict, String)>, Vec<FieldError>) {
+) -> (Vec<(String, Option<Verdict>, String)>, Vec<FieldError>) {
     let mut out = Vec::new();
     let mut errs = Vec::new();
     if items.len() > FINDINGS_MAX {
@@ -289,6 +293,10 @@ fn check_findings(
             }
             continue;
         }
+        if verdict == NOT_JUDGED {
+            out.push((cid.to_string(), None, String::new()));
+            continue;
+        }
         let Ok(v) = verdict.parse::<Verdict>() else {
             errs.push(
                 FieldError::new(field("verdict"), "review-err-verdict").arg("criterion", cid),
@@ -302,7 +310,7 @@ fn check_findings(
             );
             continue;
         }
-        out.push((cid.to_string(), v, comment.to_string()));
+        out.push((cid.to_string(), Some(v), comment.to_string()));
     }
     (out, errs)
 }

@@ -10,8 +10,9 @@ use std::collections::HashMap;
 
 use shirube_stix::{classify, split_envelope, MarkingDefinitionKind, StixObject, Tlp};
 use shirube_store::{
-    IntelCollectionRow, IntelGroupRow, IntelObjectRow, IntelQuery, IntelStatusRow, MemberAccess,
-    MembershipStatus, NewIntelBatch, NewIntelObject, Reader, VersionMatch,
+    IntelCollectionId, IntelCollectionRow, IntelGroupRow, IntelObjectRow, IntelQuery,
+    IntelStatusId, IntelStatusRow, MemberAccess, MembershipStatus, NewIntelBatch, NewIntelObject,
+    Reader, VersionMatch,
 };
 
 use crate::accounts::Principal;
@@ -33,7 +34,7 @@ const MAX_DESCRIPTION: usize = 4000;
 /// A collection as the caller sees it, with what the caller may do in it.
 #[derive(Debug, Clone)]
 pub struct Collection {
-    pub id: String,
+    pub id: IntelCollectionId,
     pub group_id: String,
     pub title: String,
     pub description: String,
@@ -274,7 +275,7 @@ pub async fn create_collection(
     title: &str,
     description: &str,
     member_access: &str,
-) -> Result<String, AppError> {
+) -> Result<IntelCollectionId, AppError> {
     p.require_edit()?;
     if !state.store.is_industry_group(p.org_id()).await? {
         return Err(AppError::Forbidden);
@@ -710,11 +711,35 @@ pub async fn add_objects(
     collection_id: &str,
     body: &[u8],
 ) -> Result<IntelStatusRow, AppError> {
+    let a = writable(state, p, group_id, collection_id).await?;
+    add_objects_to(state, p, &a, body).await
+}
+
+/// A collection the caller may add to (403 when it may only read it, 404 when it may not
+/// see it), checked before the body of an add request is even read.
+pub struct Writable(Access);
+
+pub async fn writable(
+    state: &App,
+    p: &Principal,
+    group_id: &str,
+    collection_id: &str,
+) -> Result<Writable, AppError> {
     let a = access(state, p, group_id, collection_id).await?;
     if !a.can_write {
         return Err(AppError::Forbidden);
     }
-    add_to(state, p, &a.collection, body).await
+    Ok(Writable(a))
+}
+
+/// [`add_objects`] into a collection already checked with [`writable`].
+pub async fn add_objects_to(
+    state: &App,
+    p: &Principal,
+    collection: &Writable,
+    body: &[u8],
+) -> Result<IntelStatusRow, AppError> {
+    add_to(state, p, &collection.0.collection, body).await
 }
 
 async fn add_to(
@@ -723,7 +748,9 @@ async fn add_to(
     collection: &IntelCollectionRow,
     body: &[u8],
 ) -> Result<IntelStatusRow, AppError> {
+    let started = std::time::Instant::now();
     let envelope = split_envelope(body).map_err(|e| malformed("objects", e.to_string()))?;
+    let split_at = started.elapsed();
     let options = add_options(state, &collection.group_id, &envelope.properties).await?;
     // What each non-predefined marking definition is: those already in the collection, and
     // those in this envelope.
@@ -785,6 +812,7 @@ async fn add_to(
                 marking: marking.clone(),
                 cves: o.cves.clone(),
                 packages: o.packages.clone(),
+                pattern: o.pattern.clone().filter(|p| p.mentions_software()),
             };
             if candidate.matters() {
                 candidates.push(candidate);
@@ -808,6 +836,7 @@ async fn add_to(
     } else {
         p.org_id()
     };
+    let validated_at = started.elapsed();
     let status = state
         .store
         .add_intel_objects(
@@ -822,6 +851,13 @@ async fn add_to(
             },
         )
         .await?;
+    tracing::debug!(
+        bytes = body.len(),
+        split_us = split_at.as_micros() as u64,
+        validate_us = (validated_at - split_at).as_micros() as u64,
+        store_us = (started.elapsed() - validated_at).as_micros() as u64,
+        "intel add"
+    );
     if !candidates.is_empty() {
         // Who may read each object: the group, and the active members unless the collection
         // is a drop box; for RED only the contributor and the named recipients among them.
@@ -871,7 +907,10 @@ pub async fn status(
     status_id: &str,
 ) -> Result<IntelStatusRow, AppError> {
     api_root(state, p, group_id).await?;
-    let status = state.store.intel_status(status_id, p.org_id()).await?;
+    let status = state
+        .store
+        .intel_status(&IntelStatusId::from(status_id), p.org_id())
+        .await?;
     let in_group = state
         .store
         .intel_collections(group_id)
@@ -891,7 +930,10 @@ pub async fn import(
     collection_id: &str,
     body: &[u8],
 ) -> Result<IntelStatusRow, AppError> {
-    let collection = state.store.intel_collection(collection_id).await?;
+    let collection = state
+        .store
+        .intel_collection(&IntelCollectionId::from(collection_id))
+        .await?;
     let owner = state
         .store
         .members(&shirube_store::OrganizationId::from(
@@ -916,7 +958,9 @@ pub async fn import(
 pub(crate) async fn seed_demo(
     state: &App,
     group_owner: shirube_store::UserRow,
+    member: &shirube_store::UserRow,
 ) -> Result<(), AppError> {
+    seed_demo_inventory(state, member).await?;
     let p = Principal {
         role: group_owner.role,
         user: group_owner,
@@ -936,7 +980,75 @@ pub(crate) async fn seed_demo(
     Ok(())
 }
 
+/// Adds a bundle to the demo group's first collection, as the group.
+pub(crate) async fn load_demo_bundle(
+    state: &App,
+    group_owner: shirube_store::UserRow,
+    bundle: &[u8],
+) -> Result<IntelStatusRow, AppError> {
+    let collection = state
+        .store
+        .intel_collections(&group_owner.organization_id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound)?;
+    let p = Principal {
+        role: group_owner.role,
+        user: group_owner,
+        via: crate::accounts::Via::Token,
+        lang: shirube_catalog::Lang::Ja,
+    };
+    add_to(state, &p, &collection, bundle).await
+}
+
+/// A member's software list for the demo, stored as a scan so that the hand-written
+/// indicators below hit it. It is scanned against an empty advisory index (the demo has
+/// none; a real upload refuses to run without one), so it shows no findings of its own.
+async fn seed_demo_inventory(state: &App, member: &shirube_store::UserRow) -> Result<(), AppError> {
+    let name = "hmi-panel.cdx.json";
+    let bytes = DEMO_SBOM.as_bytes();
+    let inventory =
+        shirube_vuln::detect_and_parse(Some(name), bytes).map_err(AppError::internal)?;
+    let report = shirube_vuln::IndexBuilder::new().build().scan(&inventory);
+    let report_json = serde_json::to_string(&report).map_err(AppError::internal)?;
+    let sha = state
+        .store
+        .blobs()
+        .put(bytes)
+        .await
+        .map_err(AppError::internal)?;
+    let format = inventory.format.to_string();
+    state
+        .store
+        .create_scan(
+            shirube_store::Actor::user(&member.organization_id, &member.id),
+            &member.organization_id,
+            &shirube_store::NewScan {
+                file_name: name,
+                input_format: &format,
+                blob_sha256: &sha,
+                size: bytes.len() as i64,
+                index_fingerprint: "demo",
+                components: report.summary.components as i64,
+                findings: 0,
+                advisories: 0,
+                report: &report_json,
+            },
+            None,
+        )
+        .await?;
+    Ok(())
+}
+
+const DEMO_SBOM: &str = r#"{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[
+{"type":"library","name":"lodash","version":"4.17.20","purl":"pkg:npm/lodash@4.17.20"},
+{"type":"library","name":"express","version":"4.17.1","purl":"pkg:npm/express@4.17.1"},
+{"type":"library","name":"requests","version":"2.28.0","purl":"pkg:pypi/requests@2.28.0"}
+]}"#;
+
 const DEMO_BUNDLE: &str = r#"{"type":"bundle","id":"bundle--6f1c2c0e-8a55-4a38-9d4e-3f0f2f6c1a01","objects":[
+{"type":"indicator","spec_version":"2.1","id":"indicator--5a1c0b2d-0e3f-4b5c-8d6e-1f2a3b4c5d60","created":"2026-10-05T00:00:00.000Z","modified":"2026-10-05T00:00:00.000Z","name":"HMI の Web サーバーに使われる express 4.19.2 未満（オープンリダイレクト、CVE-2024-29041）","pattern":"[software:x_purl LIKE 'pkg:npm/express@%' AND software:version < '4.19.2']","pattern_type":"stix","valid_from":"2026-10-05T00:00:00Z","object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
 {"type":"vulnerability","spec_version":"2.1","id":"vulnerability--0b9e6c8e-5d6c-4a71-a0c3-0f5b8a1e2d11","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z","name":"requests: Proxy-Authorization header leaked on redirect","external_references":[{"source_name":"cve","external_id":"CVE-2023-32681"}],"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
 {"type":"indicator","spec_version":"2.1","id":"indicator--6a2d1c3e-1f4b-4c6d-9e8f-2a3b4c5d6e71","created":"2026-10-02T00:00:00.000Z","modified":"2026-10-02T00:00:00.000Z","name":"Compromised release of lodash used in HMI panels","pattern":"[software:x_purl = 'pkg:npm/lodash@4.17.20']","pattern_type":"stix","valid_from":"2026-10-02T00:00:00Z","object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
 {"type":"indicator","spec_version":"2.1","id":"indicator--7b3e2d4f-2a5c-4d7e-8f90-3b4c5d6e7f82","created":"2026-10-03T00:00:00.000Z","modified":"2026-10-03T00:00:00.000Z","name":"C2 address seen at a member's plant","pattern":"[ipv4-addr:value = '198.51.100.23']","pattern_type":"stix","valid_from":"2026-10-03T00:00:00Z","object_marking_refs":["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"]},
@@ -971,6 +1083,22 @@ pub async fn supplier_exposures(
     p: &Principal,
 ) -> Result<Vec<shirube_store::SupplierExposureRow>, AppError> {
     Ok(state.store.supplier_intel_exposures(p.org_id()).await?)
+}
+
+/// For a page of a buyer's suppliers: how many CLEAR or GREEN intelligence objects each is
+/// exposed to, for those that share their level with the caller (others are absent). AMBER
+/// and RED objects never count.
+pub async fn supplier_exposure_counts(
+    state: &App,
+    p: &Principal,
+    supplier_ids: &[&str],
+) -> Result<HashMap<String, i64>, AppError> {
+    Ok(state
+        .store
+        .supplier_intel_exposure_counts(p.org_id(), supplier_ids)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 #[cfg(test)]

@@ -1,13 +1,17 @@
 //! From intelligence to action: a `vulnerability` (its CVE ids, matched against the findings
-//! the advisory index gave each stored scan) or an `indicator` / `software` naming a package
-//! (a package URL or a CPE, matched against the scan's components) is matched against the
-//! stored scans of the members who may read it; each newly exposed member gets an inbox
+//! the advisory index gave each stored scan), a `software` object naming a package (a
+//! package URL or a CPE, matched against the scan's components) or an `indicator` whose STIX
+//! pattern compares `software` properties (evaluated with each component of the scan as a
+//! `software` observable; a pattern whose outcome depends on what a scan cannot show is "not
+//! evaluable", logged and counted, never a match) is matched against the stored scans of the
+//! members who may read it; each newly exposed member gets an inbox
 //! notification (and mail) naming the component and the scan. For markings other than
 //! CLEAR and GREEN the text names no object (Shirube forwards nothing beyond the collection).
 //! New uploads are matched against the intelligence their organisation may read.
 
 use std::collections::{BTreeSet, HashSet};
 
+use shirube_stix::pattern::{derived_cpe, Pattern, Software, Verdict};
 use shirube_store::{
     IntelExposureRow, IntelQuery, MemberAccess, NotificationKind, Reader, ScanRow, VersionMatch,
 };
@@ -20,18 +24,25 @@ use crate::App;
 /// An object that may expose members.
 #[derive(Debug, Clone)]
 pub struct Candidate {
-    pub collection_id: String,
+    pub collection_id: shirube_store::IntelCollectionId,
     pub collection_title: String,
     pub object_id: String,
     pub name: String,
     pub marking: String,
     pub cves: Vec<String>,
     pub packages: Vec<String>,
+    /// An indicator's STIX pattern.
+    pub pattern: Option<Pattern>,
 }
 
 impl Candidate {
     pub fn matters(&self) -> bool {
-        !self.cves.is_empty() || !self.packages.is_empty()
+        !self.cves.is_empty()
+            || !self.packages.is_empty()
+            || self
+                .pattern
+                .as_ref()
+                .is_some_and(Pattern::mentions_software)
     }
 
     fn forwardable(&self) -> bool {
@@ -84,12 +95,45 @@ fn component_matches(package: &str, c: &Component) -> bool {
     name.eq_ignore_ascii_case(product) && version_ok
 }
 
+/// A component as a STIX `software` observable: its name, version, package URL (given, or
+/// made from its ecosystem) and a CPE made from them.
+fn observable(c: &Component) -> Software {
+    let purl = c.purl.clone().or_else(|| {
+        c.ecosystem.map(|eco| {
+            let base = format!("pkg:{}/{}", eco.purl_type(), c.name);
+            match &c.version {
+                Some(v) => format!("{base}@{v}"),
+                None => base,
+            }
+        })
+    });
+    Software {
+        name: Some(c.name.clone()),
+        vendor: None,
+        version: c.version.clone(),
+        cpe: Some(derived_cpe(None, &c.name, c.version.as_deref())),
+        swid: None,
+        purl,
+    }
+}
+
+fn component_label(c: &Component) -> String {
+    match &c.version {
+        Some(v) => format!("{}@{v}", c.name),
+        None => c.name.clone(),
+    }
+}
+
+/// Components of one scan, parsed once per scan, with their observables.
+type Parsed = Option<(Vec<Component>, Vec<Software>)>;
+
 /// The components of one scan that an object names.
 async fn matches_in_scan(
     state: &App,
     candidate: &Candidate,
     scan: &ScanRow,
-    components: &mut Option<Vec<Component>>,
+    components: &mut Parsed,
+    not_evaluable: &mut usize,
 ) -> Result<BTreeSet<String>, AppError> {
     let mut out = BTreeSet::new();
     if !candidate.cves.is_empty() {
@@ -104,7 +148,8 @@ async fn matches_in_scan(
             }
         }
     }
-    if !candidate.packages.is_empty() {
+    let pattern = candidate.pattern.as_ref().filter(|p| p.mentions_software());
+    if !candidate.packages.is_empty() || pattern.is_some() {
         if components.is_none() {
             let bytes = state
                 .store
@@ -123,14 +168,32 @@ async fn matches_in_scan(
                 .map_err(AppError::internal)?,
                 None => Vec::new(),
             };
-            *components = Some(parsed);
+            let observables = parsed.iter().map(observable).collect();
+            *components = Some((parsed, observables));
         }
-        for c in components.iter().flatten() {
-            if candidate.packages.iter().any(|p| component_matches(p, c)) {
-                out.insert(match &c.version {
-                    Some(v) => format!("{}@{v}", c.name),
-                    None => c.name.clone(),
-                });
+        if let Some((parsed, observables)) = components.as_ref() {
+            for c in parsed {
+                if candidate.packages.iter().any(|p| component_matches(p, c)) {
+                    out.insert(component_label(c));
+                }
+            }
+            if let Some(p) = pattern {
+                match p.evaluate(observables) {
+                    Verdict::Match(hits) => out.extend(
+                        hits.iter()
+                            .filter_map(|&i| parsed.get(i))
+                            .map(component_label),
+                    ),
+                    Verdict::NoMatch => {}
+                    Verdict::NotEvaluable => {
+                        *not_evaluable += 1;
+                        tracing::debug!(
+                            object = %candidate.object_id,
+                            unsupported = ?p.unsupported_paths(),
+                            "an indicator's pattern cannot be evaluated against a scan"
+                        );
+                    }
+                }
             }
         }
     }
@@ -143,6 +206,7 @@ async fn matches_in_scan(
 pub async fn notify(state: &App, pairs: &[(Candidate, Vec<String>)]) -> Result<usize, AppError> {
     let mut exposures = Vec::new();
     let mut notices = Vec::new();
+    let mut not_evaluable = 0usize;
     let mut orgs: BTreeSet<&str> = BTreeSet::new();
     for (_, readers) in pairs {
         orgs.extend(readers.iter().map(String::as_str));
@@ -165,7 +229,10 @@ pub async fn notify(state: &App, pairs: &[(Candidate, Vec<String>)]) -> Result<u
                 if !readers.iter().any(|r| r == org) {
                     continue;
                 }
-                for component in matches_in_scan(state, candidate, &scan, &mut components).await? {
+                for component in
+                    matches_in_scan(state, candidate, &scan, &mut components, &mut not_evaluable)
+                        .await?
+                {
                     if known.contains(&(
                         candidate.object_id.clone(),
                         scan.id.to_string(),
@@ -216,6 +283,12 @@ pub async fn notify(state: &App, pairs: &[(Candidate, Vec<String>)]) -> Result<u
             }
         }
     }
+    if not_evaluable > 0 {
+        tracing::info!(
+            not_evaluable,
+            "indicator patterns that depend on what a scan cannot show were not matched"
+        );
+    }
     if exposures.is_empty() {
         return Ok(0);
     }
@@ -259,10 +332,41 @@ pub async fn match_new_upload(state: &App, organization_id: &str) -> Result<usiz
                     &q,
                 )
                 .await?;
-            for r in rows
-                .into_iter()
-                .filter(|r| !r.cves.is_empty() || !r.packages.is_empty())
-            {
+            // Indicators are matched through their patterns, read from the stored text.
+            let indicators = state
+                .store
+                .intel_objects(
+                    &c.id,
+                    Reader {
+                        organization_id,
+                        is_group,
+                    },
+                    &IntelQuery {
+                        types: vec!["indicator".to_string()],
+                        with_body: true,
+                        ..q.clone()
+                    },
+                )
+                .await?;
+            for r in indicators {
+                let Some(pattern) = indicator_pattern(&r.body) else {
+                    continue;
+                };
+                let candidate = Candidate {
+                    collection_id: c.id.clone(),
+                    collection_title: c.title.clone(),
+                    name: r.name.clone().unwrap_or_else(|| r.object_id.clone()),
+                    object_id: r.object_id,
+                    marking: r.marking,
+                    cves: Vec::new(),
+                    packages: Vec::new(),
+                    pattern: Some(pattern),
+                };
+                pairs.push((candidate, vec![organization_id.to_string()]));
+            }
+            for r in rows.into_iter().filter(|r| {
+                r.object_type != "indicator" && (!r.cves.is_empty() || !r.packages.is_empty())
+            }) {
                 let candidate = Candidate {
                     collection_id: c.id.clone(),
                     collection_title: c.title.clone(),
@@ -281,12 +385,24 @@ pub async fn match_new_upload(state: &App, organization_id: &str) -> Result<usiz
                         .filter(|s| !s.is_empty())
                         .map(str::to_string)
                         .collect(),
+                    pattern: None,
                 };
                 pairs.push((candidate, vec![organization_id.to_string()]));
             }
         }
     }
     notify(state, &pairs).await
+}
+
+/// The STIX pattern of a stored indicator, when it has one that names software.
+fn indicator_pattern(body: &str) -> Option<Pattern> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    if v.get("pattern_type")?.as_str()? != "stix" {
+        return None;
+    }
+    Pattern::parse(v.get("pattern")?.as_str()?)
+        .ok()
+        .filter(Pattern::mentions_software)
 }
 
 #[cfg(test)]

@@ -29,13 +29,19 @@ pub struct Envelope<'a> {
 /// Reads an envelope. The body must be a JSON object; a missing `objects` is an empty list.
 /// A single bare STIX object (not an envelope or bundle) is returned as its only object.
 pub fn split_envelope(bytes: &[u8]) -> Result<Envelope<'_>, EnvelopeError> {
-    // Validates the whole text (and refuses trailing garbage) before the scanner runs.
-    let value: Value =
+    // Validates the whole text (and refuses trailing garbage) before the scanner runs, in
+    // one pass that builds no values for the objects themselves: each object is parsed once,
+    // on its own, by whoever validates it.
+    let top: Top =
         serde_json::from_slice(bytes).map_err(|e| EnvelopeError::NotJson(e.to_string()))?;
-    let Value::Object(mut properties) = value else {
+    let Top::Object {
+        properties,
+        objects,
+    } = top
+    else {
         return Err(EnvelopeError::NotAnObject);
     };
-    let is_bare_object = !properties.contains_key("objects")
+    let is_bare_object = objects.is_none()
         && properties.get("type").and_then(Value::as_str) != Some("bundle")
         && properties.contains_key("id")
         && properties.contains_key("type");
@@ -47,15 +53,15 @@ pub fn split_envelope(bytes: &[u8]) -> Result<Envelope<'_>, EnvelopeError> {
             properties: Map::new(),
         });
     }
-    match properties.remove("objects") {
+    match objects {
         None => {
             return Ok(Envelope {
                 objects: Vec::new(),
                 properties,
             })
         }
-        Some(Value::Array(_)) => {}
-        Some(_) => return Err(EnvelopeError::ObjectsNotArray),
+        Some(true) => {}
+        Some(false) => return Err(EnvelopeError::ObjectsNotArray),
     }
     let mut s = Scanner { b: bytes, i: 0 };
     let objects = s.objects_array().ok_or(EnvelopeError::ObjectsNotArray)?;
@@ -63,6 +69,126 @@ pub fn split_envelope(bytes: &[u8]) -> Result<Envelope<'_>, EnvelopeError> {
         objects,
         properties,
     })
+}
+
+/// The top level of a body as one validating pass reads it: the properties other than
+/// `objects` as values, and for `objects` only whether it is an array.
+enum Top {
+    Object {
+        properties: Map<String, Value>,
+        /// `None`: no `objects` key; otherwise whether its (last) value is an array.
+        objects: Option<bool>,
+    },
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for Top {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TopVisitor)
+    }
+}
+
+struct TopVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TopVisitor {
+    type Value = Top;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+        let mut properties = Map::new();
+        let mut objects = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "objects" {
+                // The last duplicate wins, as in serde_json's own reading.
+                objects = Some(map.next_value::<IsArray>()?.0);
+            } else {
+                let v: Value = map.next_value()?;
+                properties.insert(key, v);
+            }
+        }
+        Ok(Top::Object {
+            properties,
+            objects,
+        })
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Top::Other)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Top, E> {
+        Ok(Top::Other)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Top, E> {
+        Ok(Top::Other)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Top, E> {
+        Ok(Top::Other)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Top, E> {
+        Ok(Top::Other)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Top, E> {
+        Ok(Top::Other)
+    }
+    fn visit_unit<E>(self) -> Result<Top, E> {
+        Ok(Top::Other)
+    }
+}
+
+/// Whether a value is an array, read without keeping any of it.
+struct IsArray(bool);
+
+impl<'de> serde::Deserialize<'de> for IsArray {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(IsArrayVisitor)
+    }
+}
+
+struct IsArrayVisitor;
+
+impl<'de> serde::de::Visitor<'de> for IsArrayVisitor {
+    type Value = IsArray;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<IsArray, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(IsArray(true))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<IsArray, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(IsArray(false))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<IsArray, E> {
+        Ok(IsArray(false))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<IsArray, E> {
+        Ok(IsArray(false))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<IsArray, E> {
+        Ok(IsArray(false))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<IsArray, E> {
+        Ok(IsArray(false))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<IsArray, E> {
+        Ok(IsArray(false))
+    }
+    fn visit_unit<E>(self) -> Result<IsArray, E> {
+        Ok(IsArray(false))
+    }
 }
 
 fn skip_ws(b: &[u8], mut i: usize) -> usize {

@@ -3,6 +3,7 @@
 #![doc = include_str!("../README.md")]
 
 mod envelope;
+pub mod pattern;
 
 pub use envelope::{split_envelope, Envelope, EnvelopeError};
 
@@ -54,6 +55,8 @@ pub enum ObjectError {
     ModifiedBeforeCreated,
     #[error("`{0}` must be a list of marking-definition ids")]
     BadMarkingRefs(&'static str),
+    #[error("`pattern`: {0}")]
+    BadPattern(pattern::PatternError),
 }
 
 /// One validated STIX object: its verbatim text and the properties a store indexes.
@@ -74,8 +77,12 @@ pub struct StixObject {
     pub definition: Option<MarkingDefinitionKind>,
     /// CVE ids named in `external_references` (a vulnerability's, usually).
     pub cves: Vec<String>,
-    /// Package names the object gives: package URLs (`pkg:…`) and CPEs (`cpe:2.3:…`).
+    /// Package names a `software` object gives: package URLs (`pkg:…`) and CPEs
+    /// (`cpe:2.3:…`).
     pub packages: Vec<String>,
+    /// An indicator's STIX pattern (`pattern_type` `stix`), parsed: indicators are matched
+    /// by evaluating it.
+    pub pattern: Option<pattern::Pattern>,
     /// `name` when the object has one, for lists and notifications.
     pub name: Option<String>,
     /// The exact bytes received.
@@ -264,6 +271,16 @@ impl StixObject {
         }
         marking_refs.sort();
         marking_refs.dedup();
+        let pattern = match (
+            object_type,
+            o.get("pattern_type").and_then(Value::as_str),
+            o.get("pattern"),
+        ) {
+            ("indicator", Some("stix"), Some(Value::String(text))) => {
+                Some(pattern::Pattern::parse(text).map_err(ObjectError::BadPattern)?)
+            }
+            _ => None,
+        };
         let definition = is_marking.then(|| definition_kind(&o, id));
         // NUL cannot be stored in a PostgreSQL text column; such values are only indexed
         // columns, the verbatim body keeps its `\u0000` escape.
@@ -282,6 +299,7 @@ impl StixObject {
             definition,
             cves: cves(&o),
             packages: packages(&o),
+            pattern,
             name,
             raw,
         })
@@ -415,20 +433,12 @@ fn cves(o: &Map<String, Value>) -> Vec<String> {
 }
 
 /// Package URLs and CPEs named by a software object (`cpe`, `x_purl`/`purl` custom
-/// properties) or inside an indicator's pattern (`software:cpe = '…'`, any `'pkg:…'`).
+/// properties). Indicators name packages in their patterns, which are evaluated instead.
 fn packages(o: &Map<String, Value>) -> Vec<String> {
     let mut out = Vec::new();
     for key in ["cpe", "purl", "x_purl"] {
         if let Some(s) = o.get(key).and_then(Value::as_str) {
             out.push(s.trim().to_string());
-        }
-    }
-    if let Some(pattern) = o.get("pattern").and_then(Value::as_str) {
-        // Quoted literals of a STIX pattern that are purls or CPEs.
-        for (i, part) in pattern.split('\'').enumerate() {
-            if i % 2 == 1 && (part.starts_with("pkg:") || part.starts_with("cpe:2.3:")) {
-                out.push(part.to_string());
-            }
         }
     }
     out.retain(|p| {

@@ -25,7 +25,22 @@ fn a_valid_object_keeps_its_exact_text_and_yields_its_index_columns() {
         o.version_key.as_deref(),
         Some("2016-04-06T20:03:48.000000000Z")
     );
-    assert_eq!(o.packages, vec!["cpe:2.3:a:acme:plc:1.0:*:*:*:*:*:*:*"]);
+    // An indicator names its package in a pattern, which is parsed to be evaluated.
+    assert!(o.packages.is_empty());
+    let pattern = o.pattern.unwrap();
+    assert!(pattern.mentions_software());
+    assert_eq!(
+        pattern.as_str(),
+        "[software:cpe = 'cpe:2.3:a:acme:plc:1.0:*:*:*:*:*:*:*']"
+    );
+    let software = StixObject::parse(
+        br#"{"type":"software","id":"software--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","name":"plc","cpe":"cpe:2.3:a:acme:plc:1.0:*:*:*:*:*:*:*"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        software.packages,
+        vec!["cpe:2.3:a:acme:plc:1.0:*:*:*:*:*:*:*"]
+    );
 }
 
 #[test]
@@ -45,6 +60,13 @@ fn each_broken_rule_is_named_in_the_error() {
         (
             with("spec_version", Value::Null),
             ObjectError::Missing("spec_version"),
+        ),
+        (
+            with("pattern", json!("[software:name = ]")),
+            ObjectError::BadPattern(pattern::PatternError {
+                at: 17,
+                reason: "expected a value",
+            }),
         ),
         (
             with("spec_version", json!("2.0")),

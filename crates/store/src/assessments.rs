@@ -332,6 +332,7 @@ impl Store {
              ON CONFLICT (assessment_id, criterion_id) DO UPDATE SET status = excluded.status, comment = excluded.comment, \
              not_applicable_reason = excluded.not_applicable_reason, updated_by = excluded.updated_by, updated_at = excluded.updated_at", assessment_id, answer.criterion_id, answer.status, answer.comment, answer.not_applicable_reason, user, &at)?;
         touch(&mut tx, assessment_id, &at).await?;
+        mark_answered(&mut tx, organization_id, &at).await?;
         tx.audit(
             "answer.put",
             assessment_id,
@@ -528,6 +529,22 @@ async fn touch(tx: &mut crate::WriteTx, assessment_id: &AssessmentId, at: &str) 
         "UPDATE assessments SET updated_at = $1 WHERE id = $2",
         at,
         assessment_id
+    )?;
+    Ok(())
+}
+
+/// Records that the organisation has begun answering (kept on the organisation so that a
+/// buyer's portfolio reads it with the supplier's name instead of probing its answers).
+async fn mark_answered(
+    tx: &mut crate::WriteTx,
+    organization_id: &OrganizationId,
+    at: &str,
+) -> Result<()> {
+    execute!(
+        tx.conn(),
+        "UPDATE organizations SET answered_at = $2 WHERE id = $1 AND answered_at IS NULL",
+        organization_id,
+        at
     )?;
     Ok(())
 }

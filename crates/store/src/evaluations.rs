@@ -45,7 +45,8 @@ pub struct CommentRow {
 #[derive(Debug, Clone, Copy)]
 pub struct NewFinding<'a> {
     pub criterion_id: &'a str,
-    pub verdict: &'a str,
+    /// `None` takes a recorded verdict back: the criterion is not judged again.
+    pub verdict: Option<&'a str>,
     pub comment: &'a str,
 }
 
@@ -132,7 +133,7 @@ impl Store {
             evaluation_id,
             &[NewFinding {
                 criterion_id,
-                verdict,
+                verdict: Some(verdict),
                 comment,
             }],
         )
@@ -163,12 +164,29 @@ impl Store {
         }
         let at = tx.at().to_string();
         for f in findings {
+            let Some(verdict) = f.verdict else {
+                let gone = execute!(
+                    tx.conn(),
+                    "DELETE FROM evaluation_findings WHERE evaluation_id = $1 AND criterion_id = $2",
+                    evaluation_id,
+                    f.criterion_id
+                )?;
+                if gone > 0 {
+                    tx.audit(
+                        "evaluation.finding.reset",
+                        evaluation_id,
+                        json!({ "criterion_id": f.criterion_id }),
+                    )
+                    .await?;
+                }
+                continue;
+            };
             execute!(tx.conn(), "INSERT INTO evaluation_findings (evaluation_id, criterion_id, verdict, comment, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (evaluation_id, criterion_id) DO UPDATE SET verdict = excluded.verdict, comment = excluded.comment, updated_by = excluded.updated_by, updated_at = excluded.updated_at", evaluation_id, f.criterion_id, f.verdict, f.comment, actor.user_id.unwrap_or(""), &at)?;
+                 ON CONFLICT (evaluation_id, criterion_id) DO UPDATE SET verdict = excluded.verdict, comment = excluded.comment, updated_by = excluded.updated_by, updated_at = excluded.updated_at", evaluation_id, f.criterion_id, verdict, f.comment, actor.user_id.unwrap_or(""), &at)?;
             tx.audit(
                 "evaluation.finding",
                 evaluation_id,
-                json!({ "criterion_id": f.criterion_id, "verdict": f.verdict }),
+                json!({ "criterion_id": f.criterion_id, "verdict": verdict }),
             )
             .await?;
         }

@@ -73,6 +73,10 @@ pub mod kind {
         SecurityVendor,
         /// A security product in the self-sufficiency registry.
         SecurityProduct,
+        /// An industry group's threat-intelligence collection (a TAXII collection).
+        IntelCollection,
+        /// The status resource of a TAXII add request.
+        IntelStatus,
     }
 }
 
@@ -94,6 +98,8 @@ pub type ExpertId = Id<kind::Expert>;
 pub type EngagementId = Id<kind::Engagement>;
 pub type ExpertConfirmationId = Id<kind::ExpertConfirmation>;
 pub type OutboxMailId = Id<kind::OutboxMail>;
+pub type IntelCollectionId = Id<kind::IntelCollection>;
+pub type IntelStatusId = Id<kind::IntelStatus>;
 
 impl<K> Id<K> {
     /// The id as text, as stored and as the API spells it.

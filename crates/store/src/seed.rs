@@ -275,6 +275,14 @@ impl Store {
             &rows,
         )
         .await?;
+        // The same fact the store keeps when answers are written one by one.
+        execute!(
+            tx.conn(),
+            "UPDATE organizations SET answered_at = $1 WHERE answered_at IS NULL \
+             AND id IN (SELECT a.organization_id FROM assessments a \
+               WHERE EXISTS (SELECT 1 FROM answers n WHERE n.assessment_id = a.id))",
+            at
+        )?;
 
         let evidence_ids: Vec<Vec<String>> = orgs
             .iter()

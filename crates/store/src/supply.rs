@@ -69,8 +69,7 @@ impl Store {
             "SELECT r.buyer_id, r.id, r.supplier_id, r.invite_email, o.name, o.corporate_number, \
                r.required_level, r.due_date, r.created_at, r.updated_at, r.critical, r.alternatives, r.stock_days, \
                CAST(CASE WHEN f.last_restore_test IS NULL THEN 0 ELSE 1 END AS BIGINT) AS restore_tested, \
-               CAST(CASE WHEN EXISTS (SELECT 1 FROM assessments a JOIN answers n ON n.assessment_id = a.id \
-                 WHERE a.organization_id = r.supplier_id) THEN 1 ELSE 0 END AS BIGINT) AS started \
+               CAST(CASE WHEN o.answered_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS started \
              FROM relationships r \
              LEFT JOIN organizations o ON o.id = r.supplier_id \
              LEFT JOIN bcp_facts f ON f.organization_id = r.supplier_id \

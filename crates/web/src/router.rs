@@ -358,6 +358,8 @@ pub fn router(state: AppState) -> Router {
             get(pages::intel::object),
         )
         .route("/intel/collections", post(pages::intel::create))
+        // Issue 12: what the portfolio's "exposed to intelligence" badge means.
+        .route("/intel/suppliers", get(pages::intel::supplier_exposures))
         .route("/industry", get(pages::industry::index))
         .route("/industry/members", post(pages::industry::invite))
         .route(

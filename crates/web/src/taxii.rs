@@ -391,7 +391,6 @@ async fn delete_object(
 }
 
 fn status_json(s: &shirube_app::intel::Status) -> String {
-    let details: Value = serde_json::from_str(&s.details).unwrap_or_else(|_| json!({}));
     let mut body = json!({
         "id": s.id,
         "status": "complete",
@@ -400,16 +399,37 @@ fn status_json(s: &shirube_app::intel::Status) -> String {
         "success_count": s.success_count,
         "failure_count": s.failure_count,
         "pending_count": 0,
-    });
-    for key in ["successes", "failures"] {
-        if let Some(list) = details
-            .get(key)
-            .filter(|l| l.as_array().is_some_and(|a| !a.is_empty()))
-        {
-            body[key] = list.clone();
+    })
+    .to_string();
+    // The stored lists are spliced in as text (a thousand entries parsed and written again
+    // would cost more than storing them did); only non-empty lists are written. The store
+    // writes `{"successes":[…],"failures":[…]}`, where that separator cannot occur inside a
+    // string (its quotes would be escaped); anything else is read as JSON.
+    let lists = s
+        .details
+        .strip_prefix("{\"successes\":[")
+        .and_then(|rest| rest.strip_suffix("]}"))
+        .and_then(|rest| rest.split_once("],\"failures\":["))
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .unwrap_or_else(|| {
+            let details: Value = serde_json::from_str(&s.details).unwrap_or_else(|_| json!({}));
+            let list = |key: &str| {
+                details
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().map(Value::to_string).collect::<Vec<_>>().join(","))
+                    .unwrap_or_default()
+            };
+            (list("successes"), list("failures"))
+        });
+    body.pop();
+    for (key, list) in [("successes", lists.0), ("failures", lists.1)] {
+        if !list.is_empty() {
+            body.push_str(&format!(",\"{key}\":[{list}]"));
         }
     }
-    body.to_string()
+    body.push('}');
+    body
 }
 
 async fn add_objects(
@@ -421,7 +441,7 @@ async fn add_objects(
 ) -> Result<Response> {
     let p = caller(&state, &headers, &method).await?;
     // Who may write is checked before the body is read or its type judged.
-    intel::collection(&state, &p, &root, &cid).await?;
+    let target = intel::writable(&state, &p, &root, &cid).await?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -439,7 +459,7 @@ async fn add_objects(
     let bytes = axum::body::to_bytes(body, intel::MAX_ENVELOPE_BYTES)
         .await
         .map_err(|_| TaxiiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request too large"))?;
-    let s = intel::add_objects(&state, &p, &root, &cid, &bytes).await?;
+    let s = intel::add_objects_to(&state, &p, &target, &bytes).await?;
     Ok(taxii_response(StatusCode::ACCEPTED, status_json(&s)))
 }
 

@@ -44,3 +44,7 @@ field-findings = Verdicts
 field-findings-criterion-id = Criterion
 field-findings-verdict = Verdict
 field-findings-comment = Comment on the verdict
+review-reset-verdict = Not judged (take the recorded verdict back)
+review-message-label = Question or note for the supplier (optional)
+review-message-help = When you save, it reaches the supplier in this criterion's thread. Use it to ask for more material, apart from the comment on the verdict.
+field-findings-message = Question or note for the supplier

@@ -35,3 +35,7 @@ field-findings = 判定
 field-findings-criterion-id = 評価基準
 field-findings-verdict = 判定
 field-findings-comment = 判定のコメント
+review-reset-verdict = 未判定に戻す（記録した判定を取り消す）
+review-message-label = 取引先への質問・連絡（任意）
+review-message-help = 保存すると、この評価基準のやり取りとして取引先に届きます。判定のコメントとは別に、追加で見たい資料などを尋ねるときに使います。
+field-findings-message = 取引先への質問・連絡

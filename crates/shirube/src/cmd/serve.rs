@@ -38,6 +38,11 @@ pub struct ServeArgs {
     /// Seed a small demo world and print its logins.
     #[arg(long)]
     pub demo: bool,
+    /// With --demo: a STIX 2.1 bundle to load into the demo industry group's collection,
+    /// e.g. MITRE ATT&CK for ICS (ics-attack.json from mitre-attack/attack-stix-data; not
+    /// shipped with Shirube).
+    #[arg(long, env = "SHIRUBE_DEMO_ATTACK", value_name = "FILE")]
+    pub demo_attack: Option<PathBuf>,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -77,6 +82,21 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             );
             for l in logins {
                 println!("  {:<32} {}  — {}", l.email, l.organization, l.what);
+            }
+            if let Some(path) = &args.demo_attack {
+                let bundle =
+                    std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+                let status = shirube_app::demo::load_intel(&app, &bundle)
+                    .await
+                    .map_err(|e| {
+                        anyhow::anyhow!("loading {} into the demo: {e:?}", path.display())
+                    })?;
+                println!(
+                    "Loaded {} into the demo industry group's collection: {} objects, {} refused",
+                    path.display(),
+                    status.success_count,
+                    status.failure_count
+                );
             }
         }
         println!("Shirube is listening on {public_url}  (Ctrl-C to stop)");

@@ -114,7 +114,7 @@ async fn add_supplier(c: &Client, base: &str, number: &str, network_access: bool
         click(c, "input[name=network_access]").await?;
     }
     c.execute(
-        "document.getElementById('f-due-date').value = '2027-03-31'",
+        "document.getElementById('f-due-date').value = '2099-03-31'",
         vec![],
     )
     .await?;

@@ -45,7 +45,7 @@ fn data_dir_with_collection(dir: &std::path::Path) -> String {
             .await
             .unwrap();
         store.close().await;
-        id
+        id.into_string()
     })
 }
 

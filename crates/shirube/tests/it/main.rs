@@ -7,6 +7,7 @@ mod browser;
 mod browser_assess;
 mod browser_body;
 mod browser_buyer;
+mod browser_intel;
 mod browser_roles;
 mod cli;
 mod durability;

@@ -209,8 +209,9 @@ pub async fn finding(
 pub struct BulkFindingItem {
     /// A ★4 criterion id, e.g. `4-1-1-1`.
     pub criterion_id: String,
-    /// `conform`, `nonconform` or `more_evidence`; empty (or absent) leaves the criterion
-    /// as it is (not judged yet, or its earlier verdict).
+    /// `conform`, `nonconform` or `more_evidence`; `not_judged` takes a recorded verdict
+    /// back (with its comment); empty (or absent) leaves the criterion as it is (not judged
+    /// yet, or its earlier verdict).
     #[serde(default)]
     #[schema(value_type = Option<VerdictName>)]
     pub verdict: String,

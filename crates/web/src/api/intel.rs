@@ -40,7 +40,12 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let id = intel::create_collection(&state, &p, &req.title, &req.description, &req.member_access)
         .await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            id: id.into_string(),
+        }),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -70,7 +75,7 @@ pub async fn list(
         for c in intel::collections(&state, &p, &g.id).await? {
             out.push(CollectionOut {
                 taxii_url: format!("/taxii2/{}/collections/{}/", g.id, c.id),
-                id: c.id,
+                id: c.id.into_string(),
                 group_id: g.id.clone(),
                 group_name: g.name.clone(),
                 title: c.title,
@@ -108,7 +113,7 @@ pub async fn exposures(
             .await?
             .into_iter()
             .map(|e| ExposureOut {
-                collection_id: e.collection_id,
+                collection_id: e.collection_id.into_string(),
                 object_id: e.object_id,
                 object_name: e.object_name,
                 marking: e.marking,

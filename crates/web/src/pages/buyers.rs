@@ -98,7 +98,9 @@ fn query_string(pairs: &[(&str, &str)]) -> String {
 pub struct PortfolioPage {
     pub t: Tr,
     pub nav: Option<Nav>,
-    pub lines: Vec<(Line, String)>,
+    /// Each row with its status label and how many CLEAR/GREEN intelligence objects the
+    /// supplier (when it shares its level with the buyer) is exposed to.
+    pub lines: Vec<(Line, String, i64)>,
     pub pager: Pager,
     pub bars: Vec<Bar>,
     /// Direct suppliers.
@@ -216,11 +218,23 @@ async fn portfolio_page(
             ])
         )
     });
+    let lines: Vec<Line> = lines.drain(range).collect();
+    // One query for the suppliers on this page (threat intelligence, issue 12).
+    let on_page: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.organization_id.as_deref())
+        .collect();
+    let exposed = shirube_app::intel::supplier_exposure_counts(state, p, &on_page).await?;
     let lines = lines
-        .drain(range)
+        .into_iter()
         .map(|l| {
             let label = t.label(l.status);
-            (l, label)
+            let n = l
+                .organization_id
+                .as_deref()
+                .and_then(|id| exposed.get(id).copied())
+                .unwrap_or(0);
+            (l, label, n)
         })
         .collect();
     Ok(PortfolioPage {
@@ -521,8 +535,9 @@ pub struct RelationshipPage {
     pub messages: Vec<(String, String, String)>,
     /// Shares between the two: (level, state, detail, created, revoked, answers if full).
     pub shares: Vec<SharedItem>,
-    /// The buyer's dependency: (critical, alternatives, stock days).
-    pub dependency: (bool, i64, i64),
+    /// The buyer's dependency: (critical, alternatives, stock days), as stored or as typed.
+    pub dependency: (bool, String, String),
+    pub errors: FieldMessages,
     /// What the last form did: `added`, `saved` or `sent` (after its redirect).
     pub done: String,
     /// The invitation link right after inviting the supplier by e-mail.
@@ -554,11 +569,25 @@ pub async fn relationship(
     Path(id): Path<RelationshipId>,
     Query(q): Query<RelationshipQuery>,
 ) -> Result<Response, PageError> {
+    let page = relationship_page(&state, &p, &id, &q, None, FieldMessages::default()).await?;
+    render(&page, p.lang)
+}
+
+/// The dependency form as typed: (critical, alternatives, stock days).
+type TypedDependency = (bool, String, String);
+
+/// A supplier's page, with the dependency form as typed and its messages when it came back.
+async fn relationship_page(
+    state: &AppState,
+    p: &shirube_app::Principal,
+    id: &RelationshipId,
+    q: &RelationshipQuery,
+    typed: Option<TypedDependency>,
+    errors: FieldMessages,
+) -> Result<RelationshipPage, PageError> {
     let lang = p.lang;
     let t = Tr::new(lang);
-    let detail = buyers::relationship_detail(&state, &p, &id)
-        .await
-        .page(lang)?;
+    let detail = buyers::relationship_detail(state, p, id).await.page(lang)?;
     let buyers::RelationshipDetail {
         rel,
         as_buyer,
@@ -630,14 +659,19 @@ pub async fn relationship(
     } else {
         None
     };
-    let dependency = if as_buyer {
-        (rel.critical, rel.alternatives, rel.stock_days)
-    } else {
-        (false, 1, 0)
+    let dependency = match typed {
+        Some(typed) => typed,
+        None if as_buyer => (
+            rel.critical,
+            rel.alternatives.to_string(),
+            rel.stock_days.to_string(),
+        ),
+        None => (false, "1".into(), "0".into()),
     };
-    let page = RelationshipPage {
+    Ok(RelationshipPage {
         dependency,
-        nav: Nav::for_principal(&state, &p).await.page(lang)?,
+        errors,
+        nav: Nav::for_principal(state, p).await.page(lang)?,
         reasons: buyers::reasons_of(&rel)
             .iter()
             .map(|k| text(lang, k))
@@ -653,8 +687,7 @@ pub async fn relationship(
         done: done.to_string(),
         invite_link,
         t,
-    };
-    render(&page, lang)
+    })
 }
 
 pub async fn dependency(
@@ -663,27 +696,36 @@ pub async fn dependency(
     Path(id): Path<RelationshipId>,
     RawForm(raw): RawForm,
 ) -> Result<Response, PageError> {
+    let lang = p.lang;
     let f = pairs(&raw);
-    p.check_csrf(get(&f, "csrf_token")).page(p.lang)?;
-    let num = |k: &str, field: &'static str, key: &'static str| {
-        get(&f, k)
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| AppError::field(field, key))
-    };
-    let alternatives = num("alternatives", "alternatives", "err-alternatives").page(p.lang)?;
-    let stock = num("stock_days", "stock_days", "err-stock-days").page(p.lang)?;
-    buyers::set_dependency(
-        &state,
-        &p,
-        &id,
+    p.check_csrf(get(&f, "csrf_token")).page(lang)?;
+    let typed: TypedDependency = (
         get(&f, "critical") == "yes",
-        alternatives,
-        stock,
-    )
-    .await
-    .page(p.lang)?;
-    Ok(Redirect::to(&format!("/suppliers/{id}?saved=1")).into_response())
+        get(&f, "alternatives").trim().to_string(),
+        get(&f, "stock_days").trim().to_string(),
+    );
+    // Text that is not a whole number is sent on as -1, which the use case refuses with the
+    // same message as any number out of range, so both fields are checked at once.
+    let number = |v: &str| v.parse::<i64>().unwrap_or(-1);
+    let result =
+        buyers::set_dependency(&state, &p, &id, typed.0, number(&typed.1), number(&typed.2)).await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/suppliers/{id}?saved=1")).into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let q = RelationshipQuery::default();
+            let page = relationship_page(
+                &state,
+                &p,
+                &id,
+                &q,
+                Some(typed),
+                FieldMessages::from_error(&e, lang),
+            )
+            .await?;
+            render_status(&page, lang, crate::error::status(&e))
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
 }
 
 pub async fn message(
@@ -716,7 +758,27 @@ pub struct RequestsPage {
     pub shared: usize,
     /// The BCP facts were just saved (after the redirect).
     pub saved: bool,
-    pub bcp: shirube_app::views::BcpFacts,
+    pub bcp: BcpForm,
+}
+
+/// The BCP form's fields, as stored or as typed.
+#[derive(Debug, Clone, Default)]
+pub struct BcpForm {
+    pub offline_backup: bool,
+    pub last_restore_test: String,
+    pub recovery_hours: String,
+    pub alternative_site: bool,
+}
+
+impl From<shirube_app::views::BcpFacts> for BcpForm {
+    fn from(f: shirube_app::views::BcpFacts) -> Self {
+        BcpForm {
+            offline_backup: f.offline_backup,
+            last_restore_test: f.last_restore_test.unwrap_or_default(),
+            recovery_hours: f.recovery_hours.map(|h| h.to_string()).unwrap_or_default(),
+            alternative_site: f.alternative_site,
+        }
+    }
 }
 
 async fn requests_page(
@@ -724,6 +786,7 @@ async fn requests_page(
     p: &shirube_app::Principal,
     errors: FieldMessages,
     shared: usize,
+    typed_bcp: Option<BcpForm>,
 ) -> Result<RequestsPage, AppError> {
     let lang: Lang = p.lang;
     let t = Tr::new(lang);
@@ -770,7 +833,10 @@ async fn requests_page(
             )
         })
         .collect();
-    let bcp = buyers::bcp_facts(state, p).await?;
+    let bcp = match typed_bcp {
+        Some(typed) => typed,
+        None => buyers::bcp_facts(state, p).await?.into(),
+    };
     Ok(RequestsPage {
         bcp,
         nav: Nav::for_principal(state, p).await?,
@@ -814,7 +880,7 @@ pub async fn requests(
     Query(q): Query<RequestsQuery>,
 ) -> Result<Response, PageError> {
     let shared = q.shared.and_then(|n| n.parse().ok()).unwrap_or(0);
-    let mut page = requests_page(&state, &p, FieldMessages::default(), shared)
+    let mut page = requests_page(&state, &p, FieldMessages::default(), shared, None)
         .await
         .page(p.lang)?;
     page.saved = q.saved.is_some();
@@ -856,7 +922,7 @@ pub async fn share(
     .await;
     match result {
         Ok(n) => Ok(Redirect::to(&format!("/requests?shared={n}")).into_response()),
-        Err(e @ AppError::Invalid(_)) => requests_with_errors(&state, &p, &e).await,
+        Err(e @ AppError::Invalid(_)) => requests_with_errors(&state, &p, &e, None).await,
         Err(e) => Err(PageError(e, lang)),
     }
 }
@@ -866,9 +932,10 @@ async fn requests_with_errors(
     state: &AppState,
     p: &shirube_app::Principal,
     e: &AppError,
+    typed_bcp: Option<BcpForm>,
 ) -> Result<Response, PageError> {
     let lang = p.lang;
-    let page = requests_page(state, p, FieldMessages::from_error(e, lang), 0)
+    let page = requests_page(state, p, FieldMessages::from_error(e, lang), 0, typed_bcp)
         .await
         .page(lang)?;
     render_status(&page, lang, crate::error::status(e))
@@ -894,18 +961,24 @@ pub async fn bcp(
     let lang = p.lang;
     let f = pairs(&raw);
     p.check_csrf(get(&f, "csrf_token")).page(lang)?;
+    let typed = BcpForm {
+        offline_backup: get(&f, "offline_backup") == "yes",
+        last_restore_test: get(&f, "last_restore_test").to_string(),
+        recovery_hours: get(&f, "recovery_hours").to_string(),
+        alternative_site: get(&f, "alternative_site") == "yes",
+    };
     match buyers::set_bcp(
         &state,
         &p,
-        get(&f, "offline_backup") == "yes",
-        Some(get(&f, "last_restore_test")),
-        Some(get(&f, "recovery_hours")),
-        get(&f, "alternative_site") == "yes",
+        typed.offline_backup,
+        Some(&typed.last_restore_test),
+        Some(&typed.recovery_hours),
+        typed.alternative_site,
     )
     .await
     {
         Ok(()) => Ok(Redirect::to("/requests?saved=1#bcp-h").into_response()),
-        Err(e @ AppError::Invalid(_)) => requests_with_errors(&state, &p, &e).await,
+        Err(e @ AppError::Invalid(_)) => requests_with_errors(&state, &p, &e, Some(typed)).await,
         Err(e) => Err(PageError(e, lang)),
     }
 }

@@ -301,6 +301,10 @@ pub struct ReviewRow {
     pub comment_id: String,
     pub verdict_err: String,
     pub comment_err: String,
+    /// A question or note for the supplier, sent to the evaluation's thread on saving.
+    pub message: String,
+    pub message_id: String,
+    pub message_err: String,
 }
 
 #[derive(Template)]
@@ -334,7 +338,11 @@ pub struct RequirementPage {
 }
 
 /// Values typed into a requirement's form, by criterion: (verdict, comment).
-type Typed = std::collections::HashMap<String, (String, String)>;
+/// A requirement's form as typed: criterion → (verdict, comment on it, message to the supplier).
+type Typed = std::collections::HashMap<String, (String, String, String)>;
+
+/// The longest message to the supplier, in characters (as the message thread allows).
+const MESSAGE_MAX: usize = 5000;
 
 async fn requirement_page(
     state: &AppState,
@@ -372,16 +380,20 @@ async fn requirement_page(
         .map(|(i, c)| {
             let a = v.assessment.answers.get(c.id.as_str());
             let f = v.findings.get(c.id.as_str());
-            let (verdict, comment) = match typed.and_then(|m| m.get(c.id.as_str())) {
-                Some((verdict, comment)) => (verdict.clone(), comment.clone()),
+            let (verdict, comment, message) = match typed.and_then(|m| m.get(c.id.as_str())) {
+                Some((verdict, comment, message)) => {
+                    (verdict.clone(), comment.clone(), message.clone())
+                }
                 None => (
                     f.map(|f| f.verdict.as_str().to_string())
                         .unwrap_or_default(),
                     f.map(|f| f.comment.clone()).unwrap_or_default(),
+                    String::new(),
                 ),
             };
             let verdict_field = format!("findings[{i}].verdict");
             let comment_field = format!("findings[{i}].comment");
+            let message_field = format!("findings[{i}].message");
             ReviewRow {
                 id: c.id.to_string(),
                 title: c.title.get(lang).to_string(),
@@ -428,6 +440,9 @@ async fn requirement_page(
                 comment_id: FieldMessages::id(&comment_field),
                 verdict_err: errors.get(&verdict_field),
                 comment_err: errors.get(&comment_field),
+                message,
+                message_id: FieldMessages::id(&message_field),
+                message_err: errors.get(&message_field),
             }
         })
         .collect();
@@ -514,8 +529,32 @@ pub async fn save_requirement(
             comment: value(&format!("c.{}", c.id)),
         })
         .collect();
-    match evaluations::put_findings(&state, &p, &id, &items).await {
+    let messages: Vec<String> = evaluations::criteria_of(&state, &requirement_id)
+        .map(|c| value(&format!("m.{}", c.id)).trim().to_string())
+        .collect();
+    // Messages are checked with the verdicts, so nothing is saved when one is too long.
+    let too_long: Vec<shirube_app::domain::FieldError> = messages
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.chars().count() > MESSAGE_MAX)
+        .map(|(i, _)| {
+            shirube_app::domain::FieldError::too_long(format!("findings[{i}].message"), MESSAGE_MAX)
+        })
+        .collect();
+    let saved = if too_long.is_empty() {
+        evaluations::put_findings(&state, &p, &id, &items).await
+    } else {
+        Err(shirube_app::AppError::Invalid(too_long))
+    };
+    match saved {
         Ok(_) => {
+            for (item, message) in items.iter().zip(&messages) {
+                if !message.is_empty() {
+                    evaluations::comment(&state, &p, &id, &item.criterion_id, message)
+                        .await
+                        .page(lang)?;
+                }
+            }
             let v = evaluations::evaluation_view(&state, &p, &id)
                 .await
                 .page(lang)?;
@@ -531,7 +570,8 @@ pub async fn save_requirement(
         Err(e @ (shirube_app::AppError::Invalid(_) | shirube_app::AppError::Conflict { .. })) => {
             let typed: Typed = items
                 .into_iter()
-                .map(|i| (i.criterion_id, (i.verdict, i.comment)))
+                .zip(messages)
+                .map(|(i, m)| (i.criterion_id, (i.verdict, i.comment, m)))
                 .collect();
             let page = requirement_page(
                 &state,

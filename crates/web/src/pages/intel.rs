@@ -401,3 +401,45 @@ pub async fn object(
     };
     render(&built, lang)
 }
+
+/// One supplier on the buyer's exposure page, with the intelligence it is exposed to.
+pub struct SupplierExposureItem {
+    pub supplier_id: String,
+    pub supplier_name: String,
+    pub objects: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "intel/suppliers.html")]
+pub struct SupplierExposuresPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub suppliers: Vec<SupplierExposureItem>,
+}
+
+/// What the "exposed to intelligence" badge of the portfolio means: the buyer's suppliers
+/// (those that share their level with it) whose software holds a component named by CLEAR
+/// or GREEN intelligence, and what to do about it. AMBER and RED never reach this page.
+pub async fn supplier_exposures(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    let mut suppliers: Vec<SupplierExposureItem> = Vec::new();
+    for row in intel::supplier_exposures(&state, &p).await.page(lang)? {
+        match suppliers.last_mut() {
+            Some(s) if s.supplier_id == row.supplier_id => s.objects.push(row.object_name),
+            _ => suppliers.push(SupplierExposureItem {
+                supplier_id: row.supplier_id,
+                supplier_name: row.supplier_name,
+                objects: vec![row.object_name],
+            }),
+        }
+    }
+    let built = SupplierExposuresPage {
+        t: Tr::new(lang),
+        nav: Nav::for_principal(&state, &p).await.page(lang)?,
+        suppliers,
+    };
+    render(&built, lang)
+}

@@ -63,7 +63,7 @@ async fn a_world_restored_into_a_fresh_database_answers_the_same() {
             .await
             .unwrap()
             .corporate_number;
-        let r = source.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number, "due_date": "2027-03-31", "decision": { "confidential_info": true, "business_interruption": false, "network_access": false } })).await;
+        let r = source.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number, "due_date": "2099-03-31", "decision": { "confidential_info": true, "business_interruption": false, "network_access": false } })).await;
         assert_eq!(r.status(), reqwest::StatusCode::CREATED);
         let r = source.post_json("/api/v1/shares", Some(&supplier.token), json!({ "assessment_id": assessment, "buyer_organization_id": buyer.id, "detail": "full" })).await;
         assert_eq!(r.status(), reqwest::StatusCode::CREATED);

@@ -50,13 +50,13 @@ async fn a_buyer_requests_levels_suppliers_share_once_and_the_portfolio_shows_wh
         let (a, a_assessment) = declared_supplier(&app, "みなと精工").await;
         let (b, b_assessment) = declared_supplier(&app, "さくら電子").await;
 
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &a).await, "due_date": "2027-03-31", "decision": no_decision() })).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &a).await, "due_date": "2099-03-31", "decision": no_decision() })).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["required_level"], 3);
         assert_eq!(v["reasons"][0]["code"], "all_no");
         let decision_b = json!({ "confidential_info": false, "business_interruption": true, "no_alternative": true, "network_access": false });
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &b).await, "due_date": "2027-03-31", "decision": decision_b })).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &b).await, "due_date": "2099-03-31", "decision": decision_b })).await;
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["required_level"], 4);
         assert!(v["reasons"][0]["ja"].as_str().unwrap().contains("問2"));
@@ -196,17 +196,17 @@ async fn adding_a_supplier_refuses_bad_input_naming_the_field() {
             .post_json(
                 "/api/v1/suppliers",
                 Some(&buyer.token),
-                json!({ "due_date": "2027-01-01", "decision": no_decision() }),
+                json!({ "due_date": "2099-01-01", "decision": no_decision() }),
             )
             .await;
         assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "corporate_number").await;
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": "7000012050002", "due_date": "2027-01-01", "decision": no_decision() })).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": "7000012050002", "due_date": "2099-01-01", "decision": no_decision() })).await;
         assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "corporate_number").await;
         let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "x@example.jp", "due_date": "soon", "decision": no_decision() })).await;
         assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "due_date").await;
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "x@example.jp", "due_date": "2027-01-01", "decision": { "confidential_info": true } })).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "x@example.jp", "due_date": "2099-01-01", "decision": { "confidential_info": true } })).await;
         assert_problem(r, StatusCode::BAD_REQUEST, "decision.business_interruption").await;
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "x@example.jp", "due_date": "2027-01-01", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false, "extra_factors": ["vibes"] } })).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "x@example.jp", "due_date": "2099-01-01", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false, "extra_factors": ["vibes"] } })).await;
         assert_problem(
             r,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -214,7 +214,7 @@ async fn adding_a_supplier_refuses_bad_input_naming_the_field() {
         )
         .await;
         let own = number(&app, &buyer).await;
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": own, "due_date": "2027-01-01", "decision": no_decision() })).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": own, "due_date": "2099-01-01", "decision": no_decision() })).await;
         assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "corporate_number").await;
     }
 }
@@ -223,7 +223,7 @@ async fn adding_a_supplier_refuses_bad_input_naming_the_field() {
 async fn an_email_invitation_is_single_use_and_links_the_accepting_organisation() {
     for app in TestApp::all().await {
         let buyer = app.signup("Buyer").await;
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "new-supplier@example.jp", "due_date": "2027-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false, "extra_factors": ["single_source"] } })).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "new-supplier@example.jp", "due_date": "2099-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false, "extra_factors": ["single_source"] } })).await;
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["required_level"], 3);
         assert_eq!(v["suggest_level_4"], true);
@@ -291,7 +291,7 @@ async fn tiers_show_levels_passed_on_never_answers_and_flag_single_points_of_fai
         .await;
         // Requests down the chain.
         for (buyer, supplier) in [(&t0, &t1), (&t1, &t2), (&t2, &t3)] {
-            let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, supplier).await, "due_date": "2027-03-31", "decision": no_decision() })).await;
+            let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, supplier).await, "due_date": "2099-03-31", "decision": no_decision() })).await;
             assert_eq!(r.status(), StatusCode::CREATED);
         }
         // Shares up the chain: tier 1 passes its suppliers on, tier 2 passes on, tier 3 shares in full with tier 2 only.
@@ -527,9 +527,9 @@ async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
         let sub = app.signup("北浜鋳造").await;
 
         // Requests: S1 by corporate number; S2 by e-mail invitation; S1 asks its own supplier.
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &s1).await, "due_date": "2027-03-31", "decision": no_decision() })).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &s1).await, "due_date": "2099-03-31", "decision": no_decision() })).await;
         assert_eq!(r.status(), StatusCode::CREATED);
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "info@sakura.example.jp", "due_date": "2027-03-31", "decision": no_decision() })).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "invite_email": "info@sakura.example.jp", "due_date": "2099-03-31", "decision": no_decision() })).await;
         let invite: Value = r.json().await.unwrap();
         let token = invite["invite_url"]
             .as_str()
@@ -547,7 +547,7 @@ async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::OK);
-        let r = app.post_json("/api/v1/suppliers", Some(&s1.token), json!({ "corporate_number": number(&app, &sub).await, "due_date": "2027-01-31", "decision": no_decision() })).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&s1.token), json!({ "corporate_number": number(&app, &sub).await, "due_date": "2099-01-31", "decision": no_decision() })).await;
         assert_eq!(r.status(), StatusCode::CREATED);
 
         // Each supplier sees the request with its reasons.

@@ -28,7 +28,7 @@ async fn depends_on(app: &TestApp, buyer: &Org, supplier: &Org, critical: bool, 
             Some(&buyer.token),
             json!({
                 "corporate_number": number(app, supplier).await,
-                "due_date": "2027-03-31",
+                "due_date": "2099-03-31",
                 "decision": { "confidential_info": false, "business_interruption": false, "network_access": false },
             }),
         )

@@ -545,7 +545,7 @@ async fn an_anonymised_contribution_names_the_group_and_keeps_the_sender_only_in
             .state
             .store()
             .intel_objects(
-                &c.collection,
+                &shirube_store::IntelCollectionId::from(c.collection.as_str()),
                 shirube_store::Reader {
                     organization_id: &c.group.id,
                     is_group: true,
@@ -761,12 +761,12 @@ async fn only_an_industry_group_creates_collections_and_bad_fields_are_named() {
     }
 }
 
-const SMALLVEC: &str = r#"{"id":"RUSTSEC-2021-0003","aliases":["CVE-2021-25900"],"summary":"Buffer overflow in SmallVec::insert_many",
+pub(crate) const SMALLVEC: &str = r#"{"id":"RUSTSEC-2021-0003","aliases":["CVE-2021-25900"],"summary":"Buffer overflow in SmallVec::insert_many",
   "affected":[{"package":{"ecosystem":"crates.io","name":"smallvec"},"ranges":[{"type":"SEMVER","events":[{"introduced":"1.0.0"},{"fixed":"1.6.1"}]}]}]}"#;
-const CARGO_LOCK: &str = "version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
-const REQUIREMENTS: &str = "idna==3.4\n";
+pub(crate) const CARGO_LOCK: &str = "version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+pub(crate) const REQUIREMENTS: &str = "idna==3.4\n";
 
-fn write_index(app: &TestApp) {
+pub(crate) fn write_index(app: &TestApp) {
     let mut b = shirube_vuln::IndexBuilder::new();
     b.add_osv_json(SMALLVEC.as_bytes()).unwrap();
     let path = app
@@ -777,7 +777,7 @@ fn write_index(app: &TestApp) {
     std::fs::write(&path, b.build().to_bytes()).unwrap();
 }
 
-async fn upload(app: &TestApp, token: &str, name: &str, body: &str) {
+pub(crate) async fn upload(app: &TestApp, token: &str, name: &str, body: &str) {
     let form = reqwest::multipart::Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(body.as_bytes().to_vec()).file_name(name.to_string()),
@@ -797,7 +797,7 @@ async fn upload(app: &TestApp, token: &str, name: &str, body: &str) {
     );
 }
 
-async fn intel_notices(app: &TestApp, token: &str) -> Vec<Value> {
+pub(crate) async fn intel_notices(app: &TestApp, token: &str) -> Vec<Value> {
     let all: Value = app.get_json("/api/v1/notifications", Some(token)).await;
     all.as_array()
         .unwrap()
@@ -820,7 +820,7 @@ async fn a_vulnerability_reaches_only_the_member_whose_scan_holds_the_package_an
         // A buyer the member shares its level with.
         let buyer = app.signup("Buyer Motors").await;
         let assessment = app.create_assessment(&c.member.token, 3).await;
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &c.member).await, "due_date": "2027-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } })).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &c.member).await, "due_date": "2099-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } })).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let r = app
             .post_json(
@@ -921,7 +921,7 @@ async fn a_red_vulnerability_tells_no_member_who_is_not_its_recipient() {
     }
 }
 
-fn select(html: &str, css: &str) -> Vec<String> {
+pub(crate) fn select(html: &str, css: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(css).unwrap();
     doc.select(&sel)
@@ -929,7 +929,7 @@ fn select(html: &str, css: &str) -> Vec<String> {
         .collect()
 }
 
-fn attr(html: &str, css: &str, name: &str) -> Option<String> {
+pub(crate) fn attr(html: &str, css: &str, name: &str) -> Option<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(css).unwrap();
     doc.select(&sel)
@@ -937,7 +937,7 @@ fn attr(html: &str, css: &str, name: &str) -> Option<String> {
         .and_then(|e| e.value().attr(name).map(str::to_string))
 }
 
-async fn browser(app: &TestApp, org: &Org) -> reqwest::Client {
+pub(crate) async fn browser(app: &TestApp, org: &Org) -> reqwest::Client {
     let c = TestApp::client();
     let r = c
         .post(app.url("/login"))

@@ -12,6 +12,7 @@ mod criterion_form;
 mod experts;
 mod industry;
 mod intel;
+mod intel2;
 mod intel_conformance;
 mod openapi;
 mod pages;

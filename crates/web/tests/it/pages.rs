@@ -610,7 +610,7 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
                     ("csrf_token", csrf.as_str()),
                     ("by", "number"),
                     ("corporate_number", num_a.as_str()),
-                    ("due_date", "2027-03-31"),
+                    ("due_date", "2099-03-31"),
                 ],
             )
             .await;
@@ -635,7 +635,7 @@ async fn a_buyer_adds_two_suppliers_through_the_pages_both_share_and_the_portfol
                     ("by", "number"),
                     ("corporate_number", num_b.as_str()),
                     ("network_access", "yes"),
-                    ("due_date", "2027-03-31"),
+                    ("due_date", "2099-03-31"),
                 ],
             )
             .await;
@@ -734,7 +734,7 @@ async fn an_industry_group_invites_through_the_page_and_sees_shared_suppliers_in
         };
         let s_number = number(s.id.clone()).await;
         for buyer in [&a, &b] {
-            let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": s_number, "due_date": "2027-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } })).await;
+            let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": s_number, "due_date": "2099-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } })).await;
             assert_eq!(r.status(), StatusCode::CREATED);
         }
 
@@ -903,7 +903,7 @@ async fn a_level_4_assessment_shows_as_under_evaluation_then_certified_everywher
             .await
             .unwrap()
             .corporate_number;
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number, "due_date": "2027-03-31", "decision": { "confidential_info": true, "business_interruption": true, "network_access": true } })).await;
+        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number, "due_date": "2099-03-31", "decision": { "confidential_info": true, "business_interruption": true, "network_access": true } })).await;
         assert_eq!(r.status(), S::CREATED);
         let rel = r.json::<Value>().await.unwrap()["relationship_id"]
             .as_str()

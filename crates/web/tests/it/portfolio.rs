@@ -536,3 +536,130 @@ async fn b_cookie(app: &TestApp, org: &Org) -> String {
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+#[tokio::test]
+async fn a_refused_dependency_or_bcp_form_comes_back_as_typed_with_its_messages_and_keeps_what_was_stored(
+) {
+    for app in TestApp::all().await {
+        let buyer = app.signup("みなと精機").await;
+        let supplier = app.signup("あおば部品").await;
+        let rel = request(&app, &buyer, &supplier).await;
+        for (lang, alternatives_msg, stock_msg) in [
+            (
+                "ja",
+                "代替調達先の数は0〜1000の整数です",
+                "在庫日数は0〜3650の整数です",
+            ),
+            ("en", "from 0 to 1000", "from 0 to 3650"),
+        ] {
+            let b = browser(&app, &buyer, lang).await;
+            let csrf = b.csrf().await;
+            let r = b
+                .post(
+                    &format!("/suppliers/{rel}/dependency"),
+                    &[
+                        ("csrf_token", csrf.as_str()),
+                        ("critical", "yes"),
+                        ("alternatives", "2"),
+                        ("stock_days", "14"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let r = b
+                .post(
+                    &format!("/suppliers/{rel}/dependency"),
+                    &[
+                        ("csrf_token", csrf.as_str()),
+                        ("alternatives", "たくさん"),
+                        ("stock_days", "9999"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
+            let html = r.text().await.unwrap();
+            assert_eq!(
+                attr(&html, "#f-alternatives", "value").as_deref(),
+                Some("たくさん")
+            );
+            assert_eq!(
+                attr(&html, "#f-stock-days", "value").as_deref(),
+                Some("9999")
+            );
+            assert_eq!(
+                attr(&html, "#f-alternatives", "aria-describedby").as_deref(),
+                Some("f-alternatives-err")
+            );
+            assert!(select(&html, "#f-alternatives-err")
+                .join("")
+                .contains(alternatives_msg));
+            assert!(select(&html, "#f-stock-days-err")
+                .join("")
+                .contains(stock_msg));
+            assert_eq!(
+                select(&html, "#form-errors li a").len(),
+                2,
+                "both fields in the summary"
+            );
+            // What was stored before is still there.
+            let (_, html) = b.get(&format!("/suppliers/{rel}")).await;
+            assert_eq!(
+                attr(&html, "#f-alternatives", "value").as_deref(),
+                Some("2")
+            );
+            assert_eq!(attr(&html, "#f-stock-days", "value").as_deref(), Some("14"));
+        }
+
+        let s = browser(&app, &supplier, "ja").await;
+        let csrf = s.csrf().await;
+        let r = s
+            .post(
+                "/bcp",
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("offline_backup", "yes"),
+                    ("last_restore_test", "2026-01-10"),
+                    ("recovery_hours", "24"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = s
+            .post(
+                "/bcp",
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("alternative_site", "yes"),
+                    ("last_restore_test", "2026-02-03"),
+                    ("recovery_hours", "一日"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert_eq!(
+            attr(&html, "#f-recovery-hours", "value").as_deref(),
+            Some("一日"),
+            "typed input comes back"
+        );
+        assert_eq!(
+            attr(&html, "#f-last-restore-test", "value").as_deref(),
+            Some("2026-02-03")
+        );
+        assert!(attr(&html, "input[name='alternative_site']", "checked").is_some());
+        assert!(attr(&html, "input[name='offline_backup']", "checked").is_none());
+        assert!(select(&html, "#f-recovery-hours-err")
+            .join("")
+            .contains("整数"));
+        let (_, html) = s.get("/requests").await;
+        assert_eq!(
+            attr(&html, "#f-recovery-hours", "value").as_deref(),
+            Some("24"),
+            "the stored facts are unchanged"
+        );
+        assert_eq!(
+            attr(&html, "#f-last-restore-test", "value").as_deref(),
+            Some("2026-01-10")
+        );
+    }
+}

@@ -607,3 +607,121 @@ async fn certify_says_why_it_is_not_possible_yet_and_a_posted_certify_comes_back
         assert_eq!(v["evaluation"]["status"], "certified");
     }
 }
+
+#[tokio::test]
+async fn a_recorded_verdict_can_be_taken_back_to_not_judged_on_the_page_and_by_the_api() {
+    for app in TestApp::all().await {
+        let (_, body, ev) = submitted(&app).await;
+        let reqs = requirements(&app);
+        let b = signed_in(&app, &body).await;
+        let first = &reqs[0].1;
+        let verdicts: Vec<(&str, &str, &str)> =
+            first.iter().map(|c| (c.as_str(), "conform", "")).collect();
+        let r = save(&b, &ev, &reqs[0].0, &verdicts).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(findings(&app, &ev, &body.token).await.len(), first.len());
+
+        // A judged criterion offers "not judged" again, as a choice that takes it back.
+        let (_, html) = b
+            .get(&format!("/evaluations/{ev}/requirements/{}", reqs[0].0))
+            .await;
+        let options = select(&html, &format!("select[name='v.{}'] option", first[0]));
+        assert!(options[0].contains("未判定に戻す"), "{options:?}");
+        let mut verdicts = verdicts.clone();
+        verdicts[0] = (first[0].as_str(), "not_judged", "");
+        let r = save(&b, &ev, &reqs[0].0, &verdicts).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let stored = findings(&app, &ev, &body.token).await;
+        assert_eq!(stored.len(), first.len() - 1);
+        assert!(!stored
+            .iter()
+            .any(|f| f["criterion_id"] == first[0].as_str()));
+        let (_, html) = b
+            .get(&format!("/evaluations/{ev}/requirements/{}", reqs[0].0))
+            .await;
+        assert_eq!(
+            attr(
+                &html,
+                &format!("select[name='v.{}'] option[selected]", first[0]),
+                "value"
+            )
+            .as_deref(),
+            Some(""),
+            "not judged again"
+        );
+
+        // The bulk API takes a verdict back the same way.
+        let r = TestApp::client()
+            .put(app.url(&format!("/api/v1/evaluations/{ev}/findings")))
+            .bearer_auth(&body.token)
+            .json(&json!({ "findings": [{ "criterion_id": first[1], "verdict": "not_judged" }] }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let stored = findings(&app, &ev, &body.token).await;
+        assert_eq!(stored.len(), first.len() - 2);
+    }
+}
+
+#[tokio::test]
+async fn a_question_for_the_supplier_is_sent_with_the_verdicts_and_a_too_long_one_saves_nothing() {
+    for app in TestApp::all().await {
+        let (supplier, body, ev) = submitted(&app).await;
+        let reqs = requirements(&app);
+        let b = signed_in(&app, &body).await;
+        let first = &reqs[0].1;
+        let csrf = b.csrf().await;
+        let form = |message: String| {
+            let mut form: Vec<(String, String)> = vec![("csrf_token".into(), csrf.clone())];
+            for c in first {
+                form.push((format!("v.{c}"), "conform".into()));
+                form.push((format!("c.{c}"), String::new()));
+            }
+            form.push((format!("m.{}", first[0]), message));
+            form
+        };
+        let post = |form: Vec<(String, String)>| {
+            let b = &b;
+            let to = format!("/evaluations/{ev}/requirements/{}", reqs[0].0);
+            async move {
+                let pairs: Vec<(&str, &str)> =
+                    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                b.post(&to, &pairs).await
+            }
+        };
+
+        let r = post(form("あ".repeat(5001))).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(select(&html, "#f-findings-0--message-err")
+            .join("")
+            .contains("5000"));
+        assert_eq!(
+            select(&html, "#f-findings-0--message")
+                .join("")
+                .chars()
+                .count(),
+            5001,
+            "the message comes back as typed"
+        );
+        assert!(
+            findings(&app, &ev, &body.token).await.is_empty(),
+            "nothing saved"
+        );
+
+        let r = post(form("運用記録の2026年10月分も見せてください".into())).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let v: Value = app
+            .get_json(&format!("/api/v1/evaluations/{ev}"), Some(&supplier.token))
+            .await;
+        let comments = v["comments"].as_array().unwrap();
+        assert_eq!(comments.len(), 1);
+        assert_eq!(comments[0]["criterion_id"], first[0].as_str());
+        assert_eq!(
+            comments[0]["body"],
+            "運用記録の2026年10月分も見せてください"
+        );
+        assert_eq!(findings(&app, &ev, &body.token).await.len(), first.len());
+    }
+}
