@@ -173,7 +173,7 @@ async fn a_product_declaration_with_an_unknown_product_or_too_many_criteria_is_r
             )
             .await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
-        let many: Vec<&str> = std::iter::repeat("4-3-4-1").take(51).collect();
+        let many: Vec<&str> = std::iter::repeat_n("4-3-4-1", 51).collect();
         let r = app
             .put_json(
                 &format!("/api/v1/product-uses/{product}"),
@@ -329,5 +329,66 @@ async fn the_products_page_declares_and_withdraws_with_the_csrf_token_in_japanes
             )
             .await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "nothing to withdraw");
+    }
+}
+
+#[tokio::test]
+async fn the_evaluation_body_sees_the_products_declared_when_the_level_4_assessment_was_submitted()
+{
+    for app in TestApp::all().await {
+        let product = backup_product(&app).await;
+        let supplier = app.signup("ひかりシステム").await;
+        let body = app.signup("しるべ評価機関").await;
+        app.state
+            .store()
+            .set_evaluation_body(&body.id, true)
+            .await
+            .unwrap();
+        let id = app.create_assessment(&supplier.token, 4).await;
+        for c in app.criteria(4) {
+            app.answer(&supplier.token, &id, &c, json!({ "status": "implemented" }))
+                .await;
+        }
+        let r = app
+            .put_json(
+                &format!("/api/v1/product-uses/{product}"),
+                &supplier.token,
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        let r = app
+            .post_json(
+                &format!("/api/v1/assessments/{id}/submission"),
+                Some(&supplier.token),
+                json!({ "body_id": body.id }),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let ev = r.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        // Withdrawn after submitting: the submitted assessment keeps it.
+        let r = delete(
+            &app,
+            &format!("/api/v1/product-uses/{product}"),
+            &supplier.token,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        assert_eq!(product_evidence(&app, &supplier, &id).await.len(), 3);
+
+        let b = Browser::new(&app);
+        b.login(&body.email, "a long enough password").await;
+        let (status, html) = b
+            .get(&format!("/evaluations/{ev}/requirements/4-3-4"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let listed = select(&html, "#c-4-3-4-1 .review-evidence li").join(" ");
+        assert!(
+            listed.contains("利用製品の申告: みなと情報システム しるべバックアップ"),
+            "{listed}"
+        );
     }
 }
