@@ -681,7 +681,7 @@ pub async fn sign_out(app: &App, p: &Principal) -> Result<(), AppError> {
 
 /// The organisation's name and the flags that decide which links the header shows.
 pub async fn nav_facts(app: &App, p: &Principal) -> Result<shirube_store::NavFacts, AppError> {
-    Ok(app.store.nav_facts(p.org_id()).await?)
+    Ok(app.store.nav_facts(p.org_id(), p.user_id()).await?)
 }
 
 /// The caller's own user record, fresh from the store.

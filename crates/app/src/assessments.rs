@@ -454,33 +454,45 @@ pub async fn assessment_view_of(
 ) -> Result<AssessmentView, AppError> {
     // One query for the row, its answers and its evidence: this view is behind every
     // assessment page and API read (bench/web.sh).
+    let details = state.store.assessment_details(organization_id, id).await?;
+    let mut view = view_from_details(state, details);
+    view.products = crate::selfsufficiency::product_evidence(state, &view.row).await?;
+    if let Some(prev) = &view.row.based_on {
+        let before = statuses(&state.store.answers(prev).await?);
+        let current: HashMap<String, AnswerStatus> = view
+            .answers
+            .iter()
+            .map(|(k, a)| (k.clone(), a.status))
+            .collect();
+        view.changes = Some(shirube_assess::diff(&state.catalog, &before, &current));
+    }
+    Ok(view)
+}
+
+/// The view of an assessment already read with its answers and evidence, without the
+/// changes against the assessment it was copied from and without the declared products
+/// (each needs another read).
+pub fn view_from_details(state: &App, details: shirube_store::AssessmentDetails) -> AssessmentView {
     let shirube_store::AssessmentDetails {
         row,
         answers: answer_rows,
         evidence,
-    } = state.store.assessment_details(organization_id, id).await?;
+    } = details;
     let current = statuses(&answer_rows);
     let evaluation = evaluate(&state.catalog, level_of(&row), &current);
-    let changes = match &row.based_on {
-        Some(prev) => {
-            let before = statuses(&state.store.answers(prev).await?);
-            Some(shirube_assess::diff(&state.catalog, &before, &current))
-        }
-        None => None,
-    };
     let answers = answer_rows
         .into_iter()
         .map(|r| (r.criterion_id.clone(), r))
         .collect();
-    let products = crate::selfsufficiency::product_evidence(state, &row).await?;
-    Ok(AssessmentView {
+    AssessmentView {
         row,
         answers,
         evaluation,
         evidence,
-        products,
-        changes,
-    })
+        // Filled by the caller: from one read here, or in bulk (the expert's workspace).
+        products: Vec::new(),
+        changes: None,
+    }
 }
 
 /// The organisation's current standing, for the dashboard.

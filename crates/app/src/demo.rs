@@ -141,7 +141,7 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
     logins.push(DemoLogin {
         email: EXPERT_EMAIL,
         organization: "安全 誠（情報処理安全確保支援士）",
-        what: "security expert advising three suppliers / 3社を支援するセキュリティ専門家",
+        what: "security expert advising three suppliers, and the industry group's shared adviser / 3社を支援し、業界団体の共同の支援士でもあるセキュリティ専門家",
     });
     if state.store.user_by_email(ORGS[0].email).await?.is_some() {
         return Ok(logins);
@@ -328,6 +328,27 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
             )
             .await?;
     }
+    // The group names the demo expert as its members' shared adviser, and the buyer opts in
+    // (the two suppliers engaged the expert directly already).
+    state
+        .store
+        .set_shared_adviser(
+            Actor::user(&group.organization_id, &group.id),
+            &group.organization_id,
+            &expert.expert_id,
+        )
+        .await?;
+    let buyer = user(state, 3).await?;
+    state
+        .store
+        .answer_shared_adviser(
+            Actor::user(&buyer.organization_id, &buyer.id),
+            &group.organization_id,
+            &buyer.organization_id,
+            &expert.expert_id,
+            shirube_store::AdviserAnswer::OptedIn,
+        )
+        .await?;
     // The group's intelligence collection with a few hand-written objects.
     // さくら電子 (a member that shares with the buyer) has a software list the group's
     // indicators hit, so its inbox and the buyer's portfolio show what intelligence does.

@@ -116,16 +116,52 @@ pub fn list_of(json: &str) -> Vec<String> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
-/// Signs an expert up: the practice organisation, the expert's account and the pending
-/// expert record. Returns the expert id. Every field problem is reported at once.
-pub async fn signup(state: &App, input: &SignupInput) -> Result<String, AppError> {
-    let mut errs = Vec::new();
-    let name = collect(&mut errs, domain::required_text(&input.name, "name", 200));
-    let email = collect(&mut errs, Email::parse(&input.email, "email"));
-    let password = collect(
-        &mut errs,
-        domain::check_password(&input.password, "password"),
-    );
+/// What an expert tells the directory, as received (sign-up, or an existing user becoming an
+/// expert).
+#[derive(Debug, Clone, Default)]
+pub struct ProfileInput {
+    pub qualification_kind: String,
+    pub qualification_number: String,
+    pub prefectures: Vec<String>,
+    pub industries: Vec<String>,
+    pub languages: Vec<String>,
+    pub accepting: bool,
+}
+
+/// A validated profile: the lists as JSON array text.
+struct Profile {
+    kind: QualificationKind,
+    number: String,
+    prefectures: Vec<String>,
+    industries: Vec<String>,
+    languages: Vec<String>,
+}
+
+impl Profile {
+    fn new_expert<'a>(&'a self, name: &'a str, json: &'a [String; 3]) -> Option<NewExpert<'a>> {
+        Some(NewExpert {
+            name,
+            qualification_kind: self.kind,
+            qualification_number: &self.number,
+            prefectures: &json[0],
+            industries: &json[1],
+            languages: &json[2],
+            accepting: true,
+            prefecture: self.prefectures.first()?,
+            industry: self.industries.first()?,
+        })
+    }
+    fn json(&self) -> [String; 3] {
+        [
+            json_list(&self.prefectures),
+            json_list(&self.industries),
+            json_list(&self.languages),
+        ]
+    }
+}
+
+/// Checks the qualification and the lists; every problem goes to `errs`.
+fn parse_profile(errs: &mut Vec<FieldError>, input: &ProfileInput) -> Option<Profile> {
     let kind = match input.qualification_kind.trim().parse::<QualificationKind>() {
         Ok(k) => Some(k),
         Err(_) => {
@@ -137,11 +173,11 @@ pub async fn signup(state: &App, input: &SignupInput) -> Result<String, AppError
         }
     };
     let number = collect(
-        &mut errs,
+        errs,
         parse_qualification_number(&input.qualification_number, "qualification.number"),
     );
     let prefectures: Vec<String> = parse_list(
-        &mut errs,
+        errs,
         "prefectures",
         &input.prefectures,
         47,
@@ -150,45 +186,95 @@ pub async fn signup(state: &App, input: &SignupInput) -> Result<String, AppError
     .into_iter()
     .map(|p| p.code())
     .collect();
-    let industries: Vec<String> = parse_list(
+    let industries: Vec<String> =
+        parse_list(errs, "industries", &input.industries, 30, Industry::parse)
+            .into_iter()
+            .map(|i| i.code().to_string())
+            .collect();
+    let languages = parse_list(errs, "languages", &input.languages, 20, parse_language);
+    Some(Profile {
+        kind: kind?,
+        number: number?,
+        prefectures,
+        industries,
+        languages,
+    })
+}
+
+/// Signs an expert up: the practice organisation, the expert's account and the pending
+/// expert record. Returns the expert id. Every field problem is reported at once.
+pub async fn signup(state: &App, input: &SignupInput) -> Result<String, AppError> {
+    let mut errs = Vec::new();
+    let name = collect(&mut errs, domain::required_text(&input.name, "name", 200));
+    let email = collect(&mut errs, Email::parse(&input.email, "email"));
+    let password = collect(
         &mut errs,
-        "industries",
-        &input.industries,
-        30,
-        Industry::parse,
-    )
-    .into_iter()
-    .map(|i| i.code().to_string())
-    .collect();
-    let languages = parse_list(&mut errs, "languages", &input.languages, 20, parse_language);
-    let (Some(name), Some(email), Some(password), Some(kind), Some(number), true) =
-        (name, email, password, kind, number, errs.is_empty())
+        domain::check_password(&input.password, "password"),
+    );
+    let profile = parse_profile(
+        &mut errs,
+        &ProfileInput {
+            qualification_kind: input.qualification_kind.clone(),
+            qualification_number: input.qualification_number.clone(),
+            prefectures: input.prefectures.clone(),
+            industries: input.industries.clone(),
+            languages: input.languages.clone(),
+            accepting: input.accepting,
+        },
+    );
+    let (Some(name), Some(email), Some(password), Some(profile), true) =
+        (name, email, password, profile, errs.is_empty())
     else {
         return Err(AppError::Invalid(errs));
     };
     let hash = hash_password(password)?;
-    let (Some(prefecture), Some(industry)) = (prefectures.first(), industries.first()) else {
+    let json = profile.json();
+    let Some(mut expert) = profile.new_expert(&name, &json) else {
         return Err(AppError::Invalid(errs));
     };
+    expert.accepting = input.accepting;
     let created = state
         .store
-        .create_expert(
-            &NewExpert {
-                name: &name,
-                qualification_kind: kind,
-                qualification_number: &number,
-                prefectures: &json_list(&prefectures),
-                industries: &json_list(&industries),
-                languages: &json_list(&languages),
-                accepting: input.accepting,
-                prefecture,
-                industry,
-            },
-            email.as_str(),
-            &hash,
-        )
+        .create_expert(&expert, email.as_str(), &hash)
         .await?;
     Ok(created.expert_id)
+}
+
+/// A signed-in person becomes an expert with the account they have (a pending expert record,
+/// approved by the operator like any other). Their organisation is their practice: the
+/// expert's notices go to its inbox, and that organisation cannot engage its own expert.
+/// `name` defaults to the account's name. A person who is an expert already gets 409.
+pub async fn become_expert(
+    state: &App,
+    p: &Principal,
+    name: Option<&str>,
+    input: &ProfileInput,
+) -> Result<String, AppError> {
+    let mut errs = Vec::new();
+    let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => collect(&mut errs, domain::required_text(n, "name", 200)),
+        None => Some(state.store.user(p.user_id()).await?.name),
+    };
+    let profile = parse_profile(&mut errs, input);
+    let (Some(name), Some(profile), true) = (name, profile, errs.is_empty()) else {
+        return Err(AppError::Invalid(errs));
+    };
+    let json = profile.json();
+    let Some(mut expert) = profile.new_expert(&name, &json) else {
+        return Err(AppError::Invalid(errs));
+    };
+    expert.accepting = input.accepting;
+    state
+        .store
+        .add_expert_for_user(p.actor(), p.org_id(), p.user_id(), &expert)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => AppError::Conflict {
+                key: "expert2-err-already",
+                field: None,
+            },
+            other => other.into(),
+        })
 }
 
 /// Reads the directory's filters: empty means any; otherwise a prefecture (code or name) and
@@ -707,6 +793,14 @@ impl Attention {
     }
 }
 
+/// Evidence whose date is more than this many months before today (in Japan) is stale: the
+/// scheme expects evidence to reflect the current year, and a yearly review is the usual rule.
+pub const STALE_EVIDENCE_MONTHS: u32 = 12;
+
+/// Vulnerability findings count as new when their check ran (an upload, or the automatic
+/// re-check after new advisories) within this many days.
+pub const NEW_FINDINGS_DAYS: i64 = 30;
+
 /// One client in the expert's workspace.
 #[derive(Debug, Clone)]
 pub struct ClientItem {
@@ -720,41 +814,116 @@ pub struct ClientItem {
     pub total: usize,
     /// Criteria of the target level not met yet.
     pub gaps: usize,
+    /// The first criteria that block the target (the head of the action plan: lower levels
+    /// first, then what was started), at most [`BLOCKERS_SHOWN`].
+    pub blockers: Vec<String>,
+    /// Evidence in force dated before [`WorkspaceRules::stale_before`].
+    pub stale_evidence: usize,
+    /// Vulnerability findings of checks run since [`WorkspaceRules::findings_since`].
+    pub new_findings: i64,
     pub attention: Attention,
 }
 
-/// The expert's workspace: every active client with its newest assessment's level and
-/// progress, ordered by what needs the expert first (then by least progress).
-pub async fn workspace(state: &App, p: &Principal) -> Result<Vec<ClientItem>, AppError> {
+/// How many blocking criteria the workspace names per client.
+pub const BLOCKERS_SHOWN: usize = 3;
+
+/// The dates behind the workspace's stale-evidence and new-findings columns, as of now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceRules {
+    /// Evidence dated before this day (`YYYY-MM-DD`, Japan) is stale.
+    pub stale_before: String,
+    /// Checks run from this instant (RFC 3339 UTC) bring new findings.
+    pub findings_since: String,
+}
+
+impl WorkspaceRules {
+    pub fn now(state: &App) -> WorkspaceRules {
+        let today = state.clock.today_japan();
+        let stale = today
+            .checked_sub_months(chrono::Months::new(STALE_EVIDENCE_MONTHS))
+            .unwrap_or(today);
+        WorkspaceRules {
+            stale_before: stale.format("%Y-%m-%d").to_string(),
+            findings_since: shirube_store::format_time(
+                state.clock.now() - chrono::Duration::days(NEW_FINDINGS_DAYS),
+            ),
+        }
+    }
+}
+
+/// The expert's workspace: every active client with its newest assessment's level, progress,
+/// what blocks its target, stale evidence and new findings, ordered by what needs the expert
+/// first: the attention state, then new findings, then stale evidence, then the most gaps.
+/// A fixed number of queries whatever the number of clients (bench/experts.sh).
+pub async fn workspace(
+    state: &App,
+    p: &Principal,
+) -> Result<(Vec<ClientItem>, WorkspaceRules), AppError> {
     let expert = require_expert(state, p).await?;
-    let rows = state.store.expert_clients(&expert.id).await?;
+    let rules = WorkspaceRules::now(state);
+    let rows = state
+        .store
+        .expert_workspace(&expert.id, &rules.findings_since)
+        .await?;
+    // The declared products of those assessments, in one more query.
+    let mut products: std::collections::HashMap<String, Vec<shirube_store::ProductEvidenceRow>> =
+        std::collections::HashMap::new();
+    for d in state
+        .store
+        .expert_clients_product_evidence(&expert.id)
+        .await?
+    {
+        products.entry(d.assessment_id.clone()).or_default().push(d);
+    }
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
+        let c = r.client;
         let mut item = ClientItem {
-            engagement_id: r.engagement_id,
-            client_id: r.client_id.clone(),
-            client_name: r.client_name,
-            assessment_id: r.assessment_id.clone(),
-            target_level: r.target_level,
+            engagement_id: c.engagement_id,
+            client_id: c.client_id.clone(),
+            client_name: c.client_name,
+            assessment_id: None,
+            target_level: None,
             achieved_level: None,
             met: 0,
             total: 0,
             gaps: 0,
+            blockers: Vec::new(),
+            stale_evidence: 0,
+            new_findings: r.recent_findings,
             attention: Attention::NotStarted,
         };
-        if let Some(id) = &r.assessment_id {
-            let view = crate::assessments::assessment_view_of(state, &r.client_id, id).await?;
+        if let Some(d) = r.details {
+            let mut view = crate::assessments::view_from_details(state, d);
+            view.products = crate::selfsufficiency::evidence_from_rows(
+                state,
+                view.row.target_level,
+                products.remove(view.row.id.as_str()).unwrap_or_default(),
+            );
             let e = &view.evaluation;
+            item.assessment_id = Some(view.row.id.clone());
+            item.target_level = Some(view.row.target_level);
             item.achieved_level = e.achieved.map(|l| l.number());
             item.met = e.progress.met;
             item.total = e.progress.total;
             item.gaps = e.progress.total.saturating_sub(e.progress.met);
+            item.blockers = e
+                .action_plan
+                .iter()
+                .take(BLOCKERS_SHOWN)
+                .map(|a| a.criterion_id.to_string())
+                .collect();
+            item.stale_evidence = view
+                .evidence
+                .iter()
+                .filter(|ev| ev.evidence_date.as_str() < rules.stale_before.as_str())
+                .count();
             item.attention = if !view.is_open() {
                 Attention::Done
             } else {
-                match confirmation(state, &view).await? {
-                    Some((_, true)) => Attention::Done,
-                    Some((_, false)) => Attention::ConfirmationStale,
+                match &r.confirmation_digest {
+                    Some(d) if *d == answers_digest(&view) => Attention::Done,
+                    Some(_) => Attention::ConfirmationStale,
                     None if e.achieved.is_some() => Attention::ConfirmationNeeded,
                     None => Attention::InProgress,
                 }
@@ -765,8 +934,10 @@ pub async fn workspace(state: &App, p: &Principal) -> Result<Vec<ClientItem>, Ap
     items.sort_by(|a, b| {
         a.attention
             .cmp(&b.attention)
+            .then((b.new_findings > 0).cmp(&(a.new_findings > 0)))
+            .then(b.stale_evidence.cmp(&a.stale_evidence))
             .then(b.gaps.cmp(&a.gaps))
             .then(a.client_name.cmp(&b.client_name))
     });
-    Ok(items)
+    Ok((items, rules))
 }

@@ -226,6 +226,9 @@ impl Labelled for shirube_store::NotificationKind {
             EngagementDeclined => "engagement-kind-declined",
             EngagementEnded => "engagement-kind-ended",
             ExpertConfirmed => "expert-kind-confirmed",
+            SharedAdviserNamed => "expert2-kind-named",
+            SharedAdviserOptedIn => "expert2-kind-opted-in",
+            VerificationInvited => "verify2-kind-invited",
             IntelExposure => "intel-kind-exposure",
         }
     }

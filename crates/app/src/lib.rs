@@ -25,7 +25,9 @@ pub mod releases;
 pub mod roadmap;
 pub mod scans;
 pub mod selfsufficiency;
+pub mod shared_advisers;
 pub mod trust;
+pub mod verifications;
 pub mod views;
 pub mod workspace;
 

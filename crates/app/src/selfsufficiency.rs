@@ -103,12 +103,21 @@ pub(crate) async fn product_evidence(
     state: &App,
     row: &shirube_store::AssessmentRow,
 ) -> Result<Vec<ProductEvidence>, AppError> {
-    let level = shirube_catalog::StarLevel::from_number(row.target_level)
-        .unwrap_or(shirube_catalog::StarLevel::Four);
     let rows = state
         .store
         .product_evidence(&row.organization_id, &row.id)
         .await?;
+    Ok(evidence_from_rows(state, row.target_level, rows))
+}
+
+/// The evidence of declaration rows read for one assessment of `target_level`.
+pub(crate) fn evidence_from_rows(
+    state: &App,
+    target_level: i64,
+    rows: Vec<shirube_store::ProductEvidenceRow>,
+) -> Vec<ProductEvidence> {
+    let level = shirube_catalog::StarLevel::from_number(target_level)
+        .unwrap_or(shirube_catalog::StarLevel::Four);
     let mut out = Vec::new();
     for r in rows {
         let mut ids: Vec<&str> = criteria_of_category(&r.category);
@@ -134,7 +143,7 @@ pub(crate) async fn product_evidence(
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// Whether a vendor counts as domestic (the one rule, in `shirube_stats`).

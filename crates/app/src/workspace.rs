@@ -29,6 +29,8 @@ pub struct Roles {
     pub publisher: bool,
     /// The practice of a security expert: it advises clients, it has no assessment of its own.
     pub expert: bool,
+    /// A technical verification provider (★4): suppliers invite it to their submissions.
+    pub verifier: bool,
 }
 
 impl Roles {
@@ -46,7 +48,9 @@ impl Roles {
             industry_group: f.industry_group,
             industry_member: f.industry_membership,
             publisher: f.publisher,
-            expert,
+            // An expert at a firm keeps the firm's supplier and buyer work.
+            expert: expert || f.expert_user,
+            verifier: f.verifier,
         }
     }
 }
@@ -62,7 +66,7 @@ pub struct Workspace {
 
 /// One query: the organisation's name, roles and unread notifications.
 pub async fn workspace(app: &App, p: &Principal) -> Result<Workspace, AppError> {
-    let f = app.store.nav_facts(p.org_id()).await?;
+    let f = app.store.nav_facts(p.org_id(), p.user_id()).await?;
     Ok(Workspace {
         roles: Roles::of(&f),
         unread: f.unread,
@@ -202,7 +206,7 @@ pub async fn group_glance(app: &App, p: &Principal) -> Result<GroupGlance, AppEr
 /// An expert at a glance: clients, and how many need the expert now (a confirmation to give
 /// or to renew).
 pub async fn expert_glance(app: &App, p: &Principal) -> Result<(usize, usize), AppError> {
-    let clients = crate::experts::workspace(app, p).await?;
+    let (clients, _) = crate::experts::workspace(app, p).await?;
     let waiting = clients
         .iter()
         .filter(|c| {
@@ -228,6 +232,8 @@ mod tests {
             industry_membership: false,
             publisher: false,
             expert_practice: false,
+            expert_user: false,
+            verifier: false,
             has_assessments: false,
             has_suppliers: false,
             has_customers: false,

@@ -85,7 +85,7 @@ pub struct Declaration<'a> {
     pub date: &'a str,
 }
 
-const ASSESSMENT_COLUMNS: &str =
+pub(crate) const ASSESSMENT_COLUMNS: &str =
     "id, organization_id, target_level, status, catalog_edition, based_on, superseded_by, \
     created_by, created_at, updated_at, declared_at, signer_name, signer_title, declaration_date";
 
@@ -95,11 +95,11 @@ const EVIDENCE_COLUMNS: &str =
 
 /// An assessment row with its answers and evidence as JSON arrays.
 #[derive(sqlx::FromRow)]
-struct DetailsRow {
+pub(crate) struct DetailsRow {
     #[sqlx(flatten)]
-    row: AssessmentRow,
-    answers_json: String,
-    evidence_json: String,
+    pub(crate) row: AssessmentRow,
+    pub(crate) answers_json: String,
+    pub(crate) evidence_json: String,
 }
 
 /// An assessment with everything shown about it.
@@ -110,9 +110,9 @@ pub struct AssessmentDetails {
     pub evidence: Vec<EvidenceRow>,
 }
 
-const ANSWER_JSON: &str =
+pub(crate) const ANSWER_JSON: &str =
     "criterion_id, status, comment, not_applicable_reason, updated_by, updated_at";
-const EVIDENCE_JSON: &str =
+pub(crate) const EVIDENCE_JSON: &str =
     "id, assessment_id, criterion_id, kind, url, blob_sha256, file_name, content_type, size, \
     evidence_date, created_by, created_at";
 
@@ -120,7 +120,7 @@ fn decode_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
     serde_json::from_str(json).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
 }
 
-fn answers_from_json(json: &str) -> Result<Vec<AnswerRow>> {
+pub(crate) fn answers_from_json(json: &str) -> Result<Vec<AnswerRow>> {
     let rows: Vec<(String, String, String, String, String, String)> = decode_json(json)?;
     rows.into_iter()
         .map(
@@ -153,7 +153,7 @@ type EvidenceJson = (
     String,
 );
 
-fn evidence_from_json(json: &str) -> Result<Vec<EvidenceRow>> {
+pub(crate) fn evidence_from_json(json: &str) -> Result<Vec<EvidenceRow>> {
     let rows: Vec<EvidenceJson> = decode_json(json)?;
     Ok(rows
         .into_iter()

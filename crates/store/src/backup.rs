@@ -12,7 +12,7 @@ use crate::{Backend, Conn, Db, Result, Store, StoreError, Tx};
 
 /// Every table, parents before children (the order restore inserts them in). A test checks
 /// that this list is the database's whole schema, so a new table cannot be left out.
-pub const TABLES: [&str; 39] = [
+pub const TABLES: [&str; 42] = [
     "organizations",
     "users",
     "invitations",
@@ -52,6 +52,9 @@ pub const TABLES: [&str; 39] = [
     "intel_recipients",
     "intel_status",
     "intel_exposures",
+    "shared_advisers",
+    "shared_adviser_answers",
+    "verification_invitations",
 ];
 
 /// A column and whether it holds integers (otherwise text).

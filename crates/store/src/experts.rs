@@ -203,6 +203,56 @@ impl Store {
         })
     }
 
+    /// Makes an existing user a (pending) expert whose practice is the user's organisation
+    /// (`expert.prefecture` and `expert.industry` are not used: the organisation keeps its
+    /// own). A user who is an expert already is a conflict.
+    pub async fn add_expert_for_user(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
+        expert: &NewExpert<'_>,
+    ) -> Result<String> {
+        let expert_id: String = new_id::<crate::kind::Expert>().into();
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        let taken: Option<(String,)> = fetch_optional!(
+            tx.conn(),
+            (String,),
+            "SELECT id FROM experts WHERE user_id = $1",
+            user_id
+        )?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict { field: "user_id" });
+        }
+        execute!(
+            tx.conn(),
+            "INSERT INTO experts (id, user_id, organization_id, name, qualification_kind, qualification_number, \
+             prefectures, industries, languages, accepting, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11)",
+            &expert_id,
+            user_id,
+            organization_id,
+            expert.name,
+            expert.qualification_kind.as_str(),
+            expert.qualification_number,
+            expert.prefectures,
+            expert.industries,
+            expert.languages,
+            i64::from(expert.accepting),
+            &at,
+        )
+        .map_err(|e| unique_violation(e, "user_id"))?;
+        tx.audit(
+            "expert.signup",
+            &expert_id,
+            json!({ "qualification_kind": expert.qualification_kind.as_str(), "existing_user": true }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(expert_id)
+    }
+
     pub async fn expert(&self, id: &str) -> Result<ExpertRow> {
         fetch_optional!(
             self.db(),
@@ -635,5 +685,331 @@ impl Store {
              WHERE g.expert_id = $1 AND g.status = 'active' ORDER BY o.name, g.id",
             expert_id
         )?)
+    }
+}
+
+/// One client in an expert's workspace with everything the workspace computes from: the
+/// engagement, the newest assessment that is not superseded with its answers and evidence in
+/// force, the digest of the newest confirmation of that assessment, and the vulnerability
+/// findings of the client's checks run since a given instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceClient {
+    pub client: ClientRow,
+    pub details: Option<crate::AssessmentDetails>,
+    /// The answers digest of the newest confirmation of the assessment, if any.
+    pub confirmation_digest: Option<String>,
+    /// Findings of the client's checks uploaded or re-checked since the given instant.
+    pub recent_findings: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct WorkspaceClientRow {
+    #[sqlx(flatten)]
+    client: ClientRow,
+    confirmation_digest: Option<String>,
+    recent_findings: i64,
+}
+
+/// The newest assessment of the engagement's client that is not superseded.
+pub(crate) const LATEST_ASSESSMENT: &str =
+    "(SELECT a2.id FROM assessments a2 WHERE a2.organization_id = g.client_id \
+    AND a2.status <> 'superseded' ORDER BY a2.created_at DESC, a2.id DESC LIMIT 1)";
+
+impl Store {
+    /// An expert's whole workspace in two queries whatever the number of clients: one for
+    /// the engagements with their newest assessment, confirmation digest and recent
+    /// findings, one for those assessments with their answers and evidence (as JSON, like
+    /// [`Store::assessment_details`]). `findings_since` is an RFC 3339 instant. (Placeholders
+    /// are numbered in the order they appear: SQLite numbers `$n` by first appearance.)
+    pub async fn expert_workspace(
+        &self,
+        expert_id: &str,
+        findings_since: &str,
+    ) -> Result<Vec<WorkspaceClient>> {
+        let clients = fetch_all!(
+            self.db(),
+            WorkspaceClientRow,
+            &format!(
+                "SELECT g.id AS engagement_id, g.client_id, o.name AS client_name, g.accepted_at, \
+                   a.id AS assessment_id, a.target_level, a.status AS assessment_status, a.updated_at AS assessment_updated_at, \
+                   (SELECT c.answers_digest FROM expert_confirmations c WHERE c.assessment_id = a.id \
+                     ORDER BY c.confirmed_at DESC, c.id DESC LIMIT 1) AS confirmation_digest, \
+                   CAST(COALESCE((SELECT SUM(s.findings) FROM scans s WHERE s.organization_id = g.client_id \
+                     AND s.scanned_at >= $1), 0) AS BIGINT) AS recent_findings \
+                 FROM engagements g JOIN organizations o ON o.id = g.client_id \
+                 LEFT JOIN assessments a ON a.id = {LATEST_ASSESSMENT} \
+                 WHERE g.expert_id = $2 AND g.status = 'active' ORDER BY o.name, g.id"
+            ),
+            findings_since,
+            expert_id
+        )?;
+        let sql = format!(
+            "SELECT {cols}, \
+             (SELECT {answers} FROM answers WHERE answers.assessment_id = assessments.id) AS answers_json, \
+             (SELECT {evidence} FROM evidence WHERE evidence.assessment_id = assessments.id AND evidence.withdrawn_at IS NULL) AS evidence_json \
+             FROM assessments WHERE id IN (SELECT {LATEST_ASSESSMENT} FROM engagements g \
+               WHERE g.expert_id = $1 AND g.status = 'active')",
+            cols = crate::assessments::ASSESSMENT_COLUMNS,
+            answers = self.json_rows(crate::assessments::ANSWER_JSON, ""),
+            evidence = self.json_rows(crate::assessments::EVIDENCE_JSON, " ORDER BY created_at"),
+        );
+        let mut details: std::collections::HashMap<String, crate::AssessmentDetails> =
+            std::collections::HashMap::new();
+        for d in fetch_all!(self.db(), crate::assessments::DetailsRow, &sql, expert_id)? {
+            details.insert(
+                d.row.id.to_string(),
+                crate::AssessmentDetails {
+                    answers: crate::assessments::answers_from_json(&d.answers_json)?,
+                    evidence: crate::assessments::evidence_from_json(&d.evidence_json)?,
+                    row: d.row,
+                },
+            );
+        }
+        Ok(clients
+            .into_iter()
+            .map(|r| WorkspaceClient {
+                // A client whose assessment changed between the two reads shows without
+                // details until the next look (never another client's).
+                details: r
+                    .client
+                    .assessment_id
+                    .as_deref()
+                    .and_then(|id| details.remove(id))
+                    .filter(|d| d.row.organization_id == r.client.client_id),
+                client: r.client,
+                confirmation_digest: r.confirmation_digest,
+                recent_findings: r.recent_findings,
+            })
+            .collect())
+    }
+
+    /// Bulk loading for benchmarks (bench/experts.sh): makes `expert_id` the active expert
+    /// of every organisation in `clients`, in one transaction with one audit entry.
+    pub async fn seed_engagements(
+        &self,
+        expert_id: &str,
+        clients: &[OrganizationId],
+    ) -> Result<usize> {
+        let mut tx = self.begin_write(Actor::system()).await?;
+        let at = tx.at().to_string();
+        for client in clients {
+            let id: String = new_id::<crate::kind::Engagement>().into();
+            execute!(
+                tx.conn(),
+                "INSERT INTO engagements (id, expert_id, client_id, status, message, created_by, created_at, accepted_at) \
+                 VALUES ($1, $2, $3, 'active', '', '', $4, $4)",
+                &id,
+                expert_id,
+                client,
+                &at
+            )?;
+        }
+        tx.audit(
+            "bench.seed",
+            expert_id,
+            json!({ "engagements": clients.len() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(clients.len())
+    }
+}
+
+/// An industry group's shared adviser as one of its members sees it, with the member's
+/// answer.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AdviserOfferRow {
+    pub group_id: OrganizationId,
+    pub group_name: String,
+    pub expert_id: String,
+    pub expert_name: String,
+    #[sqlx(try_from = "String")]
+    pub qualification_kind: QualificationKind,
+    pub named_at: String,
+    /// `opted_in` or `declined`; `None` while unanswered.
+    pub answer: Option<String>,
+    pub engagement_id: Option<String>,
+    /// The member has an open engagement with the expert (direct, or by opting in).
+    pub engaged: bool,
+}
+
+/// How a member answered a group's adviser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdviserAnswer {
+    OptedIn,
+    Declined,
+}
+
+impl Store {
+    /// Names (or replaces) an industry group's shared adviser.
+    pub async fn set_shared_adviser(
+        &self,
+        actor: Actor<'_>,
+        group_id: &OrganizationId,
+        expert_id: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        execute!(
+            tx.conn(),
+            "INSERT INTO shared_advisers (group_id, expert_id, named_by, named_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (group_id) DO UPDATE SET expert_id = excluded.expert_id, named_by = excluded.named_by, named_at = excluded.named_at",
+            group_id,
+            expert_id,
+            actor.user_id.unwrap_or(""),
+            &at
+        )?;
+        tx.audit(
+            "industry.shared_adviser",
+            group_id,
+            json!({ "expert_id": expert_id }),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Withdraws the group's shared adviser (engagements already made stay, like any
+    /// engagement, until either side ends them). `Ok(false)` when there was none.
+    pub async fn clear_shared_adviser(
+        &self,
+        actor: Actor<'_>,
+        group_id: &OrganizationId,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write(actor).await?;
+        let n = execute!(
+            tx.conn(),
+            "DELETE FROM shared_advisers WHERE group_id = $1",
+            group_id
+        )?;
+        if n == 0 {
+            return Ok(false);
+        }
+        tx.audit("industry.shared_adviser_cleared", group_id, json!({}))
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The group's shared adviser, if it named one.
+    pub async fn shared_adviser(&self, group_id: &OrganizationId) -> Result<Option<ExpertRow>> {
+        Ok(fetch_optional!(
+            self.db(),
+            ExpertRow,
+            &format!(
+                "SELECT {EXPERT_COLUMNS} FROM shared_advisers s JOIN experts e ON e.id = s.expert_id WHERE s.group_id = $1"
+            ),
+            group_id
+        )?)
+    }
+
+    /// The shared advisers of the groups the organisation is an active member of, with its
+    /// answers, by group name.
+    pub async fn shared_adviser_offers(
+        &self,
+        member_id: &OrganizationId,
+    ) -> Result<Vec<AdviserOfferRow>> {
+        Ok(fetch_all!(
+            self.db(),
+            AdviserOfferRow,
+            "SELECT s.group_id, o.name AS group_name, s.expert_id, e.name AS expert_name, e.qualification_kind, \
+               s.named_at, a.answer, a.engagement_id, \
+               EXISTS (SELECT 1 FROM engagements g WHERE g.expert_id = s.expert_id AND g.client_id = m.member_id \
+                 AND g.status IN ('requested', 'active')) AS engaged \
+             FROM industry_memberships m \
+             JOIN shared_advisers s ON s.group_id = m.group_id \
+             JOIN organizations o ON o.id = m.group_id \
+             JOIN experts e ON e.id = s.expert_id \
+             LEFT JOIN shared_adviser_answers a ON a.group_id = s.group_id AND a.member_id = m.member_id AND a.expert_id = s.expert_id \
+             WHERE m.member_id = $1 AND m.status = 'active' AND o.is_industry_group <> 0 ORDER BY o.name, s.group_id",
+            member_id
+        )?)
+    }
+
+    /// A member answers its group's adviser. Opting in creates an active engagement with the
+    /// expert — the same row a direct request and its acceptance make — unless one is open
+    /// already (a conflict on `expert_id`). Checked in the transaction: the membership is
+    /// active, the group still names `expert_id`, and the expert is approved; otherwise
+    /// `NotFound`. Returns the engagement id when opting in.
+    pub async fn answer_shared_adviser(
+        &self,
+        actor: Actor<'_>,
+        group_id: &OrganizationId,
+        member_id: &OrganizationId,
+        expert_id: &str,
+        answer: AdviserAnswer,
+    ) -> Result<Option<String>> {
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        let ok: Option<(String,)> = fetch_optional!(
+            tx.conn(),
+            (String,),
+            "SELECT s.expert_id FROM shared_advisers s \
+             JOIN industry_memberships m ON m.group_id = s.group_id AND m.member_id = $1 AND m.status = 'active' \
+             JOIN experts e ON e.id = s.expert_id AND e.status = 'approved' \
+             JOIN organizations g ON g.id = s.group_id AND g.is_industry_group <> 0 \
+             WHERE s.group_id = $2 AND s.expert_id = $3",
+            member_id,
+            group_id,
+            expert_id
+        )?;
+        if ok.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let user = actor.user_id.unwrap_or("");
+        let (label, engagement) = match answer {
+            AdviserAnswer::Declined => ("declined", None),
+            AdviserAnswer::OptedIn => {
+                let open: Option<(String,)> = fetch_optional!(
+                    tx.conn(),
+                    (String,),
+                    "SELECT id FROM engagements WHERE expert_id = $1 AND client_id = $2 AND status IN ('requested', 'active')",
+                    expert_id,
+                    member_id
+                )?;
+                if open.is_some() {
+                    return Err(StoreError::Conflict { field: "expert_id" });
+                }
+                let id: String = new_id::<crate::kind::Engagement>().into();
+                execute!(
+                    tx.conn(),
+                    "INSERT INTO engagements (id, expert_id, client_id, status, message, created_by, created_at, accepted_at) \
+                     VALUES ($1, $2, $3, 'active', '', $4, $5, $5)",
+                    &id,
+                    expert_id,
+                    member_id,
+                    user,
+                    &at
+                )?;
+                tx.audit(
+                    "engagement.shared_adviser",
+                    &id,
+                    json!({ "expert_id": expert_id, "client_id": member_id, "group_id": group_id }),
+                )
+                .await?;
+                ("opted_in", Some(id))
+            }
+        };
+        execute!(
+            tx.conn(),
+            "INSERT INTO shared_adviser_answers (group_id, member_id, expert_id, answer, engagement_id, answered_by, answered_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (group_id, member_id, expert_id) DO UPDATE SET answer = excluded.answer, \
+             engagement_id = excluded.engagement_id, answered_by = excluded.answered_by, answered_at = excluded.answered_at",
+            group_id,
+            member_id,
+            expert_id,
+            label,
+            engagement.as_deref(),
+            user,
+            &at
+        )?;
+        tx.audit(
+            "industry.shared_adviser_answer",
+            group_id,
+            json!({ "expert_id": expert_id, "answer": label }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(engagement)
     }
 }

@@ -45,6 +45,10 @@ pub struct NavFacts {
     pub publisher: bool,
     /// The practice organisation of a security expert.
     pub expert_practice: bool,
+    /// The signed-in person is a security expert (possibly at a firm that does other work).
+    pub expert_user: bool,
+    /// A technical verification provider (★4) the operator designated.
+    pub verifier: bool,
     /// It has started at least one self-assessment.
     pub has_assessments: bool,
     /// It has asked at least one supplier for a level (it is a buyer).
@@ -91,18 +95,24 @@ impl Store {
 
     /// The organisation's name and the flags that decide the layout's links, in one query
     /// (it runs on every page).
-    pub async fn nav_facts(&self, organization_id: &OrganizationId) -> Result<NavFacts> {
+    pub async fn nav_facts(
+        &self,
+        organization_id: &OrganizationId,
+        user_id: &str,
+    ) -> Result<NavFacts> {
         // One round trip per page: each EXISTS stops at its first row (all are indexed), and
         // the unread count stops at 100 (the badge shows "99+").
         fetch_optional!(self.db(), NavFacts, "SELECT o.name, o.is_evaluation_body <> 0 AS evaluation_body, o.is_industry_group <> 0 AS industry_group, \
                EXISTS (SELECT 1 FROM industry_memberships m WHERE m.member_id = o.id) AS industry_membership, \
                o.is_publisher <> 0 AS publisher, \
                o.corporate_number LIKE 'expert:%' AS expert_practice, \
+               EXISTS (SELECT 1 FROM experts e WHERE e.user_id = $2) AS expert_user, \
+               o.is_verifier <> 0 AS verifier, \
                EXISTS (SELECT 1 FROM assessments a WHERE a.organization_id = o.id) AS has_assessments, \
                EXISTS (SELECT 1 FROM relationships r WHERE r.buyer_id = o.id) AS has_suppliers, \
                EXISTS (SELECT 1 FROM relationships r WHERE r.supplier_id = o.id) AS has_customers, \
                (SELECT COUNT(*) FROM (SELECT 1 FROM notifications n WHERE n.organization_id = o.id AND n.read_at IS NULL LIMIT 100) u) AS unread \
-             FROM organizations o WHERE o.id = $1", organization_id)?
+             FROM organizations o WHERE o.id = $1", organization_id, user_id)?
         .ok_or(StoreError::NotFound)
     }
 

@@ -69,6 +69,8 @@ mod outbox;
 pub use outbox::*;
 mod experts;
 pub use experts::*;
+mod verifiers;
+pub use verifiers::*;
 mod public;
 pub use public::*;
 
@@ -548,14 +550,14 @@ mod tests {
                 .unwrap();
             assert!(session.second_factor_pending);
             assert_eq!(su, u);
-            let nav = store.nav_facts(&org).await.unwrap();
+            let nav = store.nav_facts(&org, &user).await.unwrap();
             assert_eq!(
                 (nav.name.as_str(), nav.evaluation_body, nav.industry_group),
                 ("Flag Co", false, false)
             );
             assert!(!nav.industry_membership);
             store.set_evaluation_body(&org, true).await.unwrap();
-            assert!(store.nav_facts(&org).await.unwrap().evaluation_body);
+            assert!(store.nav_facts(&org, &user).await.unwrap().evaluation_body);
             let facts = BcpFacts {
                 offline_backup: true,
                 last_restore_test: None,

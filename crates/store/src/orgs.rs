@@ -375,6 +375,7 @@ pub(crate) enum OrgFlag {
     EvaluationBody,
     IndustryGroup,
     Publisher,
+    Verifier,
 }
 
 impl OrgFlag {
@@ -383,6 +384,7 @@ impl OrgFlag {
             OrgFlag::EvaluationBody => "is_evaluation_body",
             OrgFlag::IndustryGroup => "is_industry_group",
             OrgFlag::Publisher => "is_publisher",
+            OrgFlag::Verifier => "is_verifier",
         }
     }
 
@@ -391,6 +393,7 @@ impl OrgFlag {
             OrgFlag::EvaluationBody => "organization.evaluation_body",
             OrgFlag::IndustryGroup => "organization.industry_group",
             OrgFlag::Publisher => "organization.publisher",
+            OrgFlag::Verifier => "organization.verifier",
         }
     }
 }

@@ -380,6 +380,7 @@ pub struct ProductUseRow {
 /// an open assessment, the one it had when frozen for any other.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ProductEvidenceRow {
+    pub assessment_id: String,
     pub product_id: String,
     pub vendor_name: String,
     pub product_name: String,
@@ -598,17 +599,44 @@ impl Store {
         Ok(fetch_all!(
             self.db(),
             ProductEvidenceRow,
-            "SELECT u.product_id, v.name AS vendor_name, p.name AS product_name, p.category, u.criteria, u.created_at AS declared_at \
+            "SELECT a.id AS assessment_id, u.product_id, v.name AS vendor_name, p.name AS product_name, p.category, u.criteria, u.created_at AS declared_at \
              FROM assessments a JOIN product_uses u ON u.organization_id = a.organization_id \
              JOIN security_products p ON p.id = u.product_id JOIN security_vendors v ON v.id = p.vendor_id \
              WHERE a.id = $1 AND a.organization_id = $2 AND a.status = 'in_progress' \
              UNION ALL \
-             SELECT s.product_id, s.vendor_name, s.product_name, s.category, s.criteria, s.declared_at \
+             SELECT a.id, s.product_id, s.vendor_name, s.product_name, s.category, s.criteria, s.declared_at \
              FROM assessments a JOIN assessment_product_evidence s ON s.assessment_id = a.id \
              WHERE a.id = $1 AND a.organization_id = $2 AND a.status <> 'in_progress' \
-             ORDER BY 4, 3, 1",
+             ORDER BY 5, 4, 2",
             assessment_id,
             organization_id
+        )?)
+    }
+
+    /// [`Store::product_evidence`] of the newest assessment of each active client of an
+    /// expert, in one query (the expert's workspace).
+    pub async fn expert_clients_product_evidence(
+        &self,
+        expert_id: &str,
+    ) -> Result<Vec<ProductEvidenceRow>> {
+        let latest = crate::experts::LATEST_ASSESSMENT;
+        Ok(fetch_all!(
+            self.db(),
+            ProductEvidenceRow,
+            &format!(
+                "SELECT a.id AS assessment_id, u.product_id, v.name AS vendor_name, p.name AS product_name, p.category, u.criteria, u.created_at AS declared_at \
+                 FROM engagements g JOIN assessments a ON a.id = {latest} \
+                 JOIN product_uses u ON u.organization_id = a.organization_id \
+                 JOIN security_products p ON p.id = u.product_id JOIN security_vendors v ON v.id = p.vendor_id \
+                 WHERE g.expert_id = $1 AND g.status = 'active' AND a.organization_id = g.client_id AND a.status = 'in_progress' \
+                 UNION ALL \
+                 SELECT a.id, s.product_id, s.vendor_name, s.product_name, s.category, s.criteria, s.declared_at \
+                 FROM engagements g JOIN assessments a ON a.id = {latest} \
+                 JOIN assessment_product_evidence s ON s.assessment_id = a.id \
+                 WHERE g.expert_id = $1 AND g.status = 'active' AND a.organization_id = g.client_id AND a.status <> 'in_progress' \
+                 ORDER BY 1, 5, 4, 2"
+            ),
+            expert_id
         )?)
     }
 

@@ -122,6 +122,9 @@ states! {
         EngagementDeclined = "engagement.declined",
         EngagementEnded = "engagement.ended",
         ExpertConfirmed = "expert.confirmed",
+        SharedAdviserNamed = "shared_adviser.named",
+        SharedAdviserOptedIn = "shared_adviser.opted_in",
+        VerificationInvited = "verification.invited",
         IntelExposure = "intel.exposure",
     }
 

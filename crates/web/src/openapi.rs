@@ -61,7 +61,7 @@ impl Modify for UniqueOperationIds {
         api::industry::view, api::industry::invite, api::industry::remove, api::industry::memberships, api::industry::accept, api::industry::leave,
         api::intel::create, api::intel::list, api::intel::exposures, api::intel::exposure_report, api::intel::supplier_exposures,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
-        api::experts::signup, api::experts::directory, api::experts::me, api::experts::workspace, api::experts::request, api::experts::list,
+        api::experts::signup, api::experts::directory, api::experts::me, api::experts::become_expert, api::experts::workspace, api::experts::shared_adviser, api::experts::name_shared_adviser, api::experts::clear_shared_adviser, api::experts::adviser_offers, api::experts::opt_in, api::experts::decline_offer, api::verifications::invite, api::verifications::of_evaluation, api::verifications::mine, api::verifications::verification_report, api::verifications::verification_report_download, api::experts::request, api::experts::list,
         api::experts::accept, api::experts::decline, api::experts::end, api::experts::advise, api::experts::advice, api::experts::confirm, api::experts::reads,
         api::public::create_measure, api::public::revise, api::public::get_roadmap, api::public::publish, api::public::list, api::public::catalogue, api::public::file,
         api::public::create_vendor, api::public::create_product, api::public::registry, api::public::put_use, api::public::delete_use, api::public::list_uses,

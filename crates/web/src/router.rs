@@ -243,7 +243,10 @@ pub fn router(state: AppState) -> Router {
             put(api::evaluations::findings),
         )
         // Security experts and engagements.
-        .route("/api/v1/experts/me", get(api::experts::me))
+        .route(
+            "/api/v1/experts/me",
+            get(api::experts::me).post(api::experts::become_expert),
+        )
         .route("/api/v1/experts/me/clients", get(api::experts::workspace))
         .route(
             "/api/v1/engagements",
@@ -267,7 +270,41 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/assessments/{id}/expert-confirmation",
             post(api::experts::confirm),
         )
-        .route("/api/v1/expert-reads", get(api::experts::reads));
+        .route("/api/v1/expert-reads", get(api::experts::reads))
+        // One adviser, many firms (issue 11).
+        .route(
+            "/api/v1/industry/shared-adviser",
+            get(api::experts::shared_adviser)
+                .put(api::experts::name_shared_adviser)
+                .delete(api::experts::clear_shared_adviser),
+        )
+        .route(
+            "/api/v1/industry/shared-adviser-offers",
+            get(api::experts::adviser_offers),
+        )
+        .route(
+            "/api/v1/industry/shared-adviser-offers/{group_id}/opt-in",
+            post(api::experts::opt_in),
+        )
+        .route(
+            "/api/v1/industry/shared-adviser-offers/{group_id}/decline",
+            post(api::experts::decline_offer),
+        )
+        // Technical verification providers (★4, issue 11).
+        .route(
+            "/api/v1/evaluations/{id}/verifiers",
+            post(api::verifications::invite),
+        )
+        .route(
+            "/api/v1/evaluations/{id}/verifications",
+            get(api::verifications::of_evaluation),
+        )
+        .route("/api/v1/verifications", get(api::verifications::mine))
+        .route(
+            "/api/v1/verifications/{id}/report",
+            post(api::verifications::verification_report)
+                .get(api::verifications::verification_report_download),
+        );
 
     let signed_in_pages = Router::new()
         .route("/dashboard", get(pages::dashboard::show))
@@ -413,10 +450,43 @@ pub fn router(state: AppState) -> Router {
         )
         // Security experts and engagements.
         .route("/experts/requests", post(pages::experts::request))
+        .route(
+            "/experts/become",
+            get(pages::experts::become_form).post(pages::experts::become_submit),
+        )
         .route("/engagements", get(pages::experts::engagements))
         .route("/engagements/{id}/accept", post(pages::experts::accept))
         .route("/engagements/{id}/decline", post(pages::experts::decline))
         .route("/engagements/{id}/end", post(pages::experts::end))
+        .route(
+            "/engagements/shared/{group_id}/opt-in",
+            post(pages::experts::opt_in),
+        )
+        .route(
+            "/engagements/shared/{group_id}/decline",
+            post(pages::experts::decline_offer),
+        )
+        .route(
+            "/industry/shared-adviser",
+            get(pages::experts::shared_adviser).post(pages::experts::name_shared_adviser),
+        )
+        .route(
+            "/industry/shared-adviser/clear",
+            post(pages::experts::clear_shared_adviser),
+        )
+        .route(
+            "/evaluations/{id}/verification",
+            get(pages::verifications::evaluation),
+        )
+        .route(
+            "/evaluations/{id}/verifiers",
+            post(pages::verifications::invite),
+        )
+        .route("/verifications", get(pages::verifications::provider))
+        .route(
+            "/verifications/{id}/report",
+            post(pages::verifications::report).get(pages::verifications::report_download),
+        )
         .route(
             "/engagements/assessments/{id}/advice",
             post(pages::experts::advise),

@@ -34,6 +34,19 @@ pub enum AdminCommand {
         #[arg(long)]
         revoke: bool,
     },
+    /// Mark an organisation as a technical verification provider (★4: a vulnerability-
+    /// assessment or penetration-test firm): suppliers may invite it to their ★4 submissions,
+    /// where it attaches its report and statement for the evaluation body.
+    GrantVerifier {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The organisation's 13-digit corporate number (it must have signed up).
+        #[arg(long)]
+        corporate_number: String,
+        /// Withdraw the mark instead (it then reads and attaches nothing).
+        #[arg(long)]
+        revoke: bool,
+    },
     /// Approve a security expert after checking their qualification against the public
     /// register (情報処理安全確保支援士 / SCS training), or withdraw the approval: open
     /// engagements end and future confirmations are refused; earlier ones keep their date.
@@ -139,6 +152,21 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
                 } else {
                     store.designate_industry_group(&org.id).await?;
                     println!("{} ({}) is now an industry group; it can invite members on its Industry page", org.name, org.corporate_number);
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            AdminCommand::GrantVerifier { store, corporate_number, revoke } => {
+                let store = store.open().await?;
+                let number: String = corporate_number.chars().filter(|c| c.is_ascii_digit()).collect();
+                let org = store
+                    .organization_by_corporate_number(&number)
+                    .await?
+                    .with_context(|| format!("no organisation with corporate number {corporate_number} has signed up"))?;
+                store.set_verifier(&org.id, !revoke).await?;
+                if revoke {
+                    println!("{} ({}) is no longer a technical verification provider", org.name, org.corporate_number);
+                } else {
+                    println!("{} ({}) is now a technical verification provider; suppliers can invite it to their ★4 submissions", org.name, org.corporate_number);
                 }
                 Ok(ExitCode::SUCCESS)
             }

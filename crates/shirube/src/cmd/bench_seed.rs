@@ -39,6 +39,63 @@ pub struct BenchSeedArgs {
     /// supply graph for the tier benchmark: organisations × degree relationships).
     #[arg(long, default_value_t = 0)]
     pub graph_degree: usize,
+    /// Sign up an approved security expert with the first this many organisations as active
+    /// clients (the expert workspace benchmark, bench/experts.sh).
+    #[arg(long, default_value_t = 0)]
+    pub expert_clients: usize,
+    /// Answer every ★3 criterion (81) instead of 40–81.
+    #[arg(long)]
+    pub all_answers: bool,
+}
+
+/// The seeded expert's e-mail address.
+pub const BENCH_EXPERT: &str = "expert@bench.example";
+
+/// Signs up an approved expert and makes it the active expert of the first `clients`
+/// organisations.
+async fn seed_expert(store: &Store, clients: usize, password_hash: &str) -> anyhow::Result<()> {
+    let ids = store
+        .seed_ids()
+        .await
+        .context("reading seeded organisations")?;
+    anyhow::ensure!(
+        clients <= ids.len(),
+        "--expert-clients {clients} needs at least that many organisations (there are {})",
+        ids.len()
+    );
+    let created = store
+        .create_expert(
+            &shirube_store::NewExpert {
+                name: "ベンチ 支援士",
+                qualification_kind: shirube_store::QualificationKind::Riss,
+                qualification_number: "000001",
+                prefectures: r#"["13"]"#,
+                industries: r#"["E"]"#,
+                languages: r#"["ja"]"#,
+                accepting: true,
+                prefecture: "13",
+                industry: "E",
+            },
+            BENCH_EXPERT,
+            password_hash,
+        )
+        .await
+        .context("signing the expert up")?;
+    store
+        .set_expert_status(
+            shirube_store::Actor::system(),
+            &created.expert_id,
+            shirube_store::ExpertStatus::Approved,
+        )
+        .await
+        .context("approving the expert")?;
+    let clients: Vec<_> = ids.into_iter().take(clients).map(|(o, _, _)| o).collect();
+    let n = store
+        .seed_engagements(&created.expert_id, &clients)
+        .await
+        .context("seeding engagements")?;
+    println!("expert: {BENCH_EXPERT} with {n} active clients");
+    Ok(())
 }
 
 /// Relationships per transaction when seeding the supply graph.
@@ -168,10 +225,16 @@ impl Rng {
 const INDUSTRIES: [&str; 5] = ["E", "G", "D", "H", "I"];
 const PREFECTURES: [&str; 6] = ["13", "23", "27", "14", "40", "01"];
 
-fn organization(n: u64, criteria: &[&str], edition: &str, password_hash: &str) -> SeedOrganization {
+fn organization(
+    n: u64,
+    criteria: &[&str],
+    edition: &str,
+    password_hash: &str,
+    all_answers: bool,
+) -> SeedOrganization {
     let mut rng = Rng(n);
     let max = criteria.len().min(81) as u64;
-    let min = 40.min(max);
+    let min = if all_answers { max } else { 40.min(max) };
     let answered = (min + rng.below(max - min + 1)) as usize;
     let answers = criteria[..answered]
         .iter()
@@ -203,7 +266,13 @@ fn organization(n: u64, criteria: &[&str], edition: &str, password_hash: &str) -
         .map(|k| SeedEvidence {
             criterion_id: criteria[k * 7 % answered.max(1)].to_string(),
             url: format!("https://intranet.example/bench/{n}/evidence-{k}.pdf"),
-            evidence_date: format!("2026-{:02}-{:02}", 1 + rng.below(9), 1 + rng.below(28)),
+            evidence_date: format!(
+                "{}-{:02}-{:02}",
+                // Half the organisations have year-old evidence (stale in the expert's view).
+                2025 + (n + k as u64) % 2,
+                1 + rng.below(9),
+                1 + rng.below(28)
+            ),
         })
         .collect();
     SeedOrganization {
@@ -261,7 +330,7 @@ pub async fn run(args: BenchSeedArgs) -> anyhow::Result<std::process::ExitCode> 
     while n <= last {
         let end = (n + CHUNK as u64 - 1).min(last);
         let chunk: Vec<SeedOrganization> = (n..=end)
-            .map(|i| organization(i, &criteria, &catalog.edition, &hash))
+            .map(|i| organization(i, &criteria, &catalog.edition, &hash, args.all_answers))
             .collect();
         let counts = store
             .seed_organizations(&chunk)
@@ -281,6 +350,9 @@ pub async fn run(args: BenchSeedArgs) -> anyhow::Result<std::process::ExitCode> 
     }
     if args.buyer_suppliers > 0 || args.graph_degree > 0 {
         seed_supply(&store, args.buyer_suppliers, args.graph_degree).await?;
+    }
+    if args.expert_clients > 0 {
+        seed_expert(&store, args.expert_clients, &hash).await?;
     }
     store.close().await;
     println!("password: {BENCH_PASSWORD}");
@@ -307,7 +379,7 @@ mod tests {
         let criteria: Vec<String> = (0..90).map(|i| format!("c{i}")).collect();
         let refs: Vec<&str> = criteria.iter().map(String::as_str).collect();
         for n in 1..200 {
-            let o = organization(n, &refs, "e", "h");
+            let o = organization(n, &refs, "e", "h", false);
             assert!((40..=81).contains(&o.assessment.answers.len()));
             assert_eq!(o.assessment.evidence.len(), 3);
         }

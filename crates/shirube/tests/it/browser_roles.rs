@@ -187,6 +187,7 @@ const WALKS: &[Walk] = &[
             "/requests",
             "/checks",
             "/engagements",
+            "/experts/become",
             "/inbox",
             "/products",
         ],
@@ -217,7 +218,7 @@ const WALKS: &[Walk] = &[
         email: "office@tokai-parts.example",
         first: "dashboard-group",
         also: &[],
-        pages: &["/industry", "/intel"],
+        pages: &["/industry", "/industry/shared-adviser", "/intel"],
     },
     Walk {
         who: "expert",

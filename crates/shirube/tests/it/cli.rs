@@ -345,3 +345,51 @@ fn grant_publisher_marks_a_public_body_and_revoke_withdraws_it() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("1234567890123"));
 }
+
+fn is_verifier(dir: &std::path::Path, org_id: &shirube_store::OrganizationId) -> bool {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = shirube_store::Store::open(
+            &shirube_store::sqlite_url_for(dir),
+            &shirube_store::blob_dir_for(dir),
+        )
+        .await
+        .unwrap();
+        let flag = store.is_verifier(org_id).await.unwrap();
+        store.close().await;
+        flag
+    })
+}
+
+#[test]
+fn grant_verifier_marks_a_technical_verification_provider_and_revoke_withdraws_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = data_dir_with_organisation(dir.path(), "7000012050002");
+    let data_dir = dir.path().to_str().unwrap();
+    assert!(!is_verifier(dir.path(), &org));
+    let grant = |extra: &[&str]| {
+        let mut args = vec!["admin", "grant-verifier", "--data-dir", data_dir];
+        args.extend_from_slice(extra);
+        shirube(&args)
+    };
+    let out = grant(&["--corporate-number", "7-0000-1205-0002"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("is now a technical verification provider")
+    );
+    assert!(is_verifier(dir.path(), &org));
+    let out = grant(&["--corporate-number", "7000012050002", "--revoke"]);
+    assert!(out.status.success());
+    assert!(!is_verifier(dir.path(), &org));
+    let out = grant(&["--corporate-number", "1234567890123"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown organisation is bad input"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1234567890123"));
+}

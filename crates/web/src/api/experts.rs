@@ -174,6 +174,60 @@ pub async fn me(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct BecomeExpertRequest {
+    /// The name the directory shows; default: the account's name.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub name: Option<String>,
+    pub qualification: Qualification,
+    /// Where the expert works: JIS codes "01"–"47" or names.
+    #[schema(min_items = 1, max_items = 47)]
+    pub prefectures: Vec<String>,
+    /// JSIC division letters, A–T.
+    #[schema(min_items = 1, max_items = 30)]
+    pub industries: Vec<String>,
+    /// Language codes, e.g. `ja`, `en`.
+    #[schema(min_items = 1, max_items = 20)]
+    pub languages: Vec<String>,
+    /// Whether the expert takes new clients (default true).
+    #[serde(default = "yes")]
+    pub accepting: bool,
+}
+
+/// The signed-in person becomes a security expert with the account they have: no new
+/// account, and their organisation stays theirs and becomes their practice (the expert's
+/// notices go to its inbox; it cannot engage its own expert). Pending until the operator
+/// checks the qualification (`shirube admin approve-expert`).
+#[utoipa::path(post, path = "/api/v1/experts/me", request_body = BecomeExpertRequest, tag = "experts", security(("bearer" = [])),
+    responses((status = 201, body = ExpertSignupResponse), JsonBodyErrors, Unauthorized,
+        (status = 403, description = "a cross-site request, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the caller is an expert already", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "a field is missing or invalid (named in errors)", body = Problem, content_type = "application/problem+json")))]
+pub async fn become_expert(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<BecomeExpertRequest>,
+) -> Result<(StatusCode, Json<ExpertSignupResponse>), ApiError> {
+    let input = experts::ProfileInput {
+        qualification_kind: req.qualification.kind,
+        qualification_number: req.qualification.number,
+        prefectures: req.prefectures,
+        industries: req.industries,
+        languages: req.languages,
+        accepting: req.accepting,
+    };
+    let expert_id = experts::become_expert(&state, &p, req.name.as_deref(), &input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ExpertSignupResponse {
+            expert_id,
+            status: "pending".into(),
+        }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EngagementRequest {
     pub expert_id: String,
     /// What the company asks for (may be empty).
@@ -409,11 +463,22 @@ pub struct ClientOut {
     pub met: usize,
     pub total: usize,
     pub gaps: usize,
+    /// The first criteria (at most three) that block the target level: lower levels first,
+    /// then what was started.
+    pub blockers: Vec<String>,
+    /// Evidence in force dated more than 12 months before today (Japan time).
+    pub stale_evidence: usize,
+    /// Vulnerability findings of the client's checks run (uploaded, or re-checked after new
+    /// advisories) in the last 30 days.
+    pub new_findings: i64,
     /// `confirmation_needed`, `confirmation_stale`, `in_progress`, `not_started` or `done`.
     pub attention: String,
 }
 
-/// The expert's workspace: every active client, what needs the expert first.
+/// The expert's workspace: every active client, what needs the expert first (the attention
+/// state, then clients with new findings, then stale evidence, then the most gaps). Evidence
+/// is stale when dated more than 12 months before today in Japan; findings are new when
+/// their check ran in the last 30 days.
 #[utoipa::path(get, path = "/api/v1/experts/me/clients", tag = "experts", security(("bearer" = [])),
     responses((status = 200, body = [ClientOut]), Unauthorized,
         (status = 403, description = "the caller is not an expert", body = Problem, content_type = "application/problem+json")))]
@@ -421,7 +486,7 @@ pub async fn workspace(
     State(state): State<AppState>,
     p: Principal,
 ) -> Result<Json<Vec<ClientOut>>, ApiError> {
-    let items = experts::workspace(&state, &p).await?;
+    let (items, _) = experts::workspace(&state, &p).await?;
     Ok(Json(
         items
             .into_iter()
@@ -435,6 +500,9 @@ pub async fn workspace(
                 met: c.met,
                 total: c.total,
                 gaps: c.gaps,
+                blockers: c.blockers,
+                stale_evidence: c.stale_evidence,
+                new_findings: c.new_findings,
                 attention: c.attention.as_str().to_string(),
             })
             .collect(),
@@ -471,4 +539,132 @@ pub async fn reads(
             })
             .collect(),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharedAdviserRequest {
+    /// An approved expert from the directory (`GET /api/v1/experts`).
+    pub expert_id: String,
+}
+
+/// Names an approved expert as the group's shared adviser (industry groups only; an owner or
+/// member of the group). Every active member is told and may opt in; naming shares nothing.
+/// Naming another expert replaces the first.
+#[utoipa::path(put, path = "/api/v1/industry/shared-adviser", request_body = SharedAdviserRequest, tag = "industry", security(("bearer" = [])),
+    responses((status = 200, body = ExpertOut), JsonBodyErrors, Unauthorized,
+        (status = 403, description = "not an industry group, a viewer, or a cross-site request", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "no approved expert with this id (errors name expert_id)", body = Problem, content_type = "application/problem+json")))]
+pub async fn name_shared_adviser(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<SharedAdviserRequest>,
+) -> Result<Json<ExpertOut>, ApiError> {
+    let e = shirube_app::shared_advisers::name(&state, &p, &req.expert_id).await?;
+    Ok(Json(expert_out(e)))
+}
+
+/// The group's shared adviser (industry groups only); 404 when none is named.
+#[utoipa::path(get, path = "/api/v1/industry/shared-adviser", tag = "industry", security(("bearer" = [])),
+    responses((status = 200, body = ExpertOut), Unauthorized, Forbidden, NotFound))]
+pub async fn shared_adviser(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<ExpertOut>, ApiError> {
+    let e = shirube_app::shared_advisers::current(&state, &p)
+        .await?
+        .ok_or(shirube_app::AppError::NotFound)?;
+    Ok(Json(expert_out(e)))
+}
+
+/// Stops naming a shared adviser; members who opted in keep their engagement until either
+/// side ends it.
+#[utoipa::path(delete, path = "/api/v1/industry/shared-adviser", tag = "industry", security(("bearer" = [])),
+    responses((status = 204, description = "no shared adviser now"), Unauthorized, Forbidden, NotFound))]
+pub async fn clear_shared_adviser(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<StatusCode, ApiError> {
+    shirube_app::shared_advisers::clear(&state, &p).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AdviserOfferOut {
+    pub group_id: String,
+    pub group_name: String,
+    pub expert_id: String,
+    pub expert_name: String,
+    /// `riss` or `scs_training`.
+    pub qualification_kind: String,
+    pub named_at: String,
+    /// `opted_in`, `declined`, or null while unanswered.
+    pub answer: Option<String>,
+    /// The engagement made by opting in.
+    pub engagement_id: Option<String>,
+    /// The member has an open engagement with this expert (by opting in, or directly).
+    pub engaged: bool,
+}
+
+/// The shared advisers named by the industry groups the caller's organisation is an active
+/// member of, with its answers.
+#[utoipa::path(get, path = "/api/v1/industry/shared-adviser-offers", tag = "industry", security(("bearer" = [])),
+    responses((status = 200, body = [AdviserOfferOut]), Unauthorized))]
+pub async fn adviser_offers(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<AdviserOfferOut>>, ApiError> {
+    let rows = shirube_app::shared_advisers::offers(&state, &p).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|o| AdviserOfferOut {
+                group_id: o.group_id.into(),
+                group_name: o.group_name,
+                expert_id: o.expert_id,
+                expert_name: o.expert_name,
+                qualification_kind: o.qualification_kind.as_str().to_string(),
+                named_at: o.named_at,
+                answer: o.answer,
+                engagement_id: o.engagement_id,
+                engaged: o.engaged,
+            })
+            .collect(),
+    ))
+}
+
+/// An owner of a member opts in to its group's shared adviser: the same active engagement
+/// as a direct one (the expert reads the member's assessments, evidence and checks, every
+/// read in the member's audit log; either side ends it with `DELETE /api/v1/engagements/{id}`).
+#[utoipa::path(post, path = "/api/v1/industry/shared-adviser-offers/{group_id}/opt-in", tag = "industry", security(("bearer" = [])),
+    params(("group_id" = String, Path)),
+    responses((status = 201, body = EngagementCreated), BadRequest, Unauthorized, NotFound,
+        (status = 403, description = "not an owner, or a cross-site request", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "an engagement with this expert is open already, or the expert was withdrawn", body = Problem, content_type = "application/problem+json")))]
+pub async fn opt_in(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(group_id): ApiPath<String>,
+) -> Result<(StatusCode, Json<EngagementCreated>), ApiError> {
+    let id = shirube_app::shared_advisers::opt_in(&state, &p, &group_id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EngagementCreated {
+            id,
+            status: "active".into(),
+        }),
+    ))
+}
+
+/// An owner of a member declines its group's shared adviser; nothing is shared.
+#[utoipa::path(post, path = "/api/v1/industry/shared-adviser-offers/{group_id}/decline", tag = "industry", security(("bearer" = [])),
+    params(("group_id" = String, Path)),
+    responses((status = 204, description = "declined"), BadRequest, Unauthorized, NotFound,
+        (status = 403, description = "not an owner, or a cross-site request", body = Problem, content_type = "application/problem+json")))]
+pub async fn decline_offer(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(group_id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    shirube_app::shared_advisers::decline(&state, &p, &group_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -14,6 +14,7 @@ pub mod problem;
 pub mod public;
 pub mod scans;
 pub mod tokens;
+pub mod verifications;
 
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::{header, HeaderMap, StatusCode};

@@ -18,6 +18,7 @@ use crate::AppState;
 use shirube_app::domain::{industry_name, prefecture_name, INDUSTRIES, PREFECTURES};
 use shirube_app::experts::{self, EngagementRow, EngagementStatus, ExpertRow};
 use shirube_app::i18n::Tr;
+use shirube_app::shared_advisers;
 use shirube_app::views::AssessmentId;
 use shirube_app::AppError;
 use shirube_app::Principal;
@@ -338,6 +339,19 @@ fn engagement_item(t: &Tr, g: EngagementRow, as_client: bool) -> EngagementItem 
     }
 }
 
+/// A shared adviser named by one of the organisation's industry groups, ready to show.
+#[derive(Debug, Clone)]
+pub struct OfferItem {
+    pub group_id: String,
+    pub group: String,
+    pub expert: String,
+    pub qualification: String,
+    pub answer: String,
+    /// Engaged with the expert (by opting in or directly): nothing to answer.
+    pub opted_in: bool,
+    pub declined: bool,
+}
+
 /// One client in the expert's workspace, ready to show.
 #[derive(Debug, Clone)]
 pub struct ClientItem {
@@ -346,7 +360,10 @@ pub struct ClientItem {
     pub assessment_id: String,
     pub level: String,
     pub progress: String,
-    pub gaps: usize,
+    /// The first blocking criteria, joined, with how many more.
+    pub blockers: String,
+    pub stale_evidence: usize,
+    pub new_findings: i64,
     pub attention: String,
     /// The expert can confirm now (met and not confirmed, or changed since).
     pub confirmable: bool,
@@ -363,6 +380,10 @@ pub struct EngagementsPage {
     pub expert_status: Option<String>,
     pub requests: Vec<EngagementItem>,
     pub clients: Vec<ClientItem>,
+    /// The rules behind the stale-evidence and new-findings columns, with their dates.
+    pub rules: String,
+    /// Shared advisers named by the organisation's industry groups.
+    pub offers: Vec<OfferItem>,
     pub errors: FieldMessages,
 }
 
@@ -373,29 +394,53 @@ async fn engagements_page(
 ) -> Result<EngagementsPage, AppError> {
     let t = Tr::new(p.lang);
     let e = experts::engagements(state, p).await?;
-    let clients = match &e.expert {
-        Some(_) => experts::workspace(state, p)
-            .await?
-            .into_iter()
-            .map(|c| ClientItem {
-                confirmable: matches!(
-                    c.attention,
-                    experts::Attention::ConfirmationNeeded | experts::Attention::ConfirmationStale
-                ),
-                attention: t.t(c.attention.key()),
-                level: c.target_level.map(|l| format!("★{l}")).unwrap_or_default(),
-                progress: if c.total > 0 {
-                    format!("{} / {}", c.met, c.total)
-                } else {
-                    String::new()
-                },
-                gaps: c.gaps,
-                assessment_id: c.assessment_id.map(String::from).unwrap_or_default(),
-                engagement_id: c.engagement_id,
-                name: c.client_name,
-            })
-            .collect(),
-        None => Vec::new(),
+    let (clients, rules) = match &e.expert {
+        Some(_) => {
+            let (items, rules) = experts::workspace(state, p).await?;
+            let rules = t.targs(
+                "expert2-workspace-rules",
+                &[
+                    ("stale", t.date(&rules.stale_before)),
+                    ("months", experts::STALE_EVIDENCE_MONTHS.to_string()),
+                    ("days", experts::NEW_FINDINGS_DAYS.to_string()),
+                ],
+            );
+            let items = items
+                .into_iter()
+                .map(|c| ClientItem {
+                    confirmable: matches!(
+                        c.attention,
+                        experts::Attention::ConfirmationNeeded
+                            | experts::Attention::ConfirmationStale
+                    ),
+                    attention: t.t(c.attention.key()),
+                    level: c.target_level.map(|l| format!("★{l}")).unwrap_or_default(),
+                    progress: if c.total > 0 {
+                        format!("{} / {}", c.met, c.total)
+                    } else {
+                        String::new()
+                    },
+                    blockers: if c.gaps > c.blockers.len() {
+                        t.targs(
+                            "expert2-blockers-more",
+                            &[
+                                ("list", c.blockers.join(", ")),
+                                ("n", (c.gaps - c.blockers.len()).to_string()),
+                            ],
+                        )
+                    } else {
+                        c.blockers.join(", ")
+                    },
+                    stale_evidence: c.stale_evidence,
+                    new_findings: c.new_findings,
+                    assessment_id: c.assessment_id.map(String::from).unwrap_or_default(),
+                    engagement_id: c.engagement_id,
+                    name: c.client_name,
+                })
+                .collect();
+            (items, rules)
+        }
+        None => (Vec::new(), String::new()),
     };
     Ok(EngagementsPage {
         nav: Nav::for_principal(state, p).await?,
@@ -413,6 +458,26 @@ async fn engagements_page(
             .map(|g| engagement_item(&t, g, false))
             .collect(),
         clients,
+        rules,
+        offers: shared_advisers::offers(state, p)
+            .await?
+            .into_iter()
+            .map(|o| OfferItem {
+                group_id: o.group_id.to_string(),
+                group: o.group_name,
+                expert: o.expert_name,
+                qualification: t.label(o.qualification_kind),
+                opted_in: o.engaged,
+                declined: o.answer.as_deref() == Some("declined"),
+                answer: t.t(match (o.answer.as_deref(), o.engaged) {
+                    (Some("opted_in"), true) => "expert2-answer-opted-in",
+                    (_, true) => "expert2-answer-engaged",
+                    (Some("declined"), _) => "expert2-answer-declined",
+                    (Some("opted_in"), false) => "expert2-answer-ended",
+                    _ => "expert2-answer-none",
+                }),
+            })
+            .collect(),
         errors,
         t,
     })
@@ -531,4 +596,265 @@ pub async fn confirm(
         Ok(_) => Ok(Redirect::to("/engagements#clients-h").into_response()),
         Err(e) => refused(&state, &p, e).await,
     }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct BecomeForm {
+    pub csrf_token: String,
+    pub name: String,
+    pub qualification_kind: String,
+    pub qualification_number: String,
+    /// Comma-separated prefecture codes or names.
+    pub prefectures: String,
+    /// Comma-separated JSIC letters.
+    pub industries: String,
+    /// Comma-separated language codes.
+    pub languages: String,
+    /// `yes` when the box is ticked.
+    pub accepting: String,
+}
+
+/// The page on which a signed-in person becomes an expert with the account they have.
+#[derive(Template)]
+#[template(path = "experts2/become.html")]
+pub struct BecomePage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub form: BecomeForm,
+    pub errors: FieldMessages,
+    /// Already an expert: the status instead of the form.
+    pub status_line: Option<String>,
+    /// Which organisation becomes the practice.
+    pub practice_note: String,
+}
+
+async fn become_page(
+    state: &AppState,
+    p: &Principal,
+    form: BecomeForm,
+    errors: FieldMessages,
+) -> Result<BecomePage, AppError> {
+    let t = Tr::new(p.lang);
+    let nav = Nav::for_principal(state, p).await?;
+    let org = shirube_app::accounts::nav_facts(state, p).await?.name;
+    let status_line = experts::myself(state, p)
+        .await?
+        .map(|e| t.targs("expert2-become-status", &[("status", t.label(e.status))]));
+    Ok(BecomePage {
+        practice_note: t.targs("expert2-become-practice", &[("org", org)]),
+        nav,
+        form,
+        errors,
+        status_line,
+        t,
+    })
+}
+
+/// The form for a signed-in person to become an expert, or their status once they are one.
+pub async fn become_form(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+) -> Result<Response, PageError> {
+    let name = shirube_app::accounts::me(&state, &p)
+        .await
+        .page(p.lang)?
+        .name;
+    let form = BecomeForm {
+        name,
+        languages: if p.lang == Lang::Ja { "ja" } else { "en" }.into(),
+        accepting: "yes".into(),
+        ..Default::default()
+    };
+    let page = become_page(&state, &p, form, FieldMessages::default())
+        .await
+        .page(p.lang)?;
+    render(&page, p.lang)
+}
+
+/// A signed-in person becomes a (pending) expert; back to the page, which then shows the
+/// status. A refused form keeps what was typed and names each problem.
+pub async fn become_submit(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<BecomeForm>,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    p.check_csrf(&form.csrf_token).page(lang)?;
+    let input = experts::ProfileInput {
+        qualification_kind: form.qualification_kind.clone(),
+        qualification_number: form.qualification_number.clone(),
+        prefectures: split(&form.prefectures),
+        industries: split(&form.industries),
+        languages: split(&form.languages),
+        accepting: form.accepting == "yes",
+    };
+    // An emptied name field is a missing name, not "use the account's name".
+    let name = form.name.trim();
+    let result = if name.is_empty() {
+        Err(AppError::Invalid(vec![
+            shirube_app::domain::FieldError::new("name", "err-required"),
+        ]))
+    } else {
+        experts::become_expert(&state, &p, Some(name), &input).await
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/experts/become").into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
+            let errors = FieldMessages(
+                e.field_messages(lang)
+                    .into_iter()
+                    .map(|(f, m)| (f.split('[').next().unwrap_or("").to_string(), m))
+                    .collect(),
+            );
+            let page = become_page(&state, &p, form, errors).await.page(lang)?;
+            render_status(&page, lang, crate::error::status(&e))
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+/// A member's owner opts in to its group's shared adviser.
+pub async fn opt_in(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(group_id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    p.check_csrf(&form.csrf_token).page(p.lang)?;
+    match shared_advisers::opt_in(&state, &p, &group_id).await {
+        Ok(_) => Ok(Redirect::to("/engagements#adviser-offers-h").into_response()),
+        Err(e) => refused(&state, &p, e).await,
+    }
+}
+
+/// A member's owner declines its group's shared adviser.
+pub async fn decline_offer(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(group_id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    p.check_csrf(&form.csrf_token).page(p.lang)?;
+    match shared_advisers::decline(&state, &p, &group_id).await {
+        Ok(()) => Ok(Redirect::to("/engagements#adviser-offers-h").into_response()),
+        Err(e) => refused(&state, &p, e).await,
+    }
+}
+
+/// The industry group's page for its shared adviser.
+#[derive(Template)]
+#[template(path = "experts2/shared_adviser.html")]
+pub struct SharedAdviserPage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub current: Option<ExpertItem>,
+    /// Approved experts to choose from: (id, "name (qualification, areas)").
+    pub experts: Vec<(String, String)>,
+    pub selected: String,
+    pub saved: bool,
+    pub cleared: bool,
+    pub errors: FieldMessages,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SharedAdviserQuery {
+    pub saved: Option<String>,
+    pub cleared: Option<String>,
+}
+
+async fn shared_adviser_page(
+    state: &AppState,
+    p: &Principal,
+    q: SharedAdviserQuery,
+    selected: String,
+    errors: FieldMessages,
+) -> Result<SharedAdviserPage, AppError> {
+    let t = Tr::new(p.lang);
+    let current = shared_advisers::current(state, p).await?;
+    let experts = experts::directory(state, None, None)
+        .await?
+        .into_iter()
+        .filter(|e| e.organization_id != p.org_id())
+        .map(|e| {
+            let item = expert_item(&t, e);
+            (
+                item.id.clone(),
+                format!(
+                    "{} ({}, {})",
+                    item.name, item.qualification, item.prefectures
+                ),
+            )
+        })
+        .collect();
+    Ok(SharedAdviserPage {
+        nav: Nav::for_principal(state, p).await?,
+        selected: if selected.is_empty() {
+            current.as_ref().map(|e| e.id.clone()).unwrap_or_default()
+        } else {
+            selected
+        },
+        current: current.map(|e| expert_item(&t, e)),
+        experts,
+        saved: q.saved.is_some(),
+        cleared: q.cleared.is_some(),
+        errors,
+        t,
+    })
+}
+
+pub async fn shared_adviser(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Query(q): Query<SharedAdviserQuery>,
+) -> Result<Response, PageError> {
+    let page = shared_adviser_page(&state, &p, q, String::new(), FieldMessages::default())
+        .await
+        .page(p.lang)?;
+    render(&page, p.lang)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NameAdviserForm {
+    pub csrf_token: String,
+    pub expert_id: String,
+}
+
+/// The group names its shared adviser.
+pub async fn name_shared_adviser(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<NameAdviserForm>,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    p.check_csrf(&form.csrf_token).page(lang)?;
+    match shared_advisers::name(&state, &p, &form.expert_id).await {
+        Ok(_) => Ok(Redirect::to("/industry/shared-adviser?saved=1").into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict { .. })) => {
+            let page = shared_adviser_page(
+                &state,
+                &p,
+                SharedAdviserQuery::default(),
+                form.expert_id,
+                FieldMessages::from_error(&e, lang),
+            )
+            .await
+            .page(lang)?;
+            render_status(&page, lang, crate::error::status(&e))
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
+}
+
+/// The group stops naming a shared adviser.
+pub async fn clear_shared_adviser(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    p.check_csrf(&form.csrf_token).page(p.lang)?;
+    shared_advisers::clear(&state, &p).await.page(p.lang)?;
+    Ok(Redirect::to("/industry/shared-adviser?cleared=1").into_response())
 }

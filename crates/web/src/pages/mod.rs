@@ -18,6 +18,7 @@ pub mod products;
 pub mod public;
 pub mod security;
 pub mod tokens;
+pub mod verifications;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, Query};

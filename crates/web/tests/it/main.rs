@@ -10,6 +10,7 @@ mod backup;
 mod buyers;
 mod criterion_form;
 mod experts;
+mod experts2;
 mod industry;
 mod intel;
 mod intel2;

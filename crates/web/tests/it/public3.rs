@@ -233,8 +233,21 @@ async fn declaring_a_product_after_the_experts_confirmation_needs_a_new_one_and_
             .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
         assert_problem(declare().await, StatusCode::CONFLICT, "expert_confirmation").await;
+        let attention = |v: Value| v[0]["attention"].as_str().unwrap().to_string();
+        let clients = "/api/v1/experts/me/clients";
+        assert_eq!(
+            attention(app.get_json(clients, Some(&expert.token)).await),
+            "confirmation_stale",
+            "the expert's workspace sees the declared product"
+        );
         let second = confirm(&app, &expert, &id).await;
         assert_ne!(second["answers_digest"], first["answers_digest"]);
+        assert_eq!(
+            attention(app.get_json(clients, Some(&expert.token)).await),
+            "done",
+            "{}",
+            app.backend
+        );
         assert_eq!(declare().await.status(), StatusCode::OK);
 
         // Withdrawn after the declaration: the declared assessment keeps it; a new one has none.
