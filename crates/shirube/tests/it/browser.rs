@@ -31,6 +31,44 @@ impl Drop for Killed {
     }
 }
 
+/// Starts chromedriver on a free port and waits until it answers: (the process, its port).
+pub(crate) fn start_chromedriver(chromedriver: &std::path::Path) -> (Killed, u16) {
+    let port = free_port().expect("free port");
+    let mut driver = Killed(
+        Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+    wait_ready(port, "/status", "chromedriver", &mut driver.0).expect("chromedriver ready");
+    (driver, port)
+}
+
+/// Starts `shirube serve --demo` on a free port with its data in `data_dir`, and waits until
+/// it answers: (the process, its base URL).
+pub(crate) fn start_demo(data_dir: &std::path::Path) -> (Killed, String) {
+    let port = free_port().expect("free port");
+    let mut server = Killed(
+        Command::new(env!("CARGO_BIN_EXE_shirube"))
+            .args([
+                "serve",
+                "--demo",
+                "--data-dir",
+                &data_dir.to_string_lossy(),
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start shirube serve --demo"),
+    );
+    wait_ready(port, "/healthz", "shirube serve", &mut server.0).expect("server ready");
+    (server, format!("http://127.0.0.1:{port}"))
+}
+
 pub(crate) fn free_port() -> Res<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
@@ -208,16 +246,7 @@ fn a_supplier_signs_up_answers_every_level_3_criterion_in_chromium_declares_and_
     );
     wait_ready(port, "/healthz", "shirube serve", &mut server.0).expect("server ready");
 
-    let driver_port = free_port().expect("free port");
-    let mut driver = Killed(
-        Command::new(&chromedriver)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    wait_ready(driver_port, "/status", "chromedriver", &mut driver.0).expect("chromedriver ready");
+    let (_driver, driver_port) = start_chromedriver(&chromedriver);
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -9,8 +9,8 @@ use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
 use crate::browser::{
-    click, connect, corporate_number, fill, free_port, on_path, submit, text, wait_ready, Killed,
-    Res,
+    click, connect, corporate_number, fill, free_port, on_path, start_chromedriver, submit, text,
+    wait_ready, Killed, Res,
 };
 
 const EMAIL: &str = "clerk@minato-seiko.example.jp";
@@ -187,16 +187,7 @@ fn on_a_phone_a_supplier_chooses_partial_types_a_comment_adds_a_file_and_finds_a
     let base = format!("http://127.0.0.1:{port}");
     let id = supplier_with_assessment(&base);
 
-    let driver_port = free_port().expect("free port");
-    let mut driver = Killed(
-        Command::new(&chromedriver)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    wait_ready(driver_port, "/status", "chromedriver", &mut driver.0).expect("chromedriver ready");
+    let (_driver, driver_port) = start_chromedriver(&chromedriver);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

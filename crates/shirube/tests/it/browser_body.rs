@@ -10,7 +10,8 @@ use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
 use crate::browser::{
-    click, corporate_number, fill, free_port, on_path, submit, text, wait_ready, Killed, Res,
+    click, corporate_number, fill, free_port, on_path, start_chromedriver, submit, text,
+    wait_ready, Killed, Res,
 };
 use crate::browser_roles::{axe_source, check_page, connect};
 
@@ -297,16 +298,7 @@ fn an_evaluation_body_reviews_a_level_4_submission_a_requirement_at_a_time_and_c
     let base = format!("http://127.0.0.1:{port}");
     let (ev, body_token) = submitted(&base, &data);
 
-    let driver_port = free_port().expect("free port");
-    let mut driver = Killed(
-        Command::new(&chromedriver)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    wait_ready(driver_port, "/status", "chromedriver", &mut driver.0).expect("chromedriver ready");
+    let (_driver, driver_port) = start_chromedriver(&chromedriver);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -11,7 +11,8 @@ use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
 use crate::browser::{
-    click, connect, corporate_number, fill, free_port, on_path, submit, wait_ready, Killed, Res,
+    click, connect, corporate_number, fill, free_port, on_path, start_chromedriver, submit,
+    wait_ready, Killed, Res,
 };
 
 /// Signs an organisation up over the API and declares ★3 with every criterion implemented
@@ -366,16 +367,7 @@ fn across_two_tiers_a_buyer_adds_suppliers_they_share_the_portfolio_shows_who_me
         "c@kitahama.example.jp",
     );
 
-    let driver_port = free_port().expect("free port");
-    let mut driver = Killed(
-        Command::new(&chromedriver)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    wait_ready(driver_port, "/status", "chromedriver", &mut driver.0).expect("chromedriver ready");
+    let (_driver, driver_port) = start_chromedriver(&chromedriver);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

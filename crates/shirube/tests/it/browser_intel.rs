@@ -5,11 +5,10 @@
 //! as every role's pages. Skips with a reason without Chromium.
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::{fill, free_port, on_path, submit, wait_ready, Killed, Res};
+use crate::browser::{fill, on_path, start_chromedriver, start_demo, submit, Res};
 use crate::browser_roles::{axe_source, check_page, connect};
 
 const BUYER: &str = "buyer@yamato-parts.example";
@@ -83,34 +82,8 @@ fn a_buyer_follows_a_suppliers_intelligence_flag_to_its_explanation_on_a_desktop
     let axe = axe_source();
     std::fs::create_dir_all("/tmp/shirube-screens").expect("screenshot dir");
     let work = tempfile::tempdir().expect("temp dir");
-    let port = free_port().expect("free port");
-    let mut server = Killed(
-        Command::new(env!("CARGO_BIN_EXE_shirube"))
-            .args([
-                "serve",
-                "--demo",
-                "--data-dir",
-                &work.path().join("data").to_string_lossy(),
-                "--bind",
-                &format!("127.0.0.1:{port}"),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start shirube serve --demo"),
-    );
-    wait_ready(port, "/healthz", "shirube serve", &mut server.0).expect("server ready");
-    let base = format!("http://127.0.0.1:{port}");
-    let driver_port = free_port().expect("free port");
-    let mut driver = Killed(
-        Command::new(&chromedriver)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    wait_ready(driver_port, "/status", "chromedriver", &mut driver.0).expect("chromedriver ready");
+    let (_server, base) = start_demo(&work.path().join("data"));
+    let (_driver, driver_port) = start_chromedriver(&chromedriver);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -9,12 +9,11 @@
 //! (`.ci/run` installs both).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use crate::browser::{fill, free_port, on_path, submit, wait_ready, Killed, Res};
+use crate::browser::{fill, on_path, start_chromedriver, start_demo, submit, Res};
 
 const PASSWORD: &str = "shirube-demo-2026";
 const SHOTS: &str = "/tmp/shirube-screens";
@@ -402,34 +401,8 @@ fn every_role_sees_its_own_work_first_on_a_desktop_and_a_phone_with_no_serious_a
     }
     std::fs::create_dir_all(SHOTS).expect("screenshot dir");
     let work = tempfile::tempdir().expect("temp dir");
-    let port = free_port().expect("free port");
-    let mut server = Killed(
-        Command::new(env!("CARGO_BIN_EXE_shirube"))
-            .args([
-                "serve",
-                "--demo",
-                "--data-dir",
-                &work.path().join("data").to_string_lossy(),
-                "--bind",
-                &format!("127.0.0.1:{port}"),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start shirube serve --demo"),
-    );
-    wait_ready(port, "/healthz", "shirube serve", &mut server.0).expect("server ready");
-    let base = format!("http://127.0.0.1:{port}");
-    let driver_port = free_port().expect("free port");
-    let mut driver = Killed(
-        Command::new(&chromedriver)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    wait_ready(driver_port, "/status", "chromedriver", &mut driver.0).expect("chromedriver ready");
+    let (_server, base) = start_demo(&work.path().join("data"));
+    let (_driver, driver_port) = start_chromedriver(&chromedriver);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
