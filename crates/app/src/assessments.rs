@@ -399,6 +399,8 @@ pub struct AssessmentView {
     pub answers: HashMap<String, AnswerRow>,
     pub evaluation: Evaluation,
     pub evidence: Vec<EvidenceRow>,
+    /// Declared products serving the assessment's criteria (evidence without a file).
+    pub products: Vec<crate::selfsufficiency::ProductEvidence>,
     /// Changes against the assessment it was copied from.
     pub changes: Option<Vec<Change>>,
 }
@@ -406,6 +408,22 @@ pub struct AssessmentView {
 impl AssessmentView {
     pub fn level(&self) -> StarLevel {
         level_of(&self.row)
+    }
+    /// How many pieces of evidence (files, links and product declarations) a criterion has.
+    pub fn evidence_count(&self, criterion_id: &str) -> usize {
+        self.evidence
+            .iter()
+            .filter(|e| e.criterion_id == criterion_id)
+            .count()
+            + self
+                .products
+                .iter()
+                .filter(|e| e.criterion_id == criterion_id)
+                .count()
+    }
+    /// How many pieces of evidence the assessment has in all.
+    pub fn evidence_total(&self) -> usize {
+        self.evidence.len() + self.products.len()
     }
     pub fn is_open(&self) -> bool {
         self.row.status.is_open()
@@ -438,6 +456,7 @@ pub async fn assessment_view_of(
     // assessment page and API read (bench/web.sh).
     let details = state.store.assessment_details(organization_id, id).await?;
     let mut view = view_from_details(state, details);
+    view.products = crate::selfsufficiency::product_evidence(state, &view.row).await?;
     if let Some(prev) = &view.row.based_on {
         let before = statuses(&state.store.answers(prev).await?);
         let current: HashMap<String, AnswerStatus> = view
@@ -451,7 +470,8 @@ pub async fn assessment_view_of(
 }
 
 /// The view of an assessment already read with its answers and evidence, without the
-/// changes against the assessment it was copied from (that needs another read).
+/// changes against the assessment it was copied from and without the declared products
+/// (each needs another read).
 pub fn view_from_details(state: &App, details: shirube_store::AssessmentDetails) -> AssessmentView {
     let shirube_store::AssessmentDetails {
         row,
@@ -469,6 +489,8 @@ pub fn view_from_details(state: &App, details: shirube_store::AssessmentDetails)
         answers,
         evaluation,
         evidence,
+        // Filled by the caller: from one read here, or in bulk (the expert's workspace).
+        products: Vec::new(),
         changes: None,
     }
 }

@@ -361,6 +361,12 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
         .set_publisher(&publisher.organization_id, true)
         .await?;
     crate::roadmap::seed_demo(state, &publisher.organization_id, &publisher.id).await?;
+    crate::selfsufficiency::seed_demo(
+        state,
+        Actor::user(&publisher.organization_id, &publisher.id),
+        &user(state, 0).await?,
+    )
+    .await?;
     let period = crate::releases::period_of(state.clock.today()).code();
     let actor = Actor::user(&publisher.organization_id, &publisher.id);
     crate::releases::publish_for(state, actor, &publisher.organization_id, &period).await?;

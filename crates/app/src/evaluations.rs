@@ -109,6 +109,7 @@ pub async fn evaluation_view(
     let evaluation_result = shirube_assess::evaluate(&state.catalog, StarLevel::Four, &statuses);
     let assessment = AssessmentView {
         evidence: state.store.evidence(&row.id).await?,
+        products: crate::selfsufficiency::product_evidence(state, &row).await?,
         answers: answers_rows
             .into_iter()
             .map(|r| (r.criterion_id.clone(), r))

@@ -647,8 +647,9 @@ pub async fn advice(
 
 /// The SHA-256 (hex) of an assessment's answers and evidence: every answer (criterion,
 /// status, comment, N/A reason) by criterion, then every piece of evidence (id, criterion,
-/// kind, link, file hash, date) by id, each field length-prefixed. Any change of an answer or
-/// of the evidence changes it.
+/// kind, link, file hash, date) by id, then every product declaration (product, criterion,
+/// vendor, product name, declared time), each field length-prefixed. Any change of an answer
+/// or of the evidence — declaring or withdrawing a product included — changes it.
 pub fn answers_digest(view: &AssessmentView) -> String {
     let mut h = Sha256::new();
     let mut field = |s: &str| {
@@ -675,6 +676,17 @@ pub fn answers_digest(view: &AssessmentView) -> String {
         field(e.url.as_deref().unwrap_or(""));
         field(e.blob_sha256.as_deref().unwrap_or(""));
         field(&e.evidence_date);
+    }
+    let mut products: Vec<_> = view.products.iter().collect();
+    products
+        .sort_by(|a, b| (&a.product_id, &a.criterion_id).cmp(&(&b.product_id, &b.criterion_id)));
+    for d in products {
+        field("product_declaration");
+        field(&d.product_id);
+        field(&d.criterion_id);
+        field(&d.vendor_name);
+        field(&d.product_name);
+        field(&d.declared_at);
     }
     hex::encode(h.finalize())
 }
@@ -853,6 +865,16 @@ pub async fn workspace(
         .store
         .expert_workspace(&expert.id, &rules.findings_since)
         .await?;
+    // The declared products of those assessments, in one more query.
+    let mut products: std::collections::HashMap<String, Vec<shirube_store::ProductEvidenceRow>> =
+        std::collections::HashMap::new();
+    for d in state
+        .store
+        .expert_clients_product_evidence(&expert.id)
+        .await?
+    {
+        products.entry(d.assessment_id.clone()).or_default().push(d);
+    }
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
         let c = r.client;
@@ -872,7 +894,12 @@ pub async fn workspace(
             attention: Attention::NotStarted,
         };
         if let Some(d) = r.details {
-            let view = crate::assessments::view_from_details(state, d);
+            let mut view = crate::assessments::view_from_details(state, d);
+            view.products = crate::selfsufficiency::evidence_from_rows(
+                state,
+                view.row.target_level,
+                products.remove(view.row.id.as_str()).unwrap_or_default(),
+            );
             let e = &view.evaluation;
             item.assessment_id = Some(view.row.id.clone());
             item.target_level = Some(view.row.target_level);

@@ -9,14 +9,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::{json, Value};
 use shirube_stats::sdc::{
-    industry_index, prefecture_index, protect, tabulate, Group, Layout, Measure, Previous, Status,
-    MIN_COUNT, MIN_RATE_DENOMINATOR,
+    protect, tabulate, Group, Layout, Measure, Previous, Status, MIN_COUNT, MIN_RATE_DENOMINATOR,
 };
-use shirube_stats::sme::size_class_with_capital;
-use shirube_store::{NewReleaseFile, StatisticsGroupRow};
+use shirube_store::NewReleaseFile;
 
 use crate::accounts::Principal;
 use crate::error::AppError;
+pub use crate::roadmap::groups;
 use crate::roadmap::{self, require_publisher, LICENCE_NAME, LICENCE_URL};
 use crate::App;
 
@@ -128,38 +127,6 @@ impl Protected {
     }
 }
 
-/// Groups store rows into the statistics' input: size class from division, capital (when
-/// given) and employees,
-/// prefecture and industry as indexes (rows that fit neither are left out).
-pub fn groups(rows: &[StatisticsGroupRow]) -> Vec<Group> {
-    let mut out: HashMap<(usize, usize, usize), Group> = HashMap::new();
-    for r in rows {
-        let (Some(i), Some(p)) = (industry_index(&r.industry), prefecture_index(&r.prefecture))
-        else {
-            continue;
-        };
-        let size = size_class_with_capital(
-            &r.industry,
-            r.capital_yen.and_then(|c| u64::try_from(c).ok()),
-            u64::try_from(r.employees).unwrap_or(0),
-        );
-        let g = out.entry((i, size.index(), p)).or_insert(Group {
-            industry: i,
-            size,
-            prefecture: p,
-            organizations: 0,
-            star3: 0,
-            star4: 0,
-        });
-        g.organizations += u64::try_from(r.organizations).unwrap_or(0);
-        g.star3 += u64::try_from(r.star3).unwrap_or(0);
-        g.star4 += u64::try_from(r.star4).unwrap_or(0);
-    }
-    let mut v: Vec<Group> = out.into_values().collect();
-    v.sort_by_key(|g| (g.industry, g.size, g.prefecture));
-    v
-}
-
 /// Tabulates and protects every measure, given the previous release.
 pub fn compute(layout: &Layout, groups: &[Group], previous: Option<&Protected>) -> Protected {
     let values = tabulate(layout, groups.iter().copied());
@@ -181,8 +148,8 @@ pub fn compute(layout: &Layout, groups: &[Group], previous: Option<&Protected>) 
     Protected { values, status }
 }
 
-const DEFINITIONS_EN: &str = "Counts of organisations registered on Shirube at the reference time (organizations_registered), and of those holding a valid ★3 (star3_valid) or ★4 (star4_valid) credential then (issued, not revoked, within its validity). Industry: JSIC (14th revision) division letter. Size: small / medium / large under the SME Basic Act Art. 2 by the employee test, with the sector taken from the division. Prefecture: JIS X 0401 code of the registered prefecture. _T: total. Counts of 1 or 2 organisations are withheld (CONF_STATUS C), and further cells (D) so that no withheld value can be worked out from the published cells and totals, nor by comparing with the previous release. Withheld values are empty in the data files.";
-const DEFINITIONS_JA: &str = "基準時点でしるべに登録している組織数（organizations_registered）と、そのうち有効な★3（star3_valid）・★4（star4_valid）の証明を持つ組織数（発行済み・未失効・有効期間内）。産業：日本標準産業分類（第14回改定）の大分類。規模：中小企業基本法第2条に基づく小規模・中規模・大規模（従業員数基準、業種は大分類から判定）。都道府県：JIS X 0401 コード。_T は合計。1〜2組織のセルは秘匿（CONF_STATUS C）し、公表値や合計、前回公表との比較から秘匿値が求まらないよう追加で秘匿（D）します。秘匿値はデータファイルでは空欄です。";
+const DEFINITIONS_EN: &str = "Counts of organisations registered on Shirube at the reference time (organizations_registered), and of those holding a valid ★3 (star3_valid) or ★4 (star4_valid) credential then (issued, not revoked, within its validity). Industry: JSIC (14th revision) division letter. Size: small / medium / large under the SME Basic Act Art. 2 by the employee test, with the sector taken from the division. Prefecture: JIS X 0401 code of the registered prefecture. _T: total. Counts of 1 or 2 organisations are withheld (CONF_STATUS C), and further cells (D) so that no withheld value can be worked out from the published cells and totals, nor by comparing with the previous release. Comparing two releases: a cell withheld in the previous release stays withheld until its count has moved by three or more, values the previous release published unchanged are treated as known when choosing what else to withhold, and each release is checked together with those known values (consistent suppression over time, as Eurostat and τ-ARGUS protect linked tables). A change of one or two organisations in a withheld cell is therefore never shown. One case suppression cannot close is stated openly: when a firm moves between two cells of one or two organisations whose margin and other cells stay unchanged, a reader who knows that nothing else changed can work the two out. Withheld values are empty in the data files.";
+const DEFINITIONS_JA: &str = "基準時点でしるべに登録している組織数（organizations_registered）と、そのうち有効な★3（star3_valid）・★4（star4_valid）の証明を持つ組織数（発行済み・未失効・有効期間内）。産業：日本標準産業分類（第14回改定）の大分類。規模：中小企業基本法第2条に基づく小規模・中規模・大規模（従業員数基準、業種は大分類から判定）。都道府県：JIS X 0401 コード。_T は合計。1〜2組織のセルは秘匿（CONF_STATUS C）し、公表値や合計、前回公表との比較から秘匿値が求まらないよう追加で秘匿（D）します。前回との比較について：前回秘匿したセルは、数が3以上動くまで秘匿を続けます。前回公表した値で変わっていないものは読み手に分かっているものとして扱い、それも踏まえて秘匿値が求まらないか確かめます（Eurostat や τ-ARGUS が時点間の表を一体で守るのと同じ考え方です）。このため、秘匿したセルで1〜2組織が増減したことは示されません。秘匿だけでは防げない場合もはっきり書いておきます：合計とほかのセルが変わらないまま、1〜2組織の二つのセルの間で1社が移ったとき、ほかに何も変わっていないと知っている読み手には、その二つの値が分かります。秘匿値はデータファイルでは空欄です。";
 
 fn observations(layout: &Layout, p: &Protected) -> Vec<(Measure, usize, Option<u64>, Status)> {
     let mut out = Vec::new();
@@ -616,6 +583,7 @@ pub async fn statistics(state: &App, period: &str) -> Result<Vec<StatCell>, AppE
 mod tests {
     use super::*;
     use shirube_stats::sme::SizeClass;
+    use shirube_store::StatisticsGroupRow;
 
     #[test]
     fn a_manufacturer_over_300_employees_is_an_sme_when_its_capital_is_within_the_limit() {

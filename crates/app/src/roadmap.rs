@@ -7,7 +7,13 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use shirube_stats::sdc::{rate, INDUSTRIES};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use shirube_stats::sdc::{
+    industry_index, prefecture_index, protect, rate, tabulate, Cell, Group, Layout, Status,
+    INDUSTRIES, MIN_COUNT, N_INDUSTRY, N_PREF, N_SIZE,
+};
 use shirube_stats::sme::{size_class_with_capital, SizeClass};
 use shirube_stats::trajectory::{self, KpiStatus, Point};
 use shirube_store::{MeasureDecision, RequestTimingRow, RevisionRow, StatisticsGroupRow};
@@ -84,6 +90,68 @@ pub struct KpiInput {
     /// A figure Shirube measures itself, updated from live data.
     #[serde(default)]
     pub live: Option<String>,
+    /// Which organisations a live figure counts: one industry, size class and prefecture,
+    /// any of them left out for all. Left out entirely, the figure is national.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<KpiScope>,
+}
+
+/// The part of the population a live KPI counts: a JSIC division letter (A–T), a size class
+/// (small / medium / large) and a JIS X 0401 prefecture code (01–47), each optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KpiScope {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefecture: Option<String>,
+}
+
+impl KpiScope {
+    /// The scope as indexes into the statistics' dimensions (`None` for all).
+    fn indexes(&self) -> (Option<usize>, Option<usize>, Option<usize>) {
+        (
+            self.industry.as_deref().and_then(industry_index),
+            self.size
+                .as_deref()
+                .and_then(|s| SizeClass::ALL.iter().position(|c| c.code() == s)),
+            self.prefecture.as_deref().and_then(prefecture_index),
+        )
+    }
+}
+
+/// Live figures that can be scoped by industry, size and prefecture: counts of organisations
+/// and the SMEs' ★ shares. The request figures have no such breakdown.
+pub const SCOPED_LIVE_MEASURES: [&str; 5] = [
+    "organizations_registered",
+    "star3_valid",
+    "star4_valid",
+    "sme_star3_share",
+    "sme_star4_share",
+];
+
+/// Why a live value is not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withheld {
+    /// One or two organisations, or a part of a withheld group of one or two (`C`).
+    Primary,
+    /// Would let a withheld count be worked out from other published figures (`D`).
+    Secondary,
+    /// A share or median with fewer than ten organisations or cases behind it.
+    SmallDenominator,
+}
+
+impl Withheld {
+    /// The code in the roadmap JSON (SDMX CONF_STATUS for the first two).
+    pub fn code(self) -> &'static str {
+        match self {
+            Withheld::Primary => "C",
+            Withheld::Secondary => "D",
+            Withheld::SmallDenominator => "small_denominator",
+        }
+    }
 }
 
 /// Figures Shirube measures itself.
@@ -243,6 +311,10 @@ pub fn parse_measure(m: &MeasureInput, prefix: &str) -> Result<MeasureInput, App
                 None
             }
         };
+        let scope = k
+            .scope
+            .as_ref()
+            .and_then(|sc| parse_scope(sc, live.as_deref(), &f, &mut errors));
         if let (Some(name_ja), Some(name_en), Some(unit), Some(source), Some(quality_note)) =
             (name_ja, name_en, unit, source, quality_note)
         {
@@ -261,6 +333,7 @@ pub fn parse_measure(m: &MeasureInput, prefix: &str) -> Result<MeasureInput, App
                     k.latest.clone()
                 },
                 live,
+                scope,
             });
         }
     }
@@ -272,6 +345,81 @@ pub fn parse_measure(m: &MeasureInput, prefix: &str) -> Result<MeasureInput, App
         title_en: title_en.unwrap_or_default(),
         logic_model,
         kpis,
+    })
+}
+
+/// Checks a KPI's scope: known codes only, and only on a live figure that can be broken down.
+/// Returns the scope trimmed (`None` when it names nothing).
+fn parse_scope(
+    sc: &KpiScope,
+    live: Option<&str>,
+    f: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<KpiScope> {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let industry = given(&sc.industry).map(|s| s.to_ascii_uppercase());
+    let size = given(&sc.size).map(|s| s.to_ascii_lowercase());
+    let prefecture = given(&sc.prefecture).map(|s| match s.parse::<u32>() {
+        Ok(n) if s.len() <= 2 => format!("{n:02}"),
+        _ => s,
+    });
+    let mut ok = true;
+    if let Some(i) = &industry {
+        if industry_index(i).is_none() {
+            errors.push(FieldError::new(
+                format!("{f}.scope.industry"),
+                "roadmap-err-scope-industry",
+            ));
+            ok = false;
+        }
+    }
+    if let Some(s) = &size {
+        if !SizeClass::ALL.iter().any(|c| c.code() == s) {
+            errors.push(FieldError::new(
+                format!("{f}.scope.size"),
+                "roadmap-err-scope-size",
+            ));
+            ok = false;
+        }
+    }
+    if let Some(p) = &prefecture {
+        if prefecture_index(p).is_none() {
+            errors.push(FieldError::new(
+                format!("{f}.scope.prefecture"),
+                "roadmap-err-scope-prefecture",
+            ));
+            ok = false;
+        }
+    }
+    if industry.is_none() && size.is_none() && prefecture.is_none() {
+        return None;
+    }
+    match live {
+        Some(l) if SCOPED_LIVE_MEASURES.contains(&l) => {}
+        Some(_) => {
+            errors.push(FieldError::new(
+                format!("{f}.scope"),
+                "roadmap-err-scope-measure",
+            ));
+            ok = false;
+        }
+        None => {
+            errors.push(FieldError::new(
+                format!("{f}.scope"),
+                "roadmap-err-scope-not-live",
+            ));
+            ok = false;
+        }
+    }
+    ok.then_some(KpiScope {
+        industry,
+        size,
+        prefecture,
     })
 }
 
@@ -357,6 +505,38 @@ pub async fn revise_measure(
         .await?)
 }
 
+/// Groups store rows into the statistics' input: size class from division, capital (when
+/// given) and employees,
+/// prefecture and industry as indexes (rows that fit neither are left out).
+pub fn groups(rows: &[StatisticsGroupRow]) -> Vec<Group> {
+    let mut out: HashMap<(usize, usize, usize), Group> = HashMap::new();
+    for r in rows {
+        let (Some(i), Some(p)) = (industry_index(&r.industry), prefecture_index(&r.prefecture))
+        else {
+            continue;
+        };
+        let size = size_class_with_capital(
+            &r.industry,
+            r.capital_yen.and_then(|c| u64::try_from(c).ok()),
+            u64::try_from(r.employees).unwrap_or(0),
+        );
+        let g = out.entry((i, size.index(), p)).or_insert(Group {
+            industry: i,
+            size,
+            prefecture: p,
+            organizations: 0,
+            star3: 0,
+            star4: 0,
+        });
+        g.organizations += u64::try_from(r.organizations).unwrap_or(0);
+        g.star3 += u64::try_from(r.star3).unwrap_or(0);
+        g.star4 += u64::try_from(r.star4).unwrap_or(0);
+    }
+    let mut v: Vec<Group> = out.into_values().collect();
+    v.sort_by_key(|g| (g.industry, g.size, g.prefecture));
+    v
+}
+
 /// Live figures at one time, from the organisations' rows and the buyers' requests.
 #[derive(Debug, Clone, Default)]
 pub struct LiveFigures {
@@ -373,11 +553,19 @@ pub struct LiveFigures {
     /// Days from each request to the level (0 when the supplier already held it), for the
     /// requests where it was reached.
     pub days_to_level: Vec<i64>,
+    /// The organisations by (industry, size, prefecture), for scoped KPIs.
+    pub groups: Vec<Group>,
+    /// The statistics' table set over `groups` with its disclosure control, per measure
+    /// (organisations, ★3, ★4): made once, when a scoped KPI first asks.
+    protected: OnceLock<Vec<(Vec<u64>, Vec<Status>)>>,
 }
 
 impl LiveFigures {
     pub fn from_groups(groups: &[StatisticsGroupRow]) -> LiveFigures {
-        let mut f = LiveFigures::default();
+        let mut f = LiveFigures {
+            groups: self::groups(groups),
+            ..LiveFigures::default()
+        };
         for g in groups {
             let n = u64::try_from(g.organizations).unwrap_or(0);
             let s3 = u64::try_from(g.star3).unwrap_or(0);
@@ -434,23 +622,155 @@ impl LiveFigures {
         self
     }
 
-    /// The value of a live KPI, `None` where a rate's denominator (or a median's count) is
-    /// under ten: figures about fewer firms could point at one of them.
+    /// The value of a national live KPI, `None` where it is withheld.
     pub fn value(&self, live: &str) -> Option<f64> {
-        match live {
-            "organizations_registered" => Some(self.registered as f64),
-            "star3_valid" => Some(self.star3 as f64),
-            "star4_valid" => Some(self.star4 as f64),
-            "sme_star3_share" => {
-                rate(self.sme_star3, self.sme_registered).map(|r| (r * 10.0).round() / 10.0)
-            }
-            "sme_star4_share" => {
-                rate(self.sme_star4, self.sme_registered).map(|r| (r * 10.0).round() / 10.0)
-            }
-            "requests_met_on_time_share" => rate(self.requests_on_time, self.requests_decided)
-                .map(|r| (r * 10.0).round() / 10.0),
-            "median_days_to_level" => median(&self.days_to_level),
+        self.scoped(live, None).ok()
+    }
+
+    /// The value of a live KPI over its scope, or why it is withheld: a count passes the
+    /// same disclosure control as a release's tables (see `count_in`), and a share or a
+    /// median needs ten organisations or cases behind it.
+    pub fn scoped(&self, live: &str, scope: Option<&KpiScope>) -> Result<f64, Withheld> {
+        let share = |n: u64, d: u64| {
+            rate(n, d)
+                .map(|r| (r * 10.0).round() / 10.0)
+                .ok_or(Withheld::SmallDenominator)
+        };
+        let measure = match live {
+            "organizations_registered" => Some(0),
+            "star3_valid" => Some(1),
+            "star4_valid" => Some(2),
             _ => None,
+        };
+        if let Some(m) = measure {
+            return self.count_in(m, scope).map(|v| v as f64);
+        }
+        match live {
+            "sme_star3_share" | "sme_star4_share" => {
+                let (mut n, mut d) = (0, 0);
+                for g in self.groups_in(scope).filter(|g| g.size != SizeClass::Large) {
+                    d += g.organizations;
+                    n += if live == "sme_star3_share" {
+                        g.star3
+                    } else {
+                        g.star4
+                    };
+                }
+                if scope.is_none() {
+                    // Organisations whose industry or prefecture fits no table still count
+                    // nationally.
+                    let (n0, d0) = if live == "sme_star3_share" {
+                        (self.sme_star3, self.sme_registered)
+                    } else {
+                        (self.sme_star4, self.sme_registered)
+                    };
+                    return share(n0, d0);
+                }
+                share(n, d)
+            }
+            "requests_met_on_time_share" => share(self.requests_on_time, self.requests_decided),
+            "median_days_to_level" => median(&self.days_to_level).ok_or(Withheld::SmallDenominator),
+            _ => Err(Withheld::SmallDenominator),
+        }
+    }
+
+    fn groups_in<'a>(&'a self, scope: Option<&KpiScope>) -> impl Iterator<Item = &'a Group> {
+        let (i, s, p) = scope.map(KpiScope::indexes).unwrap_or((None, None, None));
+        self.groups.iter().filter(move |g| {
+            i.is_none_or(|i| g.industry == i)
+                && s.is_none_or(|s| g.size.index() == s)
+                && p.is_none_or(|p| g.prefecture == p)
+        })
+    }
+
+    fn protected(&self) -> &[(Vec<u64>, Vec<Status>)] {
+        self.protected.get_or_init(|| {
+            let layout = Layout::new();
+            tabulate(&layout, self.groups.iter().copied())
+                .into_iter()
+                .map(|v| {
+                    let st = protect(&layout, &v, None);
+                    (v, st)
+                })
+                .collect()
+        })
+    }
+
+    /// A count of organisations (measure 0: registered, 1: ★3, 2: ★4) over a scope, under
+    /// the release tables' disclosure control. A scope that leaves out at least one
+    /// dimension is a cell of the table set, published or withheld exactly as a release
+    /// computed now would. A scope of all three (a cell the releases never publish) is
+    /// withheld when it counts one or two organisations, when a table cell containing it is
+    /// withheld, or when it differs from a published table cell containing it by one or two
+    /// (the difference would single those out).
+    fn count_in(&self, measure: usize, scope: Option<&KpiScope>) -> Result<u64, Withheld> {
+        let national = || match measure {
+            0 => self.registered,
+            1 => self.star3,
+            _ => self.star4,
+        };
+        if scope.is_none() {
+            // The national total: withheld at one or two organisations, as in a release
+            // (the table set's largest cell, never the one chosen to protect another).
+            let n = national();
+            return if n > 0 && n < MIN_COUNT {
+                Err(Withheld::Primary)
+            } else {
+                Ok(n)
+            };
+        }
+        let (i, s, p) = scope.map(KpiScope::indexes).unwrap_or((None, None, None));
+        let Some((values, status)) = self.protected().get(measure) else {
+            return Err(Withheld::Primary);
+        };
+        let layout = Layout::new();
+        let lookup = |i: Option<usize>, s: Option<usize>, p: Option<usize>| {
+            layout
+                .index_of(Cell {
+                    industry: i.unwrap_or(N_INDUSTRY),
+                    size: s.unwrap_or(N_SIZE),
+                    prefecture: p.unwrap_or(N_PREF),
+                })
+                .map(|c| (values[c], status[c]))
+        };
+        let withheld = |st: Status| match st {
+            Status::Primary => Withheld::Primary,
+            _ => Withheld::Secondary,
+        };
+        if let (Some(i), Some(s), Some(p)) = (i, s, p) {
+            let x = self
+                .groups_in(scope)
+                .map(|g| match measure {
+                    0 => g.organizations,
+                    1 => g.star3,
+                    _ => g.star4,
+                })
+                .sum::<u64>();
+            if x > 0 && x < MIN_COUNT {
+                return Err(Withheld::Primary);
+            }
+            for (pv, pst) in [
+                lookup(Some(i), Some(s), None),
+                lookup(Some(i), None, Some(p)),
+                lookup(None, Some(s), Some(p)),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if pst.is_suppressed() {
+                    return Err(withheld(pst));
+                }
+                let rest = pv.saturating_sub(x);
+                if rest > 0 && rest < MIN_COUNT {
+                    return Err(Withheld::Secondary);
+                }
+            }
+            return Ok(x);
+        }
+        match lookup(i, s, p) {
+            Some((v, st)) if !st.is_suppressed() => Ok(v),
+            Some((_, st)) => Err(withheld(st)),
+            None => Err(Withheld::Primary),
         }
     }
 }
@@ -480,12 +800,29 @@ pub fn kpi_status(
     live: &LiveFigures,
     today: NaiveDate,
 ) -> (Option<DatedValue>, KpiStatus) {
-    let latest = match &k.live {
-        Some(code) => live.value(code).map(|v| DatedValue {
-            value: v,
-            date: today.format("%Y-%m-%d").to_string(),
-        }),
-        None => k.latest.clone(),
+    let (latest, status, _) = kpi_status_withheld(k, live, today);
+    (latest, status)
+}
+
+/// A KPI's latest value, its status on `today` and, for a live KPI whose value is not
+/// shown, why.
+pub fn kpi_status_withheld(
+    k: &KpiInput,
+    live: &LiveFigures,
+    today: NaiveDate,
+) -> (Option<DatedValue>, KpiStatus, Option<Withheld>) {
+    let (latest, withheld) = match &k.live {
+        Some(code) => match live.scoped(code, k.scope.as_ref()) {
+            Ok(v) => (
+                Some(DatedValue {
+                    value: v,
+                    date: today.format("%Y-%m-%d").to_string(),
+                }),
+                None,
+            ),
+            Err(w) => (None, Some(w)),
+        },
+        None => (k.latest.clone(), None),
     };
     let point = |d: &DatedValue| Point {
         day: day(parse_date_or_epoch(&d.date)),
@@ -499,7 +836,7 @@ pub fn kpi_status(
         latest.as_ref().map(point),
         day(today),
     );
-    (latest, status)
+    (latest, status, withheld)
 }
 
 /// One revision as read back.
@@ -518,6 +855,8 @@ pub struct KpiView {
     pub kpi: KpiInput,
     pub latest: Option<DatedValue>,
     pub status: KpiStatus,
+    /// Why a live value is not shown.
+    pub withheld: Option<Withheld>,
 }
 
 /// A measure as it stands, with its history.
@@ -577,11 +916,12 @@ pub(crate) async fn roadmap_at(
             .kpis
             .iter()
             .map(|k| {
-                let (latest, status) = kpi_status(k, &live, today);
+                let (latest, status, withheld) = kpi_status_withheld(k, &live, today);
                 KpiView {
                     kpi: k.clone(),
                     latest,
                     status,
+                    withheld,
                 }
             })
             .collect();
@@ -639,7 +979,9 @@ pub fn roadmap_document(r: &Roadmap, period: Option<&str>) -> Value {
                     "source": k.kpi.source,
                     "quality_note": k.kpi.quality_note,
                     "live": k.kpi.live,
+                    "scope": k.kpi.scope,
                     "latest": k.latest.as_ref().map(dated_json),
+                    "withheld": k.withheld.map(Withheld::code),
                     "status": k.status.code(),
                 })).collect::<Vec<_>>(),
                 "revisions": m.revisions.iter().map(|v| json!({
@@ -693,6 +1035,7 @@ fn demo_kpi(
         quality_note: quality_note.into(),
         latest: latest.map(dv),
         live: live.map(str::to_string),
+        scope: None,
     }
 }
 
@@ -830,6 +1173,7 @@ mod tests {
             quality_note: "Platform users only".into(),
             latest: None,
             live: Some("star3_valid".into()),
+            scope: None,
         }
     }
 

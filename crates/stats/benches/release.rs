@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use shirube_stats::sdc::{protect, tabulate, Group, Layout, INDUSTRIES};
+use shirube_stats::sdc::{protect, tabulate, Group, Layout, Previous, Status, INDUSTRIES};
 use shirube_stats::sme::size_class;
 
 /// A deterministic population skewed like early adoption: most firms in a few industries and
@@ -39,7 +39,7 @@ fn population(n: usize) -> Vec<(usize, u64, usize, bool, bool)> {
         .collect()
 }
 
-fn compute(layout: &Layout, orgs: &[(usize, u64, usize, bool, bool)]) -> usize {
+fn values(layout: &Layout, orgs: &[(usize, u64, usize, bool, bool)]) -> Vec<Vec<u64>> {
     let mut groups: HashMap<(usize, usize, usize), Group> = HashMap::new();
     for &(i, e, p, s3, s4) in orgs {
         let size = size_class(INDUSTRIES[i], e);
@@ -55,11 +55,29 @@ fn compute(layout: &Layout, orgs: &[(usize, u64, usize, bool, bool)]) -> usize {
         g.star3 += u64::from(s3);
         g.star4 += u64::from(s4);
     }
-    let values = tabulate(layout, groups.into_values());
+    tabulate(layout, groups.into_values())
+}
+
+/// A release's true values and statuses, per measure.
+type Protected = (Vec<Vec<u64>>, Vec<Vec<Status>>);
+
+/// A release's statistics: tabulation and disclosure control, given the previous release's
+/// true values and statuses (per measure).
+fn compute(
+    layout: &Layout,
+    orgs: &[(usize, u64, usize, bool, bool)],
+    previous: Option<&Protected>,
+) -> usize {
+    let values = values(layout, orgs);
     values
         .iter()
-        .map(|v| {
-            protect(layout, v, None)
+        .enumerate()
+        .map(|(m, v)| {
+            let prev = previous.map(|(pv, ps)| Previous {
+                values: &pv[m],
+                status: &ps[m],
+            });
+            protect(layout, v, prev)
                 .iter()
                 .filter(|s| s.is_suppressed())
                 .count()
@@ -73,8 +91,26 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("release");
     g.sample_size(10);
     g.bench_function("statistics_1m_organisations", |b| {
-        b.iter(|| compute(&layout, &orgs))
+        b.iter(|| compute(&layout, &orgs, None))
     });
+    // Half a year later: 1% of the organisations replaced by others, the release protected
+    // together with the previous one.
+    let before = values(&layout, &orgs);
+    let before_status: Vec<Vec<Status>> =
+        before.iter().map(|v| protect(&layout, v, None)).collect();
+    let previous = (before, before_status);
+    let mut later = orgs.clone();
+    let fresh = population(later.len() / 100 + 7);
+    for (k, o) in fresh.into_iter().skip(7).enumerate() {
+        let at = k * 100 + 13;
+        if at < later.len() {
+            later[at] = o;
+        }
+    }
+    g.bench_function(
+        "statistics_1m_organisations_after_a_previous_release",
+        |b| b.iter(|| compute(&layout, &later, Some(&previous))),
+    );
     g.finish();
 }
 

@@ -220,6 +220,7 @@ impl Store {
         execute!(tx.conn(), "INSERT INTO assessments (id, organization_id, target_level, status, catalog_edition, based_on, created_by, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)", &id, organization_id, target_level, AssessmentStatus::InProgress.as_str(), catalog_edition, copy_from, actor.user_id.unwrap_or(""), &at)?;
         if let Some(src) = copy_from {
+            crate::public::snapshot_product_evidence(&mut tx, organization_id, src).await?;
             execute!(tx.conn(), "INSERT INTO answers (assessment_id, criterion_id, status, comment, not_applicable_reason, updated_by, updated_at) \
                  SELECT $1, criterion_id, status, comment, not_applicable_reason, updated_by, updated_at FROM answers WHERE assessment_id = $2", &id, src)?;
             execute!(tx.conn(), "UPDATE assessments SET superseded_by = $1, status = CASE WHEN status = 'in_progress' THEN 'superseded' ELSE status END \
@@ -357,6 +358,7 @@ impl Store {
             return Ok(false);
         }
         let at = tx.at().to_string();
+        crate::public::snapshot_product_evidence(&mut tx, organization_id, assessment_id).await?;
         execute!(tx.conn(), "UPDATE assessments SET status = 'declared', declared_at = $1, updated_at = $1, signer_name = $2, signer_title = $3, declaration_date = $4 \
              WHERE id = $5 AND organization_id = $6", &at, d.signer_name, d.signer_title, d.date, assessment_id, organization_id)?;
         tx.audit(

@@ -12,7 +12,7 @@ use crate::{Backend, Conn, Db, Result, Store, StoreError, Tx};
 
 /// Every table, parents before children (the order restore inserts them in). A test checks
 /// that this list is the database's whole schema, so a new table cannot be left out.
-pub const TABLES: [&str; 41] = [
+pub const TABLES: [&str; 42] = [
     "organizations",
     "users",
     "invitations",
@@ -46,6 +46,7 @@ pub const TABLES: [&str; 41] = [
     "security_vendors",
     "security_products",
     "product_uses",
+    "assessment_product_evidence",
     "intel_collections",
     "intel_objects",
     "intel_recipients",

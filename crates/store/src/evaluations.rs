@@ -64,6 +64,7 @@ impl Store {
     ) -> Result<Option<EvaluationId>> {
         let mut tx = self.begin_write(actor).await?;
         let at = tx.at().to_string();
+        crate::public::snapshot_product_evidence(&mut tx, organization_id, assessment_id).await?;
         let done = execute!(tx.conn(), "UPDATE assessments SET status = 'submitted', updated_at = $1 WHERE id = $2 AND organization_id = $3 AND status = 'in_progress'", &at, assessment_id, organization_id)?;
         if done == 0 {
             return Ok(None);

@@ -716,6 +716,33 @@ const LATEST_ASSESSMENT: &str =
     AND a2.status <> 'superseded' ORDER BY a2.created_at DESC, a2.id DESC LIMIT 1)";
 
 impl Store {
+    /// [`Store::product_evidence`] of the newest assessment of each active client of an
+    /// expert, in one query (the expert's workspace).
+    pub async fn expert_clients_product_evidence(
+        &self,
+        expert_id: &str,
+    ) -> Result<Vec<crate::ProductEvidenceRow>> {
+        let latest = LATEST_ASSESSMENT;
+        Ok(fetch_all!(
+            self.db(),
+            crate::ProductEvidenceRow,
+            &format!(
+                "SELECT a.id AS assessment_id, u.product_id, v.name AS vendor_name, p.name AS product_name, p.category, u.criteria, u.created_at AS declared_at \
+                 FROM engagements g JOIN assessments a ON a.id = {latest} \
+                 JOIN product_uses u ON u.organization_id = a.organization_id \
+                 JOIN security_products p ON p.id = u.product_id JOIN security_vendors v ON v.id = p.vendor_id \
+                 WHERE g.expert_id = $1 AND g.status = 'active' AND a.organization_id = g.client_id AND a.status = 'in_progress' \
+                 UNION ALL \
+                 SELECT a.id, s.product_id, s.vendor_name, s.product_name, s.category, s.criteria, s.declared_at \
+                 FROM engagements g JOIN assessments a ON a.id = {latest} \
+                 JOIN assessment_product_evidence s ON s.assessment_id = a.id \
+                 WHERE g.expert_id = $1 AND g.status = 'active' AND a.organization_id = g.client_id AND a.status <> 'in_progress' \
+                 ORDER BY 1, 5, 4, 2"
+            ),
+            expert_id
+        )?)
+    }
+
     /// An expert's whole workspace in two queries whatever the number of clients: one for
     /// the engagements with their newest assessment, confirmation digest and recent
     /// findings, one for those assessments with their answers and evidence (as JSON, like

@@ -365,20 +365,63 @@ pub struct ProductUseRow {
     pub product_id: String,
     pub product_name: String,
     pub vendor_id: String,
+    pub vendor_name: String,
     pub category: String,
     pub head_office_country: String,
     pub ultimate_parent_country: String,
     pub monitoring_in_japan: bool,
     pub criteria: String,
     pub annual_spend_yen: Option<i64>,
+    /// When the organisation declared it (RFC 3339).
+    pub created_at: String,
+}
+
+/// A product declaration as assessment evidence: the organisation's current declaration for
+/// an open assessment, the one it had when frozen for any other.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ProductEvidenceRow {
+    pub assessment_id: String,
+    pub product_id: String,
+    pub vendor_name: String,
+    pub product_name: String,
+    pub category: String,
+    /// Space-separated criterion ids named with the declaration.
+    pub criteria: String,
+    pub declared_at: String,
 }
 
 const PRODUCT_COLUMNS: &str =
     "p.id, p.vendor_id, v.name AS vendor_name, v.head_office_country, v.ultimate_parent_country, \
     p.name, p.category, p.monitoring_in_japan <> 0 AS monitoring_in_japan";
 
-const USE_COLUMNS: &str = "u.organization_id, u.product_id, p.name AS product_name, p.vendor_id, p.category, v.head_office_country, \
-    v.ultimate_parent_country, p.monitoring_in_japan <> 0 AS monitoring_in_japan, u.criteria, u.annual_spend_yen";
+const USE_COLUMNS: &str = "u.organization_id, u.product_id, p.name AS product_name, p.vendor_id, v.name AS vendor_name, p.category, v.head_office_country, \
+    v.ultimate_parent_country, p.monitoring_in_japan <> 0 AS monitoring_in_japan, u.criteria, u.annual_spend_yen, u.created_at";
+
+/// Records, in a freezing write, the product declarations an assessment that is still open
+/// has now (replacing any earlier record, as after a refused evaluation); call it before the
+/// status changes. Nothing for an assessment that is not open.
+pub(crate) async fn snapshot_product_evidence(
+    tx: &mut crate::WriteTx,
+    organization_id: &str,
+    assessment_id: &str,
+) -> Result<()> {
+    execute!(
+        tx.conn(),
+        "DELETE FROM assessment_product_evidence WHERE assessment_id = $1",
+        assessment_id
+    )?;
+    execute!(
+        tx.conn(),
+        "INSERT INTO assessment_product_evidence (assessment_id, product_id, vendor_name, product_name, category, criteria, declared_at) \
+         SELECT a.id, u.product_id, v.name, p.name, p.category, u.criteria, u.created_at \
+         FROM assessments a JOIN product_uses u ON u.organization_id = a.organization_id \
+         JOIN security_products p ON p.id = u.product_id JOIN security_vendors v ON v.id = p.vendor_id \
+         WHERE a.id = $1 AND a.organization_id = $2 AND a.status = 'in_progress'",
+        assessment_id,
+        organization_id
+    )?;
+    Ok(())
+}
 
 impl Store {
     /// Adds a vendor to the registry; returns its id.
@@ -541,6 +584,31 @@ impl Store {
             ProductUseRow,
             &format!("SELECT {USE_COLUMNS} FROM product_uses u JOIN security_products p ON p.id = u.product_id \
                       JOIN security_vendors v ON v.id = p.vendor_id WHERE u.organization_id = $1 ORDER BY p.category, p.name"),
+            organization_id
+        )?)
+    }
+
+    /// The product declarations that are evidence of an assessment of the organisation: its
+    /// current declarations while the assessment is open (`in_progress`), otherwise those it
+    /// had when it was frozen. By category and product name.
+    pub async fn product_evidence(
+        &self,
+        organization_id: &str,
+        assessment_id: &str,
+    ) -> Result<Vec<ProductEvidenceRow>> {
+        Ok(fetch_all!(
+            self.db(),
+            ProductEvidenceRow,
+            "SELECT a.id AS assessment_id, u.product_id, v.name AS vendor_name, p.name AS product_name, p.category, u.criteria, u.created_at AS declared_at \
+             FROM assessments a JOIN product_uses u ON u.organization_id = a.organization_id \
+             JOIN security_products p ON p.id = u.product_id JOIN security_vendors v ON v.id = p.vendor_id \
+             WHERE a.id = $1 AND a.organization_id = $2 AND a.status = 'in_progress' \
+             UNION ALL \
+             SELECT a.id, s.product_id, s.vendor_name, s.product_name, s.category, s.criteria, s.declared_at \
+             FROM assessments a JOIN assessment_product_evidence s ON s.assessment_id = a.id \
+             WHERE a.id = $1 AND a.organization_id = $2 AND a.status <> 'in_progress' \
+             ORDER BY 5, 4, 2",
+            assessment_id,
             organization_id
         )?)
     }

@@ -350,6 +350,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::tokens::index).post(pages::tokens::create),
         )
         .route("/tokens/{id}/revoke", post(pages::tokens::revoke))
+        // Products the organisation uses, as assessment evidence (issue 13, item 5).
+        .route("/products", get(pages::products::index))
+        .route("/products/{id}/use", post(pages::products::declare))
+        .route("/products/{id}/withdraw", post(pages::products::withdraw))
         .route("/security", get(pages::security::show))
         .route("/security/totp", post(pages::security::totp_setup))
         .route(

@@ -188,6 +188,7 @@ const WALKS: &[Walk] = &[
             "/engagements",
             "/experts/become",
             "/inbox",
+            "/products",
         ],
     },
     Walk {
@@ -299,6 +300,84 @@ async fn walk_all(c: &Client, base: &str, axe: Option<&str>, phone: bool) -> Res
                 .await?;
             if forms.is_empty() {
                 problems.push("industry-group: no invitation form on /industry".into());
+            }
+        }
+        // The supplier's declared backup product is evidence on its open assessment's backup
+        // criterion.
+        if w.who == "supplier" {
+            c.goto(&format!("{base}/assessments")).await?;
+            let mut hrefs = Vec::new();
+            for a in c
+                .find_all(Locator::Css("main a[href^='/assessments/']"))
+                .await?
+            {
+                let href = a.attr("href").await?.unwrap_or_default();
+                let rest = href.trim_start_matches("/assessments/");
+                if !rest.is_empty()
+                    && !rest.contains('/')
+                    && !rest.contains('?')
+                    && rest != "new"
+                    && !hrefs.contains(&href)
+                {
+                    hrefs.push(href);
+                }
+            }
+            let mut found = false;
+            for href in hrefs {
+                c.goto(&format!("{base}{href}/criteria/4-3-4-1")).await?;
+                if !c
+                    .find_all(Locator::Css(".product-evidence li"))
+                    .await?
+                    .is_empty()
+                {
+                    found = true;
+                    c.execute(
+                        "document.querySelector('.product-evidence').scrollIntoView()",
+                        vec![],
+                    )
+                    .await?;
+                    problems.extend(
+                        check_page(
+                            c,
+                            axe,
+                            phone,
+                            &format!("roles-{size}-supplier-product-evidence"),
+                        )
+                        .await?,
+                    );
+                    break;
+                }
+            }
+            if !found {
+                problems
+                    .push("supplier: no criterion page shows the declared backup product".into());
+            }
+        }
+        // The publisher's release: its two-way tables scroll inside themselves on a phone.
+        if w.who == "publisher" {
+            c.goto(&format!("{base}/releases")).await?;
+            let links = c
+                .find_all(Locator::Css("main a[href^='/releases/']"))
+                .await?;
+            match links.first() {
+                Some(a) => {
+                    let href = a.attr("href").await?.unwrap_or_default();
+                    c.goto(&format!("{base}{href}")).await?;
+                    let tables = c
+                        .find_all(Locator::Css("div.two-way-wrap[role=region] table"))
+                        .await?;
+                    if tables.len() != 3 {
+                        problems.push(format!(
+                            "publisher: {href} has {} two-way tables",
+                            tables.len()
+                        ));
+                    }
+                    problems.extend(
+                        check_page(c, axe, phone, &format!("roles-{size}-publisher-release"))
+                            .await?,
+                    );
+                }
+                None => problems.push("publisher: no release listed on /releases".into()),
             }
         }
         logout(c).await?;

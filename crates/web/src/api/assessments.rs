@@ -20,9 +20,11 @@ use crate::error::ApiError;
 use crate::AppState;
 use shirube_app::assessments::AssessmentView;
 use shirube_app::assessments::EvidenceInput;
+use shirube_app::i18n::Tr;
 use shirube_app::AppError;
 use shirube_app::Principal;
 use shirube_app::MAX_EVIDENCE_BYTES;
+use shirube_catalog::Lang;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -148,6 +150,18 @@ pub struct EvidenceOut {
     pub created_at: String,
     /// Where an authorised user downloads the file.
     pub download: Option<String>,
+    /// For `kind: "product_declaration"`: the declared product of the registry (no file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<DeclaredProductOut>,
+}
+
+/// A declared product as evidence: which product, of which vendor and category.
+#[derive(Serialize, ToSchema)]
+pub struct DeclaredProductOut {
+    pub product_id: String,
+    pub product_name: String,
+    pub vendor_name: String,
+    pub category: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -247,7 +261,27 @@ pub fn to_out(state: &AppState, v: AssessmentView) -> AssessmentOut {
                 .blob_sha256
                 .as_ref()
                 .map(|_| format!("/api/v1/evidence/{}", ev.id)),
+            product: None,
         })
+        .chain(v.products.iter().map(|d| EvidenceOut {
+            // One declaration serves several criteria: the id names both.
+            id: format!("product:{}:{}", d.product_id, d.criterion_id),
+            criterion_id: d.criterion_id.clone(),
+            kind: "product_declaration".to_string(),
+            url: None,
+            file_name: None,
+            sha256: None,
+            size: None,
+            evidence_date: Tr::new(Lang::Ja).date(&d.declared_at),
+            created_at: d.declared_at.clone(),
+            download: None,
+            product: Some(DeclaredProductOut {
+                product_id: d.product_id.clone(),
+                product_name: d.product_name.clone(),
+                vendor_name: d.vendor_name.clone(),
+                category: d.category.clone(),
+            }),
+        }))
         .collect();
     let changes_since_previous = v.changes.as_ref().map(|cs| {
         cs.iter()

@@ -27,7 +27,11 @@ pub struct MeasureRequest {
     /// `interim_targets`, `target {value, date}`, `source`, `quality_note`, optional
     /// `latest {value, date}`, optional `live`: organizations_registered, star3_valid,
     /// star4_valid, sme_star3_share, sme_star4_share, requests_met_on_time_share or
-    /// median_days_to_level).
+    /// median_days_to_level; with one of the first five, an optional `scope {industry,
+    /// size, prefecture}`: JSIC division letter A–T, small / medium / large, JIS X 0401 code
+    /// 01–47, each optional. A scoped live value passes the release tables' disclosure
+    /// control: withheld values read `latest: null` with `withheld` C, D or
+    /// small_denominator).
     #[schema(value_type = Object)]
     pub measure: MeasureInput,
     #[serde(default)]
@@ -357,7 +361,9 @@ pub async fn registry(State(state): State<AppState>) -> Result<Json<Registry>, A
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductUseRequest {
-    /// SCS criterion ids the product serves (its declaration is evidence for them).
+    /// SCS criterion ids the product serves besides those of its category (its declaration is
+    /// evidence for both on the organisation's open assessment); none is fine.
+    #[serde(default)]
     pub criteria: Vec<String>,
     /// Annual spend in yen, optional.
     #[serde(default)]

@@ -4,7 +4,6 @@
 use shirube_app::views::AssessmentStatus;
 use shirube_app::views::{AssessmentId, CredentialId, EvidenceId};
 use shirube_app::{accounts, assessments, declarations, evaluations};
-use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
@@ -192,10 +191,6 @@ pub struct ShowPage {
 }
 
 fn criterion_rows(state: &AppState, t: &Tr, v: &AssessmentView) -> Vec<CategorySection> {
-    let mut evidence_count: HashMap<&str, usize> = HashMap::new();
-    for e in &v.evidence {
-        *evidence_count.entry(e.criterion_id.as_str()).or_default() += 1;
-    }
     state
         .catalog
         .categories
@@ -213,7 +208,7 @@ fn criterion_rows(state: &AppState, t: &Tr, v: &AssessmentView) -> Vec<CategoryS
                         level: c.level.number(),
                         status_key: status.map_or("unanswered", |s| s.as_str()).to_string(),
                         status: status_label(t, status),
-                        evidence: evidence_count.get(c.id.as_str()).copied().unwrap_or(0),
+                        evidence: v.evidence_count(c.id.as_str()),
                         href: format!("/assessments/{}/criteria/{}", v.row.id, c.id),
                     }
                 })
@@ -320,6 +315,8 @@ pub struct CriterionPage {
     pub comment: String,
     pub reason: String,
     pub evidence: Vec<EvidenceItem>,
+    /// Declared products serving this criterion: vendor, product, declared date (Japan).
+    pub products: Vec<(String, String, String)>,
     pub errors: FieldMessages,
     pub prev_href: String,
     pub next_href: String,
@@ -430,6 +427,18 @@ async fn criterion_page(
             size: e.size.map(human_size).unwrap_or_default(),
         })
         .collect();
+    let products = v
+        .products
+        .iter()
+        .filter(|d| d.criterion_id == criterion_id)
+        .map(|d| {
+            (
+                d.vendor_name.clone(),
+                d.product_name.clone(),
+                t.date(&d.declared_at),
+            )
+        })
+        .collect();
     let req = state.catalog.requirement(c.requirement_id.as_str());
     let today = shirube_app::evidence::today_in_japan(state.clock.now())
         .format("%Y-%m-%d")
@@ -445,6 +454,7 @@ async fn criterion_page(
         })
         .collect();
     Ok(CriterionPage {
+        products,
         advice,
         nav: Nav::for_principal(state, p).await?,
         assessment_id: id.to_string(),
@@ -982,7 +992,7 @@ async fn result_page(
         corporate_number: org.corporate_number,
         generated: state.clock.now().format("%Y-%m-%d %H:%M UTC").to_string(),
         answers,
-        evidence_count: v.evidence.len(),
+        evidence_count: v.evidence_total(),
         t,
     })
 }

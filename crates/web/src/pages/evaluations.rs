@@ -431,6 +431,25 @@ async fn requirement_page(
                         ),
                         (None, None) => (String::new(), String::new(), t.date(&e.evidence_date)),
                     })
+                    // Declared products (no file): what the supplier had when it submitted.
+                    .chain(
+                        v.assessment
+                            .products
+                            .iter()
+                            .filter(|d| d.criterion_id == c.id.as_str())
+                            .map(|d| {
+                                (
+                                    format!(
+                                        "{}: {} {}",
+                                        t.t("pe-kind"),
+                                        d.vendor_name,
+                                        d.product_name
+                                    ),
+                                    String::new(),
+                                    t.date(&d.declared_at),
+                                )
+                            }),
+                    )
                     .collect(),
                 verdict_label: f.map(|f| t.label(f.verdict)).unwrap_or_default(),
                 verdict,

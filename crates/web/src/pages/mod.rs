@@ -14,6 +14,7 @@ pub mod inbox;
 pub mod industry;
 pub mod intel;
 pub mod members;
+pub mod products;
 pub mod public;
 pub mod security;
 pub mod tokens;

@@ -33,6 +33,8 @@ pub struct KpiRow {
     pub target: String,
     pub latest: String,
     pub live: bool,
+    /// Whom a live figure counts (empty for a figure not measured by Shirube).
+    pub scope: String,
     pub status_code: String,
     pub status: String,
     pub source: String,
@@ -140,12 +142,21 @@ fn kpi_row(t: &Tr, k: &roadmap::KpiView) -> KpiRow {
         baseline: dated(&k.kpi.baseline),
         interim: k.kpi.interim_targets.iter().map(dated).collect(),
         target: dated(&k.kpi.target),
-        latest: k
-            .latest
-            .as_ref()
-            .map(dated)
-            .unwrap_or_else(|| "—".to_string()),
+        latest: match (&k.latest, k.withheld) {
+            (Some(d), _) => dated(d),
+            (None, Some(w)) => t.t(match w {
+                roadmap::Withheld::Primary => "roadmap-withheld-c",
+                roadmap::Withheld::Secondary => "roadmap-withheld-d",
+                roadmap::Withheld::SmallDenominator => "roadmap-withheld-small-denominator",
+            }),
+            (None, None) => "—".to_string(),
+        },
         live: k.kpi.live.is_some(),
+        scope: if k.kpi.live.is_some() {
+            scope_words(t, lang, k.kpi.scope.as_ref())
+        } else {
+            String::new()
+        },
         status_code: k.status.code().to_string(),
         status,
         source: k.kpi.source.clone(),
@@ -154,6 +165,24 @@ fn kpi_row(t: &Tr, k: &roadmap::KpiView) -> KpiRow {
         points,
         latest_point: k.latest.as_ref().map(at),
     }
+}
+
+/// A KPI's scope in words: 製造業（E）・小規模・愛知県（23）.
+fn scope_words(t: &Tr, lang: Lang, scope: Option<&roadmap::KpiScope>) -> String {
+    let Some(sc) = scope else {
+        return t.t("roadmap-scope-all");
+    };
+    let mut parts = Vec::new();
+    if let Some(i) = &sc.industry {
+        parts.push(industry_name(i, lang));
+    }
+    if let Some(s) = &sc.size {
+        parts.push(t.t(&format!("stats-size-{s}")));
+    }
+    if let Some(p) = &sc.prefecture {
+        parts.push(format!("{} ({p})", prefecture_name(p, lang)));
+    }
+    parts.join(if lang == Lang::Ja { "・" } else { ", " })
 }
 
 /// `/roadmap`: every measure and its KPIs now.
@@ -288,9 +317,52 @@ pub struct ShareRow {
     pub share: String,
 }
 
+/// One row of a two-way table: its label and a value per column, the margin last.
+#[derive(Debug, Clone)]
+pub struct TwoWayRow {
+    pub label: String,
+    pub cells: Vec<String>,
+}
+
+/// A two-way table of one measure with its margins (the last column and row are totals).
+#[derive(Debug, Clone)]
+pub struct TwoWayTable {
+    pub id: String,
+    pub caption: String,
+    /// What the rows and columns are, for the corner cell.
+    pub corner: String,
+    pub columns: Vec<TwoWayColumn>,
+    pub rows: Vec<TwoWayRow>,
+}
+
+/// A column heading: a short label and, where it is a code, its full name.
+#[derive(Debug, Clone)]
+pub struct TwoWayColumn {
+    pub label: String,
+    pub title: String,
+}
+
+/// A measure the two-way tables can show, with whether it is the one shown.
+#[derive(Debug, Clone)]
+pub struct MeasureLink {
+    pub code: String,
+    pub label: String,
+    pub current: bool,
+}
+
+/// `?measure=star3_valid`: which measure the two-way tables show.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ReleaseQuery {
+    #[serde(default)]
+    pub measure: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "public/release.html")]
 pub struct ReleasePage {
+    pub two_way: Vec<TwoWayTable>,
+    pub measures: Vec<MeasureLink>,
+    pub measure_label: String,
     pub shares: Vec<ShareRow>,
     pub share_definition: String,
     pub t: Tr,
@@ -312,6 +384,7 @@ pub async fn release(
     ReqLang(lang): ReqLang,
     MaybeNav(nav): MaybeNav,
     Path(period): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ReleaseQuery>,
 ) -> Result<Response, PageError> {
     let t = Tr::new(lang);
     let summary = releases::list(&state)
@@ -323,12 +396,21 @@ pub async fn release(
     let cells = releases::statistics(&state, &period)
         .await
         .map_err(|e| PageError(e, lang))?;
-    let get = |m: &str, i: &str, s: &str, p: &str| {
-        cells
-            .iter()
-            .find(|c| c.measure == m && c.industry == i && c.size == s && c.prefecture == p)
-            .and_then(|c| c.value)
-    };
+    let by_cell: std::collections::HashMap<(&str, &str, &str, &str), Option<u64>> = cells
+        .iter()
+        .map(|c| {
+            (
+                (
+                    c.measure.as_str(),
+                    c.industry.as_str(),
+                    c.size.as_str(),
+                    c.prefecture.as_str(),
+                ),
+                c.value,
+            )
+        })
+        .collect();
+    let get = |m: &str, i: &str, s: &str, p: &str| by_cell.get(&(m, i, s, p)).copied().flatten();
     let row = |label: String, i: &str, s: &str, p: &str| StatRow {
         label,
         registered: shown(get("organizations_registered", i, s, p)),
@@ -380,6 +462,139 @@ pub async fn release(
             rows,
         }
     };
+    // The two-way tables of one measure, with `x` for withheld cells.
+    const MEASURES: [(&str, &str); 3] = [
+        ("organizations_registered", "stats-registered"),
+        ("star3_valid", "stats-star3"),
+        ("star4_valid", "stats-star4"),
+    ];
+    let (measure, measure_key) = MEASURES
+        .iter()
+        .copied()
+        .find(|(code, _)| q.measure.as_deref() == Some(*code))
+        .unwrap_or(MEASURES[0]);
+    let measure_label = t.t(measure_key);
+    let industry_cols: Vec<(String, TwoWayColumn)> = shirube_app::domain::INDUSTRIES
+        .iter()
+        .map(|(code, _, _)| {
+            (
+                code.to_string(),
+                TwoWayColumn {
+                    label: code.to_string(),
+                    title: industry_name(code, lang),
+                },
+            )
+        })
+        .collect();
+    let size_cols: Vec<(String, TwoWayColumn)> = ["small", "medium", "large"]
+        .iter()
+        .map(|s| {
+            let label = t.t(&format!("stats-size-{s}"));
+            (
+                s.to_string(),
+                TwoWayColumn {
+                    title: label.clone(),
+                    label,
+                },
+            )
+        })
+        .collect();
+    let pref_rows: Vec<(String, String)> = (1..=47)
+        .map(|n| {
+            let code = format!("{n:02}");
+            let name = prefecture_name(&code, lang);
+            (code, name)
+        })
+        .collect();
+    let total = || {
+        (
+            "_T".to_string(),
+            TwoWayColumn {
+                label: t.t("stats-total"),
+                title: t.t("stats-total"),
+            },
+        )
+    };
+    // `cell(row code, column code)` → (industry, size, prefecture) of the cell.
+    let two_way = |id: &str,
+                   caption: String,
+                   corner: String,
+                   rows: Vec<(String, String)>,
+                   cols: Vec<(String, TwoWayColumn)>,
+                   at: &dyn Fn(&str, &str) -> (String, String, String)| {
+        let mut cols = cols;
+        cols.push(total());
+        let mut rows = rows;
+        rows.push(("_T".to_string(), t.t("stats-total")));
+        TwoWayTable {
+            id: id.to_string(),
+            caption,
+            corner,
+            rows: rows
+                .iter()
+                .map(|(rc, label)| TwoWayRow {
+                    label: label.clone(),
+                    cells: cols
+                        .iter()
+                        .map(|(cc, _)| {
+                            let (i, s, p) = at(rc, cc);
+                            shown(get(measure, &i, &s, &p))
+                        })
+                        .collect(),
+                })
+                .collect(),
+            columns: cols.into_iter().map(|(_, c)| c).collect(),
+        }
+    };
+    let industry_rows: Vec<(String, String)> = shirube_app::domain::INDUSTRIES
+        .iter()
+        .map(|(code, _, _)| (code.to_string(), industry_name(code, lang)))
+        .collect();
+    let t_ref = &t;
+    let caption = |key: &str| {
+        shirube_app::i18n::text_with(
+            lang,
+            key,
+            &[
+                ("measure", measure_label.clone()),
+                ("period", period.clone()),
+            ],
+        )
+    };
+    let two_way = vec![
+        two_way(
+            "industry-size",
+            caption("stats-two-way-industry-size"),
+            t_ref.t("stats-corner-industry-size"),
+            industry_rows.clone(),
+            size_cols.clone(),
+            &|i, s| (i.to_string(), s.to_string(), "_T".to_string()),
+        ),
+        two_way(
+            "prefecture-size",
+            caption("stats-two-way-prefecture-size"),
+            t_ref.t("stats-corner-prefecture-size"),
+            pref_rows.clone(),
+            size_cols,
+            &|p, s| ("_T".to_string(), s.to_string(), p.to_string()),
+        ),
+        two_way(
+            "prefecture-industry",
+            caption("stats-two-way-prefecture-industry"),
+            t_ref.t("stats-corner-prefecture-industry"),
+            pref_rows,
+            industry_cols,
+            &|p, i| (i.to_string(), "_T".to_string(), p.to_string()),
+        ),
+    ];
+    let measures = MEASURES
+        .iter()
+        .map(|(code, key)| MeasureLink {
+            code: code.to_string(),
+            label: t.t(key),
+            current: *code == measure,
+        })
+        .collect();
     let tables = vec![
         table("industry", t.t("stats-by-industry"), industries),
         table("size", t.t("stats-by-size"), sizes),
@@ -429,6 +644,9 @@ pub async fn release(
         .to_string();
     let base = state.config.public_url.trim_end_matches('/').to_string();
     let page = ReleasePage {
+        two_way,
+        measures,
+        measure_label,
         shares,
         share_definition,
         files: summary

@@ -19,6 +19,8 @@ mod openapi;
 mod pages;
 mod portfolio;
 mod public;
+mod public2;
+mod public3;
 mod review;
 mod scans;
 mod support;

@@ -17,7 +17,7 @@ fn next() -> u64 {
 }
 
 /// Signs an organisation up with its industry (JSIC letter), employees and prefecture code.
-async fn signup_as(
+pub(crate) async fn signup_as(
     app: &TestApp,
     name: &str,
     industry: &str,
@@ -47,7 +47,7 @@ async fn signup_as(
 }
 
 /// A ministry the operator marked as a publisher.
-async fn publisher(app: &TestApp) -> Org {
+pub(crate) async fn publisher(app: &TestApp) -> Org {
     let org = signup_as(app, "サイバー政策庁", "S", 500, "13").await;
     app.state
         .store()
@@ -57,7 +57,7 @@ async fn publisher(app: &TestApp) -> Org {
     org
 }
 
-fn measure(title: &str, live: Option<&str>) -> Value {
+pub(crate) fn measure(title: &str, live: Option<&str>) -> Value {
     json!({
         "title_ja": format!("{title}（日本語）"),
         "title_en": title,
@@ -82,7 +82,7 @@ fn measure(title: &str, live: Option<&str>) -> Value {
     })
 }
 
-async fn create_measure(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
+pub(crate) async fn create_measure(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
     app.post_json(
         "/api/v1/roadmap/measures",
         Some(token),
@@ -277,7 +277,7 @@ async fn a_revision_is_appended_with_its_reason_and_the_earlier_target_stays_on_
     }
 }
 
-async fn publish(app: &TestApp, gov: &Org, period: &str) -> reqwest::Response {
+pub(crate) async fn publish(app: &TestApp, gov: &Org, period: &str) -> reqwest::Response {
     app.post_json(
         "/api/v1/releases",
         Some(&gov.token),
@@ -286,7 +286,7 @@ async fn publish(app: &TestApp, gov: &Org, period: &str) -> reqwest::Response {
     .await
 }
 
-async fn file(app: &TestApp, period: &str, name: &str) -> (StatusCode, String, String) {
+pub(crate) async fn file(app: &TestApp, period: &str, name: &str) -> (StatusCode, String, String) {
     let r = app
         .get(&format!("/api/v1/releases/{period}/{name}"), None)
         .await;
@@ -311,7 +311,7 @@ const NAMES: [&str; 9] = [
     "self-sufficiency.json",
 ];
 
-async fn declare(app: &TestApp, org: &Org) {
+pub(crate) async fn declare(app: &TestApp, org: &Org) {
     let id = app.create_assessment(&org.token, 3).await;
     for c in app.criteria(3) {
         app.answer(&org.token, &id, &c, json!({ "status": "implemented" }))
@@ -365,11 +365,10 @@ async fn a_release_is_published_once_and_reads_back_byte_for_byte_after_more_org
         let late = signup_as(&app, "宣言済み", "G", 12, "13").await;
         declare(&app, &late).await;
         create_measure(&app, &gov.token, measure("Another", None)).await;
-        assert_eq!(
-            app.get_json("/api/v1/roadmap", None).await["measures"][0]["kpis"][0]["latest"]
-                ["value"],
-            1.0
-        );
+        // The live KPI moved from 0 to one holder, which it withholds (one organisation).
+        let live = &app.get_json("/api/v1/roadmap", None).await["measures"][0]["kpis"][0];
+        assert_eq!(live["latest"], Value::Null);
+        assert_eq!(live["withheld"], "C");
         for (name, old) in NAMES.iter().zip(&before) {
             let (_, _, body) = file(&app, "2026H2", name).await;
             assert_eq!(&body, old, "{name} changed after publication");
@@ -452,7 +451,9 @@ async fn the_next_half_year_release_counts_what_happened_since_and_the_earlier_o
     let road: Value = serde_json::from_str(&file(&app, "2027H1", "roadmap").await.2).unwrap();
     assert_eq!(road["period"], "2027H1");
     assert_eq!(road["as_of"], "2027-06-30");
-    assert_eq!(road["measures"][0]["kpis"][0]["latest"]["value"], 1.0);
+    // One holder in all of Japan is withheld, as the release tables withhold it.
+    assert_eq!(road["measures"][0]["kpis"][0]["latest"], Value::Null);
+    assert_eq!(road["measures"][0]["kpis"][0]["withheld"], "C");
     let stats: Value = serde_json::from_str(&file(&app, "2027H1", "statistics").await.2).unwrap();
     assert_eq!(stats["reference_time"], "2027-07-01T00:00:00.000000Z");
     assert_eq!(file(&app, "2026H2", "roadmap").await.2, old);
@@ -462,7 +463,7 @@ async fn the_next_half_year_release_counts_what_happened_since_and_the_earlier_o
 
 /// Organisations by (industry, employees, prefecture) for the statistics test: manufacturing
 /// in Aichi is well populated; one transport firm in Hokkaido and two IT firms in Tokyo are not.
-async fn population(app: &TestApp) {
+pub(crate) async fn population(app: &TestApp) {
     for i in 0..6 {
         signup_as(app, &format!("愛知製造{i}"), "E", 40, "23").await;
     }
@@ -474,7 +475,7 @@ async fn population(app: &TestApp) {
     signup_as(app, "東京IT2", "G", 3, "13").await;
 }
 
-fn cell<'a>(
+pub(crate) fn cell<'a>(
     obs: &'a [Value],
     measure: &str,
     industry: &str,
