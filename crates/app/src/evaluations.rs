@@ -256,12 +256,11 @@ pub async fn put_findings(
     Ok(rows.len())
 }
 
-/// The verdicts to record (criterion, verdict or `None` to take it back, trimmed comment)
-/// and the problems found.
-fn check_findings(
-    state: &App,
-    items: &[FindingInput],
-) -> (Vec<(String, Option<Verdict>, String)>, Vec<FieldError>) {
+/// A verdict ready to record: (criterion, verdict or `None` to take it back, trimmed comment).
+type CheckedFinding = (String, Option<Verdict>, String);
+
+/// The verdicts to record and the problems found.
+fn check_findings(state: &App, items: &[FindingInput]) -> (Vec<CheckedFinding>, Vec<FieldError>) {
     let mut out = Vec::new();
     let mut errs = Vec::new();
     if items.len() > FINDINGS_MAX {
