@@ -379,6 +379,13 @@ impl Store {
     /// Every organisation that has an assessment, ordered by corporate number: (organisation
     /// id, its first assessment id, its first user's e-mail). For benchmarks, which address
     /// seeded organisations by position.
+    /// Gathers the query planner's statistics (`ANALYZE`, the same statement on SQLite and
+    /// PostgreSQL), as one does after a bulk load.
+    pub async fn refresh_statistics(&self) -> Result<()> {
+        execute!(self.db(), "ANALYZE")?;
+        Ok(())
+    }
+
     pub async fn seed_ids(&self) -> Result<Vec<(OrganizationId, AssessmentId, String)>> {
         let rows: Vec<(OrganizationId, AssessmentId, String)> = fetch_all!(self.db(), (OrganizationId, AssessmentId, String), "SELECT o.id, (SELECT MIN(a.id) FROM assessments a WHERE a.organization_id = o.id), \
                (SELECT MIN(u.email) FROM users u WHERE u.organization_id = o.id) FROM organizations o \
