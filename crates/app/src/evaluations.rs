@@ -8,7 +8,7 @@ use shirube_assess::AnswerStatus;
 use shirube_catalog::StarLevel;
 use shirube_store::{
     AssessmentRow, AssessmentStatus, CommentRow, Decision, EvaluationRow, EvaluationStatus,
-    FindingRow, Verdict,
+    FindingRow, NotificationKind, Verdict,
 };
 
 use crate::accounts::Principal;
@@ -48,14 +48,31 @@ pub async fn submit(
     if body_id == p.org_id() || !state.store.is_evaluation_body(body_id).await? {
         return Err(AppError::field("body_id", "err-body"));
     }
-    state
+    let supplier = state.store.organization(p.org_id()).await?.name;
+    let notices = [crate::notifications::to_org(
+        state,
+        body_id,
+        NotificationKind::EvaluationSubmitted,
+        "review-notif-submitted-title",
+        "review-notif-submitted-body",
+        &[("supplier", supplier)],
+        "/evaluations",
+    )];
+    let id = state
         .store
-        .submit_evaluation(p.actor(), p.org_id(), assessment_id, body_id)
+        .submit_evaluation(
+            p.actor().with_notices(&notices),
+            p.org_id(),
+            assessment_id,
+            body_id,
+        )
         .await?
         .ok_or(AppError::Conflict {
             key: "err-frozen",
             field: None,
-        })
+        })?;
+    crate::notifications::kick(state);
+    Ok(id)
 }
 
 /// The caller's organisation must be a designated evaluation body.

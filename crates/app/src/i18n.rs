@@ -230,6 +230,7 @@ impl Labelled for shirube_store::NotificationKind {
             SharedAdviserOptedIn => "expert2-kind-opted-in",
             VerificationInvited => "verify2-kind-invited",
             IntelExposure => "intel-kind-exposure",
+            EvaluationSubmitted => "review-kind-submitted",
         }
     }
 }

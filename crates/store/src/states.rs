@@ -126,6 +126,7 @@ states! {
         SharedAdviserOptedIn = "shared_adviser.opted_in",
         VerificationInvited = "verification.invited",
         IntelExposure = "intel.exposure",
+        EvaluationSubmitted = "evaluation.submitted",
     }
 
     /// Where a security expert stands with the operator: pending until the qualification

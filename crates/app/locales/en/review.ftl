@@ -48,3 +48,6 @@ review-reset-verdict = Not judged (take the recorded verdict back)
 review-message-label = Question or note for the supplier (optional)
 review-message-help = When you save, it reaches the supplier in this criterion's thread. Use it to ask for more material, apart from the comment on the verdict.
 field-findings-message = Question or note for the supplier
+review-kind-submitted = ★4 evaluation request
+review-notif-submitted-title = { $supplier } has submitted its ★4 for evaluation
+review-notif-submitted-body = { $supplier } has finished its ★4 self-assessment and asks for your evaluation. Open “Evaluation queue” and record a verdict for each requirement.

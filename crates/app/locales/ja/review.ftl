@@ -39,3 +39,6 @@ review-reset-verdict = 未判定に戻す（記録した判定を取り消す）
 review-message-label = 取引先への質問・連絡（任意）
 review-message-help = 保存すると、この評価基準のやり取りとして取引先に届きます。判定のコメントとは別に、追加で見たい資料などを尋ねるときに使います。
 field-findings-message = 取引先への質問・連絡
+review-kind-submitted = ★4の評価申請
+review-notif-submitted-title = { $supplier } から★4の評価申請が届きました
+review-notif-submitted-body = { $supplier } が★4の自己評価を終え、評価を申請しました。「評価の受付」から要求事項ごとに判定を記録してください。

@@ -725,3 +725,28 @@ async fn a_question_for_the_supplier_is_sent_with_the_verdicts_and_a_too_long_on
         assert_eq!(findings(&app, &ev, &body.token).await.len(), first.len());
     }
 }
+
+#[tokio::test]
+async fn the_evaluation_body_is_told_in_its_inbox_when_a_supplier_submits_and_no_one_else_is() {
+    for app in TestApp::all().await {
+        let (supplier, body, _) = submitted(&app).await;
+        let inbox = |token: String| {
+            let app = &app;
+            async move {
+                let v: Value = app.get_json("/api/v1/notifications", Some(&token)).await;
+                v.as_array().unwrap().clone()
+            }
+        };
+        let told: Vec<Value> = inbox(body.token.clone())
+            .await
+            .into_iter()
+            .filter(|n| n["kind"] == "evaluation.submitted")
+            .collect();
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert!(told[0].to_string().contains("ひかりシステム"), "{told:?}");
+        assert!(!inbox(supplier.token.clone())
+            .await
+            .iter()
+            .any(|n| n["kind"] == "evaluation.submitted"));
+    }
+}
