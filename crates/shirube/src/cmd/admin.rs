@@ -117,6 +117,26 @@ impl StoreArgs {
             .await
             .context("opening the database")
     }
+
+    /// Opens the database and finds the signed-up organisation a grant names by its
+    /// corporate number (digits only; hyphens and spaces are ignored).
+    async fn organization(
+        &self,
+        corporate_number: &str,
+    ) -> anyhow::Result<(Store, shirube_store::OrganizationRow)> {
+        let store = self.open().await?;
+        let number: String = corporate_number
+            .chars()
+            .filter(|c| c.is_ascii_digit())
+            .collect();
+        let org = store
+            .organization_by_corporate_number(&number)
+            .await?
+            .with_context(|| {
+                format!("no organisation with corporate number {corporate_number} has signed up")
+            })?;
+        Ok((store, org))
+    }
 }
 
 pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
@@ -125,12 +145,7 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
         match command {
             AdminCommand::BenchSeed(args) => super::bench_seed::run(args).await,
             AdminCommand::GrantAssessor { store, corporate_number, revoke } => {
-                let store = store.open().await?;
-                let number: String = corporate_number.chars().filter(|c| c.is_ascii_digit()).collect();
-                let org = store
-                    .organization_by_corporate_number(&number)
-                    .await?
-                    .with_context(|| format!("no organisation with corporate number {corporate_number} has signed up"))?;
+                let (store, org) = store.organization(&corporate_number).await?;
                 store.set_evaluation_body(&org.id, !revoke).await?;
                 if revoke {
                     println!("{} ({}) is no longer an evaluation body", org.name, org.corporate_number);
@@ -140,12 +155,7 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             AdminCommand::GrantIndustryGroup { store, corporate_number, revoke } => {
-                let store = store.open().await?;
-                let number: String = corporate_number.chars().filter(|c| c.is_ascii_digit()).collect();
-                let org = store
-                    .organization_by_corporate_number(&number)
-                    .await?
-                    .with_context(|| format!("no organisation with corporate number {corporate_number} has signed up"))?;
+                let (store, org) = store.organization(&corporate_number).await?;
                 if revoke {
                     store.revoke_industry_group(&org.id).await?;
                     println!("{} ({}) is no longer an industry group", org.name, org.corporate_number);
@@ -156,12 +166,7 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             AdminCommand::GrantVerifier { store, corporate_number, revoke } => {
-                let store = store.open().await?;
-                let number: String = corporate_number.chars().filter(|c| c.is_ascii_digit()).collect();
-                let org = store
-                    .organization_by_corporate_number(&number)
-                    .await?
-                    .with_context(|| format!("no organisation with corporate number {corporate_number} has signed up"))?;
+                let (store, org) = store.organization(&corporate_number).await?;
                 store.set_verifier(&org.id, !revoke).await?;
                 if revoke {
                     println!("{} ({}) is no longer a technical verification provider", org.name, org.corporate_number);
@@ -196,12 +201,7 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             AdminCommand::GrantPublisher { store, corporate_number, revoke } => {
-                let store = store.open().await?;
-                let number: String = corporate_number.chars().filter(|c| c.is_ascii_digit()).collect();
-                let org = store
-                    .organization_by_corporate_number(&number)
-                    .await?
-                    .with_context(|| format!("no organisation with corporate number {corporate_number} has signed up"))?;
+                let (store, org) = store.organization(&corporate_number).await?;
                 store.set_publisher(&org.id, !revoke).await?;
                 if revoke {
                     println!("{} ({}) is no longer a publisher", org.name, org.corporate_number);
