@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::{json, Value};
 use shirube_stats::sdc::{
-    protect, tabulate, Group, Layout, Measure, Previous, Status, MIN_COUNT, MIN_RATE_DENOMINATOR,
+    cell_keys, perturb, protect, tabulate, Group, Layout, Measure, Previous, Status, MAX_NOISE,
+    MIN_COUNT, MIN_RATE_DENOMINATOR,
 };
 use shirube_store::NewReleaseFile;
 
@@ -87,11 +88,13 @@ fn midnight(d: NaiveDate) -> DateTime<Utc> {
 }
 
 /// The true cell values and their statuses of one release, per measure: kept with the
-/// release (never served) for the next one's disclosure control.
+/// release (never served) for the next one's disclosure control. The cell keys perturb the
+/// published values; they are made afresh from the record keys and never kept or served.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Protected {
     pub values: Vec<Vec<u64>>,
     pub status: Vec<Vec<Status>>,
+    pub keys: Vec<Vec<u8>>,
 }
 
 impl Protected {
@@ -123,13 +126,18 @@ impl Protected {
                     .collect()
             })
             .collect();
-        Some(Protected { values, status })
+        Some(Protected {
+            values,
+            status,
+            keys: Vec::new(),
+        })
     }
 }
 
 /// Tabulates and protects every measure, given the previous release.
 pub fn compute(layout: &Layout, groups: &[Group], previous: Option<&Protected>) -> Protected {
     let values = tabulate(layout, groups.iter().copied());
+    let keys = cell_keys(layout, groups.iter().copied());
     let status = values
         .iter()
         .enumerate()
@@ -145,18 +153,24 @@ pub fn compute(layout: &Layout, groups: &[Group], previous: Option<&Protected>) 
             protect(layout, v, prev)
         })
         .collect();
-    Protected { values, status }
+    Protected {
+        values,
+        status,
+        keys,
+    }
 }
 
-const DEFINITIONS_EN: &str = "Counts of organisations registered on Shirube at the reference time (organizations_registered), and of those holding a valid ★3 (star3_valid) or ★4 (star4_valid) credential then (issued, not revoked, within its validity). Industry: JSIC (14th revision) division letter. Size: small / medium / large under the SME Basic Act Art. 2, with the sector taken from the division: small by the employee test for small enterprises; medium when the capital test or the employee test is met (either suffices; organisations that gave no capital are classed by employees alone); large otherwise. Prefecture: JIS X 0401 code of the registered prefecture. _T: total. Counts of 1 or 2 organisations are withheld (CONF_STATUS C), and further cells (D) so that no withheld value can be worked out from the published cells and totals, nor by comparing with the previous release. Comparing two releases: a cell withheld in the previous release stays withheld until its count has moved by three or more, values the previous release published unchanged are treated as known when choosing what else to withhold, and each release is checked together with those known values (consistent suppression over time, as Eurostat and τ-ARGUS protect linked tables). A change of one or two organisations in a withheld cell is therefore never shown. One case suppression cannot close is stated openly: when a firm moves between two cells of one or two organisations whose margin and other cells stay unchanged, a reader who knows that nothing else changed can work the two out. Withheld values are empty in the data files.";
-const DEFINITIONS_JA: &str = "基準時点でしるべに登録している組織数（organizations_registered）と、そのうち有効な★3（star3_valid）・★4（star4_valid）の証明を持つ組織数（発行済み・未失効・有効期間内）。産業：日本標準産業分類（第14回改定）の大分類。規模：中小企業基本法第2条に基づく小規模・中規模・大規模（業種は大分類から判定）。小規模は小規模企業者の従業員数基準、中規模は資本金基準か従業員数基準のどちらかを満たすもの（資本金の申告がない組織は従業員数だけで判定）、それ以外を大規模とします。都道府県：JIS X 0401 コード。_T は合計。1〜2組織のセルは秘匿（CONF_STATUS C）し、公表値や合計、前回公表との比較から秘匿値が求まらないよう追加で秘匿（D）します。前回との比較について：前回秘匿したセルは、数が3以上動くまで秘匿を続けます。前回公表した値で変わっていないものは読み手に分かっているものとして扱い、それも踏まえて秘匿値が求まらないか確かめます（Eurostat や τ-ARGUS が時点間の表を一体で守るのと同じ考え方です）。このため、秘匿したセルで1〜2組織が増減したことは示されません。秘匿だけでは防げない場合もはっきり書いておきます：合計とほかのセルが変わらないまま、1〜2組織の二つのセルの間で1社が移ったとき、ほかに何も変わっていないと知っている読み手には、その二つの値が分かります。秘匿値はデータファイルでは空欄です。";
+const DEFINITIONS_EN: &str = "Counts of organisations registered on Shirube at the reference time (organizations_registered), and of those holding a valid ★3 (star3_valid) or ★4 (star4_valid) credential then (issued, not revoked, within its validity). Industry: JSIC (14th revision) division letter. Size: small / medium / large under the SME Basic Act Art. 2, with the sector taken from the division: small by the employee test for small enterprises; medium when the capital test or the employee test is met (either suffices; organisations that gave no capital are classed by employees alone); large otherwise. Prefecture: JIS X 0401 code of the registered prefecture. _T: total. Counts of 1 or 2 organisations are withheld (CONF_STATUS C), and further cells (D) so that no withheld value can be worked out from the published cells and totals, nor by comparing with the previous release. Comparing two releases: a cell withheld in the previous release stays withheld until its count has moved by three or more, values the previous release published unchanged are treated as known when choosing what else to withhold, and each release is checked together with those known values (consistent suppression over time, as Eurostat and τ-ARGUS protect linked tables). A change of one or two organisations in a withheld cell is therefore never shown. Published counts also carry a small deliberate error, at most ±2 (the cell-key method of the Australian Bureau of Statistics and of the UK's 2021 Census): every organisation has a secret random key, a cell's key comes from the keys of the organisations it counts, and the key chooses the change to a count of three or more (none about half the time, ±1 a fifth of the time each, ±2 a twentieth each; near three only changes that keep the value at three or more). The same organisations always get the same change, so a count that did not change shows the same value in every release; a published count is never 1 or 2 and a published 0 is exact. Each count, totals included, gets its own change, so a total may differ from the sum of its parts. Whether a cell is withheld is decided on the true counts. Why: suppression alone cannot hide a firm that moves between two cells of one or two organisations while their margin and other cells stay put, since a reader who knows nothing else changed could work the two out; with the error, the unchanged values are known only to within ±2 and the two are not pinned, unless by chance every one of those errors is at its largest in the same direction. Withheld values are empty in the data files.";
+const DEFINITIONS_JA: &str = "基準時点でしるべに登録している組織数（organizations_registered）と、そのうち有効な★3（star3_valid）・★4（star4_valid）の証明を持つ組織数（発行済み・未失効・有効期間内）。産業：日本標準産業分類（第14回改定）の大分類。規模：中小企業基本法第2条に基づく小規模・中規模・大規模（業種は大分類から判定）。小規模は小規模企業者の従業員数基準、中規模は資本金基準か従業員数基準のどちらかを満たすもの（資本金の申告がない組織は従業員数だけで判定）、それ以外を大規模とします。都道府県：JIS X 0401 コード。_T は合計。1〜2組織のセルは秘匿（CONF_STATUS C）し、公表値や合計、前回公表との比較から秘匿値が求まらないよう追加で秘匿（D）します。前回との比較について：前回秘匿したセルは、数が3以上動くまで秘匿を続けます。前回公表した値で変わっていないものは読み手に分かっているものとして扱い、それも踏まえて秘匿値が求まらないか確かめます（Eurostat や τ-ARGUS が時点間の表を一体で守るのと同じ考え方です）。このため、秘匿したセルで1〜2組織が増減したことは示されません。さらに、公表する数には意図的に小さな誤差（±2以内）を加えています（オーストラリア統計局や英国の2021年国勢調査と同じ「セルキー法」）。組織ごとに秘密の乱数の鍵があり、セルに含まれる組織の鍵から、3以上の数をどれだけ変えるかを決めます（変えないのがおよそ半分、±1がそれぞれ5分の1、±2がそれぞれ20分の1。3に近い数は3未満にならない変え方だけを使います）。同じ組織の集まりなら毎回同じだけ変えるので、変わっていない数は公表のたびに同じ値です。公表値が1や2になることはなく、0は正確な値です。合計も内訳とは別に変えるため、合計が内訳の和と一致しないことがあります。秘匿するかどうかは本当の数で決めます。誤差を加える理由：合計とほかのセルが変わらないまま、1〜2組織の二つのセルの間で1社が移ったとき、秘匿だけでは、ほかに何も変わっていないと知っている読み手にその二つの値が分かってしまいます。誤差があれば変わっていない値も±2の幅でしか分からないため、二つの値は決まりません（それらの誤差がたまたますべて同じ向きに最大だった場合を除きます）。秘匿値はデータファイルでは空欄です。";
 
 fn observations(layout: &Layout, p: &Protected) -> Vec<(Measure, usize, Option<u64>, Status)> {
     let mut out = Vec::new();
     for (m, measure) in Measure::ALL.iter().enumerate() {
         for c in 0..layout.len() {
             let st = p.status[m][c];
-            let v = (st == Status::Published).then_some(p.values[m][c]);
+            // Decided on the true value, published perturbed (see `sdc::perturb`).
+            let key = p.keys.get(m).and_then(|k| k.get(c)).copied().unwrap_or(0);
+            let v = (st == Status::Published).then(|| perturb(p.values[m][c], key));
             out.push((*measure, c, v, st));
         }
     }
@@ -197,6 +211,7 @@ fn statistics_files(
         "disclosure_control": {
             "min_count": MIN_COUNT,
             "min_rate_denominator": MIN_RATE_DENOMINATOR,
+            "max_perturbation": MAX_NOISE,
             "conf_status": { "F": "free", "C": "primary: 1 or 2 organisations", "D": "secondary: withheld so that no C cell can be worked out" },
         },
         "observations": json_obs,
@@ -595,6 +610,9 @@ mod tests {
             organizations: 1,
             star3: 0,
             star4: 0,
+            key_sum: 7,
+            star3_keys: 0,
+            star4_keys: 0,
         };
         let size = |r: StatisticsGroupRow| groups(&[r])[0].size;
         // 400 employees: large by headcount, but ¥300m capital is within the limit.

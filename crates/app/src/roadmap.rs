@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use shirube_stats::sdc::{
-    industry_index, prefecture_index, protect, rate, tabulate, Cell, Group, Layout, Status,
+    cell_keys, industry_index, perturb, prefecture_index, protect, rate, tabulate, Cell, Group,
+    Keys, Layout, Status,
     INDUSTRIES, MIN_COUNT, N_INDUSTRY, N_PREF, N_SIZE,
 };
 use shirube_stats::sme::{size_class_with_capital, SizeClass};
@@ -527,14 +528,29 @@ pub fn groups(rows: &[StatisticsGroupRow]) -> Vec<Group> {
             organizations: 0,
             star3: 0,
             star4: 0,
+            keys: Keys::default(),
         });
         g.organizations += u64::try_from(r.organizations).unwrap_or(0);
         g.star3 += u64::try_from(r.star3).unwrap_or(0);
         g.star4 += u64::try_from(r.star4).unwrap_or(0);
+        let keys = row_keys(r);
+        g.keys.organizations += keys.organizations;
+        g.keys.star3 += keys.star3;
+        g.keys.star4 += keys.star4;
     }
     let mut v: Vec<Group> = out.into_values().collect();
     v.sort_by_key(|g| (g.industry, g.size, g.prefecture));
     v
+}
+
+/// A store row's sums of record keys, reduced modulo 256 (all a cell key needs).
+fn row_keys(r: &StatisticsGroupRow) -> Keys {
+    let k = |x: i64| u64::try_from(x.rem_euclid(256)).unwrap_or(0);
+    Keys {
+        organizations: k(r.key_sum),
+        star3: k(r.star3_keys),
+        star4: k(r.star4_keys),
+    }
 }
 
 /// Live figures at one time, from the organisations' rows and the buyers' requests.
@@ -555,10 +571,16 @@ pub struct LiveFigures {
     pub days_to_level: Vec<i64>,
     /// The organisations by (industry, size, prefecture), for scoped KPIs.
     pub groups: Vec<Group>,
-    /// The statistics' table set over `groups` with its disclosure control, per measure
-    /// (organisations, ★3, ★4): made once, when a scoped KPI first asks.
-    protected: OnceLock<Vec<(Vec<u64>, Vec<Status>)>>,
+    /// The national sums of record keys (every organisation, as the national counts), for
+    /// the national counts' cell keys.
+    national_keys: Keys,
+    /// The statistics' table set over `groups` with its disclosure control and cell keys, per
+    /// measure (organisations, ★3, ★4): made once, when a scoped KPI first asks.
+    protected: OnceLock<Vec<LiveTable>>,
 }
+
+/// One measure's table set as the live figures use it: true values, statuses, cell keys.
+type LiveTable = (Vec<u64>, Vec<Status>, Vec<u8>);
 
 impl LiveFigures {
     pub fn from_groups(groups: &[StatisticsGroupRow]) -> LiveFigures {
@@ -573,6 +595,10 @@ impl LiveFigures {
             f.registered += n;
             f.star3 += s3;
             f.star4 += s4;
+            let keys = row_keys(g);
+            f.national_keys.organizations += keys.organizations;
+            f.national_keys.star3 += keys.star3;
+            f.national_keys.star4 += keys.star4;
             let industry = if INDUSTRIES.contains(&g.industry.as_str()) {
                 g.industry.as_str()
             } else {
@@ -683,44 +709,53 @@ impl LiveFigures {
         })
     }
 
-    fn protected(&self) -> &[(Vec<u64>, Vec<Status>)] {
+    fn protected(&self) -> &[LiveTable] {
         self.protected.get_or_init(|| {
             let layout = Layout::new();
+            let keys = cell_keys(&layout, self.groups.iter().copied());
             tabulate(&layout, self.groups.iter().copied())
                 .into_iter()
-                .map(|v| {
+                .zip(keys)
+                .map(|(v, k)| {
                     let st = protect(&layout, &v, None);
-                    (v, st)
+                    (v, st, k)
                 })
                 .collect()
         })
     }
 
     /// A count of organisations (measure 0: registered, 1: ★3, 2: ★4) over a scope, under
-    /// the release tables' disclosure control. A scope that leaves out at least one
-    /// dimension is a cell of the table set, published or withheld exactly as a release
-    /// computed now would. A scope of all three (a cell the releases never publish) is
-    /// withheld when it counts one or two organisations, when a table cell containing it is
-    /// withheld, or when it differs from a published table cell containing it by one or two
-    /// (the difference would single those out).
+    /// the release tables' disclosure control and with their perturbation (the same cell
+    /// key from the same organisations, so a live count and a release's cell over the same
+    /// organisations show the same value). A scope that leaves out at least one dimension
+    /// is a cell of the table set, published or withheld exactly as a release computed now
+    /// would. A scope of all three (a cell the releases never publish) is withheld when it
+    /// counts one or two organisations, when a table cell containing it is withheld, or when
+    /// it differs from a published table cell containing it by one or two (the difference
+    /// would single those out); those decisions are made on the true counts.
     fn count_in(&self, measure: usize, scope: Option<&KpiScope>) -> Result<u64, Withheld> {
-        let national = || match measure {
-            0 => self.registered,
-            1 => self.star3,
-            _ => self.star4,
+        let pick = |k: &Keys| match measure {
+            0 => k.organizations,
+            1 => k.star3,
+            _ => k.star4,
         };
+        let key = |sum: u64| (sum % 256) as u8;
         if scope.is_none() {
             // The national total: withheld at one or two organisations, as in a release
             // (the table set's largest cell, never the one chosen to protect another).
-            let n = national();
+            let n = match measure {
+                0 => self.registered,
+                1 => self.star3,
+                _ => self.star4,
+            };
             return if n > 0 && n < MIN_COUNT {
                 Err(Withheld::Primary)
             } else {
-                Ok(n)
+                Ok(perturb(n, key(pick(&self.national_keys))))
             };
         }
         let (i, s, p) = scope.map(KpiScope::indexes).unwrap_or((None, None, None));
-        let Some((values, status)) = self.protected().get(measure) else {
+        let Some((values, status, keys)) = self.protected().get(measure) else {
             return Err(Withheld::Primary);
         };
         let layout = Layout::new();
@@ -731,25 +766,28 @@ impl LiveFigures {
                     size: s.unwrap_or(N_SIZE),
                     prefecture: p.unwrap_or(N_PREF),
                 })
-                .map(|c| (values[c], status[c]))
+                .map(|c| (values[c], status[c], keys[c]))
         };
         let withheld = |st: Status| match st {
             Status::Primary => Withheld::Primary,
             _ => Withheld::Secondary,
         };
         if let (Some(i), Some(s), Some(p)) = (i, s, p) {
-            let x = self
+            let (x, sum) = self
                 .groups_in(scope)
-                .map(|g| match measure {
-                    0 => g.organizations,
-                    1 => g.star3,
-                    _ => g.star4,
+                .map(|g| {
+                    let n = match measure {
+                        0 => g.organizations,
+                        1 => g.star3,
+                        _ => g.star4,
+                    };
+                    (n, pick(&g.keys) % 256)
                 })
-                .sum::<u64>();
+                .fold((0u64, 0u64), |(a, b), (n, k)| (a + n, b + k));
             if x > 0 && x < MIN_COUNT {
                 return Err(Withheld::Primary);
             }
-            for (pv, pst) in [
+            for (pv, pst, _) in [
                 lookup(Some(i), Some(s), None),
                 lookup(Some(i), None, Some(p)),
                 lookup(None, Some(s), Some(p)),
@@ -765,11 +803,11 @@ impl LiveFigures {
                     return Err(Withheld::Secondary);
                 }
             }
-            return Ok(x);
+            return Ok(perturb(x, key(sum)));
         }
         match lookup(i, s, p) {
-            Some((v, st)) if !st.is_suppressed() => Ok(v),
-            Some((_, st)) => Err(withheld(st)),
+            Some((v, st, k)) if !st.is_suppressed() => Ok(perturb(v, k)),
+            Some((_, st, _)) => Err(withheld(st)),
             None => Err(Withheld::Primary),
         }
     }

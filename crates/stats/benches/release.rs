@@ -5,12 +5,17 @@
 use std::collections::HashMap;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use shirube_stats::sdc::{protect, tabulate, Group, Layout, Previous, Status, INDUSTRIES};
+use shirube_stats::sdc::{
+    cell_keys, protect, published, tabulate, Group, Keys, Layout, Previous, Status, INDUSTRIES,
+};
 use shirube_stats::sme::size_class;
+
+/// An organisation: industry, employees, prefecture, ★3, ★4 and its record key.
+type Org = (usize, u64, usize, bool, bool, u8);
 
 /// A deterministic population skewed like early adoption: most firms in a few industries and
 /// prefectures, sizes from 1 to ~5,000 employees.
-fn population(n: usize) -> Vec<(usize, u64, usize, bool, bool)> {
+fn population(n: usize) -> Vec<Org> {
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
         x ^= x << 13;
@@ -34,14 +39,15 @@ fn population(n: usize) -> Vec<(usize, u64, usize, bool, bool)> {
             let employees = 1 + (next() % 1000) * (next() % 5 + 1);
             let star3 = next() % 4 == 0;
             let star4 = star3 && next() % 5 == 0;
-            (industry, employees, pref, star3, star4)
+            let key = (next() >> 24) as u8;
+            (industry, employees, pref, star3, star4, key)
         })
         .collect()
 }
 
-fn values(layout: &Layout, orgs: &[(usize, u64, usize, bool, bool)]) -> Vec<Vec<u64>> {
+fn groups(orgs: &[Org]) -> Vec<Group> {
     let mut groups: HashMap<(usize, usize, usize), Group> = HashMap::new();
-    for &(i, e, p, s3, s4) in orgs {
+    for &(i, e, p, s3, s4, k) in orgs {
         let size = size_class(INDUSTRIES[i], e);
         let g = groups.entry((i, size.index(), p)).or_insert(Group {
             industry: i,
@@ -50,37 +56,43 @@ fn values(layout: &Layout, orgs: &[(usize, u64, usize, bool, bool)]) -> Vec<Vec<
             organizations: 0,
             star3: 0,
             star4: 0,
+            keys: Keys::default(),
         });
         g.organizations += 1;
         g.star3 += u64::from(s3);
         g.star4 += u64::from(s4);
+        let k = u64::from(k);
+        g.keys.organizations += k;
+        g.keys.star3 += if s3 { k } else { 0 };
+        g.keys.star4 += if s4 { k } else { 0 };
     }
-    tabulate(layout, groups.into_values())
+    groups.into_values().collect()
+}
+
+fn values(layout: &Layout, orgs: &[Org]) -> Vec<Vec<u64>> {
+    tabulate(layout, groups(orgs))
 }
 
 /// A release's true values and statuses, per measure.
 type Protected = (Vec<Vec<u64>>, Vec<Vec<Status>>);
 
-/// A release's statistics: tabulation and disclosure control, given the previous release's
-/// true values and statuses (per measure).
-fn compute(
-    layout: &Layout,
-    orgs: &[(usize, u64, usize, bool, bool)],
-    previous: Option<&Protected>,
-) -> usize {
-    let values = values(layout, orgs);
+/// A release's statistics: tabulation, cell keys, disclosure control and the perturbed
+/// published values, given the previous release's true values and statuses (per measure).
+fn compute(layout: &Layout, orgs: &[Org], previous: Option<&Protected>) -> usize {
+    let groups = groups(orgs);
+    let values = tabulate(layout, groups.iter().copied());
+    let keys = cell_keys(layout, groups.iter().copied());
     values
         .iter()
+        .zip(&keys)
         .enumerate()
-        .map(|(m, v)| {
+        .map(|(m, (v, k))| {
             let prev = previous.map(|(pv, ps)| Previous {
                 values: &pv[m],
                 status: &ps[m],
             });
-            protect(layout, v, prev)
-                .iter()
-                .filter(|s| s.is_suppressed())
-                .count()
+            let status = protect(layout, v, prev);
+            published(v, k, &status).iter().flatten().count()
         })
         .sum()
 }

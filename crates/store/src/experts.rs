@@ -150,14 +150,15 @@ impl Store {
         let at = tx.at().to_string();
         execute!(
             tx.conn(),
-            "INSERT INTO organizations (id, name, corporate_number, industry, employees, prefecture, require_totp, created_at) \
-             VALUES ($1, $2, $3, $4, 1, $5, 0, $6)",
+            "INSERT INTO organizations (id, name, corporate_number, industry, employees, prefecture, require_totp, created_at, record_key) \
+             VALUES ($1, $2, $3, $4, 1, $5, 0, $6, $7)",
             &org_id,
             expert.name,
             format!("expert:{expert_id}"),
             expert.industry,
             expert.prefecture,
             &at,
+            crate::new_record_key(),
         )?;
         let user = NewUser {
             email,

@@ -180,6 +180,13 @@ pub fn new_id<K>() -> Id<K> {
     Id::from(uuid::Uuid::now_v7().to_string())
 }
 
+/// A new organisation's record key for the statistics' cell-key perturbation: a random
+/// 0–255 from a fresh random UUID (drawn apart from the organisation's id, so that it cannot
+/// be worked out from anything public).
+pub(crate) fn new_record_key() -> i64 {
+    i64::from(uuid::Uuid::new_v4().as_bytes()[15])
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `url` and runs the migrations.
     /// `blob_dir` holds evidence files, content-addressed.
@@ -220,6 +227,24 @@ impl Store {
         match &pool {
             Db::Sqlite(p) => MIGRATOR.run(p).await?,
             Db::Postgres(p) => MIGRATOR.run(p).await?,
+        }
+        // Organisations created before record keys existed (migration 0022) draw theirs now,
+        // once: each database with its own random function, since no portable SQL has one.
+        match &pool {
+            Db::Sqlite(p) => {
+                sqlx::query(
+                    "UPDATE organizations SET record_key = abs(random() % 256) WHERE record_key IS NULL",
+                )
+                .execute(p)
+                .await?;
+            }
+            Db::Postgres(p) => {
+                sqlx::query(
+                    "UPDATE organizations SET record_key = CAST(floor(random() * 256) AS BIGINT) WHERE record_key IS NULL",
+                )
+                .execute(p)
+                .await?;
+            }
         }
         tokio::fs::create_dir_all(blob_dir).await?;
         Ok(Store {

@@ -90,8 +90,8 @@ impl Store {
         let at = tx.at().to_string();
         execute!(
             tx.conn(),
-            "INSERT INTO organizations (id, name, corporate_number, industry, employees, prefecture, require_totp, created_at, capital_yen) \
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)",
+            "INSERT INTO organizations (id, name, corporate_number, industry, employees, prefecture, require_totp, created_at, capital_yen, record_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9)",
             &org_id,
             org.name,
             org.corporate_number,
@@ -100,6 +100,7 @@ impl Store {
             org.prefecture,
             &at,
             org.capital_yen,
+            crate::new_record_key(),
         )
         .map_err(|e| unique_violation(e, "organization.corporate_number"))?;
         insert_user(&mut tx, &user_id, &org_id, owner)

@@ -41,6 +41,11 @@ pub struct StatisticsGroupRow {
     pub organizations: i64,
     pub star3: i64,
     pub star4: i64,
+    /// Sums of the record keys of the organisations counted in `organizations`, `star3` and
+    /// `star4` (confidential: the statistics' cell keys are made from them, never shown).
+    pub key_sum: i64,
+    pub star3_keys: i64,
+    pub star4_keys: i64,
 }
 
 /// One buyer's request to a registered supplier, with when the supplier first held the
@@ -202,19 +207,24 @@ impl Store {
 
     /// The organisations registered at `at` (an expert's practice, which exists only to hold
     /// the expert's account, is not one), grouped by industry, prefecture and employees,
-    /// with how many held a valid ★3 / ★4 credential at `at` (not revoked, within validity).
+    /// with how many held a valid ★3 / ★4 credential at `at` (not revoked, within validity)
+    /// and the sums of their record keys.
     pub async fn statistics_groups(&self, at: &str) -> Result<Vec<StatisticsGroupRow>> {
         Ok(fetch_all!(
             self.db(),
             StatisticsGroupRow,
-            "SELECT o.industry, o.prefecture, o.employees, o.capital_yen, COUNT(*) AS organizations, \
-               SUM(CASE WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.organization_id = o.id AND c.level = 3 \
-                   AND c.revoked_at IS NULL AND c.valid_from <= $1 AND c.valid_until > $1) THEN 1 ELSE 0 END) AS star3, \
-               SUM(CASE WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.organization_id = o.id AND c.level = 4 \
-                   AND c.revoked_at IS NULL AND c.valid_from <= $1 AND c.valid_until > $1) THEN 1 ELSE 0 END) AS star4 \
+            "SELECT industry, prefecture, employees, capital_yen, COUNT(*) AS organizations, \
+               CAST(SUM(s3) AS BIGINT) AS star3, CAST(SUM(s4) AS BIGINT) AS star4, \
+               CAST(SUM(k) AS BIGINT) AS key_sum, CAST(SUM(s3 * k) AS BIGINT) AS star3_keys, \
+               CAST(SUM(s4 * k) AS BIGINT) AS star4_keys \
+             FROM (SELECT o.industry, o.prefecture, o.employees, o.capital_yen, COALESCE(o.record_key, 0) AS k, \
+               CASE WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.organization_id = o.id AND c.level = 3 \
+                   AND c.revoked_at IS NULL AND c.valid_from <= $1 AND c.valid_until > $1) THEN 1 ELSE 0 END AS s3, \
+               CASE WHEN EXISTS (SELECT 1 FROM credentials c WHERE c.organization_id = o.id AND c.level = 4 \
+                   AND c.revoked_at IS NULL AND c.valid_from <= $1 AND c.valid_until > $1) THEN 1 ELSE 0 END AS s4 \
              FROM organizations o WHERE o.created_at <= $1 \
-               AND NOT EXISTS (SELECT 1 FROM experts e WHERE e.organization_id = o.id) \
-             GROUP BY o.industry, o.prefecture, o.employees, o.capital_yen",
+               AND NOT EXISTS (SELECT 1 FROM experts e WHERE e.organization_id = o.id)) x \
+             GROUP BY industry, prefecture, employees, capital_yen",
             at
         )?)
     }

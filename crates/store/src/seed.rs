@@ -156,6 +156,7 @@ impl Store {
                     Value::Text(&o.prefecture),
                     Value::Int(0),
                     Value::Text(at),
+                    Value::Int(crate::new_record_key()),
                 ]
             })
             .collect();
@@ -171,6 +172,7 @@ impl Store {
                 "prefecture",
                 "require_totp",
                 "created_at",
+                "record_key",
             ],
             &rows,
         )
