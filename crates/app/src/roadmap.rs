@@ -654,8 +654,10 @@ impl LiveFigures {
     }
 
     /// The value of a live KPI over its scope, or why it is withheld: a count passes the
-    /// same disclosure control as a release's tables (see `count_in`), and a share or a
-    /// median needs ten organisations or cases behind it.
+    /// same disclosure control and perturbation as a release's tables (see `count_in`), and
+    /// a share or a median needs ten organisations or cases behind it. Shares are computed
+    /// from the true counts (rounded to 0.1 point): they are not cells of the table set, and
+    /// a ratio of two perturbed counts would be off by up to ±2 in both.
     pub fn scoped(&self, live: &str, scope: Option<&KpiScope>) -> Result<f64, Withheld> {
         let share = |n: u64, d: u64| {
             rate(n, d)
