@@ -1107,6 +1107,73 @@ pub async fn my_exposures(
     Ok(state.store.intel_exposures_of(p.org_id()).await?)
 }
 
+/// An exposure: an intelligence object naming a component of one of the organisation's
+/// scans, with how the organisation dealt with it.
+pub type Exposure = shirube_store::IntelExposureRow;
+pub use shirube_store::ExposureResolution;
+
+/// The longest note a member may record with how it dealt with an exposure.
+pub const MAX_RESOLUTION_NOTE: usize = 1000;
+
+/// One exposure of the caller's organisation (404 for any other).
+pub async fn exposure(
+    state: &App,
+    p: &Principal,
+    exposure_id: &str,
+) -> Result<shirube_store::IntelExposureRow, AppError> {
+    state
+        .store
+        .intel_exposure(p.org_id(), exposure_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Records how the caller's organisation dealt with one of its exposures: `fixed` (the
+/// component was updated or removed), `not_affected` or `mitigated`, with an optional
+/// note. A resolved exposure no longer flags the supplier to its buyers nor counts in the
+/// group's report; the member keeps seeing it with its answer. Needs a member who may
+/// edit; another organisation's exposure is 404 and nothing is written.
+pub async fn resolve_exposure(
+    state: &App,
+    p: &Principal,
+    exposure_id: &str,
+    resolution: &str,
+    note: &str,
+) -> Result<shirube_store::IntelExposureRow, AppError> {
+    p.require_edit()?;
+    // Another organisation's exposure is not found before the input is judged.
+    exposure(state, p, exposure_id).await?;
+    let mut errors = Vec::new();
+    let parsed = resolution.parse::<shirube_store::ExposureResolution>();
+    if parsed.is_err() {
+        errors.push(crate::domain::FieldError::new(
+            "resolution",
+            "intel-err-resolution",
+        ));
+    }
+    let note = note.trim();
+    if note.chars().count() > MAX_RESOLUTION_NOTE {
+        errors.push(crate::domain::FieldError::too_long(
+            "note",
+            MAX_RESOLUTION_NOTE,
+        ));
+    } else if note.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        errors.push(crate::domain::FieldError::new("note", "intel-err-note"));
+    }
+    let (Ok(resolution), true) = (parsed, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let note = (!note.is_empty()).then_some(note);
+    if !state
+        .store
+        .resolve_intel_exposure(p.actor(), p.org_id(), exposure_id, resolution, note)
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    exposure(state, p, exposure_id).await
+}
+
 /// The group's exposure report: per object, how many active members are exposed. Counts
 /// only, never which member.
 pub async fn exposure_report(
