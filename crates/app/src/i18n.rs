@@ -279,6 +279,17 @@ impl Labelled for shirube_store::MemberAccess {
     }
 }
 
+impl Labelled for shirube_store::ExposureResolution {
+    fn label_key(self) -> &'static str {
+        use shirube_store::ExposureResolution::*;
+        match self {
+            Fixed => "intel-resolution-fixed",
+            NotAffected => "intel-resolution-not-affected",
+            Mitigated => "intel-resolution-mitigated",
+        }
+    }
+}
+
 impl Labelled for shirube_store::Role {
     fn label_key(self) -> &'static str {
         use shirube_store::Role::*;
@@ -509,6 +520,7 @@ mod tests {
         check(shirube_store::EngagementStatus::ALL, &mut missing);
         check(shirube_store::QualificationKind::ALL, &mut missing);
         check(shirube_store::MemberAccess::ALL, &mut missing);
+        check(shirube_store::ExposureResolution::ALL, &mut missing);
         check(&shirube_assess::AnswerStatus::ALL, &mut missing);
         check(shirube_store::MeasureDecision::ALL, &mut missing);
         check(

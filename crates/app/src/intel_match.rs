@@ -270,6 +270,7 @@ pub async fn notify(state: &App, pairs: &[(Candidate, Vec<String>)]) -> Result<u
                         "/intel",
                     ));
                     exposures.push(IntelExposureRow {
+                        id: String::new(),
                         collection_id: candidate.collection_id.clone(),
                         object_id: candidate.object_id.clone(),
                         object_name: candidate.name.clone(),
@@ -278,6 +279,9 @@ pub async fn notify(state: &App, pairs: &[(Candidate, Vec<String>)]) -> Result<u
                         scan_id: scan.id.to_string(),
                         component,
                         created_at: String::new(),
+                        resolved_at: None,
+                        resolution: None,
+                        resolution_note: None,
                     });
                 }
             }

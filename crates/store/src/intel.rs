@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use crate::ids::{IntelCollectionId, IntelStatusId};
-use crate::{Actor, MemberAccess, Result, Store, StoreError};
+use crate::{Actor, ExposureResolution, MemberAccess, Result, Store, StoreError};
 
 /// A new time-ordered id as text.
 fn new_id() -> String {
@@ -564,6 +564,8 @@ fn push_entry(list: &mut String, id: &str, version: Option<&str>, message: &str)
 /// A match between an intelligence object and a member's stored scan.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct IntelExposureRow {
+    /// Empty for an exposure not yet recorded.
+    pub id: String,
     pub collection_id: IntelCollectionId,
     pub object_id: String,
     pub object_name: String,
@@ -572,6 +574,10 @@ pub struct IntelExposureRow {
     pub scan_id: String,
     pub component: String,
     pub created_at: String,
+    /// When the member recorded how it dealt with the exposure; `None` while it is open.
+    pub resolved_at: Option<String>,
+    pub resolution: Option<String>,
+    pub resolution_note: Option<String>,
 }
 
 /// A supplier, shared with a buyer, exposed to a CLEAR or GREEN object.
@@ -626,10 +632,65 @@ impl Store {
         Ok(fetch_all!(
             self.db(),
             IntelExposureRow,
-            "SELECT collection_id, object_id, object_name, marking, organization_id, scan_id, component, created_at \
-             FROM intel_exposures WHERE organization_id = $1 ORDER BY created_at DESC, object_id",
+            "SELECT id, collection_id, object_id, object_name, marking, organization_id, scan_id, component, created_at, \
+             resolved_at, resolution, resolution_note \
+             FROM intel_exposures WHERE organization_id = $1 ORDER BY created_at DESC, object_id, component",
             organization_id
         )?)
+    }
+
+    /// One exposure of one organisation (`None` for another organisation's).
+    pub async fn intel_exposure(
+        &self,
+        organization_id: &str,
+        exposure_id: &str,
+    ) -> Result<Option<IntelExposureRow>> {
+        Ok(fetch_optional!(
+            self.db(),
+            IntelExposureRow,
+            "SELECT id, collection_id, object_id, object_name, marking, organization_id, scan_id, component, created_at, \
+             resolved_at, resolution, resolution_note \
+             FROM intel_exposures WHERE id = $1 AND organization_id = $2",
+            exposure_id,
+            organization_id
+        )?)
+    }
+
+    /// Records how the organisation dealt with one of its exposures. `false` when it is not
+    /// the organisation's (nothing is written). Recording again replaces the earlier answer;
+    /// the audit log keeps each.
+    pub async fn resolve_intel_exposure(
+        &self,
+        actor: Actor<'_>,
+        organization_id: &str,
+        exposure_id: &str,
+        resolution: ExposureResolution,
+        note: Option<&str>,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write(actor).await?;
+        let at = tx.at().to_string();
+        let changed = execute!(
+            tx.conn(),
+            "UPDATE intel_exposures SET resolved_at = $1, resolution = $2, resolution_note = $3, resolved_by = $4 \
+             WHERE id = $5 AND organization_id = $6",
+            &at,
+            resolution.as_str(),
+            note,
+            actor.user_id,
+            exposure_id,
+            organization_id
+        )?;
+        if changed != 1 {
+            return Ok(false);
+        }
+        tx.audit(
+            "intel.exposure.resolve",
+            exposure_id,
+            json!({ "resolution": resolution.as_str(), "note": note }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Per object of a group's collections: how many distinct active members are exposed.
@@ -643,7 +704,7 @@ impl Store {
             "SELECT e.object_id, MAX(e.object_name), COUNT(DISTINCT e.organization_id) FROM intel_exposures e \
              JOIN intel_collections c ON c.id = e.collection_id \
              JOIN industry_memberships m ON m.group_id = c.group_id AND m.member_id = e.organization_id AND m.status = 'active' \
-             WHERE c.group_id = $1 GROUP BY e.object_id ORDER BY COUNT(DISTINCT e.organization_id) DESC, e.object_id",
+             WHERE c.group_id = $1 AND e.resolved_at IS NULL GROUP BY e.object_id ORDER BY COUNT(DISTINCT e.organization_id) DESC, e.object_id",
             group_id
         )?)
     }
@@ -664,7 +725,7 @@ impl Store {
             .collect();
         let sql = format!(
             "SELECT e.organization_id, COUNT(DISTINCT e.object_id) FROM intel_exposures e \
-             WHERE e.marking IN ('clear', 'green') AND e.organization_id IN ({}) AND EXISTS (SELECT 1 FROM shares s \
+             WHERE e.marking IN ('clear', 'green') AND e.resolved_at IS NULL AND e.organization_id IN ({}) AND EXISTS (SELECT 1 FROM shares s \
                WHERE s.supplier_id = e.organization_id AND s.buyer_id = $1 AND s.revoked_at IS NULL) \
              GROUP BY e.organization_id",
             marks.join(", ")
@@ -688,7 +749,7 @@ impl Store {
             SupplierExposureRow,
             "SELECT DISTINCT e.organization_id AS supplier_id, o.name AS supplier_name, e.object_id, e.object_name \
              FROM intel_exposures e JOIN organizations o ON o.id = e.organization_id \
-             WHERE e.marking IN ('clear', 'green') AND EXISTS (SELECT 1 FROM shares s \
+             WHERE e.marking IN ('clear', 'green') AND e.resolved_at IS NULL AND EXISTS (SELECT 1 FROM shares s \
                WHERE s.supplier_id = e.organization_id AND s.buyer_id = $1 AND s.revoked_at IS NULL) \
              ORDER BY o.name, e.object_id",
             buyer_id

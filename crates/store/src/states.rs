@@ -171,6 +171,16 @@ states! {
         Owner = "owner",
     }
 
+    /// How a member dealt with intelligence that named a component of its scan.
+    ExposureResolution ("exposure resolution") {
+        /// The component was updated or removed.
+        Fixed = "fixed",
+        /// The component is present but the weakness cannot be reached (unused feature...).
+        NotAffected = "not_affected",
+        /// Other measures reduce the risk until the component can be changed.
+        Mitigated = "mitigated",
+    }
+
     /// What a roadmap revision decided about its measure (行政事業レビュー's decisions).
     MeasureDecision ("measure decision") {
         /// The measure is recorded for the first time.
@@ -256,6 +266,7 @@ mod tests {
         round_trip(QualificationKind::ALL);
         round_trip(MeasureDecision::ALL);
         round_trip(MemberAccess::ALL);
+        round_trip(ExposureResolution::ALL);
     }
 
     #[test]

@@ -59,7 +59,7 @@ impl Modify for UniqueOperationIds {
         api::buyers::list_shares, api::buyers::requests, api::buyers::message, api::buyers::accept,
         api::buyers::tiers, api::buyers::shared_credential, api::buyers::weak_points, api::buyers::set_bcp, api::buyers::set_dependency, api::buyers::pass_on,
         api::industry::view, api::industry::invite, api::industry::remove, api::industry::memberships, api::industry::accept, api::industry::leave,
-        api::intel::create, api::intel::list, api::intel::exposures, api::intel::exposure_report, api::intel::supplier_exposures,
+        api::intel::create, api::intel::list, api::intel::exposures, api::intel::resolve_exposure, api::intel::exposure_report, api::intel::supplier_exposures,
         api::scans::create, api::scans::list, api::scans::get, api::scans::notifications, api::scans::mark_read,
         api::experts::signup, api::experts::directory, api::experts::me, api::experts::become_expert, api::experts::workspace, api::experts::shared_adviser, api::experts::name_shared_adviser, api::experts::clear_shared_adviser, api::experts::adviser_offers, api::experts::opt_in, api::experts::decline_offer, api::verifications::invite, api::verifications::of_evaluation, api::verifications::mine, api::verifications::verification_report, api::verifications::verification_report_download, api::experts::request, api::experts::list,
         api::experts::accept, api::experts::decline, api::experts::end, api::experts::advise, api::experts::advice, api::experts::confirm, api::experts::reads,

@@ -178,6 +178,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/intel/exposures", get(api::intel::exposures))
         .route(
+            "/api/v1/intel/exposures/{id}/resolve",
+            post(api::intel::resolve_exposure),
+        )
+        .route(
             "/api/v1/intel/exposure-report",
             get(api::intel::exposure_report),
         )
@@ -395,6 +399,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::intel::object),
         )
         .route("/intel/collections", post(pages::intel::create))
+        .route(
+            "/intel/exposures/{exposure_id}",
+            get(pages::intel::exposure).post(pages::intel::resolve),
+        )
         // Issue 12: what the portfolio's "exposed to intelligence" badge means.
         .route("/intel/suppliers", get(pages::intel::supplier_exposures))
         .route("/industry", get(pages::industry::index))

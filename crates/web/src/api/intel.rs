@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::api::assessments::Created;
 use crate::api::problem::{JsonBodyErrors, Problem, Unauthorized};
-use crate::api::ApiJson;
+use crate::api::{ApiJson, ApiPath};
 use crate::error::ApiError;
 use crate::AppState;
 use shirube_app::intel;
@@ -91,6 +91,8 @@ pub async fn list(
 
 #[derive(Serialize, ToSchema)]
 pub struct ExposureOut {
+    /// The exposure's id, for `POST /api/v1/intel/exposures/{id}/resolve`.
+    pub id: String,
     pub collection_id: String,
     pub object_id: String,
     pub object_name: String,
@@ -100,6 +102,57 @@ pub struct ExposureOut {
     /// `name@version` of the component the object names.
     pub component: String,
     pub matched_at: String,
+    /// When the organisation recorded how it dealt with the exposure (null while open).
+    pub resolved_at: Option<String>,
+    /// `fixed`, `not_affected` or `mitigated` (null while open).
+    pub resolution: Option<String>,
+    pub resolution_note: Option<String>,
+}
+
+impl From<intel::Exposure> for ExposureOut {
+    fn from(e: intel::Exposure) -> Self {
+        ExposureOut {
+            id: e.id,
+            collection_id: e.collection_id.into_string(),
+            object_id: e.object_id,
+            object_name: e.object_name,
+            marking: e.marking,
+            scan_id: e.scan_id,
+            component: e.component,
+            matched_at: e.created_at,
+            resolved_at: e.resolved_at,
+            resolution: e.resolution,
+            resolution_note: e.resolution_note,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveExposureRequest {
+    /// `fixed` (the component was updated or removed), `not_affected` (present but the
+    /// weakness cannot be reached) or `mitigated` (other measures reduce the risk).
+    pub resolution: String,
+    /// Up to 1,000 characters: what was done, for your own records and your buyers' trust.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Records how your organisation dealt with an exposure. It then no longer flags you to
+/// your buyers nor counts in the group's report; you still see it, with your answer.
+#[utoipa::path(post, path = "/api/v1/intel/exposures/{id}/resolve", request_body = ResolveExposureRequest, tag = "intel", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = ExposureOut), JsonBodyErrors, Unauthorized,
+        (status = 403, description = "a viewer, a cross-site request, or no CSRF token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such exposure of your organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "resolution or note invalid", body = Problem, content_type = "application/problem+json")))]
+pub async fn resolve_exposure(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<ResolveExposureRequest>,
+) -> Result<Json<ExposureOut>, ApiError> {
+    let e = intel::resolve_exposure(&state, &p, &id, &req.resolution, &req.note).await?;
+    Ok(Json(e.into()))
 }
 
 /// What affects your organisation: intelligence objects naming components of your scans.
@@ -112,15 +165,7 @@ pub async fn exposures(
         intel::my_exposures(&state, &p)
             .await?
             .into_iter()
-            .map(|e| ExposureOut {
-                collection_id: e.collection_id.into_string(),
-                object_id: e.object_id,
-                object_name: e.object_name,
-                marking: e.marking,
-                scan_id: e.scan_id,
-                component: e.component,
-                matched_at: e.created_at,
-            })
+            .map(ExposureOut::from)
             .collect(),
     ))
 }

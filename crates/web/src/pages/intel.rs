@@ -11,7 +11,7 @@ use shirube_app::i18n::Tr;
 use shirube_app::{intel, AppError, Principal};
 
 use crate::error::PageError;
-use crate::pages::{render, Nav, PageResult, Signed};
+use crate::pages::{render, FieldMessages, Nav, PageResult, Signed};
 use crate::AppState;
 
 pub struct CollectionItem {
@@ -27,11 +27,38 @@ pub struct CollectionItem {
 }
 
 pub struct ExposureItem {
+    pub id: String,
     pub object_name: String,
     pub marking: String,
     pub component: String,
     pub scan_link: String,
     pub date: String,
+    /// How the organisation dealt with it, in words, and when ("" while open).
+    pub resolution: String,
+    pub resolved_date: String,
+    pub note: String,
+}
+
+impl ExposureItem {
+    fn new(t: &Tr, e: intel::Exposure) -> Self {
+        let resolution = e
+            .resolution
+            .as_deref()
+            .and_then(|r| r.parse::<shirube_app::intel::ExposureResolution>().ok())
+            .map(|r| t.label(r))
+            .unwrap_or_default();
+        ExposureItem {
+            id: e.id,
+            object_name: e.object_name,
+            marking: e.marking.to_uppercase(),
+            component: e.component,
+            scan_link: format!("/checks/{}", e.scan_id),
+            date: t.date(&e.created_at),
+            resolution,
+            resolved_date: e.resolved_at.as_deref().map(|d| t.date(d)).unwrap_or_default(),
+            note: e.resolution_note.unwrap_or_default(),
+        }
+    }
 }
 
 pub struct ReportItem {
@@ -45,7 +72,11 @@ pub struct IntelPage {
     pub t: Tr,
     pub nav: Option<Nav>,
     pub collections: Vec<CollectionItem>,
+    /// Open exposures, then those the organisation has dealt with.
     pub exposures: Vec<ExposureItem>,
+    pub resolved: Vec<ExposureItem>,
+    /// Just recorded how an exposure was dealt with.
+    pub resolved_now: bool,
     /// The group's exposure report; `None` for organisations that are not a group.
     pub report: Option<Vec<ReportItem>>,
     pub error: String,
@@ -75,17 +106,11 @@ async fn page(
             });
         }
     }
-    let exposures = intel::my_exposures(state, p)
+    let (resolved, exposures): (Vec<_>, Vec<_>) = intel::my_exposures(state, p)
         .await?
         .into_iter()
-        .map(|e| ExposureItem {
-            object_name: e.object_name,
-            marking: e.marking.to_uppercase(),
-            component: e.component,
-            scan_link: format!("/checks/{}", e.scan_id),
-            date: t.date(&e.created_at),
-        })
-        .collect();
+        .map(|e| ExposureItem::new(&t, e))
+        .partition(|e| !e.resolution.is_empty());
     let report = match intel::exposure_report(state, p).await {
         Ok(rows) => Some(
             rows.into_iter()
@@ -103,20 +128,118 @@ async fn page(
         nav: Nav::for_principal(state, p).await?,
         collections,
         exposures,
+        resolved,
+        resolved_now: false,
         report,
         error,
         title,
     })
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct IndexQuery {
+    pub resolved: Option<String>,
+}
+
 pub async fn index(
     State(state): State<AppState>,
     Signed(p): Signed,
+    Query(q): Query<IndexQuery>,
 ) -> Result<Response, PageError> {
-    let built = page(&state, &p, String::new(), String::new())
+    let mut built = page(&state, &p, String::new(), String::new())
+        .await
+        .page(p.lang)?;
+    built.resolved_now = q.resolved.is_some();
+    render(&built, p.lang)
+}
+
+/// One exposure of the organisation, with the form to record how it was dealt with.
+#[derive(Template)]
+#[template(path = "intel/exposure.html")]
+pub struct ExposurePage {
+    pub t: Tr,
+    pub nav: Option<Nav>,
+    pub item: ExposureItem,
+    pub choices: Vec<(String, String, bool)>,
+    pub note: String,
+    pub errors: FieldMessages,
+    pub can_edit: bool,
+}
+
+async fn exposure_page(
+    state: &AppState,
+    p: &Principal,
+    exposure_id: &str,
+    form: Option<(&ResolveForm, FieldMessages)>,
+) -> Result<ExposurePage, AppError> {
+    let t = Tr::new(p.lang);
+    let e = intel::exposure(state, p, exposure_id).await?;
+    let chosen = match form {
+        Some((f, _)) => f.resolution.clone(),
+        None => e.resolution.clone().unwrap_or_default(),
+    };
+    let note = match form {
+        Some((f, _)) => f.note.clone(),
+        None => e.resolution_note.clone().unwrap_or_default(),
+    };
+    let choices = intel::ExposureResolution::ALL
+        .iter()
+        .map(|r| (r.as_str().to_string(), t.label(*r), r.as_str() == chosen))
+        .collect();
+    Ok(ExposurePage {
+        nav: Nav::for_principal(state, p).await?,
+        item: ExposureItem::new(&t, e),
+        choices,
+        note,
+        errors: form.map(|(_, e)| e).unwrap_or_default(),
+        can_edit: p.require_edit().is_ok(),
+        t,
+    })
+}
+
+pub async fn exposure(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(exposure_id): Path<String>,
+) -> Result<Response, PageError> {
+    let built = exposure_page(&state, &p, &exposure_id, None)
         .await
         .page(p.lang)?;
     render(&built, p.lang)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResolveForm {
+    pub csrf_token: String,
+    pub resolution: String,
+    pub note: String,
+}
+
+/// Records how an exposure was dealt with; a refused form comes back as typed, with its
+/// messages, and nothing is written.
+pub async fn resolve(
+    State(state): State<AppState>,
+    Signed(p): Signed,
+    Path(exposure_id): Path<String>,
+    Form(form): Form<ResolveForm>,
+) -> Result<Response, PageError> {
+    let lang = p.lang;
+    p.check_csrf(&form.csrf_token).page(lang)?;
+    match intel::resolve_exposure(&state, &p, &exposure_id, &form.resolution, &form.note).await {
+        Ok(_) => Ok(Redirect::to("/intel?resolved=1").into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let errors = FieldMessages::from_error(&e, lang);
+            let built = exposure_page(&state, &p, &exposure_id, Some((&form, errors)))
+                .await
+                .page(lang)?;
+            let mut resp = render(&built, lang)?;
+            *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(resp)
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
 }
 
 #[derive(Deserialize, Default)]

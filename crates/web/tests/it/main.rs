@@ -14,6 +14,7 @@ mod experts2;
 mod industry;
 mod intel;
 mod intel2;
+mod intel3;
 mod intel_conformance;
 mod openapi;
 mod pages;

@@ -1,0 +1,20 @@
+# Issue 12 (part 3): a member records how it dealt with an exposure.
+intel-exposure-title = Dealing with intelligence
+intel-back = Back to threat intelligence
+intel-resolution = Action
+intel-resolution-fixed = Updated or removed the component
+intel-resolution-not-affected = Not affected (the weak feature is not used, for example)
+intel-resolution-mitigated = Risk reduced by other measures
+intel-resolution-note = What was done (optional, up to 1,000 characters)
+intel-help-resolve = When you have updated the component or found that it does not affect you, record it here. It then leaves the "matched by threat intelligence" flag your buyers see and the industry group's counts. The record stays in the audit log, and you can change it later. If you updated the component, check the new SBOM or lockfile too: if the component is still there, you will be told again.
+intel-resolve-heading = Record what you did
+intel-resolve-button = Record the action
+intel-resolve-viewer = Viewers cannot record actions. Ask an administrator of your organisation.
+intel-msg-resolved = Action recorded. It no longer shows to your buyers or in the industry group's counts.
+intel-help-open = The intelligence below names components of your checked files. Read it, and once you have dealt with it, record what you did with "Record the action".
+intel-resolve-link = Record the action
+intel-resolved-heading = Dealt with
+intel-err-resolution = Choose the action: updated or removed the component, not affected, or risk reduced by other measures.
+intel-err-note = The note contains control characters. Write it with ordinary characters only.
+field-resolution = Action
+field-note = What was done

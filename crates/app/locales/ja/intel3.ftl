@@ -1,0 +1,20 @@
+# Issue 12 (part 3): a member records how it dealt with an exposure.
+intel-exposure-title = 脅威情報への対応
+intel-back = 脅威インテリジェンスに戻る
+intel-resolution = 対応
+intel-resolution-fixed = 部品を更新・削除した
+intel-resolution-not-affected = 影響しない（問題の機能を使っていない など）
+intel-resolution-mitigated = 別の対策でリスクを下げている
+intel-resolution-note = 対応の内容（任意、1,000文字まで）
+intel-help-resolve = 部品を更新したり、影響がないと確かめたりしたら、ここに記録してください。記録すると、評価結果を共有している取引先の一覧の「脅威情報の該当あり」と、業界団体の集計から外れます。記録は監査ログに残り、後から変えられます。部品を更新した場合は、新しい SBOM・ロックファイルもチェックしてください（まだ部品が残っていれば、改めてお知らせします）。
+intel-resolve-heading = 対応を記録する
+intel-resolve-button = 対応を記録
+intel-resolve-viewer = 対応を記録できるのは、閲覧者以外の担当者です。社内の管理者に依頼してください。
+intel-msg-resolved = 対応を記録しました。取引先と業界団体の表示から外れました。
+intel-help-open = 下の脅威情報は、御社のチェック済みの部品を挙げています。内容を確認し、対応したら「対応を記録」から記録してください。
+intel-resolve-link = 対応を記録
+intel-resolved-heading = 対応を記録したもの
+intel-err-resolution = 対応を「部品を更新・削除した」「影響しない」「別の対策でリスクを下げている」から選んでください。
+intel-err-note = 対応の内容に使えない制御文字が含まれています。普通の文字だけで書いてください。
+field-resolution = 対応
+field-note = 対応の内容
