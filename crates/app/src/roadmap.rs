@@ -12,8 +12,7 @@ use std::sync::OnceLock;
 
 use shirube_stats::sdc::{
     cell_keys, industry_index, perturb, prefecture_index, protect, rate, tabulate, Cell, Group,
-    Keys, Layout, Status,
-    INDUSTRIES, MIN_COUNT, N_INDUSTRY, N_PREF, N_SIZE,
+    Keys, Layout, Status, INDUSTRIES, MIN_COUNT, N_INDUSTRY, N_PREF, N_SIZE,
 };
 use shirube_stats::sme::{size_class_with_capital, SizeClass};
 use shirube_stats::trajectory::{self, KpiStatus, Point};

@@ -375,7 +375,13 @@ pub fn cell_keys(layout: &Layout, groups: impl IntoIterator<Item = Group>) -> Ve
         let s = g.size.index();
         // Reduced first so that the sums never overflow, however many groups there are.
         let k = |x: u64| x % 256;
-        layout.add_key(&mut sums[0], g.industry, s, g.prefecture, k(g.keys.organizations));
+        layout.add_key(
+            &mut sums[0],
+            g.industry,
+            s,
+            g.prefecture,
+            k(g.keys.organizations),
+        );
         layout.add_key(&mut sums[1], g.industry, s, g.prefecture, k(g.keys.star3));
         layout.add_key(&mut sums[2], g.industry, s, g.prefecture, k(g.keys.star4));
     }
@@ -1055,7 +1061,11 @@ mod tests {
         let mut after = before.clone();
         after[2].0 = 8; // the firm moves and keeps its record key
         let (e, i) = (cell(&l, 4, ST, 12), cell(&l, 8, ST, 12));
-        let (g, h, t) = (cell(&l, 6, ST, 12), cell(&l, 7, ST, 12), cell(&l, IT, ST, 12));
+        let (g, h, t) = (
+            cell(&l, 6, ST, 12),
+            cell(&l, 7, ST, 12),
+            cell(&l, IT, ST, 12),
+        );
         let release = |orgs: &[Org], small: &[usize]| -> Release {
             let v = tabulate(&l, groups_of(orgs))[0].clone();
             let k = cell_keys(&l, groups_of(orgs))[0].clone();
@@ -1076,7 +1086,11 @@ mod tests {
         let a = release(&before, &[i]);
         let b = release(&after, &[e, i]);
         assert_eq!((a.0[e], a.0[i], b.0[e], b.0[i]), (3, 1, 2, 2));
-        assert_eq!((a.2[t], a.2[g], a.2[h]), (b.2[t], b.2[g], b.2[h]), "unchanged, same value");
+        assert_eq!(
+            (a.2[t], a.2[g], a.2[h]),
+            (b.2[t], b.2[g], b.2[h]),
+            "unchanged, same value"
+        );
         let exact = exposures(&l, &b.0, &b.1, &known_from(&a.0, &a.1, &b.0));
         let known = known_bounds(&a, &b.0);
         let noisy = noisy_exposures(&l, &b.0, &b.1, &b.2, &known);
@@ -1093,7 +1107,10 @@ mod tests {
         // Key 0 for the firm left in I: the prefecture's total of 14 is published unchanged.
         let (exact, noisy, ranges) = moved_firm(0);
         // (a) Read exactly, E and I are both pinned at two by the unchanged total and parts.
-        assert!(exact.iter().any(|e| matches!(e, Exposure::Pinned { .. })), "{exact:?}");
+        assert!(
+            exact.iter().any(|e| matches!(e, Exposure::Pinned { .. })),
+            "{exact:?}"
+        );
         // (b) Read through the noise, each keeps at least two possible values.
         assert!(noisy.is_empty(), "{noisy:?}");
         for (lo, hi) in ranges {
@@ -1164,11 +1181,7 @@ mod tests {
     }
 
     /// A population after some organisations left (by index) and others joined.
-    fn changed(
-        orgs: &[Org],
-        leave: &[prop::sample::Index],
-        join: &[Org],
-    ) -> Vec<Org> {
+    fn changed(orgs: &[Org], leave: &[prop::sample::Index], join: &[Org]) -> Vec<Org> {
         let mut later = orgs.to_vec();
         for ix in leave {
             if !later.is_empty() {
@@ -1181,10 +1194,7 @@ mod tests {
     }
 
     /// Organisations leaving (by index) and joining between two half-years.
-    type Change = (
-        Vec<prop::sample::Index>,
-        Vec<Org>,
-    );
+    type Change = (Vec<prop::sample::Index>, Vec<Org>);
 
     fn changes() -> impl Strategy<Value = Change> {
         (
