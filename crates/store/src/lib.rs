@@ -234,9 +234,21 @@ impl Store {
             Db::Sqlite(p) => MIGRATOR.run(p).await?,
             Db::Postgres(p) => MIGRATOR.run(p).await?,
         }
-        // Organisations created before record keys existed (migration 0022) draw theirs now,
-        // once: each database with its own random function, since no portable SQL has one.
-        match &pool {
+        tokio::fs::create_dir_all(blob_dir).await?;
+        let store = Store {
+            pool,
+            blobs: BlobStore::new(blob_dir.to_path_buf()),
+            now: std::sync::Arc::new(now_string),
+        };
+        store.draw_missing_record_keys().await?;
+        Ok(store)
+    }
+
+    /// Gives every organisation without a record key (those created before migration 0022)
+    /// a random one, once: each database with its own random function, since no portable
+    /// SQL has one. Later organisations draw theirs when they are created.
+    pub(crate) async fn draw_missing_record_keys(&self) -> Result<()> {
+        match &self.pool {
             Db::Sqlite(p) => {
                 sqlx::query(
                     "UPDATE organizations SET record_key = abs(random() % 256) WHERE record_key IS NULL",
@@ -252,12 +264,7 @@ impl Store {
                 .await?;
             }
         }
-        tokio::fs::create_dir_all(blob_dir).await?;
-        Ok(Store {
-            pool,
-            blobs: BlobStore::new(blob_dir.to_path_buf()),
-            now: std::sync::Arc::new(now_string),
-        })
+        Ok(())
     }
 
     /// Takes the time of every change from `now` (the application's clock) instead of the
@@ -504,6 +511,81 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn every_organisation_has_a_random_record_key_and_groups_sum_them() {
+        for t in testing::stores().await {
+            let store = &t.store;
+            for n in 0..40 {
+                store
+                    .create_organization(
+                        &NewOrganization {
+                            name: &format!("Key Co {n}"),
+                            corporate_number: &format!("{:013}", 1_000_000 + n),
+                            industry: "E",
+                            employees: 12,
+                            capital_yen: None,
+                            prefecture: if n % 2 == 0 { "13" } else { "23" },
+                        },
+                        &NewUser {
+                            email: &format!("owner{n}@key.example"),
+                            name: "Owner",
+                            role: Role::Owner,
+                            password_hash: "x",
+                        },
+                    )
+                    .await
+                    .unwrap();
+            }
+            let keys = || async {
+                fetch_all!(
+                    store.db(),
+                    (Option<i64>, String),
+                    "SELECT record_key, prefecture FROM organizations ORDER BY id"
+                )
+                .unwrap()
+            };
+            let drawn = keys().await;
+            assert!(drawn
+                .iter()
+                .all(|(k, _)| k.is_some_and(|k| (0..256).contains(&k))));
+            let distinct: std::collections::HashSet<_> = drawn.iter().map(|(k, _)| *k).collect();
+            assert!(distinct.len() > 10, "40 random keys: {distinct:?}");
+            // The statistics' groups carry the sums of their organisations' keys.
+            let groups = store
+                .statistics_groups("2999-01-01T00:00:00.000000Z")
+                .await
+                .unwrap();
+            for g in &groups {
+                let sum: i64 = drawn
+                    .iter()
+                    .filter(|(_, p)| *p == g.prefecture)
+                    .filter_map(|(k, _)| *k)
+                    .sum();
+                assert_eq!((g.organizations, g.key_sum), (20, sum));
+                assert_eq!((g.star3, g.star3_keys), (0, 0));
+            }
+            // Organisations from before record keys existed get one, once; a drawn key stays.
+            execute!(
+                store.db(),
+                "UPDATE organizations SET record_key = NULL WHERE prefecture = $1",
+                "23"
+            )
+            .unwrap();
+            store.draw_missing_record_keys().await.unwrap();
+            let after = keys().await;
+            assert!(after
+                .iter()
+                .all(|(k, _)| k.is_some_and(|k| (0..256).contains(&k))));
+            let kept = |v: &[(Option<i64>, String)]| -> Vec<Option<i64>> {
+                v.iter()
+                    .filter(|(_, p)| p == "13")
+                    .map(|(k, _)| *k)
+                    .collect()
+            };
+            assert_eq!(kept(&after), kept(&drawn));
+        }
+    }
 
     #[tokio::test]
     async fn sqlite_connections_run_in_wal_mode_with_full_sync_and_a_memory_map() {
