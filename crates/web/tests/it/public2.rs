@@ -426,3 +426,84 @@ async fn a_release_page_shows_two_way_tables_with_margins_and_x_for_withheld_cel
         }
     }
 }
+
+#[tokio::test]
+async fn a_live_count_and_a_release_cell_over_the_same_organisations_show_the_same_perturbed_value()
+{
+    for app in TestApp::all().await {
+        let gov = publisher(&app).await;
+        for i in 0..12 {
+            signup_as(&app, &format!("愛知中堅{i}"), "E", 40, "23").await;
+        }
+        for i in 0..5 {
+            signup_as(&app, &format!("大阪中堅{i}"), "E", 40, "27").await;
+        }
+        for i in 0..4 {
+            signup_as(&app, &format!("東京情報{i}"), "G", 40, "13").await;
+        }
+        for (title, live, scope) in [
+            (
+                "Manufacturers in Aichi",
+                "organizations_registered",
+                json!({ "industry": "E", "prefecture": "23" }),
+            ),
+            (
+                "Medium manufacturers",
+                "organizations_registered",
+                json!({ "industry": "E", "size": "medium" }),
+            ),
+        ] {
+            let r = create_measure(&app, &gov.token, scoped(title, live, scope)).await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+        }
+        assert_eq!(
+            crate::public::publish(&app, &gov, "2026H2").await.status(),
+            StatusCode::CREATED
+        );
+        let text = crate::public::file(&app, "2026H2", "statistics.json")
+            .await
+            .2;
+        let stats: Value = serde_json::from_str(&text).unwrap();
+        let obs = stats["observations"].as_array().unwrap();
+        let mut live_values = Vec::new();
+        for (title, industry, size, prefecture, n) in [
+            ("Manufacturers in Aichi", "E", "_T", "23", 12),
+            ("Medium manufacturers", "E", "medium", "_T", 17),
+        ] {
+            let c =
+                crate::public::cell(obs, "organizations_registered", industry, size, prefecture);
+            assert_eq!(c["conf_status"], "F", "{c}");
+            assert_perturbed(&c["value"], n);
+            // The live figure is the release's value, error included: the same organisations
+            // give the same cell key.
+            let k = kpi(&app, title).await;
+            assert_eq!(
+                k["latest"]["value"].as_f64(),
+                c["value"].as_f64(),
+                "{title}: live {k} against the release's {c}"
+            );
+            live_values.push(k["latest"]["value"].clone());
+        }
+        // Firms elsewhere join: the live figures over unchanged organisations keep their
+        // value, and the release reads back byte for byte.
+        for i in 0..3 {
+            signup_as(&app, &format!("京都運輸{i}"), "H", 40, "26").await;
+        }
+        for (title, before) in ["Manufacturers in Aichi", "Medium manufacturers"]
+            .iter()
+            .zip(&live_values)
+        {
+            assert_eq!(
+                &kpi(&app, title).await["latest"]["value"],
+                before,
+                "{title}"
+            );
+        }
+        assert_eq!(
+            crate::public::file(&app, "2026H2", "statistics.json")
+                .await
+                .2,
+            text
+        );
+    }
+}
