@@ -807,7 +807,11 @@ async fn add_to(
     let definitions_at = started.elapsed();
     let mut parsed = Vec::with_capacity(envelope.objects.len());
     let mut failures = Vec::new();
-    for (raw, result) in envelope.objects.iter().zip(parse_objects(&envelope.objects)) {
+    for (raw, result) in envelope
+        .objects
+        .iter()
+        .zip(parse_objects(&envelope.objects))
+    {
         match result {
             Ok(o) => {
                 if let Some(kind) = o.definition {
@@ -1157,7 +1161,10 @@ pub async fn resolve_exposure(
             "note",
             MAX_RESOLUTION_NOTE,
         ));
-    } else if note.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    } else if note
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         errors.push(crate::domain::FieldError::new("note", "intel-err-note"));
     }
     let (Ok(resolution), true) = (parsed, errors.is_empty()) else {

@@ -32,8 +32,18 @@ pub fn split_envelope(bytes: &[u8]) -> Result<Envelope<'_>, EnvelopeError> {
     // Validates the whole text (and refuses trailing garbage) before the scanner runs, in
     // one pass that builds no values for the objects themselves: each object is parsed once,
     // on its own, by whoever validates it.
-    let top: Top =
-        serde_json::from_slice(bytes).map_err(|e| EnvelopeError::NotJson(e.to_string()))?;
+    //
+    // JSON text is UTF-8 (RFC 8259 §8.1). serde_json checks the strings it reads into
+    // values, but skips over those of values it ignores (the objects, here) without
+    // checking them, so the text is checked first: otherwise an object with a stray byte
+    // would be split out and then fail on its own as "not JSON" (found by fuzzing).
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        EnvelopeError::NotJson(format!(
+            "not UTF-8 text: invalid byte at offset {}",
+            e.valid_up_to()
+        ))
+    })?;
+    let top: Top = serde_json::from_str(text).map_err(|e| EnvelopeError::NotJson(e.to_string()))?;
     let Top::Object {
         properties,
         objects,
@@ -418,6 +428,19 @@ mod tests {
                     .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
+    }
+
+    #[test]
+    fn a_stray_byte_inside_an_object_refuses_the_whole_envelope_as_not_utf8() {
+        let mut body = br#"{"objects":[{"type":"indicator","id":"indicator--00000000-0000-4000-8000-000000000001","name":"x"#.to_vec();
+        body.push(0xff);
+        body.extend_from_slice(br#""}]}"#);
+        match split_envelope(&body) {
+            Err(EnvelopeError::NotJson(m)) => {
+                assert!(m.contains("UTF-8") && m.contains("offset 96"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     proptest! {

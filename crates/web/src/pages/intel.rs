@@ -55,7 +55,11 @@ impl ExposureItem {
             scan_link: format!("/checks/{}", e.scan_id),
             date: t.date(&e.created_at),
             resolution,
-            resolved_date: e.resolved_at.as_deref().map(|d| t.date(d)).unwrap_or_default(),
+            resolved_date: e
+                .resolved_at
+                .as_deref()
+                .map(|d| t.date(d))
+                .unwrap_or_default(),
             note: e.resolution_note.unwrap_or_default(),
         }
     }

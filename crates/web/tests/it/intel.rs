@@ -797,6 +797,23 @@ pub(crate) async fn upload(app: &TestApp, token: &str, name: &str, body: &str) {
     );
 }
 
+/// A buyer that `supplier` is asked by and shares its ★3 assessment with.
+pub(crate) async fn buyer_shared_with(app: &TestApp, supplier: &Org) -> Org {
+    let buyer = app.signup("Buyer Motors").await;
+    let assessment = app.create_assessment(&supplier.token, 3).await;
+    let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(app, supplier).await, "due_date": "2099-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } })).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = app
+        .post_json(
+            "/api/v1/shares",
+            Some(&supplier.token),
+            json!({ "assessment_id": assessment, "buyer_organization_id": buyer.id }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    buyer
+}
+
 pub(crate) async fn intel_notices(app: &TestApp, token: &str) -> Vec<Value> {
     let all: Value = app.get_json("/api/v1/notifications", Some(token)).await;
     all.as_array()
@@ -817,19 +834,7 @@ async fn a_vulnerability_reaches_only_the_member_whose_scan_holds_the_package_an
         join(&app, &c.group, &other).await;
         upload(&app, &c.member.token, "Cargo.lock", CARGO_LOCK).await;
         upload(&app, &other.token, "requirements.txt", REQUIREMENTS).await;
-        // A buyer the member shares its level with.
-        let buyer = app.signup("Buyer Motors").await;
-        let assessment = app.create_assessment(&c.member.token, 3).await;
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &c.member).await, "due_date": "2099-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } })).await;
-        assert_eq!(r.status(), StatusCode::CREATED);
-        let r = app
-            .post_json(
-                "/api/v1/shares",
-                Some(&c.member.token),
-                json!({ "assessment_id": assessment, "buyer_organization_id": buyer.id }),
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::CREATED);
+        let buyer = buyer_shared_with(&app, &c.member).await;
 
         let green = r#"{"type":"vulnerability","spec_version":"2.1","id":"vulnerability--00000000-0000-4000-8000-0000000000c1","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"SmallVec overflow","external_references":[{"source_name":"cve","external_id":"CVE-2021-25900"}],"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}"#;
         let amber = r#"{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-0000000000c2","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"Secret idna campaign","pattern":"[software:x_purl = 'pkg:pypi/idna@3.4']","pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z","object_marking_refs":["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"]}"#;

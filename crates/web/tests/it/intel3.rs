@@ -5,9 +5,11 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::intel::{add, community, intel_notices, select, upload, write_index, CARGO_LOCK};
+use crate::intel::{
+    add, buyer_shared_with, community, intel_notices, select, upload, write_index, CARGO_LOCK,
+};
 use crate::pages::Browser;
-use crate::support::{assert_problem, number, TestApp};
+use crate::support::{assert_problem, TestApp};
 
 const GREEN_VULN: &str = r#"{"type":"vulnerability","spec_version":"2.1","id":"vulnerability--00000000-0000-4000-8000-0000000000e1","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"SmallVec overflow","external_references":[{"source_name":"cve","external_id":"CVE-2021-25900"}],"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}"#;
 
@@ -18,19 +20,14 @@ async fn a_recorded_action_takes_the_exposure_off_the_buyer_flag_and_the_group_c
         write_index(&app);
         let c = community(&app, "read").await;
         upload(&app, &c.member.token, "Cargo.lock", CARGO_LOCK).await;
-        let buyer = app.signup("Buyer Motors").await;
-        let assessment = app.create_assessment(&c.member.token, 3).await;
-        let r = app.post_json("/api/v1/suppliers", Some(&buyer.token), json!({ "corporate_number": number(&app, &c.member).await, "due_date": "2099-03-31", "decision": { "confidential_info": false, "business_interruption": false, "network_access": false } })).await;
-        assert_eq!(r.status(), StatusCode::CREATED);
-        let r = app
-            .post_json(
-                "/api/v1/shares",
-                Some(&c.member.token),
-                json!({ "assessment_id": assessment, "buyer_organization_id": buyer.id }),
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::CREATED);
-        add(&app, &c, &c.group.token, &format!(r#"{{"objects":[{GREEN_VULN}]}}"#)).await;
+        let buyer = buyer_shared_with(&app, &c.member).await;
+        add(
+            &app,
+            &c,
+            &c.group.token,
+            &format!(r#"{{"objects":[{GREEN_VULN}]}}"#),
+        )
+        .await;
 
         let exposures: Value = app
             .get_json("/api/v1/intel/exposures", Some(&c.member.token))
@@ -42,7 +39,11 @@ async fn a_recorded_action_takes_the_exposure_off_the_buyer_flag_and_the_group_c
 
         // Refused input names the field and writes nothing.
         let r = app
-            .post_json(&path, Some(&c.member.token), json!({ "resolution": "done" }))
+            .post_json(
+                &path,
+                Some(&c.member.token),
+                json!({ "resolution": "done" }),
+            )
             .await;
         assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "resolution").await;
         let r = app
@@ -93,7 +94,10 @@ async fn a_recorded_action_takes_the_exposure_off_the_buyer_flag_and_the_group_c
         let exposures: Value = app
             .get_json("/api/v1/intel/exposures", Some(&c.member.token))
             .await;
-        assert_eq!(exposures[0]["resolution"], "fixed", "the member still sees it");
+        assert_eq!(
+            exposures[0]["resolution"], "fixed",
+            "the member still sees it"
+        );
 
         // The same lockfile checked again still holds the component: a new exposure, told.
         assert_eq!(intel_notices(&app, &c.member.token).await.len(), 1);
@@ -116,15 +120,25 @@ async fn the_action_form_comes_back_as_typed_when_refused_and_records_in_both_la
         ] {
             let c = community(&app, "read").await;
             upload(&app, &c.member.token, "Cargo.lock", CARGO_LOCK).await;
-            add(&app, &c, &c.group.token, &format!(r#"{{"objects":[{GREEN_VULN}]}}"#)).await;
+            add(
+                &app,
+                &c,
+                &c.group.token,
+                &format!(r#"{{"objects":[{GREEN_VULN}]}}"#),
+            )
+            .await;
             let b = Browser::new(&app);
             b.login(&c.member.email, "a long enough password").await;
             let (status, _) = b.get(&format!("/lang/{lang}?back=/intel")).await;
             assert_eq!(status, StatusCode::SEE_OTHER);
             let (status, html) = b.get("/intel").await;
             assert_eq!(status, StatusCode::OK);
-            let link = crate::intel::attr(&html, "#intel-exposures a[href^='/intel/exposures/']", "href")
-                .expect("a link to record the action");
+            let link = crate::intel::attr(
+                &html,
+                "#intel-exposures a[href^='/intel/exposures/']",
+                "href",
+            )
+            .expect("a link to record the action");
             let (status, html) = b.get(&link).await;
             assert_eq!(status, StatusCode::OK, "{lang}");
             assert_eq!(select(&html, "#exposure-facts dd")[0], "SmallVec overflow");
@@ -132,7 +146,10 @@ async fn the_action_form_comes_back_as_typed_when_refused_and_records_in_both_la
 
             // No choice: the page comes back with the message and the note as typed.
             let r = b
-                .post(&link, &[("csrf_token", csrf.as_str()), ("note", "調査中のメモ")])
+                .post(
+                    &link,
+                    &[("csrf_token", csrf.as_str()), ("note", "調査中のメモ")],
+                )
                 .await;
             assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
             let html = r.text().await.unwrap();
@@ -160,8 +177,13 @@ async fn the_action_form_comes_back_as_typed_when_refused_and_records_in_both_la
             let (_, html) = b.get("/intel?resolved=1").await;
             assert_eq!(select(&html, "#resolved-now").len(), 1);
             assert_eq!(select(&html, "#resolved-h"), [title]);
-            assert!(select(&html, "#intel-resolved td").join(" ").contains("insert_many を使っていない"));
-            assert!(select(&html, "#intel-exposures").is_empty(), "nothing open is left");
+            assert!(select(&html, "#intel-resolved td")
+                .join(" ")
+                .contains("insert_many を使っていない"));
+            assert!(
+                select(&html, "#intel-exposures").is_empty(),
+                "nothing open is left"
+            );
 
             // Without the session's token nothing is written.
             let r = b.post(&link, &[("resolution", "fixed")]).await;
