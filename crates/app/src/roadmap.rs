@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use shirube_stats::sdc::{
     cell_keys, industry_index, perturb, prefecture_index, protect, rate, tabulate, Cell, Group,
-    Keys, Layout, Status, INDUSTRIES, MIN_COUNT, N_INDUSTRY, N_PREF, N_SIZE,
+    Keys, Layout, Status, INDUSTRIES, MIN_COUNT, MIN_RATE_DENOMINATOR, N_INDUSTRY, N_PREF, N_SIZE,
 };
 use shirube_stats::sme::{size_class_with_capital, SizeClass};
 use shirube_stats::trajectory::{self, KpiStatus, Point};
@@ -561,6 +561,9 @@ pub struct LiveFigures {
     pub sme_registered: u64,
     pub sme_star3: u64,
     pub sme_star4: u64,
+    /// The sums of record keys behind `sme_registered`, `sme_star3` and `sme_star4`: the
+    /// SME shares are taken between perturbed counts, as every published count is.
+    sme_keys: Keys,
     /// Requests that can be judged: the level was reached, or the due date has passed.
     pub requests_decided: u64,
     /// Of those, the ones where the level was reached by the end of the due date.
@@ -609,6 +612,9 @@ impl LiveFigures {
                 f.sme_registered += n;
                 f.sme_star3 += s3;
                 f.sme_star4 += s4;
+                f.sme_keys.organizations += keys.organizations;
+                f.sme_keys.star3 += keys.star3;
+                f.sme_keys.star4 += keys.star4;
             }
         }
         f
@@ -654,9 +660,11 @@ impl LiveFigures {
 
     /// The value of a live KPI over its scope, or why it is withheld: a count passes the
     /// same disclosure control and perturbation as a release's tables (see `count_in`), and
-    /// a share or a median needs ten organisations or cases behind it. Shares are computed
-    /// from the true counts (rounded to 0.1 point): they are not cells of the table set, and
-    /// a ratio of two perturbed counts would be off by up to ±2 in both.
+    /// a share or a median needs ten organisations or cases behind it. An SME share is the
+    /// ratio of two perturbed counts (each with the cell key of the organisations behind
+    /// it), never of the true ones: an exact share over a scope would change by exactly one
+    /// organisation when a firm moves out of it, and so undo the perturbation of the counts.
+    /// The denominator rule is applied to the true count.
     pub fn scoped(&self, live: &str, scope: Option<&KpiScope>) -> Result<f64, Withheld> {
         let share = |n: u64, d: u64| {
             rate(n, d)
@@ -674,26 +682,40 @@ impl LiveFigures {
         }
         match live {
             "sme_star3_share" | "sme_star4_share" => {
-                let (mut n, mut d) = (0, 0);
-                for g in self.groups_in(scope).filter(|g| g.size != SizeClass::Large) {
-                    d += g.organizations;
-                    n += if live == "sme_star3_share" {
-                        g.star3
-                    } else {
-                        g.star4
-                    };
-                }
-                if scope.is_none() {
+                let star3 = live == "sme_star3_share";
+                let (n, d, keys) = if scope.is_none() {
                     // Organisations whose industry or prefecture fits no table still count
                     // nationally.
-                    let (n0, d0) = if live == "sme_star3_share" {
-                        (self.sme_star3, self.sme_registered)
+                    let n = if star3 {
+                        self.sme_star3
                     } else {
-                        (self.sme_star4, self.sme_registered)
+                        self.sme_star4
                     };
-                    return share(n0, d0);
+                    (n, self.sme_registered, self.sme_keys)
+                } else {
+                    let mut sums = (0, 0, Keys::default());
+                    for g in self.groups_in(scope).filter(|g| g.size != SizeClass::Large) {
+                        sums.1 += g.organizations;
+                        sums.0 += if star3 { g.star3 } else { g.star4 };
+                        sums.2.organizations += g.keys.organizations % 256;
+                        sums.2.star3 += g.keys.star3 % 256;
+                        sums.2.star4 += g.keys.star4 % 256;
+                    }
+                    sums
+                };
+                if d < MIN_RATE_DENOMINATOR {
+                    return Err(Withheld::SmallDenominator);
                 }
-                share(n, d)
+                let key = |sum: u64| (sum % 256) as u8;
+                let n_key = key(if star3 { keys.star3 } else { keys.star4 });
+                let published_d = perturb(d, key(keys.organizations));
+                // The same organisations give the same key, so every SME holding the level
+                // gives exactly 100 %; otherwise the two errors may cross, and the share is
+                // capped there.
+                let published_n = perturb(n, n_key).min(published_d);
+                // `published_d` is at least 8 (ten or more, less at most two).
+                let pct = published_n as f64 * 100.0 / published_d as f64;
+                Ok((pct * 10.0).round() / 10.0)
             }
             "requests_met_on_time_share" => share(self.requests_on_time, self.requests_decided),
             "median_days_to_level" => median(&self.days_to_level).ok_or(Withheld::SmallDenominator),
@@ -1241,6 +1263,46 @@ mod tests {
         k.live = Some("sme_star3_share".into());
         let today = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap_or_default();
         assert_eq!(kpi_status(&k, &live, today).1, KpiStatus::NoData);
+    }
+
+    #[test]
+    fn an_sme_share_is_taken_between_perturbed_counts_never_the_true_ones() {
+        // 40 SMEs, 13 with ★3: the true share is 32.5 %. Over many key draws the published
+        // share must sometimes differ from it (else the counts' perturbation is undone),
+        // stay within what ±2 on each count allows, and be 100 % whenever all hold ★3.
+        let mut moved = 0;
+        for k in 0..=255u64 {
+            let live = LiveFigures {
+                sme_registered: 40,
+                sme_star3: 13,
+                sme_keys: Keys {
+                    organizations: k,
+                    star3: k * 7 + 3,
+                    star4: 0,
+                },
+                ..LiveFigures::default()
+            };
+            let v = live.value("sme_star3_share").unwrap_or(-1.0);
+            assert!(
+                (11.0 / 42.0 * 100.0 - 0.05..=15.0 / 38.0 * 100.0 + 0.05).contains(&v),
+                "{v}"
+            );
+            if (v - 32.5).abs() > 0.01 {
+                moved += 1;
+            }
+            let all = LiveFigures {
+                sme_registered: 40,
+                sme_star3: 40,
+                sme_keys: Keys {
+                    organizations: k,
+                    star3: k,
+                    star4: 0,
+                },
+                ..LiveFigures::default()
+            };
+            assert_eq!(all.value("sme_star3_share"), Some(100.0));
+        }
+        assert!(moved > 100, "only {moved} of 256 keys changed the share");
     }
 
     fn timing(requested: &str, due: &str, reached: Option<&str>) -> RequestTimingRow {

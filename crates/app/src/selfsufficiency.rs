@@ -14,8 +14,8 @@ use crate::error::AppError;
 use crate::roadmap::require_publisher;
 use crate::App;
 
-pub const DEFINITION_EN: &str = "Domestic: the vendor's head office is in Japan and its ultimate parent is Japanese (a foreign product resold by a Japanese firm is not domestic). Usage share: organisations using at least one domestic product of the category ÷ organisations using any product of it. Spend share: declared annual spend on domestic vendors ÷ all declared spend, published only with ten or more organisations declaring spend, three or more vendors and the two largest vendors at most 85 % of it. Monitoring in Japan: organisations whose monitoring service (SIEM / SOC) analyses in Japan ÷ organisations using one. Every share needs ten organisations; below that it reads too_thin. Organisations on Shirube that declared their products only: not a census.";
-pub const DEFINITION_JA: &str = "国産：ベンダーの本社が日本にあり、最終親会社も日本企業であること（海外製品を国内企業が販売する場合は国産に含めません）。利用ベース：その分類の国産製品を1つ以上使う組織数 ÷ その分類の製品を使う組織数。支出ベース：国産ベンダーへの年間支出 ÷ 申告された支出の合計（支出を申告した組織が10以上、ベンダーが3社以上、上位2社の合計が85%以下の場合のみ公表）。国内監視：国内で分析する監視サービス（SIEM/SOC）を使う組織数 ÷ 監視サービスを使う組織数。いずれも10組織未満は too_thin（データ不足）とします。しるべで製品を申告した組織のみの値で、全数調査ではありません。";
+pub const DEFINITION_EN: &str = "Domestic: the vendor's head office is in Japan and its ultimate parent is Japanese (a foreign product resold by a Japanese firm is not domestic). Usage share: organisations using at least one domestic product of the category ÷ organisations using any product of it. Spend share: declared annual spend on domestic vendors ÷ all declared spend, published only with ten or more organisations declaring spend, three or more vendors and the two largest vendors at most 85 % of it. Monitoring in Japan: organisations whose monitoring service (SIEM / SOC) analyses in Japan ÷ organisations using one. Every share needs ten organisations; below that it reads too_thin. Counts of organisations (each share's denominator and numerator) carry the same small deliberate error as the statistics' counts, at most ±2 (cell-key method), so that comparing two releases does not reveal one firm's declaration; a share is the ratio of the two published counts. Organisations on Shirube that declared their products only: not a census.";
+pub const DEFINITION_JA: &str = "国産：ベンダーの本社が日本にあり、最終親会社も日本企業であること（海外製品を国内企業が販売する場合は国産に含めません）。利用ベース：その分類の国産製品を1つ以上使う組織数 ÷ その分類の製品を使う組織数。支出ベース：国産ベンダーへの年間支出 ÷ 申告された支出の合計（支出を申告した組織が10以上、ベンダーが3社以上、上位2社の合計が85%以下の場合のみ公表）。国内監視：国内で分析する監視サービス（SIEM/SOC）を使う組織数 ÷ 監視サービスを使う組織数。いずれも10組織未満は too_thin（データ不足）とします。組織数（各割合の分母と分子）には統計の件数と同じく±2以内の意図的な誤差（セルキー法）を加え、2回の公表を比べても1社の申告が分からないようにしています。割合は公表する2つの数の比です。しるべで製品を申告した組織のみの値で、全数調査ではありません。";
 
 /// The SCS criteria each product category serves, with the level each criterion belongs to
 /// (written from the requirement sheet, `shared/reference/scs`): a declared product is
@@ -395,6 +395,7 @@ pub(crate) async fn document(state: &App, at: &str, period: &str) -> Result<Valu
             domestic: ss::is_domestic(&r.head_office_country, &r.ultimate_parent_country),
             monitoring_in_japan: r.monitoring_in_japan,
             annual_spend_yen: r.annual_spend_yen.and_then(|s| u64::try_from(s).ok()),
+            record_key: u8::try_from(r.record_key.rem_euclid(256)).unwrap_or(0),
         })
         .collect();
     let f = ss::compute(&uses);

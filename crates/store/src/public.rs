@@ -384,6 +384,10 @@ pub struct ProductUseRow {
     pub annual_spend_yen: Option<i64>,
     /// When the organisation declared it (RFC 3339).
     pub created_at: String,
+    /// The organisation's secret record key, for the statistics' cell keys: read only by
+    /// `product_uses_at` (0 elsewhere), never served.
+    #[sqlx(default)]
+    pub record_key: i64,
 }
 
 /// A product declaration as assessment evidence: the organisation's current declaration for
@@ -628,7 +632,8 @@ impl Store {
         Ok(fetch_all!(
             self.db(),
             ProductUseRow,
-            &format!("SELECT {USE_COLUMNS} FROM product_uses u JOIN security_products p ON p.id = u.product_id \
+            &format!("SELECT {USE_COLUMNS}, COALESCE(o.record_key, 0) AS record_key FROM product_uses u \
+                      JOIN security_products p ON p.id = u.product_id \
                       JOIN security_vendors v ON v.id = p.vendor_id JOIN organizations o ON o.id = u.organization_id \
                       WHERE u.created_at <= $1 AND o.created_at <= $1 ORDER BY u.organization_id, u.product_id"),
             at

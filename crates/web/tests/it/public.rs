@@ -924,8 +924,15 @@ async fn organisations_declare_products_and_a_release_publishes_domestic_shares_
             .iter()
             .find(|c| c["category"] == "edr")
             .unwrap();
-        assert_eq!(edr["organisations"], 12);
-        assert_eq!(edr["percent"], 33.3);
+        // Twelve organisations, four of them domestic: both counts are published with the
+        // cell-key error (±2), and the share is taken between the published counts.
+        let d = edr["organisations"].as_u64().unwrap();
+        assert!((10..=14).contains(&d), "{edr}");
+        let pct = edr["percent"].as_f64().unwrap();
+        assert!(
+            (2..=6).any(|n: u64| ((n * 1000) as f64 / d as f64).round() / 10.0 == pct),
+            "{edr}"
+        );
         let backup = v["usage_share"]
             .as_array()
             .unwrap()
