@@ -12,7 +12,7 @@ use shirube_app::selfsufficiency;
 use shirube_app::{AppError, Principal};
 
 use crate::error::PageError;
-use crate::pages::{render, Nav, PageResult, Signed};
+use crate::pages::{render, render_status, FieldMessages, Nav, PageResult, Signed};
 use crate::AppState;
 
 /// One product of the registry as the page lists it.
@@ -25,6 +25,12 @@ pub struct ProductLine {
     pub declared: String,
     /// The criteria it serves, as "id title" lines.
     pub criteria: Vec<String>,
+    /// The declared annual spend in yen, as digits for the input ("" when none).
+    pub spend: String,
+    /// The same for reading ("1,200,000").
+    pub spend_shown: String,
+    /// Why the page refused what was just sent for this product ("" when it did not).
+    pub error: String,
 }
 
 #[derive(Template)]
@@ -38,9 +44,23 @@ pub struct ProductsPage {
     pub declared: usize,
     /// `declared` or `withdrawn` after a change.
     pub done: String,
+    /// What was refused, in one line for the top of the page ("" when nothing was).
+    pub error_summary: String,
 }
 
-async fn page(state: &AppState, p: &Principal, done: String) -> Result<ProductsPage, AppError> {
+/// A declaration the page refused, shown at its product's form.
+pub struct Refused {
+    pub product_id: String,
+    pub spend: String,
+    pub errors: FieldMessages,
+}
+
+async fn page(
+    state: &AppState,
+    p: &Principal,
+    done: String,
+    refused: Option<Refused>,
+) -> Result<ProductsPage, AppError> {
     let t = Tr::new(p.lang);
     let (_, products) = selfsufficiency::registry(state).await?;
     let mine = selfsufficiency::my_uses(state, p).await?;
@@ -49,38 +69,79 @@ async fn page(state: &AppState, p: &Principal, done: String) -> Result<ProductsP
         let lines: Vec<ProductLine> = products
             .iter()
             .filter(|x| x.category == cat)
-            .map(|x| ProductLine {
-                id: x.id.clone(),
-                name: x.name.clone(),
-                vendor: x.vendor_name.clone(),
-                domestic: selfsufficiency::is_domestic(
-                    &x.head_office_country,
-                    &x.ultimate_parent_country,
-                ),
-                declared: mine
-                    .iter()
-                    .find(|u| u.product_id == x.id)
-                    .map(|u| t.date(&u.created_at))
-                    .unwrap_or_default(),
-                criteria: selfsufficiency::criteria_of_category(cat)
-                    .into_iter()
-                    .filter_map(|id| state.catalog.criterion(id))
-                    .map(|c| format!("{} {}", c.id, c.title.get(p.lang)))
-                    .collect(),
+            .map(|x| {
+                let used = mine.iter().find(|u| u.product_id == x.id);
+                let spend = used.and_then(|u| u.annual_spend_yen);
+                ProductLine {
+                    id: x.id.clone(),
+                    name: x.name.clone(),
+                    vendor: x.vendor_name.clone(),
+                    domestic: selfsufficiency::is_domestic(
+                        &x.head_office_country,
+                        &x.ultimate_parent_country,
+                    ),
+                    declared: used.map(|u| t.date(&u.created_at)).unwrap_or_default(),
+                    spend: spend.map(|s| s.to_string()).unwrap_or_default(),
+                    spend_shown: spend.map(grouped).unwrap_or_default(),
+                    error: String::new(),
+                    criteria: selfsufficiency::criteria_of_category(cat)
+                        .into_iter()
+                        .filter_map(|id| state.catalog.criterion(id))
+                        .map(|c| format!("{} {}", c.id, c.title.get(p.lang)))
+                        .collect(),
+                }
             })
             .collect();
         if !lines.is_empty() {
             categories.push((t.t(&format!("pe-cat-{cat}")), lines));
         }
     }
+    let mut error_summary = String::new();
+    if let Some(r) = &refused {
+        for line in categories.iter_mut().flat_map(|(_, l)| l.iter_mut()) {
+            if line.id == r.product_id {
+                line.error = r.errors.get("annual_spend_yen");
+                if line.error.is_empty() {
+                    line.error = r
+                        .errors
+                        .0
+                        .iter()
+                        .map(|(_, m)| m.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                }
+                line.spend = r.spend.clone();
+                error_summary = format!("{}: {}", line.name, line.error);
+            }
+        }
+    }
     Ok(ProductsPage {
         nav: Nav::for_principal(state, p).await?,
+        error_summary,
         can_edit: p.role.can_edit(),
         categories,
         declared: mine.len(),
         done,
         t,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spend_is_read_as_people_type_it() {
+        assert_eq!(parse_spend("").ok(), Some(None));
+        assert_eq!(parse_spend(" 1,200,000円 ").ok(), Some(Some(1_200_000)));
+        assert_eq!(parse_spend("１２００").ok(), Some(Some(1200)));
+        assert!(parse_spend("12万").is_err());
+        assert!(parse_spend("-5").is_err());
+        assert!(parse_spend("99999999999999999999").is_err());
+        assert_eq!(grouped(1_200_000), "1,200,000");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(0), "0");
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -99,7 +160,7 @@ pub async fn index(
         Some(d @ ("declared" | "withdrawn")) => d.to_string(),
         _ => String::new(),
     };
-    let pg = page(&state, &p, done).await.page(p.lang)?;
+    let pg = page(&state, &p, done, None).await.page(p.lang)?;
     render(&pg, p.lang)
 }
 
@@ -107,9 +168,54 @@ pub async fn index(
 #[serde(default)]
 pub struct ChangeForm {
     pub csrf_token: String,
+    /// Optional annual spend in yen ("" for none); digits with or without separators.
+    pub annual_spend_yen: String,
 }
 
-/// Declares that the organisation uses a product (the category's criteria only).
+/// 1200000 → "1,200,000".
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The spend as typed: empty for none; whole yen with or without separators, full-width
+/// digits and a trailing 円 accepted. Anything else names the field.
+fn parse_spend(raw: &str) -> Result<Option<i64>, AppError> {
+    let cleaned: String = raw
+        .trim()
+        .trim_end_matches('円')
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | ' ' | '\u{3000}' | '_'))
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    if !cleaned.chars().all(|c| c.is_ascii_digit()) {
+        return Err(AppError::field("annual_spend_yen", "public-err-spend"));
+    }
+    cleaned
+        .parse::<i64>()
+        .map(Some)
+        .map_err(|_| AppError::field("annual_spend_yen", "public-err-spend"))
+}
+
+/// Declares that the organisation uses a product, or changes the declared annual spend of
+/// one it uses: the criteria are the category's (and any sent earlier through the API), the
+/// spend is what the form says (empty: none declared).
 pub async fn declare(
     State(state): State<AppState>,
     Signed(p): Signed,
@@ -118,27 +224,39 @@ pub async fn declare(
 ) -> Result<Response, PageError> {
     let lang = p.lang;
     p.check_csrf(&form.csrf_token).page(lang)?;
-    // Declaring again from the page keeps criteria and spend sent earlier through the API.
-    let earlier = selfsufficiency::my_uses(&state, &p)
-        .await
-        .page(lang)?
-        .into_iter()
-        .find(|u| u.product_id == product_id);
-    let (criteria, spend) = match earlier {
-        Some(u) => (
-            u.criteria
-                .split(' ')
-                .filter(|c| !c.is_empty())
-                .map(str::to_string)
-                .collect(),
-            u.annual_spend_yen,
-        ),
-        None => (Vec::new(), None),
-    };
-    selfsufficiency::declare_use(&state, &p, &product_id, &criteria, spend)
-        .await
-        .page(lang)?;
-    Ok(Redirect::to("/products?done=declared").into_response())
+    let result = async {
+        let spend = parse_spend(&form.annual_spend_yen)?;
+        // Declaring again from the page keeps criteria sent earlier through the API.
+        let criteria: Vec<String> = selfsufficiency::my_uses(&state, &p)
+            .await?
+            .into_iter()
+            .find(|u| u.product_id == product_id)
+            .map(|u| {
+                u.criteria
+                    .split(' ')
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        selfsufficiency::declare_use(&state, &p, &product_id, &criteria, spend).await
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/products?done=declared").into_response()),
+        Err(e @ AppError::Invalid(_)) => {
+            let refused = Refused {
+                product_id: product_id.clone(),
+                spend: form.annual_spend_yen.chars().take(40).collect(),
+                errors: FieldMessages::from_error(&e, lang),
+            };
+            let pg = page(&state, &p, String::new(), Some(refused))
+                .await
+                .page(lang)?;
+            render_status(&pg, lang, crate::error::status(&e))
+        }
+        Err(e) => Err(PageError(e, lang)),
+    }
 }
 
 /// Withdraws a declared use.

@@ -345,6 +345,84 @@ async fn the_products_page_declares_and_withdraws_with_the_csrf_token_in_japanes
     }
 }
 
+/// The annual spend of the organisation's first declared product, as the API reads it.
+async fn declared_spend(app: &TestApp, org: &Org) -> Value {
+    let mine = app.get_json("/api/v1/product-uses", Some(&org.token)).await;
+    mine[0]["annual_spend_yen"].clone()
+}
+
+#[tokio::test]
+async fn the_products_page_takes_the_annual_spend_as_people_type_it_and_refuses_words_keeping_what_was_stored(
+) {
+    for app in TestApp::all().await {
+        let product = backup_product(&app).await;
+        let firm = app.signup("みなと精工").await;
+        let b = Browser::new(&app);
+        b.login(&firm.email, "a long enough password").await;
+        let (_, html) = b.get("/products").await;
+        assert_eq!(
+            select(&html, &format!("label[for='spend-{product}']")),
+            ["年間の支出（円・任意）"]
+        );
+        let csrf = b.csrf().await;
+
+        let r = b
+            .post(
+                &format!("/products/{product}/use"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("annual_spend_yen", "１２０,０００円"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(declared_spend(&app, &firm).await, 120_000);
+        let (_, html) = b.get("/products").await;
+        assert!(html.contains("年間の支出：120,000円"), "{html}");
+
+        // Words are refused at the field, with what was typed kept, and nothing changes.
+        let r = b
+            .post(
+                &format!("/products/{product}/use"),
+                &[("csrf_token", &csrf), ("annual_spend_yen", "12万")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert_eq!(
+            select(&html, &format!("#spend-{product}-err")),
+            ["年間支出は0以上の整数（円）で入力してください。"]
+        );
+        assert_eq!(
+            attr(&html, &format!("#spend-{product}"), "aria-invalid").as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            attr(&html, &format!("#spend-{product}"), "value").as_deref(),
+            Some("12万")
+        );
+        assert!(select(&html, "[role=alert]")[0].contains("年間支出は"));
+        assert_eq!(
+            declared_spend(&app, &firm).await,
+            120_000,
+            "the stored spend stays"
+        );
+
+        // Emptying the field withdraws the spend, not the product.
+        let r = b
+            .post(
+                &format!("/products/{product}/use"),
+                &[("csrf_token", &csrf), ("annual_spend_yen", "")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(declared_spend(&app, &firm).await, Value::Null);
+        b.get("/lang/en?back=/products").await;
+        let (_, html) = b.get("/products").await;
+        assert!(html.contains("No annual spend entered."), "{html}");
+    }
+}
+
 #[tokio::test]
 async fn the_evaluation_body_sees_the_products_declared_when_the_level_4_assessment_was_submitted()
 {
