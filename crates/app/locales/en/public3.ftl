@@ -1,7 +1,7 @@
 # Products the organisation uses, as assessment evidence (issue 13, item 5).
 pe-nav = Security products you use
 pe-title = Security products you use
-pe-lead = Press "We use this" on each security product your company uses. A product you declare appears automatically as evidence on the criteria of your assessment that it serves. When you stop using one, press "We stopped using it".
+pe-lead = Press "We use this" on each security product your company uses. A product you declare appears automatically as evidence on the criteria of your assessment that it serves. When you stop using one, press "We stopped using it". Entering the annual spend is optional; it only goes into the share of spending on domestic vendors (the self-sufficiency rate).
 pe-count = { $n ->
     [0] You have not declared any product yet.
     [one] You declared one product.
