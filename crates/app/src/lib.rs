@@ -93,6 +93,12 @@ pub struct App {
     pub mailer: Option<Arc<notifications::Mailer>>,
     /// Where every use case reads the time.
     pub clock: Clock,
+    /// How long the public roadmap may show the same live figures (default 60 s; zero reads
+    /// them afresh every time). Computing them reads every organisation: two seconds at a
+    /// million on SQLite, too much for every visitor of a public page.
+    pub live_max_age: std::time::Duration,
+    /// The live figures last computed for the public roadmap, with when (the app's clock).
+    pub(crate) live_cache: Arc<tokio::sync::Mutex<Option<roadmap::CachedLive>>>,
 }
 
 /// Why the application could not start.
@@ -150,6 +156,8 @@ impl App {
             validity: trust::ValidityPolicy::default(),
             mailer: None,
             clock,
+            live_max_age: std::time::Duration::from_secs(60),
+            live_cache: Arc::default(),
         })
     }
 

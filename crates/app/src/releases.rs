@@ -411,7 +411,7 @@ pub(crate) async fn publish_for(
     let previous = latest.and_then(|(_, text)| Protected::from_json(&text, layout.len()));
     let protected = compute(&layout, &groups(&rows), previous.as_ref());
     let base = state.config.public_url.trim_end_matches('/').to_string();
-    let road = roadmap::roadmap_at(state, &reference_text, reference_day).await?;
+    let road = roadmap::roadmap_over(state, &rows, &reference_text, reference_day).await?;
     let mut road_doc = roadmap::roadmap_document(&road, Some(&code));
     if let Some(obj) = road_doc.as_object_mut() {
         obj.insert(

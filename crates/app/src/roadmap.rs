@@ -937,6 +937,9 @@ pub struct MeasureView {
 #[derive(Debug, Clone)]
 pub struct Roadmap {
     pub as_of: NaiveDate,
+    /// When the live figures were computed (RFC 3339): the reference time of a release,
+    /// up to `App::live_max_age` ago on the public roadmap.
+    pub live_at: String,
     pub measures: Vec<MeasureView>,
 }
 
@@ -951,14 +954,67 @@ fn decode_revision(r: RevisionRow) -> Result<Revision, AppError> {
     })
 }
 
-/// The roadmap with live figures and statuses at `at` (RFC 3339).
-pub(crate) async fn roadmap_at(
+/// The roadmap at `at`, with live figures from `groups` (the store's statistics groups at
+/// `at`): a release reads those once for its statistics and its roadmap.
+pub(crate) async fn roadmap_over(
     state: &App,
+    groups: &[StatisticsGroupRow],
     at: &str,
     today: NaiveDate,
 ) -> Result<Roadmap, AppError> {
-    let live = LiveFigures::from_groups(&state.store.statistics_groups(at).await?)
-        .with_requests(&state.store.request_timings(at).await?, today);
+    let live = live_figures(state, groups, at, today).await?;
+    roadmap_with(state, &live, at, today).await
+}
+
+async fn live_figures(
+    state: &App,
+    groups: &[StatisticsGroupRow],
+    at: &str,
+    today: NaiveDate,
+) -> Result<LiveFigures, AppError> {
+    Ok(LiveFigures::from_groups(groups)
+        .with_requests(&state.store.request_timings(at).await?, today))
+}
+
+/// Live figures kept for the public roadmap: when they were computed (the app's clock) and
+/// the figures.
+pub(crate) type CachedLive = (chrono::DateTime<chrono::Utc>, std::sync::Arc<LiveFigures>);
+
+/// The live figures now, for the public roadmap: those computed less than
+/// `App::live_max_age` ago on the same day, else computed afresh. One reader
+/// computes while the others wait for its result, so a burst of visitors costs one read.
+async fn live_now(state: &App) -> Result<CachedLive, AppError> {
+    let mut cache = state.live_cache.lock().await;
+    let now = state.clock.now();
+    let today = state.clock.today();
+    if let Some((at, live)) = cache.as_ref() {
+        let age = now.signed_duration_since(*at);
+        let fresh = chrono::Duration::from_std(state.live_max_age)
+            .is_ok_and(|max| age >= chrono::Duration::zero() && age < max);
+        // The same day as `today`, which the request figures are judged on.
+        if fresh && at.date_naive() == today {
+            return Ok((*at, live.clone()));
+        }
+    }
+    let at = shirube_store::format_time(now);
+    let groups = state.store.statistics_groups(&at).await?;
+    let entry = (
+        now,
+        std::sync::Arc::new(live_figures(state, &groups, &at, today).await?),
+    );
+    if !state.live_max_age.is_zero() {
+        *cache = Some(entry.clone());
+    }
+    Ok(entry)
+}
+
+/// The roadmap at `at` with the given live figures.
+async fn roadmap_with(
+    state: &App,
+    live: &LiveFigures,
+    at: &str,
+    today: NaiveDate,
+) -> Result<Roadmap, AppError> {
     let measures = state.store.measures().await?;
     let mut revisions = state.store.revisions().await?;
     let mut out = Vec::new();
@@ -999,13 +1055,16 @@ pub(crate) async fn roadmap_at(
     revisions.clear();
     Ok(Roadmap {
         as_of: today,
+        live_at: at.to_string(),
         measures: out,
     })
 }
 
-/// The roadmap now (public).
+/// The roadmap now (public), with live figures at most `App::live_max_age` old.
 pub async fn roadmap(state: &App) -> Result<Roadmap, AppError> {
-    roadmap_at(state, &state.clock.now_string(), state.clock.today()).await
+    let (at, live) = live_now(state).await?;
+    let today = state.clock.today();
+    roadmap_with(state, &live, &shirube_store::format_time(at), today).await
 }
 
 fn dated_json(d: &DatedValue) -> Value {

@@ -74,6 +74,8 @@ pub struct RoadmapPage {
     pub t: Tr,
     pub nav: Option<Nav>,
     pub as_of: String,
+    /// When the live figures were computed, for reading.
+    pub live_at: String,
     pub rule: String,
     pub measures: Vec<MeasureRow>,
 }
@@ -237,6 +239,7 @@ pub async fn roadmap(
         t,
         nav: nav.clone(),
         as_of: r.as_of.format("%Y-%m-%d").to_string(),
+        live_at: t.datetime(&r.live_at),
         measures,
     };
     render(&page, lang)

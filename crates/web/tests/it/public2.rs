@@ -507,3 +507,60 @@ async fn a_live_count_and_a_release_cell_over_the_same_organisations_show_the_sa
         );
     }
 }
+
+#[tokio::test]
+async fn the_public_roadmap_keeps_its_live_figures_for_a_minute_and_says_when_they_were_computed() {
+    let clock = shirube_app::Clock::manual(
+        chrono::DateTime::parse_from_rfc3339("2026-10-01T03:00:00Z")
+            .unwrap()
+            .to_utc(),
+    );
+    let app =
+        TestApp::sqlite_with_live_cache(clock.clone(), std::time::Duration::from_secs(60)).await;
+    let gov = publisher(&app).await;
+    for i in 0..10 {
+        signup_as(&app, &format!("京都製作所{i}"), "E", 40, "26").await;
+    }
+    // A second firm of one, so that the publisher's own cell is not the only one withheld.
+    signup_as(&app, "北海道運輸", "H", 10, "01").await;
+    let created = create_measure(
+        &app,
+        &gov.token,
+        scoped(
+            "Manufacturers in Kyoto",
+            "organizations_registered",
+            json!({ "industry": "E", "prefecture": "26" }),
+        ),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let first = kpi(&app, "Manufacturers in Kyoto").await["latest"]["value"].clone();
+    assert_perturbed(&first, 10);
+
+    // Within the minute, a new firm does not move the figure; the page says when it was made.
+    // (Six, so that the fresh figure, 16 ± 2, cannot equal the kept one, 10 ± 2.)
+    for i in 10..16 {
+        signup_as(&app, &format!("京都製作所{i}"), "E", 40, "26").await;
+    }
+    clock.advance(chrono::Duration::seconds(59));
+    assert_eq!(
+        kpi(&app, "Manufacturers in Kyoto").await["latest"]["value"],
+        first
+    );
+    let html = TestApp::client()
+        .get(app.url("/roadmap"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("2026-10-01 12:00 時点の集計"), "{html}");
+
+    // A minute on, it is read afresh.
+    clock.advance(chrono::Duration::seconds(1));
+    assert_perturbed(
+        &kpi(&app, "Manufacturers in Kyoto").await["latest"]["value"],
+        16,
+    );
+}

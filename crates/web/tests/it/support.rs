@@ -4,6 +4,7 @@ use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
 use shirube_app::{App, Clock, Config};
 use shirube_web::AppState;
+use std::time::Duration;
 
 pub struct TestApp {
     pub base: String,
@@ -43,13 +44,20 @@ impl TestApp {
 
     pub async fn sqlite() -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        Self::start(dir, None, "sqlite", Clock::system()).await
+        Self::start(dir, None, "sqlite", Clock::system(), Duration::ZERO).await
     }
 
     /// A SQLite app whose time stands still until the test moves `clock`.
     pub async fn sqlite_with_clock(clock: Clock) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        Self::start(dir, None, "sqlite", clock).await
+        Self::start(dir, None, "sqlite", clock, Duration::ZERO).await
+    }
+
+    /// A SQLite app on `clock` whose public roadmap keeps its live figures for `max_age`, as
+    /// a deployed one does (every other test app reads them afresh).
+    pub async fn sqlite_with_live_cache(clock: Clock, max_age: Duration) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        Self::start(dir, None, "sqlite", clock, max_age).await
     }
 
     /// A fresh schema in the given PostgreSQL database, so tests never see each other's rows.
@@ -66,7 +74,14 @@ impl TestApp {
         let sep = if url.contains('?') { '&' } else { '?' };
         let scoped = format!("{url}{sep}options=-c%20search_path%3D{schema}");
         let dir = tempfile::tempdir().unwrap();
-        Self::start(dir, Some(scoped), "postgres", Clock::system()).await
+        Self::start(
+            dir,
+            Some(scoped),
+            "postgres",
+            Clock::system(),
+            Duration::ZERO,
+        )
+        .await
     }
 
     async fn start(
@@ -74,6 +89,7 @@ impl TestApp {
         database_url: Option<String>,
         backend: &'static str,
         clock: Clock,
+        live_max_age: Duration,
     ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -83,7 +99,9 @@ impl TestApp {
             database_url,
             public_url: base.clone(),
         };
-        let state = AppState::new(App::open_with_clock(config, clock).await.unwrap());
+        let mut app = App::open_with_clock(config, clock).await.unwrap();
+        app.live_max_age = live_max_age;
+        let state = AppState::new(app);
         let app = shirube_web::router::router(state.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
