@@ -984,6 +984,15 @@ pub(crate) type CachedLive = (chrono::DateTime<chrono::Utc>, std::sync::Arc<Live
 /// `App::live_max_age` ago on the same day, else computed afresh. One reader
 /// computes while the others wait for its result, so a burst of visitors costs one read.
 async fn live_now(state: &App) -> Result<CachedLive, AppError> {
+    let compute = |now: chrono::DateTime<chrono::Utc>| async move {
+        let at = shirube_store::format_time(now);
+        let groups = state.store.statistics_groups(&at).await?;
+        let live = live_figures(state, &groups, &at, state.clock.today()).await?;
+        Ok::<_, AppError>((now, std::sync::Arc::new(live)))
+    };
+    if state.live_max_age.is_zero() {
+        return compute(state.clock.now()).await;
+    }
     let mut cache = state.live_cache.lock().await;
     let now = state.clock.now();
     let today = state.clock.today();
@@ -996,15 +1005,8 @@ async fn live_now(state: &App) -> Result<CachedLive, AppError> {
             return Ok((*at, live.clone()));
         }
     }
-    let at = shirube_store::format_time(now);
-    let groups = state.store.statistics_groups(&at).await?;
-    let entry = (
-        now,
-        std::sync::Arc::new(live_figures(state, &groups, &at, today).await?),
-    );
-    if !state.live_max_age.is_zero() {
-        *cache = Some(entry.clone());
-    }
+    let entry = compute(now).await?;
+    *cache = Some(entry.clone());
     Ok(entry)
 }
 
@@ -1033,7 +1035,7 @@ async fn roadmap_with(
             .kpis
             .iter()
             .map(|k| {
-                let (latest, status, withheld) = kpi_status_withheld(k, &live, today);
+                let (latest, status, withheld) = kpi_status_withheld(k, live, today);
                 KpiView {
                     kpi: k.clone(),
                     latest,
