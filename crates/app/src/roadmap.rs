@@ -963,7 +963,7 @@ pub(crate) async fn roadmap_over(
     today: NaiveDate,
 ) -> Result<Roadmap, AppError> {
     let live = live_figures(state, groups, at, today).await?;
-    roadmap_with(state, &live, at, today).await
+    roadmap_with(state, &live, at, at, today).await
 }
 
 async fn live_figures(
@@ -1010,10 +1010,12 @@ async fn live_now(state: &App) -> Result<CachedLive, AppError> {
     Ok(entry)
 }
 
-/// The roadmap at `at` with the given live figures.
+/// The roadmap as it stood at `at` (its measures and revisions), with the given live
+/// figures, computed at `live_at`.
 async fn roadmap_with(
     state: &App,
     live: &LiveFigures,
+    live_at: &str,
     at: &str,
     today: NaiveDate,
 ) -> Result<Roadmap, AppError> {
@@ -1057,16 +1059,23 @@ async fn roadmap_with(
     revisions.clear();
     Ok(Roadmap {
         as_of: today,
-        live_at: at.to_string(),
+        live_at: live_at.to_string(),
         measures: out,
     })
 }
 
 /// The roadmap now (public), with live figures at most `App::live_max_age` old.
 pub async fn roadmap(state: &App) -> Result<Roadmap, AppError> {
-    let (at, live) = live_now(state).await?;
-    let today = state.clock.today();
-    roadmap_with(state, &live, &shirube_store::format_time(at), today).await
+    let (live_at, live) = live_now(state).await?;
+    // Measures and revisions as they are now: only the live figures may be a minute old.
+    roadmap_with(
+        state,
+        &live,
+        &shirube_store::format_time(live_at),
+        &state.clock.now_string(),
+        state.clock.today(),
+    )
+    .await
 }
 
 fn dated_json(d: &DatedValue) -> Value {

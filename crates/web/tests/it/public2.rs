@@ -547,6 +547,15 @@ async fn the_public_roadmap_keeps_its_live_figures_for_a_minute_and_says_when_th
         kpi(&app, "Manufacturers in Kyoto").await["latest"]["value"],
         first
     );
+    // Only the live figures wait: a measure recorded now is on the roadmap at once.
+    let created = create_measure(&app, &gov.token, measure("Recorded just now", None)).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let road = app.get_json("/api/v1/roadmap", None).await;
+    assert!(road["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["title"]["en"] == "Recorded just now"));
     let html = TestApp::client()
         .get(app.url("/roadmap"))
         .send()
