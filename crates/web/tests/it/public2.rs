@@ -556,14 +556,7 @@ async fn the_public_roadmap_keeps_its_live_figures_for_a_minute_and_says_when_th
         .unwrap()
         .iter()
         .any(|m| m["title"]["en"] == "Recorded just now"));
-    let html = TestApp::client()
-        .get(app.url("/roadmap"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_text("/roadmap").await;
     assert!(html.contains("2026-10-01 12:00 時点の集計"), "{html}");
 
     // A minute on, it is read afresh.
