@@ -987,7 +987,7 @@ async fn live_now(state: &App) -> Result<CachedLive, AppError> {
     let compute = |now: chrono::DateTime<chrono::Utc>| async move {
         let at = shirube_store::format_time(now);
         let groups = state.store.statistics_groups(&at).await?;
-        let live = live_figures(state, &groups, &at, state.clock.today()).await?;
+        let live = live_figures(state, &groups, &at, state.clock.today_japan()).await?;
         Ok::<_, AppError>((now, std::sync::Arc::new(live)))
     };
     if state.live_max_age.is_zero() {
@@ -995,13 +995,15 @@ async fn live_now(state: &App) -> Result<CachedLive, AppError> {
     }
     let mut cache = state.live_cache.lock().await;
     let now = state.clock.now();
-    let today = state.clock.today();
+    let today = state.clock.today_japan();
+    let japan_day =
+        |t: chrono::DateTime<chrono::Utc>| (t + chrono::Duration::hours(9)).date_naive();
     if let Some((at, live)) = cache.as_ref() {
         let age = now.signed_duration_since(*at);
         let fresh = chrono::Duration::from_std(state.live_max_age)
             .is_ok_and(|max| age >= chrono::Duration::zero() && age < max);
-        // The same day as `today`, which the request figures are judged on.
-        if fresh && at.date_naive() == today {
+        // The same day in Japan, which the request figures are judged on.
+        if fresh && japan_day(*at) == today {
             return Ok((*at, live.clone()));
         }
     }
@@ -1073,7 +1075,8 @@ pub async fn roadmap(state: &App) -> Result<Roadmap, AppError> {
         &live,
         &shirube_store::format_time(live_at),
         &state.clock.now_string(),
-        state.clock.today(),
+        // Japan's calendar day: the request figures and the page's date are read in it.
+        state.clock.today_japan(),
     )
     .await
 }

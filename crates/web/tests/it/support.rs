@@ -164,7 +164,11 @@ impl TestApp {
 
     /// The body of an anonymous GET as text (a public page).
     pub async fn get_text(&self, path: &str) -> String {
-        self.get(path, None).await.text().await.expect("a text body")
+        self.get(path, None)
+            .await
+            .text()
+            .await
+            .expect("a text body")
     }
 
     pub async fn signup(&self, name: &str) -> Org {
