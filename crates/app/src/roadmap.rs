@@ -22,6 +22,7 @@ use crate::accounts::Principal;
 use crate::domain::{collect, required_text, FieldError};
 use crate::error::AppError;
 use crate::App;
+use shirube_catalog::Lang;
 
 /// The licence every public file is published under.
 pub const LICENCE_URL: &str =
@@ -60,6 +61,36 @@ pub struct LogicModel {
     pub outputs: Vec<String>,
     #[serde(default)]
     pub outcomes: Vec<String>,
+    /// The same items in English, optional: when given, one for each item above, in order.
+    /// English pages show them; without them they show the items as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs_en: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activities_en: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outputs_en: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcomes_en: Vec<String>,
+}
+
+impl LogicModel {
+    /// The four lists in `lang` (inputs, activities, outputs, outcomes): the English ones
+    /// where given, else the items as written.
+    pub fn in_lang(&self, lang: Lang) -> [&[String]; 4] {
+        let pairs = [
+            [&self.inputs[..], &self.inputs_en[..]],
+            [&self.activities[..], &self.activities_en[..]],
+            [&self.outputs[..], &self.outputs_en[..]],
+            [&self.outcomes[..], &self.outcomes_en[..]],
+        ];
+        pairs.map(|[ja, en]| {
+            if lang == Lang::En && !en.is_empty() {
+                en
+            } else {
+                ja
+            }
+        })
+    }
 }
 
 /// A value on a date (YYYY-MM-DD).
@@ -84,6 +115,11 @@ pub struct KpiInput {
     pub source: String,
     /// What the figure can and cannot say.
     pub quality_note: String,
+    /// `source` and `quality_note` in English, optional, for the English pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality_note_en: Option<String>,
     /// The latest value measured outside Shirube; ignored when `live` is set.
     #[serde(default)]
     pub latest: Option<DatedValue>,
@@ -220,7 +256,24 @@ pub fn parse_measure(m: &MeasureInput, prefix: &str) -> Result<MeasureInput, App
         required_text(&m.title_en, &format!("{prefix}title_en"), 200),
     );
     let lm = &m.logic_model;
+    // English items, when given, must pair with the items as written.
+    let english = |ja: &[String], en: &[String], name: &str, errors: &mut Vec<FieldError>| {
+        let field = format!("{prefix}logic_model.{name}_en");
+        if !en.is_empty() && en.len() != ja.len() {
+            errors.push(FieldError::new(field, "roadmap-err-en-count"));
+            return Vec::new();
+        }
+        items(en, &field, errors)
+    };
+    let inputs_en = english(&lm.inputs, &lm.inputs_en, "inputs", &mut errors);
+    let activities_en = english(&lm.activities, &lm.activities_en, "activities", &mut errors);
+    let outputs_en = english(&lm.outputs, &lm.outputs_en, "outputs", &mut errors);
+    let outcomes_en = english(&lm.outcomes, &lm.outcomes_en, "outcomes", &mut errors);
     let logic_model = LogicModel {
+        inputs_en,
+        activities_en,
+        outputs_en,
+        outcomes_en,
         inputs: items(
             &lm.inputs,
             &format!("{prefix}logic_model.inputs"),
@@ -270,6 +323,17 @@ pub fn parse_measure(m: &MeasureInput, prefix: &str) -> Result<MeasureInput, App
         let quality_note = collect(
             &mut errors,
             required_text(&k.quality_note, &format!("{f}.quality_note"), MAX_TEXT),
+        );
+        let optional = |v: &Option<String>, field: String, errors: &mut Vec<FieldError>| {
+            v.as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .and_then(|s| collect(errors, required_text(s, &field, MAX_TEXT)))
+        };
+        let source_en = optional(&k.source_en, format!("{f}.source_en"), &mut errors);
+        let quality_note_en = optional(
+            &k.quality_note_en,
+            format!("{f}.quality_note_en"),
+            &mut errors,
         );
         let baseline = dated(&k.baseline, &format!("{f}.baseline"), &mut errors);
         let target = dated(&k.target, &format!("{f}.target"), &mut errors);
@@ -327,6 +391,8 @@ pub fn parse_measure(m: &MeasureInput, prefix: &str) -> Result<MeasureInput, App
                 target: k.target.clone(),
                 source,
                 quality_note,
+                source_en,
+                quality_note_en,
                 latest: if live.is_some() {
                     None
                 } else {
@@ -1098,12 +1164,8 @@ pub fn roadmap_document(r: &Roadmap, period: Option<&str>) -> Value {
                 "owner": { "name": m.owner_name, "corporate_number": m.owner_corporate_number },
                 "decision": m.current.decision.as_str(),
                 "revision": m.current.revision,
-                "logic_model": {
-                    "inputs": c.logic_model.inputs,
-                    "activities": c.logic_model.activities,
-                    "outputs": c.logic_model.outputs,
-                    "outcomes": c.logic_model.outcomes,
-                },
+                // The items as written, and their English where given (the `_en` lists).
+                "logic_model": c.logic_model,
                 "kpis": m.kpis.iter().map(|k| json!({
                     "name": { "ja": k.kpi.name_ja, "en": k.kpi.name_en },
                     "unit": k.kpi.unit,
@@ -1112,6 +1174,8 @@ pub fn roadmap_document(r: &Roadmap, period: Option<&str>) -> Value {
                     "target": dated_json(&k.kpi.target),
                     "source": k.kpi.source,
                     "quality_note": k.kpi.quality_note,
+                    "source_en": k.kpi.source_en,
+                    "quality_note_en": k.kpi.quality_note_en,
                     "live": k.kpi.live,
                     "scope": k.kpi.scope,
                     "latest": k.latest.as_ref().map(dated_json),
@@ -1149,8 +1213,8 @@ fn demo_kpi(
     baseline: (f64, &str),
     interim: (f64, &str),
     target: (f64, &str),
-    source: &str,
-    quality_note: &str,
+    source: (&str, &str),
+    quality_note: (&str, &str),
     latest: Option<(f64, &str)>,
     live: Option<&str>,
 ) -> KpiInput {
@@ -1165,20 +1229,32 @@ fn demo_kpi(
         baseline: dv(baseline),
         interim_targets: vec![dv(interim)],
         target: dv(target),
-        source: source.into(),
-        quality_note: quality_note.into(),
+        source: source.0.into(),
+        quality_note: quality_note.0.into(),
+        source_en: Some(source.1.into()),
+        quality_note_en: Some(quality_note.1.into()),
         latest: latest.map(dv),
         live: live.map(str::to_string),
         scope: None,
     }
 }
 
-fn lm(inputs: &str, activities: &str, outputs: &str, outcomes: &str) -> LogicModel {
+/// A demo logic model of one item each, as (Japanese, English).
+fn lm(
+    inputs: (&str, &str),
+    activities: (&str, &str),
+    outputs: (&str, &str),
+    outcomes: (&str, &str),
+) -> LogicModel {
     LogicModel {
-        inputs: vec![inputs.into()],
-        activities: vec![activities.into()],
-        outputs: vec![outputs.into()],
-        outcomes: vec![outcomes.into()],
+        inputs: vec![inputs.0.into()],
+        activities: vec![activities.0.into()],
+        outputs: vec![outputs.0.into()],
+        outcomes: vec![outcomes.0.into()],
+        inputs_en: vec![inputs.1.into()],
+        activities_en: vec![activities.1.into()],
+        outputs_en: vec![outputs.1.into()],
+        outcomes_en: vec![outcomes.1.into()],
     }
 }
 
@@ -1189,16 +1265,16 @@ pub(crate) async fn seed_demo(
     user_id: &crate::views::UserId,
 ) -> Result<(), AppError> {
     let actor = shirube_store::Actor::user(org_id, user_id);
-    let shirube = "Shirube (live) / しるべ（自動集計）";
+    let shirube = ("しるべ（自動集計）", "Shirube (live)");
     let measures = [
         MeasureInput {
             title_ja: "中小企業への★3の普及".into(),
             title_en: "★3 among small and medium enterprises".into(),
             logic_model: lm(
-                "説明会と相談窓口の予算 / Budget for briefings and a help desk",
-                "全国での説明会、専門家派遣 / Briefings nationwide, expert visits",
-                "説明会参加企業数 / Firms attending briefings",
-                "★3を宣言した中小企業の割合の上昇 / A rising share of SMEs declaring ★3",
+                ("説明会と相談窓口の予算", "Budget for briefings and a help desk"),
+                ("全国での説明会、専門家派遣", "Briefings nationwide, expert visits"),
+                ("説明会参加企業数", "Firms attending briefings"),
+                ("★3を宣言した中小企業の割合の上昇", "A rising share of SMEs declaring ★3"),
             ),
             kpis: vec![demo_kpi(
                 ("中小企業のうち★3が有効な割合", "Share of SMEs holding a valid ★3"),
@@ -1207,7 +1283,7 @@ pub(crate) async fn seed_demo(
                 (10.0, "2027-03-31"),
                 (40.0, "2029-03-31"),
                 shirube,
-                "しるべ登録企業のみ。母数が10社未満の間はデータなし。 / Organisations on Shirube only; no data while fewer than ten SMEs are registered.",
+                ("しるべ登録企業のみ。母数が10社未満の間はデータなし。", "Organisations on Shirube only; no data while fewer than ten SMEs are registered."),
                 None,
                 Some("sme_star3_share"),
             )],
@@ -1216,10 +1292,10 @@ pub(crate) async fn seed_demo(
             title_ja: "★4評価体制の整備".into(),
             title_en: "Capacity for ★4 evaluations".into(),
             logic_model: lm(
-                "評価機関の認定制度 / An accreditation scheme for evaluation bodies",
-                "評価機関の認定と評価員の研修 / Accrediting bodies, training evaluators",
-                "認定評価機関数 / Accredited evaluation bodies",
-                "★4認証取得企業の増加 / More organisations certified ★4",
+                ("評価機関の認定制度", "An accreditation scheme for evaluation bodies"),
+                ("評価機関の認定と評価員の研修", "Accrediting bodies, training evaluators"),
+                ("認定評価機関数", "Accredited evaluation bodies"),
+                ("★4認証取得企業の増加", "More organisations certified ★4"),
             ),
             kpis: vec![demo_kpi(
                 ("★4が有効な組織数", "Organisations holding a valid ★4"),
@@ -1228,7 +1304,7 @@ pub(crate) async fn seed_demo(
                 (50.0, "2027-03-31"),
                 (500.0, "2028-03-31"),
                 shirube,
-                "評価機関が認証した★4のみ。 / ★4 certified by an evaluation body only.",
+                ("評価機関が認証した★4のみ。", "★4 certified by an evaluation body only."),
                 None,
                 Some("star4_valid"),
             )],
@@ -1237,10 +1313,10 @@ pub(crate) async fn seed_demo(
             title_ja: "国産セキュリティ製品の利用拡大".into(),
             title_en: "Wider use of domestic security products".into(),
             logic_model: lm(
-                "政府機関での試行導入の予算 / Budget for trial use in government",
-                "有望製品の試行導入とマッチング / Trial use of promising products, matchmaking",
-                "試行導入した製品数 / Products trialled",
-                "国産製品の利用割合の上昇 / A rising share of domestic products in use",
+                ("政府機関での試行導入の予算", "Budget for trial use in government"),
+                ("有望製品の試行導入とマッチング", "Trial use of promising products, matchmaking"),
+                ("試行導入した製品数", "Products trialled"),
+                ("国産製品の利用割合の上昇", "A rising share of domestic products in use"),
             ),
             kpis: vec![demo_kpi(
                 ("国産製品の利用割合（利用ベース）", "Share of domestic products in use (usage basis)"),
@@ -1248,8 +1324,8 @@ pub(crate) async fn seed_demo(
                 (9.5, "2025-03-31"),
                 (12.0, "2027-03-31"),
                 (20.0, "2030-03-31"),
-                "デモ用の値 / Demo figures",
-                "デモ用の架空の値です。 / Illustrative figures for the demo.",
+                ("デモ用の値", "Demo figures"),
+                ("デモ用の架空の値です。", "Illustrative figures for the demo."),
                 Some((10.2, "2026-09-30")),
                 None,
             )],
@@ -1305,6 +1381,8 @@ mod tests {
             },
             source: "Shirube".into(),
             quality_note: "Platform users only".into(),
+            source_en: None,
+            quality_note_en: None,
             latest: None,
             live: Some("star3_valid".into()),
             scope: None,

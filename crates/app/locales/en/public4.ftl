@@ -1,3 +1,4 @@
 # Cell-key perturbation of the published statistics (issue 13, item 4).
 stats-perturbation-note = So that no single organisation can be picked out, published counts carry a small deliberate error (at most ±2). Counts of three or more are published unchanged about half the time, one up or down a fifth of the time each, and two up or down a twentieth of the time each. The same organisations always get the same error, so a count that did not change shows the same value in every release. A published count is never 1 or 2, and a published 0 is exact. Totals get their own error, so a total may differ from the sum of its parts.
 roadmap-live-at = Figures Shirube measures itself were computed at { $at } (refreshed every minute)
+roadmap-err-en-count = Give one English item for each item as written, in the same order (or leave the English list empty).

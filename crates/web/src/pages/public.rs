@@ -101,6 +101,15 @@ fn days(date: &str) -> i64 {
         .unwrap_or(0)
 }
 
+/// A publisher's text on a page in `t`'s language: its English where one was given and the
+/// page is English, else as written.
+fn english(t: &Tr, written: &str, en: Option<&str>) -> String {
+    match en {
+        Some(en) if !t.is_ja() => en.to_string(),
+        _ => written.to_string(),
+    }
+}
+
 fn kpi_row(t: &Tr, k: &roadmap::KpiView) -> KpiRow {
     let lang = if t.is_ja() { Lang::Ja } else { Lang::En };
     let mut series: Vec<&roadmap::DatedValue> = vec![&k.kpi.baseline];
@@ -161,8 +170,8 @@ fn kpi_row(t: &Tr, k: &roadmap::KpiView) -> KpiRow {
         },
         status_code: k.status.code().to_string(),
         status,
-        source: k.kpi.source.clone(),
-        quality_note: k.kpi.quality_note.clone(),
+        source: english(t, &k.kpi.source, k.kpi.source_en.as_deref()),
+        quality_note: english(t, &k.kpi.quality_note, k.kpi.quality_note_en.as_deref()),
         line,
         points,
         latest_point: k.latest.as_ref().map(at),
@@ -211,10 +220,10 @@ pub async fn roadmap(
                 },
                 owner: m.owner_name.clone(),
                 decision: t.label(m.current.decision),
-                inputs: c.logic_model.inputs.clone(),
-                activities: c.logic_model.activities.clone(),
-                outputs: c.logic_model.outputs.clone(),
-                outcomes: c.logic_model.outcomes.clone(),
+                inputs: c.logic_model.in_lang(lang)[0].to_vec(),
+                activities: c.logic_model.in_lang(lang)[1].to_vec(),
+                outputs: c.logic_model.in_lang(lang)[2].to_vec(),
+                outcomes: c.logic_model.in_lang(lang)[3].to_vec(),
                 kpis: m.kpis.iter().map(|k| kpi_row(&t, k)).collect(),
                 revisions: m
                     .revisions

@@ -566,3 +566,67 @@ async fn the_public_roadmap_keeps_its_live_figures_for_a_minute_and_says_when_th
         16,
     );
 }
+
+#[tokio::test]
+async fn a_measure_written_in_japanese_shows_its_english_on_english_pages_and_a_mismatched_list_is_refused(
+) {
+    for app in TestApp::all().await {
+        let gov = publisher(&app).await;
+        let mut m = measure("Briefings", None);
+        m["logic_model"]["inputs_en"] = json!(["A budget of ¥200m"]);
+        m["logic_model"]["outcomes_en"] = json!(["More firms holding ★3"]);
+        m["kpis"][0]["source"] = json!("しるべ");
+        m["kpis"][0]["source_en"] = json!("Shirube");
+        m["kpis"][0]["quality_note"] = json!("しるべの登録組織のみ。");
+        m["kpis"][0]["quality_note_en"] = json!("Organisations on Shirube only.");
+        let r = create_measure(&app, &gov.token, m.clone()).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+
+        // The JSON keeps both; each page shows its own language, and the items without
+        // English (activities, outputs) as written.
+        let road = app.get_json("/api/v1/roadmap", None).await;
+        let lm = &road["measures"][0]["logic_model"];
+        assert_eq!(lm["inputs"], json!(["予算 2億円"]));
+        assert_eq!(lm["inputs_en"], json!(["A budget of ¥200m"]));
+        assert_eq!(road["measures"][0]["kpis"][0]["source_en"], "Shirube");
+        let ja = app.get_text("/roadmap").await;
+        assert!(ja.contains("予算 2億円") && ja.contains("しるべの登録組織のみ。"));
+        assert!(
+            !ja.contains("A budget of ¥200m") && !ja.contains("Organisations on Shirube only.")
+        );
+        let en = TestApp::client()
+            .get(app.url("/roadmap"))
+            .header("cookie", "lang=en")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(en.contains("A budget of ¥200m") && en.contains("More firms holding ★3"));
+        assert!(en.contains("Organisations on Shirube only.") && !en.contains("予算 2億円"));
+        assert!(en.contains("説明会の開催"), "no English given: as written");
+
+        // English items pair with the items as written: a list of another length is refused.
+        m["logic_model"]["activities_en"] = json!(["Briefings", "Visits"]);
+        let v = assert_problem(
+            create_measure(&app, &gov.token, m).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "logic_model.activities_en",
+        )
+        .await;
+        let text = v.to_string();
+        assert!(
+            text.contains("same order") || text.contains("同じ順"),
+            "{v}"
+        );
+        assert_eq!(
+            app.get_json("/api/v1/roadmap", None).await["measures"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1,
+            "nothing stored"
+        );
+    }
+}
