@@ -42,7 +42,7 @@ struct Org {
     what: &'static str,
 }
 
-const ORGS: [Org; 8] = [
+const ORGS: [Org; 9] = [
     Org {
         name: "株式会社みなと精工",
         base: "180001000001",
@@ -122,6 +122,16 @@ const ORGS: [Org; 8] = [
         email: "roadmap@policy.example",
         user: "政策 五郎",
         what: "publisher: roadmap and releases / 公表機関（工程表と半期公表）",
+    },
+    Org {
+        name: "株式会社あおば精密",
+        base: "180001000009",
+        industry: "E",
+        employees: 260,
+        prefecture: "04",
+        email: "owner@aoba-seimitsu.example",
+        user: "青葉 六郎",
+        what: "supplier whose ★4 awaits the evaluation body's review / ★4を評価機関に申請中のサプライヤー",
     },
 ];
 
@@ -223,6 +233,7 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
             0 => (StarLevel::Three, 0.5),
             1 | 5 => (StarLevel::Three, 1.0),
             2 => (StarLevel::Four, 0.7),
+            8 => (StarLevel::Four, 1.0),
             _ => continue,
         };
         let id = state
@@ -270,7 +281,30 @@ pub async fn seed(state: &App) -> Result<Vec<DemoLogin>, AppError> {
                 )
                 .await?;
         }
-        if share >= 1.0 {
+        if level == StarLevel::Four && share >= 1.0 {
+            // Every ★4 criterion answered: submitted to the evaluation body (ORGS[4]), so
+            // that its queue, the review and the verification providers can be tried.
+            let body = self::user(state, 4).await?;
+            let supplier = o.name.to_string();
+            let notices = [crate::notifications::to_org(
+                state,
+                &body.organization_id,
+                shirube_store::NotificationKind::EvaluationSubmitted,
+                "review-notif-submitted-title",
+                "review-notif-submitted-body",
+                &[("supplier", supplier)],
+                "/evaluations",
+            )];
+            state
+                .store
+                .submit_evaluation(
+                    actor.with_notices(&notices),
+                    &org_id,
+                    &id,
+                    &body.organization_id,
+                )
+                .await?;
+        } else if share >= 1.0 {
             // The expert confirms the answers as they stand, then the management declares.
             let view = crate::assessments::assessment_view_of(state, &org_id, &id).await?;
             state

@@ -757,11 +757,21 @@ async fn request_answer_share_portfolio_and_revoke_across_two_tiers() {
 async fn the_demo_shows_two_tiers_and_an_industry_view() {
     for app in TestApp::all().await {
         let logins = shirube_app::demo::seed(&app.state).await.unwrap();
-        // Seven organisations, the demo expert and the publisher of the roadmap.
-        assert_eq!(logins.len(), 9);
+        // Seven organisations, the publisher of the roadmap, the supplier whose ★4 awaits
+        // review, and the demo expert.
+        assert_eq!(logins.len(), 10);
         let again = shirube_app::demo::seed(&app.state).await.unwrap();
-        assert_eq!(again.len(), 9, "seeding twice changes nothing");
+        assert_eq!(again.len(), 10, "seeding twice changes nothing");
         let password = shirube_app::demo::DEMO_PASSWORD;
+        // The evaluation body has a ★4 submission waiting, and was told of it.
+        let body = app.token("assessor@scs-hyoka.example", password).await;
+        let queue = app.get_json("/api/v1/evaluations", Some(&body)).await;
+        assert_eq!(queue.as_array().map(Vec::len), Some(1), "{queue}");
+        let inbox = app.get_json("/api/v1/notifications", Some(&body)).await;
+        assert!(
+            inbox.to_string().contains("evaluation.submitted"),
+            "{inbox}"
+        );
         let buyer = app.token("buyer@yamato-parts.example", password).await;
         let portfolio: Value = app.get_json("/api/v1/portfolio", Some(&buyer)).await;
         let lines: Vec<(&str, u64, &str)> = portfolio["suppliers"]
