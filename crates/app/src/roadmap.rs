@@ -16,7 +16,7 @@ use shirube_stats::sdc::{
 };
 use shirube_stats::sme::{size_class_with_capital, SizeClass};
 use shirube_stats::trajectory::{self, KpiStatus, Point};
-use shirube_store::{MeasureDecision, RequestTimingRow, RevisionRow, StatisticsGroupRow};
+use shirube_store::{MeasureDecision, Reason, RequestTimingRow, RevisionRow, StatisticsGroupRow};
 
 use crate::accounts::Principal;
 use crate::domain::{collect, required_text, FieldError};
@@ -207,6 +207,9 @@ pub const LIVE_MEASURES: [&str; 7] = [
 pub struct RevisionInput {
     pub decision: String,
     pub reason: String,
+    /// The reason in English, optional, for the English pages.
+    #[serde(default)]
+    pub reason_en: Option<String>,
     pub measure: MeasureInput,
 }
 
@@ -499,8 +502,14 @@ pub(crate) async fn require_publisher(state: &App, p: &Principal) -> Result<(), 
     }
 }
 
-fn reason(input: &str) -> Result<String, AppError> {
-    required_text(input, "reason", MAX_TEXT).map_err(|e| AppError::Invalid(vec![e]))
+/// The reason of the first revision when the publisher gives none, as written and in English.
+const ADOPTED: (&str, &str) = ("採択", "Adopted");
+
+/// An optional English reason: `None` when absent or blank, else checked like the reason.
+fn reason_en(input: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
+    input
+        .filter(|s| !s.trim().is_empty())
+        .and_then(|s| collect(errors, required_text(s, "reason_en", MAX_TEXT)))
 }
 
 fn body_text(m: &MeasureInput) -> Result<String, AppError> {
@@ -513,17 +522,40 @@ pub async fn create_measure(
     p: &Principal,
     m: &MeasureInput,
     why: &str,
+    why_en: Option<&str>,
 ) -> Result<String, AppError> {
     require_publisher(state, p).await?;
-    let m = parse_measure(m, "")?;
-    let why = if why.trim().is_empty() {
-        "adopted".to_string()
+    let mut errors = Vec::new();
+    let m = match parse_measure(m, "") {
+        Ok(m) => Some(m),
+        Err(AppError::Invalid(e)) => {
+            errors.extend(e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let (why, why_en) = if why.trim().is_empty() && why_en.is_none_or(|s| s.trim().is_empty()) {
+        (Some(ADOPTED.0.to_string()), Some(ADOPTED.1.to_string()))
     } else {
-        reason(why)?
+        (
+            collect(&mut errors, required_text(why, "reason", MAX_TEXT)),
+            reason_en(why_en, &mut errors),
+        )
+    };
+    let (Some(m), Some(why), true) = (m, why, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
     };
     Ok(state
         .store
-        .create_measure(p.actor(), p.org_id(), &why, &body_text(&m)?)
+        .create_measure(
+            p.actor(),
+            p.org_id(),
+            Reason {
+                text: &why,
+                en: why_en.as_deref(),
+            },
+            &body_text(&m)?,
+        )
         .await?)
 }
 
@@ -544,6 +576,7 @@ pub async fn revise_measure(
         }
     };
     let why = collect(&mut errors, required_text(&r.reason, "reason", MAX_TEXT));
+    let why_en = reason_en(r.reason_en.as_deref(), &mut errors);
     let m = match parse_measure(&r.measure, "measure.") {
         Ok(m) => Some(m),
         Err(AppError::Invalid(e)) => {
@@ -565,7 +598,10 @@ pub async fn revise_measure(
             p.org_id(),
             measure_id,
             decision,
-            &why,
+            Reason {
+                text: &why,
+                en: why_en.as_deref(),
+            },
             &body_text(&m)?,
         )
         .await?)
@@ -972,6 +1008,7 @@ pub struct Revision {
     pub revision: i64,
     pub decision: MeasureDecision,
     pub reason: String,
+    pub reason_en: Option<String>,
     pub created_at: String,
     pub measure: MeasureInput,
 }
@@ -1015,6 +1052,7 @@ fn decode_revision(r: RevisionRow) -> Result<Revision, AppError> {
         revision: r.revision,
         decision: r.decision,
         reason: r.reason,
+        reason_en: r.reason_en,
         created_at: r.created_at,
         measure,
     })
@@ -1186,6 +1224,7 @@ pub fn roadmap_document(r: &Roadmap, period: Option<&str>) -> Value {
                     "revision": v.revision,
                     "decision": v.decision.as_str(),
                     "reason": v.reason,
+                    "reason_en": v.reason_en,
                     "at": v.created_at,
                     "targets": v.measure.kpis.iter().map(|k| json!({
                         "kpi": k.name_en,
@@ -1337,7 +1376,15 @@ pub(crate) async fn seed_demo(
         ids.push(
             state
                 .store
-                .create_measure(actor, org_id, "adopted / 採択", &body_text(&m)?)
+                .create_measure(
+                    actor,
+                    org_id,
+                    Reason {
+                        text: ADOPTED.0,
+                        en: Some(ADOPTED.1),
+                    },
+                    &body_text(&m)?,
+                )
                 .await?,
         );
     }
@@ -1353,7 +1400,10 @@ pub(crate) async fn seed_demo(
                 org_id,
                 id,
                 MeasureDecision::Revise,
-                "評価機関の認定が遅れたため最終目標を見直し / Final target revised: accreditation started late",
+                Reason {
+                    text: "評価機関の認定が遅れたため最終目標を見直し",
+                    en: Some("Final target revised: accreditation started late"),
+                },
                 &body_text(&revised)?,
             )
             .await?;

@@ -23,6 +23,8 @@ pub struct RevisionRow {
     #[sqlx(try_from = "String")]
     pub decision: MeasureDecision,
     pub reason: String,
+    /// The reason in English, when the publisher gave one.
+    pub reason_en: Option<String>,
     /// The measure as JSON, as the application wrote it.
     pub body: String,
     pub created_by: String,
@@ -86,8 +88,15 @@ pub struct NewReleaseFile {
     pub content: String,
 }
 
+/// Why a revision was made: as written, and in English when the publisher gave it.
+#[derive(Debug, Clone, Copy)]
+pub struct Reason<'a> {
+    pub text: &'a str,
+    pub en: Option<&'a str>,
+}
+
 const REVISION_COLUMNS: &str =
-    "measure_id, revision, decision, reason, body, created_by, created_at";
+    "measure_id, revision, decision, reason, reason_en, body, created_by, created_at";
 
 impl Store {
     /// Marks (or unmarks) an organisation as a publisher: its members edit the roadmap and
@@ -107,7 +116,7 @@ impl Store {
         &self,
         actor: Actor<'_>,
         owner_id: &str,
-        reason: &str,
+        reason: Reason<'_>,
         body: &str,
     ) -> Result<String> {
         let id = new_id::<crate::ids::kind::RoadmapMeasure>().into_string();
@@ -124,17 +133,22 @@ impl Store {
         )?;
         execute!(
             tx.conn(),
-            "INSERT INTO roadmap_revisions (measure_id, revision, decision, reason, body, created_by, created_at) \
-             VALUES ($1, 1, $2, $3, $4, $5, $6)",
+            "INSERT INTO roadmap_revisions (measure_id, revision, decision, reason, reason_en, body, created_by, created_at) \
+             VALUES ($1, 1, $2, $3, $4, $5, $6, $7)",
             &id,
             MeasureDecision::Adopt.as_str(),
-            reason,
+            reason.text,
+            reason.en,
             body,
             by,
             &at
         )?;
-        tx.audit("roadmap.measure.create", &id, json!({ "reason": reason }))
-            .await?;
+        tx.audit(
+            "roadmap.measure.create",
+            &id,
+            json!({ "reason": reason.text, "reason_en": reason.en }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -147,7 +161,7 @@ impl Store {
         owner_id: &str,
         measure_id: &str,
         decision: MeasureDecision,
-        reason: &str,
+        reason: Reason<'_>,
         body: &str,
     ) -> Result<i64> {
         let mut tx = self.begin_write(actor).await?;
@@ -164,12 +178,13 @@ impl Store {
         .ok_or(StoreError::NotFound)?;
         execute!(
             tx.conn(),
-            "INSERT INTO roadmap_revisions (measure_id, revision, decision, reason, body, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO roadmap_revisions (measure_id, revision, decision, reason, reason_en, body, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             measure_id,
             next,
             decision.as_str(),
-            reason,
+            reason.text,
+            reason.en,
             body,
             actor.user_id.unwrap_or("admin"),
             &at
@@ -177,7 +192,7 @@ impl Store {
         tx.audit(
             "roadmap.measure.revise",
             measure_id,
-            json!({ "revision": next, "decision": decision.as_str(), "reason": reason }),
+            json!({ "revision": next, "decision": decision.as_str(), "reason": reason.text, "reason_en": reason.en }),
         )
         .await?;
         tx.commit().await?;

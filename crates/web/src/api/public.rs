@@ -31,11 +31,16 @@ pub struct MeasureRequest {
     /// size, prefecture}`: JSIC division letter A–T, small / medium / large, JIS X 0401 code
     /// 01–47, each optional. A scoped live value passes the release tables' disclosure
     /// control: withheld values read `latest: null` with `withheld` C, D or
-    /// small_denominator).
+    /// small_denominator). Optional English: `logic_model.inputs_en` (and `activities_en`,
+    /// `outputs_en`, `outcomes_en`, one per item) and a KPI's `source_en`, `quality_note_en`.
     #[schema(value_type = Object)]
     pub measure: MeasureInput,
+    /// Why it was adopted (default: 採択 / Adopted).
     #[serde(default)]
     pub reason: Option<String>,
+    /// The reason in English, optional, for the English pages.
+    #[serde(default)]
+    pub reason_en: Option<String>,
 }
 
 /// A revision: the measure as it will stand, the decision and its reason.
@@ -45,6 +50,9 @@ pub struct RevisionRequest {
     /// continue, revise, shrink or abolish.
     pub decision: String,
     pub reason: String,
+    /// The reason in English, optional, for the English pages.
+    #[serde(default)]
+    pub reason_en: Option<String>,
     #[schema(value_type = Object)]
     pub measure: MeasureInput,
 }
@@ -72,6 +80,7 @@ pub async fn create_measure(
         &p,
         &req.measure,
         req.reason.as_deref().unwrap_or(""),
+        req.reason_en.as_deref(),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(MeasureCreated { id })))
@@ -91,6 +100,7 @@ pub async fn revise(
     let input = RevisionInput {
         decision: req.decision,
         reason: req.reason,
+        reason_en: req.reason_en,
         measure: req.measure,
     };
     let revision = roadmap::revise_measure(&state, &p, &id, &input).await?;

@@ -231,7 +231,7 @@ pub async fn roadmap(
                     .map(|v| RevisionRow {
                         revision: v.revision,
                         decision: t.label(v.decision),
-                        reason: v.reason.clone(),
+                        reason: english(&t, &v.reason, v.reason_en.as_deref()),
                         at: v.created_at.get(..10).unwrap_or("").to_string(),
                     })
                     .collect(),

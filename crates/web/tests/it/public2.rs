@@ -579,7 +579,13 @@ async fn a_measure_written_in_japanese_shows_its_english_on_english_pages_and_a_
         m["kpis"][0]["source_en"] = json!("Shirube");
         m["kpis"][0]["quality_note"] = json!("しるべの登録組織のみ。");
         m["kpis"][0]["quality_note_en"] = json!("Organisations on Shirube only.");
-        let r = create_measure(&app, &gov.token, m.clone()).await;
+        let r = app
+            .post_json(
+                "/api/v1/roadmap/measures",
+                Some(&gov.token),
+                json!({ "measure": m, "reason": "閣議決定に基づく", "reason_en": "Under a Cabinet decision" }),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED);
 
         // The JSON keeps both; each page shows its own language, and the items without
@@ -589,8 +595,13 @@ async fn a_measure_written_in_japanese_shows_its_english_on_english_pages_and_a_
         assert_eq!(lm["inputs"], json!(["予算 2億円"]));
         assert_eq!(lm["inputs_en"], json!(["A budget of ¥200m"]));
         assert_eq!(road["measures"][0]["kpis"][0]["source_en"], "Shirube");
+        assert_eq!(
+            road["measures"][0]["revisions"][0]["reason_en"],
+            "Under a Cabinet decision"
+        );
         let ja = app.get_text("/roadmap").await;
         assert!(ja.contains("予算 2億円") && ja.contains("しるべの登録組織のみ。"));
+        assert!(ja.contains("閣議決定に基づく") && !ja.contains("Under a Cabinet decision"));
         assert!(
             !ja.contains("A budget of ¥200m") && !ja.contains("Organisations on Shirube only.")
         );
@@ -606,6 +617,40 @@ async fn a_measure_written_in_japanese_shows_its_english_on_english_pages_and_a_
         assert!(en.contains("A budget of ¥200m") && en.contains("More firms holding ★3"));
         assert!(en.contains("Organisations on Shirube only.") && !en.contains("予算 2億円"));
         assert!(en.contains("説明会の開催"), "no English given: as written");
+        assert!(en.contains("Under a Cabinet decision") && !en.contains("閣議決定に基づく"));
+
+        // Without a reason, the first revision reads 採択 / Adopted, never an internal word.
+        let r = app
+            .post_json(
+                "/api/v1/roadmap/measures",
+                Some(&gov.token),
+                json!({ "measure": measure("Bare", None) }),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let road = app.get_json("/api/v1/roadmap", None).await;
+        let bare = road["measures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["title"]["en"] == "Bare")
+            .unwrap()
+            .clone();
+        assert_eq!(bare["revisions"][0]["reason"], "採択");
+        assert_eq!(bare["revisions"][0]["reason_en"], "Adopted");
+        // An English reason alone is refused: the reason as written is what is published.
+        let path = format!(
+            "/api/v1/roadmap/measures/{}/revisions",
+            bare["id"].as_str().unwrap()
+        );
+        let r = app
+            .post_json(
+                &path,
+                Some(&gov.token),
+                json!({ "decision": "continue", "reason": "", "reason_en": "Going on", "measure": measure("Bare", None) }),
+            )
+            .await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "reason").await;
 
         // English items pair with the items as written: a list of another length is refused.
         m["logic_model"]["activities_en"] = json!(["Briefings", "Visits"]);
@@ -625,7 +670,7 @@ async fn a_measure_written_in_japanese_shows_its_english_on_english_pages_and_a_
                 .as_array()
                 .unwrap()
                 .len(),
-            1,
+            2,
             "nothing stored"
         );
     }
