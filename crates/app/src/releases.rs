@@ -318,13 +318,45 @@ fn roadmap_schema(base: &str, period: &str) -> Value {
     let dated = json!({ "type": "object", "required": ["value", "date"], "properties": {
         "value": { "type": "number" }, "date": { "type": "string", "format": "date" } } });
     let text2 = json!({ "type": "object", "required": ["ja", "en"], "properties": { "ja": { "type": "string" }, "en": { "type": "string" } } });
+    let string_or_null = json!({ "type": ["string", "null"] });
+    let kpi = json!({
+        "type": "object",
+        "required": ["name", "unit", "baseline", "target", "source", "quality_note", "status"],
+        "properties": {
+            "name": { "$ref": "#/$defs/text2" },
+            "baseline": { "$ref": "#/$defs/dated" },
+            "target": { "$ref": "#/$defs/dated" },
+            "interim_targets": { "type": "array", "items": { "$ref": "#/$defs/dated" } },
+            "latest": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/dated" }] },
+            "source": { "type": "string" },
+            "quality_note": { "type": "string" },
+            "source_en": string_or_null,
+            "quality_note_en": string_or_null,
+            "status": { "enum": ["on_pace", "behind", "no_data"] },
+        },
+    });
+    let revision = json!({
+        "type": "object",
+        "required": ["revision", "decision", "reason", "at"],
+        "properties": { "reason": { "type": "string" }, "reason_en": string_or_null },
+    });
+    // The items as written and, optionally, in English (one per item).
+    let texts = json!({ "$ref": "#/$defs/texts" });
+    let logic_model = json!({
+        "type": "object",
+        "required": ["inputs", "activities", "outputs", "outcomes"],
+        "properties": {
+            "inputs": texts, "activities": texts, "outputs": texts, "outcomes": texts,
+            "inputs_en": texts, "activities_en": texts, "outputs_en": texts, "outcomes_en": texts,
+        },
+    });
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": format!("{base}/api/v1/releases/{period}/roadmap.schema.json"),
         "title": "Shirube roadmap release",
         "type": "object",
         "required": ["as_of", "licence", "status_rule", "measures"],
-        "$defs": { "dated": dated, "text2": text2 },
+        "$defs": { "dated": dated, "text2": text2, "texts": { "type": "array", "items": { "type": "string" } } },
         "properties": {
             "$schema": { "type": "string" },
             "period": { "type": ["string", "null"] },
@@ -336,21 +368,11 @@ fn roadmap_schema(base: &str, period: &str) -> Value {
                 "required": ["id", "title", "owner", "decision", "revision", "logic_model", "kpis", "revisions"],
                 "properties": {
                     "title": { "$ref": "#/$defs/text2" },
+                    "logic_model": logic_model,
                     "decision": { "enum": ["adopt", "continue", "revise", "shrink", "abolish"] },
                     "revision": { "type": "integer", "minimum": 1 },
-                    "kpis": { "type": "array", "items": {
-                        "type": "object",
-                        "required": ["name", "unit", "baseline", "target", "source", "quality_note", "status"],
-                        "properties": {
-                            "name": { "$ref": "#/$defs/text2" },
-                            "baseline": { "$ref": "#/$defs/dated" },
-                            "target": { "$ref": "#/$defs/dated" },
-                            "interim_targets": { "type": "array", "items": { "$ref": "#/$defs/dated" } },
-                            "latest": { "oneOf": [{ "type": "null" }, { "$ref": "#/$defs/dated" }] },
-                            "status": { "enum": ["on_pace", "behind", "no_data"] },
-                        },
-                    } },
-                    "revisions": { "type": "array", "items": { "type": "object", "required": ["revision", "decision", "reason", "at"] } },
+                    "kpis": { "type": "array", "items": kpi },
+                    "revisions": { "type": "array", "items": revision },
                 },
             } },
         },

@@ -4,7 +4,9 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::public::{assert_perturbed, create_measure, measure, publisher, signup_as};
+use crate::public::{
+    assert_perturbed, create_measure, file, measure, publish, publisher, signup_as,
+};
 use crate::support::{assert_problem, TestApp};
 
 /// A measure of one live KPI narrowed to `scope`.
@@ -673,5 +675,20 @@ async fn a_measure_written_in_japanese_shows_its_english_on_english_pages_and_a_
             2,
             "nothing stored"
         );
+
+        // A release carries the English, and validates against the schema published with it,
+        // which describes the English fields (a number where text belongs fails).
+        assert_eq!(
+            publish(&app, &gov, "2026H2").await.status(),
+            StatusCode::CREATED
+        );
+        let (_, _, road) = file(&app, "2026H2", "roadmap").await;
+        let (_, _, schema) = file(&app, "2026H2", "roadmap.schema.json").await;
+        let validator = jsonschema::validator_for(&serde_json::from_str(&schema).unwrap()).unwrap();
+        let mut road: Value = serde_json::from_str(&road).unwrap();
+        assert!(road.to_string().contains("Under a Cabinet decision"));
+        assert!(validator.is_valid(&road));
+        road["measures"][0]["revisions"][0]["reason_en"] = json!(7);
+        assert!(!validator.is_valid(&road));
     }
 }
