@@ -364,9 +364,20 @@ pub fn parse_employees(input: &str, field: &str) -> Result<i64, FieldError> {
 /// Largest paid-in capital accepted: ¥100 trillion, above any company's.
 pub const MAX_CAPITAL_YEN: i64 = 100_000_000_000_000;
 
-/// An optional paid-in capital in yen: empty is "not given"; digits with `,` or `，`
-/// separators, full-width digits, and a trailing 円 are accepted, as people type them.
+/// An optional paid-in capital in yen (see [`parse_yen`]).
 pub fn parse_capital(input: &str, field: &str) -> Result<Option<i64>, FieldError> {
+    parse_yen(input, field, MAX_CAPITAL_YEN, "err-capital")
+}
+
+/// An optional whole amount of yen from 0 to `max`: empty is "not given"; digits with `,` or
+/// `，` separators, full-width digits, and a trailing 円 are accepted, as people type them.
+/// Anything else, or a value out of range, is `key` on `field`.
+pub fn parse_yen(
+    input: &str,
+    field: &str,
+    max: i64,
+    key: &'static str,
+) -> Result<Option<i64>, FieldError> {
     let s: String = input
         .trim()
         .trim_end_matches('円')
@@ -381,8 +392,8 @@ pub fn parse_capital(input: &str, field: &str) -> Result<Option<i64>, FieldError
         return Ok(None);
     }
     match s.parse::<i64>() {
-        Ok(n) if (0..=MAX_CAPITAL_YEN).contains(&n) => Ok(Some(n)),
-        _ => Err(FieldError::new(field, "err-capital")),
+        Ok(n) if (0..=max).contains(&n) => Ok(Some(n)),
+        _ => Err(FieldError::new(field, key)),
     }
 }
 

@@ -252,6 +252,9 @@ pub async fn registry(state: &App) -> Result<(Vec<VendorRow>, Vec<ProductRow>), 
     Ok((state.store.vendors().await?, state.store.products().await?))
 }
 
+/// Largest annual spend on one product accepted: ¥1 trillion.
+pub const MAX_SPEND_YEN: i64 = 1_000_000_000_000;
+
 /// Declares that the caller's organisation uses a product (editors). The declaration is
 /// evidence for the criteria of the product's category and for the `criteria` named here
 /// (none is fine). An unknown product is `NotFound`.
@@ -280,7 +283,7 @@ pub async fn declare_use(
             ));
         }
     }
-    if annual_spend_yen.is_some_and(|s| !(0..=1_000_000_000_000).contains(&s)) {
+    if annual_spend_yen.is_some_and(|s| !(0..=MAX_SPEND_YEN).contains(&s)) {
         errors.push(FieldError::new("annual_spend_yen", "public-err-spend"));
     }
     if !errors.is_empty() {

@@ -188,29 +188,15 @@ fn grouped(n: i64) -> String {
     out
 }
 
-/// The spend as typed: empty for none; whole yen with or without separators, full-width
-/// digits and a trailing 円 accepted. Anything else names the field.
+/// The spend as typed (see `domain::parse_yen`): anything but whole yen names the field.
 fn parse_spend(raw: &str) -> Result<Option<i64>, AppError> {
-    let cleaned: String = raw
-        .trim()
-        .trim_end_matches('円')
-        .chars()
-        .filter(|c| !matches!(c, ',' | '，' | ' ' | '\u{3000}' | '_'))
-        .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-            c => c,
-        })
-        .collect();
-    if cleaned.is_empty() {
-        return Ok(None);
-    }
-    if !cleaned.chars().all(|c| c.is_ascii_digit()) {
-        return Err(AppError::field("annual_spend_yen", "public-err-spend"));
-    }
-    cleaned
-        .parse::<i64>()
-        .map(Some)
-        .map_err(|_| AppError::field("annual_spend_yen", "public-err-spend"))
+    shirube_app::domain::parse_yen(
+        raw,
+        "annual_spend_yen",
+        selfsufficiency::MAX_SPEND_YEN,
+        "public-err-spend",
+    )
+    .map_err(|e| AppError::Invalid(vec![e]))
 }
 
 /// Declares that the organisation uses a product, or changes the declared annual spend of

@@ -211,6 +211,7 @@ pub async fn roadmap(
         .iter()
         .map(|m| {
             let c = &m.current.measure;
+            let [inputs, activities, outputs, outcomes] = c.logic_model.in_lang(lang);
             MeasureRow {
                 id: m.id.clone(),
                 title: if lang == Lang::Ja {
@@ -220,10 +221,10 @@ pub async fn roadmap(
                 },
                 owner: m.owner_name.clone(),
                 decision: t.label(m.current.decision),
-                inputs: c.logic_model.in_lang(lang)[0].to_vec(),
-                activities: c.logic_model.in_lang(lang)[1].to_vec(),
-                outputs: c.logic_model.in_lang(lang)[2].to_vec(),
-                outcomes: c.logic_model.in_lang(lang)[3].to_vec(),
+                inputs: inputs.to_vec(),
+                activities: activities.to_vec(),
+                outputs: outputs.to_vec(),
+                outcomes: outcomes.to_vec(),
                 kpis: m.kpis.iter().map(|k| kpi_row(&t, k)).collect(),
                 revisions: m
                     .revisions

@@ -558,7 +558,7 @@ async fn the_public_roadmap_keeps_its_live_figures_for_a_minute_and_says_when_th
         .unwrap()
         .iter()
         .any(|m| m["title"]["en"] == "Recorded just now"));
-    let html = app.get_text("/roadmap").await;
+    let html = app.get_text("/roadmap", "ja").await;
     assert!(html.contains("2026-10-01 12:00 時点の集計"), "{html}");
 
     // A minute on, it is read afresh.
@@ -601,21 +601,13 @@ async fn a_measure_written_in_japanese_shows_its_english_on_english_pages_and_a_
             road["measures"][0]["revisions"][0]["reason_en"],
             "Under a Cabinet decision"
         );
-        let ja = app.get_text("/roadmap").await;
+        let ja = app.get_text("/roadmap", "ja").await;
         assert!(ja.contains("予算 2億円") && ja.contains("しるべの登録組織のみ。"));
         assert!(ja.contains("閣議決定に基づく") && !ja.contains("Under a Cabinet decision"));
         assert!(
             !ja.contains("A budget of ¥200m") && !ja.contains("Organisations on Shirube only.")
         );
-        let en = TestApp::client()
-            .get(app.url("/roadmap"))
-            .header("cookie", "lang=en")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let en = app.get_text("/roadmap", "en").await;
         assert!(en.contains("A budget of ¥200m") && en.contains("More firms holding ★3"));
         assert!(en.contains("Organisations on Shirube only.") && !en.contains("予算 2億円"));
         assert!(en.contains("説明会の開催"), "no English given: as written");

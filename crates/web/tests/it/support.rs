@@ -162,10 +162,14 @@ impl TestApp {
             .expect("a JSON body")
     }
 
-    /// The body of an anonymous GET as text (a public page).
-    pub async fn get_text(&self, path: &str) -> String {
-        self.get(path, None)
+    /// The body of an anonymous GET as text (a public page), in `lang` ("ja" or "en").
+    pub async fn get_text(&self, path: &str, lang: &str) -> String {
+        Self::client()
+            .get(self.url(path))
+            .header("cookie", format!("lang={lang}"))
+            .send()
             .await
+            .unwrap()
             .text()
             .await
             .expect("a text body")
